@@ -1,0 +1,66 @@
+/* match: a flow plus a mask.
+ *
+ * 'wc' has a 1-bit wherever the match cares; 'flow' is always ANDed with
+ * 'wc' (match_set_field keeps that true), so two equal matches are equal
+ * byte for byte.  Prints in the canonical order ovs-ofctl uses. */
+#ifndef SW_MATCH_H
+#define SW_MATCH_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ds.h"
+#include "fields.h"
+#include "flow.h"
+
+struct portmap;
+
+struct match {
+    struct flow flow;
+    struct flow wc;
+};
+
+#define OFP_DEFAULT_PRIORITY 0x8000
+
+void match_init_catchall(struct match *);
+bool match_is_catchall(const struct match *);
+bool match_equal(const struct match *, const struct match *);
+uint32_t match_hash(const struct match *, uint32_t basis);
+
+/* Sets 'field' to 'value' under 'mask' (NULL: exact), replacing what the
+ * match said of those bits. */
+void match_set_field(struct match *, const struct mf_field *,
+                     const union mf_value *value,
+                     const union mf_value *mask);
+/* Reads back the value and mask of 'field'. */
+void match_get_field(const struct match *, const struct mf_field *,
+                     union mf_value *value, union mf_value *mask);
+/* True if the match says anything about 'field'. */
+bool match_has_field(const struct match *, const struct mf_field *);
+
+/* Does packet key 'flow' satisfy the match?  (Slow, field-agnostic; the
+ * classifier has the fast path.) */
+bool match_matches_flow(const struct match *, const struct flow *);
+
+/* True if every packet 'a' matches is also matched by 'b' (b is at most
+ * as specific): the "loose" test of delete and dump filters. */
+bool match_is_subset_of(const struct match *a, const struct match *b);
+
+/* Returns NULL if every field's prerequisites are in the match
+ * (nw_src needs ip or arp, tp_dst needs tcp/udp/sctp...), else an
+ * allocated message naming the field and what it needs. */
+char *match_check_prereqs(const struct match *);
+
+/* Parses one "name=value[/mask]" or shorthand ("ip", "tcp", "arp") piece
+ * into the match.  'value' is NULL for a bare name.  Returns NULL or an
+ * allocated error naming the field and why. */
+char *match_parse_piece(struct match *, const char *name, const char *value,
+                        const struct portmap *);
+
+/* Appends the match as ovs-ofctl prints it: "priority=P," first unless
+ * 'priority' is OFP_DEFAULT_PRIORITY or negative, then shorthands, then
+ * fields in canonical order, comma separated, no trailing comma. */
+void match_format(const struct match *, int priority, const struct portmap *,
+                  struct ds *);
+
+#endif

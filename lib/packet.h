@@ -1,0 +1,42 @@
+/* packet: an Ethernet frame in a buffer with headroom.
+ *
+ * Headroom lets VXLAN encapsulation and VLAN push prepend bytes without
+ * copying the frame.  A packet owns its buffer. */
+#ifndef SW_PACKET_H
+#define SW_PACKET_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PACKET_HEADROOM 128
+
+struct packet {
+    uint8_t *base;    /* Start of the allocation. */
+    size_t allocated; /* Bytes at 'base'. */
+    size_t ofs;       /* Offset of the first frame byte from 'base'. */
+    size_t len;       /* Frame length. */
+};
+
+/* Copies 'len' bytes of 'frame' into a new buffer with headroom. */
+void packet_init(struct packet *, const void *frame, size_t len);
+void packet_uninit(struct packet *);
+void packet_clone(struct packet *dst, const struct packet *src);
+
+static inline uint8_t *packet_data(const struct packet *p)
+{
+    return p->base + p->ofs;
+}
+
+/* Prepends 'n' bytes (uninitialized) and returns a pointer to them. */
+uint8_t *packet_push(struct packet *, size_t n);
+/* Drops 'n' bytes from the front; 'n' must not exceed the length. */
+void packet_pull(struct packet *, size_t n);
+/* Opens an 'n'-byte gap at 'offset' (bytes before it move forward into
+ * the headroom) and returns a pointer to the gap. */
+uint8_t *packet_insert(struct packet *, size_t offset, size_t n);
+/* Removes 'n' bytes at 'offset' (bytes before it move back). */
+void packet_remove(struct packet *, size_t offset, size_t n);
+/* Sets the length to 'len', growing with zero bytes if needed. */
+void packet_set_len(struct packet *, size_t len);
+
+#endif

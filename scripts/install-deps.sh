@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages switchd needs to build, test and run its
+# network examples.  Safe to run again: apt-get skips what is present.
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
+      libevent-dev libjansson-dev libpcap-dev check
+      iproute2 iputils-ping tcpdump iperf3 bridge-utils procps)
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' \
+        || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+        --no-install-recommends "${missing[@]}"
+fi

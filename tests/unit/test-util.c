@@ -1,0 +1,156 @@
+/* Unit tests for the util layer: ds, buf, hmap, packet, clock, portmap. */
+#include <string.h>
+
+#include "buf.h"
+#include "check-main.h"
+#include "clock.h"
+#include "ds.h"
+#include "hash.h"
+#include "hmap.h"
+#include "packet.h"
+#include "portmap.h"
+#include "util.h"
+
+START_TEST(test_ds_format)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    ck_assert_str_eq(ds_cstr(&ds), "");
+    for (int i = 0; i < 100; i++) {
+        ds_put_format(&ds, "%d,", i);
+    }
+    ds_chomp(&ds, ',');
+    ck_assert(str_starts_with(ds_cstr(&ds), "0,1,2,"));
+    ck_assert_int_eq(ds_last(&ds), '9');
+    ds_truncate(&ds, 3);
+    ck_assert_str_eq(ds_cstr(&ds), "0,1");
+    ds_destroy(&ds);
+}
+END_TEST
+
+START_TEST(test_str_to_u64)
+{
+    uint64_t v;
+    ck_assert(str_to_u64("300", 65535, &v) && v == 300);
+    ck_assert(str_to_u64("0x1F", 65535, &v) && v == 31);
+    ck_assert(!str_to_u64("", 10, &v));
+    ck_assert(!str_to_u64("0x", 10, &v));
+    ck_assert(!str_to_u64("12a", 1000, &v));
+    ck_assert(!str_to_u64("70000", 65535, &v));
+    ck_assert(!str_to_u64("99999999999999999999999", UINT64_MAX, &v));
+}
+END_TEST
+
+struct item {
+    struct hmap_node node;
+    int key;
+};
+
+START_TEST(test_hmap)
+{
+    struct hmap map = HMAP_INITIALIZER;
+    struct item items[1000];
+    for (int i = 0; i < 1000; i++) {
+        items[i].key = i;
+        hmap_insert(&map, &items[i].node, hash_u32((uint32_t)i, 0));
+    }
+    ck_assert_uint_eq(hmap_count(&map), 1000);
+    int found = 0;
+    struct item *it;
+    HMAP_FOR_EACH_WITH_HASH (it, node, hash_u32(500, 0), &map) {
+        if (it->key == 500) {
+            found++;
+        }
+    }
+    ck_assert_int_eq(found, 1);
+    HMAP_FOR_EACH_SAFE (it, node, &map) {
+        if (it->key % 2) {
+            hmap_remove(&map, &it->node);
+        }
+    }
+    int n = 0;
+    HMAP_FOR_EACH (it, node, &map) {
+        ck_assert_int_eq(it->key % 2, 0);
+        n++;
+    }
+    ck_assert_int_eq(n, 500);
+    hmap_destroy(&map);
+}
+END_TEST
+
+START_TEST(test_packet_push_insert)
+{
+    struct packet p;
+    uint8_t frame[20];
+    for (int i = 0; i < 20; i++) {
+        frame[i] = (uint8_t)i;
+    }
+    packet_init(&p, frame, sizeof frame);
+    uint8_t *gap = packet_insert(&p, 12, 4);
+    memset(gap, 0xee, 4);
+    ck_assert_uint_eq(p.len, 24);
+    ck_assert_int_eq(packet_data(&p)[11], 11);
+    ck_assert_int_eq(packet_data(&p)[12], 0xee);
+    ck_assert_int_eq(packet_data(&p)[16], 12);
+    packet_remove(&p, 12, 4);
+    ck_assert_mem_eq(packet_data(&p), frame, 20);
+    uint8_t *hdr = packet_push(&p, 300); /* more than the headroom */
+    memset(hdr, 0, 300);
+    ck_assert_uint_eq(p.len, 320);
+    packet_pull(&p, 300);
+    ck_assert_mem_eq(packet_data(&p), frame, 20);
+    packet_uninit(&p);
+}
+END_TEST
+
+START_TEST(test_fake_clock)
+{
+    clock_fake_set(1000);
+    ck_assert_int_eq(clock_msec(), 1000);
+    clock_fake_advance(300000);
+    ck_assert_int_eq(clock_msec(), 301000);
+    clock_fake_off();
+    ck_assert_int_ne(clock_msec(), 301000);
+}
+END_TEST
+
+START_TEST(test_portmap)
+{
+    struct portmap map;
+    portmap_init(&map);
+    portmap_add(&map, "patch-tun", 1);
+    portmap_add(&map, "vxlan0", 5);
+    uint16_t port;
+    ck_assert(port_parse("vxlan0", &map, &port) && port == 5);
+    ck_assert(port_parse("LOCAL", &map, &port) && port == OFPP_LOCAL);
+    ck_assert(port_parse("in_port", NULL, &port) && port == OFPP_IN_PORT);
+    ck_assert(port_parse("65534", NULL, &port) && port == OFPP_LOCAL);
+    ck_assert(!port_parse("0", NULL, &port));
+    ck_assert(!port_parse("65280", NULL, &port));
+    ck_assert(!port_parse("nosuch", &map, &port));
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    port_format(5, &map, &ds);
+    ds_put_char(&ds, ' ');
+    port_format(6, &map, &ds);
+    ds_put_char(&ds, ' ');
+    port_format(OFPP_NORMAL, &map, &ds);
+    ck_assert_str_eq(ds_cstr(&ds), "vxlan0 6 NORMAL");
+    ds_destroy(&ds);
+    portmap_destroy(&map);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("util");
+    TCase *tc = tcase_create("util");
+    tcase_add_test(tc, test_ds_format);
+    tcase_add_test(tc, test_str_to_u64);
+    tcase_add_test(tc, test_hmap);
+    tcase_add_test(tc, test_packet_push_insert);
+    tcase_add_test(tc, test_fake_clock);
+    tcase_add_test(tc, test_portmap);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+SW_TEST_MAIN(make_suite)
