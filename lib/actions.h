@@ -19,6 +19,7 @@
 #include "ds.h"
 #include "fields.h"
 
+struct match;
 struct portmap;
 
 /* ENUM, struct name suffix, text keyword (primary). */
@@ -257,9 +258,23 @@ bool ofpacts_equal(const struct ofpact *a, size_t a_len,
 bool ofpacts_output_to_port(const struct ofpact *, size_t len,
                             uint16_t port);
 
+/* Checks 'ofpacts' against the match of the flow that holds them: every
+ * field an action reads or writes (load, move, set_field, mod_nw_*,
+ * mod_tp_*, output:FIELD[], learn sources) must have its prerequisites
+ * in 'match' (mod_nw_src needs ip).  Returns NULL or an allocated
+ * message (caller frees).  flow_mod_parse() calls it. */
+char *ofpacts_check(const struct ofpact *, size_t len,
+                    const struct match *);
+
+/* 'raw' values that choose a spelling when printing.  (load and
+ * set_field share one spelling, load, as in OVS.) */
+#define OFPACT_RAW_TUNNEL32 0  /* set_tunnel */
+#define OFPACT_RAW_TUNNEL64 1  /* set_tunnel64 (or an id > 32 bits) */
+
 /* Builds the learned flow for 'learn' from packet key 'flow': fills
- * 'match' (catch-all first) and appends its actions to 'actions'. */
-struct match;
+ * 'match' (catch-all first) and appends its actions to 'actions'.  The
+ * learned flow's table, priority, timeouts and cookie are the learn
+ * action's own members. */
 void learn_execute(const struct ofpact_learn *, const struct flow *,
                    struct match *match, struct buf *actions);
 

@@ -7,10 +7,19 @@
  * distinct masks, not on the number of rules sharing a mask.
  *
  * A rule stores only the flow words its mask covers (a "miniflow"), so a
- * learned flow that matches one MAC costs a few dozen bytes here.
+ * learned flow that matches one MAC costs a few dozen bytes here.  Up to
+ * CLS_INLINE_WORDS words live inside the rule itself; wider matches get
+ * one allocation.  The mask is a reference-counted object shared by every
+ * rule of a subtable, so a rule keeps its match (cls_rule_get_match) after
+ * removal even if its subtable has gone.
+ *
+ * Rules with the same match and different priorities are chained through
+ * 'next_same' in descending priority behind one hash-table entry; a rule
+ * with the same match and the same priority replaces the old one.
  *
  * The classifier does not own rules: callers embed a 'struct cls_rule' in
- * their own rule and keep it alive while it is inserted. */
+ * their own rule and keep it alive while it is inserted.  Nothing here is
+ * thread-safe; one thread owns a classifier. */
 #ifndef SW_CLASSIFIER_H
 #define SW_CLASSIFIER_H 1
 
@@ -22,15 +31,22 @@
 #include "match.h"
 
 struct cls_subtable;
+struct cls_mask;
 
+#define CLS_INLINE_WORDS 2
+
+/* Members are private to classifier.c except 'priority' (read-only). */
 struct cls_rule {
     struct hmap_node node;         /* In the subtable, by masked hash. */
     struct cls_rule *next_same;    /* Same match, lower priority. */
     struct cls_subtable *subtable; /* NULL while not inserted. */
-    uint64_t *values;              /* Masked flow words (owned). */
-    uint64_t *mask;                /* Full-size mask (owned until
-                                    * inserted, then shared). */
+    struct cls_mask *mask;         /* Shared, reference counted. */
     int priority;
+    uint32_t n_words;              /* Words the mask covers. */
+    union {
+        uint64_t inline_words[CLS_INLINE_WORDS]; /* n_words <= 2. */
+        uint64_t *words;                         /* Else, owned. */
+    } v;
 };
 
 struct classifier {
@@ -41,7 +57,8 @@ struct classifier {
 };
 
 void classifier_init(struct classifier *);
-/* The classifier must be empty. */
+/* The classifier should be empty; rules still inserted are forgotten
+ * (not freed: they belong to the caller). */
 void classifier_destroy(struct classifier *);
 
 /* Prepares 'rule' for 'match' at 'priority' (copies what it needs). */
@@ -50,6 +67,14 @@ void cls_rule_init(struct cls_rule *, const struct match *, int priority);
 void cls_rule_destroy(struct cls_rule *);
 void cls_rule_get_match(const struct cls_rule *, struct match *);
 bool cls_rule_is_catchall(const struct cls_rule *);
+/* Same match (mask and values) and same priority? */
+bool cls_rule_equal(const struct cls_rule *, const struct cls_rule *);
+/* Does 'flow' satisfy the rule's match?  Cheap: only covered words. */
+bool cls_rule_matches_flow(const struct cls_rule *, const struct flow *);
+static inline bool cls_rule_is_inserted(const struct cls_rule *rule)
+{
+    return rule->subtable != NULL;
+}
 
 /* Inserts 'rule'.  If a rule with the same match and priority is present
  * it is replaced and returned (the caller disposes of it); else NULL. */
@@ -69,6 +94,11 @@ static inline size_t classifier_count(const struct classifier *cls)
 static inline bool classifier_is_empty(const struct classifier *cls)
 {
     return cls->n_rules == 0;
+}
+/* Number of distinct masks (for tests and statistics). */
+static inline size_t classifier_n_subtables(const struct classifier *cls)
+{
+    return cls->n_subtables;
 }
 
 /* Iteration over every rule, in no particular order.  'cb' must not

@@ -58,6 +58,7 @@ enum mf_id {
     MFF_ICMP_TYPE,
     MFF_ICMP_CODE,
     MFF_TCP_FLAGS,
+    MFF_IP_DSCP, /* Virtual: nw_tos >> 2 (prints as nw_tos). */
     MFF_N_IDS
 };
 
@@ -85,6 +86,8 @@ enum mf_prereq {
     MFP_TCP,   /* IP(v4|v6) and nw_proto=6 */
     MFP_ICMPV4, /* dl_type=0x0800, nw_proto=1 */
     MFP_ICMP_ANY, /* ICMPv4 or ICMPv6 */
+    MFP_IPV4_OR_ARP, /* nw_src/nw_dst: IPv4, or ARP/RARP (SPA/TPA). */
+    MFP_IP_OR_ARP,   /* nw_proto: IPv4/IPv6, or ARP/RARP (opcode). */
 };
 
 struct mf_field {
@@ -125,6 +128,16 @@ void mf_set_value(const struct mf_field *, const union mf_value *,
                   struct flow *);
 /* True if the prerequisites of 'field' are met by 'flow' (a packet). */
 bool mf_are_prereqs_ok(const struct mf_field *, const struct flow *);
+/* The same test on a bare Ethernet type and IP protocol. */
+bool mf_prereq_ok(enum mf_prereq, uint16_t dl_type, uint8_t nw_proto);
+/* What a prerequisite asks for, as a user would type it ("ip or arp"). */
+const char *mf_prereq_text(enum mf_prereq);
+
+/* Meaningful bits of a field's value: n_bits, except where the flow
+ * member is narrower (arp_op lives in the 8-bit nw_proto: 8) or where a
+ * value wider than its storage would be truncated.  Parsers refuse
+ * values above this width; masks are all-ones over it. */
+unsigned mf_value_bits(const struct mf_field *);
 
 /* Parses a value (and optional "/mask") for 'field' from 's'.  'mask' is
  * set to all-ones over the field's width when no mask is given.  Returns

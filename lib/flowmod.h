@@ -7,6 +7,7 @@
 #define SW_FLOWMOD_H 1
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -68,6 +69,16 @@ void flow_mod_uninit(struct flow_mod *);
  * position, and why; on error 'fm' is left initialized and empty. */
 char *flow_mod_parse(struct flow_mod *, const char *text, enum fm_parse_mode,
                      const struct portmap *);
+
+/* Parses 'text' holding one flow per line ('#' comment lines and blank
+ * lines skipped) into a new array of '*n_fmsp' flow mods ('*fmsp', caller
+ * frees with flow_mods_free()).  The command of each is FM_ADD,
+ * FM_MODIFY or FM_DELETE after 'mode'.  On any error nothing is returned
+ * (NULL, 0) and the message (caller frees) starts with "line N: ". */
+char *flow_mods_parse_text(const char *text, enum fm_parse_mode,
+                           const struct portmap *, struct flow_mod **fmsp,
+                           size_t *n_fmsp);
+void flow_mods_free(struct flow_mod *, size_t n);
 
 /* One dump-flows line. */
 struct flow_print {

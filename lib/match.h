@@ -51,6 +51,19 @@ bool match_is_subset_of(const struct match *a, const struct match *b);
  * allocated message naming the field and what it needs. */
 char *match_check_prereqs(const struct match *);
 
+/* The Ethernet type and IP protocol 'match' pins down exactly; 0 for
+ * either one it leaves open. */
+void match_get_proto(const struct match *, uint16_t *dl_type,
+                     uint8_t *nw_proto);
+/* True if the dl_type (and nw_proto) already in the match rule out
+ * 'prereq' whatever is added later; used to refuse "ip,arp_op=1" early. */
+bool match_prereq_contradicted(const struct match *, enum mf_prereq);
+/* The message match_check_prereqs() gives when 'field' lacks 'prereq':
+ * "nw_src=10.0.0.1 requires ip or arp (add 'ip,' before it)".  Caller
+ * frees. */
+char *match_prereq_error(const struct match *, const struct mf_field *,
+                         enum mf_prereq);
+
 /* Parses one "name=value[/mask]" or shorthand ("ip", "tcp", "arp") piece
  * into the match.  'value' is NULL for a bare name.  Returns NULL or an
  * allocated error naming the field and why. */

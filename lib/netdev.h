@@ -1,28 +1,62 @@
 /* netdev: the devices behind ports, one small table of operations per
- * port type.
+ * port type (struct netdev_class in netdev-provider.h).
  *
- *   internal  a TAP device named after the port; the host's frames come
- *             in, our frames go out to the host stack.
- *   system    an existing device (veth end, NIC) opened with libpcap.
- *   vxlan     RFC 7348 over UDP; a receive socket per (local_ip,
- *             dst_port) shared by every vxlan port on it.
- *   patch     no device: the pipeline crosses to the peer bridge, so
- *             the patch class only validates options.
+ *   internal  a TAP device named after the port (/dev/net/tun, IFF_TAP |
+ *             IFF_NO_PI, non-blocking).  Frames the host sends into it
+ *             are received; frames we send reach the host stack.  Its MTU
+ *             defaults to NETDEV_INTERNAL_MTU (1450) so that whatever the
+ *             host sends through it still fits a 1500-byte underlay after
+ *             VXLAN's 50 bytes; options:mtu=N overrides.
+ *   system    an existing device (veth end, NIC) opened with libpcap in
+ *             immediate, non-blocking mode, capturing inbound frames only
+ *             (PCAP_D_IN) so that frames we inject never come back to us
+ *             as received ones.
+ *   vxlan     RFC 7348 over UDP.  Every vxlan port on one (local_ip,
+ *             dst_port) shares one receive socket; received datagrams are
+ *             handed to the port whose remote_ip is the outer source (and
+ *             whose key is the VNI, when the key is fixed).  Options:
+ *             remote_ip=A.B.C.D|flow (required), local_ip=A.B.C.D,
+ *             key=N|flow (default 0), dst_port=N (default 4789), ttl=N
+ *             (default 64).  Sending is described in vxlan-socket.h.
+ *   patch     no device: the pipeline crosses to the peer bridge, so the
+ *             class only validates options:peer; netdev_send() on a patch
+ *             port only counts, and the bridge credits the peer with
+ *             netdev_count_rx().
  *
- * The bridge layer polls netdev_get_fd() with libevent and calls
- * netdev_recv() when it is readable. */
+ * Polling: the daemon polls netdev_get_fd() for every port that has one
+ * and calls netdev_recv() when it is readable.  Ports sharing a socket
+ * (vxlan) return the same fd; a frame read through any of them may belong
+ * to another, so netdev_recv() reports the receiving device in '*rxdevp'
+ * and the bridge finds its port with netdev_get_aux().  Registering the
+ * shared fd once per port is harmless: the first callback drains it and
+ * the others see EAGAIN.
+ *
+ * Counters: netdev.c counts every successful receive and send; a send the
+ * device refuses for lack of room (EMSGSIZE: too big for the MTU,
+ * ENOBUFS/EAGAIN: queue full, EIO: TAP down) is a tx drop, any other send
+ * failure a tx error.  Classes count their own receive drops (VXLAN packets
+ * with a VNI the port does not accept) and receive errors (bad headers).
+ *
+ * Errors: functions return 0 or a positive errno; open and option checks
+ * also return an allocated message (caller frees) naming the port, the
+ * option and the reason. */
 #ifndef SW_NETDEV_H
 #define SW_NETDEV_H 1
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ds.h"
 #include "packet.h"
 
+/* Default MTU of internal (TAP) ports: 1500 - VXLAN_OVERHEAD. */
+#define NETDEV_INTERNAL_MTU 1450
+
 struct netdev;
 
-/* An option list: key=value pairs as configured (options:remote_ip=...). */
+/* An option list: key=value pairs as configured (options:remote_ip=...).
+ * Not owned by the netdev: it copies what it keeps. */
 struct netdev_option {
     const char *key;
     const char *value;
@@ -33,12 +67,19 @@ struct netdev_stats {
     uint64_t tx_packets, tx_bytes, tx_dropped, tx_errors;
 };
 
-/* Tunnel metadata of a received or sent packet. */
+/* Tunnel metadata of a received or sent packet, host byte order.  On
+ * receive: tun_id = VNI, tun_src = outer source, tun_dst = outer
+ * destination (our address).  On send: tun_id is the VNI when key=flow,
+ * tun_dst the destination when remote_ip=flow, tun_src is ignored. */
 struct netdev_tunnel {
     uint64_t tun_id;
     uint32_t tun_src;
     uint32_t tun_dst;
 };
+
+/* True if 'type' names a port type ("internal", "system", "vxlan",
+ * "patch"). */
+bool netdev_type_exists(const char *type);
 
 /* Checks the options for 'type' without opening anything.  Returns NULL
  * or an allocated error ("vxlan0: options:remote_ip: 'x' is not an IPv4
@@ -47,30 +88,70 @@ char *netdev_check_options(const char *type, const char *name,
                            const struct netdev_option *, size_t n);
 
 /* Opens a device.  Returns 0 and '*devp', or a positive errno and an
- * allocated message in '*errp' (shown by swctl show as error:). */
+ * allocated message in '*errp' (shown by swctl show as error:).  The
+ * device lives in the network namespace current at open time. */
 int netdev_open(const char *type, const char *name,
                 const struct netdev_option *, size_t n, struct netdev **devp,
                 char **errp);
-void netdev_close(struct netdev *);
+/* Closes and frees 'dev' (NULL is fine). */
+void netdev_close(struct netdev *dev);
 
 const char *netdev_type(const struct netdev *);
 const char *netdev_name(const struct netdev *);
-/* A file descriptor to poll for input, or -1 if the device receives
- * through a shared socket (vxlan) or not at all (patch). */
+
+/* An opaque pointer the owner (the bridge's port) attaches, so frames
+ * received through a shared socket find their port. */
+void netdev_set_aux(struct netdev *, void *aux);
+void *netdev_get_aux(const struct netdev *);
+
+/* A file descriptor to poll for input, or -1 if the device never receives
+ * (patch).  vxlan ports on one socket share its fd. */
 int netdev_get_fd(const struct netdev *);
-/* Receives one frame if one is waiting: 0 and '*pkt' filled (caller
- * uninits), EAGAIN if none, other errno on error.  'tnl' is set for
- * tunnel ports. */
-int netdev_recv(struct netdev *, struct packet *pkt,
-                struct netdev_tunnel *tnl);
+
+/* Receives one frame if one is waiting: returns 0 with '*pkt' initialized
+ * (caller uninits) and '*rxdevp' set to the device it arrived on (another
+ * port than 'dev' only for shared sockets), EAGAIN if nothing is waiting,
+ * another errno on error.  'tnl' is filled for tunnel ports and zeroed for
+ * others; it may be NULL. */
+int netdev_recv(struct netdev *dev, struct packet *pkt,
+                struct netdev_tunnel *tnl, struct netdev **rxdevp);
+
 /* Sends 'pkt' (not consumed).  'tnl' carries the flow's tunnel metadata
- * for tunnel ports (VNI when key=flow, destination when
- * remote_ip=flow). */
+ * for tunnel ports (VNI when key=flow, destination when remote_ip=flow);
+ * it may be NULL for other ports. */
 int netdev_send(struct netdev *, const struct packet *pkt,
                 const struct netdev_tunnel *tnl);
+
 void netdev_get_stats(const struct netdev *, struct netdev_stats *);
-/* The device's Ethernet address (a random stable one for vxlan). */
+/* Credits a frame of 'bytes' received on 'dev' by other means than
+ * netdev_recv() (a patch port's peer). */
+void netdev_count_rx(struct netdev *, size_t bytes);
+
+/* The device's Ethernet address (a random stable one for vxlan and patch,
+ * derived from the name). */
 void netdev_get_etheraddr(const struct netdev *, uint8_t mac[6]);
+/* The device's MTU (for vxlan, the largest inner IP packet a 1500-byte
+ * underlay carries, NETDEV_INTERNAL_MTU). */
 int netdev_get_mtu(const struct netdev *);
+
+/* The peer port's name of a patch port, NULL for other types. */
+const char *netdev_patch_peer(const struct netdev *);
+
+/* Drops counted on a vxlan port's shared socket that no port could be
+ * charged with (unknown peer) or that were also charged to a port. */
+struct netdev_vxlan_socket_stats {
+    uint64_t rx_unknown_peer; /* No port has this remote_ip. */
+    uint64_t rx_bad_header;   /* Truncated, or I flag clear. */
+    uint64_t rx_wrong_vni;    /* Known peer, but no port takes the VNI. */
+    uint64_t rx_truncated;    /* Datagram bigger than our buffer. */
+};
+/* Fills '*stats' for the socket a vxlan port is on; returns false (and
+ * zeroes it) for other types. */
+bool netdev_vxlan_get_socket_stats(const struct netdev *,
+                                   struct netdev_vxlan_socket_stats *);
+
+/* Appends a description of 'dev' for swctl show / logs: type, and for
+ * vxlan "remote_ip=..., key=..., dst_port=...". */
+void netdev_format(const struct netdev *, struct ds *);
 
 #endif

@@ -86,10 +86,16 @@ struct xlate_result {
     size_t n_outputs, allocated;
     bool depth_exceeded; /* A resubmit/patch chain went too deep. */
     const char *drop_reason; /* Static string when nothing was output. */
+    unsigned n_controller;   /* Packets sent to the controller hook. */
+    unsigned n_learned;      /* learn actions that added or changed a flow. */
 };
 
 void xlate_result_init(struct xlate_result *);
 void xlate_result_uninit(struct xlate_result *);
+/* Empties 'result' for the next packet but keeps its buffers, so a caller
+ * executing packet after packet does not allocate per packet.  Packets in
+ * 'outputs' stay owned by the result; copy them before the next call. */
+void xlate_result_clear(struct xlate_result *);
 
 /* Runs 'packet' through the pipeline.  'md' supplies the metadata
  * (in_port, tun_id, tun_src, tun_dst); its header fields are ignored.
@@ -98,5 +104,90 @@ void xlate_result_uninit(struct xlate_result *);
 void ofproto_execute(struct ofproto *, const struct packet *,
                      const struct flow *md, bool side_effects,
                      struct xlate_result *);
+
+/* ---- Additions beyond the first interface (pipeline owner). ---- */
+
+/* Bounds the number of flows in all tables of the bridge (default
+ * OFPROTO_DEFAULT_FLOW_LIMIT).  Adds past it fail with ENOSPC; learns past
+ * it are counted in n_learn_failed and otherwise ignored. */
+#define OFPROTO_DEFAULT_FLOW_LIMIT 2000000
+void ofproto_set_flow_limit(struct ofproto *, size_t limit);
+
+struct ofproto_stats {
+    uint64_t n_depth_exceeded; /* Packets dropped: chain too deep. */
+    uint64_t n_learn_failed;   /* Learns refused by the flow limit. */
+    uint64_t n_expired;        /* Flows removed by idle/hard timeouts. */
+    uint64_t n_packet_in;      /* Packets handed to the controller hook. */
+};
+void ofproto_get_stats(const struct ofproto *, struct ofproto_stats *);
+
+/* NORMAL's MAC table (fdb-show).  Ages in seconds since last seen. */
+void ofproto_fdb_dump(const struct ofproto *,
+                      void (*cb)(uint16_t port, uint16_t vlan,
+                                 const uint8_t mac[6], int64_t age_sec,
+                                 void *aux),
+                      void *aux);
+void ofproto_fdb_flush(struct ofproto *);
+/* 0 keeps the current value (defaults: 300 s, 8192 entries). */
+void ofproto_set_mac_aging(struct ofproto *, unsigned idle_sec,
+                           size_t max_entries);
+
+/* The controller action (and dec_ttl on an expiring TTL) hands packets
+ * to this hook; issue 6's monitor streams them.  Called synchronously
+ * during ofproto_execute() with side effects; 'packet' bytes include
+ * header changes made so far and are valid only during the call. */
+struct ofproto_packet_in {
+    const struct ofproto *ofproto;
+    uint8_t table_id;
+    uint8_t reason; /* 0 no_match, 1 action, 2 invalid_ttl. */
+    uint16_t max_len;
+    uint64_t cookie;
+    const struct flow *flow;
+    const uint8_t *packet;
+    size_t len;
+};
+void ofproto_set_packet_in_cb(struct ofproto *,
+                              void (*cb)(const struct ofproto_packet_in *,
+                                         void *aux),
+                              void *aux);
+
+/* Trace: ofproto_execute_trace() runs the very same walk as
+ * ofproto_execute() and reports each step to 'cb'.  Pointers in an event
+ * are valid only during the callback. */
+enum xlate_event_type {
+    XE_TABLE,      /* Lookup in 'table_id': 'rule' matched, NULL = miss. */
+    XE_ACTION,     /* 'action' is about to run on 'flow'. */
+    XE_FIELDS,     /* 'action' changed the flow from 'old_flow' to 'flow'. */
+    XE_SKIP,       /* 'action' had no effect, 'reason' says why. */
+    XE_OUTPUT,     /* A packet was output on 'port' of 'ofproto'. */
+    XE_PATCH,      /* Crossing patch 'port' into 'peer' at 'peer_port'. */
+    XE_LEARN,      /* 'rule' (in its table) was learned; 'reason' says
+                    * "added", "modified", "refreshed", "table full" or
+                    * "not installed (no side effects)". */
+    XE_CONTROLLER, /* Sent to the controller ('reason'). */
+    XE_DROP,       /* Translation ended with no output: 'reason'. */
+};
+
+struct xlate_event {
+    enum xlate_event_type type;
+    int depth;                     /* Resubmit/patch nesting, 0 at the
+                                    * first lookup. */
+    const struct ofproto *ofproto; /* Bridge being executed. */
+    uint8_t table_id;
+    const struct flow *flow;
+    const struct flow *old_flow;   /* XE_FIELDS. */
+    const struct flow_print *rule; /* XE_TABLE, XE_LEARN (no stats). */
+    const struct ofpact *action;   /* XE_ACTION, XE_FIELDS, XE_SKIP. */
+    uint16_t port;                 /* XE_OUTPUT, XE_PATCH. */
+    const struct ofproto *peer;    /* XE_PATCH. */
+    uint16_t peer_port;            /* XE_PATCH. */
+    const char *reason;
+};
+
+void ofproto_execute_trace(struct ofproto *, const struct packet *,
+                           const struct flow *md, bool side_effects,
+                           struct xlate_result *,
+                           void (*cb)(const struct xlate_event *, void *aux),
+                           void *aux);
 
 #endif

@@ -1,0 +1,284 @@
+/* swbench pipeline / flowmod: the article's br-tun bridge, in process.
+ *
+ * 'pipeline' installs the article's nine br-tun flows, lets table 2's
+ * learn action install N MACs into table 20 by sending one tunnel
+ * arrival per MAC through ofproto_execute(), then pushes a mix of
+ * 64-byte frames through the same call: broadcasts from the patch port
+ * (flooded to both tunnels), unicasts to learned MACs (one tunnel), and
+ * tunnel arrivals that learn again (refreshing an existing flow).
+ *
+ * 'flowmod' measures how fast flow text becomes installed flows. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "flowmod.h"
+#include "ofproto.h"
+#include "packet.h"
+#include "util.h"
+
+#define PORT_PATCH 1
+#define PORT_VX13 5
+#define PORT_VX14 6
+#define VNI 100
+
+/* The article's br-tun flows, as typed there (section "Open vSwitch"). */
+static const char *const br_tun_flows[] = {
+    "table=0,priority=1,in_port=1 actions=resubmit(,1)",
+    "table=0,priority=1,in_port=5 actions=resubmit(,2)",
+    "table=0,priority=1,in_port=6 actions=resubmit(,2)",
+    "table=0,priority=0,actions=drop",
+    "table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,"
+    "actions=resubmit(,20)",
+    "table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,"
+    "actions=resubmit(,21)",
+    "table=21,priority=0,actions=output:5,output:6",
+    "table=2,priority=0,actions=learn(table=20,hard_timeout=300,priority=1,"
+    "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],"
+    "output:NXM_OF_IN_PORT[]), output:1",
+    "table=20,priority=0,actions=resubmit(,21)",
+};
+
+/* Remote MAC number 'i' (behind a tunnel). */
+static void remote_mac(uint32_t i, uint8_t mac[6])
+{
+    mac[0] = 0x02;
+    mac[1] = 0xaa;
+    mac[2] = (uint8_t)(i >> 24);
+    mac[3] = (uint8_t)(i >> 16);
+    mac[4] = (uint8_t)(i >> 8);
+    mac[5] = (uint8_t)i;
+}
+
+static const uint8_t local_mac[6] = {0x02, 0x11, 0x00, 0x00, 0x00, 0x01};
+static const uint8_t bcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+/* A 64-byte frame on the wire (60 without the FCS): Ethernet, IPv4,
+ * UDP, zero payload.  Only the MACs change between packets. */
+static void build_frame(uint8_t frame[60], const uint8_t dst[6],
+                        const uint8_t src[6])
+{
+    static const uint8_t l3[] = {
+        0x08, 0x00,                                     /* IPv4 */
+        0x45, 0x00, 0x00, 0x2e, 0x00, 0x00, 0x40, 0x00, /* len 46, DF */
+        0x40, 0x11, 0x00, 0x00,                         /* ttl, UDP */
+        0x0a, 0x01, 0x01, 0x02, 0x0a, 0x01, 0x01, 0x03, /* src, dst */
+        0x30, 0x39, 0x00, 0x35, 0x00, 0x1a, 0x00, 0x00, /* UDP */
+    };
+    memset(frame, 0, 60);
+    memcpy(frame, dst, 6);
+    memcpy(frame + 6, src, 6);
+    memcpy(frame + 12, l3, sizeof l3);
+    /* IPv4 header checksum, so the frame is valid if anyone looks. */
+    uint32_t sum = 0;
+    for (int i = 14; i < 34; i += 2) {
+        sum += (uint32_t)(frame[i] << 8 | frame[i + 1]);
+    }
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    frame[24] = (uint8_t)(~sum >> 8);
+    frame[25] = (uint8_t)~sum;
+}
+
+static struct ofproto *make_br_tun(void)
+{
+    struct ofproto *ofp = ofproto_create("br-tun");
+    ofproto_port_add(ofp, PORT_PATCH, "patch-tun");
+    ofproto_port_add(ofp, PORT_VX13, "vxlan-13");
+    ofproto_port_add(ofp, PORT_VX14, "vxlan-14");
+
+    size_t n = ARRAY_SIZE(br_tun_flows);
+    struct flow_mod fms[ARRAY_SIZE(br_tun_flows)];
+    for (size_t i = 0; i < n; i++) {
+        flow_mod_init(&fms[i], FM_ADD);
+        char *err = flow_mod_parse(&fms[i], br_tun_flows[i], FM_PARSE_ADD,
+                                   ofproto_portmap(ofp));
+        if (err) {
+            fprintf(stderr, "swbench: %s: %s\n", br_tun_flows[i], err);
+            exit(1);
+        }
+    }
+    char *err = NULL;
+    if (ofproto_flow_mods(ofp, fms, n, &err)) {
+        fprintf(stderr, "swbench: installing flows: %s\n",
+                err ? err : "?");
+        exit(1);
+    }
+    for (size_t i = 0; i < n; i++) {
+        flow_mod_uninit(&fms[i]);
+    }
+    return ofp;
+}
+
+/* Sends one frame through the pipeline; returns the number of outputs.
+ * 'res' is reused across packets, as the datapath reuses it. */
+static size_t run_one(struct ofproto *ofp, const struct packet *pkt,
+                      const struct flow *md, struct xlate_result *res)
+{
+    xlate_result_clear(res);
+    ofproto_execute(ofp, pkt, md, true, res);
+    return res->n_outputs;
+}
+
+int bench_pipeline(int argc, char *argv[])
+{
+    uint64_t n_macs = 100000, n_packets = 5000000;
+    struct bench_opt opts[] = {
+        {"macs", &n_macs, 50000000},
+        {"packets", &n_packets, UINT64_MAX},
+    };
+    if (bench_parse_opts(argc, argv, opts, ARRAY_SIZE(opts))) {
+        return -1;
+    }
+    if (n_macs == 0) {
+        n_macs = 1;
+    }
+
+    struct ofproto *ofp = make_br_tun();
+    size_t flows0 = ofproto_n_flows(ofp);
+
+    uint8_t frame[60];
+    struct packet arrival, ucast, bcast;
+    build_frame(frame, bcast_mac, local_mac);
+    packet_init(&arrival, frame, sizeof frame);
+    packet_init(&bcast, frame, sizeof frame);
+    build_frame(frame, local_mac, local_mac);
+    packet_init(&ucast, frame, sizeof frame);
+
+    struct flow md_tun, md_patch;
+    memset(&md_tun, 0, sizeof md_tun);
+    md_tun.tun_id = VNI;
+    md_tun.tun_dst = 0xc0a8210c; /* 192.168.33.12 */
+    memset(&md_patch, 0, sizeof md_patch);
+    md_patch.in_port = PORT_PATCH;
+
+    struct xlate_result res;
+    xlate_result_init(&res);
+
+    /* Learning: one tunnel arrival per remote MAC, alternating tunnels.
+     * The heap delta over this phase is what N learned flows cost. */
+    size_t heap0 = bench_heap_bytes();
+    uint64_t t0 = bench_now_ns();
+    for (uint32_t i = 0; i < n_macs; i++) {
+        remote_mac(i, packet_data(&arrival) + 6);
+        md_tun.in_port = i & 1 ? PORT_VX14 : PORT_VX13;
+        md_tun.tun_src = i & 1 ? 0xc0a8210e : 0xc0a8210d;
+        run_one(ofp, &arrival, &md_tun, &res);
+    }
+    uint64_t t1 = bench_now_ns();
+    size_t heap1 = bench_heap_bytes();
+    size_t learned = ofproto_n_flows(ofp) - flows0;
+    double bytes_per_flow =
+        learned ? (double)(heap1 - heap0) / (double)learned : 0;
+
+    /* Traffic: 1 in 8 broadcast from the patch port, 1 in 8 a tunnel
+     * arrival from a known MAC (learn refreshes it), the rest unicast
+     * from the patch port to a random learned MAC. */
+    uint64_t rng = 0x853c49e6748fea9bULL;
+    uint64_t n_bcast = 0, n_arrival = 0, n_ucast = 0, outputs = 0;
+    uint64_t ucast_flooded = 0;
+    uint64_t t2 = bench_now_ns();
+    for (uint64_t k = 0; k < n_packets; k++) {
+        uint64_t r = bench_random(&rng);
+        uint32_t i = (uint32_t)((r >> 8) % n_macs);
+        switch (r & 7) {
+        case 0:
+            outputs += run_one(ofp, &bcast, &md_patch, &res);
+            n_bcast++;
+            break;
+        case 1:
+            remote_mac(i, packet_data(&arrival) + 6);
+            md_tun.in_port = i & 1 ? PORT_VX14 : PORT_VX13;
+            md_tun.tun_src = i & 1 ? 0xc0a8210e : 0xc0a8210d;
+            outputs += run_one(ofp, &arrival, &md_tun, &res);
+            n_arrival++;
+            break;
+        default: {
+            remote_mac(i, packet_data(&ucast));
+            size_t n = run_one(ofp, &ucast, &md_patch, &res);
+            /* A learned MAC goes to one tunnel; two means it flooded. */
+            ucast_flooded += n != 1;
+            outputs += n;
+            n_ucast++;
+            break;
+        }
+        }
+    }
+    uint64_t t3 = bench_now_ns();
+    double secs = (double)(t3 - t2) / 1e9;
+
+    printf("bench=pipeline macs=%llu learned=%zu packets=%llu "
+           "pps=%.0f ns_per_pkt=%.1f bytes_per_flow=%.1f "
+           "learn_per_s=%.0f bcast=%llu ucast=%llu arrivals=%llu "
+           "outputs=%llu ucast_flooded=%llu\n",
+           (unsigned long long)n_macs, learned,
+           (unsigned long long)n_packets, (double)n_packets / secs,
+           (double)(t3 - t2) / (double)n_packets, bytes_per_flow,
+           (double)n_macs / ((double)(t1 - t0) / 1e9),
+           (unsigned long long)n_bcast, (unsigned long long)n_ucast,
+           (unsigned long long)n_arrival, (unsigned long long)outputs,
+           (unsigned long long)ucast_flooded);
+
+    xlate_result_uninit(&res);
+    packet_uninit(&arrival);
+    packet_uninit(&ucast);
+    packet_uninit(&bcast);
+    ofproto_destroy(ofp);
+    return 0;
+}
+
+int bench_flowmod(int argc, char *argv[])
+{
+    uint64_t n_flows = 100000;
+    struct bench_opt opts[] = {
+        {"flows", &n_flows, 50000000},
+    };
+    if (bench_parse_opts(argc, argv, opts, ARRAY_SIZE(opts))) {
+        return -1;
+    }
+
+    struct ofproto *ofp = make_br_tun();
+    size_t flows0 = ofproto_n_flows(ofp);
+    uint64_t parse_ns = 0, apply_ns = 0;
+    char text[160];
+    for (uint32_t i = 0; i < n_flows; i++) {
+        uint8_t mac[6];
+        remote_mac(i, mac);
+        snprintf(text, sizeof text,
+                 "table=20,priority=1,hard_timeout=300,"
+                 "dl_dst=%02x:%02x:%02x:%02x:%02x:%02x,"
+                 "actions=load:0x%x->NXM_NX_TUN_ID[],output:%d",
+                 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], VNI,
+                 i & 1 ? PORT_VX14 : PORT_VX13);
+        struct flow_mod fm;
+        flow_mod_init(&fm, FM_ADD);
+        uint64_t t0 = bench_now_ns();
+        char *err = flow_mod_parse(&fm, text, FM_PARSE_ADD,
+                                   ofproto_portmap(ofp));
+        uint64_t t1 = bench_now_ns();
+        if (err) {
+            fprintf(stderr, "swbench: %s: %s\n", text, err);
+            exit(1);
+        }
+        if (ofproto_flow_mods(ofp, &fm, 1, &err)) {
+            fprintf(stderr, "swbench: %s: %s\n", text, err ? err : "?");
+            exit(1);
+        }
+        uint64_t t2 = bench_now_ns();
+        parse_ns += t1 - t0;
+        apply_ns += t2 - t1;
+        flow_mod_uninit(&fm);
+    }
+    size_t added = ofproto_n_flows(ofp) - flows0;
+    double total = (double)(parse_ns + apply_ns) / 1e9;
+    printf("bench=flowmod flows=%llu added=%zu adds_per_s=%.0f "
+           "parse_ns=%.0f apply_ns=%.0f\n",
+           (unsigned long long)n_flows, added,
+           total > 0 ? (double)n_flows / total : 0,
+           (double)parse_ns / (double)n_flows,
+           (double)apply_ns / (double)n_flows);
+    ofproto_destroy(ofp);
+    return 0;
+}

@@ -1,0 +1,106 @@
+/* swbench: in-process benchmarks of the classifier and the pipeline.
+ *
+ * usage: swbench classifier [--rules N] [--lookups N]
+ *        swbench pipeline [--macs N] [--packets N]
+ *        swbench flowmod [--flows N]
+ *
+ * See docs/performance.md for what each one measures. */
+#include <malloc.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench.h"
+#include "util.h"
+
+uint64_t bench_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+size_t bench_heap_bytes(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd;
+}
+
+uint64_t bench_random(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    return x * 0x2545f4914f6cdd1dULL;
+}
+
+int bench_parse_opts(int argc, char *argv[], struct bench_opt *opts,
+                     size_t n)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        size_t k;
+        if (!str_starts_with(arg, "--")) {
+            fprintf(stderr, "swbench: unexpected argument '%s'\n", arg);
+            return -1;
+        }
+        for (k = 0; k < n; k++) {
+            if (!strcmp(arg + 2, opts[k].name)) {
+                break;
+            }
+        }
+        if (k == n) {
+            fprintf(stderr, "swbench: unknown option '%s'\n", arg);
+            return -1;
+        }
+        if (i + 1 >= argc
+            || !str_to_u64(argv[i + 1], opts[k].max, opts[k].value)) {
+            fprintf(stderr, "swbench: %s needs a number up to %llu\n", arg,
+                    (unsigned long long)opts[k].max);
+            return -1;
+        }
+        i++;
+    }
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char *argv[]);
+    const char *usage;
+} commands[] = {
+    {"classifier", bench_classifier, "[--rules N] [--lookups N]"},
+    {"pipeline", bench_pipeline, "[--macs N] [--packets N]"},
+    {"flowmod", bench_flowmod, "[--flows N]"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage:\n");
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+        fprintf(out, "  swbench %s %s\n", commands[i].name,
+                commands[i].usage);
+    }
+}
+
+int main(int argc, char *argv[])
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+        if (!strcmp(argv[1], commands[i].name)) {
+            return commands[i].run(argc - 2, argv + 2) ? 2 : 0;
+        }
+    }
+    fprintf(stderr, "swbench: unknown benchmark '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,109 @@
+/* bridge: the live switch that a configuration describes.
+ *
+ * 'struct bridges' owns one ofproto per configured bridge and, for each
+ * port, its netdev.  bridges_reconfigure() brings the live state in line
+ * with a config (the way ovs-vswitchd follows its database): bridges and
+ * ports that disappeared are torn down, changed ports are reopened, new
+ * ones opened, and patch ports are wired to their peers.  A port whose
+ * device cannot be opened, or a patch whose peer does not exist, stays in
+ * the ofproto (it keeps its number) with an error string that swctl show
+ * prints.
+ *
+ * A new bridge starts with the single flow "priority=0 actions=NORMAL"
+ * in table 0, as in OVS.
+ *
+ * When given an event base, the bridges poll every port's fd and run
+ * received frames through the pipeline, sending the outputs.  Without
+ * one (unit tests) nothing is polled.
+ *
+ * The bridge_ofctl_*() functions are swofctl's requests: they take the
+ * text the user typed (flows, matches, port names: parsed here, where
+ * the port map is) and return JSON that swofctl renders.  Each returns
+ * NULL or an allocated message for the user. */
+#ifndef SW_BRIDGE_H
+#define SW_BRIDGE_H 1
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "flowmod.h"
+
+struct bridges;
+struct event_base;
+struct ofproto;
+
+struct bridges *bridges_create(struct event_base *);
+void bridges_destroy(struct bridges *);
+void bridges_reconfigure(struct bridges *, const struct config *);
+
+struct ofproto *bridges_find_ofproto(const struct bridges *,
+                                     const char *name);
+/* Why 'iface' is not working, or NULL.  The string belongs to the
+ * bridges and lives until the next reconfigure. */
+const char *bridges_iface_error(const struct bridges *, const char *iface);
+
+/* Expires flow timeouts in every bridge.  Returns flows removed. */
+size_t bridges_run(struct bridges *);
+/* clock_msec() of the next timeout, or INT64_MAX. */
+int64_t bridges_next_timeout(const struct bridges *);
+
+/* Polls every port once for input without an event loop: processes up
+ * to 'budget' frames per port.  Returns frames processed (tests). */
+size_t bridges_poll_once(struct bridges *, size_t budget);
+
+/* swofctl show: {"dpid", "ports": [{"port", "name", "addr", "config",
+ * "state"}]}. */
+char *bridge_ofctl_show(struct bridges *, const char *br, json_t **resultp);
+
+/* add-flow/add-flows/mod-flows/del-flows: 'text' holds one flow per line
+ * (blank lines and lines starting with '#' are skipped).  All lines are
+ * parsed, then applied all-or-nothing.  Result: {"n_flows": N}. */
+char *bridge_ofctl_flow_mods(struct bridges *, const char *br,
+                             enum fm_command, const char *text,
+                             json_t **resultp);
+
+/* replace-flows: makes the bridge's flows exactly those in 'text',
+ * leaving identical flows (and their counters) alone.  Result:
+ * {"added": N, "deleted": M}. */
+char *bridge_ofctl_replace_flows(struct bridges *, const char *br,
+                                 const char *text, json_t **resultp);
+
+/* Options of dump-flows. */
+struct bridge_dump_options {
+    const char *match; /* Filter text, NULL or "" for all flows. */
+    bool strict;
+    bool stats;        /* Statistics in the text lines. */
+    bool names;        /* Port names instead of numbers. */
+    /* Sort keys, applied in order: a field name or "priority"; 'rsort'
+     * per key reverses it. */
+    const char **sort_keys;
+    const bool *rsort;
+    size_t n_sort_keys;
+};
+
+/* dump-flows: {"flows": [{"table", "priority", "cookie", ...,
+ * "match", "actions", "text"}]} where "text" is the ovs-ofctl line. */
+char *bridge_ofctl_dump_flows(struct bridges *, const char *br,
+                              const struct bridge_dump_options *,
+                              json_t **resultp);
+
+/* dump-ports: {"ports": [{"port", "name", "rx_packets", ...}]}; 'port'
+ * NULL for all ports. */
+char *bridge_ofctl_dump_ports(struct bridges *, const char *br,
+                              const char *port, json_t **resultp);
+
+/* dump-tables: {"tables": [{"table", "active", "lookup", "matched"}]}
+ * for every table that has flows or has seen lookups, and table 0. */
+char *bridge_ofctl_dump_tables(struct bridges *, const char *br,
+                               json_t **resultp);
+
+/* Parses flow text (one flow per line) into '*fmsp' ('*np' of them,
+ * caller uninits each and frees the array).  Errors name the line.
+ * Shared with swofctl's offline parse-flows. */
+char *bridge_parse_flows(const char *text, enum fm_command, enum fm_parse_mode,
+                         const struct portmap *, struct flow_mod **fmsp,
+                         size_t *np);
+
+#endif

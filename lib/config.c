@@ -1,0 +1,710 @@
+/* config: the configuration model, its validation, port numbering and
+ * the JSON database. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "netdev.h"
+#include "util.h"
+
+#define CONFIG_FORMAT_VERSION 1
+
+/* ---- Construction and lookup. ---- */
+
+static char *
+make_uuid(void)
+{
+    uint8_t b[16];
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b) {
+        /* Uniqueness is cosmetic here (show prints it), so a weak
+         * fallback is acceptable. */
+        srandom((unsigned)getpid() ^ (unsigned)time(NULL));
+        for (size_t i = 0; i < sizeof b; i++) {
+            b[i] = (uint8_t)random();
+        }
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
+    b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
+    return xasprintf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+                     "%02x%02x%02x%02x%02x%02x",
+                     b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8],
+                     b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+struct config *
+config_create(void)
+{
+    struct config *cfg = xzalloc(sizeof *cfg);
+    cfg->uuid = make_uuid();
+    return cfg;
+}
+
+static void
+port_destroy(struct config_port *p)
+{
+    if (!p) {
+        return;
+    }
+    for (size_t i = 0; i < p->n_options; i++) {
+        free(p->options[i].key);
+        free(p->options[i].value);
+    }
+    free(p->options);
+    free(p->name);
+    free(p->type);
+    free(p);
+}
+
+static void
+bridge_destroy(struct config_bridge *br)
+{
+    if (!br) {
+        return;
+    }
+    for (size_t i = 0; i < br->n_ports; i++) {
+        port_destroy(br->ports[i]);
+    }
+    free(br->ports);
+    free(br->name);
+    free(br);
+}
+
+void
+config_destroy(struct config *cfg)
+{
+    if (!cfg) {
+        return;
+    }
+    for (size_t i = 0; i < cfg->n_bridges; i++) {
+        bridge_destroy(cfg->bridges[i]);
+    }
+    free(cfg->bridges);
+    free(cfg->uuid);
+    free(cfg);
+}
+
+static struct config_port *
+port_clone(const struct config_port *src)
+{
+    struct config_port *p = xzalloc(sizeof *p);
+    p->name = xstrdup(src->name);
+    p->type = xstrdup(src->type);
+    p->ofport = src->ofport;
+    p->ofport_request = src->ofport_request;
+    p->n_options = src->n_options;
+    p->options = xcalloc(src->n_options ? src->n_options : 1,
+                         sizeof *p->options);
+    for (size_t i = 0; i < src->n_options; i++) {
+        p->options[i].key = xstrdup(src->options[i].key);
+        p->options[i].value = xstrdup(src->options[i].value);
+    }
+    return p;
+}
+
+struct config *
+config_clone(const struct config *src)
+{
+    struct config *cfg = xzalloc(sizeof *cfg);
+    cfg->uuid = xstrdup(src->uuid);
+    cfg->n_bridges = src->n_bridges;
+    cfg->bridges = xcalloc(src->n_bridges ? src->n_bridges : 1,
+                           sizeof *cfg->bridges);
+    for (size_t i = 0; i < src->n_bridges; i++) {
+        const struct config_bridge *sb = src->bridges[i];
+        struct config_bridge *br = xzalloc(sizeof *br);
+        br->name = xstrdup(sb->name);
+        br->n_ports = sb->n_ports;
+        br->ports = xcalloc(sb->n_ports ? sb->n_ports : 1, sizeof *br->ports);
+        for (size_t j = 0; j < sb->n_ports; j++) {
+            br->ports[j] = port_clone(sb->ports[j]);
+        }
+        cfg->bridges[i] = br;
+    }
+    return cfg;
+}
+
+struct config_bridge *
+config_find_bridge(const struct config *cfg, const char *name)
+{
+    for (size_t i = 0; i < cfg->n_bridges; i++) {
+        if (!strcmp(cfg->bridges[i]->name, name)) {
+            return cfg->bridges[i];
+        }
+    }
+    return NULL;
+}
+
+struct config_port *
+config_find_port(const struct config *cfg, const char *name,
+                 struct config_bridge **brp)
+{
+    for (size_t i = 0; i < cfg->n_bridges; i++) {
+        struct config_bridge *br = cfg->bridges[i];
+        for (size_t j = 0; j < br->n_ports; j++) {
+            if (!strcmp(br->ports[j]->name, name)) {
+                if (brp) {
+                    *brp = br;
+                }
+                return br->ports[j];
+            }
+        }
+    }
+    if (brp) {
+        *brp = NULL;
+    }
+    return NULL;
+}
+
+bool
+config_port_is_local(const struct config_bridge *br,
+                     const struct config_port *p)
+{
+    return !strcmp(br->name, p->name);
+}
+
+struct config_port *
+config_add_port(struct config_bridge *br, const char *name)
+{
+    struct config_port *p = xzalloc(sizeof *p);
+    p->name = xstrdup(name);
+    p->type = xstrdup("system");
+    p->ofport = -1;
+    br->ports = xrealloc(br->ports, (br->n_ports + 1) * sizeof *br->ports);
+    br->ports[br->n_ports++] = p;
+    return p;
+}
+
+struct config_bridge *
+config_add_bridge(struct config *cfg, const char *name)
+{
+    struct config_bridge *br = xzalloc(sizeof *br);
+    br->name = xstrdup(name);
+    cfg->bridges = xrealloc(cfg->bridges,
+                            (cfg->n_bridges + 1) * sizeof *cfg->bridges);
+    cfg->bridges[cfg->n_bridges++] = br;
+
+    struct config_port *local = config_add_port(br, name);
+    config_port_set_type(local, "internal");
+    local->ofport = CONFIG_OFPORT_LOCAL;
+    return br;
+}
+
+void
+config_del_bridge(struct config *cfg, struct config_bridge *br)
+{
+    for (size_t i = 0; i < cfg->n_bridges; i++) {
+        if (cfg->bridges[i] == br) {
+            memmove(&cfg->bridges[i], &cfg->bridges[i + 1],
+                    (cfg->n_bridges - i - 1) * sizeof *cfg->bridges);
+            cfg->n_bridges--;
+            bridge_destroy(br);
+            return;
+        }
+    }
+}
+
+void
+config_del_port(struct config_bridge *br, struct config_port *p)
+{
+    for (size_t i = 0; i < br->n_ports; i++) {
+        if (br->ports[i] == p) {
+            memmove(&br->ports[i], &br->ports[i + 1],
+                    (br->n_ports - i - 1) * sizeof *br->ports);
+            br->n_ports--;
+            port_destroy(p);
+            return;
+        }
+    }
+}
+
+void
+config_port_set_type(struct config_port *p, const char *type)
+{
+    free(p->type);
+    p->type = xstrdup(*type ? type : "system");
+}
+
+void
+config_port_set_option(struct config_port *p, const char *key,
+                       const char *value)
+{
+    size_t i;
+    for (i = 0; i < p->n_options; i++) {
+        int cmp = strcmp(p->options[i].key, key);
+        if (!cmp) {
+            free(p->options[i].value);
+            if (value) {
+                p->options[i].value = xstrdup(value);
+            } else {
+                free(p->options[i].key);
+                memmove(&p->options[i], &p->options[i + 1],
+                        (p->n_options - i - 1) * sizeof *p->options);
+                p->n_options--;
+            }
+            return;
+        }
+        if (cmp > 0) {
+            break;
+        }
+    }
+    if (!value) {
+        return;
+    }
+    p->options = xrealloc(p->options,
+                          (p->n_options + 1) * sizeof *p->options);
+    memmove(&p->options[i + 1], &p->options[i],
+            (p->n_options - i) * sizeof *p->options);
+    p->options[i].key = xstrdup(key);
+    p->options[i].value = xstrdup(value);
+    p->n_options++;
+}
+
+const char *
+config_port_get_option(const struct config_port *p, const char *key)
+{
+    for (size_t i = 0; i < p->n_options; i++) {
+        if (!strcmp(p->options[i].key, key)) {
+            return p->options[i].value;
+        }
+    }
+    return NULL;
+}
+
+/* ---- Validation. ---- */
+
+static char *
+check_name(const char *what, const char *name)
+{
+    size_t len = strlen(name);
+    if (!len) {
+        return xasprintf("%s name is empty", what);
+    }
+    if (len > CONFIG_NAME_MAX) {
+        return xasprintf("%s name \"%s\" is longer than %d characters", what,
+                         name, CONFIG_NAME_MAX);
+    }
+    for (const char *c = name; *c; c++) {
+        if (*c <= ' ' || *c == '/' || *c == ',' || *c == '=' || *c == ':'
+            || *c == '(' || *c == ')' || *c == '"' || *c >= 0x7f) {
+            return xasprintf("%s name \"%s\" contains '%c', which is not "
+                             "allowed", what, name, *c);
+        }
+    }
+    return NULL;
+}
+
+char *
+config_check_port(const struct config_port *p)
+{
+    if (!netdev_type_exists(p->type)) {
+        return xasprintf("%s: unknown interface type \"%s\" (expected "
+                         "internal, system, patch or vxlan)", p->name,
+                         p->type);
+    }
+    /* Each port type's own table knows its options: ask it. */
+    struct netdev_option *opts = xcalloc(p->n_options + 1, sizeof *opts);
+    for (size_t i = 0; i < p->n_options; i++) {
+        opts[i].key = p->options[i].key;
+        opts[i].value = p->options[i].value;
+    }
+    char *err = netdev_check_options(p->type, p->name, opts, p->n_options);
+    free(opts);
+    if (err) {
+        return err;
+    }
+    const char *peer = config_port_get_option(p, "peer");
+    if (!strcmp(p->type, "patch") && peer && !strcmp(peer, p->name)) {
+        return xasprintf("%s: options:peer names the port itself", p->name);
+    }
+    return NULL;
+}
+
+char *
+config_validate(const struct config *cfg)
+{
+    for (size_t i = 0; i < cfg->n_bridges; i++) {
+        const struct config_bridge *br = cfg->bridges[i];
+        char *err = check_name("bridge", br->name);
+        if (err) {
+            return err;
+        }
+        for (size_t j = 0; j < br->n_ports; j++) {
+            const struct config_port *p = br->ports[j];
+            struct config_bridge *owner;
+            err = check_name("port", p->name);
+            if (err) {
+                return err;
+            }
+            config_find_port(cfg, p->name, &owner);
+            if (owner != br || config_find_port(cfg, p->name, NULL) != p) {
+                return xasprintf("port name %s is used twice", p->name);
+            }
+            if (config_port_is_local(br, p) && strcmp(p->type, "internal")) {
+                return xasprintf("%s: the local port of bridge %s must be "
+                                 "of type internal", p->name, br->name);
+            }
+            err = config_check_port(p);
+            if (err) {
+                return err;
+            }
+            if (p->ofport_request < 0
+                || p->ofport_request > CONFIG_OFPORT_MAX) {
+                return xasprintf("%s: ofport_request %d is out of range "
+                                 "(1 to %d)", p->name, p->ofport_request,
+                                 CONFIG_OFPORT_MAX);
+            }
+            for (size_t k = 0; k < j && p->ofport_request; k++) {
+                if (br->ports[k]->ofport_request == p->ofport_request) {
+                    return xasprintf("%s: ofport_request %d is already "
+                                     "requested by %s", p->name,
+                                     p->ofport_request, br->ports[k]->name);
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+/* ---- OpenFlow port numbers. ---- */
+
+/* A bitmap of the 16-bit port space: enough for one bridge at a time. */
+struct port_bitmap {
+    uint64_t bits[65536 / 64];
+};
+
+static bool
+bitmap_test(const struct port_bitmap *b, int n)
+{
+    return b->bits[n / 64] & (UINT64_C(1) << (n % 64));
+}
+
+static void
+bitmap_set(struct port_bitmap *b, int n)
+{
+    b->bits[n / 64] |= UINT64_C(1) << (n % 64);
+}
+
+void
+config_assign_ofports(struct config *cfg)
+{
+    struct port_bitmap *used = xmalloc(sizeof *used);
+    for (size_t i = 0; i < cfg->n_bridges; i++) {
+        struct config_bridge *br = cfg->bridges[i];
+        memset(used, 0, sizeof *used);
+
+        /* Requests first: they win over numbers held from before. */
+        for (size_t j = 0; j < br->n_ports; j++) {
+            struct config_port *p = br->ports[j];
+            if (config_port_is_local(br, p)) {
+                p->ofport = CONFIG_OFPORT_LOCAL;
+            } else if (p->ofport_request) {
+                p->ofport = p->ofport_request;
+                bitmap_set(used, p->ofport);
+            }
+        }
+        /* Then ports keep what they had, unless a request took it. */
+        for (size_t j = 0; j < br->n_ports; j++) {
+            struct config_port *p = br->ports[j];
+            if (config_port_is_local(br, p) || p->ofport_request) {
+                continue;
+            }
+            if (p->ofport > 0 && p->ofport <= CONFIG_OFPORT_MAX
+                && !bitmap_test(used, p->ofport)) {
+                bitmap_set(used, p->ofport);
+            } else {
+                p->ofport = -1;
+            }
+        }
+        /* New ports take the lowest free number. */
+        int next = 1;
+        for (size_t j = 0; j < br->n_ports; j++) {
+            struct config_port *p = br->ports[j];
+            if (p->ofport != -1) {
+                continue;
+            }
+            while (next <= CONFIG_OFPORT_MAX && bitmap_test(used, next)) {
+                next++;
+            }
+            if (next <= CONFIG_OFPORT_MAX) {
+                p->ofport = next;
+                bitmap_set(used, next);
+            }
+        }
+    }
+    free(used);
+}
+
+/* ---- JSON. ---- */
+
+static json_t *
+port_to_json(const struct config_port *p)
+{
+    json_t *opts = json_object();
+    for (size_t i = 0; i < p->n_options; i++) {
+        json_object_set_new(opts, p->options[i].key,
+                            json_string(p->options[i].value));
+    }
+    json_t *j = json_pack("{s:s, s:s, s:o, s:i}", "name", p->name, "type",
+                          p->type, "options", opts, "ofport", p->ofport);
+    if (p->ofport_request) {
+        json_object_set_new(j, "ofport_request",
+                            json_integer(p->ofport_request));
+    }
+    return j;
+}
+
+json_t *
+config_to_json(const struct config *cfg)
+{
+    json_t *bridges = json_array();
+    for (size_t i = 0; i < cfg->n_bridges; i++) {
+        const struct config_bridge *br = cfg->bridges[i];
+        json_t *ports = json_array();
+        for (size_t j = 0; j < br->n_ports; j++) {
+            json_array_append_new(ports, port_to_json(br->ports[j]));
+        }
+        json_array_append_new(bridges, json_pack("{s:s, s:o}", "name",
+                                                 br->name, "ports", ports));
+    }
+    return json_pack("{s:i, s:s, s:o}", "version", CONFIG_FORMAT_VERSION,
+                     "uuid", cfg->uuid, "bridges", bridges);
+}
+
+static char *
+port_from_json(const json_t *j, struct config_bridge *br)
+{
+    const char *name = NULL, *type = NULL;
+    json_t *opts = NULL;
+    json_int_t ofport = -1, req = 0;
+    json_error_t jerr;
+    if (json_unpack_ex((json_t *)j, &jerr, 0, "{s:s, s:s, s?o, s?I, s?I}",
+                       "name", &name, "type", &type, "options", &opts,
+                       "ofport", &ofport, "ofport_request", &req)) {
+        return xasprintf("bridge %s: bad port: %s", br->name, jerr.text);
+    }
+    if (opts && !json_is_object(opts)) {
+        return xasprintf("port %s: options is not an object", name);
+    }
+    if (ofport < -1 || ofport > 65535 || req < 0 || req > 65535) {
+        return xasprintf("port %s: port number out of range", name);
+    }
+    struct config_port *p = config_add_port(br, name);
+    config_port_set_type(p, type);
+    p->ofport = (int)ofport;
+    p->ofport_request = (int)req;
+    const char *key;
+    json_t *value;
+    json_object_foreach(opts, key, value) {
+        if (!json_is_string(value)) {
+            return xasprintf("port %s: options:%s is not a string", name,
+                             key);
+        }
+        config_port_set_option(p, key, json_string_value(value));
+    }
+    return NULL;
+}
+
+char *
+config_from_json(const json_t *j, struct config **cfgp)
+{
+    json_t *bridges = NULL;
+    const char *uuid = NULL;
+    json_int_t version = 0;
+    json_error_t jerr;
+    *cfgp = NULL;
+    if (json_unpack_ex((json_t *)j, &jerr, 0, "{s:I, s?s, s:o}", "version",
+                       &version, "uuid", &uuid, "bridges", &bridges)) {
+        return xasprintf("not a switchd database: %s", jerr.text);
+    }
+    if (version != CONFIG_FORMAT_VERSION) {
+        return xasprintf("database format version %lld is not supported",
+                         (long long)version);
+    }
+    if (!json_is_array(bridges)) {
+        return xstrdup("\"bridges\" is not an array");
+    }
+
+    struct config *cfg = xzalloc(sizeof *cfg);
+    cfg->uuid = uuid ? xstrdup(uuid) : make_uuid();
+    size_t i;
+    json_t *jb;
+    json_array_foreach(bridges, i, jb) {
+        const char *name = NULL;
+        json_t *ports = NULL;
+        if (json_unpack_ex(jb, &jerr, 0, "{s:s, s:o}", "name", &name,
+                           "ports", &ports) || !json_is_array(ports)) {
+            config_destroy(cfg);
+            return xasprintf("bridge %zu: %s", i,
+                             ports ? "\"ports\" is not an array" : jerr.text);
+        }
+        struct config_bridge *br = xzalloc(sizeof *br);
+        br->name = xstrdup(name);
+        cfg->bridges = xrealloc(cfg->bridges,
+                                (cfg->n_bridges + 1) * sizeof *cfg->bridges);
+        cfg->bridges[cfg->n_bridges++] = br;
+        size_t k;
+        json_t *jp;
+        json_array_foreach(ports, k, jp) {
+            char *err = port_from_json(jp, br);
+            if (err) {
+                config_destroy(cfg);
+                return err;
+            }
+        }
+    }
+    char *err = config_validate(cfg);
+    if (err) {
+        config_destroy(cfg);
+        return err;
+    }
+    for (i = 0; i < cfg->n_bridges; i++) {
+        if (!config_find_port(cfg, cfg->bridges[i]->name, NULL)) {
+            char *msg = xasprintf("bridge %s has no local port",
+                                  cfg->bridges[i]->name);
+            config_destroy(cfg);
+            return msg;
+        }
+    }
+    config_assign_ofports(cfg);
+    *cfgp = cfg;
+    return NULL;
+}
+
+char *
+config_load(const char *path, struct config **cfgp)
+{
+    *cfgp = NULL;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT) {
+            *cfgp = config_create();
+            return NULL;
+        }
+        return xasprintf("%s: cannot open database (%s)", path,
+                         strerror(errno));
+    }
+    json_error_t jerr;
+    json_t *j = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
+    fclose(f);
+    if (!j) {
+        return xasprintf("%s: corrupt database: line %d column %d: %s", path,
+                         jerr.line, jerr.column, jerr.text);
+    }
+    char *err = config_from_json(j, cfgp);
+    json_decref(j);
+    if (err) {
+        char *msg = xasprintf("%s: corrupt database: %s", path, err);
+        free(err);
+        return msg;
+    }
+    return NULL;
+}
+
+char *
+config_save(const char *path, const struct config *cfg)
+{
+    char *tmp = xasprintf("%s.tmp", path);
+    char *err = NULL;
+    json_t *j = config_to_json(cfg);
+    char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+    json_decref(j);
+
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        err = xasprintf("%s: cannot create (%s)", tmp, strerror(errno));
+        goto out;
+    }
+    size_t len = strlen(text);
+    const char *p = text;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w < 0) {
+            err = xasprintf("%s: write failed (%s)", tmp, strerror(errno));
+            break;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (!err && (write(fd, "\n", 1) != 1 || fsync(fd) < 0)) {
+        err = xasprintf("%s: write failed (%s)", tmp, strerror(errno));
+    }
+    if (close(fd) < 0 && !err) {
+        err = xasprintf("%s: close failed (%s)", tmp, strerror(errno));
+    }
+    if (err) {
+        unlink(tmp);
+        goto out;
+    }
+    if (rename(tmp, path) < 0) {
+        err = xasprintf("%s: cannot rename to %s (%s)", tmp, path,
+                        strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+    /* Make the rename itself durable. */
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *(slash == dir ? slash + 1 : slash) = '\0';
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+    }
+    free(dir);
+out:
+    free(text);
+    free(tmp);
+    return err;
+}
+
+/* ---- Sorted views. ---- */
+
+static int
+cmp_bridge(const void *a_, const void *b_)
+{
+    const struct config_bridge *const *a = a_, *const *b = b_;
+    return strcmp((*a)->name, (*b)->name);
+}
+
+static int
+cmp_port(const void *a_, const void *b_)
+{
+    const struct config_port *const *a = a_, *const *b = b_;
+    return strcmp((*a)->name, (*b)->name);
+}
+
+struct config_bridge **
+config_sorted_bridges(const struct config *cfg)
+{
+    struct config_bridge **v = xcalloc(cfg->n_bridges + 1, sizeof *v);
+    memcpy(v, cfg->bridges, cfg->n_bridges * sizeof *v);
+    qsort(v, cfg->n_bridges, sizeof *v, cmp_bridge);
+    return v;
+}
+
+struct config_port **
+config_sorted_ports(const struct config_bridge *br)
+{
+    struct config_port **v = xcalloc(br->n_ports + 1, sizeof *v);
+    memcpy(v, br->ports, br->n_ports * sizeof *v);
+    qsort(v, br->n_ports, sizeof *v, cmp_port);
+    return v;
+}

@@ -1,0 +1,115 @@
+/* config: the switch's configuration database.
+ *
+ * The model is ovs-vswitchd's, flattened: a config holds bridges, a
+ * bridge holds ports, and each port is exactly one interface (OVS bonds
+ * are out of scope), so a port carries the interface columns directly:
+ * type, options, ofport and ofport_request.
+ *
+ * Every bridge has a "local" port named after it, of type internal, with
+ * OpenFlow number LOCAL (65534).  add-br creates it and it goes away only
+ * with its bridge.
+ *
+ * OpenFlow numbers are assigned by config_assign_ofports(): a port with
+ * an ofport_request gets that number; a port that already had a number
+ * keeps it; a new port gets the lowest number from 1 that nobody holds or
+ * requests.  Numbers are stored in the database so a restart brings back
+ * the same numbers.
+ *
+ * The database is one JSON file written atomically (temp file, fsync,
+ * rename, fsync of the directory).  A file that cannot be read or parsed
+ * is reported and never overwritten.
+ *
+ * Names here are plain C strings owned by the structs; everything is
+ * mutable in place, and config_clone() gives the copy a transaction
+ * edits so that a failure leaves the original untouched. */
+#ifndef SW_CONFIG_H
+#define SW_CONFIG_H 1
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONFIG_OFPORT_LOCAL 65534
+#define CONFIG_OFPORT_MAX 0xfeff /* Highest ordinary OpenFlow 1.0 port. */
+#define CONFIG_NAME_MAX 15       /* Linux IFNAMSIZ - 1: TAP names. */
+#define CONFIG_VXLAN_PORT 4789
+
+struct config_option {
+    char *key;
+    char *value;
+};
+
+struct config_port {
+    char *name;
+    char *type;    /* "internal", "system", "patch", "vxlan". */
+    struct config_option *options; /* Sorted by key. */
+    size_t n_options;
+    int ofport;         /* Assigned number, -1 if none yet. */
+    int ofport_request; /* 0: none. */
+};
+
+struct config_bridge {
+    char *name;
+    struct config_port **ports; /* In insertion order. */
+    size_t n_ports;
+};
+
+struct config {
+    char *uuid; /* Identifies the database (printed first by show). */
+    struct config_bridge **bridges;
+    size_t n_bridges;
+};
+
+struct config *config_create(void);
+void config_destroy(struct config *);
+struct config *config_clone(const struct config *);
+
+struct config_bridge *config_find_bridge(const struct config *,
+                                         const char *name);
+/* Finds a port by name in any bridge; '*brp' (if nonnull) gets its
+ * bridge. */
+struct config_port *config_find_port(const struct config *, const char *name,
+                                     struct config_bridge **brp);
+bool config_port_is_local(const struct config_bridge *,
+                          const struct config_port *);
+
+/* Adds a bridge with its local port.  The caller checks that the name is
+ * free. */
+struct config_bridge *config_add_bridge(struct config *, const char *name);
+void config_del_bridge(struct config *, struct config_bridge *);
+/* Adds a port of type "system" with no options. */
+struct config_port *config_add_port(struct config_bridge *, const char *name);
+void config_del_port(struct config_bridge *, struct config_port *);
+
+/* Options.  'value' NULL removes the key. */
+void config_port_set_option(struct config_port *, const char *key,
+                            const char *value);
+const char *config_port_get_option(const struct config_port *,
+                                   const char *key);
+void config_port_set_type(struct config_port *, const char *type);
+
+/* Checks names, types, options and ofport requests.  Returns NULL or an
+ * allocated message naming the interface and the problem. */
+char *config_validate(const struct config *);
+/* Checks one port's type and options only. */
+char *config_check_port(const struct config_port *);
+/* Gives every port its OpenFlow number (see the essay above). */
+void config_assign_ofports(struct config *);
+
+/* JSON.  config_to_json() returns a new reference. */
+json_t *config_to_json(const struct config *);
+/* Returns NULL and '*cfgp', or an allocated message. */
+char *config_from_json(const json_t *, struct config **cfgp);
+
+/* Loads 'path'.  A missing file is an empty database (first start);
+ * anything else that goes wrong is an allocated message naming the file. */
+char *config_load(const char *path, struct config **cfgp);
+/* Writes 'path' atomically.  Returns NULL or an allocated message. */
+char *config_save(const char *path, const struct config *);
+
+/* Sorted views for printing: arrays of pointers, caller frees the array
+ * (not the elements). */
+struct config_bridge **config_sorted_bridges(const struct config *);
+struct config_port **config_sorted_ports(const struct config_bridge *);
+
+#endif

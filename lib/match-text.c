@@ -1,0 +1,245 @@
+/* match-text: "name=value" pieces in, ovs-ofctl's canonical text out. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match.h"
+#include "portmap.h"
+#include "util.h"
+
+/* Protocol shorthands, in the order the printer prefers them. */
+static const struct {
+    const char *name;
+    uint16_t dl_type;
+    uint8_t nw_proto; /* 0: the shorthand says nothing of nw_proto. */
+} shorthands[] = {
+    {"ip", ETH_TYPE_IP, 0},
+    {"ipv6", ETH_TYPE_IPV6, 0},
+    {"arp", ETH_TYPE_ARP, 0},
+    {"rarp", ETH_TYPE_RARP, 0},
+    {"icmp", ETH_TYPE_IP, IPPROTO_ICMP_},
+    {"tcp", ETH_TYPE_IP, IPPROTO_TCP_},
+    {"udp", ETH_TYPE_IP, IPPROTO_UDP_},
+    {"sctp", ETH_TYPE_IP, IPPROTO_SCTP_},
+    {"icmp6", ETH_TYPE_IPV6, IPPROTO_ICMPV6_},
+    {"tcp6", ETH_TYPE_IPV6, IPPROTO_TCP_},
+    {"udp6", ETH_TYPE_IPV6, IPPROTO_UDP_},
+    {"sctp6", ETH_TYPE_IPV6, IPPROTO_SCTP_},
+};
+
+/* Refuses to overwrite what an earlier piece said differently: OVS lets
+ * the last one win, which hides typos like "tcp,udp". */
+static char *check_conflict(const struct match *m, const struct mf_field *mf,
+                            const union mf_value *value,
+                            const union mf_value *mask, const char *piece)
+{
+    union mf_value ov, om, nv;
+    match_get_field(m, mf, &ov, &om);
+    if (mf_value_is_zero(&om)) {
+        return NULL;
+    }
+    struct match tmp = *m;
+    match_set_field(&tmp, mf, value, mask);
+    match_get_field(&tmp, mf, &nv, &om);
+    if (!memcmp(&nv, &ov, sizeof nv) && match_equal(&tmp, m)) {
+        return NULL;
+    }
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    match_get_field(m, mf, &ov, &om);
+    ds_put_format(&ds, "%s conflicts with %s=", piece, mf->name);
+    mf_format_value(mf, &ov, &om, NULL, &ds);
+    ds_put_cstr(&ds, " given earlier");
+    return ds_steal_cstr(&ds);
+}
+
+static char *parse_shorthand(struct match *m, size_t i)
+{
+    const struct mf_field *dl_type = mf_from_id(MFF_DL_TYPE);
+    const struct mf_field *nw_proto = mf_from_id(MFF_NW_PROTO);
+    union mf_value v;
+    mf_value_from_u64(&v, shorthands[i].dl_type);
+    char *error = check_conflict(m, dl_type, &v, NULL, shorthands[i].name);
+    if (error) {
+        return error;
+    }
+    match_set_field(m, dl_type, &v, NULL);
+    if (shorthands[i].nw_proto) {
+        mf_value_from_u64(&v, shorthands[i].nw_proto);
+        error = check_conflict(m, nw_proto, &v, NULL, shorthands[i].name);
+        if (error) {
+            return error;
+        }
+        match_set_field(m, nw_proto, &v, NULL);
+    }
+    return NULL;
+}
+
+char *match_parse_piece(struct match *m, const char *name, const char *value,
+                        const struct portmap *ports)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(shorthands); i++) {
+        if (!strcmp(name, shorthands[i].name)) {
+            if (value) {
+                return xasprintf("%s=%s: '%s' is a protocol shorthand and "
+                                 "takes no value",
+                                 name, value, name);
+            }
+            return parse_shorthand(m, i);
+        }
+    }
+
+    const struct mf_field *mf = mf_from_name(name, strlen(name));
+    if (!mf) {
+        return xasprintf("unknown field '%s'", name);
+    }
+    if (!value) {
+        return xasprintf("%s: missing value (expected %s=VALUE)", name, name);
+    }
+
+    union mf_value v, mask;
+    char *error;
+    uint64_t x;
+    if (mf->id == MFF_DL_VLAN && str_to_u64(value, UINT16_MAX, &x) &&
+        x == 0xffff) {
+        /* OpenFlow 1.0's OFP_VLAN_NONE: only frames without a tag. */
+        mf = mf_from_id(MFF_VLAN_TCI);
+        mf_value_from_u64(&v, 0);
+        mf_value_from_u64(&mask, 0xffff);
+    } else {
+        error = mf_parse_value(mf, value, ports, &v, &mask);
+        if (error) {
+            return error;
+        }
+    }
+
+    char *piece = xasprintf("%s=%s", name, value);
+    error = check_conflict(m, mf, &v, &mask, piece);
+    free(piece);
+    if (error) {
+        return error;
+    }
+    match_set_field(m, mf, &v, &mask);
+
+    /* Say at once when an earlier "ip," rules a field out; a missing
+     * prerequisite waits for match_check_prereqs(), as it may follow. */
+    if (mf->prereq != MFP_NONE && mf->prereq != MFP_VLAN &&
+        match_prereq_contradicted(m, mf->prereq)) {
+        return match_prereq_error(m, mf, mf->prereq);
+    }
+    return NULL;
+}
+
+static void put_field(const struct match *m, enum mf_id id, const char *name,
+                      const struct portmap *ports, struct ds *ds)
+{
+    const struct mf_field *mf = mf_from_id(id);
+    union mf_value v, mask;
+    match_get_field(m, mf, &v, &mask);
+    if (mf_value_is_zero(&mask)) {
+        return;
+    }
+    ds_put_format(ds, "%s=", name ? name : mf->name);
+    mf_format_value(mf, &v, &mask, ports, ds);
+    ds_put_char(ds, ',');
+}
+
+/* VLAN fields print as dl_vlan/dl_vlan_pcp when the match is exactly
+ * what those say (tag present, whole VID/PCP), else as vlan_tci. */
+static void put_vlan(const struct match *m, struct ds *ds)
+{
+    uint16_t tci = m->flow.vlan_tci, wc = m->wc.vlan_tci;
+    if (!wc) {
+        return;
+    }
+    uint16_t vid_mask = wc & VLAN_VID_MASK, pcp_mask = wc & VLAN_PCP_MASK;
+    if ((wc & VLAN_CFI) && (tci & VLAN_CFI) &&
+        (!vid_mask || vid_mask == VLAN_VID_MASK) &&
+        (!pcp_mask || pcp_mask == VLAN_PCP_MASK) && (vid_mask || pcp_mask)) {
+        if (vid_mask) {
+            ds_put_format(ds, "dl_vlan=%u,", tci & VLAN_VID_MASK);
+        }
+        if (pcp_mask) {
+            ds_put_format(ds, "dl_vlan_pcp=%u,", tci >> VLAN_PCP_SHIFT);
+        }
+    } else {
+        put_field(m, MFF_VLAN_TCI, NULL, NULL, ds);
+    }
+}
+
+void match_format(const struct match *m, int priority,
+                  const struct portmap *ports, struct ds *ds)
+{
+    size_t start = ds->length;
+    uint16_t dl_type;
+    uint8_t nw_proto;
+    match_get_proto(m, &dl_type, &nw_proto);
+    bool skip_type = false, skip_proto = false;
+
+    if (priority >= 0 && priority != OFP_DEFAULT_PRIORITY) {
+        ds_put_format(ds, "priority=%d,", priority);
+    }
+    if (dl_type) {
+        size_t best = ARRAY_SIZE(shorthands);
+        for (size_t i = 0; i < ARRAY_SIZE(shorthands); i++) {
+            if (shorthands[i].dl_type != dl_type) {
+                continue;
+            }
+            if (shorthands[i].nw_proto && shorthands[i].nw_proto == nw_proto &&
+                m->wc.nw_proto == UINT8_MAX) {
+                best = i;
+                skip_proto = true;
+                break;
+            }
+            if (!shorthands[i].nw_proto && best == ARRAY_SIZE(shorthands)) {
+                best = i;
+            }
+        }
+        if (best < ARRAY_SIZE(shorthands)) {
+            ds_put_format(ds, "%s,", shorthands[best].name);
+            skip_type = true;
+        }
+    }
+
+    for (int i = 0; i < FLOW_N_REGS; i++) {
+        put_field(m, MFF_REG0 + i, NULL, NULL, ds);
+    }
+    put_field(m, MFF_TUN_ID, NULL, NULL, ds);
+    put_field(m, MFF_TUN_SRC, NULL, NULL, ds);
+    put_field(m, MFF_TUN_DST, NULL, NULL, ds);
+    put_field(m, MFF_METADATA, NULL, NULL, ds);
+    put_field(m, MFF_IN_PORT, NULL, ports, ds);
+    put_vlan(m, ds);
+    put_field(m, MFF_DL_SRC, NULL, NULL, ds);
+    put_field(m, MFF_DL_DST, NULL, NULL, ds);
+    if (!skip_type) {
+        put_field(m, MFF_DL_TYPE, NULL, NULL, ds);
+    }
+
+    bool arp = dl_type == ETH_TYPE_ARP || dl_type == ETH_TYPE_RARP;
+    put_field(m, MFF_IPV6_SRC, NULL, NULL, ds);
+    put_field(m, MFF_IPV6_DST, NULL, NULL, ds);
+    put_field(m, arp ? MFF_ARP_SPA : MFF_NW_SRC, NULL, NULL, ds);
+    put_field(m, arp ? MFF_ARP_TPA : MFF_NW_DST, NULL, NULL, ds);
+    if (!skip_proto) {
+        put_field(m, arp ? MFF_ARP_OP : MFF_NW_PROTO, NULL, NULL, ds);
+    }
+    put_field(m, MFF_ARP_SHA, NULL, NULL, ds);
+    put_field(m, MFF_ARP_THA, NULL, NULL, ds);
+    put_field(m, MFF_NW_TOS, NULL, NULL, ds);
+    put_field(m, MFF_NW_ECN, NULL, NULL, ds);
+    put_field(m, MFF_NW_TTL, NULL, NULL, ds);
+    put_field(m, MFF_NW_FRAG, NULL, NULL, ds);
+    if (mf_prereq_ok(MFP_ICMP_ANY, dl_type, nw_proto) &&
+        !(m->wc.tp_src & 0xff00) && !(m->wc.tp_dst & 0xff00)) {
+        put_field(m, MFF_ICMP_TYPE, NULL, NULL, ds);
+        put_field(m, MFF_ICMP_CODE, NULL, NULL, ds);
+    } else {
+        put_field(m, MFF_TP_SRC, NULL, NULL, ds);
+        put_field(m, MFF_TP_DST, NULL, NULL, ds);
+    }
+    put_field(m, MFF_TCP_FLAGS, NULL, NULL, ds);
+
+    if (ds->length > start) {
+        ds_chomp(ds, ',');
+    }
+}

@@ -1,0 +1,77 @@
+/* netdev-provider: what a port type implements.  Private to lib/netdev*.c
+ * and lib/vxlan-socket.c; the rest of the code sees only netdev.h.
+ *
+ * A class embeds 'struct netdev' as its first member and allocates the
+ * whole; netdev.c owns the common parts (name, counters, aux) and does the
+ * counting common to every class, so a class's recv/send only move bytes
+ * and report errors. */
+#ifndef SW_NETDEV_PROVIDER_H
+#define SW_NETDEV_PROVIDER_H 1
+
+#include "netdev.h"
+
+struct netdev_class;
+
+struct netdev {
+    const struct netdev_class *class;
+    char *name;
+    struct netdev_stats stats;
+    void *aux;
+    uint8_t mac[6];
+    int mtu;
+};
+
+struct netdev_class {
+    const char *type;
+
+    /* Validates options; NULL or an allocated message. */
+    char *(*check_options)(const char *name, const struct netdev_option *,
+                           size_t n);
+    /* Called after check_options() succeeded.  Allocates the class's
+     * struct, calls netdev_init_() on its 'struct netdev', and stores it
+     * in '*devp'; or returns an errno and a message in '*errp'. */
+    int (*open)(const char *name, const struct netdev_option *, size_t n,
+                struct netdev **devp, char **errp);
+    /* Frees everything, including 'dev' itself (after netdev_uninit_()). */
+    void (*close)(struct netdev *dev);
+    int (*get_fd)(const struct netdev *);
+    /* As netdev_recv(): 0, EAGAIN or an errno.  NULL: never receives. */
+    int (*recv)(struct netdev *, struct packet *, struct netdev_tunnel *,
+                struct netdev **rxdevp);
+    /* As netdev_send(). */
+    int (*send)(struct netdev *, const struct packet *,
+                const struct netdev_tunnel *);
+    /* Optional: appends class-specific configuration. */
+    void (*format)(const struct netdev *, struct ds *);
+};
+
+extern const struct netdev_class netdev_tap_class;
+extern const struct netdev_class netdev_system_class;
+extern const struct netdev_class netdev_vxlan_class;
+extern const struct netdev_class netdev_patch_class;
+
+void netdev_init_(struct netdev *, const struct netdev_class *,
+                  const char *name);
+void netdev_uninit_(struct netdev *);
+
+/* Option helpers for classes. */
+const char *netdev_option_find(const struct netdev_option *, size_t n,
+                               const char *key);
+/* Returns an allocated error naming the first option not in 'known'
+ * (NULL-terminated), or NULL. */
+char *netdev_options_check_known(const char *name,
+                                 const struct netdev_option *, size_t n,
+                                 const char *const known[]);
+/* Parses dotted-quad IPv4 into host order. */
+bool netdev_parse_ipv4(const char *s, uint32_t *ip);
+/* A locally administered MAC derived from 'name'. */
+void netdev_mac_from_name(const char *name, uint8_t mac[6]);
+/* Interface MTU and MAC via ioctl on an AF_INET socket; 0 or errno. */
+int netdev_ioctl_get_mtu(const char *ifname, int *mtu);
+int netdev_ioctl_set_mtu(const char *ifname, int mtu);
+int netdev_ioctl_get_mac(const char *ifname, uint8_t mac[6]);
+
+/* Size of the buffer classes receive into: any frame or datagram fits. */
+#define NETDEV_RX_BUF 65536
+
+#endif

@@ -1,0 +1,306 @@
+/* netdev: class table dispatch and the accounting common to every class. */
+#include "netdev.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "netdev-provider.h"
+#include "util.h"
+
+static const struct netdev_class *const netdev_classes[] = {
+    &netdev_tap_class,
+    &netdev_system_class,
+    &netdev_vxlan_class,
+    &netdev_patch_class,
+};
+
+static const struct netdev_class *netdev_class_find(const char *type)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(netdev_classes); i++) {
+        if (!strcmp(netdev_classes[i]->type, type)) {
+            return netdev_classes[i];
+        }
+    }
+    return NULL;
+}
+
+bool netdev_type_exists(const char *type)
+{
+    return type && netdev_class_find(type) != NULL;
+}
+
+static char *check_name(const char *name)
+{
+    if (!name || !name[0]) {
+        return xstrdup("port name is empty");
+    }
+    /* Every class but patch names a kernel interface; holding all of them
+     * to IFNAMSIZ keeps names portable between types. */
+    if (strlen(name) >= IFNAMSIZ) {
+        return xasprintf("%s: port name longer than %d characters", name,
+                         IFNAMSIZ - 1);
+    }
+    if (strchr(name, '/') || strchr(name, ' ')) {
+        return xasprintf("%s: port name contains '/' or space", name);
+    }
+    return NULL;
+}
+
+char *netdev_check_options(const char *type, const char *name,
+                           const struct netdev_option *opts, size_t n)
+{
+    const struct netdev_class *class = type ? netdev_class_find(type) : NULL;
+    if (!class) {
+        return xasprintf("%s: unknown port type '%s'", name ? name : "",
+                         type ? type : "");
+    }
+    char *err = check_name(name);
+    if (err) {
+        return err;
+    }
+    return class->check_options(name, opts, n);
+}
+
+int netdev_open(const char *type, const char *name,
+                const struct netdev_option *opts, size_t n,
+                struct netdev **devp, char **errp)
+{
+    *devp = NULL;
+    *errp = netdev_check_options(type, name, opts, n);
+    if (*errp) {
+        return EINVAL;
+    }
+    const struct netdev_class *class = netdev_class_find(type);
+    int error = class->open(name, opts, n, devp, errp);
+    if (error && !*errp) {
+        *errp = xasprintf("%s: %s", name, strerror(error));
+    }
+    return error;
+}
+
+void netdev_close(struct netdev *dev)
+{
+    if (dev) {
+        dev->class->close(dev);
+    }
+}
+
+void netdev_init_(struct netdev *dev, const struct netdev_class *class,
+                  const char *name)
+{
+    memset(dev, 0, sizeof *dev);
+    dev->class = class;
+    dev->name = xstrdup(name);
+    dev->mtu = 1500;
+    netdev_mac_from_name(name, dev->mac);
+}
+
+void netdev_uninit_(struct netdev *dev)
+{
+    free(dev->name);
+    dev->name = NULL;
+}
+
+const char *netdev_type(const struct netdev *dev)
+{
+    return dev->class->type;
+}
+
+const char *netdev_name(const struct netdev *dev)
+{
+    return dev->name;
+}
+
+void netdev_set_aux(struct netdev *dev, void *aux)
+{
+    dev->aux = aux;
+}
+
+void *netdev_get_aux(const struct netdev *dev)
+{
+    return dev->aux;
+}
+
+int netdev_get_fd(const struct netdev *dev)
+{
+    return dev->class->get_fd ? dev->class->get_fd(dev) : -1;
+}
+
+int netdev_recv(struct netdev *dev, struct packet *pkt,
+                struct netdev_tunnel *tnl, struct netdev **rxdevp)
+{
+    struct netdev_tunnel dummy;
+    if (!tnl) {
+        tnl = &dummy;
+    }
+    memset(tnl, 0, sizeof *tnl);
+    *rxdevp = dev;
+    if (!dev->class->recv) {
+        return EAGAIN;
+    }
+    int error = dev->class->recv(dev, pkt, tnl, rxdevp);
+    if (!error) {
+        (*rxdevp)->stats.rx_packets++;
+        (*rxdevp)->stats.rx_bytes += pkt->len;
+    } else if (error != EAGAIN) {
+        dev->stats.rx_errors++;
+    }
+    return error;
+}
+
+int netdev_send(struct netdev *dev, const struct packet *pkt,
+                const struct netdev_tunnel *tnl)
+{
+    static const struct netdev_tunnel no_tnl;
+    int error = dev->class->send(dev, pkt, tnl ? tnl : &no_tnl);
+    if (!error) {
+        dev->stats.tx_packets++;
+        dev->stats.tx_bytes += pkt->len;
+    } else if (error == EMSGSIZE || error == ENOBUFS || error == EAGAIN ||
+               error == EIO) {
+        dev->stats.tx_dropped++;
+    } else {
+        dev->stats.tx_errors++;
+    }
+    return error;
+}
+
+void netdev_get_stats(const struct netdev *dev, struct netdev_stats *stats)
+{
+    *stats = dev->stats;
+}
+
+void netdev_count_rx(struct netdev *dev, size_t bytes)
+{
+    dev->stats.rx_packets++;
+    dev->stats.rx_bytes += bytes;
+}
+
+void netdev_get_etheraddr(const struct netdev *dev, uint8_t mac[6])
+{
+    memcpy(mac, dev->mac, 6);
+}
+
+int netdev_get_mtu(const struct netdev *dev)
+{
+    return dev->mtu;
+}
+
+void netdev_format(const struct netdev *dev, struct ds *ds)
+{
+    ds_put_cstr(ds, dev->class->type);
+    if (dev->class->format) {
+        ds_put_cstr(ds, ": ");
+        dev->class->format(dev, ds);
+    }
+}
+
+/* Helpers for classes. */
+
+const char *netdev_option_find(const struct netdev_option *opts, size_t n,
+                               const char *key)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(opts[i].key, key)) {
+            return opts[i].value;
+        }
+    }
+    return NULL;
+}
+
+char *netdev_options_check_known(const char *name,
+                                 const struct netdev_option *opts, size_t n,
+                                 const char *const known[])
+{
+    for (size_t i = 0; i < n; i++) {
+        bool ok = false;
+        for (const char *const *k = known; *k; k++) {
+            if (!strcmp(opts[i].key, *k)) {
+                ok = true;
+                break;
+            }
+        }
+        if (!ok) {
+            return xasprintf("%s: unknown option '%s'", name, opts[i].key);
+        }
+        if (!opts[i].value) {
+            return xasprintf("%s: options:%s has no value", name, opts[i].key);
+        }
+    }
+    return NULL;
+}
+
+bool netdev_parse_ipv4(const char *s, uint32_t *ip)
+{
+    struct in_addr a;
+    if (!s || inet_pton(AF_INET, s, &a) != 1) {
+        return false;
+    }
+    *ip = ntohl(a.s_addr);
+    return true;
+}
+
+void netdev_mac_from_name(const char *name, uint8_t mac[6])
+{
+    uint32_t h1 = hash_string(name, 0x5eed);
+    uint32_t h2 = hash_string(name, h1);
+    /* Locally administered (bit 1), unicast (bit 0 clear). */
+    mac[0] = (uint8_t)((h1 & 0xfc) | 0x02);
+    mac[1] = (uint8_t)(h1 >> 8);
+    mac[2] = (uint8_t)(h1 >> 16);
+    mac[3] = (uint8_t)(h2);
+    mac[4] = (uint8_t)(h2 >> 8);
+    mac[5] = (uint8_t)(h2 >> 16);
+}
+
+static int ifreq_ioctl(const char *ifname, unsigned long req,
+                       struct ifreq *ifr)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return errno;
+    }
+    snprintf(ifr->ifr_name, sizeof ifr->ifr_name, "%s", ifname);
+    int error = ioctl(fd, req, ifr) < 0 ? errno : 0;
+    close(fd);
+    return error;
+}
+
+int netdev_ioctl_get_mtu(const char *ifname, int *mtu)
+{
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    int error = ifreq_ioctl(ifname, SIOCGIFMTU, &ifr);
+    if (!error) {
+        *mtu = ifr.ifr_mtu;
+    }
+    return error;
+}
+
+int netdev_ioctl_set_mtu(const char *ifname, int mtu)
+{
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    ifr.ifr_mtu = mtu;
+    return ifreq_ioctl(ifname, SIOCSIFMTU, &ifr);
+}
+
+int netdev_ioctl_get_mac(const char *ifname, uint8_t mac[6])
+{
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    int error = ifreq_ioctl(ifname, SIOCGIFHWADDR, &ifr);
+    if (!error) {
+        memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+    }
+    return error;
+}

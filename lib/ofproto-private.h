@@ -1,0 +1,96 @@
+/* ofproto-private: what ofproto.c (tables, flow_mod, stats, timeouts) and
+ * xlate.c (execution) share.  Nothing outside those two files includes
+ * this header.
+ *
+ * A rule is one allocation plus one for its actions.  It embeds its
+ * cls_rule, so the classifier's lookup result is turned back into the
+ * rule with CONTAINER_OF and no extra indirection.  Rules with a timeout
+ * sit on the bridge's 'expirable' list; a learned rule sits on its
+ * learner's 'children' list so delete_learned and learner removal are
+ * O(children). */
+#ifndef SW_OFPROTO_PRIVATE_H
+#define SW_OFPROTO_PRIVATE_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "actions.h"
+#include "buf.h"
+#include "classifier.h"
+#include "mac-learning.h"
+#include "ofproto.h"
+
+/* rule->flags: the low bits are FM_F_* as given in the flow_mod. */
+#define RULE_F_MODIFIED 0x40     /* Modified since creation (hard_age). */
+#define RULE_F_DEL_LEARNED 0x80  /* Delete me when my learner goes. */
+#define RULE_F_DOOMED 0x100      /* Being removed by the current batch. */
+
+struct rule {
+    struct cls_rule cr;
+    uint64_t cookie;
+    int64_t created, modified, used; /* clock_msec(). */
+    uint64_t n_packets, n_bytes;
+    struct ofpact *ofpacts;          /* Owned, one allocation. */
+    uint32_t ofpacts_len;
+    uint16_t idle_timeout, hard_timeout, importance;
+    uint16_t flags;
+    uint8_t table_id;
+    struct rule *learned_by;         /* Learner, or NULL. */
+    struct rule *children;           /* Rules I learned (head). */
+    struct rule *sib_prev, *sib_next; /* In learned_by->children. */
+    struct rule *exp_prev, *exp_next; /* In ofproto 'expirable'. */
+};
+
+static inline struct rule *rule_from_cls(const struct cls_rule *cr)
+{
+    return cr ? CONTAINER_OF(cr, struct rule, cr) : NULL;
+}
+
+struct ofport {
+    uint16_t port;
+    bool up;
+    struct ofproto *peer; /* Patch peer bridge, or NULL. */
+    uint16_t peer_port;
+};
+
+struct ofproto {
+    char *name;
+    struct classifier tables[OFPROTO_N_TABLES];
+    struct ofproto_table_stats tstats[OFPROTO_N_TABLES]; /* 'active' is
+                                                       * read live. */
+    struct portmap portmap;
+    struct ofport *ports; /* Sorted by port number. */
+    size_t n_ports, allocated_ports;
+    struct mac_learning *ml;
+
+    size_t n_flows, flow_limit;
+    struct rule *expirable; /* Rules with idle or hard timeouts. */
+    int64_t next_timeout;   /* Lower bound on the next expiry. */
+    struct ofproto_stats stats;
+
+    void (*packet_in_cb)(const struct ofproto_packet_in *, void *aux);
+    void *packet_in_aux;
+
+    /* Scratch reused per packet so execution does not allocate. */
+    struct buf learn_ofpacts;
+};
+
+/* ofproto.c services for xlate.c. */
+const struct ofport *ofproto_find_port(const struct ofproto *, uint16_t);
+/* Installs the flow built by a learn action of 'learner' (may be NULL).
+ * Returns "added", "modified", "refreshed" or "table full". */
+const char *ofproto_learn_install(struct ofproto *, struct rule *learner,
+                                  const struct ofpact_learn *,
+                                  const struct match *,
+                                  const struct ofpact *, size_t len);
+/* A learn may replace the actions of a rule that the walk is still
+ * reading (a rule learning into its own table), so action lists replaced
+ * by learns during an execution are retired, not freed, until the
+ * outermost execution ends and calls this.  Executions are
+ * single-threaded, so the retired list is one per process. */
+void ofproto_free_retired(void);
+/* Fills 'fp' (without stats) and 'match' for trace events. */
+void ofproto_rule_to_print(const struct rule *, struct match *,
+                           struct flow_print *);
+
+#endif

@@ -1,0 +1,819 @@
+/* ofproto: tables, flow_mod, statistics and timeouts.  Execution lives in
+ * xlate.c.
+ *
+ * flow_mod follows what ovs-ofctl does by default (OpenFlow 1.0 with
+ * Nicira extensions):
+ *   - add replaces a flow with the same match and priority; the new flow
+ *     starts afresh (counters and duration reset), as OpenFlow 1.0 says.
+ *   - modify / modify --strict replace the actions of the selected flows
+ *     and keep their counters and duration (reset_counts clears them);
+ *     hard_age restarts.  When nothing is selected and no cookie mask was
+ *     given the flow is added, which is OpenFlow 1.0 behaviour.  The
+ *     cookie changes only when a nonzero cookie is given without a mask
+ *     (our flow_mod cannot tell "cookie=0" from no cookie).
+ *   - delete / delete --strict remove the selected flows.
+ *   - loose selection: the flow's match is at least as specific as the
+ *     flow_mod's, any priority; strict: same match and same priority;
+ *     both filtered by table (FM_TABLE_ALL = all), cookie/cookie_mask and
+ *     out_port.
+ * A learn is a modify --strict that keeps the flow's counters and
+ * duration and never changes anything when the learned actions are
+ * identical but the hard_age. */
+#include "ofproto.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "log.h"
+#include "ofproto-private.h"
+#include "util.h"
+
+/* ---- Rules. ---- */
+
+static void expirable_link(struct ofproto *p, struct rule *r)
+{
+    r->exp_prev = NULL;
+    r->exp_next = p->expirable;
+    if (p->expirable) {
+        p->expirable->exp_prev = r;
+    }
+    p->expirable = r;
+}
+
+static void expirable_unlink(struct ofproto *p, struct rule *r)
+{
+    if (r->exp_prev) {
+        r->exp_prev->exp_next = r->exp_next;
+    } else if (p->expirable == r) {
+        p->expirable = r->exp_next;
+    }
+    if (r->exp_next) {
+        r->exp_next->exp_prev = r->exp_prev;
+    }
+    r->exp_prev = r->exp_next = NULL;
+}
+
+static bool rule_has_timeout(const struct rule *r)
+{
+    return r->idle_timeout || r->hard_timeout;
+}
+
+/* When 'r' expires if nothing refreshes it, or INT64_MAX. */
+static int64_t rule_expiry(const struct rule *r)
+{
+    int64_t t = INT64_MAX;
+    if (r->hard_timeout) {
+        /* Measured from the last modification, so a learn that fires
+         * again keeps its flow alive (the article's hard_age). */
+        t = r->modified + (int64_t)r->hard_timeout * 1000;
+    }
+    if (r->idle_timeout) {
+        t = SW_MIN(t, r->used + (int64_t)r->idle_timeout * 1000);
+    }
+    return t;
+}
+
+static void learned_link(struct rule *learner, struct rule *r)
+{
+    r->learned_by = learner;
+    r->sib_prev = NULL;
+    r->sib_next = learner->children;
+    if (learner->children) {
+        learner->children->sib_prev = r;
+    }
+    learner->children = r;
+}
+
+static void learned_unlink(struct rule *r)
+{
+    struct rule *learner = r->learned_by;
+    if (!learner) {
+        return;
+    }
+    if (r->sib_prev) {
+        r->sib_prev->sib_next = r->sib_next;
+    } else {
+        learner->children = r->sib_next;
+    }
+    if (r->sib_next) {
+        r->sib_next->sib_prev = r->sib_prev;
+    }
+    r->sib_prev = r->sib_next = NULL;
+    r->learned_by = NULL;
+}
+
+static void rule_set_actions(struct rule *r, const struct ofpact *ofpacts,
+                             size_t len)
+{
+    r->ofpacts = len ? xmemdup(ofpacts, len) : NULL;
+    r->ofpacts_len = (uint32_t)len;
+}
+
+static struct rule *rule_create(const struct match *match, int priority,
+                                uint8_t table_id, const struct ofpact *acts,
+                                size_t len)
+{
+    struct rule *r = xzalloc(sizeof *r);
+    cls_rule_init(&r->cr, match, priority);
+    r->table_id = table_id;
+    r->created = r->modified = r->used = clock_msec();
+    rule_set_actions(r, acts, len);
+    return r;
+}
+
+static void rule_free(struct rule *r)
+{
+    cls_rule_destroy(&r->cr);
+    free(r->ofpacts);
+    free(r);
+}
+
+/* Inserts new rule 'r' (replacing an identical one, which it returns with
+ * its links moved to 'r'). */
+static struct rule *rule_insert(struct ofproto *p, struct rule *r)
+{
+    struct cls_rule *old_cr = classifier_replace(&p->tables[r->table_id],
+                                                 &r->cr);
+    struct rule *old = rule_from_cls(old_cr);
+    if (old) {
+        expirable_unlink(p, old);
+        /* The new flow takes the old one's place for delete_learned: its
+         * learner and the flows it learned stay tied to it. */
+        struct rule *learner = old->learned_by;
+        bool del = old->flags & RULE_F_DEL_LEARNED;
+        learned_unlink(old);
+        if (learner) {
+            learned_link(learner, r);
+            if (del) {
+                r->flags |= RULE_F_DEL_LEARNED;
+            }
+        }
+        while (old->children) {
+            struct rule *c = old->children;
+            learned_unlink(c);
+            learned_link(r, c);
+        }
+    } else {
+        p->n_flows++;
+    }
+    if (rule_has_timeout(r)) {
+        expirable_link(p, r);
+        p->next_timeout = SW_MIN(p->next_timeout, rule_expiry(r));
+    }
+    return old;
+}
+
+/* A growable list of rules to remove. */
+struct rule_vec {
+    struct rule **rules;
+    size_t n, allocated;
+};
+
+static void rule_vec_push(struct rule_vec *v, struct rule *r)
+{
+    if (v->n >= v->allocated) {
+        v->rules = x2nrealloc(v->rules, &v->allocated, v->n + 1,
+                              sizeof *v->rules);
+    }
+    v->rules[v->n++] = r;
+}
+
+/* Removes every rule in 'v', and with them the flows they learned with
+ * delete_learned (which are appended to 'v' as they are found, so a rule
+ * selected twice is never freed twice).  Frees the vector's array. */
+static void rules_remove(struct ofproto *p, struct rule_vec *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        v->rules[i]->flags |= RULE_F_DOOMED;
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        struct rule *r = v->rules[i];
+        while (r->children) {
+            struct rule *c = r->children;
+            learned_unlink(c);
+            if ((c->flags & RULE_F_DEL_LEARNED)
+                && !(c->flags & RULE_F_DOOMED)) {
+                c->flags |= RULE_F_DOOMED;
+                rule_vec_push(v, c);
+            }
+        }
+        learned_unlink(r);
+        expirable_unlink(p, r);
+        classifier_remove(&p->tables[r->table_id], &r->cr);
+        p->n_flows--;
+        rule_free(r);
+    }
+    free(v->rules);
+    v->rules = NULL;
+    v->n = v->allocated = 0;
+}
+
+/* ---- Retired action lists (see ofproto-private.h). ---- */
+
+static struct ofpact **retired;
+static size_t n_retired, allocated_retired;
+
+static void retire_ofpacts(struct ofpact *ofpacts)
+{
+    if (!ofpacts) {
+        return;
+    }
+    if (n_retired >= allocated_retired) {
+        retired = x2nrealloc(retired, &allocated_retired, n_retired + 1,
+                             sizeof *retired);
+    }
+    retired[n_retired++] = ofpacts;
+}
+
+void ofproto_free_retired(void)
+{
+    for (size_t i = 0; i < n_retired; i++) {
+        free(retired[i]);
+    }
+    n_retired = 0;
+    if (allocated_retired > 64) {
+        free(retired);
+        retired = NULL;
+        allocated_retired = 0;
+    }
+}
+
+/* ---- Bridges and ports. ---- */
+
+struct ofproto *ofproto_create(const char *name)
+{
+    struct ofproto *p = xzalloc(sizeof *p);
+    p->name = xstrdup(name);
+    for (size_t i = 0; i < OFPROTO_N_TABLES; i++) {
+        classifier_init(&p->tables[i]);
+    }
+    portmap_init(&p->portmap);
+    p->ml = mac_learning_create(MAC_DEFAULT_IDLE_SEC,
+                                MAC_DEFAULT_MAX_ENTRIES);
+    p->flow_limit = OFPROTO_DEFAULT_FLOW_LIMIT;
+    p->next_timeout = INT64_MAX;
+    buf_init(&p->learn_ofpacts);
+    return p;
+}
+
+static void collect_all(const struct cls_rule *cr, void *v_)
+{
+    rule_vec_push(v_, rule_from_cls(cr));
+}
+
+void ofproto_destroy(struct ofproto *p)
+{
+    if (!p) {
+        return;
+    }
+    for (size_t i = 0; i < OFPROTO_N_TABLES; i++) {
+        struct rule_vec v = {NULL, 0, 0};
+        classifier_for_each(&p->tables[i], collect_all, &v);
+        rules_remove(p, &v);
+        classifier_destroy(&p->tables[i]);
+    }
+    portmap_destroy(&p->portmap);
+    free(p->ports);
+    mac_learning_destroy(p->ml);
+    buf_uninit(&p->learn_ofpacts);
+    free(p->name);
+    free(p);
+}
+
+const char *ofproto_name(const struct ofproto *p)
+{
+    return p->name;
+}
+
+static size_t port_index(const struct ofproto *p, uint16_t port, bool *found)
+{
+    size_t lo = 0, hi = p->n_ports;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (p->ports[mid].port < port) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    *found = lo < p->n_ports && p->ports[lo].port == port;
+    return lo;
+}
+
+const struct ofport *ofproto_find_port(const struct ofproto *p,
+                                       uint16_t port)
+{
+    bool found;
+    size_t i = port_index(p, port, &found);
+    return found ? &p->ports[i] : NULL;
+}
+
+static void portmap_rebuild(struct ofproto *p, uint16_t skip,
+                            const char *add_name, uint16_t add_port)
+{
+    /* portmap has no delete: rebuild it without 'skip'. */
+    struct portmap old = p->portmap;
+    portmap_init(&p->portmap);
+    for (size_t i = 0; i < old.n; i++) {
+        if (old.entries[i].port != skip) {
+            portmap_add(&p->portmap, old.entries[i].name,
+                        old.entries[i].port);
+        }
+    }
+    if (add_name) {
+        portmap_add(&p->portmap, add_name, add_port);
+    }
+    portmap_destroy(&old);
+}
+
+void ofproto_port_add(struct ofproto *p, uint16_t port, const char *name)
+{
+    bool found;
+    size_t i = port_index(p, port, &found);
+    if (!found) {
+        if (p->n_ports >= p->allocated_ports) {
+            p->ports = x2nrealloc(p->ports, &p->allocated_ports,
+                                  p->n_ports + 1, sizeof *p->ports);
+        }
+        memmove(&p->ports[i + 1], &p->ports[i],
+                (p->n_ports - i) * sizeof *p->ports);
+        p->n_ports++;
+    }
+    p->ports[i] = (struct ofport){.port = port, .up = true};
+    portmap_rebuild(p, port, name, port);
+}
+
+void ofproto_port_del(struct ofproto *p, uint16_t port)
+{
+    bool found;
+    size_t i = port_index(p, port, &found);
+    if (found) {
+        memmove(&p->ports[i], &p->ports[i + 1],
+                (p->n_ports - i - 1) * sizeof *p->ports);
+        p->n_ports--;
+        portmap_rebuild(p, port, NULL, 0);
+        mac_learning_flush_port(p->ml, port);
+    }
+}
+
+void ofproto_port_set_patch(struct ofproto *p, uint16_t port,
+                            struct ofproto *peer, uint16_t peer_port)
+{
+    bool found;
+    size_t i = port_index(p, port, &found);
+    if (found) {
+        p->ports[i].peer = peer;
+        p->ports[i].peer_port = peer ? peer_port : 0;
+    }
+}
+
+void ofproto_port_set_up(struct ofproto *p, uint16_t port, bool up)
+{
+    bool found;
+    size_t i = port_index(p, port, &found);
+    if (found) {
+        p->ports[i].up = up;
+    }
+}
+
+const struct portmap *ofproto_portmap(const struct ofproto *p)
+{
+    return &p->portmap;
+}
+
+void ofproto_set_flow_limit(struct ofproto *p, size_t limit)
+{
+    p->flow_limit = limit;
+}
+
+void ofproto_get_stats(const struct ofproto *p, struct ofproto_stats *s)
+{
+    *s = p->stats;
+}
+
+void ofproto_fdb_dump(const struct ofproto *p,
+                      void (*cb)(uint16_t port, uint16_t vlan,
+                                 const uint8_t mac[6], int64_t age_sec,
+                                 void *aux),
+                      void *aux)
+{
+    mac_learning_for_each(p->ml, cb, aux);
+}
+
+void ofproto_fdb_flush(struct ofproto *p)
+{
+    mac_learning_flush(p->ml);
+}
+
+void ofproto_set_mac_aging(struct ofproto *p, unsigned idle_sec,
+                           size_t max_entries)
+{
+    if (idle_sec) {
+        mac_learning_set_idle_time(p->ml, idle_sec);
+    }
+    if (max_entries) {
+        mac_learning_set_max_entries(p->ml, max_entries);
+    }
+}
+
+void ofproto_set_packet_in_cb(struct ofproto *p,
+                              void (*cb)(const struct ofproto_packet_in *,
+                                         void *aux),
+                              void *aux)
+{
+    p->packet_in_cb = cb;
+    p->packet_in_aux = aux;
+}
+
+/* ---- flow_mod. ---- */
+
+/* Does 'r' pass the selection of 'fm'?  'match' is r's match. */
+static bool rule_selected(const struct rule *r, const struct match *match,
+                          const struct flow_mod *fm, bool strict)
+{
+    if (fm->table_id != FM_TABLE_ALL && fm->table_id != r->table_id) {
+        return false;
+    }
+    if ((r->cookie ^ fm->cookie) & fm->cookie_mask) {
+        return false;
+    }
+    if (strict) {
+        if (r->cr.priority != fm->priority
+            || !match_equal(match, &fm->match)) {
+            return false;
+        }
+    } else if (!match_is_subset_of(match, &fm->match)) {
+        return false;
+    }
+    if (fm->out_port != OFPP_ANY
+        && !ofpacts_output_to_port(r->ofpacts, r->ofpacts_len,
+                                   fm->out_port)) {
+        return false;
+    }
+    return true;
+}
+
+struct select_aux {
+    const struct flow_mod *fm;
+    bool strict;
+    struct rule_vec *v;
+};
+
+static void select_cb(const struct cls_rule *cr, void *aux_)
+{
+    struct select_aux *aux = aux_;
+    struct rule *r = rule_from_cls(cr);
+    struct match m;
+    cls_rule_get_match(cr, &m);
+    if (rule_selected(r, &m, aux->fm, aux->strict)) {
+        rule_vec_push(aux->v, r);
+    }
+}
+
+/* Appends the rules 'fm' selects to 'v', table by table. */
+static void rules_select(const struct ofproto *p, const struct flow_mod *fm,
+                         bool strict, struct rule_vec *v)
+{
+    size_t lo = 0, hi = OFPROTO_N_TABLES;
+    if (fm->table_id != FM_TABLE_ALL) {
+        lo = fm->table_id;
+        hi = lo + 1;
+    }
+    for (size_t t = lo; t < hi; t++) {
+        if (strict) {
+            /* One candidate per table: no need to walk the table. */
+            struct rule *r = rule_from_cls(classifier_find_exactly(
+                &p->tables[t], &fm->match, fm->priority));
+            if (r) {
+                struct match m;
+                cls_rule_get_match(&r->cr, &m);
+                if (rule_selected(r, &m, fm, true)) {
+                    rule_vec_push(v, r);
+                }
+            }
+        } else {
+            struct select_aux aux = {fm, strict, v};
+            classifier_for_each(&p->tables[t], select_cb, &aux);
+        }
+    }
+}
+
+/* Checks everything that could make 'fm' fail, so that applying a
+ * validated batch cannot fail half way.  '*new_flows' counts the flows
+ * the batch may add. */
+static char *flow_mod_validate(const struct ofproto *p,
+                               const struct flow_mod *fm, size_t idx,
+                               size_t *new_flows, int *errnum)
+{
+    *errnum = EINVAL;
+    if (fm->command == FM_ADD && fm->table_id == FM_TABLE_ALL) {
+        return xasprintf("flow_mod %zu: add needs one table, not all",
+                         idx);
+    }
+    if (fm->table_id != FM_TABLE_ALL && fm->table_id >= OFPROTO_N_TABLES) {
+        return xasprintf("flow_mod %zu: table %u out of range", idx,
+                         fm->table_id);
+    }
+    char *err = match_check_prereqs(&fm->match);
+    if (err) {
+        char *msg = xasprintf("flow_mod %zu: %s", idx, err);
+        free(err);
+        return msg;
+    }
+    if (fm->command == FM_ADD || fm->command == FM_MODIFY
+        || fm->command == FM_MODIFY_STRICT) {
+        uint8_t table = fm->table_id == FM_TABLE_ALL ? 0 : fm->table_id;
+        const struct ofpact *a;
+        const struct ofpact *acts = (const struct ofpact *)(const void *)
+            fm->ofpacts.data;
+        OFPACT_FOR_EACH (a, acts, fm->ofpacts.size) {
+            if (a->type == OFPACT_GOTO_TABLE) {
+                const struct ofpact_goto_table *g =
+                    (const struct ofpact_goto_table *)(const void *)a;
+                if (g->table_id <= table
+                    || g->table_id >= OFPROTO_N_TABLES) {
+                    return xasprintf("flow_mod %zu: goto_table:%u must "
+                                     "go to a later table than %u",
+                                     idx, g->table_id, table);
+                }
+            }
+        }
+    }
+    if (fm->command == FM_ADD) {
+        if (!classifier_find_exactly(&p->tables[fm->table_id], &fm->match,
+                                     fm->priority)) {
+            (*new_flows)++;
+        }
+    } else if (fm->command == FM_MODIFY || fm->command == FM_MODIFY_STRICT) {
+        (*new_flows)++; /* May add when it selects nothing. */
+    }
+    if (*new_flows && p->n_flows + *new_flows > p->flow_limit) {
+        *errnum = ENOSPC;
+        return xasprintf("flow_mod %zu: the bridge is at its limit of %zu "
+                         "flows", idx, p->flow_limit);
+    }
+    return NULL;
+}
+
+static void flow_mod_add(struct ofproto *p, const struct flow_mod *fm)
+{
+    uint8_t table = fm->table_id == FM_TABLE_ALL ? 0 : fm->table_id;
+    struct rule *r = rule_create(&fm->match, fm->priority, table,
+                                 (const struct ofpact *)(const void *)
+                                     fm->ofpacts.data,
+                                 fm->ofpacts.size);
+    r->cookie = fm->cookie;
+    r->idle_timeout = fm->idle_timeout;
+    r->hard_timeout = fm->hard_timeout;
+    r->importance = fm->importance;
+    r->flags = (uint16_t)(fm->flags & 0x3f);
+    struct rule *old = rule_insert(p, r);
+    if (old) {
+        rule_free(old);
+    }
+}
+
+static void rule_modify(struct rule *r, const struct flow_mod *fm)
+{
+    if (!ofpacts_equal(r->ofpacts, r->ofpacts_len,
+                       (const struct ofpact *)(const void *)fm->ofpacts.data,
+                       fm->ofpacts.size)) {
+        free(r->ofpacts);
+        rule_set_actions(r, (const struct ofpact *)(const void *)
+                                fm->ofpacts.data,
+                         fm->ofpacts.size);
+    }
+    if (fm->cookie && !fm->cookie_mask) {
+        r->cookie = fm->cookie;
+    }
+    if (fm->flags & FM_F_RESET_COUNTS) {
+        r->n_packets = r->n_bytes = 0;
+    }
+    r->modified = clock_msec();
+    r->flags |= RULE_F_MODIFIED;
+}
+
+static void flow_mod_apply(struct ofproto *p, const struct flow_mod *fm)
+{
+    struct rule_vec v = {NULL, 0, 0};
+    switch (fm->command) {
+    case FM_ADD:
+        flow_mod_add(p, fm);
+        break;
+    case FM_MODIFY:
+    case FM_MODIFY_STRICT:
+        rules_select(p, fm, fm->command == FM_MODIFY_STRICT, &v);
+        for (size_t i = 0; i < v.n; i++) {
+            rule_modify(v.rules[i], fm);
+        }
+        if (!v.n && !fm->cookie_mask) {
+            flow_mod_add(p, fm);
+        }
+        free(v.rules);
+        break;
+    case FM_DELETE:
+    case FM_DELETE_STRICT:
+        rules_select(p, fm, fm->command == FM_DELETE_STRICT, &v);
+        rules_remove(p, &v);
+        break;
+    }
+}
+
+int ofproto_flow_mods(struct ofproto *p, const struct flow_mod *fms,
+                      size_t n, char **errp)
+{
+    size_t new_flows = 0;
+    *errp = NULL;
+    for (size_t i = 0; i < n; i++) {
+        int errnum;
+        char *err = flow_mod_validate(p, &fms[i], i, &new_flows, &errnum);
+        if (err) {
+            *errp = err;
+            return errnum;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        flow_mod_apply(p, &fms[i]);
+    }
+    return 0;
+}
+
+size_t ofproto_n_flows(const struct ofproto *p)
+{
+    return p->n_flows;
+}
+
+void ofproto_table_stats(const struct ofproto *p, uint8_t table,
+                         struct ofproto_table_stats *s)
+{
+    if (table >= OFPROTO_N_TABLES) {
+        memset(s, 0, sizeof *s);
+        return;
+    }
+    *s = p->tstats[table];
+    s->active = classifier_count(&p->tables[table]);
+}
+
+/* ---- Dumps. ---- */
+
+void ofproto_rule_to_print(const struct rule *r, struct match *match,
+                           struct flow_print *fp)
+{
+    cls_rule_get_match(&r->cr, match);
+    memset(fp, 0, sizeof *fp);
+    fp->match = match;
+    fp->priority = r->cr.priority;
+    fp->table_id = r->table_id;
+    fp->cookie = r->cookie;
+    fp->idle_timeout = r->idle_timeout;
+    fp->hard_timeout = r->hard_timeout;
+    fp->importance = r->importance;
+    fp->flags = r->flags & 0x3f;
+    fp->ofpacts = r->ofpacts;
+    fp->ofpacts_len = r->ofpacts_len;
+    fp->hard_age = -1;
+}
+
+static int rule_cmp_priority(const void *a_, const void *b_)
+{
+    const struct rule *a = *(const struct rule *const *)a_;
+    const struct rule *b = *(const struct rule *const *)b_;
+    if (a->cr.priority != b->cr.priority) {
+        return a->cr.priority > b->cr.priority ? -1 : 1;
+    }
+    /* Stable output for equal priorities: oldest first. */
+    return a->created < b->created ? -1 : a->created > b->created;
+}
+
+void ofproto_dump_flows(const struct ofproto *p,
+                        const struct flow_mod *filter, bool strict,
+                        void (*cb)(const struct flow_print *, void *aux),
+                        void *aux)
+{
+    int64_t now = clock_msec();
+    for (size_t t = 0; t < OFPROTO_N_TABLES; t++) {
+        if (classifier_is_empty(&p->tables[t])
+            || (filter && filter->table_id != FM_TABLE_ALL
+                && filter->table_id != t)) {
+            continue;
+        }
+        struct rule_vec v = {NULL, 0, 0};
+        if (filter) {
+            struct flow_mod f = *filter;
+            f.table_id = (uint8_t)t;
+            rules_select(p, &f, strict, &v);
+        } else {
+            classifier_for_each(&p->tables[t], collect_all, &v);
+        }
+        if (v.n > 1) {
+            qsort(v.rules, v.n, sizeof *v.rules, rule_cmp_priority);
+        }
+        for (size_t i = 0; i < v.n; i++) {
+            const struct rule *r = v.rules[i];
+            struct match m;
+            struct flow_print fp;
+            ofproto_rule_to_print(r, &m, &fp);
+            fp.show_stats = true;
+            fp.duration_msec = now - r->created;
+            fp.n_packets = r->n_packets;
+            fp.n_bytes = r->n_bytes;
+            fp.idle_age = (now - r->used) / 1000;
+            fp.hard_age = (r->flags & RULE_F_MODIFIED)
+                              ? (now - r->modified) / 1000
+                              : -1;
+            cb(&fp, aux);
+        }
+        free(v.rules);
+    }
+}
+
+/* ---- Timeouts. ---- */
+
+size_t ofproto_run(struct ofproto *p)
+{
+    int64_t now = clock_msec();
+    mac_learning_run(p->ml);
+    if (now < p->next_timeout) {
+        return 0;
+    }
+    struct rule_vec v = {NULL, 0, 0};
+    int64_t next = INT64_MAX;
+    for (struct rule *r = p->expirable; r; r = r->exp_next) {
+        int64_t t = rule_expiry(r);
+        if (now >= t) {
+            rule_vec_push(&v, r);
+        } else {
+            next = SW_MIN(next, t);
+        }
+    }
+    size_t n_before = p->n_flows;
+    rules_remove(p, &v);
+    /* A flow removed with its learner may have been the earliest: a
+     * lower bound is all next_timeout promises, so this stays correct. */
+    p->next_timeout = next;
+    size_t n = n_before - p->n_flows;
+    p->stats.n_expired += n;
+    return n;
+}
+
+int64_t ofproto_next_timeout(const struct ofproto *p)
+{
+    return SW_MIN(p->next_timeout, mac_learning_next_expiry(p->ml));
+}
+
+/* ---- Learning. ---- */
+
+const char *ofproto_learn_install(struct ofproto *p, struct rule *learner,
+                                  const struct ofpact_learn *learn,
+                                  const struct match *match,
+                                  const struct ofpact *acts, size_t len)
+{
+    uint8_t table = learn->table_id;
+    if (table >= OFPROTO_N_TABLES) {
+        return "bad table";
+    }
+    struct rule *r = rule_from_cls(classifier_find_exactly(
+        &p->tables[table], match, learn->priority));
+    int64_t now = clock_msec();
+    if (r) {
+        const char *what = "refreshed";
+        if (!ofpacts_equal(r->ofpacts, r->ofpacts_len, acts, len)) {
+            retire_ofpacts(r->ofpacts);
+            rule_set_actions(r, acts, len);
+            what = "modified";
+        }
+        r->modified = now;
+        r->flags |= RULE_F_MODIFIED;
+        if (learner && r->learned_by != learner) {
+            learned_unlink(r);
+            learned_link(learner, r);
+            if (learn->flags & LEARN_F_DELETE_LEARNED) {
+                r->flags |= RULE_F_DEL_LEARNED;
+            }
+        }
+        return what;
+    }
+    if (p->n_flows >= p->flow_limit) {
+        p->stats.n_learn_failed++;
+        LOG_RL(LOG_WARN, "%s: flow limit %zu reached, learn ignored",
+               p->name, p->flow_limit);
+        return "table full";
+    }
+    r = rule_create(match, learn->priority, table, acts, len);
+    r->cookie = learn->cookie;
+    r->idle_timeout = learn->idle_timeout;
+    r->hard_timeout = learn->hard_timeout;
+    if (learn->flags & LEARN_F_SEND_FLOW_REM) {
+        r->flags |= FM_F_SEND_FLOW_REM;
+    }
+    if (learner) {
+        learned_link(learner, r);
+        if (learn->flags & LEARN_F_DELETE_LEARNED) {
+            r->flags |= RULE_F_DEL_LEARNED;
+        }
+    }
+    rule_insert(p, r);
+    return "added";
+}

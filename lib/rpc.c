@@ -1,0 +1,313 @@
+/* rpc: newline-delimited JSON framing and the blocking client. */
+#include "rpc.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "util.h"
+
+void
+rpc_reader_init(struct rpc_reader *r, size_t max)
+{
+    memset(r, 0, sizeof *r);
+    r->max = max;
+}
+
+void
+rpc_reader_uninit(struct rpc_reader *r)
+{
+    free(r->buf);
+    memset(r, 0, sizeof *r);
+}
+
+void
+rpc_reader_feed(struct rpc_reader *r, const void *data, size_t n)
+{
+    if (r->len + n + 1 > r->allocated) {
+        size_t want = r->allocated ? r->allocated : 4096;
+        while (want < r->len + n + 1) {
+            want *= 2;
+        }
+        r->buf = xrealloc(r->buf, want);
+        r->allocated = want;
+    }
+    memcpy(r->buf + r->len, data, n);
+    r->len += n;
+}
+
+int
+rpc_reader_next(struct rpc_reader *r, char **msgp)
+{
+    *msgp = NULL;
+    /* Only bytes not yet scanned are searched, so a large message
+     * arriving in many small reads costs linear time. */
+    char *nl = r->len > r->scanned
+                   ? memchr(r->buf + r->scanned, '\n', r->len - r->scanned)
+                   : NULL;
+    if (!nl) {
+        r->scanned = r->len;
+        return r->len > r->max ? EMSGSIZE : EAGAIN;
+    }
+    size_t msg_len = (size_t)(nl - r->buf);
+    if (msg_len > r->max) {
+        return EMSGSIZE;
+    }
+    *msgp = xstrndup(r->buf, msg_len);
+    size_t rest = r->len - msg_len - 1;
+    memmove(r->buf, nl + 1, rest);
+    r->len = rest;
+    r->scanned = 0;
+    return 0;
+}
+
+char *
+rpc_parse_request(const char *line, json_t **reqp, json_t **idp,
+                  const char **methodp, json_t **paramsp)
+{
+    json_error_t jerr;
+    *reqp = NULL;
+    *idp = NULL;
+    *methodp = NULL;
+    *paramsp = NULL;
+
+    json_t *req = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
+    if (!req) {
+        return xasprintf("malformed JSON at column %d: %s", jerr.column,
+                         jerr.text);
+    }
+    if (!json_is_object(req)) {
+        json_decref(req);
+        return xstrdup("request is not a JSON object");
+    }
+    json_t *id = json_object_get(req, "id");
+    json_t *method = json_object_get(req, "method");
+    json_t *params = json_object_get(req, "params");
+    if (!json_is_string(method)) {
+        *idp = id ? json_incref(id) : json_null();
+        json_decref(req);
+        return xstrdup("request has no \"method\" string");
+    }
+    if (params && !json_is_object(params)) {
+        *idp = id ? json_incref(id) : json_null();
+        json_decref(req);
+        return xstrdup("\"params\" is not a JSON object");
+    }
+    if (!params) {
+        params = json_object();
+        json_object_set_new(req, "params", params);
+    }
+    *reqp = req;
+    *idp = id ? json_incref(id) : json_null();
+    *methodp = json_string_value(method);
+    *paramsp = params;
+    return NULL;
+}
+
+/* Dumps 'msg' compactly and appends the newline that ends a message. */
+static char *
+encode_line(json_t *msg)
+{
+    char *text = json_dumps(msg, JSON_COMPACT | JSON_ENSURE_ASCII);
+    size_t len = strlen(text);
+    char *line = xmalloc(len + 2);
+    memcpy(line, text, len);
+    line[len] = '\n';
+    line[len + 1] = '\0';
+    free(text);
+    json_decref(msg);
+    return line;
+}
+
+char *
+rpc_encode_request(json_t *id, const char *method, json_t *params)
+{
+    json_t *msg = json_object();
+    json_object_set(msg, "id", id ? id : json_null());
+    json_object_set_new(msg, "method", json_string(method));
+    json_object_set_new(msg, "params",
+                        params ? json_incref(params) : json_object());
+    return encode_line(msg);
+}
+
+char *
+rpc_encode_reply(json_t *id, json_t *result)
+{
+    json_t *msg = json_object();
+    json_object_set(msg, "id", id ? id : json_null());
+    json_object_set(msg, "result", result ? result : json_null());
+    return encode_line(msg);
+}
+
+char *
+rpc_encode_error(json_t *id, const char *message)
+{
+    json_t *msg = json_object();
+    json_object_set(msg, "id", id ? id : json_null());
+    json_object_set_new(msg, "error", json_string(message));
+    return encode_line(msg);
+}
+
+const char *
+rpc_rundir(const char *rundir)
+{
+    if (rundir && *rundir) {
+        return rundir;
+    }
+    const char *env = getenv("SW_RUNDIR");
+    return env && *env ? env : RPC_DEFAULT_RUNDIR;
+}
+
+char *
+rpc_rundir_file(const char *rundir, const char *name)
+{
+    return xasprintf("%s/%s", rpc_rundir(rundir), name);
+}
+
+int
+rpc_client_connect(const char *rundir, int *fdp, char **errp)
+{
+    char *path = rpc_rundir_file(rundir, RPC_SOCKET_NAME);
+    struct sockaddr_un sun;
+    *fdp = -1;
+    *errp = NULL;
+
+    memset(&sun, 0, sizeof sun);
+    sun.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof sun.sun_path) {
+        *errp = xasprintf("%s: socket path too long", path);
+        free(path);
+        return ENAMETOOLONG;
+    }
+    strcpy(sun.sun_path, path);
+
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        int error = errno;
+        *errp = xasprintf("socket: %s", strerror(error));
+        free(path);
+        return error;
+    }
+    if (connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0) {
+        int error = errno;
+        *errp = xasprintf("%s: cannot connect to switchd (%s)", path,
+                          strerror(error));
+        close(fd);
+        free(path);
+        return error;
+    }
+    free(path);
+    *fdp = fd;
+    return 0;
+}
+
+static int
+write_all(int fd, const char *data, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = send(fd, data, n, MSG_NOSIGNAL);
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return errno;
+        }
+        data += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int
+rpc_client_call(int fd, const char *method, json_t *params,
+                json_t **resultp, char **errp)
+{
+    static json_int_t next_id = 1;
+    *resultp = NULL;
+    *errp = NULL;
+
+    json_t *id = json_integer(next_id++);
+    char *line = rpc_encode_request(id, method, params);
+    int error = write_all(fd, line, strlen(line));
+    free(line);
+    if (error) {
+        json_decref(id);
+        *errp = xasprintf("sending request to switchd: %s", strerror(error));
+        return error;
+    }
+
+    /* Replies can be larger than requests (dump-flows), so the reader
+     * allows four times the request limit. */
+    struct rpc_reader r;
+    rpc_reader_init(&r, 4 * (size_t)RPC_MAX_MSG);
+    char *msg = NULL;
+    char chunk[65536];
+    for (;;) {
+        error = rpc_reader_next(&r, &msg);
+        if (error != EAGAIN) {
+            break;
+        }
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            error = n < 0 ? errno : EPIPE;
+            break;
+        }
+        rpc_reader_feed(&r, chunk, (size_t)n);
+    }
+    rpc_reader_uninit(&r);
+    if (error) {
+        json_decref(id);
+        *errp = error == EPIPE
+                    ? xstrdup("switchd closed the connection")
+                    : xasprintf("reading reply from switchd: %s",
+                                strerror(error));
+        return error;
+    }
+
+    json_error_t jerr;
+    json_t *reply = json_loads(msg, 0, &jerr);
+    free(msg);
+    if (!json_is_object(reply)) {
+        json_decref(reply);
+        json_decref(id);
+        *errp = xstrdup("malformed reply from switchd");
+        return EPROTO;
+    }
+    json_t *err = json_object_get(reply, "error");
+    if (err) {
+        *errp = xstrdup(json_is_string(err) ? json_string_value(err)
+                                            : "switchd returned an error");
+        error = EPROTO;
+    } else if (!json_equal(json_object_get(reply, "id"), id)) {
+        *errp = xstrdup("reply from switchd has the wrong id");
+        error = EPROTO;
+    } else {
+        json_t *result = json_object_get(reply, "result");
+        *resultp = json_incref(result ? result : json_null());
+    }
+    json_decref(reply);
+    json_decref(id);
+    return error;
+}
+
+int
+rpc_call(const char *rundir, const char *method, json_t *params,
+         json_t **resultp, char **errp)
+{
+    int fd;
+    *resultp = NULL;
+    int error = rpc_client_connect(rundir, &fd, errp);
+    if (error) {
+        return error;
+    }
+    error = rpc_client_call(fd, method, params, resultp, errp);
+    close(fd);
+    return error;
+}

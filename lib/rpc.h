@@ -1,0 +1,87 @@
+/* rpc: requests and replies between the tools and switchd.
+ *
+ * The wire format is newline-delimited JSON over a unix stream socket:
+ * every message is one compact JSON object on one line (jansson escapes
+ * newlines inside strings, so a '\n' byte always ends a message).
+ *
+ *   request  {"id": 7, "method": "dump-flows", "params": {...}}
+ *   reply    {"id": 7, "result": <any JSON>}
+ *         or {"id": 7, "error": "no bridge named br-x"}
+ *
+ * A message may be at most RPC_MAX_MSG bytes: a reader that sees more
+ * without a newline reports EMSGSIZE, and the daemon answers with an
+ * error and drops the connection.  The limit is sized for add-flows of
+ * 100,000 flows in one call (about 9 MB of flow text) with room to
+ * spare, and small enough that one client cannot make the daemon hold
+ * an unbounded buffer.
+ *
+ * The reader is a plain byte accumulator so the daemon (libevent) and
+ * the tools (blocking sockets) share the framing code and tests can feed
+ * it arbitrary chunks. */
+#ifndef SW_RPC_H
+#define SW_RPC_H 1
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define RPC_MAX_MSG (64u * 1024 * 1024)
+#define RPC_SOCKET_NAME "switchd.sock"
+#define RPC_PID_NAME "switchd.pid"
+#define RPC_DEFAULT_RUNDIR "/run/switchd"
+
+/* Accumulates bytes and cuts them into messages. */
+struct rpc_reader {
+    char *buf;
+    size_t len;       /* Bytes held. */
+    size_t allocated;
+    size_t scanned;   /* Bytes of 'buf' known to hold no newline. */
+    size_t max;       /* Largest message accepted (RPC_MAX_MSG). */
+};
+
+void rpc_reader_init(struct rpc_reader *, size_t max);
+void rpc_reader_uninit(struct rpc_reader *);
+/* Appends 'n' bytes received from the peer. */
+void rpc_reader_feed(struct rpc_reader *, const void *, size_t n);
+/* Takes the next complete message out of the reader.  Returns 0 and
+ * '*msgp' (a NUL-terminated line without its newline, caller frees),
+ * EAGAIN if no full message is buffered yet, or EMSGSIZE if the peer sent
+ * more than 'max' bytes without a newline (the reader is then useless). */
+int rpc_reader_next(struct rpc_reader *, char **msgp);
+
+/* Parses one message line into a request.  Returns NULL and sets
+ * '*idp' (a new reference, JSON null if absent), '*methodp' (points into
+ * '*reqp') and '*paramsp' (borrowed from '*reqp', an empty object if
+ * absent) with '*reqp' the parsed document (caller decrefs); or returns
+ * an allocated error message ("malformed JSON at column 3: ..."). */
+char *rpc_parse_request(const char *line, json_t **reqp, json_t **idp,
+                        const char **methodp, json_t **paramsp);
+
+/* Encodes a message as one line with its newline.  'id' and 'result' are
+ * borrowed.  Caller frees. */
+char *rpc_encode_request(json_t *id, const char *method, json_t *params);
+char *rpc_encode_reply(json_t *id, json_t *result);
+char *rpc_encode_error(json_t *id, const char *message);
+
+/* Where the daemon lives: 'rundir' if nonnull, else $SW_RUNDIR, else
+ * RPC_DEFAULT_RUNDIR.  Returns a pointer that stays valid as long as the
+ * arguments and the environment do. */
+const char *rpc_rundir(const char *rundir);
+/* Allocated "<rundir>/<name>". */
+char *rpc_rundir_file(const char *rundir, const char *name);
+
+/* Client side, blocking.  Connects to the daemon's socket in 'rundir'.
+ * Returns 0 and '*fdp', or an errno and an allocated message naming the
+ * socket path. */
+int rpc_client_connect(const char *rundir, int *fdp, char **errp);
+/* Sends one request ('params' borrowed) and waits for its reply.  On
+ * success returns 0 and '*resultp' (caller decrefs).  A daemon error
+ * reply returns EPROTO with the daemon's message in '*errp'; a transport
+ * failure returns its errno and a message.  Caller frees '*errp'. */
+int rpc_client_call(int fd, const char *method, json_t *params,
+                    json_t **resultp, char **errp);
+/* Convenience: connect, call, close. */
+int rpc_call(const char *rundir, const char *method, json_t *params,
+             json_t **resultp, char **errp);
+
+#endif

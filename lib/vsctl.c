@@ -1,0 +1,890 @@
+/* vsctl: the swctl command table, the transaction runner and the text
+ * renderings of each command's JSON result. */
+#include "vsctl.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Per-command options. */
+#define VSO_MAY_EXIST 0x1
+#define VSO_IF_EXISTS 0x2
+
+struct vsctl_cmd;
+
+/* One parsed command of the chain. */
+struct vsctl_ctx {
+    const struct vsctl_cmd *cmd;
+    unsigned opts;  /* VSO_* given. */
+    int argc;       /* Arguments after the command name. */
+    char **argv;
+    struct config *cfg;
+    const struct vsctl_status *status;
+    bool changed;
+};
+
+struct vsctl_cmd {
+    const char *name;
+    const char *args; /* Usage grammar of the arguments. */
+    int min_args, max_args;
+    unsigned opts;    /* VSO_* accepted. */
+    /* Returns NULL and '*resultp', or an allocated message. */
+    char *(*run)(struct vsctl_ctx *, json_t **resultp);
+    /* Appends the text rendering of 'result'. */
+    void (*format)(const json_t *result, struct ds *, int *exit_codep);
+    const char *help;
+};
+
+/* ---- Helpers. ---- */
+
+static struct config_bridge *
+need_bridge(struct vsctl_ctx *ctx, const char *name, char **errp)
+{
+    struct config_bridge *br = config_find_bridge(ctx->cfg, name);
+    if (!br) {
+        *errp = xasprintf("no bridge named %s", name);
+    }
+    return br;
+}
+
+static const char *
+iface_error(const struct vsctl_ctx *ctx, const char *name)
+{
+    const struct vsctl_status *st = ctx->status;
+    return st && st->iface_error ? st->iface_error(st->aux, name) : NULL;
+}
+
+static json_t *
+options_to_json(const struct config_port *p)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < p->n_options; i++) {
+        json_object_set_new(o, p->options[i].key,
+                            json_string(p->options[i].value));
+    }
+    return o;
+}
+
+/* The interface record as list/get/show see it. */
+static json_t *
+iface_to_json(const struct vsctl_ctx *ctx, const struct config_port *p)
+{
+    const char *err = iface_error(ctx, p->name);
+    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "name", p->name,
+                     "type", p->type, "options", options_to_json(p),
+                     "ofport",
+                     p->ofport > 0 ? json_integer(p->ofport) : json_null(),
+                     "ofport_request",
+                     p->ofport_request ? json_integer(p->ofport_request)
+                                       : json_null(),
+                     "error", err ? json_string(err) : json_null());
+}
+
+static json_t *
+names_json(char **names, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(a, json_string(names[i]));
+    }
+    return a;
+}
+
+/* Strips one level of double quotes, as the shell-quoted values of
+ * ovs-vsctl ("options:remote_ip=\"1.2.3.4\"") arrive. */
+static char *
+unquote(const char *s)
+{
+    size_t len = strlen(s);
+    if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
+        return xstrndup(s + 1, len - 2);
+    }
+    return xstrdup(s);
+}
+
+/* Table names are case-insensitive, as in ovs-vsctl. */
+static bool
+table_is(const char *table, const char *name)
+{
+    return !strcasecmp(table, name);
+}
+
+static char *
+find_iface(struct vsctl_ctx *ctx, const char *table, const char *record,
+           struct config_port **pp, struct config_bridge **brp)
+{
+    if (!table_is(table, "interface") && !table_is(table, "port")) {
+        return xasprintf("unknown table \"%s\" (swctl knows Interface, Port "
+                         "and Bridge)", table);
+    }
+    *pp = config_find_port(ctx->cfg, record, brp);
+    if (!*pp) {
+        return xasprintf("no row \"%s\" in table Interface", record);
+    }
+    return NULL;
+}
+
+/* Applies one "column[:key]=value" to an interface. */
+static char *
+set_column(struct vsctl_ctx *ctx, struct config_port *p,
+           struct config_bridge *br, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq) {
+        return xasprintf("\"%s\": expected COLUMN[:KEY]=VALUE", arg);
+    }
+    char *column = xstrndup(arg, (size_t)(eq - arg));
+    char *value = unquote(eq + 1);
+    char *key = strchr(column, ':');
+    char *err = NULL;
+    if (key) {
+        *key++ = '\0';
+    }
+
+    if (!strcmp(column, "options")) {
+        if (!key || !*key) {
+            err = xasprintf("\"%s\": set options one key at a time "
+                            "(options:KEY=VALUE)", arg);
+        } else {
+            config_port_set_option(p, key, value);
+        }
+    } else if (key) {
+        err = xasprintf("\"%s\": column %s has no keys", arg, column);
+    } else if (!strcmp(column, "type")) {
+        if (config_port_is_local(br, p) && strcmp(value, "internal")) {
+            err = xasprintf("%s: the local port of bridge %s must stay "
+                            "internal", p->name, br->name);
+        } else {
+            config_port_set_type(p, value);
+        }
+    } else if (!strcmp(column, "ofport_request")) {
+        uint64_t n;
+        if (!*value || !strcmp(value, "[]")) {
+            p->ofport_request = 0;
+        } else if (!str_to_u64(value, CONFIG_OFPORT_MAX, &n) || !n) {
+            err = xasprintf("\"%s\": ofport_request must be a port number "
+                            "from 1 to %d", arg, CONFIG_OFPORT_MAX);
+        } else if (config_port_is_local(br, p)) {
+            err = xasprintf("%s: the local port's number is always LOCAL",
+                            p->name);
+        } else {
+            p->ofport_request = (int)n;
+        }
+    } else if (!strcmp(column, "name") || !strcmp(column, "ofport")
+               || !strcmp(column, "error")) {
+        err = xasprintf("\"%s\": column %s is read-only", arg, column);
+    } else {
+        err = xasprintf("\"%s\": table Interface has no column %s", arg,
+                        column);
+    }
+    free(column);
+    free(value);
+    if (!err) {
+        ctx->changed = true;
+    }
+    return err;
+}
+
+/* ---- Commands. ---- */
+
+static char *
+cmd_add_br(struct vsctl_ctx *ctx, json_t **resultp)
+{
+    const char *name = ctx->argv[0];
+    if (config_find_bridge(ctx->cfg, name)) {
+        if (ctx->opts & VSO_MAY_EXIST) {
+            return NULL;
+        }
+        return xasprintf("cannot create a bridge named %s because a bridge "
+                         "named %s already exists", name, name);
+    }
+    struct config_bridge *owner;
+    if (config_find_port(ctx->cfg, name, &owner)) {
+        return xasprintf("cannot create a bridge named %s because a port "
+                         "named %s already exists on bridge %s", name, name,
+                         owner->name);
+    }
+    config_add_bridge(ctx->cfg, name);
+    ctx->changed = true;
+    return NULL;
+}
+
+static char *
+cmd_del_br(struct vsctl_ctx *ctx, json_t **resultp)
+{
+    struct config_bridge *br = config_find_bridge(ctx->cfg, ctx->argv[0]);
+    if (!br) {
+        return ctx->opts & VSO_IF_EXISTS
+                   ? NULL
+                   : xasprintf("no bridge named %s", ctx->argv[0]);
+    }
+    config_del_bridge(ctx->cfg, br);
+    ctx->changed = true;
+    return NULL;
+}
+
+static char *
+cmd_list_br(struct vsctl_ctx *ctx, json_t **resultp)
+{
+    struct config_bridge **v = config_sorted_bridges(ctx->cfg);
+    json_t *a = json_array();
+    for (size_t i = 0; i < ctx->cfg->n_bridges; i++) {
+        json_array_append_new(a, json_string(v[i]->name));
+    }
+    free(v);
+    *resultp = a;
+    return NULL;
+}
+
+static char *
+cmd_br_exists(struct vsctl_ctx *ctx, json_t **resultp)
+{
+    *resultp = json_boolean(config_find_bridge(ctx->cfg, ctx->argv[0]));
+    return NULL;
+}
+
+static char *
+cmd_add_port(struct vsctl_ctx *ctx, json_t **resultp)
+{
+    char *err = NULL;
+    struct config_bridge *br = need_bridge(ctx, ctx->argv[0], &err);
+    if (!br) {
+        return err;
+    }
+    const char *name = ctx->argv[1];
+    struct config_bridge *owner;
+    struct config_port *p = config_find_port(ctx->cfg, name, &owner);
+    if (p) {
+        if ((ctx->opts & VSO_MAY_EXIST) && owner == br) {
+            return NULL;
+        }
+        return xasprintf("cannot create a port named %s because a port "
+                         "named %s already exists on bridge %s", name, name,
+                         owner->name);
+    }
+    if (config_find_bridge(ctx->cfg, name)) {
+        return xasprintf("cannot create a port named %s because a bridge "
+                         "named %s already exists", name, name);
+    }
+    p = config_add_port(br, name);
+    ctx->changed = true;
+    for (int i = 2; i < ctx->argc && !err; i++) {
+        err = set_column(ctx, p, br, ctx->argv[i]);
+    }
+    return err;
+}
+
+static char *
+cmd_del_port(struct vsctl_ctx *ctx, json_t **resultp)
+{
+    const char *name = ctx->argv[ctx->argc - 1];
+    struct config_bridge *want = NULL, *owner;
+    char *err = NULL;
+    if (ctx->argc == 2 && !(want = need_bridge(ctx, ctx->argv[0], &err))) {
+        return err;
+    }
+    struct config_port *p = config_find_port(ctx->cfg, name, &owner);
+    if (!p) {
+        return ctx->opts & VSO_IF_EXISTS
+                   ? NULL
+                   : xasprintf("no port named %s", name);
+    }
+    if (want && owner != want) {
+        return xasprintf("bridge %s does not have a port %s (it is on "
+                         "bridge %s)", want->name, name, owner->name);
+    }
+    if (config_port_is_local(owner, p)) {
+        return xasprintf("cannot delete port %s because it is the local "
+                         "port for bridge %s (deleting this port requires "
+                         "deleting the entire bridge)", name, owner->name);
+    }
+    config_del_port(owner, p);
+    ctx->changed = true;
+    return NULL;
+}
+
+static char *
+cmd_list_ports(struct vsctl_ctx *ctx, json_t **resultp)
+{
+    char *err = NULL;
+    struct config_bridge *br = need_bridge(ctx, ctx->argv[0], &err);
+    if (!br) {
+        return err;
+    }
+    struct config_port **v = config_sorted_ports(br);
+    json_t *a = json_array();
+    for (size_t i = 0; i < br->n_ports; i++) {
+        if (!config_port_is_local(br, v[i])) {
+            json_array_append_new(a, json_string(v[i]->name));
+        }
+    }
+    free(v);
+    *resultp = a;
+    return NULL;
+}
+
+static char *
+cmd_port_to_br(struct vsctl_ctx *ctx, json_t **resultp)
+{
+    struct config_bridge *owner;
+    struct config_port *p = config_find_port(ctx->cfg, ctx->argv[0], &owner);
+    if (!p || config_port_is_local(owner, p)) {
+        return xasprintf("no port named %s", ctx->argv[0]);
+    }
+    *resultp = json_string(owner->name);
+    return NULL;
+}
+
+static char *
+cmd_show(struct vsctl_ctx *ctx, json_t **resultp)
+{
+    json_t *bridges = json_array();
+    struct config_bridge **bv = config_sorted_bridges(ctx->cfg);
+    for (size_t i = 0; i < ctx->cfg->n_bridges; i++) {
+        struct config_port **pv = config_sorted_ports(bv[i]);
+        json_t *ports = json_array();
+        for (size_t j = 0; j < bv[i]->n_ports; j++) {
+            json_array_append_new(ports, iface_to_json(ctx, pv[j]));
+        }
+        free(pv);
+        json_array_append_new(bridges, json_pack("{s:s, s:o}", "name",
+                                                 bv[i]->name, "ports",
+                                                 ports));
+    }
+    free(bv);
+    *resultp = json_pack("{s:s, s:o}", "uuid", ctx->cfg->uuid, "bridges",
+                         bridges);
+    return NULL;
+}
+
+static char *
+cmd_set(struct vsctl_ctx *ctx, json_t **resultp)
+{
+    struct config_port *p;
+    struct config_bridge *br;
+    char *err = find_iface(ctx, ctx->argv[0], ctx->argv[1], &p, &br);
+    for (int i = 2; i < ctx->argc && !err; i++) {
+        err = set_column(ctx, p, br, ctx->argv[i]);
+    }
+    return err;
+}
+
+static char *
+cmd_clear(struct vsctl_ctx *ctx, json_t **resultp)
+{
+    struct config_port *p;
+    struct config_bridge *br;
+    char *err = find_iface(ctx, ctx->argv[0], ctx->argv[1], &p, &br);
+    for (int i = 2; i < ctx->argc && !err; i++) {
+        const char *col = ctx->argv[i];
+        if (!strcmp(col, "options")) {
+            while (p->n_options) {
+                config_port_set_option(p, p->options[0].key, NULL);
+            }
+        } else if (!strcmp(col, "ofport_request")) {
+            p->ofport_request = 0;
+        } else {
+            err = xasprintf("cannot clear column %s", col);
+        }
+        ctx->changed = true;
+    }
+    return err;
+}
+
+static json_t *
+get_column(const json_t *rec, const char *spec, char **errp)
+{
+    char *column = xstrdup(spec);
+    char *key = strchr(column, ':');
+    json_t *v = NULL;
+    if (key) {
+        *key++ = '\0';
+    }
+    json_t *col = json_object_get(rec, column);
+    if (!col) {
+        *errp = xasprintf("table Interface has no column %s", column);
+    } else if (key) {
+        if (!json_is_object(col)) {
+            *errp = xasprintf("column %s has no keys", column);
+        } else if (!(v = json_object_get(col, key))) {
+            *errp = xasprintf("no key \"%s\" in Interface record \"%s\" "
+                              "column %s", key,
+                              json_string_value(json_object_get(rec, "name")),
+                              column);
+        } else {
+            json_incref(v);
+        }
+    } else {
+        v = json_incref(col);
+    }
+    free(column);
+    return v;
+}
+
+static char *
+cmd_get(struct vsctl_ctx *ctx, json_t **resultp)
+{
+    struct config_port *p;
+    struct config_bridge *br;
+    char *err = find_iface(ctx, ctx->argv[0], ctx->argv[1], &p, &br);
+    if (err) {
+        return err;
+    }
+    json_t *rec = iface_to_json(ctx, p);
+    json_t *a = json_array();
+    for (int i = 2; i < ctx->argc && !err; i++) {
+        json_t *v = get_column(rec, ctx->argv[i], &err);
+        if (v) {
+            json_array_append_new(a, v);
+        }
+    }
+    json_decref(rec);
+    if (err) {
+        json_decref(a);
+        return err;
+    }
+    *resultp = a;
+    return NULL;
+}
+
+static char *
+cmd_list(struct vsctl_ctx *ctx, json_t **resultp)
+{
+    const char *table = ctx->argv[0];
+    json_t *a = json_array();
+    if (table_is(table, "bridge")) {
+        struct config_bridge **bv = config_sorted_bridges(ctx->cfg);
+        for (size_t i = 0; i < ctx->cfg->n_bridges; i++) {
+            struct config_bridge *br = bv[i];
+            bool want = ctx->argc == 1;
+            for (int k = 1; k < ctx->argc; k++) {
+                want = want || !strcmp(ctx->argv[k], br->name);
+            }
+            if (!want) {
+                continue;
+            }
+            struct config_port **pv = config_sorted_ports(br);
+            char **names = xcalloc(br->n_ports + 1, sizeof *names);
+            for (size_t j = 0; j < br->n_ports; j++) {
+                names[j] = pv[j]->name;
+            }
+            json_array_append_new(
+                a, json_pack("{s:s, s:o}", "name", br->name, "ports",
+                             names_json(names, br->n_ports)));
+            free(names);
+            free(pv);
+        }
+        free(bv);
+        for (int k = 1; k < ctx->argc; k++) {
+            if (!config_find_bridge(ctx->cfg, ctx->argv[k])) {
+                json_decref(a);
+                return xasprintf("no row \"%s\" in table Bridge",
+                                 ctx->argv[k]);
+            }
+        }
+    } else if (table_is(table, "interface") || table_is(table, "port")) {
+        if (ctx->argc == 1) {
+            struct config_bridge **bv = config_sorted_bridges(ctx->cfg);
+            for (size_t i = 0; i < ctx->cfg->n_bridges; i++) {
+                struct config_port **pv = config_sorted_ports(bv[i]);
+                for (size_t j = 0; j < bv[i]->n_ports; j++) {
+                    json_array_append_new(a, iface_to_json(ctx, pv[j]));
+                }
+                free(pv);
+            }
+            free(bv);
+        }
+        for (int k = 1; k < ctx->argc; k++) {
+            struct config_port *p;
+            struct config_bridge *br;
+            char *err = find_iface(ctx, table, ctx->argv[k], &p, &br);
+            if (err) {
+                json_decref(a);
+                return err;
+            }
+            json_array_append_new(a, iface_to_json(ctx, p));
+        }
+    } else {
+        json_decref(a);
+        return xasprintf("unknown table \"%s\" (swctl knows Interface, Port "
+                         "and Bridge)", table);
+    }
+    *resultp = a;
+    return NULL;
+}
+
+/* ---- Text renderings. ---- */
+
+void
+vsctl_format_string(const char *s, struct ds *out)
+{
+    bool bare = *s && (isalpha((unsigned char)*s) || *s == '_')
+                && strcmp(s, "true") && strcmp(s, "false");
+    for (const char *c = s; bare && *c; c++) {
+        bare = isalnum((unsigned char)*c) || *c == '_' || *c == '-'
+               || *c == '.';
+    }
+    if (bare) {
+        ds_put_cstr(out, s);
+        return;
+    }
+    ds_put_char(out, '"');
+    for (const char *c = s; *c; c++) {
+        if (*c == '"' || *c == '\\') {
+            ds_put_char(out, '\\');
+        }
+        ds_put_char(out, *c);
+    }
+    ds_put_char(out, '"');
+}
+
+/* A column value in ovs-vsctl's notation: [] for empty, {k=v, ...} for
+ * maps. */
+static void
+format_value(const json_t *v, struct ds *out)
+{
+    if (json_is_string(v)) {
+        vsctl_format_string(json_string_value(v), out);
+    } else if (json_is_integer(v)) {
+        ds_put_format(out, "%lld", (long long)json_integer_value(v));
+    } else if (json_is_boolean(v)) {
+        ds_put_cstr(out, json_is_true(v) ? "true" : "false");
+    } else if (json_is_object(v)) {
+        const char *key;
+        json_t *value;
+        bool first = true;
+        ds_put_char(out, '{');
+        json_object_foreach((json_t *)v, key, value) {
+            if (!first) {
+                ds_put_cstr(out, ", ");
+            }
+            first = false;
+            vsctl_format_string(key, out);
+            ds_put_char(out, '=');
+            format_value(value, out);
+        }
+        ds_put_char(out, '}');
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *e;
+        ds_put_char(out, '[');
+        json_array_foreach((json_t *)v, i, e) {
+            if (i) {
+                ds_put_cstr(out, ", ");
+            }
+            format_value(e, out);
+        }
+        ds_put_char(out, ']');
+    } else {
+        ds_put_cstr(out, "[]");
+    }
+}
+
+static void
+format_nothing(const json_t *result, struct ds *out, int *exit_codep)
+{
+}
+
+static void
+format_lines(const json_t *result, struct ds *out, int *exit_codep)
+{
+    size_t i;
+    json_t *e;
+    if (json_is_string(result)) {
+        ds_put_format(out, "%s\n", json_string_value(result));
+        return;
+    }
+    json_array_foreach((json_t *)result, i, e) {
+        ds_put_format(out, "%s\n", json_string_value(e));
+    }
+}
+
+static void
+format_exists(const json_t *result, struct ds *out, int *exit_codep)
+{
+    if (!json_is_true(result)) {
+        *exit_codep = 2;
+    }
+}
+
+static void
+format_values(const json_t *result, struct ds *out, int *exit_codep)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach((json_t *)result, i, e) {
+        format_value(e, out);
+        ds_put_char(out, '\n');
+    }
+}
+
+static void
+format_records(const json_t *result, struct ds *out, int *exit_codep)
+{
+    size_t i;
+    json_t *rec;
+    json_array_foreach((json_t *)result, i, rec) {
+        const char *key;
+        json_t *value;
+        if (i) {
+            ds_put_char(out, '\n');
+        }
+        /* jansson keeps insertion order; ovs-vsctl lists columns sorted. */
+        const char **keys = xcalloc(json_object_size(rec) + 1, sizeof *keys);
+        size_t n = 0;
+        json_object_foreach(rec, key, value) {
+            keys[n++] = key;
+        }
+        for (size_t a = 1; a < n; a++) {
+            for (size_t b = a; b > 0 && strcmp(keys[b - 1], keys[b]) > 0;
+                 b--) {
+                const char *t = keys[b];
+                keys[b] = keys[b - 1];
+                keys[b - 1] = t;
+            }
+        }
+        for (size_t k = 0; k < n; k++) {
+            ds_put_format(out, "%-20s: ", keys[k]);
+            format_value(json_object_get(rec, keys[k]), out);
+            ds_put_char(out, '\n');
+        }
+        free(keys);
+    }
+}
+
+static void
+format_show(const json_t *result, struct ds *out, int *exit_codep)
+{
+    size_t i, j;
+    json_t *br, *port;
+    ds_put_format(out, "%s\n",
+                  json_string_value(json_object_get(result, "uuid")));
+    json_array_foreach(json_object_get(result, "bridges"), i, br) {
+        ds_put_format(out, "    Bridge %s\n",
+                      json_string_value(json_object_get(br, "name")));
+        json_array_foreach(json_object_get(br, "ports"), j, port) {
+            const char *name = json_string_value(json_object_get(port,
+                                                                 "name"));
+            const char *type = json_string_value(json_object_get(port,
+                                                                 "type"));
+            json_t *opts = json_object_get(port, "options");
+            json_t *err = json_object_get(port, "error");
+            ds_put_cstr(out, "        Port ");
+            vsctl_format_string(name, out);
+            ds_put_cstr(out, "\n            Interface ");
+            vsctl_format_string(name, out);
+            ds_put_char(out, '\n');
+            if (type && strcmp(type, "system")) {
+                ds_put_format(out, "                type: %s\n", type);
+            }
+            if (json_object_size(opts)) {
+                ds_put_cstr(out, "                options: ");
+                format_value(opts, out);
+                ds_put_char(out, '\n');
+            }
+            if (json_is_string(err)) {
+                ds_put_cstr(out, "                error: ");
+                ds_put_char(out, '"');
+                ds_put_cstr(out, json_string_value(err));
+                ds_put_cstr(out, "\"\n");
+            }
+        }
+    }
+}
+
+/* ---- The table. ---- */
+
+static const struct vsctl_cmd commands[] = {
+    {"add-br", "BRIDGE", 1, 1, VSO_MAY_EXIST, cmd_add_br, format_nothing,
+     "create a new bridge named BRIDGE with its internal port"},
+    {"del-br", "BRIDGE", 1, 1, VSO_IF_EXISTS, cmd_del_br, format_nothing,
+     "delete BRIDGE and all of its ports"},
+    {"list-br", "", 0, 0, 0, cmd_list_br, format_lines,
+     "print the names of all the bridges"},
+    {"br-exists", "BRIDGE", 1, 1, 0, cmd_br_exists, format_exists,
+     "exit 2 if BRIDGE does not exist"},
+    {"add-port", "BRIDGE PORT [COLUMN[:KEY]=VALUE]...", 2, 64,
+     VSO_MAY_EXIST, cmd_add_port, format_nothing,
+     "add network device PORT to BRIDGE"},
+    {"del-port", "[BRIDGE] PORT", 1, 2, VSO_IF_EXISTS, cmd_del_port,
+     format_nothing, "delete PORT (which must be on BRIDGE if given)"},
+    {"list-ports", "BRIDGE", 1, 1, 0, cmd_list_ports, format_lines,
+     "print the names of all the ports on BRIDGE"},
+    {"list-ifaces", "BRIDGE", 1, 1, 0, cmd_list_ports, format_lines,
+     "print the names of all the interfaces on BRIDGE"},
+    {"port-to-br", "PORT", 1, 1, 0, cmd_port_to_br, format_lines,
+     "print the name of the bridge that contains PORT"},
+    {"iface-to-br", "IFACE", 1, 1, 0, cmd_port_to_br, format_lines,
+     "print the name of the bridge that contains IFACE"},
+    {"show", "", 0, 0, 0, cmd_show, format_show,
+     "print an overview of the configuration"},
+    {"set", "TABLE RECORD COLUMN[:KEY]=VALUE...", 3, 64, 0, cmd_set,
+     format_nothing, "set COLUMN values in RECORD of TABLE (Interface)"},
+    {"clear", "TABLE RECORD COLUMN...", 3, 64, 0, cmd_clear, format_nothing,
+     "clear COLUMN (options, ofport_request) in RECORD"},
+    {"get", "TABLE RECORD COLUMN[:KEY]...", 3, 64, 0, cmd_get, format_values,
+     "print COLUMN values of RECORD in TABLE"},
+    {"list", "TABLE [RECORD]...", 1, 64, 0, cmd_list, format_records,
+     "list RECORDs (default: all) of TABLE (Interface, Bridge)"},
+};
+
+static const struct vsctl_cmd *
+find_cmd(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+        if (!strcmp(commands[i].name, name)) {
+            return &commands[i];
+        }
+    }
+    return NULL;
+}
+
+void
+vsctl_usage(struct ds *out)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+        const struct vsctl_cmd *c = &commands[i];
+        struct ds syn = DS_EMPTY_INITIALIZER;
+        if (c->opts & VSO_MAY_EXIST) {
+            ds_put_cstr(&syn, "[--may-exist] ");
+        }
+        if (c->opts & VSO_IF_EXISTS) {
+            ds_put_cstr(&syn, "[--if-exists] ");
+        }
+        ds_put_format(&syn, "%s %s", c->name, c->args);
+        ds_chomp(&syn, ' ');
+        ds_put_format(out, "  %-44s %s\n", ds_cstr(&syn), c->help);
+        ds_destroy(&syn);
+    }
+}
+
+/* ---- The runner. ---- */
+
+static const char *
+opt_name(unsigned opt)
+{
+    return opt == VSO_MAY_EXIST ? "--may-exist" : "--if-exists";
+}
+
+/* Parses argv into 'ctxs' (at most argc of them). */
+static char *
+parse_chain(int argc, char *argv[], struct vsctl_ctx *ctxs, size_t *np)
+{
+    size_t n = 0;
+    int i = 0;
+    *np = 0;
+    while (i < argc) {
+        struct vsctl_ctx *ctx = &ctxs[n];
+        memset(ctx, 0, sizeof *ctx);
+        for (; i < argc && str_starts_with(argv[i], "--")
+               && strcmp(argv[i], "--");
+             i++) {
+            if (!strcmp(argv[i], "--may-exist")) {
+                ctx->opts |= VSO_MAY_EXIST;
+            } else if (!strcmp(argv[i], "--if-exists")) {
+                ctx->opts |= VSO_IF_EXISTS;
+            } else {
+                return xasprintf("unknown option '%s' (command %zu)",
+                                 argv[i], n + 1);
+            }
+        }
+        if (i >= argc || !strcmp(argv[i], "--")) {
+            return xasprintf("missing command name (command %zu)", n + 1);
+        }
+        ctx->cmd = find_cmd(argv[i]);
+        if (!ctx->cmd) {
+            return xasprintf("unknown command '%s'; use --help for help",
+                             argv[i]);
+        }
+        i++;
+        ctx->argv = &argv[i];
+        while (i < argc && strcmp(argv[i], "--")) {
+            i++;
+            ctx->argc++;
+        }
+        if (ctx->argc < ctx->cmd->min_args) {
+            return xasprintf("'%s' command requires at least %d arguments",
+                             ctx->cmd->name, ctx->cmd->min_args);
+        }
+        if (ctx->argc > ctx->cmd->max_args) {
+            return xasprintf("'%s' command takes at most %d arguments",
+                             ctx->cmd->name, ctx->cmd->max_args);
+        }
+        for (unsigned o = VSO_MAY_EXIST; o <= VSO_IF_EXISTS; o <<= 1) {
+            if ((ctx->opts & o) && !(ctx->cmd->opts & o)) {
+                return xasprintf("'%s' command has no '%s' option",
+                                 ctx->cmd->name, opt_name(o));
+            }
+        }
+        n++;
+        if (i < argc) {
+            i++; /* Skip "--". */
+        }
+    }
+    if (!n) {
+        return xstrdup("missing command name (use --help for help)");
+    }
+    *np = n;
+    return NULL;
+}
+
+char *
+vsctl_run(struct config *cfg, int argc, char *argv[],
+          const struct vsctl_status *status, json_t **resultp,
+          bool *changedp)
+{
+    struct vsctl_ctx *ctxs = xcalloc((size_t)argc + 1, sizeof *ctxs);
+    size_t n;
+    *resultp = NULL;
+    *changedp = false;
+
+    char *err = parse_chain(argc, argv, ctxs, &n);
+    json_t *results = json_array();
+    bool changed = false;
+    for (size_t i = 0; i < n && !err; i++) {
+        struct vsctl_ctx *ctx = &ctxs[i];
+        json_t *r = NULL;
+        ctx->cfg = cfg;
+        ctx->status = status;
+        err = ctx->cmd->run(ctx, &r);
+        changed = changed || ctx->changed;
+        if (!err) {
+            json_array_append_new(
+                results, json_pack("{s:s, s:o}", "command", ctx->cmd->name,
+                                   "result", r ? r : json_null()));
+        } else {
+            json_decref(r);
+        }
+    }
+    if (!err && changed) {
+        err = config_validate(cfg);
+        if (!err) {
+            config_assign_ofports(cfg);
+        }
+    }
+    free(ctxs);
+    if (err) {
+        json_decref(results);
+        return err;
+    }
+    *resultp = results;
+    *changedp = changed;
+    return NULL;
+}
+
+void
+vsctl_format(const json_t *result, struct ds *out, int *exit_codep)
+{
+    size_t i;
+    json_t *e;
+    *exit_codep = 0;
+    json_array_foreach((json_t *)result, i, e) {
+        const char *name = json_string_value(json_object_get(e, "command"));
+        const struct vsctl_cmd *c = name ? find_cmd(name) : NULL;
+        if (c) {
+            c->format(json_object_get(e, "result"), out, exit_codep);
+        }
+    }
+}

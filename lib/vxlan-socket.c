@@ -1,0 +1,363 @@
+/* vxlan-socket: shared UDP endpoints for vxlan ports (see the header). */
+#include "vxlan-socket.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "netdev-provider.h"
+#include "util.h"
+#include "vxlan.h"
+
+struct vxlan_port {
+    struct vxlan_port *next;
+    struct netdev *dev;
+    struct vxlan_port_cfg cfg;
+};
+
+struct vxlan_socket {
+    struct vxlan_socket *next; /* In 'all_sockets'. */
+    uint32_t local_ip;
+    uint16_t dst_port;
+    int refcnt;
+    int udp_fd; /* Bound; receives, and sends when 'raw_fd' < 0. */
+    int raw_fd; /* IPPROTO_RAW sender, or -1. */
+    struct vxlan_port *ports;
+    struct netdev_vxlan_socket_stats stats;
+    uint8_t *rxbuf; /* NETDEV_RX_BUF bytes. */
+};
+
+/* The daemon is single-threaded; a plain list is enough for the handful
+ * of (local_ip, dst_port) pairs a switch uses. */
+static struct vxlan_socket *all_sockets;
+
+static int open_udp(uint32_t local_ip, uint16_t dst_port, char **errp)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        int error = errno;
+        *errp = xasprintf("vxlan socket: %s", strerror(error));
+        return -error;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+    /* Only matters for the fallback sender: refuse to fragment. */
+    int pmtu = IP_PMTUDISC_DO;
+    setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
+    /* A burst of tunnel traffic should not be dropped by a small default
+     * buffer; the kernel caps this at rmem_max. */
+    int rcvbuf = 4 * 1024 * 1024;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+
+    struct sockaddr_in sin;
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(local_ip);
+    sin.sin_port = htons(dst_port);
+    if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
+        int error = errno;
+        char ipbuf[16];
+        *errp =
+            xasprintf("vxlan socket: binding %s:%u: %s",
+                      ipv4_to_str(local_ip, ipbuf), dst_port, strerror(error));
+        close(fd);
+        return -error;
+    }
+    return fd;
+}
+
+static int open_raw(void)
+{
+    int fd =
+        socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
+    if (fd < 0) {
+        LOG(LOG_WARN,
+            "no raw socket (%s): VXLAN source port will not vary "
+            "with the inner flow",
+            strerror(errno));
+    }
+    return fd;
+}
+
+int vxlan_socket_ref(uint32_t local_ip, uint16_t dst_port,
+                     struct vxlan_socket **sockp, char **errp)
+{
+    for (struct vxlan_socket *s = all_sockets; s; s = s->next) {
+        if (s->local_ip == local_ip && s->dst_port == dst_port) {
+            s->refcnt++;
+            *sockp = s;
+            return 0;
+        }
+    }
+    int fd = open_udp(local_ip, dst_port, errp);
+    if (fd < 0) {
+        return -fd;
+    }
+    struct vxlan_socket *s = xzalloc(sizeof *s);
+    s->local_ip = local_ip;
+    s->dst_port = dst_port;
+    s->refcnt = 1;
+    s->udp_fd = fd;
+    s->raw_fd = open_raw();
+    s->rxbuf = xmalloc(NETDEV_RX_BUF);
+    s->next = all_sockets;
+    all_sockets = s;
+    *sockp = s;
+    return 0;
+}
+
+void vxlan_socket_unref(struct vxlan_socket *s)
+{
+    if (!s || --s->refcnt > 0) {
+        return;
+    }
+    for (struct vxlan_socket **p = &all_sockets; *p; p = &(*p)->next) {
+        if (*p == s) {
+            *p = s->next;
+            break;
+        }
+    }
+    close(s->udp_fd);
+    if (s->raw_fd >= 0) {
+        close(s->raw_fd);
+    }
+    while (s->ports) {
+        struct vxlan_port *port = s->ports;
+        s->ports = port->next;
+        free(port);
+    }
+    free(s->rxbuf);
+    free(s);
+}
+
+int vxlan_socket_add_port(struct vxlan_socket *s, struct netdev *dev,
+                          const struct vxlan_port_cfg *cfg)
+{
+    for (struct vxlan_port *p = s->ports; p; p = p->next) {
+        if (p->cfg.remote_ip == cfg->remote_ip &&
+            p->cfg.key_flow == cfg->key_flow &&
+            (cfg->key_flow || p->cfg.vni == cfg->vni)) {
+            return EEXIST;
+        }
+    }
+    struct vxlan_port *port = xzalloc(sizeof *port);
+    port->dev = dev;
+    port->cfg = *cfg;
+    /* Append, so that among equals the first configured port wins. */
+    struct vxlan_port **tail = &s->ports;
+    while (*tail) {
+        tail = &(*tail)->next;
+    }
+    *tail = port;
+    return 0;
+}
+
+void vxlan_socket_remove_port(struct vxlan_socket *s, struct netdev *dev)
+{
+    for (struct vxlan_port **p = &s->ports; *p; p = &(*p)->next) {
+        if ((*p)->dev == dev) {
+            struct vxlan_port *port = *p;
+            *p = port->next;
+            free(port);
+            return;
+        }
+    }
+}
+
+int vxlan_socket_fd(const struct vxlan_socket *s)
+{
+    return s->udp_fd;
+}
+
+bool vxlan_socket_has_raw(const struct vxlan_socket *s)
+{
+    return s->raw_fd >= 0;
+}
+
+/* Chooses the port for a datagram from 'src' with 'vni'.  Returns it, or
+ * NULL with '*peerp' set to a port of that source (to charge the drop to)
+ * or NULL for an unknown peer. */
+static struct vxlan_port *demux(const struct vxlan_socket *s, uint32_t src,
+                                uint32_t vni, struct vxlan_port **peerp)
+{
+    *peerp = NULL;
+    /* Pass 0: ports naming 'src'; pass 1: remote_ip=flow ports. */
+    for (int pass = 0; pass < 2; pass++) {
+        uint32_t want = pass == 0 ? src : 0;
+        for (struct vxlan_port *p = s->ports; p; p = p->next) {
+            if (p->cfg.remote_ip != want) {
+                continue;
+            }
+            if (p->cfg.key_flow || p->cfg.vni == vni) {
+                return p;
+            }
+            if (!*peerp) {
+                *peerp = p;
+            }
+        }
+        if (*peerp) {
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+/* Reads one datagram: 0, EAGAIN, or an errno. */
+static int read_one(struct vxlan_socket *s, size_t *lenp, uint32_t *srcp,
+                    uint32_t *dstp)
+{
+    struct sockaddr_in sin;
+    struct iovec iov = {s->rxbuf, NETDEV_RX_BUF};
+    union {
+        char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+        struct cmsghdr align;
+    } cmsgbuf;
+    struct msghdr msg = {
+        .msg_name = &sin,
+        .msg_namelen = sizeof sin,
+        .msg_iov = &iov,
+        .msg_iovlen = 1,
+        .msg_control = cmsgbuf.buf,
+        .msg_controllen = sizeof cmsgbuf.buf,
+    };
+    ssize_t n;
+    do {
+        n = recvmsg(s->udp_fd, &msg, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        return errno == EWOULDBLOCK ? EAGAIN : errno;
+    }
+    if (msg.msg_flags & MSG_TRUNC) {
+        s->stats.rx_truncated++;
+        return EMSGSIZE;
+    }
+    *lenp = (size_t)n;
+    *srcp = ntohl(sin.sin_addr.s_addr);
+    *dstp = s->local_ip;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c;
+         c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+            struct in_pktinfo pi;
+            memcpy(&pi, CMSG_DATA(c), sizeof pi);
+            *dstp = ntohl(pi.ipi_addr.s_addr);
+        }
+    }
+    return 0;
+}
+
+int vxlan_socket_recv(struct vxlan_socket *s, struct packet *pkt,
+                      struct netdev_tunnel *tnl, struct netdev **devp)
+{
+    /* Bounded so that a flood of junk cannot hold the loop; the socket
+     * stays readable and we come back. */
+    for (int i = 0; i < 64; i++) {
+        size_t len;
+        uint32_t src, dst;
+        int error = read_one(s, &len, &src, &dst);
+        if (error == EMSGSIZE) {
+            continue;
+        } else if (error) {
+            return error;
+        }
+
+        uint32_t vni = 0;
+        enum vxlan_parse_error perr = vxlan_header_parse(s->rxbuf, len, &vni);
+        struct vxlan_port *peer;
+        struct vxlan_port *port = demux(s, src, vni, &peer);
+        char ipbuf[16];
+        if (perr != VXLAN_OK) {
+            s->stats.rx_bad_header++;
+            struct vxlan_port *charge = port ? port : peer;
+            if (charge) {
+                charge->dev->stats.rx_errors++;
+            }
+            LOG_RL(LOG_DBG, "vxlan from %s: %s", ipv4_to_str(src, ipbuf),
+                   vxlan_parse_error_str(perr));
+            continue;
+        }
+        if (!port) {
+            if (peer) {
+                s->stats.rx_wrong_vni++;
+                peer->dev->stats.rx_dropped++;
+                LOG_RL(LOG_DBG, "vxlan from %s: no port takes VNI %u",
+                       ipv4_to_str(src, ipbuf), vni);
+            } else {
+                s->stats.rx_unknown_peer++;
+                LOG_RL(LOG_DBG, "vxlan from unknown peer %s",
+                       ipv4_to_str(src, ipbuf));
+            }
+            continue;
+        }
+        packet_init(pkt, s->rxbuf + VXLAN_HLEN, len - VXLAN_HLEN);
+        tnl->tun_id = vni;
+        tnl->tun_src = src;
+        tnl->tun_dst = dst;
+        *devp = port->dev;
+        return 0;
+    }
+    return EAGAIN;
+}
+
+static int send_error(void)
+{
+    int error = errno;
+    return error == EWOULDBLOCK ? EAGAIN : error;
+}
+
+int vxlan_socket_send(struct vxlan_socket *s, uint32_t src_ip, uint32_t dst_ip,
+                      uint32_t vni, uint8_t ttl, const uint8_t *frame,
+                      size_t len)
+{
+    uint8_t hdr[VXLAN_IP_UDP_VXLAN_HLEN];
+    uint8_t *vxh = hdr + VXLAN_IP_HLEN + VXLAN_UDP_HLEN;
+    vxlan_header_put(vxh, vni);
+
+    if (len + VXLAN_IP_UDP_VXLAN_HLEN > 65535) {
+        return EMSGSIZE;
+    }
+    struct sockaddr_in sin;
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(dst_ip);
+
+    struct iovec iov[2];
+    iov[1].iov_base = (void *)frame;
+    iov[1].iov_len = len;
+    struct msghdr msg = {
+        .msg_name = &sin,
+        .msg_namelen = sizeof sin,
+        .msg_iov = iov,
+        .msg_iovlen = 2,
+    };
+    int fd;
+    if (s->raw_fd >= 0) {
+        uint16_t sport = vxlan_src_port(vxlan_inner_hash(frame, len));
+        vxlan_put_ip_udp(hdr, src_ip ? src_ip : s->local_ip, dst_ip, sport,
+                         s->dst_port, VXLAN_HLEN + len, ttl, 0);
+        iov[0].iov_base = hdr;
+        iov[0].iov_len = sizeof hdr;
+        fd = s->raw_fd;
+    } else {
+        sin.sin_port = htons(s->dst_port);
+        iov[0].iov_base = vxh;
+        iov[0].iov_len = VXLAN_HLEN;
+        fd = s->udp_fd;
+    }
+    ssize_t n;
+    do {
+        n = sendmsg(fd, &msg, 0);
+    } while (n < 0 && errno == EINTR);
+    return n < 0 ? send_error() : 0;
+}
+
+void vxlan_socket_get_stats(const struct vxlan_socket *s,
+                            struct netdev_vxlan_socket_stats *stats)
+{
+    *stats = s->stats;
+}

@@ -1,0 +1,78 @@
+/* vxlan-socket: the UDP endpoint every vxlan port on one (local_ip,
+ * dst_port) shares, with receive demultiplexing.
+ *
+ * Receiving: one UDP socket bound to local_ip:dst_port (0.0.0.0 when no
+ * local_ip), with IP_PKTINFO so the outer destination is known.  Each
+ * datagram goes to a registered port chosen by
+ *   1. the ports whose remote_ip is the outer source, else the ports with
+ *      remote_ip=flow;
+ *   2. among those, the one whose key is the VNI, or whose key is flow.
+ * A datagram from a source no port names is an unknown peer; one with a
+ * bad header, or a VNI none of the source's ports takes, is charged to the
+ * first such port (rx_errors / rx_dropped) as well as to the socket.
+ *
+ * Sending: a bound UDP socket has a fixed source port, but RFC 7348 wants
+ * the source port to vary with the inner flow so that ECMP underlays
+ * spread the load.  We send through one raw IPPROTO_RAW socket (implying
+ * IP_HDRINCL) and build the IPv4 and UDP headers ourselves.  We chose that
+ * over a pool of bound UDP sockets because it gives the full 16384-port
+ * range with one fd and no ports reserved, and the daemon already needs
+ * CAP_NET_ADMIN for TAP devices, so CAP_NET_RAW costs nothing.  The kernel
+ * never fragments IP_HDRINCL packets: one bigger than the route's MTU
+ * fails with EMSGSIZE, which is exactly the "drop and count, never
+ * fragment silently" rule.  Without CAP_NET_RAW we fall back to sending
+ * from the bound UDP socket (source port = dst_port) with
+ * IP_PMTUDISC_DO, which keeps the no-fragmentation guarantee and loses only
+ * the source port entropy. */
+#ifndef SW_VXLAN_SOCKET_H
+#define SW_VXLAN_SOCKET_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "netdev.h"
+#include "packet.h"
+
+struct vxlan_socket;
+struct netdev;
+
+/* How a port is addressed: remote_ip 0 means remote_ip=flow. */
+struct vxlan_port_cfg {
+    uint32_t remote_ip;
+    bool key_flow;
+    uint32_t vni; /* When !key_flow. */
+};
+
+/* Finds or creates the socket for (local_ip, dst_port) and takes a
+ * reference.  0 or an errno with an allocated message in '*errp'. */
+int vxlan_socket_ref(uint32_t local_ip, uint16_t dst_port,
+                     struct vxlan_socket **sockp, char **errp);
+/* Drops a reference; the last one closes the socket. */
+void vxlan_socket_unref(struct vxlan_socket *);
+
+/* Registers 'dev' to receive datagrams matching 'cfg'.  EEXIST if
+ * another port already takes exactly that (remote_ip, key). */
+int vxlan_socket_add_port(struct vxlan_socket *, struct netdev *dev,
+                          const struct vxlan_port_cfg *cfg);
+void vxlan_socket_remove_port(struct vxlan_socket *, struct netdev *dev);
+
+int vxlan_socket_fd(const struct vxlan_socket *);
+/* True if sending varies the source port (raw socket available). */
+bool vxlan_socket_has_raw(const struct vxlan_socket *);
+
+/* Receives datagrams until one is accepted by a port (0, '*pkt' holds the
+ * inner frame, '*devp' the port, 'tnl' the outer addresses and VNI) or
+ * nothing is left (EAGAIN).  Rejected datagrams are counted. */
+int vxlan_socket_recv(struct vxlan_socket *, struct packet *pkt,
+                      struct netdev_tunnel *tnl, struct netdev **devp);
+
+/* Encapsulates 'frame' with 'vni' and sends it to 'dst_ip'.  'src_ip' 0
+ * lets the kernel choose.  EMSGSIZE if it does not fit the underlay. */
+int vxlan_socket_send(struct vxlan_socket *, uint32_t src_ip, uint32_t dst_ip,
+                      uint32_t vni, uint8_t ttl, const uint8_t *frame,
+                      size_t len);
+
+void vxlan_socket_get_stats(const struct vxlan_socket *,
+                            struct netdev_vxlan_socket_stats *);
+
+#endif

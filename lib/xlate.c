@@ -1,0 +1,823 @@
+/* xlate: executing a packet through a bridge's tables.
+ *
+ * The walk keeps two keys: 'flow', which actions edit and lookups see,
+ * and 'base', what the bytes of the packet currently say.  Bytes are
+ * rewritten (packet_commit) only when a copy of the packet leaves, so a
+ * packet that is only forwarded is never copied more than once per
+ * output, and the input packet is copied at most once, when the first
+ * header change is committed.
+ *
+ * Semantics follow Open vSwitch's ofproto-dpif-xlate: actions run in
+ * order; resubmit runs another table and comes back with in_port
+ * restored; a chain of more than OFPROTO_MAX_RESUBMIT_DEPTH resubmits,
+ * goto_tables or patch crossings drops the whole packet; crossing a patch
+ * port clears tunnel metadata, registers and metadata in the peer and
+ * restores the flow afterwards; goto_table/write_actions build an
+ * OpenFlow 1.1 action set executed when the pipeline ends.
+ *
+ * With a trace callback every step is reported through the same code, so
+ * what trace shows is what execution does. */
+#include "ofproto.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "log.h"
+#include "ofproto-private.h"
+#include "packet-commit.h"
+#include "util.h"
+
+struct xlate_ctx {
+    struct ofproto *ofproto; /* Bridge being executed. */
+    struct flow flow;        /* The key lookups and actions see. */
+    struct flow base;        /* What the packet bytes say. */
+    const struct packet *in; /* Input packet, untouched. */
+    struct packet work;      /* Copy made at the first header commit. */
+    bool have_work;
+    uint16_t vlan_tpid;      /* TPID for a tag pushed later. */
+    uint32_t in_len;         /* Bytes credited to each rule. */
+
+    bool side_effects;
+    int depth;
+    bool exit;     /* "exit" action: stop every action list. */
+    bool too_deep; /* Resubmit limit hit: drop everything. */
+    uint8_t table_id;
+    struct rule *rule;      /* Rule whose actions are running. */
+    struct buf action_set;  /* OpenFlow 1.1 action set. */
+    const char *drop_reason;
+
+    struct xlate_result *res;
+    void (*trace)(const struct xlate_event *, void *aux);
+    void *trace_aux;
+};
+
+static void do_actions(struct xlate_ctx *, const struct ofpact *, size_t);
+static void output_port(struct xlate_ctx *, uint16_t port, uint16_t max_len,
+                        bool allow_in_port);
+
+/* ---- Results. ---- */
+
+void xlate_result_init(struct xlate_result *res)
+{
+    memset(res, 0, sizeof *res);
+}
+
+void xlate_result_uninit(struct xlate_result *res)
+{
+    if (res) {
+        for (size_t i = 0; i < res->allocated; i++) {
+            packet_uninit(&res->outputs[i].packet);
+        }
+        free(res->outputs);
+        memset(res, 0, sizeof *res);
+    }
+}
+
+void xlate_result_clear(struct xlate_result *res)
+{
+    res->n_outputs = 0;
+    res->depth_exceeded = false;
+    res->drop_reason = NULL;
+    res->n_controller = 0;
+    res->n_learned = 0;
+}
+
+/* Copies 'len' bytes into 'p', reusing its buffer when big enough. */
+static void packet_assign(struct packet *p, const uint8_t *data, size_t len)
+{
+    if (p->base && p->allocated >= PACKET_HEADROOM + len) {
+        p->ofs = PACKET_HEADROOM;
+        p->len = len;
+        memcpy(p->base + p->ofs, data, len);
+    } else {
+        packet_uninit(p);
+        packet_init(p, data, len);
+    }
+}
+
+/* ---- Trace events. ---- */
+
+static void trace_event(const struct xlate_ctx *ctx, struct xlate_event *ev)
+{
+    ev->depth = ctx->depth;
+    ev->ofproto = ctx->ofproto;
+    ev->table_id = ctx->table_id;
+    if (!ev->flow) {
+        ev->flow = &ctx->flow;
+    }
+    ctx->trace(ev, ctx->trace_aux);
+}
+
+#define TRACE(CTX, ...)                                                       \
+    do {                                                                      \
+        if ((CTX)->trace) {                                                   \
+            struct xlate_event ev__ = {__VA_ARGS__};                          \
+            trace_event(CTX, &ev__);                                          \
+        }                                                                     \
+    } while (0)
+
+static void drop(struct xlate_ctx *ctx, const char *reason)
+{
+    ctx->drop_reason = reason;
+}
+
+/* ---- Packet bytes. ---- */
+
+/* Makes the bytes match 'flow' and returns them. */
+static const struct packet *commit(struct xlate_ctx *ctx)
+{
+    if (packet_commit_needed(&ctx->base, &ctx->flow)) {
+        if (!ctx->have_work) {
+            packet_clone(&ctx->work, ctx->in);
+            ctx->have_work = true;
+        }
+        packet_commit(&ctx->work, &ctx->base, &ctx->flow, ctx->vlan_tpid);
+        ctx->base = ctx->flow;
+    }
+    return ctx->have_work ? &ctx->work : ctx->in;
+}
+
+static void emit(struct xlate_ctx *ctx, uint16_t port)
+{
+    struct xlate_result *res = ctx->res;
+    const struct packet *pkt = commit(ctx);
+    if (res->n_outputs >= res->allocated) {
+        size_t old = res->allocated;
+        res->outputs = x2nrealloc(res->outputs, &res->allocated,
+                                  res->n_outputs + 1, sizeof *res->outputs);
+        memset(&res->outputs[old], 0,
+               (res->allocated - old) * sizeof *res->outputs);
+    }
+    struct xlate_output *out = &res->outputs[res->n_outputs++];
+    out->ofproto = ctx->ofproto;
+    out->port = port;
+    packet_assign(&out->packet, packet_data(pkt), pkt->len);
+    out->tun_id = ctx->flow.tun_id;
+    out->tun_src = ctx->flow.tun_src;
+    out->tun_dst = ctx->flow.tun_dst;
+    TRACE(ctx, .type = XE_OUTPUT, .port = port);
+}
+
+static void to_controller(struct xlate_ctx *ctx, uint16_t max_len,
+                          uint8_t reason)
+{
+    static const char *const reasons[] = {"no_match", "action",
+                                          "invalid_ttl"};
+    ctx->res->n_controller++;
+    TRACE(ctx, .type = XE_CONTROLLER,
+          .reason = reason < 3 ? reasons[reason] : "action");
+    struct ofproto *p = ctx->ofproto;
+    if (!ctx->side_effects || !p->packet_in_cb) {
+        return;
+    }
+    const struct packet *pkt = commit(ctx);
+    struct ofproto_packet_in pin = {
+        .ofproto = p,
+        .table_id = ctx->table_id,
+        .reason = reason,
+        .max_len = max_len,
+        .cookie = ctx->rule ? ctx->rule->cookie : 0,
+        .flow = &ctx->flow,
+        .packet = packet_data(pkt),
+        .len = pkt->len,
+    };
+    p->stats.n_packet_in++;
+    p->packet_in_cb(&pin, p->packet_in_aux);
+}
+
+/* ---- Tables. ---- */
+
+static void xlate_table(struct xlate_ctx *ctx, uint8_t table_id)
+{
+    struct ofproto *p = ctx->ofproto;
+    if (ctx->depth > OFPROTO_MAX_RESUBMIT_DEPTH) {
+        ctx->too_deep = true;
+        drop(ctx, "resubmit depth exceeded");
+        return;
+    }
+    if (table_id >= OFPROTO_N_TABLES) {
+        drop(ctx, "no such table");
+        return;
+    }
+    struct rule *rule = rule_from_cls(
+        classifier_lookup(&p->tables[table_id], &ctx->flow));
+    uint8_t old_table = ctx->table_id;
+    ctx->table_id = table_id;
+    if (ctx->side_effects) {
+        p->tstats[table_id].lookups++;
+        if (rule) {
+            p->tstats[table_id].matched++;
+            rule->n_packets++;
+            rule->n_bytes += ctx->in_len;
+            rule->used = clock_msec();
+        }
+    }
+    if (ctx->trace) {
+        struct match m;
+        struct flow_print fp;
+        if (rule) {
+            ofproto_rule_to_print(rule, &m, &fp);
+        }
+        TRACE(ctx, .type = XE_TABLE, .rule = rule ? &fp : NULL);
+    }
+    if (!rule) {
+        drop(ctx, "no matching flow (table miss)");
+    } else {
+        struct rule *old_rule = ctx->rule;
+        ctx->rule = rule;
+        ctx->depth++;
+        do_actions(ctx, rule->ofpacts, rule->ofpacts_len);
+        ctx->depth--;
+        ctx->rule = old_rule;
+    }
+    ctx->table_id = old_table;
+}
+
+/* ---- Ports. ---- */
+
+static void patch_cross(struct xlate_ctx *ctx, const struct ofport *port)
+{
+    struct ofproto *peer = port->peer;
+    if (ctx->depth > OFPROTO_MAX_RESUBMIT_DEPTH) {
+        ctx->too_deep = true;
+        drop(ctx, "resubmit depth exceeded");
+        return;
+    }
+    TRACE(ctx, .type = XE_PATCH, .port = port->port, .peer = peer,
+          .peer_port = port->peer_port);
+
+    /* The peer sees a fresh packet as OVS's patch ports do: new in_port,
+     * no tunnel metadata, registers or metadata, its own action set. */
+    struct flow saved = ctx->flow;
+    struct ofproto *saved_p = ctx->ofproto;
+    uint8_t saved_table = ctx->table_id;
+    struct rule *saved_rule = ctx->rule;
+    struct buf saved_set = ctx->action_set;
+    buf_init(&ctx->action_set);
+
+    ctx->flow.in_port = port->peer_port;
+    ctx->flow.tun_id = 0;
+    ctx->flow.tun_src = ctx->flow.tun_dst = 0;
+    ctx->flow.metadata = 0;
+    memset(ctx->flow.regs, 0, sizeof ctx->flow.regs);
+    ctx->ofproto = peer;
+    ctx->rule = NULL;
+    ctx->depth++;
+    xlate_table(ctx, 0);
+    if (ctx->action_set.size && !ctx->too_deep) {
+        /* The peer's pipeline ends here. */
+        struct buf set = ctx->action_set;
+        buf_init(&ctx->action_set);
+        ctx->exit = false;
+        do_actions(ctx, (const struct ofpact *)(const void *)set.data,
+                   set.size);
+        buf_uninit(&set);
+    }
+    ctx->depth--;
+    buf_uninit(&ctx->action_set);
+    ctx->action_set = saved_set;
+    ctx->ofproto = saved_p;
+    ctx->table_id = saved_table;
+    ctx->rule = saved_rule;
+    /* 'base' keeps describing the bytes, which the peer may have
+     * changed; the next commit reconciles them with the restored flow. */
+    ctx->flow = saved;
+    ctx->exit = false;
+}
+
+static void output_to(struct xlate_ctx *ctx, uint16_t port)
+{
+    const struct ofport *op = ofproto_find_port(ctx->ofproto, port);
+    if (!op) {
+        TRACE(ctx, .type = XE_SKIP, .port = port,
+              .reason = "output to a nonexistent port");
+        return;
+    }
+    if (op->peer) {
+        patch_cross(ctx, op);
+    } else {
+        emit(ctx, port);
+    }
+}
+
+/* FLOOD and ALL: every port but the input port.  Down ports get no
+ * copy (OVS's ALL would include them; ours have no device to send on). */
+static void flood(struct xlate_ctx *ctx)
+{
+    struct ofproto *p = ctx->ofproto;
+    uint16_t in_port = ctx->flow.in_port;
+    for (size_t i = 0; i < p->n_ports; i++) {
+        const struct ofport *op = &p->ports[i];
+        if (op->port != in_port && op->up) {
+            output_to(ctx, op->port);
+        }
+        if (ctx->too_deep) {
+            return;
+        }
+    }
+}
+
+static void normal(struct xlate_ctx *ctx)
+{
+    struct ofproto *p = ctx->ofproto;
+    const struct flow *f = &ctx->flow;
+    uint16_t vlan = (f->vlan_tci & VLAN_CFI) ? (f->vlan_tci & VLAN_VID_MASK)
+                                             : 0;
+    if (ctx->side_effects) {
+        mac_learning_learn(p->ml, f->dl_src, vlan, f->in_port);
+    }
+    uint16_t port;
+    if (f->dl_dst[0] & 1) {
+        flood(ctx);
+    } else if (mac_learning_lookup(p->ml, f->dl_dst, vlan, &port)) {
+        if (port == f->in_port) {
+            TRACE(ctx, .type = XE_SKIP, .port = port,
+                  .reason = "NORMAL: destination is on the input port");
+        } else {
+            output_to(ctx, port);
+        }
+    } else {
+        flood(ctx);
+    }
+}
+
+static void output_port(struct xlate_ctx *ctx, uint16_t port,
+                        uint16_t max_len, bool allow_in_port)
+{
+    switch (port) {
+    case OFPP_IN_PORT:
+        output_to(ctx, ctx->flow.in_port);
+        break;
+    case OFPP_NORMAL:
+        normal(ctx);
+        break;
+    case OFPP_FLOOD:
+    case OFPP_ALL:
+        flood(ctx);
+        break;
+    case OFPP_CONTROLLER:
+        to_controller(ctx, max_len, 1);
+        break;
+    case OFPP_NONE:
+    case OFPP_TABLE:
+    case OFPP_UNSET:
+        TRACE(ctx, .type = XE_SKIP, .port = port,
+              .reason = "output to a port that sends nothing");
+        break;
+    default:
+        if (port == ctx->flow.in_port && !allow_in_port) {
+            TRACE(ctx, .type = XE_SKIP, .port = port,
+                  .reason = "skipped output to the input port");
+        } else {
+            output_to(ctx, port);
+        }
+        break;
+    }
+}
+
+/* ---- Actions. ---- */
+
+static bool is_ip(const struct flow *f)
+{
+    return f->dl_type == ETH_TYPE_IP || f->dl_type == ETH_TYPE_IPV6;
+}
+
+static bool has_l4_ports(const struct flow *f)
+{
+    return is_ip(f) && !(f->nw_frag & FLOW_NW_FRAG_LATER)
+           && (f->nw_proto == IPPROTO_TCP_ || f->nw_proto == IPPROTO_UDP_
+               || f->nw_proto == IPPROTO_SCTP_);
+}
+
+static void apply_set_field(struct flow *flow,
+                            const struct ofpact_set_field *sf)
+{
+    union mf_value v;
+    mf_get_value(sf->field, flow, &v);
+    for (int i = 0; i < 2; i++) {
+        v.be64[i] = (v.be64[i] & ~sf->mask.be64[i])
+                    | (sf->value.be64[i] & sf->mask.be64[i]);
+    }
+    mf_set_value(sf->field, &v, flow);
+}
+
+static void do_learn(struct xlate_ctx *ctx, const struct ofpact_learn *l)
+{
+    struct ofproto *p = ctx->ofproto;
+    struct match match;
+    buf_clear(&p->learn_ofpacts);
+    learn_execute(l, &ctx->flow, &match, &p->learn_ofpacts);
+    const struct ofpact *acts =
+        (const struct ofpact *)(const void *)p->learn_ofpacts.data;
+    size_t len = p->learn_ofpacts.size;
+    const char *what = "not installed (no side effects)";
+    if (ctx->side_effects) {
+        what = ofproto_learn_install(p, ctx->rule, l, &match, acts, len);
+        if (!strcmp(what, "added") || !strcmp(what, "modified")) {
+            ctx->res->n_learned++;
+        }
+    }
+    if (ctx->trace) {
+        struct flow_print fp = {
+            .match = &match,
+            .priority = l->priority,
+            .table_id = l->table_id,
+            .cookie = l->cookie,
+            .idle_timeout = l->idle_timeout,
+            .hard_timeout = l->hard_timeout,
+            .ofpacts = acts,
+            .ofpacts_len = len,
+            .hard_age = -1,
+        };
+        TRACE(ctx, .type = XE_LEARN, .rule = &fp, .reason = what);
+    }
+}
+
+/* Action-set slots (OpenFlow 1.1 "action set": at most one action of
+ * each kind; set_field one per field). */
+static bool same_slot(const struct ofpact *a, const struct ofpact *b)
+{
+    bool out_a = a->type == OFPACT_OUTPUT || a->type == OFPACT_OUTPUT_REG
+                 || a->type == OFPACT_CONTROLLER;
+    bool out_b = b->type == OFPACT_OUTPUT || b->type == OFPACT_OUTPUT_REG
+                 || b->type == OFPACT_CONTROLLER;
+    if (out_a || out_b) {
+        return out_a && out_b;
+    }
+    if (a->type != b->type) {
+        return false;
+    }
+    if (a->type == OFPACT_SET_FIELD) {
+        return ((const struct ofpact_set_field *)(const void *)a)->field
+               == ((const struct ofpact_set_field *)(const void *)b)->field;
+    }
+    return true;
+}
+
+static void write_actions(struct xlate_ctx *ctx, const struct ofpact_nest *n)
+{
+    size_t len;
+    const struct ofpact *acts = ofpact_nest_actions(n, &len);
+    const struct ofpact *a, *b;
+    struct buf set = BUF_INITIALIZER;
+    const struct ofpact *old = (const struct ofpact *)(const void *)
+        ctx->action_set.data;
+    OFPACT_FOR_EACH (b, old, ctx->action_set.size) {
+        bool replaced = false;
+        OFPACT_FOR_EACH (a, acts, len) {
+            replaced = replaced || same_slot(a, b);
+        }
+        if (!replaced) {
+            buf_put(&set, b, b->len);
+        }
+    }
+    OFPACT_FOR_EACH (a, acts, len) {
+        buf_put(&set, a, a->len);
+    }
+    buf_uninit(&ctx->action_set);
+    ctx->action_set = set;
+}
+
+/* Order in which the action set runs (OpenFlow 1.1 5.10): pop, push,
+ * dec_ttl, set-field kinds, then output. */
+static int set_rank(const struct ofpact *a)
+{
+    switch (a->type) {
+    case OFPACT_STRIP_VLAN:
+        return 0;
+    case OFPACT_PUSH_VLAN:
+        return 1;
+    case OFPACT_DEC_TTL:
+        return 2;
+    case OFPACT_OUTPUT:
+    case OFPACT_OUTPUT_REG:
+    case OFPACT_CONTROLLER:
+        return 4;
+    default:
+        return 3;
+    }
+}
+
+static void run_action_set(struct xlate_ctx *ctx)
+{
+    struct buf set = ctx->action_set;
+    buf_init(&ctx->action_set);
+    const struct ofpact *acts = (const struct ofpact *)(const void *)set.data;
+    const struct ofpact *a;
+    ctx->exit = false;
+    for (int rank = 0; rank <= 4 && !ctx->too_deep; rank++) {
+        OFPACT_FOR_EACH (a, acts, set.size) {
+            if (set_rank(a) == rank) {
+                do_actions(ctx, a, a->len);
+            }
+        }
+    }
+    buf_uninit(&set);
+}
+
+/* Runs one action.  Returns false to stop the current action list. */
+static bool do_action(struct xlate_ctx *ctx, const struct ofpact *a)
+{
+    struct flow *f = &ctx->flow;
+    switch ((enum ofpact_type)a->type) {
+    case OFPACT_OUTPUT: {
+        const struct ofpact_output *o = (const void *)a;
+        output_port(ctx, o->port, o->max_len, false);
+        break;
+    }
+    case OFPACT_OUTPUT_REG: {
+        const struct ofpact_output_reg *o = (const void *)a;
+        union mf_value v;
+        mf_read_subfield(&o->src, f, &v);
+        output_port(ctx, (uint16_t)mf_value_to_u64(&v), 0, false);
+        break;
+    }
+    case OFPACT_CONTROLLER: {
+        const struct ofpact_controller *c = (const void *)a;
+        to_controller(ctx, c->max_len, c->reason);
+        break;
+    }
+    case OFPACT_RESUBMIT: {
+        const struct ofpact_resubmit *r = (const void *)a;
+        uint8_t table = r->table_id == 255 ? ctx->table_id : r->table_id;
+        uint16_t old_in_port = f->in_port;
+        if (r->in_port != OFPP_IN_PORT && r->in_port != OFPP_UNSET) {
+            f->in_port = r->in_port;
+        }
+        xlate_table(ctx, table);
+        f->in_port = old_in_port;
+        break;
+    }
+    case OFPACT_LEARN:
+        do_learn(ctx, (const void *)a);
+        break;
+    case OFPACT_SET_FIELD: {
+        const struct ofpact_set_field *sf = (const void *)a;
+        if (!mf_are_prereqs_ok(sf->field, f)) {
+            TRACE(ctx, .type = XE_SKIP, .action = a,
+                  .reason = "field prerequisites not met");
+            return true;
+        }
+        apply_set_field(f, sf);
+        break;
+    }
+    case OFPACT_REG_MOVE: {
+        const struct ofpact_reg_move *m = (const void *)a;
+        if (!mf_are_prereqs_ok(m->src.field, f)
+            || !mf_are_prereqs_ok(m->dst.field, f)) {
+            TRACE(ctx, .type = XE_SKIP, .action = a,
+                  .reason = "field prerequisites not met");
+            return true;
+        }
+        union mf_value v;
+        mf_read_subfield(&m->src, f, &v);
+        mf_write_subfield(&m->dst, &v, f);
+        break;
+    }
+    case OFPACT_SET_TUNNEL:
+        f->tun_id = ((const struct ofpact_tunnel *)(const void *)a)->tun_id;
+        break;
+    case OFPACT_SET_ETH_SRC:
+        memcpy(f->dl_src, ((const struct ofpact_mac *)(const void *)a)->mac,
+               6);
+        break;
+    case OFPACT_SET_ETH_DST:
+        memcpy(f->dl_dst, ((const struct ofpact_mac *)(const void *)a)->mac,
+               6);
+        break;
+    case OFPACT_SET_VLAN_VID: {
+        const struct ofpact_vlan_vid *v = (const void *)a;
+        if (!(f->vlan_tci & VLAN_CFI)) {
+            if (!v->push_if_absent) {
+                return true;
+            }
+            f->vlan_tci = VLAN_CFI;
+            ctx->vlan_tpid = ETH_TYPE_VLAN;
+        }
+        f->vlan_tci = (uint16_t)((f->vlan_tci & ~VLAN_VID_MASK)
+                                 | (v->vid & VLAN_VID_MASK) | VLAN_CFI);
+        break;
+    }
+    case OFPACT_SET_VLAN_PCP: {
+        const struct ofpact_vlan_pcp *v = (const void *)a;
+        if (!(f->vlan_tci & VLAN_CFI)) {
+            if (!v->push_if_absent) {
+                return true;
+            }
+            f->vlan_tci = VLAN_CFI;
+            ctx->vlan_tpid = ETH_TYPE_VLAN;
+        }
+        f->vlan_tci = (uint16_t)((f->vlan_tci & ~VLAN_PCP_MASK)
+                                 | ((v->pcp & 7) << VLAN_PCP_SHIFT)
+                                 | VLAN_CFI);
+        break;
+    }
+    case OFPACT_STRIP_VLAN:
+        f->vlan_tci = 0;
+        break;
+    case OFPACT_PUSH_VLAN:
+        if (f->vlan_tci & VLAN_CFI) {
+            /* struct flow holds one tag; a second would be invisible. */
+            TRACE(ctx, .type = XE_SKIP, .action = a,
+                  .reason = "packet already has a VLAN tag");
+            return true;
+        }
+        ctx->vlan_tpid =
+            ((const struct ofpact_push_vlan *)(const void *)a)->ethertype;
+        f->vlan_tci = VLAN_CFI;
+        break;
+    case OFPACT_SET_IPV4_SRC:
+    case OFPACT_SET_IPV4_DST:
+        if (f->dl_type == ETH_TYPE_IP) {
+            uint32_t ip = ((const struct ofpact_ipv4 *)(const void *)a)->ipv4;
+            *(a->type == OFPACT_SET_IPV4_SRC ? &f->nw_src : &f->nw_dst) = ip;
+        }
+        break;
+    case OFPACT_SET_IP_DSCP:
+        if (is_ip(f)) {
+            f->nw_tos = ((const struct ofpact_dscp *)(const void *)a)->dscp
+                        & 0xfc;
+        }
+        break;
+    case OFPACT_SET_L4_SRC_PORT:
+    case OFPACT_SET_L4_DST_PORT:
+        if (has_l4_ports(f)) {
+            uint16_t port =
+                ((const struct ofpact_l4_port *)(const void *)a)->port;
+            *(a->type == OFPACT_SET_L4_SRC_PORT ? &f->tp_src : &f->tp_dst) =
+                port;
+        }
+        break;
+    case OFPACT_DEC_TTL:
+        if (!is_ip(f)) {
+            break;
+        }
+        if (f->nw_ttl <= 1) {
+            /* As OVS: the packet goes to the controller with reason
+             * invalid_ttl and this action list stops. */
+            to_controller(ctx, 0, 2);
+            drop(ctx, "TTL expired");
+            return false;
+        }
+        f->nw_ttl--;
+        break;
+    case OFPACT_NOTE:
+        break;
+    case OFPACT_EXIT:
+        ctx->exit = true;
+        return false;
+    case OFPACT_CLONE: {
+        size_t len;
+        const struct ofpact *acts =
+            ofpact_nest_actions((const struct ofpact_nest *)(const void *)a,
+                                &len);
+        struct flow saved = ctx->flow;
+        struct buf saved_set = ctx->action_set;
+        buf_init(&ctx->action_set);
+        do_actions(ctx, acts, len);
+        buf_uninit(&ctx->action_set);
+        ctx->action_set = saved_set;
+        ctx->flow = saved;
+        ctx->exit = false;
+        break;
+    }
+    case OFPACT_CLEAR_ACTIONS:
+        buf_clear(&ctx->action_set);
+        break;
+    case OFPACT_WRITE_ACTIONS:
+        write_actions(ctx, (const void *)a);
+        break;
+    case OFPACT_WRITE_METADATA: {
+        const struct ofpact_metadata *m = (const void *)a;
+        f->metadata = (f->metadata & ~m->mask) | (m->metadata & m->mask);
+        break;
+    }
+    case OFPACT_GOTO_TABLE:
+        xlate_table(ctx,
+                    ((const struct ofpact_goto_table *)(const void *)a)
+                        ->table_id);
+        break;
+    case N_OFPACTS:
+        break;
+    }
+    return true;
+}
+
+static bool changes_flow(const struct ofpact *a)
+{
+    switch (a->type) {
+    case OFPACT_OUTPUT:
+    case OFPACT_OUTPUT_REG:
+    case OFPACT_CONTROLLER:
+    case OFPACT_RESUBMIT:
+    case OFPACT_LEARN:
+    case OFPACT_NOTE:
+    case OFPACT_EXIT:
+    case OFPACT_CLONE:
+    case OFPACT_CLEAR_ACTIONS:
+    case OFPACT_WRITE_ACTIONS:
+    case OFPACT_GOTO_TABLE:
+        return false;
+    default:
+        return true;
+    }
+}
+
+static void do_actions(struct xlate_ctx *ctx, const struct ofpact *acts,
+                       size_t len)
+{
+    const struct ofpact *a;
+    OFPACT_FOR_EACH (a, acts, len) {
+        if (ctx->exit || ctx->too_deep) {
+            break;
+        }
+        if (ctx->trace) {
+            TRACE(ctx, .type = XE_ACTION, .action = a);
+            struct flow before = ctx->flow;
+            bool go_on = do_action(ctx, a);
+            if (changes_flow(a)
+                && memcmp(&before, &ctx->flow, sizeof before)) {
+                TRACE(ctx, .type = XE_FIELDS, .action = a,
+                      .old_flow = &before);
+            }
+            if (!go_on) {
+                break;
+            }
+        } else if (!do_action(ctx, a)) {
+            break;
+        }
+    }
+}
+
+/* ---- Entry points. ---- */
+
+void ofproto_execute_trace(struct ofproto *p, const struct packet *packet,
+                           const struct flow *md, bool side_effects,
+                           struct xlate_result *res,
+                           void (*cb)(const struct xlate_event *, void *aux),
+                           void *aux)
+{
+    struct xlate_ctx ctx;
+    memset(&ctx.flow, 0, sizeof ctx.flow);
+    ctx.flow.in_port = md->in_port;
+    ctx.flow.tun_id = md->tun_id;
+    ctx.flow.tun_src = md->tun_src;
+    ctx.flow.tun_dst = md->tun_dst;
+    ctx.flow.metadata = md->metadata;
+    memcpy(ctx.flow.regs, md->regs, sizeof ctx.flow.regs);
+    flow_extract(packet_data(packet), packet->len, &ctx.flow);
+    ctx.base = ctx.flow;
+    ctx.ofproto = p;
+    ctx.in = packet;
+    memset(&ctx.work, 0, sizeof ctx.work);
+    ctx.have_work = false;
+    ctx.vlan_tpid = ETH_TYPE_VLAN;
+    ctx.in_len = (uint32_t)packet->len;
+    ctx.side_effects = side_effects;
+    ctx.depth = 0;
+    ctx.exit = false;
+    ctx.too_deep = false;
+    ctx.table_id = 0;
+    ctx.rule = NULL;
+    buf_init(&ctx.action_set);
+    ctx.drop_reason = NULL;
+    ctx.res = res;
+    ctx.trace = cb;
+    ctx.trace_aux = aux;
+
+    xlate_result_clear(res);
+    xlate_table(&ctx, 0);
+    if (ctx.action_set.size && !ctx.too_deep) {
+        run_action_set(&ctx);
+    }
+    buf_uninit(&ctx.action_set);
+    if (ctx.have_work) {
+        packet_uninit(&ctx.work);
+    }
+    ofproto_free_retired();
+
+    if (ctx.too_deep) {
+        /* Like OVS: a translation that recursed too deep sends nothing
+         * at all, not the outputs made before the limit. */
+        res->n_outputs = 0;
+        res->depth_exceeded = true;
+        if (side_effects) {
+            p->stats.n_depth_exceeded++;
+            LOG_RL(LOG_WARN, "%s: resubmit chain deeper than %d, packet "
+                   "dropped", p->name, OFPROTO_MAX_RESUBMIT_DEPTH);
+        }
+    }
+    if (!res->n_outputs) {
+        res->drop_reason = ctx.drop_reason ? ctx.drop_reason
+                                           : "no output action";
+        TRACE(&ctx, .type = XE_DROP, .reason = res->drop_reason);
+    }
+}
+
+void ofproto_execute(struct ofproto *p, const struct packet *packet,
+                     const struct flow *md, bool side_effects,
+                     struct xlate_result *res)
+{
+    ofproto_execute_trace(p, packet, md, side_effects, res, NULL, NULL);
+}

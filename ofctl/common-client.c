@@ -1,0 +1,107 @@
+/* Shared client code for swctl and swofctl. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "ds.h"
+#include "rpc.h"
+
+void
+die(int status, const char *fmt, ...)
+{
+    va_list args;
+    fprintf(stderr, "%s: ", program_name);
+    va_start(args, fmt);
+    vfprintf(stderr, fmt, args);
+    va_end(args);
+    fputc('\n', stderr);
+    exit(status);
+}
+
+int
+common_parse_options(int argc, char *argv[], struct common_opts *opts,
+                     void (*help)(void))
+{
+    int i = 1;
+    while (i < argc) {
+        const char *a = argv[i];
+        const char *value = NULL;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            help();
+            exit(0);
+        } else if (!strcmp(a, "--rundir") || !strcmp(a, "--format")) {
+            if (i + 1 >= argc) {
+                die(1, "option %s needs an argument", a);
+            }
+            value = argv[i + 1];
+            i += 2;
+        } else if (str_starts_with(a, "--rundir=")
+                   || str_starts_with(a, "--format=")) {
+            value = strchr(a, '=') + 1;
+            i++;
+        } else {
+            break;
+        }
+        if (str_starts_with(a, "--rundir")) {
+            opts->rundir = value;
+        } else if (!strcmp(value, "json")) {
+            opts->json = true;
+        } else if (!strcmp(value, "text")) {
+            opts->json = false;
+        } else {
+            die(1, "--format: \"%s\" is not json or text", value);
+        }
+    }
+    return i;
+}
+
+json_t *
+common_call(const struct common_opts *opts, const char *method,
+            json_t *params)
+{
+    json_t *result;
+    char *err;
+    int error = rpc_call(opts->rundir, method, params, &result, &err);
+    json_decref(params);
+    if (error) {
+        fprintf(stderr, "%s: %s\n", program_name, err);
+        free(err);
+        exit(1);
+    }
+    return result;
+}
+
+void
+common_print_json(const json_t *result)
+{
+    char *s = json_dumps(result, JSON_INDENT(2) | JSON_ENCODE_ANY);
+    fputs(s, stdout);
+    fputc('\n', stdout);
+    free(s);
+}
+
+char *
+common_read_file(const char *path)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    if (!f) {
+        die(1, "%s: %s", path, strerror(errno));
+    }
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        ds_put_buffer(&ds, buf, n);
+    }
+    if (ferror(f)) {
+        die(1, "%s: read error", path);
+    }
+    if (f != stdin) {
+        fclose(f);
+    }
+    char *s = ds_steal_cstr(&ds);
+    return s ? s : xstrdup("");
+}

@@ -1,0 +1,41 @@
+/* Shared by swctl and swofctl: global options, talking to switchd, and
+ * turning errors into one line and an exit code. */
+#ifndef OFCTL_COMMON_H
+#define OFCTL_COMMON_H 1
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "util.h"
+
+/* The program name for messages ("swctl"). */
+extern const char *program_name;
+
+/* Global options every tool takes. */
+struct common_opts {
+    const char *rundir; /* --rundir, or NULL for $SW_RUNDIR / default. */
+    bool json;          /* --format json */
+};
+
+/* Consumes the global options at the front of argv: --rundir DIR,
+ * --rundir=DIR, --format json|text, --format=..., and calls 'help' for
+ * -h/--help.  Returns the index of the first argument it did not take.
+ * Options it does not know are left for the caller. */
+int common_parse_options(int argc, char *argv[], struct common_opts *,
+                         void (*help)(void));
+
+/* Prints "PROGRAM: message" to stderr and exits with 'status'. */
+void die(int status, const char *fmt, ...) SW_PRINTF(2, 3);
+
+/* Calls 'method' on the daemon; on any error prints it and exits 1.
+ * 'params' is consumed.  Returns the result (caller decrefs). */
+json_t *common_call(const struct common_opts *, const char *method,
+                    json_t *params);
+
+/* Prints 'result' as indented JSON with a trailing newline. */
+void common_print_json(const json_t *result);
+
+/* Reads all of 'path' ("-" for stdin).  Exits on error. */
+char *common_read_file(const char *path);
+
+#endif

@@ -1,0 +1,279 @@
+/* The socket methods: one table row per method.  Handlers only unpack
+ * JSON parameters and call lib/ (vsctl_run, bridge_ofctl_*). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bridge.h"
+#include "config.h"
+#include "log.h"
+#include "switchd.h"
+#include "util.h"
+#include "vsctl.h"
+
+#define SWITCHD_VERSION "0.1"
+
+struct method {
+    const char *name;
+    char *(*handler)(struct switchd *, json_t *params, json_t **resultp);
+    const char *help;
+};
+
+/* Fetches a required string parameter. */
+static const char *
+param_str(json_t *params, const char *key, char **errp)
+{
+    json_t *v = json_object_get(params, key);
+    if (!json_is_string(v)) {
+        *errp = xasprintf("missing string parameter \"%s\"", key);
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+static const char *
+param_opt_str(json_t *params, const char *key)
+{
+    json_t *v = json_object_get(params, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static bool
+param_bool(json_t *params, const char *key, bool dflt)
+{
+    json_t *v = json_object_get(params, key);
+    return json_is_boolean(v) ? json_is_true(v) : dflt;
+}
+
+static const char *
+status_iface_error(void *sw_, const char *iface)
+{
+    struct switchd *sw = sw_;
+    return bridges_iface_error(sw->bridges, iface);
+}
+
+static char *
+m_vsctl(struct switchd *sw, json_t *params, json_t **resultp)
+{
+    json_t *args = json_object_get(params, "args");
+    if (!json_is_array(args)) {
+        return xstrdup("missing array parameter \"args\"");
+    }
+    size_t n = json_array_size(args);
+    char **argv = xcalloc(n + 1, sizeof *argv);
+    for (size_t i = 0; i < n; i++) {
+        json_t *a = json_array_get(args, i);
+        if (!json_is_string(a)) {
+            free(argv);
+            return xasprintf("argument %zu is not a string", i + 1);
+        }
+        argv[i] = (char *)json_string_value(a);
+    }
+
+    /* The transaction runs on a clone; the daemon's config changes only
+     * once the clone validated and reached the disk. */
+    struct config *clone = config_clone(sw->cfg);
+    struct vsctl_status st = {status_iface_error, sw};
+    bool changed;
+    char *err = vsctl_run(clone, (int)n, argv, &st, resultp, &changed);
+    free(argv);
+    if (!err && changed) {
+        char *serr = config_save(sw->db_path, clone);
+        if (serr) {
+            err = xasprintf("cannot save the database: %s", serr);
+            free(serr);
+            json_decref(*resultp);
+            *resultp = NULL;
+        }
+    }
+    if (err || !changed) {
+        config_destroy(clone);
+        return err;
+    }
+    config_destroy(sw->cfg);
+    sw->cfg = clone;
+    bridges_reconfigure(sw->bridges, sw->cfg);
+    LOG(LOG_INFO, "configuration changed and saved to %s", sw->db_path);
+    return NULL;
+}
+
+static char *
+m_show(struct switchd *sw, json_t *params, json_t **resultp)
+{
+    char *err = NULL;
+    const char *br = param_str(params, "bridge", &err);
+    return br ? bridge_ofctl_show(sw->bridges, br, resultp) : err;
+}
+
+static char *
+flow_mods(struct switchd *sw, json_t *params, json_t **resultp,
+          enum fm_command cmd, enum fm_command strict_cmd, const char *key)
+{
+    char *err = NULL;
+    const char *br = param_str(params, "bridge", &err);
+    if (!br) {
+        return err;
+    }
+    const char *text = param_opt_str(params, key);
+    if (param_bool(params, "strict", false)) {
+        cmd = strict_cmd;
+    }
+    err = bridge_ofctl_flow_mods(sw->bridges, br, cmd, text ? text : "",
+                                 resultp);
+    switchd_kick_timer(sw);
+    return err;
+}
+
+static char *
+m_add_flows(struct switchd *sw, json_t *params, json_t **resultp)
+{
+    return flow_mods(sw, params, resultp, FM_ADD, FM_ADD, "flows");
+}
+
+static char *
+m_mod_flows(struct switchd *sw, json_t *params, json_t **resultp)
+{
+    return flow_mods(sw, params, resultp, FM_MODIFY, FM_MODIFY_STRICT,
+                     "flows");
+}
+
+static char *
+m_del_flows(struct switchd *sw, json_t *params, json_t **resultp)
+{
+    return flow_mods(sw, params, resultp, FM_DELETE, FM_DELETE_STRICT,
+                     "match");
+}
+
+static char *
+m_replace_flows(struct switchd *sw, json_t *params, json_t **resultp)
+{
+    char *err = NULL;
+    const char *br = param_str(params, "bridge", &err);
+    const char *text = br ? param_str(params, "flows", &err) : NULL;
+    if (!text) {
+        return err;
+    }
+    err = bridge_ofctl_replace_flows(sw->bridges, br, text, resultp);
+    switchd_kick_timer(sw);
+    return err;
+}
+
+static char *
+m_dump_flows(struct switchd *sw, json_t *params, json_t **resultp)
+{
+    char *err = NULL;
+    const char *br = param_str(params, "bridge", &err);
+    if (!br) {
+        return err;
+    }
+    struct bridge_dump_options opts = {
+        .match = param_opt_str(params, "match"),
+        .strict = param_bool(params, "strict", false),
+        .stats = param_bool(params, "stats", true),
+        .names = param_bool(params, "names", false),
+    };
+    json_t *sort = json_object_get(params, "sort");
+    size_t n = json_array_size(sort);
+    const char **keys = xcalloc(n + 1, sizeof *keys);
+    bool *rsort = xcalloc(n + 1, sizeof *rsort);
+    for (size_t i = 0; i < n; i++) {
+        json_t *k = json_array_get(sort, i);
+        const char *field = param_opt_str(k, "field");
+        keys[i] = field ? field : "priority";
+        rsort[i] = param_bool(k, "reverse", false);
+    }
+    opts.sort_keys = keys;
+    opts.rsort = rsort;
+    opts.n_sort_keys = n;
+    err = bridge_ofctl_dump_flows(sw->bridges, br, &opts, resultp);
+    free(keys);
+    free(rsort);
+    return err;
+}
+
+static char *
+m_dump_ports(struct switchd *sw, json_t *params, json_t **resultp)
+{
+    char *err = NULL;
+    const char *br = param_str(params, "bridge", &err);
+    return br ? bridge_ofctl_dump_ports(sw->bridges, br,
+                                        param_opt_str(params, "port"),
+                                        resultp)
+              : err;
+}
+
+static char *
+m_dump_tables(struct switchd *sw, json_t *params, json_t **resultp)
+{
+    char *err = NULL;
+    const char *br = param_str(params, "bridge", &err);
+    return br ? bridge_ofctl_dump_tables(sw->bridges, br, resultp) : err;
+}
+
+static char *
+m_version(struct switchd *sw, json_t *params, json_t **resultp)
+{
+    *resultp = json_pack("{s:s}", "version", SWITCHD_VERSION);
+    return NULL;
+}
+
+static char *
+m_exit(struct switchd *sw, json_t *params, json_t **resultp)
+{
+    /* The loop ends after this reply is flushed. */
+    sw->exit_requested = 1;
+    *resultp = json_object();
+    return NULL;
+}
+
+static char *m_list_methods(struct switchd *, json_t *, json_t **);
+
+static const struct method methods[] = {
+    {"vsctl", m_vsctl,
+     "{args: [...]}: run swctl commands as one transaction"},
+    {"show", m_show, "{bridge}: ports, numbers and addresses"},
+    {"add-flows", m_add_flows, "{bridge, flows}: add flows, one per line"},
+    {"mod-flows", m_mod_flows,
+     "{bridge, flows, strict}: modify the actions of matching flows"},
+    {"del-flows", m_del_flows,
+     "{bridge, match, strict}: delete matching flows (all without match)"},
+    {"replace-flows", m_replace_flows,
+     "{bridge, flows}: make the flow table exactly 'flows'"},
+    {"dump-flows", m_dump_flows,
+     "{bridge, match, strict, stats, names, sort: [{field, reverse}]}"},
+    {"dump-ports", m_dump_ports, "{bridge, port}: port counters"},
+    {"dump-tables", m_dump_tables, "{bridge}: table counters"},
+    {"version", m_version, "{}: the daemon's version"},
+    {"list-methods", m_list_methods, "{}: this list"},
+    {"exit", m_exit, "{}: stop the daemon"},
+};
+
+static char *
+m_list_methods(struct switchd *sw, json_t *params, json_t **resultp)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < ARRAY_SIZE(methods); i++) {
+        json_array_append_new(a, json_pack("{s:s, s:s}", "name",
+                                           methods[i].name, "help",
+                                           methods[i].help));
+    }
+    *resultp = a;
+    return NULL;
+}
+
+char *
+switchd_dispatch(struct switchd *sw, const char *method, json_t *params,
+                 json_t **resultp)
+{
+    *resultp = NULL;
+    for (size_t i = 0; i < ARRAY_SIZE(methods); i++) {
+        if (!strcmp(methods[i].name, method)) {
+            char *err = methods[i].handler(sw, params, resultp);
+            if (err) {
+                json_decref(*resultp);
+                *resultp = NULL;
+            }
+            return err;
+        }
+    }
+    return xasprintf("unknown method \"%s\"", method);
+}

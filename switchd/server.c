@@ -1,0 +1,327 @@
+/* The unix socket server: accepts clients, cuts their bytes into
+ * requests (lib/rpc), dispatches them and writes replies.
+ *
+ * Bounds: at most SERVER_MAX_CLIENTS connections; a request may be at
+ * most RPC_MAX_MSG bytes; a connection has at most one reply waiting to
+ * be written (we stop reading from it until that reply is flushed, so a
+ * client that sends requests without reading replies only blocks
+ * itself).
+ *
+ * A connection is never freed inside one of its own callbacks: it is
+ * marked dead, its events removed and its fd closed, and a "reaper"
+ * event frees it on the next loop iteration. */
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "rpc.h"
+#include "switchd.h"
+#include "util.h"
+
+#define SERVER_MAX_CLIENTS 64
+#define SERVER_READ_CHUNK (256 * 1024)
+
+struct conn {
+    struct server *server;
+    struct conn *next;
+    int fd;
+    struct event *rd, *wr;
+    struct rpc_reader reader;
+    char *out;        /* Reply being written, or NULL. */
+    size_t out_len, out_ofs;
+    bool closing;     /* Close once 'out' is written. */
+    bool dead;
+};
+
+struct server {
+    struct switchd *sw;
+    char *path;
+    int fd;
+    struct event *accept_ev;
+    struct event *reaper;
+    struct conn *conns;
+    size_t n_conns;
+};
+
+static void conn_process(struct conn *);
+
+static void
+conn_kill(struct conn *c)
+{
+    if (c->dead) {
+        return;
+    }
+    c->dead = true;
+    event_del(c->rd);
+    event_del(c->wr);
+    close(c->fd);
+    c->fd = -1;
+    event_active(c->server->reaper, 0, 0);
+}
+
+static void
+reaper_cb(evutil_socket_t fd, short what, void *server_)
+{
+    struct server *s = server_;
+    struct conn **pp = &s->conns;
+    while (*pp) {
+        struct conn *c = *pp;
+        if (c->dead) {
+            *pp = c->next;
+            event_free(c->rd);
+            event_free(c->wr);
+            rpc_reader_uninit(&c->reader);
+            free(c->out);
+            free(c);
+            s->n_conns--;
+        } else {
+            pp = &c->next;
+        }
+    }
+}
+
+/* Writes what it can of the pending reply.  Returns true if nothing is
+ * left to write. */
+static bool
+conn_flush(struct conn *c)
+{
+    while (c->out && c->out_ofs < c->out_len) {
+        ssize_t n = send(c->fd, c->out + c->out_ofs, c->out_len - c->out_ofs,
+                         MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                event_add(c->wr, NULL);
+                return false;
+            }
+            LOG(LOG_DBG, "client write failed: %s", strerror(errno));
+            conn_kill(c);
+            return false;
+        }
+        c->out_ofs += (size_t)n;
+    }
+    free(c->out);
+    c->out = NULL;
+    c->out_len = c->out_ofs = 0;
+    if (c->closing) {
+        conn_kill(c);
+        return false;
+    }
+    if (c->server->sw->exit_requested) {
+        event_base_loopbreak(c->server->sw->base);
+    }
+    return true;
+}
+
+static void
+conn_send(struct conn *c, char *line)
+{
+    c->out = line;
+    c->out_len = strlen(line);
+    c->out_ofs = 0;
+}
+
+static void
+conn_handle(struct conn *c, const char *line)
+{
+    json_t *req, *id, *params;
+    const char *method;
+    char *err = rpc_parse_request(line, &req, &id, &method, &params);
+    if (err) {
+        LOG(LOG_DBG, "bad request: %s", err);
+        conn_send(c, rpc_encode_error(id, err));
+        free(err);
+        json_decref(id);
+        return;
+    }
+    json_t *result = NULL;
+    err = switchd_dispatch(c->server->sw, method, params, &result);
+    if (err) {
+        conn_send(c, rpc_encode_error(id, err));
+        free(err);
+    } else {
+        conn_send(c, rpc_encode_reply(id, result));
+    }
+    json_decref(result);
+    json_decref(id);
+    json_decref(req);
+}
+
+/* Handles buffered requests one at a time, stopping while a reply is
+ * waiting to be written. */
+static void
+conn_process(struct conn *c)
+{
+    while (!c->dead && !c->out) {
+        char *line;
+        int error = rpc_reader_next(&c->reader, &line);
+        if (error == EAGAIN) {
+            event_add(c->rd, NULL);
+            return;
+        }
+        if (error) {
+            char *msg = xasprintf("request too large (the limit is %u "
+                                  "bytes)", (unsigned)RPC_MAX_MSG);
+            LOG(LOG_WARN, "dropping a client: %s", msg);
+            conn_send(c, rpc_encode_error(NULL, msg));
+            free(msg);
+            c->closing = true;
+            event_del(c->rd);
+            conn_flush(c);
+            return;
+        }
+        conn_handle(c, line);
+        free(line);
+        conn_flush(c);
+    }
+    if (!c->dead && c->out) {
+        /* Back-pressure: read no more until the reply is gone. */
+        event_del(c->rd);
+    }
+}
+
+static void
+conn_read_cb(evutil_socket_t fd, short what, void *c_)
+{
+    struct conn *c = c_;
+    static char chunk[SERVER_READ_CHUNK];
+    ssize_t n = recv(fd, chunk, sizeof chunk, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return;
+    }
+    if (n <= 0) {
+        /* A client that disconnects midway simply goes away. */
+        conn_kill(c);
+        return;
+    }
+    rpc_reader_feed(&c->reader, chunk, (size_t)n);
+    conn_process(c);
+}
+
+static void
+conn_write_cb(evutil_socket_t fd, short what, void *c_)
+{
+    struct conn *c = c_;
+    if (conn_flush(c)) {
+        conn_process(c);
+    }
+}
+
+static void
+accept_cb(evutil_socket_t fd, short what, void *s_)
+{
+    struct server *s = s_;
+    int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (cfd < 0) {
+        if (errno != EAGAIN && errno != EINTR) {
+            LOG_RL(LOG_WARN, "accept: %s", strerror(errno));
+        }
+        return;
+    }
+    if (s->n_conns >= SERVER_MAX_CLIENTS) {
+        char *msg = rpc_encode_error(NULL, "too many clients");
+        ssize_t w = send(cfd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT);
+        (void)w;
+        free(msg);
+        close(cfd);
+        LOG_RL(LOG_WARN, "refused a client: %d already connected",
+               SERVER_MAX_CLIENTS);
+        return;
+    }
+    struct conn *c = xzalloc(sizeof *c);
+    c->server = s;
+    c->fd = cfd;
+    rpc_reader_init(&c->reader, RPC_MAX_MSG);
+    c->rd = event_new(s->sw->base, cfd, EV_READ | EV_PERSIST, conn_read_cb,
+                      c);
+    c->wr = event_new(s->sw->base, cfd, EV_WRITE, conn_write_cb, c);
+    event_add(c->rd, NULL);
+    c->next = s->conns;
+    s->conns = c;
+    s->n_conns++;
+}
+
+/* Removes a socket file left by a daemon that died, but never one that
+ * a live daemon still answers on. */
+static int
+clear_stale_socket(const struct sockaddr_un *sun, char **errp)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && !connect(fd, (const struct sockaddr *)sun, sizeof *sun)) {
+        close(fd);
+        *errp = xasprintf("%s: another switchd is already listening",
+                          sun->sun_path);
+        return EADDRINUSE;
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    unlink(sun->sun_path);
+    return 0;
+}
+
+struct server *
+server_create(struct switchd *sw, const char *path, char **errp)
+{
+    struct sockaddr_un sun;
+    *errp = NULL;
+    memset(&sun, 0, sizeof sun);
+    sun.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof sun.sun_path) {
+        *errp = xasprintf("%s: socket path too long", path);
+        return NULL;
+    }
+    strcpy(sun.sun_path, path);
+    if (clear_stale_socket(&sun, errp)) {
+        return NULL;
+    }
+
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof sun) < 0
+        || listen(fd, 64) < 0) {
+        *errp = xasprintf("%s: %s", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
+        return NULL;
+    }
+    chmod(path, 0700);
+
+    struct server *s = xzalloc(sizeof *s);
+    s->sw = sw;
+    s->path = xstrdup(path);
+    s->fd = fd;
+    s->accept_ev = event_new(sw->base, fd, EV_READ | EV_PERSIST, accept_cb,
+                             s);
+    s->reaper = event_new(sw->base, -1, 0, reaper_cb, s);
+    event_add(s->accept_ev, NULL);
+    return s;
+}
+
+void
+server_destroy(struct server *s)
+{
+    if (!s) {
+        return;
+    }
+    for (struct conn *c = s->conns; c; c = c->next) {
+        conn_kill(c);
+    }
+    reaper_cb(-1, 0, s);
+    event_free(s->accept_ev);
+    event_free(s->reaper);
+    close(s->fd);
+    unlink(s->path);
+    free(s->path);
+    free(s);
+}

@@ -1,0 +1,310 @@
+/* The article's br-tun as a test (issue 3).
+ *
+ * br-tun has patch-tun = 1, vxlan0 = 5 (to 192.168.33.13) and vxlan1 = 6
+ * (to .14), and the nine flows of the article, added through the same
+ * parser swofctl uses.  Packet by packet:
+ *   1. an ARP broadcast from port 1 leaves on 5 and 6 and learns nothing;
+ *   2. the ARP reply arriving on 5 is output to 1 and learns
+ *      "priority=1,dl_dst=2e:7a:a2:53:7b:31
+ *       actions=load:<vni>->NXM_NX_TUN_ID[],output:5" in table 20;
+ *   3. unicast from 1 to that MAC leaves only on 5 and credits the flow;
+ *   4. the MAC seen on 6 modifies the flow in place (output:6, hard_age
+ *      reset, duration and counters kept);
+ *   5. 300 s without re-learning expires it and unicast floods again;
+ *   6. unknown unicast floods to 5 and 6; other ports are dropped.
+ * The whole sequence runs twice: with tun_id 0 (the article's key=0
+ * tunnels) and with tun_id 0x64 (a key=flow tunnel), which shows the VNI
+ * is learned too. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check-main.h"
+#include "clock.h"
+#include "ds.h"
+#include "flow.h"
+#include "flowmod.h"
+#include "match.h"
+#include "ofproto.h"
+#include "packet.h"
+
+static const char *const article_flows[] = {
+    "table=0,priority=1,in_port=1 actions=resubmit(,1)",
+    "table=0,priority=1,in_port=5 actions=resubmit(,2)",
+    "table=0,priority=1,in_port=6 actions=resubmit(,2)",
+    "table=0,priority=0,actions=drop",
+    "table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,"
+    "actions=resubmit(,20)",
+    "table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,"
+    "actions=resubmit(,21)",
+    "table=21,priority=0,actions=output:5,output:6",
+    "table=2,priority=0,actions=learn(table=20,hard_timeout=300,priority=1,"
+    "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
+    "load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:NXM_OF_IN_PORT[]), "
+    "output:1",
+    "table=20,priority=0,actions=resubmit(,21)",
+};
+
+/* Host .2 behind patch-tun, host .13 behind vxlan0 (the article's MAC). */
+static const uint8_t LOCAL_MAC[6] = {0x52, 0x54, 0x00, 0x0a, 0x01, 0x02};
+static const uint8_t REMOTE_MAC[6] = {0x2e, 0x7a, 0xa2, 0x53, 0x7b, 0x31};
+static const uint8_t OTHER_MAC[6] = {0x52, 0x54, 0x00, 0x0a, 0x01, 0x09};
+static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+static struct ofproto *build_br_tun(void)
+{
+    struct ofproto *p = ofproto_create("br-tun");
+    ofproto_port_add(p, 1, "patch-tun");
+    ofproto_port_add(p, 5, "vxlan0");
+    ofproto_port_add(p, 6, "vxlan1");
+    size_t n = sizeof article_flows / sizeof *article_flows;
+    ck_assert_uint_eq(n, 9);
+    struct flow_mod fms[9];
+    for (size_t i = 0; i < n; i++) {
+        flow_mod_init(&fms[i], FM_ADD);
+        char *err = flow_mod_parse(&fms[i], article_flows[i], FM_PARSE_ADD,
+                                   ofproto_portmap(p));
+        ck_assert_msg(!err, "flow %zu: %s", i, err ? err : "");
+    }
+    char *err = NULL;
+    ck_assert_int_eq(ofproto_flow_mods(p, fms, n, &err), 0);
+    for (size_t i = 0; i < n; i++) {
+        flow_mod_uninit(&fms[i]);
+    }
+    ck_assert_uint_eq(ofproto_n_flows(p), 9);
+    return p;
+}
+
+static struct flow arp_flow(const uint8_t src[6], const uint8_t dst[6],
+                            uint8_t op)
+{
+    struct flow f;
+    memset(&f, 0, sizeof f);
+    memcpy(f.dl_src, src, 6);
+    memcpy(f.dl_dst, dst, 6);
+    f.dl_type = ETH_TYPE_ARP;
+    f.nw_proto = op;
+    f.nw_src = op == 1 ? 0x0a010102 : 0x0a010103;
+    f.nw_dst = op == 1 ? 0x0a010103 : 0x0a010102;
+    memcpy(f.arp_sha, src, 6);
+    if (op == 2) {
+        memcpy(f.arp_tha, dst, 6);
+    }
+    return f;
+}
+
+static struct flow icmp_flow(const uint8_t src[6], const uint8_t dst[6])
+{
+    struct flow f;
+    memset(&f, 0, sizeof f);
+    memcpy(f.dl_src, src, 6);
+    memcpy(f.dl_dst, dst, 6);
+    f.dl_type = ETH_TYPE_IP;
+    f.nw_src = 0x0a010102;
+    f.nw_dst = 0x0a010103;
+    f.nw_proto = IPPROTO_ICMP_;
+    f.nw_ttl = 64;
+    f.tp_src = 8; /* Echo request. */
+    return f;
+}
+
+/* Sends the frame for 'f' into br-tun on 'in_port' with 'tun_id'.
+ * Returns the frame length. */
+static size_t send_frame(struct ofproto *p, struct flow f, uint16_t in_port,
+                         uint64_t tun_id, struct xlate_result *res)
+{
+    uint8_t frame[256];
+    size_t len = flow_compose(&f, frame, sizeof frame);
+    ck_assert_uint_gt(len, 0);
+    struct packet pkt;
+    packet_init(&pkt, frame, len);
+    f.in_port = in_port;
+    f.tun_id = tun_id;
+    if (in_port == 5 || in_port == 6) {
+        f.tun_src = in_port == 5 ? 0xc0a8210d : 0xc0a8210e;
+        f.tun_dst = 0xc0a8210c;
+    }
+    ofproto_execute(p, &pkt, &f, true, res);
+    /* Every output carries the frame unchanged: br-tun only forwards. */
+    for (size_t i = 0; i < res->n_outputs; i++) {
+        ck_assert_uint_eq(res->outputs[i].packet.len, len);
+        ck_assert(!memcmp(packet_data(&res->outputs[i].packet), frame, len));
+    }
+    packet_uninit(&pkt);
+    return len;
+}
+
+static const char *outs(const struct xlate_result *res)
+{
+    static char buf[128];
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < res->n_outputs && n < sizeof buf - 16; i++) {
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%u",
+                              i ? "," : "", res->outputs[i].port);
+    }
+    return res->n_outputs ? buf : "drop";
+}
+
+/* Table 20 as dump-flows prints it, one line per flow. */
+struct t20 {
+    int n;
+    char lines[4][512];
+    char flows[4][256]; /* "priority=...,match actions=..." only. */
+    struct flow_print fp[4];
+};
+
+static void t20_cb(const struct flow_print *fp, void *aux)
+{
+    struct t20 *t = aux;
+    ck_assert_int_lt(t->n, 4);
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    flow_print_format(fp, NULL, &ds);
+    snprintf(t->lines[t->n], sizeof t->lines[t->n], "%s", ds_cstr(&ds));
+    ds_clear(&ds);
+    match_format(fp->match, fp->priority, NULL, &ds);
+    ds_put_cstr(&ds, " actions=");
+    ofpacts_format(fp->ofpacts, fp->ofpacts_len, NULL, &ds);
+    snprintf(t->flows[t->n], sizeof t->flows[t->n], "%s", ds_cstr(&ds));
+    ds_destroy(&ds);
+    t->fp[t->n] = *fp;
+    t->n++;
+}
+
+static void dump_t20(struct ofproto *p, struct t20 *t)
+{
+    struct flow_mod filter;
+    flow_mod_init(&filter, FM_DELETE);
+    char *err = flow_mod_parse(&filter, "table=20", FM_PARSE_DUMP, NULL);
+    ck_assert_msg(!err, "%s", err ? err : "");
+    t->n = 0;
+    ofproto_dump_flows(p, &filter, false, t20_cb, t);
+    flow_mod_uninit(&filter);
+}
+
+START_TEST(test_article)
+{
+    const uint64_t vni = _i ? 0x64 : 0;
+    char learned[256];
+    snprintf(learned, sizeof learned,
+             "priority=1,dl_dst=2e:7a:a2:53:7b:31 "
+             "actions=load:%s->NXM_NX_TUN_ID[],output:%%u",
+             vni ? "0x64" : "0");
+    char want[256];
+
+    clock_fake_set(1000000);
+    struct ofproto *p = build_br_tun();
+    struct xlate_result res;
+    xlate_result_init(&res);
+    struct t20 t;
+
+    /* 1. ARP request broadcast from patch-tun: 0 -> 1 -> 21, out 5, 6. */
+    send_frame(p, arp_flow(LOCAL_MAC, BCAST, 1), 1, 0, &res);
+    ck_assert_str_eq(outs(&res), "5,6");
+    ck_assert_uint_eq(res.outputs[0].tun_id, 0);
+    ck_assert_uint_eq(ofproto_n_flows(p), 9);
+    dump_t20(p, &t);
+    ck_assert_int_eq(t.n, 1);
+    ck_assert_str_eq(t.flows[0], "priority=0 actions=resubmit(,21)");
+
+    /* 2. ARP reply from .13 arrives on vxlan0 and goes up to patch-tun,
+     * learning where 2e:7a:a2:53:7b:31 lives. */
+    clock_fake_advance(1000);
+    send_frame(p, arp_flow(REMOTE_MAC, LOCAL_MAC, 2), 5, vni, &res);
+    ck_assert_str_eq(outs(&res), "1");
+    ck_assert_uint_eq(res.outputs[0].tun_id, vni);
+    ck_assert_uint_eq(ofproto_n_flows(p), 10);
+    dump_t20(p, &t);
+    ck_assert_int_eq(t.n, 2);
+    snprintf(want, sizeof want, learned, 5);
+    ck_assert_str_eq(t.flows[0], want);
+    ck_assert_uint_eq(t.fp[0].hard_timeout, 300);
+    ck_assert_uint_eq(t.fp[0].idle_timeout, 0);
+    ck_assert_uint_eq(t.fp[0].n_packets, 0);
+    ck_assert_int_eq(t.fp[0].hard_age, -1);
+    ck_assert_msg(strstr(t.lines[0], "hard_timeout=300"), "%s", t.lines[0]);
+    ck_assert_msg(strstr(t.lines[0], want), "%s", t.lines[0]);
+
+    /* 3. Unicast from the local host to .13 now leaves only on 5, with
+     * the learned VNI, and credits the learned flow. */
+    clock_fake_advance(1000);
+    size_t len = send_frame(p, icmp_flow(LOCAL_MAC, REMOTE_MAC), 1, 0, &res);
+    ck_assert_str_eq(outs(&res), "5");
+    ck_assert_uint_eq(res.outputs[0].tun_id, vni);
+    send_frame(p, icmp_flow(LOCAL_MAC, REMOTE_MAC), 1, 0, &res);
+    ck_assert_str_eq(outs(&res), "5");
+    dump_t20(p, &t);
+    ck_assert_uint_eq(t.fp[0].n_packets, 2);
+    ck_assert_uint_eq(t.fp[0].n_bytes, 2 * len);
+
+    /* 4. The same MAC now shows up behind vxlan1: the learned flow is
+     * modified in place. */
+    clock_fake_advance(10000);
+    send_frame(p, icmp_flow(REMOTE_MAC, LOCAL_MAC), 6, vni, &res);
+    ck_assert_str_eq(outs(&res), "1");
+    ck_assert_uint_eq(ofproto_n_flows(p), 10);
+    clock_fake_advance(5000);
+    dump_t20(p, &t);
+    ck_assert_int_eq(t.n, 2);
+    snprintf(want, sizeof want, learned, 6);
+    ck_assert_str_eq(t.flows[0], want);
+    ck_assert_uint_eq(t.fp[0].n_packets, 2);          /* Kept. */
+    ck_assert_int_eq(t.fp[0].duration_msec, 16000);   /* Kept. */
+    ck_assert_int_eq(t.fp[0].hard_age, 5);            /* Reset. */
+    ck_assert_int_lt(t.fp[0].hard_age, t.fp[0].duration_msec / 1000);
+    ck_assert_msg(strstr(t.lines[0], "hard_age=5"), "%s", t.lines[0]);
+    send_frame(p, icmp_flow(LOCAL_MAC, REMOTE_MAC), 1, 0, &res);
+    ck_assert_str_eq(outs(&res), "6");
+    ck_assert_uint_eq(res.outputs[0].tun_id, vni);
+
+    /* A re-learn with identical actions only refreshes hard_age. */
+    clock_fake_advance(20000);
+    send_frame(p, icmp_flow(REMOTE_MAC, LOCAL_MAC), 6, vni, &res);
+    dump_t20(p, &t);
+    ck_assert_int_eq(t.n, 2);
+    ck_assert_int_eq(t.fp[0].hard_age, 0);
+    ck_assert_uint_eq(t.fp[0].n_packets, 3);
+
+    /* 5. 300 s after the last learn the flow expires; unicast to the
+     * MAC floods again. */
+    clock_fake_advance(299999);
+    ck_assert_uint_eq(ofproto_run(p), 0);
+    send_frame(p, icmp_flow(LOCAL_MAC, REMOTE_MAC), 1, 0, &res);
+    ck_assert_str_eq(outs(&res), "6");
+    clock_fake_advance(1);
+    ck_assert_uint_eq(ofproto_run(p), 1);
+    ck_assert_uint_eq(ofproto_n_flows(p), 9);
+    send_frame(p, icmp_flow(LOCAL_MAC, REMOTE_MAC), 1, 0, &res);
+    ck_assert_str_eq(outs(&res), "5,6");
+    ck_assert_uint_eq(res.outputs[0].tun_id, 0);
+
+    /* 6. Unknown unicast floods; other ports hit the priority-0 drop. */
+    send_frame(p, icmp_flow(LOCAL_MAC, OTHER_MAC), 1, 0, &res);
+    ck_assert_str_eq(outs(&res), "5,6");
+    send_frame(p, icmp_flow(OTHER_MAC, LOCAL_MAC), 9, 0, &res);
+    ck_assert_str_eq(outs(&res), "drop");
+    ck_assert_ptr_nonnull(res.drop_reason);
+    send_frame(p, arp_flow(OTHER_MAC, BCAST, 1), 2, 0, &res);
+    ck_assert_str_eq(outs(&res), "drop");
+    struct ofproto_table_stats ts;
+    ofproto_table_stats(p, 0, &ts);
+    ck_assert_uint_eq(ts.matched, ts.lookups); /* Drops matched prio 0. */
+    ck_assert_uint_eq(ofproto_n_flows(p), 9);
+
+    xlate_result_uninit(&res);
+    ofproto_destroy(p);
+    clock_fake_off();
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("article-pipeline");
+    TCase *tc = tcase_create("br-tun");
+    /* _i = 0: tun_id 0 (the article); _i = 1: tun_id 0x64 (key=flow). */
+    tcase_add_loop_test(tc, test_article, 0, 2);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+SW_TEST_MAIN(make_suite)

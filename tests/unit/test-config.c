@@ -1,0 +1,525 @@
+/* Unit tests for lib/config (model, validation, port numbering, the
+ * database file), lib/vsctl (commands, chains, renderings) and lib/bridge
+ * (live state, swofctl requests). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bridge.h"
+#include "check-main.h"
+#include "config.h"
+#include "ds.h"
+#include "ofproto.h"
+#include "vsctl.h"
+
+/* Runs a swctl command line (split on spaces) against 'cfg'. */
+static char *
+run(struct config *cfg, const char *line, json_t **resultp, bool *changedp)
+{
+    char *copy = xstrdup(line);
+    char *argv[64];
+    int argc = 0;
+    for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " ")) {
+        argv[argc++] = tok;
+    }
+    json_t *result = NULL;
+    bool changed;
+    char *err = vsctl_run(cfg, argc, argv, NULL, &result, &changed);
+    if (resultp) {
+        *resultp = result;
+    } else {
+        json_decref(result);
+    }
+    if (changedp) {
+        *changedp = changed;
+    }
+    free(copy);
+    return err;
+}
+
+static void
+run_ok(struct config *cfg, const char *line)
+{
+    char *err = run(cfg, line, NULL, NULL);
+    if (err) {
+        ck_abort_msg("\"%s\" failed: %s", line, err);
+    }
+}
+
+/* Runs 'line' and returns its text rendering (caller frees). */
+static char *
+run_text(struct config *cfg, const char *line, int *exitp)
+{
+    json_t *result;
+    char *err = run(cfg, line, &result, NULL);
+    if (err) {
+        ck_abort_msg("\"%s\" failed: %s", line, err);
+    }
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    int code;
+    vsctl_format(result, &ds, &code);
+    if (exitp) {
+        *exitp = code;
+    }
+    json_decref(result);
+    char *s = ds_steal_cstr(&ds);
+    return s ? s : xstrdup("");
+}
+
+/* Runs 'line' on a clone (as the daemon does) and checks that it fails
+ * with a message containing 'expect'. */
+static void
+check_err(struct config *cfg_, const char *line, const char *expect)
+{
+    struct config *cfg = config_clone(cfg_);
+    char *err = run(cfg, line, NULL, NULL);
+    config_destroy(cfg);
+    ck_assert_msg(err != NULL, "\"%s\" should fail", line);
+    ck_assert_msg(strstr(err, expect), "\"%s\": error \"%s\" lacks \"%s\"",
+                  line, err, expect);
+    free(err);
+}
+
+static struct config *
+article_config(void)
+{
+    struct config *cfg = config_create();
+    run_ok(cfg, "add-br br-int");
+    run_ok(cfg, "add-br br-tun");
+    run_ok(cfg, "add-port br-int patch-int -- set interface patch-int "
+                "type=patch options:peer=patch-tun");
+    run_ok(cfg, "add-port br-tun patch-tun -- set interface patch-tun "
+                "type=patch options:peer=patch-int");
+    run_ok(cfg, "add-port br-tun vxlan0 -- set interface vxlan0 type=vxlan "
+                "options:remote_ip=192.168.33.13 ofport_request=5");
+    run_ok(cfg, "add-port br-tun vxlan1 -- set interface vxlan1 type=vxlan "
+                "options:remote_ip=192.168.33.14 ofport_request=6");
+    return cfg;
+}
+
+START_TEST(test_article_numbers)
+{
+    struct config *cfg = article_config();
+    ck_assert_int_eq(config_find_port(cfg, "patch-tun", NULL)->ofport, 1);
+    ck_assert_int_eq(config_find_port(cfg, "patch-int", NULL)->ofport, 1);
+    ck_assert_int_eq(config_find_port(cfg, "vxlan0", NULL)->ofport, 5);
+    ck_assert_int_eq(config_find_port(cfg, "vxlan1", NULL)->ofport, 6);
+    ck_assert_int_eq(config_find_port(cfg, "br-tun", NULL)->ofport, 65534);
+
+    /* New ports take the lowest free number, skipping held ones. */
+    run_ok(cfg, "add-port br-tun p2 -- add-port br-tun p3");
+    ck_assert_int_eq(config_find_port(cfg, "p2", NULL)->ofport, 2);
+    ck_assert_int_eq(config_find_port(cfg, "p3", NULL)->ofport, 3);
+    /* Deleting frees a number; a request can take a held number only
+     * from a port without a request, which then moves. */
+    run_ok(cfg, "del-port p2");
+    run_ok(cfg, "add-port br-tun p4");
+    ck_assert_int_eq(config_find_port(cfg, "p4", NULL)->ofport, 2);
+    run_ok(cfg, "set interface p4 ofport_request=3");
+    ck_assert_int_eq(config_find_port(cfg, "p4", NULL)->ofport, 3);
+    ck_assert_int_eq(config_find_port(cfg, "p3", NULL)->ofport, 2);
+    check_err(cfg, "set interface p3 ofport_request=5", "already requested");
+    config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_show_and_lists)
+{
+    struct config *cfg = article_config();
+    char *s = run_text(cfg, "list-br", NULL);
+    ck_assert_str_eq(s, "br-int\nbr-tun\n");
+    free(s);
+    s = run_text(cfg, "list-ports br-tun", NULL);
+    ck_assert_str_eq(s, "patch-tun\nvxlan0\nvxlan1\n");
+    free(s);
+    s = run_text(cfg, "port-to-br vxlan1", NULL);
+    ck_assert_str_eq(s, "br-tun\n");
+    free(s);
+    s = run_text(cfg, "get interface vxlan0 type options:remote_ip ofport "
+                      "options",
+                 NULL);
+    ck_assert_str_eq(s, "vxlan\n\"192.168.33.13\"\n5\n"
+                        "{remote_ip=\"192.168.33.13\"}\n");
+    free(s);
+
+    s = run_text(cfg, "show", NULL);
+    const char *expect_tail =
+        "    Bridge br-int\n"
+        "        Port br-int\n"
+        "            Interface br-int\n"
+        "                type: internal\n"
+        "        Port patch-int\n"
+        "            Interface patch-int\n"
+        "                type: patch\n"
+        "                options: {peer=patch-tun}\n"
+        "    Bridge br-tun\n"
+        "        Port br-tun\n"
+        "            Interface br-tun\n"
+        "                type: internal\n"
+        "        Port patch-tun\n"
+        "            Interface patch-tun\n"
+        "                type: patch\n"
+        "                options: {peer=patch-int}\n"
+        "        Port vxlan0\n"
+        "            Interface vxlan0\n"
+        "                type: vxlan\n"
+        "                options: {remote_ip=\"192.168.33.13\"}\n"
+        "        Port vxlan1\n"
+        "            Interface vxlan1\n"
+        "                type: vxlan\n"
+        "                options: {remote_ip=\"192.168.33.14\"}\n";
+    ck_assert(str_starts_with(s, cfg->uuid));
+    ck_assert_str_eq(s + strlen(cfg->uuid) + 1, expect_tail);
+    free(s);
+
+    s = run_text(cfg, "list interface vxlan1", NULL);
+    ck_assert_str_eq(s, "error               : []\n"
+                        "name                : vxlan1\n"
+                        "ofport              : 6\n"
+                        "ofport_request      : 6\n"
+                        "options             : {remote_ip=\"192.168.33.14\"}\n"
+                        "type                : vxlan\n");
+    free(s);
+
+    int code;
+    s = run_text(cfg, "br-exists br-int", &code);
+    ck_assert_int_eq(code, 0);
+    free(s);
+    s = run_text(cfg, "br-exists br-x", &code);
+    ck_assert_int_eq(code, 2);
+    free(s);
+    config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_errors_change_nothing)
+{
+    struct config *cfg = article_config();
+    json_t *before = config_to_json(cfg);
+
+    check_err(cfg, "del-br br-x", "no bridge named br-x");
+    check_err(cfg, "add-port br-x p1", "no bridge named br-x");
+    check_err(cfg, "list-ports br-x", "no bridge named br-x");
+    check_err(cfg, "add-br br-int", "already exists");
+    check_err(cfg, "add-port br-int vxlan0", "already exists on bridge br-tun");
+    check_err(cfg, "del-port br-int vxlan0", "does not have a port vxlan0");
+    check_err(cfg, "del-port br-tun", "local port");
+    check_err(cfg, "del-port nope", "no port named nope");
+    check_err(cfg, "frobnicate", "unknown command 'frobnicate'");
+    check_err(cfg, "--may-exist del-br br-int", "has no '--may-exist'");
+    check_err(cfg, "set interface nope type=vxlan", "no row \"nope\"");
+    check_err(cfg, "set interface vxlan0 ofport=3", "read-only");
+    check_err(cfg, "set interface vxlan0 options:remote_ip=banana",
+              "remote_ip");
+    check_err(cfg, "set interface vxlan0 type=warp", "unknown interface type");
+    check_err(cfg, "add-port br-int averyveryverylongname", "longer than");
+    check_err(cfg, "add-port br-int p9 -- set interface p9 type=patch",
+              "peer");
+
+    /* A chain that fails halfway: the caller's copy is discarded, so run
+     * it on a clone and check the original is unchanged. */
+    struct config *clone = config_clone(cfg);
+    check_err(clone, "add-br br-new -- add-port br-new p1 -- del-br br-x",
+              "no bridge named br-x");
+    config_destroy(clone);
+    json_t *after = config_to_json(cfg);
+    ck_assert(json_equal(before, after));
+    json_decref(after);
+
+    /* Syntax errors are found before anything runs. */
+    bool changed = true;
+    char *err = run(cfg, "add-br br-new -- list-ports", NULL, &changed);
+    ck_assert_ptr_nonnull(err);
+    free(err);
+    ck_assert_ptr_null(config_find_bridge(cfg, "br-new"));
+
+    /* --may-exist / --if-exists make the repeat harmless. */
+    run_ok(cfg, "--may-exist add-br br-int");
+    run_ok(cfg, "--if-exists del-br br-x");
+    run_ok(cfg, "--may-exist add-port br-tun vxlan0");
+    run_ok(cfg, "--if-exists del-port nope");
+    after = config_to_json(cfg);
+    ck_assert(json_equal(before, after));
+    json_decref(after);
+    json_decref(before);
+
+    /* A read-only line does not count as a change. */
+    err = run(cfg, "list-br -- show", NULL, &changed);
+    ck_assert_ptr_null(err);
+    ck_assert(!changed);
+    config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_del_br_removes_ports)
+{
+    struct config *cfg = article_config();
+    run_ok(cfg, "del-br br-tun");
+    ck_assert_ptr_null(config_find_port(cfg, "vxlan0", NULL));
+    ck_assert_ptr_null(config_find_bridge(cfg, "br-tun"));
+    /* The peer of patch-int is gone: that is allowed (shown as an
+     * interface error by the live bridge), not a validation error. */
+    ck_assert_ptr_null(config_validate(cfg));
+    config_destroy(cfg);
+}
+END_TEST
+
+static char *
+tmpdir(void)
+{
+    char tmpl[] = "/tmp/test-config-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(tmpl));
+    return xstrdup(tmpl);
+}
+
+START_TEST(test_save_load)
+{
+    char *dir = tmpdir();
+    char *path = xasprintf("%s/conf.json", dir);
+    struct config *cfg;
+
+    /* A missing database is an empty one. */
+    ck_assert_ptr_null(config_load(path, &cfg));
+    ck_assert_uint_eq(cfg->n_bridges, 0);
+    config_destroy(cfg);
+
+    cfg = article_config();
+    run_ok(cfg, "add-port br-tun p2");
+    ck_assert_ptr_null(config_save(path, cfg));
+    struct config *back;
+    char *err = config_load(path, &back);
+    ck_assert_ptr_null(err);
+    json_t *a = config_to_json(cfg), *b = config_to_json(back);
+    ck_assert(json_equal(a, b));
+    ck_assert_str_eq(cfg->uuid, back->uuid);
+    ck_assert_int_eq(config_find_port(back, "p2", NULL)->ofport, 2);
+    json_decref(a);
+    json_decref(b);
+    config_destroy(back);
+
+    /* No temp file is left behind. */
+    char *tmp = xasprintf("%s.tmp", path);
+    ck_assert_int_ne(access(tmp, F_OK), 0);
+    free(tmp);
+
+    /* A corrupt database is reported and left as it was. */
+    FILE *f = fopen(path, "w");
+    fputs("{\"version\": 1, \"bridges\": [", f);
+    fclose(f);
+    err = config_load(path, &back);
+    ck_assert_ptr_nonnull(err);
+    ck_assert(strstr(err, "corrupt database") && strstr(err, path));
+    free(err);
+    f = fopen(path, "w");
+    fputs("{\"version\": 1, \"bridges\": [{\"name\": \"b\", \"ports\": "
+          "[{\"name\": \"b\", \"type\": \"internal\"}, "
+          "{\"name\": \"p\", \"type\": \"warp\"}]}]}",
+          f);
+    fclose(f);
+    err = config_load(path, &back);
+    ck_assert_ptr_nonnull(err);
+    ck_assert(strstr(err, "warp") != NULL);
+    free(err);
+    f = fopen(path, "w");
+    fputs("{\"version\": 7, \"bridges\": []}", f);
+    fclose(f);
+    err = config_load(path, &back);
+    ck_assert(err && strstr(err, "version 7"));
+    free(err);
+
+    /* A database in a directory we cannot write to fails cleanly. */
+    char *bad = xasprintf("%s/missing/conf.json", dir);
+    err = config_save(bad, cfg);
+    ck_assert(err && strstr(err, "cannot create"));
+    free(err);
+    free(bad);
+
+    config_destroy(cfg);
+    unlink(path);
+    rmdir(dir);
+    free(path);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_options_edit)
+{
+    struct config *cfg = config_create();
+    run_ok(cfg, "add-br br0 -- add-port br0 vx -- set interface vx "
+                "type=vxlan options:remote_ip=10.0.0.1 options:key=flow "
+                "options:dst_port=4790");
+    struct config_port *p = config_find_port(cfg, "vx", NULL);
+    ck_assert_uint_eq(p->n_options, 3);
+    /* Sorted by key. */
+    ck_assert_str_eq(p->options[0].key, "dst_port");
+    ck_assert_str_eq(p->options[1].key, "key");
+    ck_assert_str_eq(p->options[2].key, "remote_ip");
+    check_err(cfg, "set interface vx options:key=99999999", "key");
+    run_ok(cfg, "clear interface vx options -- set interface vx "
+                "options:remote_ip=\"10.0.0.2\"");
+    /* Quotes as the shell passes them are stripped. */
+    ck_assert_uint_eq(p->n_options, 1);
+    ck_assert_str_eq(config_port_get_option(p, "remote_ip"), "10.0.0.2");
+    config_destroy(cfg);
+}
+END_TEST
+
+/* ---- Live bridges (need a network namespace for TAP devices). ---- */
+
+static bool
+private_netns(void)
+{
+    static int state = -1;
+    if (state < 0) {
+        state = geteuid() == 0 && access("/dev/net/tun", R_OK | W_OK) == 0
+                && unshare(CLONE_NEWNET) == 0;
+    }
+    return state;
+}
+
+static void
+flow_lines(struct bridges *bs, const char *br, const char *match,
+           struct ds *out)
+{
+    struct bridge_dump_options o = {.match = match, .stats = false};
+    json_t *r;
+    char *err = bridge_ofctl_dump_flows(bs, br, &o, &r);
+    ck_assert_msg(!err, "dump-flows: %s", err);
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(r, "flows"), i, f) {
+        ds_put_format(out, "%s\n",
+                      json_string_value(json_object_get(f, "text")));
+    }
+    json_decref(r);
+}
+
+START_TEST(test_bridges_live)
+{
+    if (!private_netns()) {
+        return; /* Not root: covered by the daemon tests when root. */
+    }
+    struct config *cfg = article_config();
+    struct bridges *bs = bridges_create(NULL);
+    bridges_reconfigure(bs, cfg);
+    ck_assert_ptr_nonnull(bridges_find_ofproto(bs, "br-tun"));
+    ck_assert_ptr_null(bridges_iface_error(bs, "patch-int"));
+    ck_assert_ptr_null(bridges_iface_error(bs, "br-int"));
+
+    /* The default flow of a new bridge. */
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    flow_lines(bs, "br-int", NULL, &ds);
+    ck_assert_str_eq(ds_cstr(&ds), " priority=0 actions=NORMAL\n");
+
+    /* Port names in flows, all-or-nothing add-flows. */
+    json_t *r;
+    char *err = bridge_ofctl_flow_mods(bs, "br-tun", FM_DELETE, "", &r);
+    ck_assert_ptr_null(err);
+    json_decref(r);
+    err = bridge_ofctl_flow_mods(
+        bs, "br-tun", FM_ADD,
+        "table=0,priority=1,in_port=patch-tun actions=resubmit(,1)\n"
+        "# comment\n\n"
+        "table=21,priority=0,actions=output:vxlan0,output:6\n",
+        &r);
+    ck_assert_msg(!err, "%s", err);
+    json_decref(r);
+    err = bridge_ofctl_flow_mods(bs, "br-tun", FM_ADD,
+                                 "table=5,actions=drop\nin_port=nope,"
+                                 "actions=drop\n",
+                                 &r);
+    ck_assert(err && str_starts_with(err, "line 2: ")
+              && strstr(err, "nope"));
+    free(err);
+    ds_clear(&ds);
+    flow_lines(bs, "br-tun", NULL, &ds);
+    ck_assert_str_eq(ds_cstr(&ds),
+                     " priority=1,in_port=1 actions=resubmit(,1)\n"
+                     " table=21, priority=0 actions=output:5,output:6\n");
+    ds_clear(&ds);
+    flow_lines(bs, "br-tun", "table=21", &ds);
+    ck_assert_str_eq(ds_cstr(&ds),
+                     " table=21, priority=0 actions=output:5,output:6\n");
+
+    /* replace-flows keeps identical flows and swaps the rest. */
+    err = bridge_ofctl_replace_flows(
+        bs, "br-tun",
+        "table=0,priority=1,in_port=1 actions=resubmit(,1)\n"
+        "table=1,priority=0 actions=drop\n",
+        &r);
+    ck_assert_msg(!err, "%s", err);
+    ck_assert_int_eq(json_integer_value(json_object_get(r, "added")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(r, "deleted")), 1);
+    json_decref(r);
+
+    /* Sorting. */
+    struct bridge_dump_options o = {.stats = false};
+    const char *keys[] = {"priority"};
+    bool rev[] = {true};
+    o.sort_keys = keys;
+    o.rsort = rev;
+    o.n_sort_keys = 1;
+    err = bridge_ofctl_dump_flows(bs, "br-tun", &o, &r);
+    ck_assert_ptr_null(err);
+    ck_assert_int_eq(json_integer_value(json_object_get(
+                         json_array_get(json_object_get(r, "flows"), 0),
+                         "priority")),
+                     1);
+    json_decref(r);
+
+    /* show: LOCAL last, numbers ascending. */
+    err = bridge_ofctl_show(bs, "br-tun", &r);
+    ck_assert_ptr_null(err);
+    json_t *ports = json_object_get(r, "ports");
+    ck_assert_uint_eq(json_array_size(ports), 4);
+    ck_assert_int_eq(json_integer_value(json_object_get(
+                         json_array_get(ports, 3), "port")),
+                     65534);
+    ck_assert_int_eq(json_integer_value(json_object_get(
+                         json_array_get(ports, 1), "port")),
+                     5);
+    json_decref(r);
+
+    /* A patch whose peer disappears gets an error; errors for unknown
+     * bridges name the bridge. */
+    struct config *cfg2 = config_clone(cfg);
+    run_ok(cfg2, "del-br br-tun");
+    bridges_reconfigure(bs, cfg2);
+    ck_assert_ptr_nonnull(bridges_iface_error(bs, "patch-int"));
+    ck_assert(strstr(bridges_iface_error(bs, "patch-int"),
+                     "does not exist") != NULL);
+    err = bridge_ofctl_show(bs, "br-tun", &r);
+    ck_assert_str_eq(err, "no bridge named br-tun");
+    free(err);
+    bridges_reconfigure(bs, cfg);
+    ck_assert_ptr_null(bridges_iface_error(bs, "patch-int"));
+
+    ds_destroy(&ds);
+    bridges_destroy(bs);
+    config_destroy(cfg2);
+    config_destroy(cfg);
+}
+END_TEST
+
+static Suite *
+config_suite(void)
+{
+    Suite *s = suite_create("config");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_article_numbers);
+    tcase_add_test(tc, test_show_and_lists);
+    tcase_add_test(tc, test_errors_change_nothing);
+    tcase_add_test(tc, test_del_br_removes_ports);
+    tcase_add_test(tc, test_save_load);
+    tcase_add_test(tc, test_options_edit);
+    tcase_add_test(tc, test_bridges_live);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+SW_TEST_MAIN(config_suite)

@@ -1,0 +1,611 @@
+/* Unit tests for ofproto's tables: flow_mod (add, modify, delete, strict
+ * and loose), priorities and overlapping masks, cookies, out_port, batch
+ * atomicity, the flow limit, dumps and their statistics, idle and hard
+ * timeouts on the fake clock, and delete_learned. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "actions.h"
+#include "check-main.h"
+#include "clock.h"
+#include "ds.h"
+#include "flow.h"
+#include "flowmod.h"
+#include "match.h"
+#include "ofproto.h"
+#include "packet.h"
+
+/* ---- Helpers. ---- */
+
+static enum fm_parse_mode mode_for(enum fm_command cmd)
+{
+    switch (cmd) {
+    case FM_ADD:
+        return FM_PARSE_ADD;
+    case FM_MODIFY:
+    case FM_MODIFY_STRICT:
+        return FM_PARSE_MODIFY;
+    default:
+        return FM_PARSE_DELETE;
+    }
+}
+
+/* Applies one flow_mod given as text; returns the errno. */
+static int mod(struct ofproto *p, enum fm_command cmd, const char *text)
+{
+    struct flow_mod fm;
+    flow_mod_init(&fm, cmd);
+    char *err = flow_mod_parse(&fm, text, mode_for(cmd), ofproto_portmap(p));
+    ck_assert_msg(!err, "parse '%s': %s", text, err ? err : "");
+    fm.command = cmd;
+    int error = ofproto_flow_mods(p, &fm, 1, &err);
+    free(err);
+    flow_mod_uninit(&fm);
+    return error;
+}
+
+static void add(struct ofproto *p, const char *text)
+{
+    ck_assert_int_eq(mod(p, FM_ADD, text), 0);
+}
+
+static struct ofproto *bridge(void)
+{
+    struct ofproto *p = ofproto_create("br0");
+    for (uint16_t port = 1; port <= 8; port++) {
+        char name[16];
+        snprintf(name, sizeof name, "p%u", port);
+        ofproto_port_add(p, port, name);
+    }
+    return p;
+}
+
+/* An Ethernet/IPv4/UDP frame from 'in_port'. */
+static void run_ip(struct ofproto *p, uint16_t in_port, uint32_t nw_src,
+                   uint32_t nw_dst, struct xlate_result *res)
+{
+    struct flow f;
+    memset(&f, 0, sizeof f);
+    uint8_t src[6] = {0x02, 0, 0, 0, 0, 1}, dst[6] = {0x02, 0, 0, 0, 0, 2};
+    memcpy(f.dl_src, src, 6);
+    memcpy(f.dl_dst, dst, 6);
+    f.dl_type = ETH_TYPE_IP;
+    f.nw_src = nw_src;
+    f.nw_dst = nw_dst;
+    f.nw_proto = IPPROTO_UDP_;
+    f.nw_ttl = 64;
+    f.tp_src = 1000;
+    f.tp_dst = 2000;
+    uint8_t frame[256];
+    size_t len = flow_compose(&f, frame, sizeof frame);
+    ck_assert_uint_gt(len, 0);
+    struct packet pkt;
+    packet_init(&pkt, frame, len);
+    struct flow md;
+    memset(&md, 0, sizeof md);
+    md.in_port = in_port;
+    ofproto_execute(p, &pkt, &md, true, res);
+    packet_uninit(&pkt);
+}
+
+/* "5,6" -- the output ports of 'res', or "drop". */
+static const char *outs(const struct xlate_result *res)
+{
+    static char buf[256];
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < res->n_outputs; i++) {
+        ds_put_format(&ds, "%s%u", i ? "," : "", res->outputs[i].port);
+    }
+    snprintf(buf, sizeof buf, "%s", res->n_outputs ? ds_cstr(&ds) : "drop");
+    ds_destroy(&ds);
+    return buf;
+}
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (b) << 16 | (c) << 8 | (d))
+
+struct dumped {
+    char text[256]; /* "table=T priority=P,MATCH actions=ACTS" */
+    struct flow_print fp;
+};
+
+struct dump {
+    struct dumped flows[64];
+    int n;
+};
+
+static void dump_cb(const struct flow_print *fp, void *aux)
+{
+    struct dump *d = aux;
+    ck_assert_int_lt(d->n, 64);
+    struct dumped *x = &d->flows[d->n++];
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    ds_put_format(&ds, "table=%u ", fp->table_id);
+    match_format(fp->match, fp->priority, NULL, &ds);
+    ds_put_cstr(&ds, " actions=");
+    ofpacts_format(fp->ofpacts, fp->ofpacts_len, NULL, &ds);
+    snprintf(x->text, sizeof x->text, "%s", ds_cstr(&ds));
+    ds_destroy(&ds);
+    x->fp = *fp;
+    x->fp.match = NULL;
+    x->fp.ofpacts = NULL;
+}
+
+static void dump_all(struct ofproto *p, struct dump *d)
+{
+    d->n = 0;
+    ofproto_dump_flows(p, NULL, false, dump_cb, d);
+}
+
+/* ---- Tests. ---- */
+
+START_TEST(test_priorities_and_masks)
+{
+    struct ofproto *p = bridge();
+    struct xlate_result res;
+    xlate_result_init(&res);
+    add(p, "priority=0 actions=output:1");
+    add(p, "priority=10,ip,nw_dst=10.0.0.0/8 actions=output:2");
+    add(p, "priority=20,ip,nw_dst=10.1.0.0/16 actions=output:3");
+    add(p, "priority=15,ip,nw_src=192.168.0.1 actions=output:4");
+    add(p, "priority=30,udp,tp_dst=2000,nw_dst=10.1.2.3 actions=output:5");
+    ck_assert_uint_eq(ofproto_n_flows(p), 5);
+
+    run_ip(p, 7, IP(1, 1, 1, 1), IP(11, 0, 0, 1), &res);
+    ck_assert_str_eq(outs(&res), "1");
+    run_ip(p, 7, IP(1, 1, 1, 1), IP(10, 2, 0, 1), &res);
+    ck_assert_str_eq(outs(&res), "2");
+    run_ip(p, 7, IP(1, 1, 1, 1), IP(10, 1, 9, 9), &res);
+    ck_assert_str_eq(outs(&res), "3");
+    /* nw_src match at 15 beats /8 at 10 but not /16 at 20. */
+    run_ip(p, 7, IP(192, 168, 0, 1), IP(10, 2, 0, 1), &res);
+    ck_assert_str_eq(outs(&res), "4");
+    run_ip(p, 7, IP(192, 168, 0, 1), IP(10, 1, 0, 1), &res);
+    ck_assert_str_eq(outs(&res), "3");
+    run_ip(p, 7, IP(192, 168, 0, 1), IP(10, 1, 2, 3), &res);
+    ck_assert_str_eq(outs(&res), "5");
+
+    struct ofproto_table_stats ts;
+    ofproto_table_stats(p, 0, &ts);
+    ck_assert_uint_eq(ts.active, 5);
+    ck_assert_uint_eq(ts.lookups, 6);
+    ck_assert_uint_eq(ts.matched, 6);
+    ofproto_table_stats(p, 1, &ts);
+    ck_assert_uint_eq(ts.active, 0);
+    ck_assert_uint_eq(ts.lookups, 0);
+
+    /* Without the catch-all a miss drops and counts a lookup only. */
+    ck_assert_int_eq(mod(p, FM_DELETE_STRICT, "priority=0"), 0);
+    run_ip(p, 7, IP(1, 1, 1, 1), IP(11, 0, 0, 1), &res);
+    ck_assert_str_eq(outs(&res), "drop");
+    ck_assert_ptr_nonnull(res.drop_reason);
+    ofproto_table_stats(p, 0, &ts);
+    ck_assert_uint_eq(ts.lookups, 7);
+    ck_assert_uint_eq(ts.matched, 6);
+    xlate_result_uninit(&res);
+    ofproto_destroy(p);
+}
+END_TEST
+
+START_TEST(test_add_replaces_and_resets)
+{
+    clock_fake_set(1000000);
+    struct ofproto *p = bridge();
+    struct xlate_result res;
+    xlate_result_init(&res);
+    add(p, "priority=5,in_port=1 actions=output:2");
+    run_ip(p, 1, 1, 2, &res);
+    run_ip(p, 1, 1, 2, &res);
+    clock_fake_advance(5000);
+    struct dump d;
+    dump_all(p, &d);
+    ck_assert_int_eq(d.n, 1);
+    ck_assert_uint_eq(d.flows[0].fp.n_packets, 2);
+    ck_assert_int_eq(d.flows[0].fp.duration_msec, 5000);
+    ck_assert_int_eq(d.flows[0].fp.hard_age, -1);
+
+    /* Same match and priority: replaced, counters and duration reset
+     * (OpenFlow 1.0 add, ovs-ofctl's default). */
+    add(p, "priority=5,in_port=1 actions=output:3");
+    ck_assert_uint_eq(ofproto_n_flows(p), 1);
+    dump_all(p, &d);
+    ck_assert_int_eq(d.n, 1);
+    ck_assert_str_eq(d.flows[0].text,
+                     "table=0 priority=5,in_port=1 actions=output:3");
+    ck_assert_uint_eq(d.flows[0].fp.n_packets, 0);
+    ck_assert_int_eq(d.flows[0].fp.duration_msec, 0);
+    run_ip(p, 1, 1, 2, &res);
+    ck_assert_str_eq(outs(&res), "3");
+
+    /* Same match, other priority: a second flow. */
+    add(p, "priority=6,in_port=1 actions=output:4");
+    ck_assert_uint_eq(ofproto_n_flows(p), 2);
+    run_ip(p, 1, 1, 2, &res);
+    ck_assert_str_eq(outs(&res), "4");
+    xlate_result_uninit(&res);
+    ofproto_destroy(p);
+    clock_fake_off();
+}
+END_TEST
+
+START_TEST(test_modify_loose_strict)
+{
+    clock_fake_set(0);
+    struct ofproto *p = bridge();
+    struct xlate_result res;
+    xlate_result_init(&res);
+    add(p, "priority=10,ip,nw_dst=10.0.0.1 actions=output:1");
+    add(p, "priority=20,ip,nw_dst=10.0.0.1,nw_src=1.1.1.1 "
+           "actions=output:2");
+    add(p, "priority=30,arp actions=output:3");
+    run_ip(p, 8, IP(1, 1, 1, 1), IP(10, 0, 0, 1), &res);
+    run_ip(p, 8, IP(1, 1, 1, 1), IP(10, 0, 0, 1), &res);
+    clock_fake_advance(3000);
+
+    /* Loose: every flow at least as specific, any priority. */
+    ck_assert_int_eq(mod(p, FM_MODIFY, "ip,nw_dst=10.0.0.1 actions=output:5"),
+                     0);
+    clock_fake_advance(2000);
+    struct dump d;
+    dump_all(p, &d);
+    ck_assert_int_eq(d.n, 3);
+    ck_assert_str_eq(d.flows[0].text, "table=0 priority=30,arp "
+                                      "actions=output:3");
+    ck_assert_str_eq(d.flows[1].text,
+                     "table=0 priority=20,ip,nw_src=1.1.1.1,nw_dst=10.0.0.1 "
+                     "actions=output:5");
+    ck_assert_str_eq(d.flows[2].text,
+                     "table=0 priority=10,ip,nw_dst=10.0.0.1 "
+                     "actions=output:5");
+    /* Counters and duration kept, hard_age counts from the modify. */
+    ck_assert_uint_eq(d.flows[1].fp.n_packets, 2);
+    ck_assert_int_eq(d.flows[1].fp.duration_msec, 5000);
+    ck_assert_int_eq(d.flows[1].fp.hard_age, 2);
+    ck_assert_int_eq(d.flows[0].fp.hard_age, -1);
+
+    /* Strict: only the exact match and priority. */
+    ck_assert_int_eq(mod(p, FM_MODIFY_STRICT,
+                         "priority=10,ip,nw_dst=10.0.0.1 actions=output:6"),
+                     0);
+    dump_all(p, &d);
+    ck_assert_str_eq(d.flows[1].text,
+                     "table=0 priority=20,ip,nw_src=1.1.1.1,nw_dst=10.0.0.1 "
+                     "actions=output:5");
+    ck_assert_str_eq(d.flows[2].text,
+                     "table=0 priority=10,ip,nw_dst=10.0.0.1 "
+                     "actions=output:6");
+
+    /* Strict with a priority nothing has: OpenFlow 1.0 adds it. */
+    ck_assert_int_eq(mod(p, FM_MODIFY_STRICT,
+                         "priority=11,ip,nw_dst=10.0.0.1 actions=output:7"),
+                     0);
+    ck_assert_uint_eq(ofproto_n_flows(p), 4);
+    /* ...unless a cookie mask makes it a filter. */
+    ck_assert_int_eq(mod(p, FM_MODIFY,
+                         "cookie=0x5/-1,ip,nw_dst=10.9.9.9 actions=output:7"),
+                     0);
+    ck_assert_uint_eq(ofproto_n_flows(p), 4);
+    xlate_result_uninit(&res);
+    ofproto_destroy(p);
+    clock_fake_off();
+}
+END_TEST
+
+START_TEST(test_delete_filters)
+{
+    struct ofproto *p = bridge();
+    add(p, "table=0,priority=10,ip,nw_dst=10.0.0.1 actions=output:1");
+    add(p, "table=0,priority=20,ip,nw_dst=10.0.0.1,nw_src=1.1.1.1 "
+           "actions=output:2");
+    add(p, "table=1,priority=10,ip,nw_dst=10.0.0.1 actions=output:2");
+    add(p, "table=1,cookie=0x12,priority=5,arp actions=output:3");
+    add(p, "table=2,cookie=0x34,priority=5,arp actions=output:3,output:4");
+    ck_assert_uint_eq(ofproto_n_flows(p), 5);
+
+    /* Strict needs the priority too. */
+    ck_assert_int_eq(mod(p, FM_DELETE_STRICT,
+                         "table=0,priority=11,ip,nw_dst=10.0.0.1"), 0);
+    ck_assert_uint_eq(ofproto_n_flows(p), 5);
+    ck_assert_int_eq(mod(p, FM_DELETE_STRICT,
+                         "table=0,priority=10,ip,nw_dst=10.0.0.1"), 0);
+    ck_assert_uint_eq(ofproto_n_flows(p), 4);
+
+    /* out_port filter, all tables. */
+    ck_assert_int_eq(mod(p, FM_DELETE, "out_port=4"), 0);
+    ck_assert_uint_eq(ofproto_n_flows(p), 3);
+
+    /* Cookie filter. */
+    ck_assert_int_eq(mod(p, FM_DELETE, "cookie=0x10/0xf0"), 0);
+    ck_assert_uint_eq(ofproto_n_flows(p), 2);
+
+    /* Loose, one table: the more specific flow in table 0 is not in
+     * table 1. */
+    ck_assert_int_eq(mod(p, FM_DELETE, "table=1,ip"), 0);
+    ck_assert_uint_eq(ofproto_n_flows(p), 1);
+    struct dump d;
+    dump_all(p, &d);
+    ck_assert_str_eq(d.flows[0].text,
+                     "table=0 priority=20,ip,nw_src=1.1.1.1,nw_dst=10.0.0.1 "
+                     "actions=output:2");
+    /* A loose match less specific than the flow selects it. */
+    ck_assert_int_eq(mod(p, FM_DELETE, "ip,nw_dst=10.0.0.0/8"), 0);
+    ck_assert_uint_eq(ofproto_n_flows(p), 0);
+    ofproto_destroy(p);
+}
+END_TEST
+
+START_TEST(test_batch_all_or_nothing)
+{
+    struct ofproto *p = bridge();
+    add(p, "priority=1 actions=output:1");
+    struct flow_mod fms[3];
+    const char *texts[3] = {"priority=2,in_port=1 actions=output:2",
+                            "table=3,priority=3 actions=output:3",
+                            "table=3,priority=4 actions=goto_table:2"};
+    for (int i = 0; i < 3; i++) {
+        flow_mod_init(&fms[i], FM_ADD);
+        char *err = flow_mod_parse(&fms[i], texts[i], FM_PARSE_ADD, NULL);
+        ck_assert_msg(!err, "%s", err ? err : "");
+    }
+    char *err = NULL;
+    /* goto_table to an earlier table is invalid: nothing is applied. */
+    ck_assert_int_eq(ofproto_flow_mods(p, fms, 3, &err), EINVAL);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_msg(strstr(err, "flow_mod 2"), "%s", err);
+    free(err);
+    ck_assert_uint_eq(ofproto_n_flows(p), 1);
+    /* The good two alone go in together. */
+    ck_assert_int_eq(ofproto_flow_mods(p, fms, 2, &err), 0);
+    ck_assert_ptr_null(err);
+    ck_assert_uint_eq(ofproto_n_flows(p), 3);
+    for (int i = 0; i < 3; i++) {
+        flow_mod_uninit(&fms[i]);
+    }
+
+    /* The flow limit also refuses a whole batch. */
+    ofproto_set_flow_limit(p, 4);
+    flow_mod_init(&fms[0], FM_ADD);
+    flow_mod_init(&fms[1], FM_ADD);
+    ck_assert_ptr_null(flow_mod_parse(&fms[0], "priority=7 actions=drop",
+                                      FM_PARSE_ADD, NULL));
+    ck_assert_ptr_null(flow_mod_parse(&fms[1], "priority=8 actions=drop",
+                                      FM_PARSE_ADD, NULL));
+    ck_assert_int_eq(ofproto_flow_mods(p, fms, 2, &err), ENOSPC);
+    free(err);
+    ck_assert_uint_eq(ofproto_n_flows(p), 3);
+    ck_assert_int_eq(ofproto_flow_mods(p, fms, 1, &err), 0);
+    ck_assert_uint_eq(ofproto_n_flows(p), 4);
+    /* Replacing an existing flow at the limit is fine. */
+    ck_assert_int_eq(ofproto_flow_mods(p, fms, 1, &err), 0);
+    ck_assert_uint_eq(ofproto_n_flows(p), 4);
+    flow_mod_uninit(&fms[0]);
+    flow_mod_uninit(&fms[1]);
+    ofproto_destroy(p);
+}
+END_TEST
+
+START_TEST(test_dump_order_and_filter)
+{
+    struct ofproto *p = bridge();
+    add(p, "table=2,priority=5 actions=drop");
+    add(p, "table=0,priority=1 actions=resubmit(,2)");
+    add(p, "table=0,priority=100,in_port=3 actions=output:4");
+    add(p, "table=0,priority=50,in_port=2 actions=output:4");
+    struct dump d;
+    dump_all(p, &d);
+    ck_assert_int_eq(d.n, 4);
+    ck_assert_str_eq(d.flows[0].text,
+                     "table=0 priority=100,in_port=3 actions=output:4");
+    ck_assert_str_eq(d.flows[1].text,
+                     "table=0 priority=50,in_port=2 actions=output:4");
+    ck_assert_str_eq(d.flows[2].text,
+                     "table=0 priority=1 actions=resubmit(,2)");
+    ck_assert_str_eq(d.flows[3].text, "table=2 priority=5 actions=drop");
+
+    struct flow_mod f;
+    flow_mod_init(&f, FM_DELETE);
+    ck_assert_ptr_null(flow_mod_parse(&f, "table=0,in_port=2",
+                                      FM_PARSE_DUMP, NULL));
+    d.n = 0;
+    ofproto_dump_flows(p, &f, false, dump_cb, &d);
+    ck_assert_int_eq(d.n, 1);
+    ck_assert_str_eq(d.flows[0].text,
+                     "table=0 priority=50,in_port=2 actions=output:4");
+    flow_mod_uninit(&f);
+    flow_mod_init(&f, FM_DELETE);
+    ck_assert_ptr_null(flow_mod_parse(&f, "out_port=4", FM_PARSE_DUMP,
+                                      NULL));
+    d.n = 0;
+    ofproto_dump_flows(p, &f, false, dump_cb, &d);
+    ck_assert_int_eq(d.n, 2);
+    flow_mod_uninit(&f);
+    ofproto_destroy(p);
+}
+END_TEST
+
+START_TEST(test_timeouts)
+{
+    clock_fake_set(10000);
+    struct ofproto *p = bridge();
+    struct xlate_result res;
+    xlate_result_init(&res);
+    add(p, "priority=1,in_port=1,idle_timeout=10 actions=output:2");
+    add(p, "priority=1,in_port=2,hard_timeout=30 actions=output:3");
+    add(p, "priority=1,in_port=3,idle_timeout=5,hard_timeout=8 "
+           "actions=output:4");
+    add(p, "priority=1,in_port=4 actions=output:5");
+    ck_assert_int_eq(ofproto_next_timeout(p), 10000 + 5000);
+
+    clock_fake_advance(4000);
+    run_ip(p, 1, 1, 2, &res); /* Keeps the idle flow alive. */
+    run_ip(p, 3, 1, 2, &res);
+    clock_fake_advance(4000); /* t = +8 s: in_port=3 hits its hard. */
+    ck_assert_uint_eq(ofproto_run(p), 1);
+    ck_assert_uint_eq(ofproto_n_flows(p), 3);
+    clock_fake_advance(5999); /* +13.999 s: idle flow used at +4 s. */
+    ck_assert_uint_eq(ofproto_run(p), 0);
+    clock_fake_advance(1);
+    ck_assert_uint_eq(ofproto_run(p), 1);
+    run_ip(p, 1, 1, 2, &res);
+    ck_assert_str_eq(outs(&res), "drop");
+    clock_fake_advance(16000); /* +30 s. */
+    ck_assert_uint_eq(ofproto_run(p), 1);
+    ck_assert_uint_eq(ofproto_n_flows(p), 1);
+    ck_assert_int_eq(ofproto_next_timeout(p) > clock_msec() + 1000000, 1);
+    struct ofproto_stats st;
+    ofproto_get_stats(p, &st);
+    ck_assert_uint_eq(st.n_expired, 3);
+
+    /* A modify restarts a hard timeout (it counts from modification). */
+    add(p, "priority=1,in_port=5,hard_timeout=10 actions=output:1");
+    clock_fake_advance(9000);
+    ck_assert_int_eq(mod(p, FM_MODIFY_STRICT,
+                         "priority=1,in_port=5 actions=output:2"), 0);
+    clock_fake_advance(9000);
+    ck_assert_uint_eq(ofproto_run(p), 0);
+    clock_fake_advance(1000);
+    ck_assert_uint_eq(ofproto_run(p), 1);
+    xlate_result_uninit(&res);
+    ofproto_destroy(p);
+    clock_fake_off();
+}
+END_TEST
+
+START_TEST(test_counters_and_ages)
+{
+    clock_fake_set(0);
+    struct ofproto *p = bridge();
+    struct xlate_result res;
+    xlate_result_init(&res);
+    add(p, "priority=1 actions=resubmit(,1)");
+    add(p, "table=1,priority=1 actions=output:2");
+    for (int i = 0; i < 3; i++) {
+        run_ip(p, 1, 1, 2, &res);
+        clock_fake_advance(2000);
+    }
+    clock_fake_advance(1500);
+    struct dump d;
+    dump_all(p, &d);
+    ck_assert_int_eq(d.n, 2);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_uint_eq(d.flows[i].fp.n_packets, 3);
+        ck_assert_uint_eq(d.flows[i].fp.n_bytes, 3 * 60);
+        ck_assert_int_eq(d.flows[i].fp.duration_msec, 7500);
+        ck_assert_int_eq(d.flows[i].fp.idle_age, 3);
+        ck_assert(d.flows[i].fp.show_stats);
+    }
+    /* Trace-style execution credits nothing. */
+    struct flow md;
+    memset(&md, 0, sizeof md);
+    md.in_port = 1;
+    uint8_t frame[60] = {0};
+    struct packet pkt;
+    packet_init(&pkt, frame, sizeof frame);
+    ofproto_execute(p, &pkt, &md, false, &res);
+    ck_assert_str_eq(outs(&res), "2");
+    packet_uninit(&pkt);
+    dump_all(p, &d);
+    ck_assert_uint_eq(d.flows[0].fp.n_packets, 3);
+    struct ofproto_table_stats ts;
+    ofproto_table_stats(p, 1, &ts);
+    ck_assert_uint_eq(ts.lookups, 3);
+    /* reset_counts on modify clears the counters. */
+    ck_assert_int_eq(mod(p, FM_MODIFY, "reset_counts table=1 "
+                                       "actions=output:3"), 0);
+    dump_all(p, &d);
+    ck_assert_uint_eq(d.flows[1].fp.n_packets, 0);
+    ck_assert_uint_eq(d.flows[0].fp.n_packets, 3);
+    xlate_result_uninit(&res);
+    ofproto_destroy(p);
+    clock_fake_off();
+}
+END_TEST
+
+START_TEST(test_delete_learned)
+{
+    struct ofproto *p = bridge();
+    struct xlate_result res;
+    xlate_result_init(&res);
+    add(p, "priority=1,in_port=1 actions=learn(table=5,delete_learned,"
+           "priority=9,dl_type=0x800,NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],output:NXM_OF_IN_PORT[]),"
+           "output:2");
+    add(p, "priority=1,in_port=3 actions=learn(table=6,"
+           "NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],output:NXM_OF_IN_PORT[])");
+    run_ip(p, 1, IP(1, 1, 1, 1), 2, &res);
+    ck_assert_uint_eq(res.n_learned, 1);
+    run_ip(p, 1, IP(1, 1, 1, 2), 2, &res);
+    run_ip(p, 1, IP(1, 1, 1, 2), 2, &res); /* Refresh: no new flow. */
+    ck_assert_uint_eq(res.n_learned, 0);
+    run_ip(p, 3, IP(1, 1, 1, 3), 2, &res);
+    ck_assert_uint_eq(ofproto_n_flows(p), 5);
+    struct ofproto_table_stats ts;
+    ofproto_table_stats(p, 5, &ts);
+    ck_assert_uint_eq(ts.active, 2);
+
+    /* Deleting the first learner takes its learned flows along... */
+    ck_assert_int_eq(mod(p, FM_DELETE_STRICT, "priority=1,in_port=1"), 0);
+    ck_assert_uint_eq(ofproto_n_flows(p), 2);
+    ofproto_table_stats(p, 5, &ts);
+    ck_assert_uint_eq(ts.active, 0);
+    /* ...the second has no delete_learned: its flow stays. */
+    ck_assert_int_eq(mod(p, FM_DELETE_STRICT, "priority=1,in_port=3"), 0);
+    ck_assert_uint_eq(ofproto_n_flows(p), 1);
+    ofproto_table_stats(p, 6, &ts);
+    ck_assert_uint_eq(ts.active, 1);
+
+    /* Deleting learner and learned flows in one go frees each once. */
+    add(p, "priority=1,in_port=1 actions=learn(table=5,delete_learned,"
+           "priority=9,dl_type=0x800,NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],output:NXM_OF_IN_PORT[])");
+    run_ip(p, 1, IP(1, 1, 1, 1), 2, &res);
+    run_ip(p, 1, IP(1, 1, 1, 7), 2, &res);
+    ck_assert_uint_eq(ofproto_n_flows(p), 4);
+    ck_assert_int_eq(mod(p, FM_DELETE, ""), 0);
+    ck_assert_uint_eq(ofproto_n_flows(p), 0);
+    xlate_result_uninit(&res);
+    ofproto_destroy(p);
+}
+END_TEST
+
+START_TEST(test_learn_flow_limit)
+{
+    struct ofproto *p = bridge();
+    struct xlate_result res;
+    xlate_result_init(&res);
+    add(p, "priority=1 actions=learn(table=1,dl_type=0x800,"
+           "NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],output:NXM_OF_IN_PORT[]),"
+           "output:2");
+    ofproto_set_flow_limit(p, 3);
+    for (uint32_t i = 0; i < 5; i++) {
+        run_ip(p, 1, IP(1, 1, 1, 1) + i, 2, &res);
+        /* Learning fails quietly; forwarding goes on. */
+        ck_assert_str_eq(outs(&res), "2");
+    }
+    ck_assert_uint_eq(ofproto_n_flows(p), 3);
+    struct ofproto_stats st;
+    ofproto_get_stats(p, &st);
+    ck_assert_uint_eq(st.n_learn_failed, 3);
+    xlate_result_uninit(&res);
+    ofproto_destroy(p);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("ofproto");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_priorities_and_masks);
+    tcase_add_test(tc, test_add_replaces_and_resets);
+    tcase_add_test(tc, test_modify_loose_strict);
+    tcase_add_test(tc, test_delete_filters);
+    tcase_add_test(tc, test_batch_all_or_nothing);
+    tcase_add_test(tc, test_dump_order_and_filter);
+    tcase_add_test(tc, test_timeouts);
+    tcase_add_test(tc, test_counters_and_ages);
+    tcase_add_test(tc, test_delete_learned);
+    tcase_add_test(tc, test_learn_flow_limit);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+SW_TEST_MAIN(make_suite)
