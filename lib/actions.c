@@ -216,7 +216,9 @@ char *ap_parse_subfield(const struct apctx *ctx, const char *s, size_t n,
     if (!memchr(s, '[', n)) {
         const struct mf_field *f = mf_from_name(s, n);
         if (!f) {
-            return ap_error(ctx, s, "%.*s: unknown field", (int)n, s);
+            return ap_error(ctx, s, "%.*s: unknown field%s", (int)n, s,
+                            allow_bare ? "" : " (expected a subfield such "
+                                              "as NXM_NX_REG0[0..15])");
         }
         if (!allow_bare) {
             return ap_error(ctx, s, "%.*s: expected a subfield such as "

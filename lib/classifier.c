@@ -32,9 +32,8 @@ struct cls_subtable {
 
 /* ---- masks ---------------------------------------------------------- */
 
-static struct cls_mask *cls_mask_create(const struct flow *wc)
+static void cls_mask_fill(struct cls_mask *mask, const struct flow *wc)
 {
-    struct cls_mask *mask = xmalloc(sizeof *mask);
     const uint64_t *w = flow_u64(wc);
     mask->refcnt = 1;
     mask->n = 0;
@@ -45,6 +44,12 @@ static struct cls_mask *cls_mask_create(const struct flow *wc)
         }
     }
     mask->hash = hash_bytes(mask->words, sizeof mask->words, 0);
+}
+
+static struct cls_mask *cls_mask_create(const struct flow *wc)
+{
+    struct cls_mask *mask = xmalloc(sizeof *mask);
+    cls_mask_fill(mask, wc);
     return mask;
 }
 
@@ -436,21 +441,31 @@ struct cls_rule *classifier_find_exactly(const struct classifier *cls,
                                          const struct match *match,
                                          int priority)
 {
-    struct cls_rule probe;
-    cls_rule_init(&probe, match, priority);
-    struct cls_rule *found = NULL;
-    struct cls_subtable *st = find_subtable(cls, probe.mask);
-    if (st) {
-        struct cls_rule *r = find_head(st, &probe, rule_hash(&probe));
-        while (r && r->priority > priority) {
-            r = r->next_same;
-        }
-        if (r && r->priority == priority) {
-            found = r;
-        }
+    /* Called per packet by learn, so the probe lives on the stack. */
+    struct cls_mask mask;
+    cls_mask_fill(&mask, &match->wc);
+    struct cls_subtable *st = find_subtable(cls, &mask);
+    if (!st) {
+        return NULL;
     }
-    cls_rule_destroy(&probe);
-    return found;
+    struct cls_rule probe;
+    const uint64_t *f = flow_u64(&match->flow);
+    uint64_t words[FLOW_U64S];
+    probe.n_words = mask.n;
+    for (uint32_t i = 0; i < mask.n; i++) {
+        unsigned int k = mask.idx[i];
+        words[i] = f[k] & mask.words[k];
+    }
+    if (mask.n <= CLS_INLINE_WORDS) {
+        memcpy(probe.v.inline_words, words, mask.n * sizeof *words);
+    } else {
+        probe.v.words = words;
+    }
+    struct cls_rule *r = find_head(st, &probe, rule_hash(&probe));
+    while (r && r->priority > priority) {
+        r = r->next_same;
+    }
+    return r && r->priority == priority ? r : NULL;
 }
 
 const struct cls_rule *classifier_lookup(const struct classifier *cls,

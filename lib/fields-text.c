@@ -321,7 +321,7 @@ char *mf_parse_value(const struct mf_field *mf, const char *s,
             if (strchr(m, '.')) {
                 error = parse_ipv4(mf, s, m, "mask", &ipm);
             } else {
-                unsigned len;
+                unsigned len = 32;
                 error = parse_prefix_len(mf, s, m, 32, &len);
                 ipm = len ? UINT32_MAX << (32 - len) : 0;
             }
@@ -345,7 +345,7 @@ char *mf_parse_value(const struct mf_field *mf, const char *s,
                     xasprintf("%s=%s: invalid IPv6 mask '%s'", mf->name, s, m);
             }
         } else if (m) {
-            unsigned len;
+            unsigned len = 128;
             error = parse_prefix_len(mf, s, m, 128, &len);
             if (!error) {
                 memset(am, 0, sizeof am);

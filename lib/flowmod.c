@@ -438,7 +438,7 @@ void flow_print_format(const struct flow_print *fp,
 {
     ds_put_char(ds, ' ');
     if (fp->show_stats || fp->cookie) {
-        ds_put_format(ds, "cookie=%#" PRIx64 ", ", fp->cookie);
+        ds_put_format(ds, "cookie=0x%" PRIx64 ", ", fp->cookie);
     }
     if (fp->show_stats) {
         int64_t ms = fp->duration_msec < 0 ? 0 : fp->duration_msec;

@@ -28,7 +28,7 @@
 
 struct learn_state {
     const struct apctx *ctx;
-    struct ofpact_learn hdr;
+    struct ofpact_learn *hdr; /* Header only: specs[] live below. */
     struct learn_spec specs[LEARN_MAX_SPECS];
     unsigned n_specs;
     /* The constant part of the learned match, to check prerequisites of
@@ -258,7 +258,7 @@ static char *parse_output_spec(struct learn_state *st,
 static char *parse_item(struct learn_state *st, const struct ap_item *it)
 {
     const struct apctx *ctx = st->ctx;
-    struct ofpact_learn *h = &st->hdr;
+    struct ofpact_learn *h = st->hdr;
     uint64_t x;
     char *err;
     static const struct {
@@ -326,8 +326,9 @@ char *learn_parse__(const struct apctx *ctx, const char *s, const char *end,
 {
     struct learn_state *st = xzalloc(sizeof *st);
     st->ctx = ctx;
-    st->hdr.table_id = 1;
-    st->hdr.priority = OFP_DEFAULT_PRIORITY;
+    st->hdr = xzalloc(sizeof *st->hdr);
+    st->hdr->table_id = 1;
+    st->hdr->priority = OFP_DEFAULT_PRIORITY;
     match_init_catchall(&st->template);
 
     struct ap_item it;
@@ -345,11 +346,12 @@ char *learn_parse__(const struct apctx *ctx, const char *s, const char *end,
         size_t ofs = ap_put(out, OFPACT_LEARN, size);
         struct ofpact_learn *l = ap_at(out, ofs);
         struct ofpact hdr = l->ofpact;
-        *l = st->hdr;
+        *l = *st->hdr;
         l->ofpact = hdr;
         l->n_specs = st->n_specs;
         memcpy(l->specs, st->specs, st->n_specs * sizeof *st->specs);
     }
+    free(st->hdr);
     free(st);
     return err;
 }

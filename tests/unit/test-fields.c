@@ -288,6 +288,32 @@ START_TEST(test_subfield_errors)
 }
 END_TEST
 
+START_TEST(test_subfield_prefixes)
+{
+    /* Every prefix parses to a range inside its field or fails. */
+    static const char *inputs[] = {"NXM_NX_REG0[0..15]", "reg1[8]",
+                                   "NXM_NX_IPV6_SRC[64..127]",
+                                   "eth_src[]->reg0[]"};
+    for (size_t i = 0; i < ARRAY_SIZE(inputs); i++) {
+        for (size_t n = 0; n <= strlen(inputs[i]); n++) {
+            char *in = xstrndup(inputs[i], n);
+            const char *s = in;
+            struct mf_subfield sf;
+            char *error = mf_parse_subfield(&sf, &s);
+            if (error) {
+                ck_assert(*error);
+                free(error);
+            } else {
+                ck_assert_uint_ge(sf.n_bits, 1);
+                ck_assert_uint_le(sf.ofs + sf.n_bits, sf.field->n_bits);
+                ck_assert(s >= in && s <= in + n);
+            }
+            free(in);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_set_bits)
 {
     union mf_value a, b;
@@ -442,6 +468,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_value_default_mask);
     tcase_add_test(tc, test_subfield_parse);
     tcase_add_test(tc, test_subfield_errors);
+    tcase_add_test(tc, test_subfield_prefixes);
     tcase_add_test(tc, test_set_bits);
     tcase_add_test(tc, test_read_write_subfield);
     tcase_add_test(tc, test_virtual_fields);

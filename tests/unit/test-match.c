@@ -420,6 +420,43 @@ START_TEST(test_subset)
 }
 END_TEST
 
+START_TEST(test_mutations)
+{
+    /* Every prefix of every canonical input, and each one with a byte
+     * replaced, either fails with a message or round-trips exactly. */
+    static const char subst[] = {'/', ':', '.', 'x', '9', '=', '\xe2', 'f'};
+    int accepted = 0, refused = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(canon); i++) {
+        size_t len = strlen(canon[i].in);
+        for (size_t cut = 1; cut <= len; cut++) {
+            for (size_t k = 0; k <= ARRAY_SIZE(subst); k++) {
+                char *s = xstrndup(canon[i].in, cut);
+                if (k < ARRAY_SIZE(subst)) {
+                    s[cut - 1] = subst[k];
+                }
+                struct match m, m2;
+                char *error = parse_match(s, NULL, &m);
+                if (error) {
+                    ck_assert(strlen(error) > 0);
+                    refused++;
+                    free(error);
+                } else {
+                    accepted++;
+                    char *out = fmt(&m, -1, NULL);
+                    error = parse_match(out, NULL, &m2);
+                    ck_assert_msg(!error, "%s -> %s: %s", s, out, error);
+                    ck_assert_msg(match_equal(&m, &m2), "%s -> %s", s, out);
+                    free(out);
+                }
+                free(s);
+            }
+        }
+    }
+    ck_assert_int_gt(accepted, 100);
+    ck_assert_int_gt(refused, 100);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("match");
@@ -432,6 +469,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_set_get_field);
     tcase_add_test(tc, test_matches_flow);
     tcase_add_test(tc, test_subset);
+    tcase_add_test(tc, test_mutations);
     suite_add_tcase(s, tc);
     return s;
 }

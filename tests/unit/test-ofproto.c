@@ -527,11 +527,12 @@ START_TEST(test_delete_learned)
     struct ofproto *p = bridge();
     struct xlate_result res;
     xlate_result_init(&res);
-    add(p, "priority=1,in_port=1 actions=learn(table=5,delete_learned,"
-           "priority=9,dl_type=0x800,NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],output:NXM_OF_IN_PORT[]),"
-           "output:2");
-    add(p, "priority=1,in_port=3 actions=learn(table=6,"
-           "NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],output:NXM_OF_IN_PORT[])");
+    add(p, "priority=1,ip,in_port=1 actions=learn(table=5,delete_learned,"
+           "priority=9,dl_type=0x800,NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],"
+           "output:NXM_OF_IN_PORT[]),output:2");
+    add(p, "priority=1,ip,in_port=3 actions=learn(table=6,"
+           "dl_type=0x800,NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],"
+           "output:NXM_OF_IN_PORT[])");
     run_ip(p, 1, IP(1, 1, 1, 1), 2, &res);
     ck_assert_uint_eq(res.n_learned, 1);
     run_ip(p, 1, IP(1, 1, 1, 2), 2, &res);
@@ -544,19 +545,20 @@ START_TEST(test_delete_learned)
     ck_assert_uint_eq(ts.active, 2);
 
     /* Deleting the first learner takes its learned flows along... */
-    ck_assert_int_eq(mod(p, FM_DELETE_STRICT, "priority=1,in_port=1"), 0);
+    ck_assert_int_eq(mod(p, FM_DELETE_STRICT, "priority=1,ip,in_port=1"), 0);
     ck_assert_uint_eq(ofproto_n_flows(p), 2);
     ofproto_table_stats(p, 5, &ts);
     ck_assert_uint_eq(ts.active, 0);
     /* ...the second has no delete_learned: its flow stays. */
-    ck_assert_int_eq(mod(p, FM_DELETE_STRICT, "priority=1,in_port=3"), 0);
+    ck_assert_int_eq(mod(p, FM_DELETE_STRICT, "priority=1,ip,in_port=3"), 0);
     ck_assert_uint_eq(ofproto_n_flows(p), 1);
     ofproto_table_stats(p, 6, &ts);
     ck_assert_uint_eq(ts.active, 1);
 
     /* Deleting learner and learned flows in one go frees each once. */
-    add(p, "priority=1,in_port=1 actions=learn(table=5,delete_learned,"
-           "priority=9,dl_type=0x800,NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],output:NXM_OF_IN_PORT[])");
+    add(p, "priority=1,ip,in_port=1 actions=learn(table=5,delete_learned,"
+           "priority=9,dl_type=0x800,NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],"
+           "output:NXM_OF_IN_PORT[])");
     run_ip(p, 1, IP(1, 1, 1, 1), 2, &res);
     run_ip(p, 1, IP(1, 1, 1, 7), 2, &res);
     ck_assert_uint_eq(ofproto_n_flows(p), 4);
@@ -572,7 +574,7 @@ START_TEST(test_learn_flow_limit)
     struct ofproto *p = bridge();
     struct xlate_result res;
     xlate_result_init(&res);
-    add(p, "priority=1 actions=learn(table=1,dl_type=0x800,"
+    add(p, "priority=1,ip actions=learn(table=1,dl_type=0x800,"
            "NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],output:NXM_OF_IN_PORT[]),"
            "output:2");
     ofproto_set_flow_limit(p, 3);

@@ -217,7 +217,7 @@ START_TEST(test_commit_at_output)
     struct ofproto *p = bridge("br0", 4);
     struct xlate_result res;
     xlate_result_init(&res);
-    add(p, "ip,in_port=1 actions=output:2,mod_dl_dst:02:00:00:00:00:03,"
+    add(p, "udp,in_port=1 actions=output:2,mod_dl_dst:02:00:00:00:00:03,"
            "mod_nw_dst:10.9.9.9,mod_tp_dst:80,dec_ttl,output:3,"
            "mod_vlan_vid:10,output:4");
     run(p, 1, MAC1, MAC2, &res);
@@ -377,8 +377,8 @@ START_TEST(test_patch)
     ck_assert_uint_eq(ts.lookups, 1);
 
     /* A patch loop ends at the depth limit instead of hanging. */
-    add(b, "priority=100,in_port=1 actions=output:in_port");
-    add(a, "priority=100,in_port=3 actions=output:in_port");
+    add(b, "priority=40000,in_port=1 actions=output:in_port");
+    add(a, "priority=40000,in_port=3 actions=output:in_port");
     run(a, 1, MAC1, MAC2, &res);
     ck_assert(res.depth_exceeded);
     ck_assert_str_eq(outs(&res), "drop");

@@ -1,0 +1,120 @@
+# Shared setup for the daemon tests: sourced by each tests/daemon/test-*.sh.
+#
+# Every test gets its own temporary directory (run dir, database, log)
+# and, when run as root, its own network namespace so the TAP devices of
+# internal ports (br-int, br-tun) never collide with the host's.  The
+# EXIT trap kills only the switchd this test started (by PID), deletes
+# the namespace and the directory, also on failure.
+set -euo pipefail
+
+: "${SW_BIN:?set SW_BIN to the bin directory of a build}"
+: "${SW_SRC:?set SW_SRC to the source directory}"
+
+SWD_DIR=$(mktemp -d /tmp/swd-test.XXXXXX)
+export SW_RUNDIR=$SWD_DIR/run
+export SW_DB=$SWD_DIR/conf.json
+SWD_NS=""
+SWD_PID=""
+
+if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && command -v ip >/dev/null; then
+    SWD_NS="swd-$$-$RANDOM"
+    ip netns add "$SWD_NS"
+fi
+
+swd_cleanup() {
+    local rc=$?
+    if [ -n "$SWD_PID" ] && kill -0 "$SWD_PID" 2>/dev/null; then
+        kill "$SWD_PID" 2>/dev/null || true
+        wait "$SWD_PID" 2>/dev/null || true
+    fi
+    if [ -n "$SWD_NS" ]; then
+        ip netns del "$SWD_NS" 2>/dev/null || true
+    fi
+    if [ $rc -ne 0 ] && [ -f "$SWD_DIR/switchd.log" ]; then
+        echo "---- switchd.log ----" >&2
+        tail -n 30 "$SWD_DIR/switchd.log" >&2 || true
+    fi
+    rm -rf "$SWD_DIR"
+    exit $rc
+}
+trap swd_cleanup EXIT
+
+in_ns() {
+    if [ -n "$SWD_NS" ]; then
+        ip netns exec "$SWD_NS" "$@"
+    else
+        "$@"
+    fi
+}
+
+swctl() { in_ns "$SW_BIN/swctl" "$@"; }
+swofctl() { in_ns "$SW_BIN/swofctl" "$@"; }
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+# Starts switchd in the background and waits (at most 10 s) for its
+# socket to answer.
+start_switchd() {
+    in_ns "$SW_BIN/switchd" --log-file "$SWD_DIR/switchd.log" \
+        --log-level dbg "$@" &
+    SWD_PID=$!
+    for _ in $(seq 100); do
+        if [ -S "$SW_RUNDIR/switchd.sock" ] && swctl list-br >/dev/null 2>&1
+        then
+            return 0
+        fi
+        kill -0 "$SWD_PID" 2>/dev/null || fail "switchd exited at start"
+        sleep 0.1
+    done
+    fail "switchd did not come up"
+}
+
+# Stops the switchd we started and waits for it.
+stop_switchd() {
+    kill "$SWD_PID"
+    wait "$SWD_PID" || true
+    SWD_PID=""
+}
+
+# Replaces numbers that change from run to run in dump-flows lines.
+mask_times() {
+    sed -E -e 's/duration=[0-9.]+s/duration=Xs/g' \
+        -e 's/idle_age=[0-9]+/idle_age=X/g' -e 's/hard_age=[0-9]+/hard_age=X/g'
+}
+
+# check_output NAME EXPECTED ACTUAL
+check_output() {
+    if [ "$2" != "$3" ]; then
+        echo "---- expected ($1) ----" >&2
+        printf '%s\n' "$2" >&2
+        echo "---- actual ----" >&2
+        printf '%s\n' "$3" >&2
+        diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") >&2 || true
+        fail "$1: output differs"
+    fi
+}
+
+# expect_fail NAME EXPECTED-STDERR-SUBSTRING COMMAND...
+expect_fail() {
+    local name=$1 want=$2 out rc=0
+    shift 2
+    out=$("$@" 2>&1) || rc=$?
+    [ $rc -ne 0 ] || fail "$name: succeeded but should have failed"
+    case $out in
+        *"$want"*) ;;
+        *) fail "$name: error \"$out\" lacks \"$want\"" ;;
+    esac
+}
+
+# The article's bridges (ports 1, 5 and 6 on br-tun via ofport_request).
+article_bridges() {
+    swctl add-br br-int
+    swctl add-br br-tun
+    swctl add-port br-int patch-int -- set interface patch-int type=patch options:peer=patch-tun
+    swctl add-port br-tun patch-tun -- set interface patch-tun type=patch options:peer=patch-int
+    swctl add-port br-tun vxlan0 -- set interface vxlan0 type=vxlan options:remote_ip=192.168.33.13 ofport_request=5
+    swctl add-port br-tun vxlan1 -- set interface vxlan1 type=vxlan options:remote_ip=192.168.33.14 ofport_request=6
+}
