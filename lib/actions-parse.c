@@ -57,7 +57,8 @@ struct ap_row {
 
 static const char *val_end(const struct ap_item *it)
 {
-    return it->value + it->value_len;
+    /* A bare key has a NULL value, and NULL + 0 is undefined. */
+    return it->value_len ? it->value + it->value_len : it->value;
 }
 
 static char *val_dup(const struct ap_item *it)

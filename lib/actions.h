@@ -235,6 +235,10 @@ static inline const struct ofpact *ofpact_next(const struct ofpact *a)
 static inline const struct ofpact *ofpact_end(const struct ofpact *a,
                                               size_t len)
 {
+    /* An empty list may have a NULL base; NULL + 0 is undefined. */
+    if (!len) {
+        return a;
+    }
     return (const struct ofpact *)(const void *)((const uint8_t *)a + len);
 }
 #define OFPACT_FOR_EACH(POS, OFPACTS, LEN)                                    \

@@ -189,6 +189,10 @@ static char *parse_load_spec(struct learn_state *st,
                              const struct ap_item *it)
 {
     const struct apctx *ctx = st->ctx;
+    if (it->sep != ':' || !it->value_len) {
+        return ap_error(ctx, it->key, "learn: load needs "
+                        "load:SOURCE->DESTINATION[]");
+    }
     const char *end = it->value + it->value_len;
     const char *arrow = NULL;
     for (const char *p = it->value; p + 1 < end; p++) {

@@ -26,19 +26,27 @@
 #define RULE_F_DOOMED 0x100      /* Being removed by the current batch. */
 
 struct rule {
-    struct cls_rule cr;
+    /* Cold: flow_mod, dumps, timeouts and learning bookkeeping. */
     uint64_t cookie;
-    int64_t created, modified, used; /* clock_msec(). */
+    int64_t created, modified;        /* clock_msec(). */
+    struct rule *learned_by;          /* Learner, or NULL. */
+    struct rule *children;            /* Rules I learned (head). */
+    struct rule *sib_prev, *sib_next; /* In learned_by->children. */
+    struct rule *exp_prev, *exp_next; /* In ofproto 'expirable'. */
+
+    /* Hot: what a packet touches after the lookup found 'cr' lies right
+     * behind it, actions included, so a hit costs few cache lines even
+     * when the table is far bigger than the cache. */
+    struct cls_rule cr;
     uint64_t n_packets, n_bytes;
-    struct ofpact *ofpacts;          /* Owned, one allocation. */
+    int64_t used;
+    struct ofpact *ofpacts; /* 'inline_ofpacts', or a heap copy after a
+                             * modify changed them. */
     uint32_t ofpacts_len;
     uint16_t idle_timeout, hard_timeout, importance;
     uint16_t flags;
     uint8_t table_id;
-    struct rule *learned_by;         /* Learner, or NULL. */
-    struct rule *children;           /* Rules I learned (head). */
-    struct rule *sib_prev, *sib_next; /* In learned_by->children. */
-    struct rule *exp_prev, *exp_next; /* In ofproto 'expirable'. */
+    uint64_t inline_ofpacts[]; /* The actions given at creation. */
 };
 
 static inline struct rule *rule_from_cls(const struct cls_rule *cr)
@@ -78,11 +86,13 @@ struct ofproto {
 /* ofproto.c services for xlate.c. */
 const struct ofport *ofproto_find_port(const struct ofproto *, uint16_t);
 /* Installs the flow built by a learn action of 'learner' (may be NULL).
- * Returns "added", "modified", "refreshed" or "table full". */
+ * 'now' is the execution's clock_msec().  Returns "added", "modified",
+ * "refreshed" or "table full". */
 const char *ofproto_learn_install(struct ofproto *, struct rule *learner,
                                   const struct ofpact_learn *,
                                   const struct match *,
-                                  const struct ofpact *, size_t len);
+                                  const struct ofpact *, size_t len,
+                                  int64_t now);
 /* A learn may replace the actions of a rule that the walk is still
  * reading (a rule learning into its own table), so action lists replaced
  * by learns during an execution are retired, not freed, until the

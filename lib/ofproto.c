@@ -30,6 +30,36 @@
 #include "ofproto-private.h"
 #include "util.h"
 
+/* ---- Retired action lists (see ofproto-private.h). ---- */
+
+static struct ofpact **retired;
+static size_t n_retired, allocated_retired;
+
+static void retire_ofpacts(struct ofpact *ofpacts)
+{
+    if (!ofpacts) {
+        return;
+    }
+    if (n_retired >= allocated_retired) {
+        retired = x2nrealloc(retired, &allocated_retired, n_retired + 1,
+                             sizeof *retired);
+    }
+    retired[n_retired++] = ofpacts;
+}
+
+void ofproto_free_retired(void)
+{
+    for (size_t i = 0; i < n_retired; i++) {
+        free(retired[i]);
+    }
+    n_retired = 0;
+    if (allocated_retired > 64) {
+        free(retired);
+        retired = NULL;
+        allocated_retired = 0;
+    }
+}
+
 /* ---- Rules. ---- */
 
 static void expirable_link(struct ofproto *p, struct rule *r)
@@ -104,9 +134,23 @@ static void learned_unlink(struct rule *r)
     r->learned_by = NULL;
 }
 
-static void rule_set_actions(struct rule *r, const struct ofpact *ofpacts,
-                             size_t len)
+static bool rule_actions_inline(const struct rule *r)
 {
+    return r->ofpacts == (const void *)r->inline_ofpacts;
+}
+
+/* Gives 'r' a copy of 'ofpacts'.  The old list is freed, or retired when
+ * 'retire' says an execution may still be reading it. */
+static void rule_replace_actions(struct rule *r, const struct ofpact *ofpacts,
+                                 size_t len, bool retire)
+{
+    if (!rule_actions_inline(r)) {
+        if (retire) {
+            retire_ofpacts(r->ofpacts);
+        } else {
+            free(r->ofpacts);
+        }
+    }
     r->ofpacts = len ? xmemdup(ofpacts, len) : NULL;
     r->ofpacts_len = (uint32_t)len;
 }
@@ -115,18 +159,24 @@ static struct rule *rule_create(const struct match *match, int priority,
                                 uint8_t table_id, const struct ofpact *acts,
                                 size_t len)
 {
-    struct rule *r = xzalloc(sizeof *r);
+    struct rule *r = xzalloc(sizeof *r + ROUND_UP(len, 8));
     cls_rule_init(&r->cr, match, priority);
     r->table_id = table_id;
     r->created = r->modified = r->used = clock_msec();
-    rule_set_actions(r, acts, len);
+    if (len) {
+        memcpy(r->inline_ofpacts, acts, len);
+    }
+    r->ofpacts = (struct ofpact *)(void *)r->inline_ofpacts;
+    r->ofpacts_len = (uint32_t)len;
     return r;
 }
 
 static void rule_free(struct rule *r)
 {
     cls_rule_destroy(&r->cr);
-    free(r->ofpacts);
+    if (!rule_actions_inline(r)) {
+        free(r->ofpacts);
+    }
     free(r);
 }
 
@@ -208,36 +258,6 @@ static void rules_remove(struct ofproto *p, struct rule_vec *v)
     free(v->rules);
     v->rules = NULL;
     v->n = v->allocated = 0;
-}
-
-/* ---- Retired action lists (see ofproto-private.h). ---- */
-
-static struct ofpact **retired;
-static size_t n_retired, allocated_retired;
-
-static void retire_ofpacts(struct ofpact *ofpacts)
-{
-    if (!ofpacts) {
-        return;
-    }
-    if (n_retired >= allocated_retired) {
-        retired = x2nrealloc(retired, &allocated_retired, n_retired + 1,
-                             sizeof *retired);
-    }
-    retired[n_retired++] = ofpacts;
-}
-
-void ofproto_free_retired(void)
-{
-    for (size_t i = 0; i < n_retired; i++) {
-        free(retired[i]);
-    }
-    n_retired = 0;
-    if (allocated_retired > 64) {
-        free(retired);
-        retired = NULL;
-        allocated_retired = 0;
-    }
 }
 
 /* ---- Bridges and ports. ---- */
@@ -500,6 +520,23 @@ static void rules_select(const struct ofproto *p, const struct flow_mod *fm,
     }
 }
 
+/* True if add or modify 'fm' would only change existing flows. */
+static bool flow_mod_adds_nothing(const struct ofproto *p,
+                                  const struct flow_mod *fm)
+{
+    if (fm->command == FM_ADD) {
+        return classifier_find_exactly(&p->tables[fm->table_id], &fm->match,
+                                       fm->priority) != NULL;
+    }
+    if (fm->cookie_mask) {
+        return true; /* A modify with a cookie filter never adds. */
+    }
+    struct rule_vec v = {NULL, 0, 0};
+    rules_select(p, fm, fm->command == FM_MODIFY_STRICT, &v);
+    free(v.rules);
+    return v.n > 0;
+}
+
 /* Checks everything that could make 'fm' fail, so that applying a
  * validated batch cannot fail half way.  '*new_flows' counts the flows
  * the batch may add. */
@@ -541,18 +578,19 @@ static char *flow_mod_validate(const struct ofproto *p,
             }
         }
     }
-    if (fm->command == FM_ADD) {
-        if (!classifier_find_exactly(&p->tables[fm->table_id], &fm->match,
-                                     fm->priority)) {
-            (*new_flows)++;
+    if (fm->command != FM_DELETE && fm->command != FM_DELETE_STRICT) {
+        /* Any add or modify may add a flow.  Only near the limit is it
+         * worth a lookup to see whether an add merely replaces one. */
+        (*new_flows)++;
+        if (p->n_flows + *new_flows > p->flow_limit
+            && flow_mod_adds_nothing(p, fm)) {
+            (*new_flows)--;
         }
-    } else if (fm->command == FM_MODIFY || fm->command == FM_MODIFY_STRICT) {
-        (*new_flows)++; /* May add when it selects nothing. */
-    }
-    if (*new_flows && p->n_flows + *new_flows > p->flow_limit) {
-        *errnum = ENOSPC;
-        return xasprintf("flow_mod %zu: the bridge is at its limit of %zu "
-                         "flows", idx, p->flow_limit);
+        if (p->n_flows + *new_flows > p->flow_limit) {
+            *errnum = ENOSPC;
+            return xasprintf("flow_mod %zu: the bridge is at its limit of "
+                             "%zu flows", idx, p->flow_limit);
+        }
     }
     return NULL;
 }
@@ -580,10 +618,9 @@ static void rule_modify(struct rule *r, const struct flow_mod *fm)
     if (!ofpacts_equal(r->ofpacts, r->ofpacts_len,
                        (const struct ofpact *)(const void *)fm->ofpacts.data,
                        fm->ofpacts.size)) {
-        free(r->ofpacts);
-        rule_set_actions(r, (const struct ofpact *)(const void *)
-                                fm->ofpacts.data,
-                         fm->ofpacts.size);
+        rule_replace_actions(r, (const struct ofpact *)(const void *)
+                                    fm->ofpacts.data,
+                             fm->ofpacts.size, false);
     }
     if (fm->cookie && !fm->cookie_mask) {
         r->cookie = fm->cookie;
@@ -768,7 +805,8 @@ int64_t ofproto_next_timeout(const struct ofproto *p)
 const char *ofproto_learn_install(struct ofproto *p, struct rule *learner,
                                   const struct ofpact_learn *learn,
                                   const struct match *match,
-                                  const struct ofpact *acts, size_t len)
+                                  const struct ofpact *acts, size_t len,
+                                  int64_t now)
 {
     uint8_t table = learn->table_id;
     if (table >= OFPROTO_N_TABLES) {
@@ -776,12 +814,10 @@ const char *ofproto_learn_install(struct ofproto *p, struct rule *learner,
     }
     struct rule *r = rule_from_cls(classifier_find_exactly(
         &p->tables[table], match, learn->priority));
-    int64_t now = clock_msec();
     if (r) {
         const char *what = "refreshed";
         if (!ofpacts_equal(r->ofpacts, r->ofpacts_len, acts, len)) {
-            retire_ofpacts(r->ofpacts);
-            rule_set_actions(r, acts, len);
+            rule_replace_actions(r, acts, len, true);
             what = "modified";
         }
         r->modified = now;
@@ -802,6 +838,7 @@ const char *ofproto_learn_install(struct ofproto *p, struct rule *learner,
         return "table full";
     }
     r = rule_create(match, learn->priority, table, acts, len);
+    r->created = r->modified = r->used = now;
     r->cookie = learn->cookie;
     r->idle_timeout = learn->idle_timeout;
     r->hard_timeout = learn->hard_timeout;

@@ -135,7 +135,9 @@ void ofproto_set_mac_aging(struct ofproto *, unsigned idle_sec,
 /* The controller action (and dec_ttl on an expiring TTL) hands packets
  * to this hook; issue 6's monitor streams them.  Called synchronously
  * during ofproto_execute() with side effects; 'packet' bytes include
- * header changes made so far and are valid only during the call. */
+ * header changes made so far and are valid only during the call.  The
+ * hook must only queue: changing flows or ports from inside it would pull
+ * rules out from under the running walk. */
 struct ofproto_packet_in {
     const struct ofproto *ofproto;
     uint8_t table_id;

@@ -415,7 +415,8 @@ static void do_learn(struct xlate_ctx *ctx, const struct ofpact_learn *l)
     size_t len = p->learn_ofpacts.size;
     const char *what = "not installed (no side effects)";
     if (ctx->side_effects) {
-        what = ofproto_learn_install(p, ctx->rule, l, &match, acts, len);
+        what = ofproto_learn_install(p, ctx->rule, l, &match, acts, len,
+                                     ctx->now);
         if (!strcmp(what, "added") || !strcmp(what, "modified")) {
             ctx->res->n_learned++;
         }

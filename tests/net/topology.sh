@@ -1,91 +1,115 @@
-# The article's world, as shell functions shared by examples/article-ovs.sh
-# and the network tests.  Source it, call topo_init PREFIX, and
-# 'trap topo_cleanup EXIT'.
+# tests/net/topology.sh: the article's world as shell functions, shared by
+# examples/*.sh, tests/net/test-*.sh and scripts/net-perf.sh.
 #
-# Host h (1..3) is network namespace ${TOPO_P}h$h with underlay address
-# 192.168.33.(11+h) on eth1 and overlay address 10.1.1.(1+h) on br-int.
-# The underlay is a Linux bridge in namespace ${TOPO_P}ul.  Every name
-# carries the prefix, so parallel runs never collide, and topo_cleanup
-# removes exactly what topo_* made: our namespaces, our daemons (by PID).
+#   SW_BIN=<build>/bin; . "$SW_SRC/tests/net/topology.sh"
+#   topo_init                 # net_init: root check, prefix, cleanup traps
+#   topo_hosts 3              # hosts h1..h3 on the 192.168.33.0/24 underlay
+#   topo_start_switchd 1      # switchd in h1's namespace, PID remembered
+#   topo_article_bridges 1    # br-int, br-tun, patch pair, vxlan ports 5, 6
+#   topo_article_flows 1      # the article's nine flows on br-tun
+#
+# Host h (1..N) is namespace ${NET_P}h$h with underlay address
+# 192.168.33.(11+h) on eth1 and overlay address 10.1.1.(1+h).  Everything
+# below is built from tests/net/lib.sh, so the namespaces, links, daemons
+# and captures made here are removed by its EXIT/INT/TERM/ERR cleanup,
+# daemons are killed by PID, and every wait is bounded.
 
-TOPO_P=""
-TOPO_DIR=""
-TOPO_NS=()
-TOPO_PIDS=()
-TOPO_TCPDUMP_PID=""
-TOPO_TCPDUMP_OUT=""
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+TOPO_NHOSTS=0
 
 topo_init() {
-    TOPO_P=$1
-    TOPO_DIR=$(mktemp -d "/tmp/${TOPO_P}.XXXXXX")
-    : "${BIN:?BIN must point at the directory holding switchd}"
+    : "${SW_BIN:?SW_BIN must point at the directory holding switchd}"
+    net_init
 }
 
-topo_ns() { echo "${TOPO_P}h$1"; }
+topo_ns() { net_ns "h$1"; }
 topo_underlay_ip() { echo "192.168.33.$((11 + $1))"; }
 topo_overlay_ip() { echo "10.1.1.$((1 + $1))"; }
-
-topo_add_ns() {
-    ip netns add "$1"
-    TOPO_NS+=("$1")
-    ip -n "$1" link set lo up
-}
-
 topo_exec() {
     local h=$1
     shift
-    ip netns exec "$(topo_ns "$h")" "$@"
+    net_exec "h$h" "$@"
 }
 
-# Underlay switch plus hosts 1..N (default 3) attached to it.
-topo_article_hosts() {
-    local n=${1:-3} ul="${TOPO_P}ul" h ns
-    topo_add_ns "$ul"
-    ip -n "$ul" link add br0 type bridge
-    ip -n "$ul" link set br0 up
+# topo_hosts N: hosts h1..hN joined by the underlay bridge (namespace
+# ${NET_P}ul, ports p1..pN), the article's 192.168.33.12, .13, .14, ...
+topo_hosts() {
+    local n=${1:-3} h hosts=()
     for h in $(seq 1 "$n"); do
-        ns=$(topo_ns "$h")
-        topo_add_ns "$ns"
-        ip link add "${TOPO_P}$h" netns "$ns" type veth \
-            peer name "p$h" netns "$ul"
-        ip -n "$ns" link set "${TOPO_P}$h" name eth1
-        ip -n "$ns" addr add "$(topo_underlay_ip "$h")/24" dev eth1
-        ip -n "$ns" link set eth1 up
-        ip -n "$ul" link set "p$h" master br0 up
+        net_add_host "h$h"
+        hosts+=("h$h")
     done
+    net_underlay 192.168.33 "${hosts[@]}"
+    TOPO_NHOSTS=$n
 }
 
-topo_rundir() { echo "$TOPO_DIR/h$1"; }
+topo_rundir() { echo "$NET_DIR/h$1"; }
 
-# topo_ctl H TOOL ARGS...: runs swctl or swofctl against host H's daemon.
+# topo_ctl H TOOL ARGS...: swctl or swofctl against host H's daemon.  The
+# socket is a file, so the tools need not enter the namespace.
 topo_ctl() {
     local h=$1 tool=$2
     shift 2
-    SW_RUNDIR=$(topo_rundir "$h") "$BIN/$tool" "$@"
+    "$SW_BIN/$tool" --rundir "$(topo_rundir "$h")" "$@"
 }
 
+topo_switchd_ready() {
+    [ -S "$(topo_rundir "$1")/switchd.sock" ] &&
+        topo_ctl "$1" swctl list-br >/dev/null 2>&1
+}
+
+# topo_start_switchd H: switchd in the foreground of a background job, so
+# the PID net_bg remembers is the daemon's own (ip netns exec execs it).
 topo_start_switchd() {
-    local h=$1 dir i
+    local h=$1 dir
     dir=$(topo_rundir "$h")
     mkdir -p "$dir"
-    topo_exec "$h" "$BIN/switchd" --rundir "$dir" --db "$dir/conf.json" \
-        --log-file "$dir/switchd.log" --detach
-    for i in $(seq 1 50); do
-        [ -S "$dir/switchd.sock" ] && [ -s "$dir/switchd.pid" ] && break
-        sleep 0.1
-    done
-    [ -s "$dir/switchd.pid" ] || { echo "switchd on host $h did not start" >&2; return 1; }
-    TOPO_PIDS+=("$(cat "$dir/switchd.pid")")
+    net_bg "h$h" "$SW_BIN/switchd" --rundir "$dir" --db "$dir/conf.json" \
+        --log-file "$dir/switchd.log" ${TOPO_LOG_LEVEL:+--log-level "$TOPO_LOG_LEVEL"}
+    if ! net_wait_for 10 topo_switchd_ready "$h"; then
+        tail -n 20 "$dir/switchd.log" >&2 2>/dev/null || true
+        net_fail "switchd on host $h did not start"
+    fi
 }
 
-# The article's bridge commands on host H; with ECHO=echo each is shown.
-# Port numbers 1, 5 and 6 (which the article's flows use) come from
-# ofport_request.
-topo_article_bridges() {
-    local h=$1 show=${2:-true} peers=() p
-    for p in 1 2 3; do
-        [ "$p" -ne "$h" ] && peers+=("$(topo_underlay_ip "$p")")
+# topo_show_logs: the tail of every daemon's log (for failure reports).
+topo_show_logs() {
+    local h
+    for h in $(seq 1 "$TOPO_NHOSTS"); do
+        [ -f "$(topo_rundir "$h")/switchd.log" ] || continue
+        echo "---- host $h switchd.log ----" >&2
+        tail -n 15 "$(topo_rundir "$h")/switchd.log" >&2
     done
+}
+
+# topo_run_shown H SHOW TOOL ARGS...: with SHOW=echo, prints the command
+# first (the example shows host 1's commands as the article does).
+topo_run_shown() {
+    local h=$1 show=$2
+    shift 2
+    if [ "$show" = echo ]; then
+        echo "# $*"
+    fi
+    topo_ctl "$h" "$@"
+}
+
+# topo_peers H: the underlay addresses of every other host, in order.
+topo_peers() {
+    local p
+    for p in $(seq 1 "$TOPO_NHOSTS"); do
+        [ "$p" -ne "$1" ] && topo_underlay_ip "$p"
+    done
+    return 0
+}
+
+# topo_article_bridges H [SHOW]: the article's bridge commands on host H.
+# The article's flows name patch-tun 1 and the vxlan ports 5 and 6, which
+# ofport_request pins.  The overlay address goes on br-int's internal port.
+topo_article_bridges() {
+    local h=$1 show=${2:-true} peers
+    mapfile -t peers < <(topo_peers "$h")
     topo_run_shown "$h" "$show" swctl add-br br-int
     topo_run_shown "$h" "$show" swctl add-br br-tun
     topo_run_shown "$h" "$show" swctl add-port br-int patch-int -- set interface patch-int type=patch options:peer=patch-tun
@@ -96,20 +120,11 @@ topo_article_bridges() {
     topo_exec "$h" ip link set br-int up
 }
 
-topo_run_shown() {
-    local h=$1 show=$2
-    shift 2
-    [ "$show" = echo ] && echo "# $*"
-    topo_ctl "$h" "$@"
-}
-
-# The article's nine flows on host H's br-tun.
-topo_article_flows() {
-    local h=$1 show=${2:-true} f
-    topo_run_shown "$h" "$show" swofctl del-flows br-tun
-    while IFS= read -r f; do
-        topo_run_shown "$h" "$show" swofctl add-flow br-tun "$f"
-    done <<'FLOWS'
+# topo_article_flow_text [HARD_TIMEOUT]: the article's nine flows, one per
+# line; a shorter learn hard_timeout lets a test watch learned flows expire.
+topo_article_flow_text() {
+    local ht=${1:-300}
+    cat <<FLOWS
 table=0,priority=1,in_port=1 actions=resubmit(,1)
 table=0,priority=1,in_port=5 actions=resubmit(,2)
 table=0,priority=1,in_port=6 actions=resubmit(,2)
@@ -117,47 +132,164 @@ table=0,priority=0,actions=drop
 table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,20)
 table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,21)
 table=21,priority=0,actions=output:5,output:6
-table=2,priority=0,actions=learn(table=20,hard_timeout=300,priority=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:NXM_OF_IN_PORT[]), output:1
+table=2,priority=0,actions=learn(table=20,hard_timeout=$ht,priority=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:NXM_OF_IN_PORT[]), output:1
 table=20,priority=0,actions=resubmit(,21)
 FLOWS
 }
 
-# Captures up to COUNT packets matching FILTER on host H's underlay.
+# topo_article_flows H [SHOW] [HARD_TIMEOUT]: installs them on host H's
+# br-tun, one add-flow per flow as the article does.
+topo_article_flows() {
+    local h=$1 show=${2:-true} ht=${3:-300} f
+    topo_run_shown "$h" "$show" swofctl del-flows br-tun
+    while IFS= read -r f; do
+        topo_run_shown "$h" "$show" swofctl add-flow br-tun "$f"
+    done < <(topo_article_flow_text "$ht")
+}
+
+# topo_article_host H [HARD_TIMEOUT]: a complete switchd host.
+topo_article_host() {
+    topo_start_switchd "$1"
+    topo_article_bridges "$1"
+    topo_article_flows "$1" true "${2:-300}"
+}
+
+# topo_kernel_host H: host H as in the article's first part, but unicast:
+# a Linux bridge br0 with the overlay address and a kernel vxlan device
+# (VNI 0, port 4789) flooding one copy to each peer ("bridge fdb append
+# 00:00:00:00:00:00 ... dst PEER"), learning remote MACs from traffic.
+topo_kernel_host() {
+    local h=$1 peers p
+    mapfile -t peers < <(topo_peers "$h")
+    topo_exec "$h" ip link add br0 type bridge
+    topo_exec "$h" ip link add vxlan0 type vxlan id 0 dstport 4789 \
+        local "$(topo_underlay_ip "$h")" dev eth1
+    topo_exec "$h" ip link set vxlan0 master br0
+    for p in "${peers[@]}"; do
+        topo_exec "$h" bridge fdb append 00:00:00:00:00:00 dev vxlan0 dst "$p"
+    done
+    topo_exec "$h" ip link set vxlan0 up
+    topo_exec "$h" ip addr add "$(topo_overlay_ip "$h")/24" dev br0
+    topo_exec "$h" ip link set br0 up
+}
+
+# topo_mac H DEV: DEV's MAC address in host H.
+topo_mac() {
+    topo_exec "$1" cat "/sys/class/net/$2/address"
+}
+
+# topo_ping H ADDR [COUNT]: bounded ping from host H, quiet.
+topo_ping() {
+    topo_exec "$1" ping -q -c "${3:-1}" -i 0.2 -W 2 "$2" >/dev/null
+}
+
+# topo_tcpdump_start H FILE [FILTER...]: pcap of host H's underlay eth1
+# (immediate mode, -Z root), returns once tcpdump listens.
 topo_tcpdump_start() {
-    local h=$1 filter=$2 count=${3:-10}
-    TOPO_TCPDUMP_OUT="$TOPO_DIR/tcpdump-h$h.txt"
-    topo_exec "$h" timeout 10 tcpdump -l -n -i eth1 -c "$count" $filter \
-        >"$TOPO_TCPDUMP_OUT" 2>/dev/null &
-    TOPO_TCPDUMP_PID=$!
-    sleep 0.5
+    local h=$1 file=$2
+    shift 2
+    net_tcpdump_start "h$h" eth1 "$file" "$@"
 }
 
-topo_tcpdump_show() {
-    [ -n "$TOPO_TCPDUMP_PID" ] || return 0
-    wait "$TOPO_TCPDUMP_PID" 2>/dev/null || true
-    TOPO_TCPDUMP_PID=""
-    cat "$TOPO_TCPDUMP_OUT"
+topo_tcpdump_stop() { net_tcpdump_stop; }
+
+# topo_ul_tcpdump_start FILE [FILTER...]: pcap of the whole underlay (the
+# bridge in ${NET_P}ul sees every host's packets).
+topo_ul_tcpdump_start() {
+    local file=$1
+    shift
+    net_tcpdump_start ul br0 "$file" "$@"
 }
 
-topo_cleanup() {
-    local pid ns
-    if [ -n "$TOPO_TCPDUMP_PID" ]; then
-        kill "$TOPO_TCPDUMP_PID" 2>/dev/null || true
-    fi
-    for pid in "${TOPO_PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
+# topo_count_to FILE SRC DST: VXLAN packets in pcap FILE from underlay
+# address SRC to DST.
+topo_count_to() {
+    tcpdump -r "$1" -nn "src host $2 and dst host $3 and udp dst port 4789" \
+        2>/dev/null | grep -c "VXLAN" || true
+}
+
+# ---- Two tenants on the same hosts, one VNI each (key=flow) ----
+#
+# On host H, tenant T (a or b) is a namespace ${NET_P}hHT standing for a
+# VM: its eth0 is a veth whose other end, vmT, is a system port on the
+# tenant's own bridge br-T.  br-a and br-b each reach br-tun through a
+# patch pair (patch-a <-> patch-ta = br-tun port 1, patch-b <-> patch-tb =
+# port 2).  The vxlan ports (5 and 6, one per peer) have key=flow: the VNI
+# comes from tun_id, which br-tun sets from the tenant's patch port, and
+# any VNI is accepted on receive, where table 2 sends each VNI to its own
+# tenant only.  The learn action matches tun_id as well as the MAC, so
+# every learned flow carries the VNI and the same MAC in two tenants
+# cannot collide.
+TOPO_VNI_a=100
+TOPO_VNI_b=200
+
+topo_tenant_ip() {
+    case $2 in
+    a) echo "10.1.1.$((1 + $1))" ;;
+    b) echo "10.1.1.$((101 + $1))" ;;
+    esac
+}
+
+# topo_tenant_vm H T: tenant T's VM on host H, addressed, link up.
+topo_tenant_vm() {
+    local h=$1 t=$2
+    net_add_host "h$h$t"
+    net_veth "h$h$t" eth0 "h$h" "vm$t"
+    net_exec "h$h$t" ip addr add "$(topo_tenant_ip "$h" "$t")/24" dev eth0
+}
+
+topo_mvni_bridges() {
+    local h=$1 show=${2:-true} peers t n=1
+    mapfile -t peers < <(topo_peers "$h")
+    topo_run_shown "$h" "$show" swctl add-br br-tun
+    for t in a b; do
+        topo_run_shown "$h" "$show" swctl add-br "br-$t"
+        topo_run_shown "$h" "$show" swctl add-port "br-$t" "vm$t" -- set interface "vm$t" type=system
+        topo_run_shown "$h" "$show" swctl add-port "br-$t" "patch-$t" -- set interface "patch-$t" type=patch "options:peer=patch-t$t"
+        topo_run_shown "$h" "$show" swctl add-port br-tun "patch-t$t" -- set interface "patch-t$t" type=patch "options:peer=patch-$t" "ofport_request=$n"
+        n=$((n + 1))
     done
-    for pid in "${TOPO_PIDS[@]}"; do
-        for _ in $(seq 1 20); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -9 "$pid" 2>/dev/null || true
-    done
-    for ns in "${TOPO_NS[@]}"; do
-        ip netns del "$ns" 2>/dev/null || true
-    done
-    [ -n "$TOPO_DIR" ] && rm -rf "$TOPO_DIR"
-    TOPO_NS=()
-    TOPO_PIDS=()
+    topo_run_shown "$h" "$show" swctl add-port br-tun vxlan0 -- set interface vxlan0 type=vxlan "options:remote_ip=${peers[0]}" options:key=flow ofport_request=5
+    topo_run_shown "$h" "$show" swctl add-port br-tun vxlan1 -- set interface vxlan1 type=vxlan "options:remote_ip=${peers[1]}" options:key=flow ofport_request=6
+}
+
+topo_mvni_flow_text() {
+    local learn="learn(table=20,hard_timeout=300,priority=1,NXM_NX_TUN_ID[],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:NXM_OF_IN_PORT[])"
+    cat <<FLOWS
+table=0,priority=1,in_port=1 actions=set_tunnel:$TOPO_VNI_a,resubmit(,1)
+table=0,priority=1,in_port=2 actions=set_tunnel:$TOPO_VNI_b,resubmit(,1)
+table=0,priority=1,in_port=5 actions=resubmit(,2)
+table=0,priority=1,in_port=6 actions=resubmit(,2)
+table=0,priority=0,actions=drop
+table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,20)
+table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,21)
+table=2,priority=1,tun_id=$TOPO_VNI_a,actions=$learn,output:1
+table=2,priority=1,tun_id=$TOPO_VNI_b,actions=$learn,output:2
+table=2,priority=0,actions=drop
+table=20,priority=0,actions=resubmit(,21)
+table=21,priority=0,actions=output:5,output:6
+FLOWS
+}
+
+topo_mvni_flows() {
+    local h=$1 show=${2:-true} f
+    topo_run_shown "$h" "$show" swofctl del-flows br-tun
+    while IFS= read -r f; do
+        topo_run_shown "$h" "$show" swofctl add-flow br-tun "$f"
+    done < <(topo_mvni_flow_text)
+}
+
+# topo_mvni_host H: switchd, both tenants' VMs, bridges and flows on H.
+topo_mvni_host() {
+    local h=$1
+    topo_start_switchd "$h"
+    topo_tenant_vm "$h" a
+    topo_tenant_vm "$h" b
+    topo_mvni_bridges "$h"
+    topo_mvni_flows "$h"
+}
+
+# topo_tenant_ping H T ADDR [COUNT]: bounded ping from tenant T's VM on H.
+topo_tenant_ping() {
+    net_exec "h$1$2" ping -q -c "${4:-1}" -i 0.2 -W 2 "$3" >/dev/null
 }

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "check-main.h"
 #include "clock.h"
 #include "ds.h"

@@ -443,7 +443,7 @@ END_TEST
 /* A learned flow must stay small: see docs/performance.md. */
 START_TEST(test_rule_is_compact)
 {
-    ck_assert_uint_le(sizeof(struct cls_rule), 64);
+    ck_assert_uint_le(sizeof(struct cls_rule), 48);
     struct classifier cls;
     classifier_init(&cls);
     struct match m;

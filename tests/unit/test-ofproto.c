@@ -376,8 +376,14 @@ START_TEST(test_batch_all_or_nothing)
     ck_assert_uint_eq(ofproto_n_flows(p), 3);
     ck_assert_int_eq(ofproto_flow_mods(p, fms, 1, &err), 0);
     ck_assert_uint_eq(ofproto_n_flows(p), 4);
-    /* Replacing an existing flow at the limit is fine. */
+    /* Replacing or modifying an existing flow at the limit is fine... */
     ck_assert_int_eq(ofproto_flow_mods(p, fms, 1, &err), 0);
+    ck_assert_uint_eq(ofproto_n_flows(p), 4);
+    ck_assert_int_eq(mod(p, FM_MODIFY_STRICT, "priority=7 actions=output:1"),
+                     0);
+    ck_assert_int_eq(mod(p, FM_MODIFY, "in_port=1 actions=output:3"), 0);
+    /* ...a modify that would add is not. */
+    ck_assert_int_eq(mod(p, FM_MODIFY, "in_port=9 actions=output:3"), ENOSPC);
     ck_assert_uint_eq(ofproto_n_flows(p), 4);
     flow_mod_uninit(&fms[0]);
     flow_mod_uninit(&fms[1]);
