@@ -12,6 +12,8 @@
  *     cookie changes only when a nonzero cookie is given without a mask
  *     (our flow_mod cannot tell "cookie=0" from no cookie).
  *   - delete / delete --strict remove the selected flows.
+ *   - check_overlap refuses an add whose match overlaps another flow of
+ *     the same priority in its table (EEXIST).
  *   - loose selection: the flow's match is at least as specific as the
  *     flow_mod's, any priority; strict: same match and same priority;
  *     both filtered by table (FM_TABLE_ALL = all), cookie/cookie_mask and
@@ -520,6 +522,35 @@ static void rules_select(const struct ofproto *p, const struct flow_mod *fm,
     }
 }
 
+struct overlap_aux {
+    const struct flow_mod *fm;
+    bool found;
+};
+
+/* Two matches overlap when some packet satisfies both: wherever both
+ * masks care, the values agree. */
+static void overlap_cb(const struct cls_rule *cr, void *aux_)
+{
+    struct overlap_aux *aux = aux_;
+    if (aux->found || cr->priority != aux->fm->priority) {
+        return;
+    }
+    struct match m;
+    cls_rule_get_match(cr, &m);
+    if (match_equal(&m, &aux->fm->match)) {
+        return; /* Identical: the add replaces it. */
+    }
+    const uint64_t *af = flow_u64(&m.flow), *aw = flow_u64(&m.wc);
+    const uint64_t *bf = flow_u64(&aux->fm->match.flow);
+    const uint64_t *bw = flow_u64(&aux->fm->match.wc);
+    for (size_t i = 0; i < FLOW_U64S; i++) {
+        if ((af[i] ^ bf[i]) & aw[i] & bw[i]) {
+            return;
+        }
+    }
+    aux->found = true;
+}
+
 /* True if add or modify 'fm' would only change existing flows. */
 static bool flow_mod_adds_nothing(const struct ofproto *p,
                                   const struct flow_mod *fm)
@@ -576,6 +607,16 @@ static char *flow_mod_validate(const struct ofproto *p,
                                      idx, g->table_id, table);
                 }
             }
+        }
+    }
+    if (fm->command == FM_ADD && fm->flags & FM_F_CHECK_OVERLAP) {
+        struct overlap_aux aux = {fm, false};
+        classifier_for_each(&p->tables[fm->table_id], overlap_cb, &aux);
+        if (aux.found) {
+            *errnum = EEXIST;
+            return xasprintf("flow_mod %zu: check_overlap: the flow overlaps "
+                             "another flow of priority %u in table %u", idx,
+                             fm->priority, fm->table_id);
         }
     }
     if (fm->command != FM_DELETE && fm->command != FM_DELETE_STRICT) {

@@ -391,6 +391,33 @@ START_TEST(test_batch_all_or_nothing)
 }
 END_TEST
 
+START_TEST(test_check_overlap)
+{
+    struct ofproto *p = bridge();
+    add(p, "priority=5,ip,nw_dst=10.0.0.0/8 actions=output:1");
+    /* Same priority, overlapping: refused. */
+    ck_assert_int_eq(mod(p, FM_ADD, "check_overlap,priority=5,ip,"
+                                    "nw_src=1.1.1.1 actions=output:2"),
+                     EEXIST);
+    /* Disjoint, other priority, or identical (a replacement): fine. */
+    ck_assert_int_eq(mod(p, FM_ADD, "check_overlap,priority=5,ip,"
+                                    "nw_dst=11.0.0.0/8 actions=output:2"),
+                     0);
+    ck_assert_int_eq(mod(p, FM_ADD, "check_overlap,priority=6,ip,"
+                                    "nw_src=1.1.1.1 actions=output:2"),
+                     0);
+    ck_assert_int_eq(mod(p, FM_ADD, "check_overlap,priority=5,ip,"
+                                    "nw_dst=10.0.0.0/8 actions=output:3"),
+                     0);
+    /* Without the flag overlaps are allowed. */
+    ck_assert_int_eq(mod(p, FM_ADD, "priority=5,ip,nw_src=1.1.1.1 "
+                                    "actions=output:2"),
+                     0);
+    ck_assert_uint_eq(ofproto_n_flows(p), 4);
+    ofproto_destroy(p);
+}
+END_TEST
+
 START_TEST(test_dump_order_and_filter)
 {
     struct ofproto *p = bridge();
@@ -607,6 +634,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_modify_loose_strict);
     tcase_add_test(tc, test_delete_filters);
     tcase_add_test(tc, test_batch_all_or_nothing);
+    tcase_add_test(tc, test_check_overlap);
     tcase_add_test(tc, test_dump_order_and_filter);
     tcase_add_test(tc, test_timeouts);
     tcase_add_test(tc, test_counters_and_ages);

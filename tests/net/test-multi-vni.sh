@@ -1,0 +1,146 @@
+#!/bin/bash
+# Two tenants on the same three hosts, one VNI each, over vxlan ports with
+# key=flow (tests/net/topology.sh, "Two tenants"): tenant a is VNI 100 with
+# VMs 10.1.1.2/.3/.4, tenant b is VNI 200 with VMs 10.1.1.102/.103/.104, all
+# in one /24 so that only the overlay keeps them apart.  Checks:
+#   1. every VM pings its tenant's VMs on the other hosts, both ways;
+#   2. on the underlay, tenant a's packets carry VNI 100 and tenant b's
+#      VNI 200, never the other;
+#   3. the learned table-20 flows carry the VNI: they match tun_id and load
+#      it back, one per (tenant, peer MAC), out of the right tunnel port;
+#   4. the tenants are isolated: a VM cannot reach the other tenant's
+#      address, and the other tenant's VM never even sees its ARP request;
+#   5. nothing is left behind.
+: "${SW_SRC:?SW_SRC must point at the source tree}"
+
+if [ "${1:-}" != --body ]; then
+    . "$SW_SRC/tests/net/lib.sh"
+    [ "$(id -u)" -eq 0 ] || net_skip "network tests need root (namespaces)"
+    info=$(mktemp /tmp/sw-mvni-info.XXXXXX)
+    rc=0
+    bash "$0" --body "$info" || rc=$?
+    read -r prefix pids <"$info" || true
+    rm -f "$info"
+    [ "$rc" -eq 0 ] || { echo "FAIL: multi-VNI body exited $rc" >&2; exit "$rc"; }
+    [ -n "$prefix" ] || { echo "FAIL: body did not report its prefix" >&2; exit 1; }
+    left=$(net_leftovers "$prefix")
+    [ -z "$left" ] || { echo "FAIL: left behind: $left" >&2; exit 1; }
+    for pid in $pids; do
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "FAIL: switchd $pid still running" >&2
+            exit 1
+        fi
+    done
+    echo "PASS: two tenants, two VNIs, isolated (nothing left behind)"
+    exit 0
+fi
+
+info=$2
+. "$SW_SRC/tests/net/topology.sh"
+topo_init
+D=$NET_DIR
+
+topo_hosts 3
+for h in 1 2 3; do
+    topo_mvni_host "$h"
+done
+echo "$NET_P ${NET_PIDS[*]}" >"$info"
+
+declare -A MAC
+for h in 1 2 3; do
+    for t in a b; do
+        MAC[$h$t]=$(net_exec "h$h$t" cat /sys/class/net/eth0/address)
+    done
+done
+
+# 1. Same tenant, every pair of hosts, both ways.
+topo_ul_tcpdump_start "$D/ul.pcap" udp port 4789
+for t in a b; do
+    for h in 1 2 3; do
+        for p in 1 2 3; do
+            [ "$h" -eq "$p" ] && continue
+            topo_tenant_ping "$h" "$t" "$(topo_tenant_ip "$p" "$t")" 2 ||
+                { topo_show_logs; net_fail "tenant $t: h$h cannot ping $(topo_tenant_ip "$p" "$t")"; }
+        done
+    done
+    echo "tenant $t: all six directions ok"
+done
+topo_tcpdump_stop
+
+# 2. The VNI on the wire follows the tenant.
+tcpdump -r "$D/ul.pcap" -nn 2>/dev/null >"$D/ul.txt"
+n100=$(net_count "VXLAN, flags \[I\] (0x08), vni 100$" "$D/ul.txt")
+n200=$(net_count "VXLAN, flags \[I\] (0x08), vni 200$" "$D/ul.txt")
+total=$(net_count "4789: " "$D/ul.txt")
+echo "underlay: $n100 packets with VNI 100, $n200 with VNI 200, $total in all"
+[ "$n100" -ge 24 ] && [ "$n200" -ge 24 ] && [ $((n100 + n200)) -eq "$total" ] ||
+    net_fail "unexpected VNIs on the underlay:
+$(cat "$D/ul.txt")"
+# Each VXLAN line is followed by the inner packet it carries.
+wrong=$(awk '/vni 100$/ {v=100; next} /vni 200$/ {v=200; next}
+    /10\.1\.1\.10[234]/ && v == 100 {print} /10\.1\.1\.[234][ ,:]/ && v == 200 {print}
+    {v=0}' "$D/ul.txt")
+[ -z "$wrong" ] || net_fail "a tenant's packet carried the other VNI: $wrong"
+
+# 3. Learned flows carry the VNI: one per tenant and peer.
+port_to() { # the tunnel port on host H leading to host P
+    local h=$1 p=$2 i=5 q
+    for q in 1 2 3; do
+        [ "$q" -eq "$h" ] && continue
+        [ "$q" -eq "$p" ] && { echo "$i"; return 0; }
+        i=$((i + 1))
+    done
+    return 1
+}
+for h in 1 2 3; do
+    t20=$(topo_ctl "$h" swofctl dump-flows br-tun table=20)
+    n=$(echo "$t20" | grep -c 'priority=1,' || true)
+    [ "$n" -eq 4 ] || net_fail "h$h learned $n flows, expected 2 tenants x 2 peers:
+$t20"
+    for p in 1 2 3; do
+        [ "$h" -eq "$p" ] && continue
+        for t in a b; do
+            vni=$(printf '0x%x' "$([ $t = a ] && echo "$TOPO_VNI_a" || echo "$TOPO_VNI_b")")
+            re="hard_timeout=300, .*priority=1,tun_id=$vni,dl_dst=${MAC[$p$t]} "
+            re+="actions=load:$vni->NXM_NX_TUN_ID\[\],output:$(port_to "$h" "$p")$"
+            echo "$t20" | grep -Eq "$re" ||
+                net_fail "h$h: no learned flow for tenant $t's ${MAC[$p$t]}:
+  want $re
+$t20"
+        done
+    done
+done
+echo "learned flows carry tun_id and load it back"
+topo_ctl 1 swofctl dump-flows br-tun table=20 | grep 'priority=1,'
+
+# 4. Isolation: tenant a on h1 asks for tenant b's address on h2, and tenant
+# b on h3 for tenant a's on h2; nobody answers and h2's other-tenant VM
+# never sees the requests.
+net_tcpdump_start h2b eth0 "$D/h2b.pcap" arp
+net_tcpdump_start h2a eth0 "$D/h2a.pcap" arp
+H2A_PID=$NET_TCPDUMP_PID
+if topo_tenant_ping 1 a "$(topo_tenant_ip 2 b)" 1; then
+    net_fail "tenant a reached tenant b's $(topo_tenant_ip 2 b)"
+fi
+if topo_tenant_ping 3 b "$(topo_tenant_ip 2 a)" 1; then
+    net_fail "tenant b reached tenant a's $(topo_tenant_ip 2 a)"
+fi
+net_tcpdump_stop
+NET_TCPDUMP_PID=$H2A_PID
+net_tcpdump_stop
+tcpdump -r "$D/h2b.pcap" -nn 2>/dev/null >"$D/h2b.txt"
+tcpdump -r "$D/h2a.pcap" -nn 2>/dev/null >"$D/h2a.txt"
+if grep -q "tell $(topo_tenant_ip 1 a)" "$D/h2b.txt"; then
+    net_fail "tenant b's VM saw tenant a's ARP: $(cat "$D/h2b.txt")"
+fi
+if grep -q "tell $(topo_tenant_ip 3 b)" "$D/h2a.txt"; then
+    net_fail "tenant a's VM saw tenant b's ARP: $(cat "$D/h2a.txt")"
+fi
+# The requests did cross the overlay, inside their own tenant.
+grep -q "who-has $(topo_tenant_ip 2 b) tell $(topo_tenant_ip 1 a)" "$D/h2a.txt" ||
+    net_fail "tenant a's broadcast did not reach tenant a's VM on h2: $(cat "$D/h2a.txt")"
+grep -q "who-has $(topo_tenant_ip 2 a) tell $(topo_tenant_ip 3 b)" "$D/h2b.txt" ||
+    net_fail "tenant b's broadcast did not reach tenant b's VM on h2: $(cat "$D/h2b.txt")"
+echo "isolation: no cross-tenant reachability, no cross-tenant broadcast"
+
+echo "PASS body"
