@@ -369,7 +369,7 @@ static char *check_writable(const struct apctx *ctx, const char *at,
 static char *parse_load(const struct ap_arg *a)
 {
     const struct ap_item *it = a->item;
-    const char *arrow;
+    const char *arrow = NULL;
     char *err = split_arrow(a, &arrow);
     if (err) {
         return err;
@@ -406,7 +406,7 @@ static char *parse_load(const struct ap_arg *a)
 static char *parse_set_field(const struct ap_arg *a)
 {
     const struct ap_item *it = a->item;
-    const char *arrow;
+    const char *arrow = NULL;
     char *err = split_arrow(a, &arrow);
     if (err) {
         return err;
@@ -476,7 +476,7 @@ static char *parse_set_field(const struct ap_arg *a)
 static char *parse_move(const struct ap_arg *a)
 {
     const struct ap_item *it = a->item;
-    const char *arrow;
+    const char *arrow = NULL;
     char *err = split_arrow(a, &arrow);
     if (err) {
         return err;

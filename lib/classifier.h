@@ -17,11 +17,6 @@
  * 'next_same' in descending priority behind one hash-table entry; a rule
  * with the same match and the same priority replaces the old one.
  *
- * Each subtable indexes its chain heads in an open-addressing table whose
- * slots carry the hash next to the rule pointer, so a probe skips
- * non-matching rules without touching them: with a large table a hit
- * costs one cache miss for the slot and one for the rule.
- *
  * The classifier does not own rules: callers embed a 'struct cls_rule' in
  * their own rule and keep it alive while it is inserted.  Nothing here is
  * thread-safe; one thread owns a classifier. */
@@ -41,9 +36,10 @@ struct cls_mask;
 #define CLS_INLINE_WORDS 2
 
 /* Members are private to classifier.c except 'priority' (read-only).
- * What lookup reads (values, priority) comes first, so that it usually
- * shares one cache line. */
+ * What lookup reads (hash, chain link, values, priority) comes first so
+ * that it usually shares one cache line. */
 struct cls_rule {
+    struct hmap_node node; /* In the subtable, by masked hash. */
     union {
         uint64_t inline_words[CLS_INLINE_WORDS]; /* n_words <= 2. */
         uint64_t *words;                         /* Else, owned. */

@@ -315,7 +315,7 @@ char *mf_parse_value(const struct mf_field *mf, const char *s,
     }
 
     case MFF_FMT_IPV4: {
-        uint32_t ip, ipm = UINT32_MAX;
+        uint32_t ip = 0, ipm = UINT32_MAX;
         error = parse_ipv4(mf, s, v, "address", &ip);
         if (!error && m) {
             if (strchr(m, '.')) {
@@ -385,7 +385,7 @@ char *mf_parse_value(const struct mf_field *mf, const char *s,
 
     case MFF_FMT_TCP_FLAGS:
         if (v[0] == '+' || v[0] == '-') {
-            uint64_t x, xm;
+            uint64_t x = 0, xm = 0;
             if (m) {
                 error = xasprintf("%s=%s: the +flag-flag form takes no mask",
                                   mf->name, s);

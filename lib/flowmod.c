@@ -441,9 +441,15 @@ void flow_print_format(const struct flow_print *fp,
         ds_put_format(ds, "cookie=0x%" PRIx64 ", ", fp->cookie);
     }
     if (fp->show_stats) {
+        /* Like ovs-ofctl: the fraction loses its trailing zeros and
+         * disappears when it is zero ("duration=16s", "duration=1.83s"). */
         int64_t ms = fp->duration_msec < 0 ? 0 : fp->duration_msec;
-        ds_put_format(ds, "duration=%" PRId64 ".%03ds, ", ms / 1000,
-                      (int)(ms % 1000));
+        ds_put_format(ds, "duration=%" PRId64, ms / 1000);
+        if (ms % 1000) {
+            ds_put_format(ds, ".%03d", (int)(ms % 1000));
+            ds_chomp(ds, '0');
+        }
+        ds_put_cstr(ds, "s, ");
     }
     if (fp->show_stats || fp->table_id) {
         ds_put_format(ds, "table=%u, ", fp->table_id);

@@ -362,7 +362,7 @@ cmd_show(struct vsctl_ctx *ctx, json_t **resultp)
 static char *
 cmd_set(struct vsctl_ctx *ctx, json_t **resultp)
 {
-    struct config_port *p;
+    struct config_port *p = NULL;
     struct config_bridge *br;
     char *err = find_iface(ctx, ctx->argv[0], ctx->argv[1], &p, &br);
     for (int i = 2; i < ctx->argc && !err; i++) {
@@ -374,7 +374,7 @@ cmd_set(struct vsctl_ctx *ctx, json_t **resultp)
 static char *
 cmd_clear(struct vsctl_ctx *ctx, json_t **resultp)
 {
-    struct config_port *p;
+    struct config_port *p = NULL;
     struct config_bridge *br;
     char *err = find_iface(ctx, ctx->argv[0], ctx->argv[1], &p, &br);
     for (int i = 2; i < ctx->argc && !err; i++) {

@@ -257,8 +257,8 @@ int vxlan_socket_recv(struct vxlan_socket *s, struct packet *pkt,
     /* Bounded so that a flood of junk cannot hold the loop; the socket
      * stays readable and we come back. */
     for (int i = 0; i < 64; i++) {
-        size_t len;
-        uint32_t src, dst;
+        size_t len = 0;
+        uint32_t src = 0, dst = 0;
         int error = read_one(s, &len, &src, &dst);
         if (error == EMSGSIZE) {
             continue;

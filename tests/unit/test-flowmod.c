@@ -356,7 +356,14 @@ START_TEST(test_print_stats)
     ds_clear(&ds);
     flow_print_format(&fp, NULL, &ds);
     ck_assert_str_eq(ds_cstr(&ds),
-                     " cookie=0x0, duration=0.000s, table=0, n_packets=0, "
+                     " cookie=0x0, duration=0s, table=0, n_packets=0, "
+                     "n_bytes=0, idle_age=0, actions=drop");
+    /* A fraction loses its trailing zeros, as ovs-ofctl prints it. */
+    fp.duration_msec = 1830;
+    ds_clear(&ds);
+    flow_print_format(&fp, NULL, &ds);
+    ck_assert_str_eq(ds_cstr(&ds),
+                     " cookie=0x0, duration=1.83s, table=0, n_packets=0, "
                      "n_bytes=0, idle_age=0, actions=drop");
     ds_destroy(&ds);
     flow_mod_uninit(&fm);
