@@ -170,8 +170,10 @@ int bench_pipeline(int argc, char *argv[])
     uint64_t t1 = bench_now_ns();
     size_t heap1 = bench_heap_bytes();
     size_t learned = ofproto_n_flows(ofp) - flows0;
+    /* 0 when the allocator does not report (ASan builds). */
     double bytes_per_flow =
-        learned ? (double)(heap1 - heap0) / (double)learned : 0;
+        learned && heap1 > heap0 ? (double)(heap1 - heap0) / (double)learned
+                                 : 0;
 
     /* Traffic: 1 in 8 broadcast from the patch port, 1 in 8 a tunnel
      * arrival from a known MAC (learn refreshes it), the rest unicast

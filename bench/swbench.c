@@ -71,7 +71,7 @@ static const struct {
     int (*run)(int argc, char *argv[]);
     const char *usage;
 } commands[] = {
-    {"classifier", bench_classifier, "[--rules N] [--lookups N]"},
+    {"classifier", bench_classifier, "[--rules N] [--lookups N] [--batch N]"},
     {"pipeline", bench_pipeline, "[--macs N] [--packets N]"},
     {"flowmod", bench_flowmod, "[--flows N]"},
 };

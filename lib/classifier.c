@@ -18,9 +18,23 @@ struct cls_mask {
     uint64_t words[FLOW_U64S];     /* The full mask. */
 };
 
+/* One slot of a subtable's index: a chain head and its hash.  Linear
+ * probing keeps a probe sequence in one or two cache lines, and the
+ * stored hash rejects other rules without dereferencing them. */
+struct cls_slot {
+    uint32_t hash;
+    struct cls_rule *rule; /* NULL: empty. */
+};
+
+struct cls_index {
+    struct cls_slot *slots; /* NULL while empty. */
+    uint32_t mask;          /* Capacity minus one (a power of two). */
+    uint32_t n;             /* Slots in use. */
+};
+
 struct cls_subtable {
     struct hmap_node node;   /* In classifier's 'subtables', by mask hash. */
-    struct hmap rules;       /* Heads of 'next_same' chains. */
+    struct cls_index rules;  /* Heads of 'next_same' chains. */
     struct cls_mask *mask;   /* Reference held. */
     size_t n_rules;          /* Including rules behind heads. */
     int max_priority;        /* Highest priority of any rule here. */
@@ -35,15 +49,19 @@ struct cls_subtable {
 static void cls_mask_fill(struct cls_mask *mask, const struct flow *wc)
 {
     const uint64_t *w = flow_u64(wc);
+    uint32_t hash = 0;
     mask->refcnt = 1;
     mask->n = 0;
     for (size_t i = 0; i < FLOW_U64S; i++) {
         mask->words[i] = w[i];
         if (w[i]) {
+            /* Only nonzero words, with their position: cheaper than
+             * hashing all of them, and as discriminating. */
+            hash = hash_add64(hash_add(hash, (uint32_t)i), w[i]);
             mask->idx[mask->n++] = (uint8_t)i;
         }
     }
-    mask->hash = hash_bytes(mask->words, sizeof mask->words, 0);
+    mask->hash = hash_finish(hash, mask->n);
 }
 
 static struct cls_mask *cls_mask_create(const struct flow *wc)
@@ -192,6 +210,102 @@ bool cls_rule_matches_flow(const struct cls_rule *rule,
     return rule_matches_words(rule, rule->mask, flow_u64(flow));
 }
 
+/* ---- the open-addressing index of chain heads ----------------------- */
+
+static void index_init(struct cls_index *ix)
+{
+    ix->slots = NULL;
+    ix->mask = 0;
+    ix->n = 0;
+}
+
+static void index_destroy(struct cls_index *ix)
+{
+    free(ix->slots);
+    index_init(ix);
+}
+
+static void index_place(struct cls_index *ix, uint32_t hash,
+                        struct cls_rule *rule)
+{
+    uint32_t i = hash & ix->mask;
+    while (ix->slots[i].rule) {
+        i = (i + 1) & ix->mask;
+    }
+    ix->slots[i].hash = hash;
+    ix->slots[i].rule = rule;
+}
+
+static void index_resize(struct cls_index *ix, uint32_t capacity)
+{
+    struct cls_slot *old = ix->slots;
+    uint32_t old_capacity = old ? ix->mask + 1 : 0;
+    ix->slots = xcalloc(capacity, sizeof *ix->slots);
+    ix->mask = capacity - 1;
+    for (uint32_t i = 0; i < old_capacity; i++) {
+        if (old[i].rule) {
+            index_place(ix, old[i].hash, old[i].rule);
+        }
+    }
+    free(old);
+}
+
+/* Keeps the load at most 3/4, so probe sequences stay short and always
+ * end at an empty slot. */
+static void index_insert(struct cls_index *ix, uint32_t hash,
+                         struct cls_rule *rule)
+{
+    if (!ix->slots) {
+        index_resize(ix, 8);
+    } else if ((uint64_t)(ix->n + 1) * 4 > (uint64_t)(ix->mask + 1) * 3) {
+        index_resize(ix, (ix->mask + 1) * 2);
+    }
+    index_place(ix, hash, rule);
+    ix->n++;
+}
+
+/* The slot holding 'rule', which must be a head with 'hash'. */
+static struct cls_slot *index_slot_of(const struct cls_index *ix,
+                                      uint32_t hash,
+                                      const struct cls_rule *rule)
+{
+    uint32_t i = hash & ix->mask;
+    while (ix->slots[i].rule != rule) {
+        if (!ix->slots[i].rule) {
+            abort(); /* A head missing from its index: internal bug. */
+        }
+        i = (i + 1) & ix->mask;
+    }
+    return &ix->slots[i];
+}
+
+/* Empties 'slot' and shifts later members of its probe run back, so no
+ * tombstones are needed; shrinks a mostly empty index. */
+static void index_remove(struct cls_index *ix, struct cls_slot *slot)
+{
+    uint32_t i = (uint32_t)(slot - ix->slots);
+    uint32_t j = i;
+    for (;;) {
+        j = (j + 1) & ix->mask;
+        if (!ix->slots[j].rule) {
+            break;
+        }
+        uint32_t home = ix->slots[j].hash & ix->mask;
+        /* The entry at 'j' may fill the hole at 'i' only if 'i' lies on
+         * its probe path, from its home slot to 'j'. */
+        if (((j - home) & ix->mask) >= ((j - i) & ix->mask)) {
+            ix->slots[i] = ix->slots[j];
+            i = j;
+        }
+    }
+    ix->slots[i].rule = NULL;
+    ix->slots[i].hash = 0;
+    ix->n--;
+    if (ix->mask >= 63 && ix->n < (ix->mask + 1) / 8) {
+        index_resize(ix, (ix->mask + 1) / 2);
+    }
+}
+
 /* ---- subtables ------------------------------------------------------ */
 
 void classifier_init(struct classifier *cls)
@@ -205,7 +319,7 @@ void classifier_init(struct classifier *cls)
 
 static void subtable_free(struct cls_subtable *st)
 {
-    hmap_destroy(&st->rules);
+    index_destroy(&st->rules);
     cls_mask_unref(st->mask);
     free(st);
 }
@@ -216,7 +330,19 @@ void classifier_destroy(struct classifier *cls)
         return;
     }
     for (size_t i = 0; i < cls->n_subtables; i++) {
-        subtable_free(cls->by_priority[i]);
+        /* Rules still inserted become uninserted, so that a later
+         * classifier_remove() on one is a no-op, not a use after free. */
+        struct cls_subtable *st = cls->by_priority[i];
+        for (uint32_t k = 0; k <= st->rules.mask; k++) {
+            struct cls_rule *r = st->rules.slots[k].rule;
+            while (r) {
+                struct cls_rule *next = r->next_same;
+                r->next_same = NULL;
+                r->subtable = NULL;
+                r = next;
+            }
+        }
+        subtable_free(st);
     }
     hmap_destroy(&cls->subtables);
     free(cls->by_priority);
@@ -269,7 +395,7 @@ static struct cls_subtable *create_subtable(struct classifier *cls,
                                             int priority)
 {
     struct cls_subtable *st = xzalloc(sizeof *st);
-    hmap_init(&st->rules);
+    index_init(&st->rules);
     st->mask = cls_mask_ref(mask);
     st->max_priority = priority;
     st->max_count = 0;
@@ -317,12 +443,12 @@ static void subtable_note_remove(struct classifier *cls,
     if (priority != st->max_priority || --st->max_count > 0) {
         return;
     }
-    struct cls_rule *head;
     bool first = true;
-    HMAP_FOR_EACH (head, node, &st->rules) {
+    for (uint32_t i = 0; i <= st->rules.mask; i++) {
         /* Chains are in descending priority: stop at the first rule
          * below the best level seen so far. */
-        for (const struct cls_rule *r = head; r; r = r->next_same) {
+        for (const struct cls_rule *r = st->rules.slots[i].rule; r;
+             r = r->next_same) {
             if (first || r->priority > st->max_priority) {
                 st->max_priority = r->priority;
                 st->max_count = 1;
@@ -341,10 +467,15 @@ static void subtable_note_remove(struct classifier *cls,
 static struct cls_rule *find_head(const struct cls_subtable *st,
                                   const struct cls_rule *rule, uint32_t hash)
 {
-    struct cls_rule *head;
-    HMAP_FOR_EACH_WITH_HASH (head, node, hash, &st->rules) {
-        if (rule_values_equal(head, rule)) {
-            return head;
+    const struct cls_index *ix = &st->rules;
+    if (!ix->slots) {
+        return NULL;
+    }
+    for (uint32_t i = hash & ix->mask; ix->slots[i].rule;
+         i = (i + 1) & ix->mask) {
+        if (ix->slots[i].hash == hash
+            && rule_values_equal(ix->slots[i].rule, rule)) {
+            return ix->slots[i].rule;
         }
     }
     return NULL;
@@ -370,7 +501,7 @@ struct cls_rule *classifier_replace(struct classifier *cls,
     struct cls_rule *head = find_head(st, rule, hash);
     if (!head) {
         rule->next_same = NULL;
-        hmap_insert(&st->rules, &rule->node, hash);
+        index_insert(&st->rules, hash, rule);
         subtable_note_insert(cls, st, rule->priority);
         cls->n_rules++;
         return NULL;
@@ -397,9 +528,8 @@ struct cls_rule *classifier_replace(struct classifier *cls,
     if (prev) {
         prev->next_same = rule;
     } else {
-        /* 'rule' becomes the head: it takes 'cur''s place in the map. */
-        hmap_remove(&st->rules, &head->node);
-        hmap_insert(&st->rules, &rule->node, hash);
+        /* 'rule' becomes the head: it takes the old head's slot. */
+        index_slot_of(&st->rules, hash, head)->rule = rule;
     }
     return old;
 }
@@ -413,9 +543,11 @@ void classifier_remove(struct classifier *cls, struct cls_rule *rule)
     uint32_t hash = rule_hash(rule);
     struct cls_rule *head = find_head(st, rule, hash);
     if (head == rule) {
-        hmap_remove(&st->rules, &rule->node);
+        struct cls_slot *slot = index_slot_of(&st->rules, hash, rule);
         if (rule->next_same) {
-            hmap_insert(&st->rules, &rule->next_same->node, hash);
+            slot->rule = rule->next_same;
+        } else {
+            index_remove(&st->rules, slot);
         }
     } else {
         struct cls_rule *prev = head;
@@ -480,9 +612,12 @@ const struct cls_rule *classifier_lookup(const struct classifier *cls,
             break;
         }
         uint32_t hash = cls_hash_flow(st->mask, f);
-        const struct cls_rule *head;
-        HMAP_FOR_EACH_WITH_HASH (head, node, hash, &st->rules) {
-            if (rule_matches_words(head, st->mask, f)) {
+        const struct cls_index *ix = &st->rules;
+        for (uint32_t k = hash & ix->mask; ix->slots[k].rule;
+             k = (k + 1) & ix->mask) {
+            const struct cls_rule *head = ix->slots[k].rule;
+            if (ix->slots[k].hash == hash
+                && rule_matches_words(head, st->mask, f)) {
                 /* The head is its chain's best; a matching flow matches
                  * exactly one chain per subtable. */
                 if (!best || head->priority > best->priority) {
@@ -495,14 +630,48 @@ const struct cls_rule *classifier_lookup(const struct classifier *cls,
     return best;
 }
 
+void classifier_prefetch_index(const struct classifier *cls,
+                               const struct flow *flow)
+{
+    const uint64_t *f = flow_u64(flow);
+    size_t n = SW_MIN(cls->n_subtables, (size_t)CLS_PREFETCH_SUBTABLES);
+    for (size_t i = 0; i < n; i++) {
+        const struct cls_subtable *st = cls->by_priority[i];
+        uint32_t hash = cls_hash_flow(st->mask, f);
+        __builtin_prefetch(&st->rules.slots[hash & st->rules.mask]);
+    }
+}
+
+void classifier_prefetch_rules(const struct classifier *cls,
+                               const struct flow *flow)
+{
+    const uint64_t *f = flow_u64(flow);
+    size_t n = SW_MIN(cls->n_subtables, (size_t)CLS_PREFETCH_SUBTABLES);
+    for (size_t i = 0; i < n; i++) {
+        const struct cls_subtable *st = cls->by_priority[i];
+        const struct cls_index *ix = &st->rules;
+        uint32_t hash = cls_hash_flow(st->mask, f);
+        /* A hash match is only probably the rule: checking the values
+         * would wait for the very load being prefetched. */
+        for (uint32_t k = hash & ix->mask; ix->slots[k].rule;
+             k = (k + 1) & ix->mask) {
+            if (ix->slots[k].hash == hash) {
+                __builtin_prefetch(ix->slots[k].rule);
+                break;
+            }
+        }
+    }
+}
+
 void classifier_for_each(const struct classifier *cls,
                          void (*cb)(const struct cls_rule *, void *aux),
                          void *aux)
 {
     for (size_t i = 0; i < cls->n_subtables; i++) {
-        const struct cls_rule *head;
-        HMAP_FOR_EACH (head, node, &cls->by_priority[i]->rules) {
-            for (const struct cls_rule *r = head; r; r = r->next_same) {
+        const struct cls_index *ix = &cls->by_priority[i]->rules;
+        for (uint32_t k = 0; k <= ix->mask; k++) {
+            for (const struct cls_rule *r = ix->slots[k].rule; r;
+                 r = r->next_same) {
                 cb(r, aux);
             }
         }

@@ -17,6 +17,11 @@
  * 'next_same' in descending priority behind one hash-table entry; a rule
  * with the same match and the same priority replaces the old one.
  *
+ * Each subtable indexes its chain heads in an open-addressing table whose
+ * slots carry the hash next to the rule pointer, so a probe skips
+ * non-matching rules without touching them: with a large table a hit
+ * costs one cache miss for the slot and one for the rule.
+ *
  * The classifier does not own rules: callers embed a 'struct cls_rule' in
  * their own rule and keep it alive while it is inserted.  Nothing here is
  * thread-safe; one thread owns a classifier. */
@@ -36,10 +41,9 @@ struct cls_mask;
 #define CLS_INLINE_WORDS 2
 
 /* Members are private to classifier.c except 'priority' (read-only).
- * What lookup reads (hash, chain link, values, priority) comes first so
- * that it usually shares one cache line. */
+ * What lookup reads (values, priority) comes first, so that it usually
+ * shares one cache line. */
 struct cls_rule {
-    struct hmap_node node; /* In the subtable, by masked hash. */
     union {
         uint64_t inline_words[CLS_INLINE_WORDS]; /* n_words <= 2. */
         uint64_t *words;                         /* Else, owned. */
@@ -97,6 +101,19 @@ static inline bool classifier_is_empty(const struct classifier *cls)
 {
     return cls->n_rules == 0;
 }
+/* Hints for batched lookups (they never change results).  With a table
+ * too large for the caches, a lookup waits for two memory loads: the
+ * index slot, then the rule.  A caller holding a batch of packets calls
+ * classifier_prefetch_index() for each, then classifier_prefetch_rules()
+ * for each, then classifier_lookup() for each, so the loads of different
+ * packets overlap instead of queueing.  Both look at the first
+ * CLS_PREFETCH_SUBTABLES subtables in priority order. */
+#define CLS_PREFETCH_SUBTABLES 4
+void classifier_prefetch_index(const struct classifier *,
+                               const struct flow *);
+void classifier_prefetch_rules(const struct classifier *,
+                               const struct flow *);
+
 /* Number of distinct masks (for tests and statistics). */
 static inline size_t classifier_n_subtables(const struct classifier *cls)
 {

@@ -32,14 +32,14 @@
 
 /* What the bridge layer knows of a port that the pipeline does not. */
 struct trace_port_info {
-    char type[16];         /* "vxlan", "internal", "system", "patch"... */
-    bool tunnel;           /* A VXLAN port: outputs are encapsulated. */
-    bool key_flow;         /* key=flow: the VNI is the flow's tun_id. */
-    uint64_t key;          /* Fixed VNI when !key_flow. */
-    bool remote_flow;      /* remote_ip=flow: the flow's tun_dst. */
-    uint32_t remote_ip;    /* Host order, when !remote_flow. */
-    uint32_t local_ip;     /* Host order, 0 = chosen by the kernel. */
-    uint16_t dst_port;     /* UDP destination port, 0 = 4789. */
+    char type[16];      /* "vxlan", "internal", "system", "patch"... */
+    bool tunnel;        /* A VXLAN port: outputs are encapsulated. */
+    bool key_flow;      /* key=flow: the VNI is the flow's tun_id. */
+    uint64_t key;       /* Fixed VNI when !key_flow. */
+    bool remote_flow;   /* remote_ip=flow: the flow's tun_dst. */
+    uint32_t remote_ip; /* Host order, when !remote_flow. */
+    uint32_t local_ip;  /* Host order, 0 = chosen by the kernel. */
+    uint16_t dst_port;  /* UDP destination port, 0 = 4789. */
 };
 
 /* Fills '*info' (zeroed by the caller) for 'port' of 'ofproto' and
@@ -48,8 +48,8 @@ typedef bool trace_port_info_func(const struct ofproto *, uint16_t port,
                                   struct trace_port_info *info, void *aux);
 
 struct trace_options {
-    bool generate;        /* Side effects: learn, counters (--generate). */
-    size_t max_events;    /* 0: TRACE_DEFAULT_MAX_EVENTS. */
+    bool generate;     /* Side effects: learn, counters (--generate). */
+    size_t max_events; /* 0: TRACE_DEFAULT_MAX_EVENTS. */
     trace_port_info_func *port_info; /* May be NULL. */
     void *port_info_aux;
 };

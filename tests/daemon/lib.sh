@@ -58,8 +58,16 @@ fail() {
 # Starts switchd in the background and waits (at most 10 s) for its
 # socket to answer.
 start_switchd() {
-    in_ns "$SW_BIN/switchd" --log-file "$SWD_DIR/switchd.log" \
-        --log-level dbg "$@" &
+    # Started directly (not through a shell function) so that $! is the
+    # daemon itself: "ip netns exec" execs it in place.
+    if [ -n "$SWD_NS" ]; then
+        ip netns exec "$SWD_NS" "$SW_BIN/switchd" \
+            --log-file "$SWD_DIR/switchd.log" --log-level dbg "$@" \
+            >>"$SWD_DIR/switchd.out" 2>&1 &
+    else
+        "$SW_BIN/switchd" --log-file "$SWD_DIR/switchd.log" \
+            --log-level dbg "$@" >>"$SWD_DIR/switchd.out" 2>&1 &
+    fi
     SWD_PID=$!
     for _ in $(seq 100); do
         if [ -S "$SW_RUNDIR/switchd.sock" ] && swctl list-br >/dev/null 2>&1

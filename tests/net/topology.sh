@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/net/topology.sh: the article's world as shell functions, shared by
 # examples/*.sh, tests/net/test-*.sh and scripts/net-perf.sh.
 #

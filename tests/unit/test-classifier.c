@@ -94,6 +94,8 @@ START_TEST(test_empty)
     struct classifier cls;
     classifier_init(&cls);
     struct flow f = flow_with(1, MAC_A);
+    classifier_prefetch_index(&cls, &f);
+    classifier_prefetch_rules(&cls, &f);
     ck_assert_ptr_null(classifier_lookup(&cls, &f));
     ck_assert(classifier_is_empty(&cls));
     ck_assert_uint_eq(classifier_n_subtables(&cls), 0);
@@ -440,6 +442,31 @@ START_TEST(test_for_each_and_cleanup)
 }
 END_TEST
 
+/* Destroying a classifier that still holds rules leaves them usable. */
+START_TEST(test_destroy_nonempty)
+{
+    struct classifier cls;
+    classifier_init(&cls);
+    struct match m;
+    m_clear(&m);
+    m_dl_dst(&m, MAC_A, NULL);
+    struct trule *a = new_rule(&m, 1, 1);
+    struct trule *b = new_rule(&m, 2, 2);
+    classifier_replace(&cls, &a->cr);
+    classifier_replace(&cls, &b->cr);
+    classifier_destroy(&cls);
+    ck_assert(!cls_rule_is_inserted(&a->cr));
+    ck_assert(!cls_rule_is_inserted(&b->cr));
+    ck_assert(classifier_is_empty(&cls));
+    classifier_remove(&cls, &a->cr); /* No-op. */
+    struct match back;
+    cls_rule_get_match(&a->cr, &back);
+    ck_assert_mem_eq(&back, &m, sizeof m);
+    free_rule(a);
+    free_rule(b);
+}
+END_TEST
+
 /* A learned flow must stay small: see docs/performance.md. */
 START_TEST(test_rule_is_compact)
 {
@@ -638,6 +665,12 @@ static void check_lookups(const struct classifier *cls,
                 best = ref[i].r->cr.priority;
             }
         }
+        /* Prefetching is a hint: every other lookup goes through it, and
+         * the results must not differ. */
+        if (k & 1) {
+            classifier_prefetch_index(cls, &f);
+            classifier_prefetch_rules(cls, &f);
+        }
         const struct cls_rule *got = classifier_lookup(cls, &f);
         bool genuine = !got || (ref[trule_of(got)->id].in
                                 && ref_matches(&ref[trule_of(got)->id].m,
@@ -764,6 +797,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_max_priority_on_remove);
     tcase_add_test(tc, test_order_follows_insert);
     tcase_add_test(tc, test_for_each_and_cleanup);
+    tcase_add_test(tc, test_destroy_nonempty);
     tcase_add_test(tc, test_rule_is_compact);
     tcase_add_test(tc, test_parsed_matches);
     tcase_add_loop_test(tc, test_random_vs_linear, 0, 40);

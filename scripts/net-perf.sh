@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Overlay performance, switchd against the Linux kernel, in one run.
+#
+# Builds the article's three hosts twice, one world after the other:
+#   switchd: each host runs switchd with br-int, br-tun, the patch pair,
+#            vxlan ports and the article's nine flows (tests/net/topology.sh);
+#   kernel:  each host has a Linux bridge br0 with a kernel vxlan device
+#            (VNI 0, unicast flooding with "bridge fdb append" entries).
+# In both, host 1 (10.1.1.2) measures against host 2 (10.1.1.3) over VXLAN:
+#   - TCP throughput: iperf3, one stream, 5 s;
+#   - latency: 20 pings 0.05 s apart (after a warm-up ping, so ARP and
+#     MAC learning are done and the flows are the steady-state ones).
+# Prints both worlds side by side with the ratio switchd / kernel, plus the
+# machine and date, as a Markdown table for docs/performance.md.
+#
+# Usage (as root): scripts/net-perf.sh
+# Uses the programs in $SW_BIN if set, else build-perf/bin (a Release build
+# made on first use: numbers from a sanitizer build mean little).
+# Every step is bounded in time; everything it creates is removed on exit,
+# failure or Ctrl-C (tests/net/lib.sh).
+set -euo pipefail
+
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+IPERF_SECS=${NET_PERF_SECS:-5}
+PINGS=${NET_PERF_PINGS:-20}
+
+# One world, in a child process of its own so that each has its own prefix
+# and cleanup: prints "RESULT key=value ...".
+if [ "${1:-}" = --world ]; then
+    world=$2
+    # shellcheck source=../tests/net/topology.sh
+    . "$SRC/tests/net/topology.sh"
+    topo_init
+    topo_hosts 3
+    for h in 1 2 3; do
+        if [ "$world" = switchd ]; then
+            topo_article_host "$h"
+        else
+            topo_kernel_host "$h"
+        fi
+    done
+    dst=$(topo_overlay_ip 2)
+    # Warm up: ARP, MAC learning, learned flows.
+    net_wait_for 10 topo_ping 1 "$dst" 1 ||
+        net_fail "$world: host 1 cannot reach $dst"
+    topo_ping 1 "$dst" 3
+
+    ping_out=$(topo_exec 1 timeout 30 ping -q -c "$PINGS" -i 0.05 -W 2 "$dst")
+    rtt=$(echo "$ping_out" | sed -n 's|.*= \([0-9.]*\)/\([0-9.]*\)/\([0-9.]*\)/.*|\1 \2 \3|p')
+    loss=$(echo "$ping_out" | sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p')
+    read -r rmin ravg rmax <<<"$rtt"
+
+    net_bg h2 timeout $((IPERF_SECS + 25)) iperf3 -s -1 -B "$dst"
+    listening() { net_exec h2 ss -Hltn "sport = :5201" | grep -q .; }
+    net_wait_for 10 listening || net_fail "$world: iperf3 server did not start"
+    iperf_out=$(topo_exec 1 timeout $((IPERF_SECS + 20)) iperf3 -c "$dst" \
+        -t "$IPERF_SECS" -f m)
+    mbps=$(echo "$iperf_out" | awk '/receiver/ {for (i = 1; i <= NF; i++)
+        if ($i == "Mbits/sec") print $(i - 1)}' | tail -n 1)
+    retr=$(echo "$iperf_out" | awk '/sender/ {print $(NF - 1)}' | tail -n 1)
+    [ -n "$mbps" ] || net_fail "$world: no iperf3 result:
+$iperf_out"
+    echo "RESULT world=$world tcp_mbps=$mbps retr=$retr rtt_min=$rmin rtt_avg=$ravg rtt_max=$rmax loss=$loss"
+    if [ "$world" = switchd ]; then
+        topo_ctl 1 swofctl dump-ports br-tun 5 >&2 || true
+    fi
+    exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "net-perf.sh: run as root (it creates network namespaces)" >&2
+    exit 1
+fi
+for t in iperf3 ping tcpdump; do
+    command -v "$t" >/dev/null || { echo "net-perf.sh: $t not found" >&2; exit 1; }
+done
+if [ -z "${SW_BIN:-}" ]; then
+    SW_BIN=$SRC/build-perf/bin
+    if [ ! -x "$SW_BIN/switchd" ] || [ ! -x "$SW_BIN/swctl" ] || [ ! -x "$SW_BIN/swofctl" ]; then
+        echo "== building switchd (Release) in build-perf/"
+        cmake -S "$SRC" -B "$SRC/build-perf" -DCMAKE_BUILD_TYPE=Release >/dev/null
+        cmake --build "$SRC/build-perf" -j"$(nproc)" --target switchd swctl swofctl >/dev/null
+    fi
+fi
+export SW_BIN
+
+declare -A R
+for world in switchd kernel; do
+    echo "== $world: 3 hosts, host 1 -> host 2 (iperf3 ${IPERF_SECS}s, $PINGS pings)" >&2
+    out=$(timeout 180 bash "$0" --world "$world" | grep '^RESULT') || {
+        echo "net-perf.sh: the $world run failed" >&2
+        exit 1
+    }
+    echo "$out" >&2
+    for kv in ${out#RESULT }; do
+        R[$world.${kv%%=*}]=${kv#*=}
+    done
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+build=$(grep -m1 '^CMAKE_BUILD_TYPE:' "$SW_BIN/../CMakeCache.txt" 2>/dev/null | cut -d= -f2 || true)
+sanitize=$(grep -m1 '^SW_SANITIZE:' "$SW_BIN/../CMakeCache.txt" 2>/dev/null | cut -d= -f2 || true)
+cat <<EOF
+
+Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) CPUs; kernel $(uname -r)
+Date: $(date -u +%Y-%m-%d); switchd build: ${build:-?}${sanitize:+, SW_SANITIZE=$sanitize}
+Topology: the article's 3 hosts (namespaces, veth underlay, MTU 1500,
+overlay MTU 1450); host 1 -> host 2; iperf3 -t $IPERF_SECS, one TCP stream;
+ping -c $PINGS -i 0.05.
+
+| metric | switchd | Linux kernel vxlan | switchd / kernel |
+|---|---|---|---|
+| TCP throughput (Mbit/s) | ${R[switchd.tcp_mbps]} | ${R[kernel.tcp_mbps]} | $(ratio "${R[switchd.tcp_mbps]}" "${R[kernel.tcp_mbps]}") |
+| TCP retransmissions | ${R[switchd.retr]} | ${R[kernel.retr]} | |
+| ping RTT min (ms) | ${R[switchd.rtt_min]} | ${R[kernel.rtt_min]} | $(ratio "${R[switchd.rtt_min]}" "${R[kernel.rtt_min]}") |
+| ping RTT avg (ms) | ${R[switchd.rtt_avg]} | ${R[kernel.rtt_avg]} | $(ratio "${R[switchd.rtt_avg]}" "${R[kernel.rtt_avg]}") |
+| ping RTT max (ms) | ${R[switchd.rtt_max]} | ${R[kernel.rtt_max]} | $(ratio "${R[switchd.rtt_max]}" "${R[kernel.rtt_max]}") |
+| ping loss (%) | ${R[switchd.loss]} | ${R[kernel.loss]} | |
+EOF

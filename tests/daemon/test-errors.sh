@@ -1,0 +1,80 @@
+#!/bin/bash
+# Errors name the thing and the reason, exit non-zero, and change
+# nothing: unknown bridges, bad flows (nothing installed), chains that
+# fail halfway (config and database unchanged), br-exists exit codes.
+source "$SW_SRC/tests/daemon/lib.sh"
+start_switchd
+article_bridges
+
+db_before=$(cat "$SW_DB")
+show_before=$(swctl show)
+
+expect_fail "del-br" "swctl: no bridge named br-x" swctl del-br br-x
+expect_fail "add-port" "swctl: no bridge named br-x" swctl add-port br-x p1
+expect_fail "list-ports" "swctl: no bridge named br-x" swctl list-ports br-x
+expect_fail "dup bridge" "because a bridge named br-int already exists" swctl add-br br-int
+expect_fail "dup port" "already exists on bridge br-tun" swctl add-port br-int vxlan0
+expect_fail "local port" "local port for bridge br-tun" swctl del-port br-tun
+expect_fail "bad type" "unknown interface type" \
+    swctl add-port br-int p1 -- set interface p1 type=warp
+expect_fail "bad option" "remote_ip" \
+    swctl set interface vxlan0 options:remote_ip=not-an-ip
+expect_fail "unknown command" "unknown command 'frob'" swctl frob
+expect_fail "dup request" "already requested by vxlan0" \
+    swctl add-port br-tun p7 -- set interface p7 ofport_request=5
+
+# A chain that fails halfway changes nothing, in memory or on disk.
+expect_fail "chain" "swctl: no bridge named br-x" \
+    swctl add-br br-new -- add-port br-new p1 -- del-port br-tun vxlan1 -- del-br br-x
+[ "$(cat "$SW_DB")" = "$db_before" ] || fail "database changed by failed commands"
+check_output "show unchanged" "$show_before" "$(swctl show)"
+swctl br-exists br-new && fail "br-new exists after a failed chain"
+rc=0; swctl br-exists br-new || rc=$?
+[ $rc -eq 2 ] || fail "br-exists exit code $rc, expected 2"
+swctl br-exists br-int || fail "br-exists br-int failed"
+
+# --may-exist / --if-exists make repeats harmless.
+swctl --may-exist add-br br-int
+swctl --if-exists del-br br-x
+swctl --may-exist add-port br-tun vxlan0
+swctl --if-exists del-port nope
+[ "$(cat "$SW_DB")" = "$db_before" ] || fail "database changed by no-op commands"
+
+# swofctl: unknown bridge, bad flow text, bad port name.
+expect_fail "ofctl bridge" "swofctl: no bridge named br-x" swofctl dump-flows br-x
+expect_fail "ofctl show" "swofctl: no bridge named br-x" swofctl show br-x
+swofctl del-flows br-tun
+expect_fail "bad field" "swofctl: " swofctl add-flow br-tun "table=0,nosuchfield=1,actions=drop"
+expect_fail "bad action" "swofctl: " swofctl add-flow br-tun "table=0,actions=frobnicate:1"
+expect_fail "bad port" "vxlan9" swofctl add-flow br-tun "in_port=vxlan9,actions=drop"
+
+# add-flows is all-or-nothing: line 3 is bad, so lines 1-2 are not added.
+printf 'table=0,priority=1,in_port=1,actions=resubmit(,1)\n\ntable=1,dl_dst=zz,actions=drop\n' \
+    > "$SWD_DIR/bad.flows"
+expect_fail "add-flows" "line 3" swofctl add-flows br-tun "$SWD_DIR/bad.flows"
+out=$(swofctl dump-flows br-tun)
+check_output "nothing installed" "NXST_FLOW reply (xid=0x4):" "$out"
+
+# A daemon with a corrupt database refuses to start and leaves it alone.
+stop_switchd
+echo '{"version": 1, "bridges": [' > "$SW_DB"
+cp "$SW_DB" "$SWD_DIR/corrupt.json"
+rc=0
+out=$(in_ns "$SW_BIN/switchd" --log-file "$SWD_DIR/switchd2.log" 2>&1) || rc=$?
+[ $rc -ne 0 ] || fail "switchd started on a corrupt database"
+case $out in
+    *"corrupt database"*) ;;
+    *) fail "unclear corrupt-database message: $out" ;;
+esac
+cmp -s "$SW_DB" "$SWD_DIR/corrupt.json" || fail "corrupt database was overwritten"
+
+# A second daemon on the same run directory is refused.
+rm "$SW_DB"
+start_switchd
+rc=0
+out=$(in_ns "$SW_BIN/switchd" --log-file "$SWD_DIR/switchd3.log" 2>&1) || rc=$?
+[ $rc -ne 0 ] || fail "second switchd started"
+case $out in *"already running"*) ;; *) fail "second daemon: $out" ;; esac
+swctl list-br >/dev/null || fail "first daemon died"
+
+echo PASS
