@@ -2,8 +2,10 @@
  *
  * 'pipeline' installs the article's nine br-tun flows, lets table 2's
  * learn action install N MACs into table 20 by sending one tunnel
- * arrival per MAC through ofproto_execute(), then pushes a mix of
- * 64-byte frames through the same call: broadcasts from the patch port
+ * arrival per MAC through the pipeline, then pushes a mix of 64-byte
+ * frames the same way, in batches of --batch frames through
+ * ofproto_execute_batch() (--batch 1: one by one through
+ * ofproto_execute()): broadcasts from the patch port
  * (flooded to both tunnels), unicasts to learned MACs (one tunnel), and
  * tunnel arrivals that learn again (refreshing an existing flow).
  *
@@ -112,22 +114,124 @@ static struct ofproto *make_br_tun(void)
     return ofp;
 }
 
-/* Sends one frame through the pipeline; returns the number of outputs.
- * 'res' is reused across packets, as the datapath reuses it. */
-static size_t run_one(struct ofproto *ofp, const struct packet *pkt,
-                      const struct flow *md, struct xlate_result *res)
+/* What one slot of a batch carries. */
+enum pkt_kind { PK_BCAST, PK_ARRIVAL, PK_UCAST };
+
+/* A batch of frames and everything needed to run it: packets are built
+ * once and only their MACs and metadata change between runs.  'results'
+ * are reused across batches, as the datapath reuses them. */
+struct batch {
+    size_t size, n;
+    struct packet *pkts;
+    const struct packet **ptrs;
+    struct flow *md;
+    struct xlate_result *results;
+    enum pkt_kind *kind;
+};
+
+static void batch_init(struct batch *b, size_t size)
 {
-    xlate_result_clear(res);
-    ofproto_execute(ofp, pkt, md, true, res);
-    return res->n_outputs;
+    uint8_t frame[60];
+    build_frame(frame, bcast_mac, local_mac);
+    b->size = size;
+    b->n = 0;
+    b->pkts = xcalloc(size, sizeof *b->pkts);
+    b->ptrs = xcalloc(size, sizeof *b->ptrs);
+    b->md = xcalloc(size, sizeof *b->md);
+    b->results = xcalloc(size, sizeof *b->results);
+    b->kind = xcalloc(size, sizeof *b->kind);
+    for (size_t i = 0; i < size; i++) {
+        packet_init(&b->pkts[i], frame, sizeof frame);
+        b->ptrs[i] = &b->pkts[i];
+        xlate_result_init(&b->results[i]);
+    }
+}
+
+static void batch_uninit(struct batch *b)
+{
+    for (size_t i = 0; i < b->size; i++) {
+        packet_uninit(&b->pkts[i]);
+        xlate_result_uninit(&b->results[i]);
+    }
+    free(b->pkts);
+    free(b->ptrs);
+    free(b->md);
+    free(b->results);
+    free(b->kind);
+}
+
+/* Appends a frame of 'kind' for remote MAC number 'i'. */
+static void batch_add(struct batch *b, enum pkt_kind kind, uint32_t i)
+{
+    size_t j = b->n++;
+    uint8_t *eth = packet_data(&b->pkts[j]);
+    struct flow *md = &b->md[j];
+    memset(md, 0, sizeof *md);
+    b->kind[j] = kind;
+    switch (kind) {
+    case PK_BCAST:
+        memcpy(eth, bcast_mac, 6);
+        memcpy(eth + 6, local_mac, 6);
+        md->in_port = PORT_PATCH;
+        break;
+    case PK_ARRIVAL:
+        memcpy(eth, bcast_mac, 6);
+        remote_mac(i, eth + 6);
+        md->in_port = i & 1 ? PORT_VX14 : PORT_VX13;
+        md->tun_id = VNI;
+        md->tun_src = i & 1 ? 0xc0a8210e : 0xc0a8210d;
+        md->tun_dst = 0xc0a8210c; /* 192.168.33.12 */
+        break;
+    case PK_UCAST:
+        remote_mac(i, eth);
+        memcpy(eth + 6, local_mac, 6);
+        md->in_port = PORT_PATCH;
+        break;
+    }
+}
+
+struct mix_counts {
+    uint64_t bcast, arrival, ucast, outputs, ucast_flooded;
+};
+
+/* Runs the batch's frames, with ofproto_execute_batch() or, when the
+ * batch size is 1, ofproto_execute() (the single-packet path), and
+ * counts what came out. */
+static void batch_run(struct ofproto *ofp, struct batch *b,
+                      struct mix_counts *c)
+{
+    if (b->size == 1) {
+        ofproto_execute(ofp, b->ptrs[0], &b->md[0], true, &b->results[0]);
+    } else {
+        ofproto_execute_batch(ofp, b->ptrs, b->md, b->n, b->results);
+    }
+    for (size_t j = 0; j < b->n; j++) {
+        size_t n = b->results[j].n_outputs;
+        c->outputs += n;
+        switch (b->kind[j]) {
+        case PK_BCAST:
+            c->bcast++;
+            break;
+        case PK_ARRIVAL:
+            c->arrival++;
+            break;
+        case PK_UCAST:
+            /* A learned MAC goes to one tunnel; two means it flooded. */
+            c->ucast_flooded += n != 1;
+            c->ucast++;
+            break;
+        }
+    }
+    b->n = 0;
 }
 
 int bench_pipeline(int argc, char *argv[])
 {
-    uint64_t n_macs = 100000, n_packets = 5000000;
+    uint64_t n_macs = 100000, n_packets = 5000000, batch_size = 32;
     struct bench_opt opts[] = {
         {"macs", &n_macs, 50000000},
         {"packets", &n_packets, UINT64_MAX},
+        {"batch", &batch_size, 256},
     };
     if (bench_parse_opts(argc, argv, opts, ARRAY_SIZE(opts))) {
         return -1;
@@ -135,37 +239,27 @@ int bench_pipeline(int argc, char *argv[])
     if (n_macs == 0) {
         n_macs = 1;
     }
+    if (batch_size == 0) {
+        batch_size = 1;
+    }
 
     struct ofproto *ofp = make_br_tun();
     size_t flows0 = ofproto_n_flows(ofp);
-
-    uint8_t frame[60];
-    struct packet arrival, ucast, bcast;
-    build_frame(frame, bcast_mac, local_mac);
-    packet_init(&arrival, frame, sizeof frame);
-    packet_init(&bcast, frame, sizeof frame);
-    build_frame(frame, local_mac, local_mac);
-    packet_init(&ucast, frame, sizeof frame);
-
-    struct flow md_tun, md_patch;
-    memset(&md_tun, 0, sizeof md_tun);
-    md_tun.tun_id = VNI;
-    md_tun.tun_dst = 0xc0a8210c; /* 192.168.33.12 */
-    memset(&md_patch, 0, sizeof md_patch);
-    md_patch.in_port = PORT_PATCH;
-
-    struct xlate_result res;
-    xlate_result_init(&res);
+    struct batch b;
+    batch_init(&b, batch_size);
+    struct mix_counts learn_counts, c;
+    memset(&learn_counts, 0, sizeof learn_counts);
+    memset(&c, 0, sizeof c);
 
     /* Learning: one tunnel arrival per remote MAC, alternating tunnels.
      * The heap delta over this phase is what N learned flows cost. */
     size_t heap0 = bench_heap_bytes();
     uint64_t t0 = bench_now_ns();
     for (uint32_t i = 0; i < n_macs; i++) {
-        remote_mac(i, packet_data(&arrival) + 6);
-        md_tun.in_port = i & 1 ? PORT_VX14 : PORT_VX13;
-        md_tun.tun_src = i & 1 ? 0xc0a8210e : 0xc0a8210d;
-        run_one(ofp, &arrival, &md_tun, &res);
+        batch_add(&b, PK_ARRIVAL, i);
+        if (b.n == b.size || i + 1 == n_macs) {
+            batch_run(ofp, &b, &learn_counts);
+        }
     }
     uint64_t t1 = bench_now_ns();
     size_t heap1 = bench_heap_bytes();
@@ -179,54 +273,35 @@ int bench_pipeline(int argc, char *argv[])
      * arrival from a known MAC (learn refreshes it), the rest unicast
      * from the patch port to a random learned MAC. */
     uint64_t rng = 0x853c49e6748fea9bULL;
-    uint64_t n_bcast = 0, n_arrival = 0, n_ucast = 0, outputs = 0;
-    uint64_t ucast_flooded = 0;
     uint64_t t2 = bench_now_ns();
     for (uint64_t k = 0; k < n_packets; k++) {
         uint64_t r = bench_random(&rng);
         uint32_t i = (uint32_t)((r >> 8) % n_macs);
-        switch (r & 7) {
-        case 0:
-            outputs += run_one(ofp, &bcast, &md_patch, &res);
-            n_bcast++;
-            break;
-        case 1:
-            remote_mac(i, packet_data(&arrival) + 6);
-            md_tun.in_port = i & 1 ? PORT_VX14 : PORT_VX13;
-            md_tun.tun_src = i & 1 ? 0xc0a8210e : 0xc0a8210d;
-            outputs += run_one(ofp, &arrival, &md_tun, &res);
-            n_arrival++;
-            break;
-        default: {
-            remote_mac(i, packet_data(&ucast));
-            size_t n = run_one(ofp, &ucast, &md_patch, &res);
-            /* A learned MAC goes to one tunnel; two means it flooded. */
-            ucast_flooded += n != 1;
-            outputs += n;
-            n_ucast++;
-            break;
-        }
+        batch_add(&b, (r & 7) == 0   ? PK_BCAST
+                      : (r & 7) == 1 ? PK_ARRIVAL
+                                     : PK_UCAST,
+                  i);
+        if (b.n == b.size || k + 1 == n_packets) {
+            batch_run(ofp, &b, &c);
         }
     }
     uint64_t t3 = bench_now_ns();
     double secs = (double)(t3 - t2) / 1e9;
 
-    printf("bench=pipeline macs=%llu learned=%zu packets=%llu "
+    printf("bench=pipeline macs=%llu learned=%zu packets=%llu batch=%llu "
            "pps=%.0f ns_per_pkt=%.1f bytes_per_flow=%.1f "
            "learn_per_s=%.0f bcast=%llu ucast=%llu arrivals=%llu "
            "outputs=%llu ucast_flooded=%llu\n",
            (unsigned long long)n_macs, learned,
-           (unsigned long long)n_packets, (double)n_packets / secs,
+           (unsigned long long)n_packets, (unsigned long long)batch_size,
+           (double)n_packets / secs,
            (double)(t3 - t2) / (double)n_packets, bytes_per_flow,
            (double)n_macs / ((double)(t1 - t0) / 1e9),
-           (unsigned long long)n_bcast, (unsigned long long)n_ucast,
-           (unsigned long long)n_arrival, (unsigned long long)outputs,
-           (unsigned long long)ucast_flooded);
+           (unsigned long long)c.bcast, (unsigned long long)c.ucast,
+           (unsigned long long)c.arrival, (unsigned long long)c.outputs,
+           (unsigned long long)c.ucast_flooded);
 
-    xlate_result_uninit(&res);
-    packet_uninit(&arrival);
-    packet_uninit(&ucast);
-    packet_uninit(&bcast);
+    batch_uninit(&b);
     ofproto_destroy(ofp);
     return 0;
 }

@@ -1,7 +1,7 @@
 /* swbench: in-process benchmarks of the classifier and the pipeline.
  *
  * usage: swbench classifier [--rules N] [--lookups N]
- *        swbench pipeline [--macs N] [--packets N]
+ *        swbench pipeline [--macs N] [--packets N] [--batch N]
  *        swbench flowmod [--flows N]
  *
  * See docs/performance.md for what each one measures. */
@@ -72,7 +72,7 @@ static const struct {
     const char *usage;
 } commands[] = {
     {"classifier", bench_classifier, "[--rules N] [--lookups N] [--batch N]"},
-    {"pipeline", bench_pipeline, "[--macs N] [--packets N]"},
+    {"pipeline", bench_pipeline, "[--macs N] [--packets N] [--batch N]"},
     {"flowmod", bench_flowmod, "[--flows N]"},
 };
 

@@ -260,7 +260,20 @@ bool ap_fits(const union mf_value *v, unsigned n_bits)
 
 void ap_set_ones(union mf_value *v, unsigned ofs, unsigned n_bits)
 {
-    for (unsigned i = ofs; i < ofs + n_bits && i < 128; i++) {
+    /* Runs on every learn: whole bytes at once, bits only at the edges
+     * (bit i lives in byte 15 - i / 8). */
+    unsigned end = ofs + n_bits < 128 ? ofs + n_bits : 128;
+    unsigned i = ofs;
+    while (i < end && i % 8) {
+        v->b[15 - i / 8] |= (uint8_t)(1u << (i % 8));
+        i++;
+    }
+    if (end - i >= 8 && i < end) {
+        unsigned n = (end - i) / 8;
+        memset(&v->b[16 - i / 8 - n], 0xff, n);
+        i += n * 8;
+    }
+    for (; i < end; i++) {
         v->b[15 - i / 8] |= (uint8_t)(1u << (i % 8));
     }
 }

@@ -883,7 +883,8 @@ struct sort_key {
 };
 
 struct dump_entry {
-    json_t *json;
+    json_t *json;           /* Structured form, or NULL if 'text_only'. */
+    size_t text_ofs, text_len; /* The line in dump_ctx's 'text'. */
     int priority;
     union mf_value *values; /* One per sort key. */
     bool *has;
@@ -897,6 +898,7 @@ struct dump_ctx {
     struct dump_entry *entries;
     size_t n, allocated;
     struct ds ds;
+    struct ds text; /* Every line, when 'text_only'. */
 };
 
 static void
@@ -914,31 +916,44 @@ dump_flow_cb(const struct flow_print *fp_, void *ctx_)
     struct dump_entry *e = &ctx->entries[ctx->n++];
 
     fp.show_stats = ctx->opts->stats;
-    ds_clear(&ctx->ds);
-    flow_print_format(&fp, map, &ctx->ds);
-    json_t *j = json_object();
-    json_object_set_new(j, "text", json_string(ds_cstr(&ctx->ds)));
-    snprintf(cookie, sizeof cookie, "0x%llx", (unsigned long long)fp.cookie);
-    json_object_set_new(j, "cookie", json_string(cookie));
-    json_object_set_new(j, "table", json_integer(fp.table_id));
-    json_object_set_new(j, "priority", json_integer(fp.priority));
-    json_object_set_new(j, "duration",
-                        json_real((double)fp.duration_msec / 1000.0));
-    json_object_set_new(j, "n_packets", json_integer((json_int_t)
-                                                     fp.n_packets));
-    json_object_set_new(j, "n_bytes", json_integer((json_int_t)fp.n_bytes));
-    json_object_set_new(j, "idle_timeout", json_integer(fp.idle_timeout));
-    json_object_set_new(j, "hard_timeout", json_integer(fp.hard_timeout));
-    json_object_set_new(j, "idle_age", json_integer(fp.idle_age));
-    if (fp.hard_age >= 0) {
-        json_object_set_new(j, "hard_age", json_integer(fp.hard_age));
+    json_t *j = NULL;
+    if (ctx->opts->text_only) {
+        /* Text rendering: only the line, kept in one shared buffer, so a
+         * dump of 100,000 flows costs no per-flow allocation. */
+        e->text_ofs = ctx->text.length;
+        flow_print_format(&fp, map, &ctx->text);
+        e->text_len = ctx->text.length - e->text_ofs;
+    } else {
+        j = json_object();
+        ds_clear(&ctx->ds);
+        flow_print_format(&fp, map, &ctx->ds);
+        json_object_set_new(j, "text", json_string(ds_cstr(&ctx->ds)));
+        snprintf(cookie, sizeof cookie, "0x%llx",
+                 (unsigned long long)fp.cookie);
+        json_object_set_new(j, "cookie", json_string(cookie));
+        json_object_set_new(j, "table", json_integer(fp.table_id));
+        json_object_set_new(j, "priority", json_integer(fp.priority));
+        json_object_set_new(j, "duration",
+                            json_real((double)fp.duration_msec / 1000.0));
+        json_object_set_new(j, "n_packets",
+                            json_integer((json_int_t)fp.n_packets));
+        json_object_set_new(j, "n_bytes",
+                            json_integer((json_int_t)fp.n_bytes));
+        json_object_set_new(j, "idle_timeout",
+                            json_integer(fp.idle_timeout));
+        json_object_set_new(j, "hard_timeout",
+                            json_integer(fp.hard_timeout));
+        json_object_set_new(j, "idle_age", json_integer(fp.idle_age));
+        if (fp.hard_age >= 0) {
+            json_object_set_new(j, "hard_age", json_integer(fp.hard_age));
+        }
+        ds_clear(&ctx->ds);
+        match_format(fp.match, -1, map, &ctx->ds);
+        json_object_set_new(j, "match", json_string(ds_cstr(&ctx->ds)));
+        ds_clear(&ctx->ds);
+        ofpacts_format(fp.ofpacts, fp.ofpacts_len, map, &ctx->ds);
+        json_object_set_new(j, "actions", json_string(ds_cstr(&ctx->ds)));
     }
-    ds_clear(&ctx->ds);
-    match_format(fp.match, -1, map, &ctx->ds);
-    json_object_set_new(j, "match", json_string(ds_cstr(&ctx->ds)));
-    ds_clear(&ctx->ds);
-    ofpacts_format(fp.ofpacts, fp.ofpacts_len, map, &ctx->ds);
-    json_object_set_new(j, "actions", json_string(ds_cstr(&ctx->ds)));
 
     e->json = j;
     e->priority = fp.priority;
@@ -1026,6 +1041,7 @@ bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
     ctx.keys = keys;
     ctx.n_keys = opts->n_sort_keys;
     ds_init(&ctx.ds);
+    ds_init(&ctx.text);
     ofproto_dump_flows(br->ofproto, have_filter ? &filter : NULL,
                        opts->strict, dump_flow_cb, &ctx);
     if (ctx.n_keys) {
@@ -1033,19 +1049,38 @@ bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
         qsort(ctx.entries, ctx.n, sizeof *ctx.entries, cmp_entries);
         sort_ctx = NULL;
     }
-    json_t *flows = json_array();
+    json_t *flows = opts->text_only ? NULL : json_array();
+    struct ds lines = DS_EMPTY_INITIALIZER;
+    if (opts->text_only) {
+        ds_reserve(&lines, ctx.text.length + ctx.n);
+    }
     for (size_t i = 0; i < ctx.n; i++) {
-        json_array_append_new(flows, ctx.entries[i].json);
-        free(ctx.entries[i].values);
-        free(ctx.entries[i].has);
+        struct dump_entry *e = &ctx.entries[i];
+        if (opts->text_only) {
+            ds_put_buffer(&lines, ctx.text.string + e->text_ofs,
+                          e->text_len);
+            ds_put_char(&lines, '\n');
+        } else {
+            json_array_append_new(flows, e->json);
+        }
+        free(e->values);
+        free(e->has);
     }
     free(ctx.entries);
     ds_destroy(&ctx.ds);
+    ds_destroy(&ctx.text);
     free(keys);
     if (have_filter) {
         flow_mod_uninit(&filter);
     }
-    *resultp = json_pack("{s:o}", "flows", flows);
+    if (opts->text_only) {
+        *resultp = json_pack("{s:s%, s:I}", "text",
+                             lines.string ? lines.string : "", lines.length,
+                             "n_flows", (json_int_t)ctx.n);
+        ds_destroy(&lines);
+    } else {
+        *resultp = json_pack("{s:o}", "flows", flows);
+    }
     return NULL;
 }
 

@@ -645,6 +645,12 @@ void classifier_prefetch_index(const struct classifier *cls,
 void classifier_prefetch_rules(const struct classifier *cls,
                                const struct flow *flow)
 {
+    classifier_prefetch_rules_span(cls, flow, 1);
+}
+
+void classifier_prefetch_rules_span(const struct classifier *cls,
+                                    const struct flow *flow, size_t bytes)
+{
     const uint64_t *f = flow_u64(flow);
     size_t n = SW_MIN(cls->n_subtables, (size_t)CLS_PREFETCH_SUBTABLES);
     for (size_t i = 0; i < n; i++) {
@@ -656,7 +662,13 @@ void classifier_prefetch_rules(const struct classifier *cls,
         for (uint32_t k = hash & ix->mask; ix->slots[k].rule;
              k = (k + 1) & ix->mask) {
             if (ix->slots[k].hash == hash) {
-                __builtin_prefetch(ix->slots[k].rule);
+                const char *r = (const char *)ix->slots[k].rule;
+                /* Every cache line the span touches, the last included. */
+                uintptr_t line = (uintptr_t)r & ~(uintptr_t)63;
+                uintptr_t end = (uintptr_t)r + (bytes ? bytes - 1 : 0);
+                for (; line <= end; line += 64) {
+                    __builtin_prefetch((const void *)line);
+                }
                 break;
             }
         }

@@ -113,6 +113,11 @@ void classifier_prefetch_index(const struct classifier *,
                                const struct flow *);
 void classifier_prefetch_rules(const struct classifier *,
                                const struct flow *);
+/* Like classifier_prefetch_rules(), but prefetches 'bytes' bytes from
+ * each candidate cls_rule onward, for callers whose rules embed the
+ * cls_rule with the data a hit reads right behind it. */
+void classifier_prefetch_rules_span(const struct classifier *,
+                                    const struct flow *, size_t bytes);
 
 /* Number of distinct masks (for tests and statistics). */
 static inline size_t classifier_n_subtables(const struct classifier *cls)

@@ -28,7 +28,7 @@
 struct rule {
     /* Cold: flow_mod, dumps, timeouts and learning bookkeeping. */
     uint64_t cookie;
-    int64_t created, modified;        /* clock_msec(). */
+    int64_t created;                  /* clock_msec(). */
     struct rule *learned_by;          /* Learner, or NULL. */
     struct rule *children;            /* Rules I learned (head). */
     struct rule *sib_prev, *sib_next; /* In learned_by->children. */
@@ -36,16 +36,20 @@ struct rule {
 
     /* Hot: what a packet touches after the lookup found 'cr' lies right
      * behind it, actions included, so a hit costs few cache lines even
-     * when the table is far bigger than the cache. */
+     * when the table is far bigger than the cache.  'modified' is here
+     * because every learn refresh writes it.  The cold part is exactly
+     * one cache line, so the hot part and the inline actions are
+     * contiguous and a batch can prefetch them as one span. */
     struct cls_rule cr;
     uint64_t n_packets, n_bytes;
-    int64_t used;
+    int64_t used, modified; /* clock_msec(). */
     struct ofpact *ofpacts; /* 'inline_ofpacts', or a heap copy after a
                              * modify changed them. */
     uint32_t ofpacts_len;
     uint16_t idle_timeout, hard_timeout, importance;
     uint16_t flags;
     uint8_t table_id;
+    uint8_t remove_reason; /* enum ofproto_flow_reason, while removed. */
     uint64_t inline_ofpacts[]; /* The actions given at creation. */
 };
 
@@ -53,6 +57,10 @@ static inline struct rule *rule_from_cls(const struct cls_rule *cr)
 {
     return cr ? CONTAINER_OF(cr, struct rule, cr) : NULL;
 }
+
+/* See struct ofproto's 'big_tables' and 'learn_hints'. */
+#define OFPROTO_BIG_TABLE 4096
+#define OFPROTO_LEARN_HINTS 16
 
 struct ofport {
     uint16_t port;
@@ -81,6 +89,33 @@ struct ofproto {
 
     /* Scratch reused per packet so execution does not allocate. */
     struct buf learn_ofpacts;
+
+    /* Flow monitor hook (ofproto_set_flow_monitor_cb). */
+    void (*flow_monitor_cb)(const struct ofproto_flow_change *, void *aux);
+    void *flow_monitor_aux;
+
+    /* Bumped whenever a rule is freed or its action list replaced, so a
+     * remembered pointer to a rule or to its actions (the learn hints
+     * below) is trusted only while the generation it was taken in
+     * lasts.  Adding flows and refreshing learned ones leave it alone. */
+    uint64_t gen;
+
+    /* Tables that held at least OFPROTO_BIG_TABLE rules when last seen
+     * (a bit per table): the ones a batch prefetches for.  Set on
+     * insert; a stale bit only costs a useless prefetch and is cleared
+     * when the batch sees the table has shrunk. */
+    uint64_t big_tables[4];
+
+    /* Learn hints for batches: the learn action that the last packet
+     * received on a port ran (in this bridge, not behind a patch port),
+     * valid while 'gen' is unchanged.  A batch uses it to prefetch the
+     * flow a packet's learn will refresh.  Only a hint: a wrong one
+     * wastes a prefetch, nothing else. */
+    struct {
+        const struct ofpact_learn *learn;
+        uint64_t gen;
+        uint16_t in_port;
+    } learn_hints[OFPROTO_LEARN_HINTS];
 };
 
 /* ofproto.c services for xlate.c. */
@@ -99,6 +134,9 @@ const char *ofproto_learn_install(struct ofproto *, struct rule *learner,
  * outermost execution ends and calls this.  Executions are
  * single-threaded, so the retired list is one per process. */
 void ofproto_free_retired(void);
+/* Reports a flow change to the monitor hook, if any. */
+void ofproto_report(struct ofproto *, const struct rule *,
+                    enum ofproto_flow_event, enum ofproto_flow_reason);
 /* Fills 'fp' (without stats) and 'match' for trace events. */
 void ofproto_rule_to_print(const struct rule *, struct match *,
                            struct flow_print *);

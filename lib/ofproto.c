@@ -143,9 +143,11 @@ static bool rule_actions_inline(const struct rule *r)
 
 /* Gives 'r' a copy of 'ofpacts'.  The old list is freed, or retired when
  * 'retire' says an execution may still be reading it. */
-static void rule_replace_actions(struct rule *r, const struct ofpact *ofpacts,
-                                 size_t len, bool retire)
+static void rule_replace_actions(struct ofproto *p, struct rule *r,
+                                 const struct ofpact *ofpacts, size_t len,
+                                 bool retire)
 {
+    p->gen++; /* Pointers into the old list may be remembered. */
     if (!rule_actions_inline(r)) {
         if (retire) {
             retire_ofpacts(r->ofpacts);
@@ -210,6 +212,10 @@ static struct rule *rule_insert(struct ofproto *p, struct rule *r)
     } else {
         p->n_flows++;
     }
+    uint8_t t = r->table_id;
+    if (classifier_count(&p->tables[t]) >= OFPROTO_BIG_TABLE) {
+        p->big_tables[t / 64] |= UINT64_C(1) << (t % 64);
+    }
     if (rule_has_timeout(r)) {
         expirable_link(p, r);
         p->next_timeout = SW_MIN(p->next_timeout, rule_expiry(r));
@@ -234,11 +240,20 @@ static void rule_vec_push(struct rule_vec *v, struct rule *r)
 
 /* Removes every rule in 'v', and with them the flows they learned with
  * delete_learned (which are appended to 'v' as they are found, so a rule
- * selected twice is never freed twice).  Frees the vector's array. */
-static void rules_remove(struct ofproto *p, struct rule_vec *v)
+ * selected twice is never freed twice).  Each removal is reported with
+ * 'reason', or with the rule's own 'remove_reason' when 'reason' is
+ * negative (timeouts differ per rule); flows that go with their learner
+ * are reported as DELETE_LEARNED.  Frees the vector's array. */
+static void rules_remove(struct ofproto *p, struct rule_vec *v, int reason)
 {
     for (size_t i = 0; i < v->n; i++) {
         v->rules[i]->flags |= RULE_F_DOOMED;
+        if (reason >= 0) {
+            v->rules[i]->remove_reason = (uint8_t)reason;
+        }
+    }
+    if (v->n) {
+        p->gen++;
     }
     for (size_t i = 0; i < v->n; i++) {
         struct rule *r = v->rules[i];
@@ -248,6 +263,7 @@ static void rules_remove(struct ofproto *p, struct rule_vec *v)
             if ((c->flags & RULE_F_DEL_LEARNED)
                 && !(c->flags & RULE_F_DOOMED)) {
                 c->flags |= RULE_F_DOOMED;
+                c->remove_reason = OFPROTO_REASON_DELETE_LEARNED;
                 rule_vec_push(v, c);
             }
         }
@@ -255,6 +271,7 @@ static void rules_remove(struct ofproto *p, struct rule_vec *v)
         expirable_unlink(p, r);
         classifier_remove(&p->tables[r->table_id], &r->cr);
         p->n_flows--;
+        ofproto_report(p, r, OFPROTO_FLOW_DELETED, r->remove_reason);
         rule_free(r);
     }
     free(v->rules);
@@ -290,10 +307,11 @@ void ofproto_destroy(struct ofproto *p)
     if (!p) {
         return;
     }
+    p->flow_monitor_cb = NULL; /* A bridge going away reports nothing. */
     for (size_t i = 0; i < OFPROTO_N_TABLES; i++) {
         struct rule_vec v = {NULL, 0, 0};
         classifier_for_each(&p->tables[i], collect_all, &v);
-        rules_remove(p, &v);
+        rules_remove(p, &v, OFPROTO_REASON_CLIENT);
         classifier_destroy(&p->tables[i]);
     }
     portmap_destroy(&p->portmap);
@@ -447,6 +465,45 @@ void ofproto_set_packet_in_cb(struct ofproto *p,
 {
     p->packet_in_cb = cb;
     p->packet_in_aux = aux;
+}
+
+void ofproto_set_flow_monitor_cb(struct ofproto *p,
+                                 void (*cb)(const struct ofproto_flow_change *,
+                                            void *aux),
+                                 void *aux)
+{
+    p->flow_monitor_cb = cb;
+    p->flow_monitor_aux = aux;
+}
+
+void ofproto_report(struct ofproto *p, const struct rule *r,
+                    enum ofproto_flow_event event,
+                    enum ofproto_flow_reason reason)
+{
+    if (!p->flow_monitor_cb) {
+        return;
+    }
+    struct match m;
+    struct flow_print fp;
+    ofproto_rule_to_print(r, &m, &fp);
+    if (event != OFPROTO_FLOW_ADDED) {
+        int64_t now = clock_msec();
+        fp.show_stats = true;
+        fp.duration_msec = now - r->created;
+        fp.n_packets = r->n_packets;
+        fp.n_bytes = r->n_bytes;
+        fp.idle_age = (now - r->used) / 1000;
+        fp.hard_age = (r->flags & RULE_F_MODIFIED)
+                          ? (now - r->modified) / 1000
+                          : -1;
+    }
+    struct ofproto_flow_change change = {
+        .ofproto = p,
+        .event = event,
+        .reason = reason,
+        .flow = &fp,
+    };
+    p->flow_monitor_cb(&change, p->flow_monitor_aux);
 }
 
 /* ---- flow_mod. ---- */
@@ -650,16 +707,21 @@ static void flow_mod_add(struct ofproto *p, const struct flow_mod *fm)
     r->flags = (uint16_t)(fm->flags & 0x3f);
     struct rule *old = rule_insert(p, r);
     if (old) {
+        p->gen++;
         rule_free(old);
+        ofproto_report(p, r, OFPROTO_FLOW_MODIFIED, OFPROTO_REASON_REPLACED);
+    } else {
+        ofproto_report(p, r, OFPROTO_FLOW_ADDED, OFPROTO_REASON_CLIENT);
     }
 }
 
-static void rule_modify(struct rule *r, const struct flow_mod *fm)
+static void rule_modify(struct ofproto *p, struct rule *r,
+                        const struct flow_mod *fm)
 {
     if (!ofpacts_equal(r->ofpacts, r->ofpacts_len,
                        (const struct ofpact *)(const void *)fm->ofpacts.data,
                        fm->ofpacts.size)) {
-        rule_replace_actions(r, (const struct ofpact *)(const void *)
+        rule_replace_actions(p, r, (const struct ofpact *)(const void *)
                                     fm->ofpacts.data,
                              fm->ofpacts.size, false);
     }
@@ -671,6 +733,7 @@ static void rule_modify(struct rule *r, const struct flow_mod *fm)
     }
     r->modified = clock_msec();
     r->flags |= RULE_F_MODIFIED;
+    ofproto_report(p, r, OFPROTO_FLOW_MODIFIED, OFPROTO_REASON_CLIENT);
 }
 
 static void flow_mod_apply(struct ofproto *p, const struct flow_mod *fm)
@@ -684,7 +747,7 @@ static void flow_mod_apply(struct ofproto *p, const struct flow_mod *fm)
     case FM_MODIFY_STRICT:
         rules_select(p, fm, fm->command == FM_MODIFY_STRICT, &v);
         for (size_t i = 0; i < v.n; i++) {
-            rule_modify(v.rules[i], fm);
+            rule_modify(p, v.rules[i], fm);
         }
         if (!v.n && !fm->cookie_mask) {
             flow_mod_add(p, fm);
@@ -694,7 +757,7 @@ static void flow_mod_apply(struct ofproto *p, const struct flow_mod *fm)
     case FM_DELETE:
     case FM_DELETE_STRICT:
         rules_select(p, fm, fm->command == FM_DELETE_STRICT, &v);
-        rules_remove(p, &v);
+        rules_remove(p, &v, OFPROTO_REASON_CLIENT);
         break;
     }
 }
@@ -821,13 +884,20 @@ size_t ofproto_run(struct ofproto *p)
     for (struct rule *r = p->expirable; r; r = r->exp_next) {
         int64_t t = rule_expiry(r);
         if (now >= t) {
+            /* Hard wins a tie, as the flow would have gone at that
+             * moment whatever the traffic. */
+            bool hard = r->hard_timeout
+                        && now >= r->modified
+                                      + (int64_t)r->hard_timeout * 1000;
+            r->remove_reason = hard ? OFPROTO_REASON_HARD_TIMEOUT
+                                    : OFPROTO_REASON_IDLE_TIMEOUT;
             rule_vec_push(&v, r);
         } else {
             next = SW_MIN(next, t);
         }
     }
     size_t n_before = p->n_flows;
-    rules_remove(p, &v);
+    rules_remove(p, &v, -1);
     /* A flow removed with its learner may have been the earliest: a
      * lower bound is all next_timeout promises, so this stays correct. */
     p->next_timeout = next;
@@ -857,8 +927,9 @@ const char *ofproto_learn_install(struct ofproto *p, struct rule *learner,
         &p->tables[table], match, learn->priority));
     if (r) {
         const char *what = "refreshed";
-        if (!ofpacts_equal(r->ofpacts, r->ofpacts_len, acts, len)) {
-            rule_replace_actions(r, acts, len, true);
+        bool changed = !ofpacts_equal(r->ofpacts, r->ofpacts_len, acts, len);
+        if (changed) {
+            rule_replace_actions(p, r, acts, len, true);
             what = "modified";
         }
         r->modified = now;
@@ -869,6 +940,12 @@ const char *ofproto_learn_install(struct ofproto *p, struct rule *learner,
             if (learn->flags & LEARN_F_DELETE_LEARNED) {
                 r->flags |= RULE_F_DEL_LEARNED;
             }
+        }
+        if (changed) {
+            /* A refresh with the same actions is not reported: see
+             * ofproto_set_flow_monitor_cb(). */
+            ofproto_report(p, r, OFPROTO_FLOW_MODIFIED,
+                           OFPROTO_REASON_LEARNED);
         }
         return what;
     }
@@ -893,5 +970,6 @@ const char *ofproto_learn_install(struct ofproto *p, struct rule *learner,
         }
     }
     rule_insert(p, r);
+    ofproto_report(p, r, OFPROTO_FLOW_ADDED, OFPROTO_REASON_LEARNED);
     return "added";
 }

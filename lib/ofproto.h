@@ -153,6 +153,73 @@ void ofproto_set_packet_in_cb(struct ofproto *,
                                          void *aux),
                               void *aux);
 
+/* Batched execution: the datapath's entry point for packets received
+ * together (recvmmsg).  Runs packets[i] with metadata md[i] into
+ * results[i], always with side effects, exactly as n calls of
+ * ofproto_execute() in order would: packet i sees the flows learned by
+ * packets before it.  The difference is speed: all n flow keys are
+ * extracted first and the memory of large tables (index slots, rules,
+ * and the flows a learn is about to refresh) is prefetched for all of
+ * them before the first packet runs, so the cache misses of different
+ * packets overlap instead of queueing.  Any 'n' works; internally the
+ * packets go in groups of OFPROTO_BATCH_MAX.  Each result is cleared
+ * first, as ofproto_execute() does. */
+#define OFPROTO_BATCH_MAX 32
+void ofproto_execute_batch(struct ofproto *,
+                           const struct packet *const *packets,
+                           const struct flow *md, size_t n,
+                           struct xlate_result *results);
+
+/* Flow monitor hook (issue 6).  Called synchronously, in the middle of a
+ * flow_mod, a learn, or ofproto_run(), once per flow added, modified or
+ * removed; the callback must only queue (changing flows from inside it
+ * is not allowed).  'flow' and everything it points to are valid only
+ * during the call; its statistics are filled (show_stats set) for
+ * MODIFIED and DELETED, not for ADDED.
+ *
+ * What is reported:
+ *   - add-flow of a new flow: ADDED/CLIENT; an add that replaces a flow
+ *     with the same match and priority: MODIFIED/REPLACED (one event, as
+ *     OVS reports it: the flow keeps existing, with new actions and
+ *     fresh counters);
+ *   - mod-flows: MODIFIED/CLIENT per flow changed (ADDED/CLIENT when it
+ *     adds);
+ *   - del-flows: DELETED/CLIENT per flow, and DELETED/DELETE_LEARNED for
+ *     each flow removed with its learner (delete_learned);
+ *   - timeouts (ofproto_run): DELETED/IDLE_TIMEOUT or HARD_TIMEOUT;
+ *   - a learn action: ADDED/LEARNED for a new flow, MODIFIED/LEARNED
+ *     when the learned actions differ (the MAC moved).  A learn that only
+ *     refreshes an identical flow (same actions: the common case, once
+ *     per packet from a known MAC) reports NOTHING: it would flood the
+ *     monitor, and only hard_age changed.
+ * Destroying the bridge reports nothing.  'cb' NULL turns the hook off. */
+enum ofproto_flow_event {
+    OFPROTO_FLOW_ADDED,
+    OFPROTO_FLOW_MODIFIED,
+    OFPROTO_FLOW_DELETED,
+};
+
+enum ofproto_flow_reason {
+    OFPROTO_REASON_CLIENT,
+    OFPROTO_REASON_LEARNED,
+    OFPROTO_REASON_IDLE_TIMEOUT,
+    OFPROTO_REASON_HARD_TIMEOUT,
+    OFPROTO_REASON_DELETE_LEARNED,
+    OFPROTO_REASON_REPLACED,
+};
+
+struct ofproto_flow_change {
+    const struct ofproto *ofproto;
+    enum ofproto_flow_event event;
+    enum ofproto_flow_reason reason;
+    const struct flow_print *flow; /* No stats for ADDED. */
+};
+
+void ofproto_set_flow_monitor_cb(struct ofproto *,
+                                 void (*cb)(const struct ofproto_flow_change *,
+                                            void *aux),
+                                 void *aux);
+
 /* Trace: ofproto_execute_trace() runs the very same walk as
  * ofproto_execute() and reports each step to 'cb'.  Pointers in an event
  * are valid only during the callback. */

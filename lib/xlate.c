@@ -30,6 +30,7 @@
 
 struct xlate_ctx {
     struct ofproto *ofproto; /* Bridge being executed. */
+    struct ofproto *root;    /* Bridge the packet entered. */
     struct flow flow;        /* The key lookups and actions see. */
     struct flow base;        /* What the packet bytes say. */
     const struct packet *in; /* Input packet, untouched. */
@@ -37,6 +38,7 @@ struct xlate_ctx {
     bool have_work;
     uint16_t vlan_tpid;      /* TPID for a tag pushed later. */
     uint32_t in_len;         /* Bytes credited to each rule. */
+    uint16_t in_port;        /* The packet's in_port on arrival. */
     int64_t now;             /* clock_msec() once per packet: reading the
                               * clock per rule cost ~10% of the walk. */
 
@@ -415,6 +417,15 @@ static void do_learn(struct xlate_ctx *ctx, const struct ofpact_learn *l)
     size_t len = p->learn_ofpacts.size;
     const char *what = "not installed (no side effects)";
     if (ctx->side_effects) {
+        if (p == ctx->root) {
+            /* Remember, for batches, which learn packets from this port
+             * run (see struct ofproto's 'learn_hints'). */
+            uint16_t in_port = ctx->in_port;
+            size_t h = in_port % OFPROTO_LEARN_HINTS;
+            p->learn_hints[h].learn = l;
+            p->learn_hints[h].gen = p->gen;
+            p->learn_hints[h].in_port = in_port;
+        }
         what = ofproto_learn_install(p, ctx->rule, l, &match, acts, len,
                                      ctx->now);
         if (!strcmp(what, "added") || !strcmp(what, "modified")) {
@@ -755,6 +766,88 @@ static void do_actions(struct xlate_ctx *ctx, const struct ofpact *acts,
 
 /* ---- Entry points. ---- */
 
+/* Prepares 'ctx' to run 'packet' whose key (metadata and headers) is
+ * already in 'flow'. */
+static void ctx_init(struct xlate_ctx *ctx, struct ofproto *p,
+                     const struct packet *packet, const struct flow *flow,
+                     bool side_effects, int64_t now,
+                     struct xlate_result *res,
+                     void (*cb)(const struct xlate_event *, void *aux),
+                     void *aux)
+{
+    ctx->flow = *flow;
+    ctx->base = *flow;
+    ctx->ofproto = p;
+    ctx->root = p;
+    ctx->in = packet;
+    memset(&ctx->work, 0, sizeof ctx->work);
+    ctx->have_work = false;
+    ctx->vlan_tpid = ETH_TYPE_VLAN;
+    ctx->in_len = (uint32_t)packet->len;
+    ctx->in_port = flow->in_port;
+    ctx->now = now;
+    ctx->side_effects = side_effects;
+    ctx->depth = 0;
+    ctx->exit = false;
+    ctx->too_deep = false;
+    ctx->table_id = 0;
+    ctx->rule = NULL;
+    buf_init(&ctx->action_set);
+    ctx->drop_reason = NULL;
+    ctx->res = res;
+    ctx->trace = cb;
+    ctx->trace_aux = aux;
+}
+
+/* The packet's key: metadata from 'md', headers from the bytes. */
+static void extract_key(const struct packet *packet, const struct flow *md,
+                        struct flow *flow)
+{
+    memset(flow, 0, sizeof *flow);
+    flow->in_port = md->in_port;
+    flow->tun_id = md->tun_id;
+    flow->tun_src = md->tun_src;
+    flow->tun_dst = md->tun_dst;
+    flow->metadata = md->metadata;
+    memcpy(flow->regs, md->regs, sizeof flow->regs);
+    flow_extract(packet_data(packet), packet->len, flow);
+}
+
+/* Runs the walk 'ctx' was prepared for and finishes 'res'. */
+static void ctx_run(struct xlate_ctx *ctx)
+{
+    struct ofproto *p = ctx->ofproto;
+    struct xlate_result *res = ctx->res;
+
+    xlate_result_clear(res);
+    xlate_table(ctx, 0);
+    if (ctx->action_set.size && !ctx->too_deep) {
+        run_action_set(ctx);
+    }
+    buf_uninit(&ctx->action_set);
+    if (ctx->have_work) {
+        packet_uninit(&ctx->work);
+    }
+    ofproto_free_retired();
+
+    if (ctx->too_deep) {
+        /* Like OVS: a translation that recursed too deep sends nothing
+         * at all, not the outputs made before the limit. */
+        res->n_outputs = 0;
+        res->depth_exceeded = true;
+        if (ctx->side_effects) {
+            p->stats.n_depth_exceeded++;
+            LOG_RL(LOG_WARN, "%s: resubmit chain deeper than %d, packet "
+                   "dropped", p->name, OFPROTO_MAX_RESUBMIT_DEPTH);
+        }
+    }
+    if (!res->n_outputs) {
+        res->drop_reason = ctx->drop_reason ? ctx->drop_reason
+                                            : "no output action";
+        TRACE(ctx, .type = XE_DROP, .reason = res->drop_reason);
+    }
+}
+
 void ofproto_execute_trace(struct ofproto *p, const struct packet *packet,
                            const struct flow *md, bool side_effects,
                            struct xlate_result *res,
@@ -762,61 +855,11 @@ void ofproto_execute_trace(struct ofproto *p, const struct packet *packet,
                            void *aux)
 {
     struct xlate_ctx ctx;
-    memset(&ctx.flow, 0, sizeof ctx.flow);
-    ctx.flow.in_port = md->in_port;
-    ctx.flow.tun_id = md->tun_id;
-    ctx.flow.tun_src = md->tun_src;
-    ctx.flow.tun_dst = md->tun_dst;
-    ctx.flow.metadata = md->metadata;
-    memcpy(ctx.flow.regs, md->regs, sizeof ctx.flow.regs);
-    flow_extract(packet_data(packet), packet->len, &ctx.flow);
-    ctx.base = ctx.flow;
-    ctx.ofproto = p;
-    ctx.in = packet;
-    memset(&ctx.work, 0, sizeof ctx.work);
-    ctx.have_work = false;
-    ctx.vlan_tpid = ETH_TYPE_VLAN;
-    ctx.in_len = (uint32_t)packet->len;
-    ctx.now = side_effects ? clock_msec() : 0;
-    ctx.side_effects = side_effects;
-    ctx.depth = 0;
-    ctx.exit = false;
-    ctx.too_deep = false;
-    ctx.table_id = 0;
-    ctx.rule = NULL;
-    buf_init(&ctx.action_set);
-    ctx.drop_reason = NULL;
-    ctx.res = res;
-    ctx.trace = cb;
-    ctx.trace_aux = aux;
-
-    xlate_result_clear(res);
-    xlate_table(&ctx, 0);
-    if (ctx.action_set.size && !ctx.too_deep) {
-        run_action_set(&ctx);
-    }
-    buf_uninit(&ctx.action_set);
-    if (ctx.have_work) {
-        packet_uninit(&ctx.work);
-    }
-    ofproto_free_retired();
-
-    if (ctx.too_deep) {
-        /* Like OVS: a translation that recursed too deep sends nothing
-         * at all, not the outputs made before the limit. */
-        res->n_outputs = 0;
-        res->depth_exceeded = true;
-        if (side_effects) {
-            p->stats.n_depth_exceeded++;
-            LOG_RL(LOG_WARN, "%s: resubmit chain deeper than %d, packet "
-                   "dropped", p->name, OFPROTO_MAX_RESUBMIT_DEPTH);
-        }
-    }
-    if (!res->n_outputs) {
-        res->drop_reason = ctx.drop_reason ? ctx.drop_reason
-                                           : "no output action";
-        TRACE(&ctx, .type = XE_DROP, .reason = res->drop_reason);
-    }
+    struct flow flow;
+    extract_key(packet, md, &flow);
+    ctx_init(&ctx, p, packet, &flow, side_effects,
+             side_effects ? clock_msec() : 0, res, cb, aux);
+    ctx_run(&ctx);
 }
 
 void ofproto_execute(struct ofproto *p, const struct packet *packet,
@@ -824,4 +867,122 @@ void ofproto_execute(struct ofproto *p, const struct packet *packet,
                      struct xlate_result *res)
 {
     ofproto_execute_trace(p, packet, md, side_effects, res, NULL, NULL);
+}
+
+/* ---- Batches. ---- */
+
+/* Bytes of a rule worth prefetching from its cls_rule: the hot part and
+ * the inline actions a learned flow usually has (see struct rule). */
+#define PREFETCH_RULE_BYTES                                                   \
+    (sizeof(struct rule) - offsetof(struct rule, cr) + 64)
+
+/* The learn a packet arriving on 'in_port' is likely to run, or NULL. */
+static const struct ofpact_learn *learn_hint(const struct ofproto *p,
+                                             uint16_t in_port)
+{
+    size_t h = in_port % OFPROTO_LEARN_HINTS;
+    if (p->learn_hints[h].learn && p->learn_hints[h].gen == p->gen
+        && p->learn_hints[h].in_port == in_port) {
+        return p->learn_hints[h].learn;
+    }
+    return NULL;
+}
+
+/* Lists the large tables (where lookups miss the caches) in 'big'. */
+static size_t big_tables(struct ofproto *p, uint8_t big[OFPROTO_N_TABLES])
+{
+    size_t n = 0;
+    for (size_t w = 0; w < ARRAY_SIZE(p->big_tables); w++) {
+        uint64_t bits = p->big_tables[w];
+        while (bits) {
+            unsigned b = (unsigned)__builtin_ctzll(bits);
+            bits &= bits - 1;
+            size_t t = w * 64 + b;
+            if (classifier_count(&p->tables[t]) >= OFPROTO_BIG_TABLE / 2) {
+                big[n++] = (uint8_t)t;
+            } else {
+                p->big_tables[w] &= ~(UINT64_C(1) << b);
+            }
+        }
+    }
+    return n;
+}
+
+/* Prefetches, for the 'n' keys in 'flows', what their walks will read
+ * from large tables: the extracted key's own lookups and, where a learn
+ * hint says the packet will learn into a large table, the flow that
+ * learn refreshes.  Two passes, index slots then rules, so that every
+ * load of a pass is in flight at once. */
+static void prefetch_batch(struct ofproto *p, const struct flow *flows,
+                           size_t n)
+{
+    uint8_t big[OFPROTO_N_TABLES];
+    size_t n_big = big_tables(p, big);
+    if (!n_big) {
+        return;
+    }
+    /* The learned match's flow part, for packets with a learn hint. */
+    struct flow learned[OFPROTO_BATCH_MAX];
+    int16_t learn_table[OFPROTO_BATCH_MAX];
+    struct match m;
+    for (size_t i = 0; i < n; i++) {
+        learn_table[i] = -1;
+        const struct ofpact_learn *l = learn_hint(p, flows[i].in_port);
+        if (!l) {
+            continue;
+        }
+        const struct classifier *cls = &p->tables[l->table_id];
+        if (classifier_count(cls) < OFPROTO_BIG_TABLE / 2) {
+            continue;
+        }
+        buf_clear(&p->learn_ofpacts);
+        learn_execute(l, &flows[i], &m, &p->learn_ofpacts);
+        learned[i] = m.flow;
+        learn_table[i] = l->table_id;
+        classifier_prefetch_index(cls, &learned[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (size_t t = 0; t < n_big; t++) {
+            classifier_prefetch_index(&p->tables[big[t]], &flows[i]);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (learn_table[i] >= 0) {
+            classifier_prefetch_rules_span(
+                &p->tables[(uint8_t)learn_table[i]], &learned[i],
+                PREFETCH_RULE_BYTES);
+        }
+        for (size_t t = 0; t < n_big; t++) {
+            classifier_prefetch_rules_span(&p->tables[big[t]], &flows[i],
+                                           PREFETCH_RULE_BYTES);
+        }
+    }
+}
+
+void ofproto_execute_batch(struct ofproto *p,
+                           const struct packet *const *packets,
+                           const struct flow *md, size_t n,
+                           struct xlate_result *results)
+{
+    struct flow flows[OFPROTO_BATCH_MAX];
+    while (n) {
+        size_t k = SW_MIN(n, (size_t)OFPROTO_BATCH_MAX);
+        for (size_t i = 0; i < k; i++) {
+            extract_key(packets[i], &md[i], &flows[i]);
+        }
+        prefetch_batch(p, flows, k);
+        /* The packets of a group arrived together: one clock reading
+         * serves them all. */
+        int64_t now = clock_msec();
+        for (size_t i = 0; i < k; i++) {
+            struct xlate_ctx ctx;
+            ctx_init(&ctx, p, packets[i], &flows[i], true, now, &results[i],
+                     NULL, NULL);
+            ctx_run(&ctx);
+        }
+        packets += k;
+        md += k;
+        results += k;
+        n -= k;
+    }
 }

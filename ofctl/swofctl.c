@@ -145,25 +145,17 @@ cmd_dump_flows(const struct common_opts *g, const struct cmd_opts *o,
                char *argv[], int argc)
 {
     json_t *params = json_pack(
-        "{s:s, s:s, s:b, s:b, s:b, s:O}", "bridge", argv[0], "match",
+        "{s:s, s:s, s:b, s:b, s:b, s:b, s:O}", "bridge", argv[0], "match",
         argc > 1 ? argv[1] : "", "strict", o->strict, "stats", o->stats,
-        "names", o->names, "sort", o->sort);
+        "names", o->names, "text_only", !g->json, "sort", o->sort);
     json_t *r = common_call(g, "dump-flows", params);
     if (g->json) {
         common_print_json(r);
     } else {
-        /* One buffer and one write: 100,000 lines should not cost
-         * 100,000 stdio calls. */
-        struct ds out = DS_EMPTY_INITIALIZER;
-        size_t i;
-        json_t *f;
-        ds_put_cstr(&out, "NXST_FLOW reply (xid=0x4):\n");
-        json_array_foreach(json_object_get(r, "flows"), i, f) {
-            ds_put_cstr(&out, json_string_value(json_object_get(f, "text")));
-            ds_put_char(&out, '\n');
-        }
-        fwrite(ds_cstr(&out), 1, out.length, stdout);
-        ds_destroy(&out);
+        /* The daemon sent the lines ready to print (text_only). */
+        json_t *text = json_object_get(r, "text");
+        fputs("NXST_FLOW reply (xid=0x4):\n", stdout);
+        fwrite(json_string_value(text), 1, json_string_length(text), stdout);
     }
     json_decref(r);
     return 0;

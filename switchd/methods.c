@@ -170,6 +170,7 @@ m_dump_flows(struct switchd *sw, json_t *params, json_t **resultp)
         .strict = param_bool(params, "strict", false),
         .stats = param_bool(params, "stats", true),
         .names = param_bool(params, "names", false),
+        .text_only = param_bool(params, "text_only", false),
     };
     json_t *sort = json_object_get(params, "sort");
     size_t n = json_array_size(sort);
@@ -239,7 +240,8 @@ static const struct method methods[] = {
     {"replace-flows", m_replace_flows,
      "{bridge, flows}: make the flow table exactly 'flows'"},
     {"dump-flows", m_dump_flows,
-     "{bridge, match, strict, stats, names, sort: [{field, reverse}]}"},
+     "{bridge, match, strict, stats, names, text_only, "
+     "sort: [{field, reverse}]}"},
     {"dump-ports", m_dump_ports, "{bridge, port}: port counters"},
     {"dump-tables", m_dump_tables, "{bridge}: table counters"},
     {"version", m_version, "{}: the daemon's version"},

@@ -40,6 +40,28 @@ swctl --may-exist add-port br-tun vxlan0
 swctl --if-exists del-port nope
 [ "$(cat "$SW_DB")" = "$db_before" ] || fail "database changed by no-op commands"
 
+# Interfaces that fail to come up show why under swctl show (and in
+# get/list), instead of only in the log; they keep their port numbers.
+swctl add-port br-int patch-x -- set interface patch-x type=patch options:peer=nowhere
+swctl add-port br-int nosuchdev0
+out=$(swctl show)
+case $out in
+    *'            Interface patch-x
+                type: patch
+                options: {peer=nowhere}
+                error: "patch-x: peer nowhere does not exist"'*) ;;
+    *) fail "no error line for patch-x in: $out" ;;
+esac
+swctl show | grep -A1 'Interface nosuchdev0' | grep -q 'error: "' \
+    || fail "no error line for nosuchdev0"
+[ "$(swctl get interface patch-x ofport)" = 2 ] || fail "patch-x lost its number"
+swctl get interface patch-x error | grep -q "does not exist" || fail "get error"
+# Creating the peer clears the error.
+swctl add-port br-tun nowhere -- set interface nowhere type=patch options:peer=patch-x
+swctl show | grep -q 'patch-x: peer' && fail "patch-x error not cleared"
+swctl del-port nowhere -- del-port patch-x -- del-port nosuchdev0
+db_before=$(cat "$SW_DB")
+
 # swofctl: unknown bridge, bad flow text, bad port name.
 expect_fail "ofctl bridge" "swofctl: no bridge named br-x" swofctl dump-flows br-x
 expect_fail "ofctl show" "swofctl: no bridge named br-x" swofctl show br-x

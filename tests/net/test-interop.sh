@@ -22,6 +22,7 @@ if [ "${1:-}" != --body ]; then
     bash "$0" --body "$info" || rc=$?
     read -r prefix pids <"$info" || true
     rm -f "$info"
+    [ "$rc" -eq 77 ] && exit 77
     [ "$rc" -eq 0 ] || { echo "FAIL: interop body exited $rc" >&2; exit "$rc"; }
     [ -n "$prefix" ] || { echo "FAIL: body did not report its prefix" >&2; exit 1; }
     left=$(net_leftovers "$prefix")
