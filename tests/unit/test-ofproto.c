@@ -625,6 +625,193 @@ START_TEST(test_learn_flow_limit)
 }
 END_TEST
 
+/* ---- Flow monitor hook. ---- */
+
+struct mon_log {
+    int n;
+    char ev[32][200]; /* "EVENT/REASON table=T priority=P,... actions=..." */
+    bool stats[32];
+};
+
+static void mon_cb(const struct ofproto_flow_change *c, void *aux)
+{
+    static const char *const events[] = {"ADDED", "MODIFIED", "DELETED"};
+    static const char *const reasons[] = {
+        "client", "learned", "idle_timeout", "hard_timeout",
+        "delete_learned", "replaced",
+    };
+    struct mon_log *log = aux;
+    ck_assert_int_lt(log->n, 32);
+    ck_assert_ptr_nonnull(c->ofproto);
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    ds_put_format(&ds, "%s/%s table=%u ", events[c->event],
+                  reasons[c->reason], c->flow->table_id);
+    match_format(c->flow->match, c->flow->priority, NULL, &ds);
+    ds_put_cstr(&ds, " actions=");
+    ofpacts_format(c->flow->ofpacts, c->flow->ofpacts_len, NULL, &ds);
+    snprintf(log->ev[log->n], sizeof log->ev[log->n], "%s", ds_cstr(&ds));
+    log->stats[log->n] = c->flow->show_stats;
+    log->n++;
+    ds_destroy(&ds);
+}
+
+/* A frame from 'src' on 'in_port' into the MAC-learning bridge. */
+static void run_mac(struct ofproto *p, uint16_t in_port, uint8_t src,
+                    struct xlate_result *res)
+{
+    struct flow f;
+    memset(&f, 0, sizeof f);
+    uint8_t s[6] = {0x02, 0, 0, 0, 0, src}, d[6] = {0x02, 0, 0, 0, 0, 0xee};
+    memcpy(f.dl_src, s, 6);
+    memcpy(f.dl_dst, d, 6);
+    f.dl_type = 0x88b5;
+    uint8_t frame[64];
+    size_t len = flow_compose(&f, frame, sizeof frame);
+    ck_assert_uint_gt(len, 0);
+    struct packet pkt;
+    packet_init(&pkt, frame, len);
+    struct flow md;
+    memset(&md, 0, sizeof md);
+    md.in_port = in_port;
+    ofproto_execute(p, &pkt, &md, true, res);
+    packet_uninit(&pkt);
+}
+
+START_TEST(test_monitor_learn)
+{
+    clock_fake_set(1000);
+    struct ofproto *p = bridge();
+    struct mon_log log = {0};
+    struct xlate_result res;
+    xlate_result_init(&res);
+    add(p, "priority=1 actions=learn(table=20,hard_timeout=300,priority=1,"
+           "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])");
+    ofproto_set_flow_monitor_cb(p, mon_cb, &log);
+
+    /* Learned once: ADDED/learned, without statistics. */
+    run_mac(p, 5, 0x31, &res);
+    ck_assert_int_eq(log.n, 1);
+    ck_assert_str_eq(log.ev[0], "ADDED/learned table=20 "
+                     "priority=1,dl_dst=02:00:00:00:00:31 actions=output:5");
+    ck_assert(!log.stats[0]);
+    /* Refreshing an identical flow says nothing, however often. */
+    for (int i = 0; i < 5; i++) {
+        clock_fake_advance(1000);
+        run_mac(p, 5, 0x31, &res);
+    }
+    ck_assert_int_eq(log.n, 1);
+    /* The MAC moves: MODIFIED/learned, with the new actions. */
+    run_mac(p, 6, 0x31, &res);
+    ck_assert_int_eq(log.n, 2);
+    ck_assert_str_eq(log.ev[1], "MODIFIED/learned table=20 "
+                     "priority=1,dl_dst=02:00:00:00:00:31 actions=output:6");
+    ck_assert(log.stats[1]);
+    run_mac(p, 6, 0x31, &res);
+    ck_assert_int_eq(log.n, 2);
+    /* A second MAC, then 300 s: both expire by hard_timeout. */
+    run_mac(p, 7, 0x32, &res);
+    ck_assert_int_eq(log.n, 3);
+    clock_fake_advance(300000);
+    ck_assert_uint_eq(ofproto_run(p), 2);
+    ck_assert_int_eq(log.n, 5);
+    int found = 0;
+    for (int i = 3; i < 5; i++) {
+        found += !strcmp(log.ev[i], "DELETED/hard_timeout table=20 "
+                         "priority=1,dl_dst=02:00:00:00:00:31 "
+                         "actions=output:6");
+        found += !strcmp(log.ev[i], "DELETED/hard_timeout table=20 "
+                         "priority=1,dl_dst=02:00:00:00:00:32 "
+                         "actions=output:7");
+    }
+    ck_assert_int_eq(found, 2);
+
+    /* del-flows: DELETED/client for each flow removed. */
+    run_mac(p, 5, 0x33, &res);
+    ck_assert_int_eq(log.n, 6);
+    ck_assert_int_eq(mod(p, FM_DELETE, "table=20"), 0);
+    ck_assert_int_eq(log.n, 7);
+    ck_assert_str_eq(log.ev[6], "DELETED/client table=20 "
+                     "priority=1,dl_dst=02:00:00:00:00:33 actions=output:5");
+    ck_assert(log.stats[6]);
+    /* Turned off: nothing more is reported. */
+    ofproto_set_flow_monitor_cb(p, NULL, NULL);
+    run_mac(p, 5, 0x34, &res);
+    ck_assert_int_eq(log.n, 7);
+    xlate_result_uninit(&res);
+    ofproto_destroy(p);
+    clock_fake_off();
+}
+END_TEST
+
+START_TEST(test_monitor_client)
+{
+    clock_fake_set(0);
+    struct ofproto *p = bridge();
+    struct mon_log log = {0};
+    struct xlate_result res;
+    xlate_result_init(&res);
+    ofproto_set_flow_monitor_cb(p, mon_cb, &log);
+
+    add(p, "priority=5,in_port=1 actions=output:2");
+    ck_assert_int_eq(log.n, 1);
+    ck_assert_str_eq(log.ev[0], "ADDED/client table=0 priority=5,in_port=1 "
+                     "actions=output:2");
+    /* Same match and priority: one MODIFIED/replaced, as OVS reports. */
+    add(p, "priority=5,in_port=1 actions=output:3");
+    ck_assert_int_eq(log.n, 2);
+    ck_assert_str_eq(log.ev[1], "MODIFIED/replaced table=0 "
+                     "priority=5,in_port=1 actions=output:3");
+    ck_assert_int_eq(mod(p, FM_MODIFY, "in_port=1 actions=output:4"), 0);
+    ck_assert_int_eq(log.n, 3);
+    ck_assert_str_eq(log.ev[2], "MODIFIED/client table=0 "
+                     "priority=5,in_port=1 actions=output:4");
+    /* A modify that selects nothing adds. */
+    ck_assert_int_eq(mod(p, FM_MODIFY_STRICT, "priority=7,in_port=2 "
+                                              "actions=output:1"), 0);
+    ck_assert_int_eq(log.n, 4);
+    ck_assert_str_eq(log.ev[3], "ADDED/client table=0 priority=7,in_port=2 "
+                     "actions=output:1");
+    /* A failing batch reports nothing. */
+    ofproto_set_flow_limit(p, 2);
+    ck_assert_int_eq(mod(p, FM_ADD, "priority=1,in_port=3 actions=drop"),
+                     ENOSPC);
+    ck_assert_int_eq(log.n, 4);
+    ofproto_set_flow_limit(p, 100);
+
+    /* delete_learned: the learner's deletion takes its flow along. */
+    add(p, "priority=1,ip,in_port=3 actions=learn(table=5,delete_learned,"
+           "priority=9,dl_type=0x800,NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],"
+           "output:NXM_OF_IN_PORT[])");
+    run_ip(p, 3, IP(1, 1, 1, 1), 2, &res);
+    ck_assert_int_eq(log.n, 6);
+    ck_assert_str_eq(log.ev[5], "ADDED/learned table=5 "
+                     "priority=9,ip,nw_dst=1.1.1.1 actions=output:3");
+    ck_assert_int_eq(mod(p, FM_DELETE_STRICT, "priority=1,ip,in_port=3"), 0);
+    ck_assert_int_eq(log.n, 8);
+    ck_assert_str_eq(log.ev[6], "DELETED/client table=0 "
+                     "priority=1,ip,in_port=3 actions=learn(table=5,"
+                     "priority=9,delete_learned,eth_type=0x800,"
+                     "NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],"
+                     "output:NXM_OF_IN_PORT[])");
+    ck_assert_str_eq(log.ev[7], "DELETED/delete_learned table=5 "
+                     "priority=9,ip,nw_dst=1.1.1.1 actions=output:3");
+
+    /* Idle timeouts say so. */
+    add(p, "priority=1,in_port=4,idle_timeout=10 actions=output:1");
+    ck_assert_int_eq(log.n, 9);
+    clock_fake_advance(10000);
+    ck_assert_uint_eq(ofproto_run(p), 1);
+    ck_assert_int_eq(log.n, 10);
+    ck_assert_str_eq(log.ev[9], "DELETED/idle_timeout table=0 "
+                     "priority=1,in_port=4 actions=output:1");
+    /* Destroying the bridge reports nothing. */
+    ofproto_destroy(p);
+    ck_assert_int_eq(log.n, 10);
+    xlate_result_uninit(&res);
+    clock_fake_off();
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("ofproto");
@@ -640,6 +827,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_counters_and_ages);
     tcase_add_test(tc, test_delete_learned);
     tcase_add_test(tc, test_learn_flow_limit);
+    tcase_add_test(tc, test_monitor_learn);
+    tcase_add_test(tc, test_monitor_client);
     suite_add_tcase(s, tc);
     return s;
 }
