@@ -163,7 +163,10 @@ port_receive(struct bridge_port *port, struct packet *pkt,
         struct netdev_tunnel otnl = {out->tun_id, out->tun_src,
                                      out->tun_dst};
         int error = netdev_send(op->netdev, &out->packet, &otnl);
-        if (error && error != EAGAIN && error != ENOBUFS) {
+        /* A full queue, or a TAP whose link is down (EIO), is an
+         * ordinary counted drop (netdev counts it), not worth a warning
+         * per flooded packet. */
+        if (error && error != EAGAIN && error != ENOBUFS && error != EIO) {
             LOG_RL(LOG_WARN, "%s: send failed: %s", op->name,
                    strerror(error));
         }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions-private.h"
 #include "actions.h"
 #include "buf.h"
 #include "check-main.h"
@@ -398,6 +399,27 @@ START_TEST(test_check)
 }
 END_TEST
 
+/* ap_set_ones() fills whole bytes at once; every (ofs, n_bits) must give
+ * what setting the bits one at a time gives, on top of existing bits. */
+START_TEST(test_set_ones)
+{
+    for (unsigned ofs = 0; ofs <= 128; ofs++) {
+        for (unsigned n = 0; n <= 130; n++) {
+            union mf_value v, want;
+            memset(&v, 0, sizeof v);
+            v.b[3] = 0x5a; /* Bits already set stay set. */
+            want = v;
+            for (unsigned i = ofs; i < ofs + n && i < 128; i++) {
+                want.b[15 - i / 8] |= (uint8_t)(1u << (i % 8));
+            }
+            ap_set_ones(&v, ofs, n);
+            ck_assert_msg(!memcmp(&v, &want, sizeof v), "ofs %u n %u", ofs,
+                          n);
+        }
+    }
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("actions");
@@ -408,6 +430,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_equal_and_out_port);
     tcase_add_test(tc, test_structure);
     tcase_add_test(tc, test_check);
+    tcase_add_test(tc, test_set_ones);
     suite_add_tcase(s, tc);
     return s;
 }

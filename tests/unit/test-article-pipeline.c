@@ -28,6 +28,7 @@
 #include "match.h"
 #include "ofproto.h"
 #include "packet.h"
+#include "util.h"
 
 static const char *const article_flows[] = {
     "table=0,priority=1,in_port=1 actions=resubmit(,1)",
@@ -305,12 +306,280 @@ START_TEST(test_article)
 }
 END_TEST
 
+/* ---- Batches give the same results as packets one by one. ---- */
+
+/* The article's traffic mix, deterministic: what packet 'k' is. */
+struct mix_pkt {
+    struct packet pkt;
+    struct flow md;
+};
+
+static void remote_mac(uint32_t i, uint8_t mac[6])
+{
+    mac[0] = 0x02;
+    mac[1] = 0xaa;
+    mac[2] = (uint8_t)(i >> 24);
+    mac[3] = (uint8_t)(i >> 16);
+    mac[4] = (uint8_t)(i >> 8);
+    mac[5] = (uint8_t)i;
+}
+
+static uint32_t mix_rand(uint64_t *state)
+{
+    *state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (uint32_t)(*state >> 33);
+}
+
+/* Fills 'm' with the next packet of the mix over 'n_macs' remote MACs:
+ * broadcasts from patch-tun, tunnel arrivals (which learn, and now and
+ * then come from the other tunnel, so the MAC moves), unicasts to
+ * known and unknown MACs, and packets from a port nothing matches. */
+static void mix_next(uint64_t *rng, uint32_t n_macs, struct mix_pkt *m)
+{
+    uint32_t r = mix_rand(rng);
+    uint32_t i = mix_rand(rng) % n_macs;
+    uint8_t mac[6];
+    remote_mac(i, mac);
+    struct flow f;
+    uint16_t in_port = 1;
+    switch (r % 16) {
+    case 0:
+        f = arp_flow(LOCAL_MAC, BCAST, 1);
+        break;
+    case 1:
+    case 2:
+        f = icmp_flow(mac, LOCAL_MAC);
+        /* Mostly the MAC's own tunnel; 1 in 8 the other one. */
+        in_port = (i & 1) ^ ((r >> 8) % 8 == 0) ? 6 : 5;
+        break;
+    case 3:
+        f = icmp_flow(LOCAL_MAC, OTHER_MAC);
+        break;
+    case 4:
+        f = icmp_flow(mac, LOCAL_MAC);
+        in_port = 9;
+        break;
+    default:
+        f = icmp_flow(LOCAL_MAC, mac);
+        break;
+    }
+    uint8_t frame[256];
+    size_t len = flow_compose(&f, frame, sizeof frame);
+    ck_assert_uint_gt(len, 0);
+    packet_init(&m->pkt, frame, len);
+    memset(&m->md, 0, sizeof m->md);
+    m->md.in_port = in_port;
+    if (in_port == 5 || in_port == 6) {
+        m->md.tun_id = 0x64;
+        m->md.tun_src = in_port == 5 ? 0xc0a8210d : 0xc0a8210e;
+        m->md.tun_dst = 0xc0a8210c;
+    }
+}
+
+static void expect_same_result(const struct xlate_result *a,
+                               const struct xlate_result *b, size_t k)
+{
+    ck_assert_msg(a->n_outputs == b->n_outputs, "packet %zu: %zu vs %zu "
+                  "outputs", k, a->n_outputs, b->n_outputs);
+    for (size_t i = 0; i < a->n_outputs; i++) {
+        const struct xlate_output *x = &a->outputs[i], *y = &b->outputs[i];
+        ck_assert_uint_eq(x->port, y->port);
+        ck_assert_uint_eq(x->tun_id, y->tun_id);
+        ck_assert_uint_eq(x->tun_src, y->tun_src);
+        ck_assert_uint_eq(x->tun_dst, y->tun_dst);
+        ck_assert_uint_eq(x->packet.len, y->packet.len);
+        ck_assert(!memcmp(packet_data(&x->packet), packet_data(&y->packet),
+                          x->packet.len));
+    }
+    ck_assert_int_eq(a->depth_exceeded, b->depth_exceeded);
+    ck_assert_uint_eq(a->n_learned, b->n_learned);
+    ck_assert_uint_eq(a->n_controller, b->n_controller);
+    ck_assert_str_eq(a->drop_reason ? a->drop_reason : "-",
+                     b->drop_reason ? b->drop_reason : "-");
+}
+
+static void dump_text_cb(const struct flow_print *fp, void *aux)
+{
+    flow_print_format(fp, NULL, aux);
+    ds_put_char(aux, '\n');
+}
+
+/* Everything observable about a bridge's tables, as text. */
+static char *state_text(struct ofproto *p)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    ofproto_dump_flows(p, NULL, false, dump_text_cb, &ds);
+    for (uint8_t t = 0; t < 32; t++) {
+        struct ofproto_table_stats ts;
+        ofproto_table_stats(p, t, &ts);
+        ds_put_format(&ds, "table %u: %llu %llu %llu\n", t,
+                      (unsigned long long)ts.active,
+                      (unsigned long long)ts.lookups,
+                      (unsigned long long)ts.matched);
+    }
+    struct ofproto_stats st;
+    ofproto_get_stats(p, &st);
+    ds_put_format(&ds, "stats: %llu %llu %llu\n",
+                  (unsigned long long)st.n_depth_exceeded,
+                  (unsigned long long)st.n_learn_failed,
+                  (unsigned long long)st.n_expired);
+    return ds_steal_cstr(&ds);
+}
+
+/* Runs 'n' packets into 'one' one by one and into 'batch' in groups of
+ * sizes that vary from 1 to 70 (across OFPROTO_BATCH_MAX), comparing
+ * every result. */
+static void run_both(struct ofproto *one, struct ofproto *batch,
+                     uint64_t *rng, uint32_t n_macs, size_t n)
+{
+    enum { MAXB = 70 };
+    struct mix_pkt m[MAXB];
+    const struct packet *ptrs[MAXB];
+    struct flow md[MAXB];
+    struct xlate_result r1, rb[MAXB];
+    xlate_result_init(&r1);
+    for (size_t i = 0; i < MAXB; i++) {
+        xlate_result_init(&rb[i]);
+    }
+    size_t done = 0, group = 0;
+    while (done < n) {
+        size_t k = SW_MIN(n - done, (size_t)(1 + (group++ * 23) % MAXB));
+        for (size_t i = 0; i < k; i++) {
+            mix_next(rng, n_macs, &m[i]);
+            ptrs[i] = &m[i].pkt;
+            md[i] = m[i].md;
+        }
+        ofproto_execute_batch(batch, ptrs, md, k, rb);
+        for (size_t i = 0; i < k; i++) {
+            ofproto_execute(one, &m[i].pkt, &m[i].md, true, &r1);
+            expect_same_result(&r1, &rb[i], done + i);
+            packet_uninit(&m[i].pkt);
+        }
+        done += k;
+    }
+    xlate_result_uninit(&r1);
+    for (size_t i = 0; i < MAXB; i++) {
+        xlate_result_uninit(&rb[i]);
+    }
+}
+
+static void expect_same_state(struct ofproto *a, struct ofproto *b)
+{
+    char *x = state_text(a), *y = state_text(b);
+    /* Line by line, so a failure names one line, not megabytes. */
+    char *sx, *sy;
+    char *lx = strtok_r(x, "\n", &sx), *ly = strtok_r(y, "\n", &sy);
+    int line = 1;
+    while (lx || ly) {
+        ck_assert_msg(lx && ly && !strcmp(lx, ly), "line %d: '%s' vs '%s'",
+                      line, lx ? lx : "(end)", ly ? ly : "(end)");
+        lx = strtok_r(NULL, "\n", &sx);
+        ly = strtok_r(NULL, "\n", &sy);
+        line++;
+    }
+    free(x);
+    free(y);
+}
+
+/* _i = 0: 40 MACs (small tables); _i = 1: 6000 MACs, enough for table
+ * 20 to count as large, so batches prefetch and use learn hints. */
+START_TEST(test_batch_same_as_single)
+{
+    const uint32_t n_macs = _i ? 6000 : 40;
+    clock_fake_set(5000000);
+    struct ofproto *one = build_br_tun(), *batch = build_br_tun();
+    uint64_t rng = 42;
+
+    /* Learn every MAC first (in both, by batch and one by one). */
+    struct xlate_result r1, rb[64];
+    xlate_result_init(&r1);
+    for (size_t i = 0; i < 64; i++) {
+        xlate_result_init(&rb[i]);
+    }
+    for (uint32_t base = 0; base < n_macs; base += 64) {
+        struct mix_pkt m[64];
+        const struct packet *ptrs[64];
+        struct flow md[64];
+        size_t k = SW_MIN(64u, n_macs - base);
+        for (size_t i = 0; i < k; i++) {
+            uint8_t mac[6];
+            remote_mac(base + (uint32_t)i, mac);
+            struct flow f = icmp_flow(mac, LOCAL_MAC);
+            uint8_t frame[256];
+            size_t len = flow_compose(&f, frame, sizeof frame);
+            packet_init(&m[i].pkt, frame, len);
+            memset(&m[i].md, 0, sizeof m[i].md);
+            m[i].md.in_port = (base + i) & 1 ? 6 : 5;
+            m[i].md.tun_id = 0x64;
+            ptrs[i] = &m[i].pkt;
+            md[i] = m[i].md;
+        }
+        ofproto_execute_batch(batch, ptrs, md, k, rb);
+        for (size_t i = 0; i < k; i++) {
+            ofproto_execute(one, &m[i].pkt, &m[i].md, true, &r1);
+            expect_same_result(&r1, &rb[i], base + i);
+            ck_assert_uint_eq(rb[i].n_learned, 1);
+            packet_uninit(&m[i].pkt);
+        }
+    }
+    xlate_result_uninit(&r1);
+    for (size_t i = 0; i < 64; i++) {
+        xlate_result_uninit(&rb[i]);
+    }
+    ck_assert_uint_eq(ofproto_n_flows(batch), 9 + n_macs);
+    expect_same_state(one, batch);
+
+    /* The mix, then changes under it: a deleted learner (learn hints go
+     * stale), a MAC deleted by hand, time passing and expiry. */
+    run_both(one, batch, &rng, n_macs, 3000);
+    expect_same_state(one, batch);
+    clock_fake_advance(100000);
+    for (int pass = 0; pass < 2; pass++) {
+        struct ofproto *p = pass ? batch : one;
+        struct flow_mod fm;
+        flow_mod_init(&fm, FM_DELETE_STRICT);
+        char *err = flow_mod_parse(&fm, "table=20,priority=1,"
+                                   "dl_dst=02:aa:00:00:00:03",
+                                   FM_PARSE_DELETE, ofproto_portmap(p));
+        ck_assert_msg(!err, "%s", err ? err : "");
+        ck_assert_int_eq(ofproto_flow_mods(p, &fm, 1, &err), 0);
+        flow_mod_uninit(&fm);
+    }
+    run_both(one, batch, &rng, n_macs, 2000);
+    expect_same_state(one, batch);
+    clock_fake_advance(250000);
+    ck_assert_uint_eq(ofproto_run(one), ofproto_run(batch));
+    run_both(one, batch, &rng, n_macs, 2000);
+    expect_same_state(one, batch);
+    /* Re-adding the learner with the same match replaces it. */
+    for (int pass = 0; pass < 2; pass++) {
+        struct ofproto *p = pass ? batch : one;
+        struct flow_mod fm;
+        flow_mod_init(&fm, FM_ADD);
+        char *err = flow_mod_parse(&fm, article_flows[7], FM_PARSE_ADD,
+                                   ofproto_portmap(p));
+        ck_assert_msg(!err, "%s", err ? err : "");
+        ck_assert_int_eq(ofproto_flow_mods(p, &fm, 1, &err), 0);
+        flow_mod_uninit(&fm);
+    }
+    run_both(one, batch, &rng, n_macs, 2000);
+    expect_same_state(one, batch);
+
+    ofproto_destroy(one);
+    ofproto_destroy(batch);
+    clock_fake_off();
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("article-pipeline");
     TCase *tc = tcase_create("br-tun");
     /* _i = 0: tun_id 0 (the article); _i = 1: tun_id 0x64 (key=flow). */
     tcase_add_loop_test(tc, test_article, 0, 2);
+    tcase_add_loop_test(tc, test_batch_same_as_single, 0, 2);
+    /* 6000 learned MACs under ASan take a while. */
+    tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
 }
