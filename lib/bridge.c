@@ -1,6 +1,7 @@
 /* bridge: live bridges and ports following the configuration, packet
  * dispatch between netdevs and ofprotos, and swofctl's requests. */
 #include "bridge.h"
+#include "bridge-private.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -28,39 +29,10 @@
  * cannot starve the others or the control socket. */
 #define BRIDGE_RX_BATCH 64
 
-struct bridge;
-
-struct bridge_port {
-    struct bridge *bridge;
-    char *name;
-    char *type;
-    char *options; /* "k=v,k=v": detects option changes. */
-    const char *peer; /* Patch peer name (in 'options' storage), or NULL. */
-    int ofport;
-    struct netdev *netdev; /* NULL if it failed to open. */
-    char *open_error;      /* Why netdev_open() failed. */
-    char *patch_error;     /* Why the patch is not wired. */
-    struct event *rx_event;
-};
-
-struct bridge {
-    struct bridges *bridges;
-    char *name;
-    struct ofproto *ofproto;
-    struct bridge_port **ports;
-    size_t n_ports;
-};
-
-struct bridges {
-    struct event_base *base;
-    struct bridge **v;
-    size_t n;
-};
-
 /* ---- Lookup. ---- */
 
-static struct bridge *
-find_bridge(const struct bridges *bs, const char *name)
+struct bridge *
+bridge_lookup(const struct bridges *bs, const char *name)
 {
     for (size_t i = 0; i < bs->n; i++) {
         if (!strcmp(bs->v[i]->name, name)) {
@@ -70,8 +42,8 @@ find_bridge(const struct bridges *bs, const char *name)
     return NULL;
 }
 
-static struct bridge *
-find_bridge_by_ofproto(const struct bridges *bs, const struct ofproto *ofp)
+struct bridge *
+bridge_lookup_ofproto(const struct bridges *bs, const struct ofproto *ofp)
 {
     for (size_t i = 0; i < bs->n; i++) {
         if (bs->v[i]->ofproto == ofp) {
@@ -81,8 +53,8 @@ find_bridge_by_ofproto(const struct bridges *bs, const struct ofproto *ofp)
     return NULL;
 }
 
-static struct bridge_port *
-find_port(const struct bridge *br, const char *name)
+struct bridge_port *
+bridge_port_lookup(const struct bridge *br, const char *name)
 {
     for (size_t i = 0; i < br->n_ports; i++) {
         if (!strcmp(br->ports[i]->name, name)) {
@@ -92,8 +64,8 @@ find_port(const struct bridge *br, const char *name)
     return NULL;
 }
 
-static struct bridge_port *
-find_port_by_number(const struct bridge *br, int ofport)
+struct bridge_port *
+bridge_port_lookup_number(const struct bridge *br, int ofport)
 {
     for (size_t i = 0; i < br->n_ports; i++) {
         if (br->ports[i]->ofport == ofport) {
@@ -107,7 +79,7 @@ static struct bridge_port *
 find_port_anywhere(const struct bridges *bs, const char *name)
 {
     for (size_t i = 0; i < bs->n; i++) {
-        struct bridge_port *p = find_port(bs->v[i], name);
+        struct bridge_port *p = bridge_port_lookup(bs->v[i], name);
         if (p) {
             return p;
         }
@@ -118,7 +90,7 @@ find_port_anywhere(const struct bridges *bs, const char *name)
 struct ofproto *
 bridges_find_ofproto(const struct bridges *bs, const char *name)
 {
-    struct bridge *br = find_bridge(bs, name);
+    struct bridge *br = bridge_lookup(bs, name);
     return br ? br->ofproto : NULL;
 }
 
@@ -148,17 +120,25 @@ port_receive(struct bridge_port *port, struct packet *pkt,
     md.tun_src = tnl->tun_src;
     md.tun_dst = tnl->tun_dst;
 
+    if (port->captures) {
+        bridge_sub_capture(port, CAPTURE_RX, pkt, tnl->tun_id, tnl->tun_src,
+                           tnl->tun_dst);
+    }
     xlate_result_init(&xr);
     ofproto_execute(port->bridge->ofproto, pkt, &md, true, &xr);
     for (size_t i = 0; i < xr.n_outputs; i++) {
         struct xlate_output *out = &xr.outputs[i];
-        struct bridge *br = find_bridge_by_ofproto(bs, out->ofproto);
-        struct bridge_port *op = br ? find_port_by_number(br, out->port)
+        struct bridge *br = bridge_lookup_ofproto(bs, out->ofproto);
+        struct bridge_port *op = br ? bridge_port_lookup_number(br, out->port)
                                     : NULL;
         if (!op || !op->netdev) {
             LOG_RL(LOG_DBG, "output to port %u with no device dropped",
                    out->port);
             continue;
+        }
+        if (op->captures) {
+            bridge_sub_capture(op, CAPTURE_TX, &out->packet, out->tun_id,
+                               out->tun_src, out->tun_dst);
         }
         struct netdev_tunnel otnl = {out->tun_id, out->tun_src,
                                      out->tun_dst};
@@ -239,6 +219,7 @@ port_destroy(struct bridge_port *p)
     if (!p) {
         return;
     }
+    bridge_sub_port_gone(p);
     if (p->rx_event) {
         event_free(p->rx_event);
     }
@@ -261,6 +242,7 @@ port_create(struct bridge *br, const struct config_port *cp)
     p->type = xstrdup(cp->type);
     p->options = options_string(cp);
     p->ofport = cp->ofport;
+    bridge_port_info_from_config(cp, &p->info);
     br->ports = xrealloc(br->ports, (br->n_ports + 1) * sizeof *br->ports);
     br->ports[br->n_ports++] = p;
 
@@ -301,6 +283,7 @@ bridge_del_port_at(struct bridge *br, size_t i)
 static void
 bridge_destroy(struct bridge *br)
 {
+    bridge_sub_bridge_gone(br);
     while (br->n_ports) {
         bridge_del_port_at(br, br->n_ports - 1);
     }
@@ -465,12 +448,12 @@ bridges_reconfigure(struct bridges *bs, const struct config *cfg)
      * moved between bridges or changed number can reopen its device. */
     for (size_t i = 0; i < cfg->n_bridges; i++) {
         const struct config_bridge *cbr = cfg->bridges[i];
-        struct bridge *br = find_bridge(bs, cbr->name);
+        struct bridge *br = bridge_lookup(bs, cbr->name);
         if (!br) {
             br = bridge_create(bs, cbr->name);
         }
         for (size_t j = 0; j < cbr->n_ports; j++) {
-            if (!find_port(br, cbr->ports[j]->name)
+            if (!bridge_port_lookup(br, cbr->ports[j]->name)
                 && cbr->ports[j]->ofport > 0) {
                 port_create(br, cbr->ports[j]);
             }
@@ -502,10 +485,10 @@ bridges_next_timeout(const struct bridges *bs)
 
 /* ---- swofctl requests. ---- */
 
-static struct bridge *
-need_bridge(struct bridges *bs, const char *name, char **errp)
+struct bridge *
+bridge_need(struct bridges *bs, const char *name, char **errp)
 {
-    struct bridge *br = find_bridge(bs, name);
+    struct bridge *br = bridge_lookup(bs, name);
     *errp = br ? NULL : xasprintf("no bridge named %s", name);
     return br;
 }
@@ -583,12 +566,12 @@ char *
 bridge_ofctl_show(struct bridges *bs, const char *name, json_t **resultp)
 {
     char *err;
-    struct bridge *br = need_bridge(bs, name, &err);
+    struct bridge *br = bridge_need(bs, name, &err);
     if (!br) {
         return err;
     }
     uint8_t mac[6] = {0};
-    struct bridge_port *local = find_port(br, br->name);
+    struct bridge_port *local = bridge_port_lookup(br, br->name);
     if (local) {
         port_mac(local, mac);
     }
@@ -718,7 +701,7 @@ bridge_ofctl_flow_mods(struct bridges *bs, const char *name,
                        json_t **resultp)
 {
     char *err;
-    struct bridge *br = need_bridge(bs, name, &err);
+    struct bridge *br = bridge_need(bs, name, &err);
     if (!br) {
         return err;
     }
@@ -794,7 +777,7 @@ bridge_ofctl_replace_flows(struct bridges *bs, const char *name,
                            const char *text, json_t **resultp)
 {
     char *err;
-    struct bridge *br = need_bridge(bs, name, &err);
+    struct bridge *br = bridge_need(bs, name, &err);
     if (!br) {
         return err;
     }
@@ -1007,7 +990,7 @@ bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
                         json_t **resultp)
 {
     char *err;
-    struct bridge *br = need_bridge(bs, name, &err);
+    struct bridge *br = bridge_need(bs, name, &err);
     if (!br) {
         return err;
     }
@@ -1094,7 +1077,7 @@ bridge_ofctl_dump_ports(struct bridges *bs, const char *name,
                         const char *port, json_t **resultp)
 {
     char *err;
-    struct bridge *br = need_bridge(bs, name, &err);
+    struct bridge *br = bridge_need(bs, name, &err);
     if (!br) {
         return err;
     }
@@ -1148,7 +1131,7 @@ bridge_ofctl_dump_tables(struct bridges *bs, const char *name,
                          json_t **resultp)
 {
     char *err;
-    struct bridge *br = need_bridge(bs, name, &err);
+    struct bridge *br = bridge_need(bs, name, &err);
     if (!br) {
         return err;
     }

@@ -104,6 +104,20 @@ char *bridge_ofctl_dump_ports(struct bridges *, const char *br,
 char *bridge_ofctl_dump_tables(struct bridges *, const char *br,
                                json_t **resultp);
 
+/* fdb-show: NORMAL's MAC table, oldest sighting first: {"bridge",
+ * "entries": [{"port", "vlan", "mac", "age" (seconds)}]}. */
+char *bridge_ofctl_fdb_show(struct bridges *, const char *br,
+                            json_t **resultp);
+
+/* trace: runs the packet that 'flow_text' (and 'packet_hex', may be NULL)
+ * describe through bridge 'br' (trace_parse_packet() syntax), with the
+ * ports' tunnel options; 'generate' applies side effects (learning,
+ * counters, packet-ins), though nothing is sent.  Result: trace_to_json()
+ * plus "text", the trace_format() rendering. */
+char *bridge_ofctl_trace(struct bridges *, const char *br,
+                         const char *flow_text, const char *packet_hex,
+                         bool generate, json_t **resultp);
+
 /* Parses flow text (one flow per line) into '*fmsp' ('*np' of them,
  * caller uninits each and frees the array).  Errors name the line.
  * Shared with swofctl's offline parse-flows. */

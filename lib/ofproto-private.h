@@ -29,7 +29,6 @@ struct rule {
     /* Cold: flow_mod, dumps, timeouts and learning bookkeeping. */
     uint64_t cookie;
     int64_t created;                  /* clock_msec(). */
-    struct rule *learned_by;          /* Learner, or NULL. */
     struct rule *children;            /* Rules I learned (head). */
     struct rule *sib_prev, *sib_next; /* In learned_by->children. */
     struct rule *exp_prev, *exp_next; /* In ofproto 'expirable'. */
@@ -37,12 +36,13 @@ struct rule {
     /* Hot: what a packet touches after the lookup found 'cr' lies right
      * behind it, actions included, so a hit costs few cache lines even
      * when the table is far bigger than the cache.  'modified' is here
-     * because every learn refresh writes it.  The cold part is exactly
-     * one cache line, so the hot part and the inline actions are
-     * contiguous and a batch can prefetch them as one span. */
+     * because every learn refresh writes it, 'learned_by' because every
+     * refresh reads it.  The hot part and the inline actions are
+     * contiguous, so a batch can prefetch them as one span. */
     struct cls_rule cr;
     uint64_t n_packets, n_bytes;
     int64_t used, modified; /* clock_msec(). */
+    struct rule *learned_by; /* Learner, or NULL (a refresh checks it). */
     struct ofpact *ofpacts; /* 'inline_ofpacts', or a heap copy after a
                              * modify changed them. */
     uint32_t ofpacts_len;

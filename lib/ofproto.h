@@ -162,8 +162,10 @@ void ofproto_set_packet_in_cb(struct ofproto *,
  * and the flows a learn is about to refresh) is prefetched for all of
  * them before the first packet runs, so the cache misses of different
  * packets overlap instead of queueing.  Any 'n' works; internally the
- * packets go in groups of OFPROTO_BATCH_MAX.  Each result is cleared
- * first, as ofproto_execute() does. */
+ * packets go in groups of OFPROTO_BATCH_MAX, and the packets of a group
+ * share one clock_msec() reading (they arrived together), which is the
+ * only thing that may differ from one-by-one execution.  Each result is
+ * cleared first, as ofproto_execute() does. */
 #define OFPROTO_BATCH_MAX 32
 void ofproto_execute_batch(struct ofproto *,
                            const struct packet *const *packets,

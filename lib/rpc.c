@@ -222,9 +222,45 @@ write_all(int fd, const char *data, size_t n)
     return 0;
 }
 
-int
-rpc_client_call(int fd, const char *method, json_t *params,
-                json_t **resultp, char **errp)
+/* Reads from 'fd' into 'r' until it holds a whole message: 0 and
+ * '*msgp' (caller frees), EPIPE when the peer closed, EINTR when a signal
+ * interrupted the wait and 'stop_on_eintr', or another errno. */
+static int
+read_message(int fd, struct rpc_reader *r, bool stop_on_eintr, char **msgp)
+{
+    char chunk[65536];
+    for (;;) {
+        int error = rpc_reader_next(r, msgp);
+        if (error != EAGAIN) {
+            return error;
+        }
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) {
+            if (stop_on_eintr) {
+                return EINTR;
+            }
+            continue;
+        }
+        if (n <= 0) {
+            return n < 0 ? errno : EPIPE;
+        }
+        rpc_reader_feed(r, chunk, (size_t)n);
+    }
+}
+
+static char *
+transport_error(int error)
+{
+    return error == EPIPE ? xstrdup("switchd closed the connection")
+                          : xasprintf("reading reply from switchd: %s",
+                                      strerror(error));
+}
+
+/* Sends one request and reads its reply through 'r', which keeps any
+ * bytes that arrived after the reply. */
+static int
+call_with_reader(int fd, struct rpc_reader *r, const char *method,
+                 json_t *params, json_t **resultp, char **errp)
 {
     static json_int_t next_id = 1;
     *resultp = NULL;
@@ -240,34 +276,11 @@ rpc_client_call(int fd, const char *method, json_t *params,
         return error;
     }
 
-    /* Replies can be larger than requests (dump-flows), so the reader
-     * allows four times the request limit. */
-    struct rpc_reader r;
-    rpc_reader_init(&r, 4 * (size_t)RPC_MAX_MSG);
     char *msg = NULL;
-    char chunk[65536];
-    for (;;) {
-        error = rpc_reader_next(&r, &msg);
-        if (error != EAGAIN) {
-            break;
-        }
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            error = n < 0 ? errno : EPIPE;
-            break;
-        }
-        rpc_reader_feed(&r, chunk, (size_t)n);
-    }
-    rpc_reader_uninit(&r);
+    error = read_message(fd, r, false, &msg);
     if (error) {
         json_decref(id);
-        *errp = error == EPIPE
-                    ? xstrdup("switchd closed the connection")
-                    : xasprintf("reading reply from switchd: %s",
-                                strerror(error));
+        *errp = transport_error(error);
         return error;
     }
 
@@ -298,6 +311,19 @@ rpc_client_call(int fd, const char *method, json_t *params,
 }
 
 int
+rpc_client_call(int fd, const char *method, json_t *params,
+                json_t **resultp, char **errp)
+{
+    /* Replies can be larger than requests (dump-flows), so the reader
+     * allows four times the request limit. */
+    struct rpc_reader r;
+    rpc_reader_init(&r, 4 * (size_t)RPC_MAX_MSG);
+    int error = call_with_reader(fd, &r, method, params, resultp, errp);
+    rpc_reader_uninit(&r);
+    return error;
+}
+
+int
 rpc_call(const char *rundir, const char *method, json_t *params,
          json_t **resultp, char **errp)
 {
@@ -310,4 +336,70 @@ rpc_call(const char *rundir, const char *method, json_t *params,
     error = rpc_client_call(fd, method, params, resultp, errp);
     close(fd);
     return error;
+}
+
+struct rpc_stream {
+    int fd;
+    struct rpc_reader reader;
+};
+
+int
+rpc_stream_open(const char *rundir, const char *method, json_t *params,
+                json_t **resultp, struct rpc_stream **streamp, char **errp)
+{
+    int fd;
+    *resultp = NULL;
+    *streamp = NULL;
+    int error = rpc_client_connect(rundir, &fd, errp);
+    if (error) {
+        return error;
+    }
+    struct rpc_stream *st = xzalloc(sizeof *st);
+    st->fd = fd;
+    rpc_reader_init(&st->reader, (size_t)RPC_MAX_MSG);
+    error = call_with_reader(fd, &st->reader, method, params, resultp, errp);
+    if (error) {
+        rpc_stream_close(st);
+        return error;
+    }
+    *streamp = st;
+    return 0;
+}
+
+int
+rpc_stream_next(struct rpc_stream *st, json_t **msgp, char **errp)
+{
+    char *msg;
+    *msgp = NULL;
+    *errp = NULL;
+    int error = read_message(st->fd, &st->reader, true, &msg);
+    if (error == EPIPE) {
+        return 0;
+    }
+    if (error) {
+        if (error != EINTR) {
+            *errp = transport_error(error);
+        }
+        return error;
+    }
+    json_error_t jerr;
+    json_t *j = json_loads(msg, 0, &jerr);
+    free(msg);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        *errp = xstrdup("malformed message from switchd");
+        return EPROTO;
+    }
+    *msgp = j;
+    return 0;
+}
+
+void
+rpc_stream_close(struct rpc_stream *st)
+{
+    if (st) {
+        close(st->fd);
+        rpc_reader_uninit(&st->reader);
+        free(st);
+    }
 }

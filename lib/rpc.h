@@ -84,4 +84,21 @@ int rpc_client_call(int fd, const char *method, json_t *params,
 int rpc_call(const char *rundir, const char *method, json_t *params,
              json_t **resultp, char **errp);
 
+/* Subscriptions (monitor, capture).  The daemon answers the request with
+ * one reply, then keeps the connection and sends one JSON object per line
+ * until it ends the stream (an {"event":"END"} line, then it closes) or
+ * the client hangs up.  rpc_stream_open() connects, sends the request and
+ * returns its reply like rpc_call(); messages already received after the
+ * reply are kept for rpc_stream_next(). */
+struct rpc_stream;
+int rpc_stream_open(const char *rundir, const char *method, json_t *params,
+                    json_t **resultp, struct rpc_stream **streamp,
+                    char **errp);
+/* Waits for the next message.  Returns 0 and '*msgp' (caller decrefs), 0
+ * and NULL when the daemon closed the connection, EINTR when a signal
+ * arrived while waiting (call again, or stop), or another errno and an
+ * allocated message in '*errp'. */
+int rpc_stream_next(struct rpc_stream *, json_t **msgp, char **errp);
+void rpc_stream_close(struct rpc_stream *);
+
 #endif

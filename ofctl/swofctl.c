@@ -4,15 +4,19 @@
  * port map, so port names work wherever numbers do, and its parse errors
  * come back naming the token.  parse-flow and parse-flows work offline
  * (numbers only). */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bridge.h"
+#include "capture.h"
 #include "common.h"
 #include "ds.h"
 #include "flowmod.h"
 #include "portmap.h"
+#include "rpc.h"
 
 const char *program_name = "swofctl";
 
@@ -22,6 +26,10 @@ struct cmd_opts {
     bool stats;
     bool names;
     json_t *sort; /* [{field, reverse}] */
+    bool generate;       /* trace --generate */
+    const char *packet;  /* trace --packet HEX */
+    const char *write;   /* capture -w FILE */
+    long long count;     /* capture -c COUNT, 0: until interrupted */
 };
 
 struct cmd {
@@ -224,6 +232,222 @@ cmd_dump_tables(const struct common_opts *g, const struct cmd_opts *o,
     return 0;
 }
 
+static int
+cmd_fdb_show(const struct common_opts *g, const struct cmd_opts *o,
+             char *argv[], int argc)
+{
+    json_t *r = common_call(g, "fdb-show", bridge_params(argv[0]));
+    if (g->json) {
+        common_print_json(r);
+        json_decref(r);
+        return 0;
+    }
+    /* ovs-appctl fdb/show's layout. */
+    printf(" port  VLAN  MAC                Age\n");
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(r, "entries"), i, e) {
+        struct ds num = DS_EMPTY_INITIALIZER;
+        port_format((uint16_t)jint(e, "port"), NULL, &num);
+        printf("%5s  %4lld  %s  %3lld\n", ds_cstr(&num), jint(e, "vlan"),
+               json_string_value(json_object_get(e, "mac")), jint(e, "age"));
+        ds_destroy(&num);
+    }
+    json_decref(r);
+    return 0;
+}
+
+static int
+cmd_trace(const struct common_opts *g, const struct cmd_opts *o,
+          char *argv[], int argc)
+{
+    json_t *params = json_pack("{s:s, s:s, s:b}", "bridge", argv[0], "flow",
+                               argc > 1 ? argv[1] : "", "generate",
+                               o->generate);
+    if (o->packet) {
+        json_object_set_new(params, "packet", json_string(o->packet));
+    }
+    json_t *r = common_call(g, "trace", params);
+    if (g->json) {
+        json_object_del(r, "text");
+        common_print_json(r);
+    } else {
+        fputs(json_string_value(json_object_get(r, "text")), stdout);
+    }
+    json_decref(r);
+    return 0;
+}
+
+/* Set by SIGINT/SIGTERM: a stream ends cleanly (files flushed). */
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+    interrupted = 1;
+}
+
+/* Opens a subscription and makes the signals that end it interrupt the
+ * blocking read instead of killing us. */
+static struct rpc_stream *
+open_stream(const struct common_opts *g, const char *method, json_t *params,
+            json_t **resultp)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct rpc_stream *st;
+    char *err;
+    int error = rpc_stream_open(g->rundir, method, params, resultp, &st,
+                                &err);
+    json_decref(params);
+    if (error) {
+        die(1, "%s", err);
+    }
+    return st;
+}
+
+/* The next message of 'st', or NULL at the end (interrupted, or the
+ * daemon closed).  Exits on transport errors. */
+static json_t *
+stream_next(struct rpc_stream *st)
+{
+    while (!interrupted) {
+        json_t *msg;
+        char *err;
+        int error = rpc_stream_next(st, &msg, &err);
+        if (error == EINTR) {
+            continue;
+        }
+        if (error) {
+            die(1, "%s", err);
+        }
+        return msg;
+    }
+    return NULL;
+}
+
+static bool
+is_end(const json_t *msg)
+{
+    const char *ev = json_string_value(json_object_get(msg, "event"));
+    return ev && !strcmp(ev, "END");
+}
+
+static int
+cmd_monitor(const struct common_opts *g, const struct cmd_opts *o,
+            char *argv[], int argc)
+{
+    json_t *params = json_pack("{s:s, s:s, s:b}", "bridge", argv[0], "watch",
+                               argc > 1 ? argv[1] : "", "names", o->names);
+    json_t *r;
+    struct rpc_stream *st = open_stream(g, "monitor", params, &r);
+    json_decref(r);
+    /* Lines appear as they happen, also in a pipe or a file. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    int status = 0;
+    json_t *msg;
+    while ((msg = stream_next(st)) != NULL) {
+        if (is_end(msg)) {
+            fprintf(stderr, "%s: monitor ended: %s\n", program_name,
+                    json_string_value(json_object_get(msg, "reason")));
+            status = 1;
+            json_decref(msg);
+            break;
+        }
+        if (g->json) {
+            json_object_del(msg, "text");
+            char *line = json_dumps(msg, JSON_COMPACT);
+            puts(line);
+            free(line);
+        } else {
+            puts(json_string_value(json_object_get(msg, "text")));
+        }
+        json_decref(msg);
+    }
+    rpc_stream_close(st);
+    return status;
+}
+
+static int
+cmd_capture(const struct common_opts *g, const struct cmd_opts *o,
+            char *argv[], int argc)
+{
+    if (o->count < 0) {
+        die(1, "-c: the count must be positive");
+    }
+    json_t *params = json_pack("{s:s, s:s, s:I}", "bridge", argv[0], "port",
+                               argv[1], "count", (json_int_t)o->count);
+    json_t *r;
+    struct rpc_stream *st = open_stream(g, "capture", params, &r);
+    const char *port = json_string_value(json_object_get(r, "port"));
+    bool tunnel = json_is_true(json_object_get(r, "tunnel"));
+
+    struct capture_writer *w = NULL;
+    if (o->write) {
+        char *err;
+        if (capture_writer_open(o->write, tunnel,
+                                (uint32_t)jint(r, "snaplen"), &w, &err)) {
+            die(1, "%s", err);
+        }
+    } else {
+        setvbuf(stdout, NULL, _IOLBF, 0);
+    }
+
+    long long n = 0;
+    int status = 0;
+    json_t *msg;
+    struct ds line = DS_EMPTY_INITIALIZER;
+    while ((!o->count || n < o->count) && (msg = stream_next(st)) != NULL) {
+        if (is_end(msg)) {
+            if (strcmp(json_string_value(json_object_get(msg, "reason")),
+                       "packet count reached")) {
+                fprintf(stderr, "%s: capture ended: %s\n", program_name,
+                        json_string_value(json_object_get(msg, "reason")));
+                status = 1;
+            }
+            json_decref(msg);
+            break;
+        }
+        struct capture_record rec;
+        char *err = capture_record_from_json(msg, &rec);
+        if (err) {
+            die(1, "bad record from switchd: %s", err);
+        }
+        if (w) {
+            capture_writer_write(w, &rec);
+            /* Every record reaches the file at once, so the file is
+             * complete whenever the capture stops. */
+            capture_writer_flush(w);
+        } else if (g->json) {
+            char *text = json_dumps(msg, JSON_COMPACT);
+            puts(text);
+            free(text);
+        } else {
+            ds_clear(&line);
+            capture_record_format(&rec, port, &line);
+            puts(ds_cstr(&line));
+        }
+        capture_record_uninit(&rec);
+        json_decref(msg);
+        n++;
+    }
+    ds_destroy(&line);
+    if (w) {
+        capture_writer_close(w);
+    }
+    fprintf(stderr, "%lld packets captured\n", n);
+    rpc_stream_close(st);
+    json_decref(r);
+    return status;
+}
+
 /* Offline: prints each flow as dump-flows would, without statistics. */
 static int
 parse_and_print(const char *text)
@@ -300,6 +524,14 @@ static const struct cmd commands[] = {
      "print port counters"},
     {"dump-tables", "BRIDGE", 1, 1, cmd_dump_tables,
      "print table counters"},
+    {"fdb-show", "BRIDGE", 1, 1, cmd_fdb_show,
+     "print NORMAL's learned MAC table"},
+    {"trace", "[--generate] [--packet HEX] [--json] BRIDGE [FLOW]", 1, 2,
+     cmd_trace, "show where a packet like FLOW goes, step by step"},
+    {"monitor", "[--names] [--json] BRIDGE [watch:[SPEC,...]]", 1, 2,
+     cmd_monitor, "print flow changes and packet-ins until interrupted"},
+    {"capture", "[-w FILE] [-c COUNT] [--json] BRIDGE PORT", 2, 2,
+     cmd_capture, "copy what PORT receives and sends (pcap with -w)"},
     {"parse-flow", "FLOW", 1, 1, cmd_parse_flow,
      "parse FLOW offline and print it"},
     {"parse-flows", "FILE|-", 1, 1, cmd_parse_flows,
@@ -327,6 +559,14 @@ help(void)
            "  --names          print port names instead of numbers\n"
            "  --sort[=FIELD], --rsort[=FIELD]  sort dump-flows output "
            "(default FIELD: priority)\n"
+           "  --generate       trace: apply side effects (learning, "
+           "counters)\n"
+           "  --packet HEX     trace: the frame's bytes (FLOW gives the "
+           "metadata)\n"
+           "  --json           trace, monitor, capture: JSON output\n"
+           "  -w FILE          capture: write a pcap file (- for "
+           "stdout)\n"
+           "  -c COUNT         capture: stop after COUNT packets\n"
            "  -h, --help       this help\n");
 }
 
@@ -334,7 +574,8 @@ int
 main(int argc, char *argv[])
 {
     struct common_opts g = {NULL, false};
-    struct cmd_opts o = {false, true, false, json_array()};
+    struct cmd_opts o = {false, true, false, json_array(), false, NULL,
+                         NULL, 0};
     int first = common_parse_options(argc, argv, &g, help);
 
     /* Command options may appear anywhere after the global ones. */
@@ -350,6 +591,29 @@ main(int argc, char *argv[])
             o.names = true;
         } else if (!strcmp(a, "--no-names")) {
             o.names = false;
+        } else if (!strcmp(a, "--generate")) {
+            o.generate = true;
+        } else if (!strcmp(a, "--json")) {
+            g.json = true;
+        } else if (str_starts_with(a, "--packet=")) {
+            o.packet = a + strlen("--packet=");
+        } else if (!strcmp(a, "--packet") || !strcmp(a, "-w")
+                   || !strcmp(a, "-c")) {
+            if (i + 1 >= argc) {
+                die(1, "option %s needs an argument", a);
+            }
+            const char *v = argv[++i];
+            if (a[1] == 'w') {
+                o.write = v;
+            } else if (a[1] == 'c') {
+                uint64_t c;
+                if (!str_to_u64(v, UINT32_MAX, &c) || !c) {
+                    die(1, "-c: '%s' is not a positive number", v);
+                }
+                o.count = (long long)c;
+            } else {
+                o.packet = v;
+            }
         } else if (str_starts_with(a, "--sort")
                    || str_starts_with(a, "--rsort")) {
             bool reverse = a[2] == 'r';

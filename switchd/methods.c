@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "bridge.h"
+#include "bridge-sub.h"
+#include "capture.h"
 #include "config.h"
 #include "log.h"
 #include "switchd.h"
@@ -14,7 +16,8 @@
 
 struct method {
     const char *name;
-    char *(*handler)(struct switchd *, json_t *params, json_t **resultp);
+    char *(*handler)(struct switchd *, json_t *params,
+                     struct switchd_call *, json_t **resultp);
     const char *help;
 };
 
@@ -52,7 +55,8 @@ status_iface_error(void *sw_, const char *iface)
 }
 
 static char *
-m_vsctl(struct switchd *sw, json_t *params, json_t **resultp)
+m_vsctl(struct switchd *sw, json_t *params,
+        struct switchd_call *call, json_t **resultp)
 {
     json_t *args = json_object_get(params, "args");
     if (!json_is_array(args)) {
@@ -97,7 +101,8 @@ m_vsctl(struct switchd *sw, json_t *params, json_t **resultp)
 }
 
 static char *
-m_show(struct switchd *sw, json_t *params, json_t **resultp)
+m_show(struct switchd *sw, json_t *params,
+       struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     const char *br = param_str(params, "bridge", &err);
@@ -124,27 +129,31 @@ flow_mods(struct switchd *sw, json_t *params, json_t **resultp,
 }
 
 static char *
-m_add_flows(struct switchd *sw, json_t *params, json_t **resultp)
+m_add_flows(struct switchd *sw, json_t *params,
+            struct switchd_call *call, json_t **resultp)
 {
     return flow_mods(sw, params, resultp, FM_ADD, FM_ADD, "flows");
 }
 
 static char *
-m_mod_flows(struct switchd *sw, json_t *params, json_t **resultp)
+m_mod_flows(struct switchd *sw, json_t *params,
+            struct switchd_call *call, json_t **resultp)
 {
     return flow_mods(sw, params, resultp, FM_MODIFY, FM_MODIFY_STRICT,
                      "flows");
 }
 
 static char *
-m_del_flows(struct switchd *sw, json_t *params, json_t **resultp)
+m_del_flows(struct switchd *sw, json_t *params,
+            struct switchd_call *call, json_t **resultp)
 {
     return flow_mods(sw, params, resultp, FM_DELETE, FM_DELETE_STRICT,
                      "match");
 }
 
 static char *
-m_replace_flows(struct switchd *sw, json_t *params, json_t **resultp)
+m_replace_flows(struct switchd *sw, json_t *params,
+                struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     const char *br = param_str(params, "bridge", &err);
@@ -158,7 +167,8 @@ m_replace_flows(struct switchd *sw, json_t *params, json_t **resultp)
 }
 
 static char *
-m_dump_flows(struct switchd *sw, json_t *params, json_t **resultp)
+m_dump_flows(struct switchd *sw, json_t *params,
+             struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     const char *br = param_str(params, "bridge", &err);
@@ -192,7 +202,8 @@ m_dump_flows(struct switchd *sw, json_t *params, json_t **resultp)
 }
 
 static char *
-m_dump_ports(struct switchd *sw, json_t *params, json_t **resultp)
+m_dump_ports(struct switchd *sw, json_t *params,
+             struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     const char *br = param_str(params, "bridge", &err);
@@ -203,7 +214,8 @@ m_dump_ports(struct switchd *sw, json_t *params, json_t **resultp)
 }
 
 static char *
-m_dump_tables(struct switchd *sw, json_t *params, json_t **resultp)
+m_dump_tables(struct switchd *sw, json_t *params,
+              struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     const char *br = param_str(params, "bridge", &err);
@@ -211,14 +223,103 @@ m_dump_tables(struct switchd *sw, json_t *params, json_t **resultp)
 }
 
 static char *
-m_version(struct switchd *sw, json_t *params, json_t **resultp)
+m_fdb_show(struct switchd *sw, json_t *params,
+           struct switchd_call *call, json_t **resultp)
+{
+    char *err = NULL;
+    const char *br = param_str(params, "bridge", &err);
+    return br ? bridge_ofctl_fdb_show(sw->bridges, br, resultp) : err;
+}
+
+static char *
+m_trace(struct switchd *sw, json_t *params,
+        struct switchd_call *call, json_t **resultp)
+{
+    char *err = NULL;
+    const char *br = param_str(params, "bridge", &err);
+    if (!br) {
+        return err;
+    }
+    bool generate = param_bool(params, "generate", false);
+    err = bridge_ofctl_trace(sw->bridges, br, param_opt_str(params, "flow"),
+                             param_opt_str(params, "packet"), generate,
+                             resultp);
+    if (generate) {
+        /* A learned flow may carry a timeout. */
+        switchd_kick_timer(sw);
+    }
+    return err;
+}
+
+static char *
+m_monitor(struct switchd *sw, json_t *params,
+          struct switchd_call *call, json_t **resultp)
+{
+    char *err = NULL;
+    const char *br = param_str(params, "bridge", &err);
+    if (!br) {
+        return err;
+    }
+    struct bridge_monitor_options opts = {
+        .watch = param_opt_str(params, "watch"),
+        .names = param_bool(params, "names", false),
+    };
+    return bridge_monitor_start(sw->bridges, br, &opts, call->notify,
+                                call->notify_aux, &call->sub, resultp);
+}
+
+/* A non-negative integer parameter, 'dflt' when absent. */
+static bool
+param_uint(json_t *params, const char *key, uint64_t max, uint64_t dflt,
+           uint64_t *value, char **errp)
+{
+    json_t *v = json_object_get(params, key);
+    *value = dflt;
+    if (!v) {
+        return true;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < 0
+        || (uint64_t)json_integer_value(v) > max) {
+        *errp = xasprintf("parameter \"%s\" must be an integer from 0 to "
+                          "%llu", key, (unsigned long long)max);
+        return false;
+    }
+    *value = (uint64_t)json_integer_value(v);
+    return true;
+}
+
+static char *
+m_capture(struct switchd *sw, json_t *params,
+          struct switchd_call *call, json_t **resultp)
+{
+    char *err = NULL;
+    const char *br = param_str(params, "bridge", &err);
+    const char *port = br ? param_str(params, "port", &err) : NULL;
+    uint64_t count, snaplen;
+    if (!port || !param_uint(params, "count", UINT32_MAX, 0, &count, &err)
+        || !param_uint(params, "snaplen", CAPTURE_DEFAULT_SNAPLEN, 0,
+                       &snaplen, &err)) {
+        return err;
+    }
+    struct capture_queue_config cfg = {
+        .snaplen = (uint32_t)snaplen,
+        .count = count,
+    };
+    return bridge_capture_start(sw->bridges, br, port, &cfg, call->notify,
+                                call->notify_aux, &call->sub, resultp);
+}
+
+static char *
+m_version(struct switchd *sw, json_t *params,
+          struct switchd_call *call, json_t **resultp)
 {
     *resultp = json_pack("{s:s}", "version", SWITCHD_VERSION);
     return NULL;
 }
 
 static char *
-m_exit(struct switchd *sw, json_t *params, json_t **resultp)
+m_exit(struct switchd *sw, json_t *params,
+       struct switchd_call *call, json_t **resultp)
 {
     /* The loop ends after this reply is flushed. */
     sw->exit_requested = 1;
@@ -226,7 +327,8 @@ m_exit(struct switchd *sw, json_t *params, json_t **resultp)
     return NULL;
 }
 
-static char *m_list_methods(struct switchd *, json_t *, json_t **);
+static char *m_list_methods(struct switchd *, json_t *,
+                             struct switchd_call *, json_t **);
 
 static const struct method methods[] = {
     {"vsctl", m_vsctl,
@@ -244,13 +346,22 @@ static const struct method methods[] = {
      "sort: [{field, reverse}]}"},
     {"dump-ports", m_dump_ports, "{bridge, port}: port counters"},
     {"dump-tables", m_dump_tables, "{bridge}: table counters"},
+    {"fdb-show", m_fdb_show, "{bridge}: NORMAL's MAC table"},
+    {"trace", m_trace,
+     "{bridge, flow, packet, generate}: follow one packet through the "
+     "pipeline"},
+    {"monitor", m_monitor,
+     "{bridge, watch, names}: stream flow changes and packet-ins"},
+    {"capture", m_capture,
+     "{bridge, port, count, snaplen}: stream the port's frames"},
     {"version", m_version, "{}: the daemon's version"},
     {"list-methods", m_list_methods, "{}: this list"},
     {"exit", m_exit, "{}: stop the daemon"},
 };
 
 static char *
-m_list_methods(struct switchd *sw, json_t *params, json_t **resultp)
+m_list_methods(struct switchd *sw, json_t *params,
+               struct switchd_call *call, json_t **resultp)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < ARRAY_SIZE(methods); i++) {
@@ -264,12 +375,12 @@ m_list_methods(struct switchd *sw, json_t *params, json_t **resultp)
 
 char *
 switchd_dispatch(struct switchd *sw, const char *method, json_t *params,
-                 json_t **resultp)
+                 struct switchd_call *call, json_t **resultp)
 {
     *resultp = NULL;
     for (size_t i = 0; i < ARRAY_SIZE(methods); i++) {
         if (!strcmp(methods[i].name, method)) {
-            char *err = methods[i].handler(sw, params, resultp);
+            char *err = methods[i].handler(sw, params, call, resultp);
             if (err) {
                 json_decref(*resultp);
                 *resultp = NULL;

@@ -1,6 +1,16 @@
 /* The unix socket server: accepts clients, cuts their bytes into
  * requests (lib/rpc), dispatches them and writes replies.
  *
+ * Subscriptions: a request that starts a monitor or a capture turns its
+ * connection into a stream.  After the reply, the daemon reads nothing
+ * more from it (bytes the client sends are discarded; its hang-up ends
+ * the subscription) and writes the lines the subscription queues.  The
+ * bridge's hooks only queue and activate the connection's 'notify'
+ * event; the lines are written from the loop, at most
+ * SERVER_STREAM_CHUNK bytes at a time and only once the previous chunk
+ * is gone, so a slow reader costs the daemon only the subscription's own
+ * bounded queue.
+ *
  * Bounds: at most SERVER_MAX_CLIENTS connections; a request may be at
  * most RPC_MAX_MSG bytes; a connection has at most one reply waiting to
  * be written (we stop reading from it until that reply is flushed, so a
@@ -21,6 +31,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ds.h"
 #include "log.h"
 #include "rpc.h"
 #include "switchd.h"
@@ -28,6 +39,7 @@
 
 #define SERVER_MAX_CLIENTS 64
 #define SERVER_READ_CHUNK (256 * 1024)
+#define SERVER_STREAM_CHUNK (64 * 1024)
 
 struct conn {
     struct server *server;
@@ -39,6 +51,8 @@ struct conn {
     size_t out_len, out_ofs;
     bool closing;     /* Close once 'out' is written. */
     bool dead;
+    struct bridge_sub *sub;   /* Streaming, or NULL. */
+    struct event *notify_ev;  /* Activated when 'sub' has lines. */
 };
 
 struct server {
@@ -52,6 +66,7 @@ struct server {
 };
 
 static void conn_process(struct conn *);
+static void conn_pump(struct conn *);
 
 static void
 conn_kill(struct conn *c)
@@ -62,6 +77,11 @@ conn_kill(struct conn *c)
     c->dead = true;
     event_del(c->rd);
     event_del(c->wr);
+    event_del(c->notify_ev);
+    /* The subscription goes now, so the dataplane stops queueing for a
+     * client that left; the hooks never call into this code. */
+    bridge_sub_destroy(c->sub);
+    c->sub = NULL;
     close(c->fd);
     c->fd = -1;
     event_active(c->server->reaper, 0, 0);
@@ -78,6 +98,7 @@ reaper_cb(evutil_socket_t fd, short what, void *server_)
             *pp = c->next;
             event_free(c->rd);
             event_free(c->wr);
+            event_free(c->notify_ev);
             rpc_reader_uninit(&c->reader);
             free(c->out);
             free(c);
@@ -131,6 +152,51 @@ conn_send(struct conn *c, char *line)
     c->out_ofs = 0;
 }
 
+/* bridge_sub_notify_func: only schedules the write. */
+static void
+conn_notify(void *c_)
+{
+    struct conn *c = c_;
+    if (!c->dead) {
+        event_active(c->notify_ev, 0, 0);
+    }
+}
+
+static void
+conn_notify_cb(evutil_socket_t fd, short what, void *c_)
+{
+    conn_pump(c_);
+}
+
+/* Moves queued subscription lines to the socket while it takes them. */
+static void
+conn_pump(struct conn *c)
+{
+    while (!c->dead && c->sub && !c->out) {
+        struct ds ds = DS_EMPTY_INITIALIZER;
+        char *line;
+        while (ds.length < SERVER_STREAM_CHUNK
+               && (line = bridge_sub_next(c->sub)) != NULL) {
+            ds_put_cstr(&ds, line);
+            free(line);
+        }
+        if (bridge_sub_finished(c->sub)) {
+            c->closing = true;
+        }
+        if (!ds.length) {
+            ds_destroy(&ds);
+            if (c->closing) {
+                conn_kill(c);
+            }
+            return;
+        }
+        conn_send(c, ds_steal_cstr(&ds));
+        if (!conn_flush(c)) {
+            return;
+        }
+    }
+}
+
 static void
 conn_handle(struct conn *c, const char *line)
 {
@@ -145,7 +211,9 @@ conn_handle(struct conn *c, const char *line)
         return;
     }
     json_t *result = NULL;
-    err = switchd_dispatch(c->server->sw, method, params, &result);
+    struct switchd_call call = {conn_notify, c, NULL};
+    err = switchd_dispatch(c->server->sw, method, params, &call, &result);
+    c->sub = call.sub;
     if (err) {
         conn_send(c, rpc_encode_error(id, err));
         free(err);
@@ -162,7 +230,7 @@ conn_handle(struct conn *c, const char *line)
 static void
 conn_process(struct conn *c)
 {
-    while (!c->dead && !c->out) {
+    while (!c->dead && !c->out && !c->sub) {
         char *line;
         int error = rpc_reader_next(&c->reader, &line);
         if (error == EAGAIN) {
@@ -184,9 +252,14 @@ conn_process(struct conn *c)
         free(line);
         conn_flush(c);
     }
-    if (!c->dead && c->out) {
+    if (!c->dead && c->out && !c->sub) {
         /* Back-pressure: read no more until the reply is gone. */
         event_del(c->rd);
+    }
+    if (!c->dead && c->sub) {
+        /* A stream reads only to notice the hang-up. */
+        event_add(c->rd, NULL);
+        conn_pump(c);
     }
 }
 
@@ -202,6 +275,9 @@ conn_read_cb(evutil_socket_t fd, short what, void *c_)
     if (n <= 0) {
         /* A client that disconnects midway simply goes away. */
         conn_kill(c);
+        return;
+    }
+    if (c->sub) {
         return;
     }
     rpc_reader_feed(&c->reader, chunk, (size_t)n);
@@ -245,6 +321,7 @@ accept_cb(evutil_socket_t fd, short what, void *s_)
     c->rd = event_new(s->sw->base, cfd, EV_READ | EV_PERSIST, conn_read_cb,
                       c);
     c->wr = event_new(s->sw->base, cfd, EV_WRITE, conn_write_cb, c);
+    c->notify_ev = event_new(s->sw->base, -1, 0, conn_notify_cb, c);
     event_add(c->rd, NULL);
     c->next = s->conns;
     s->conns = c;

@@ -6,6 +6,8 @@
 
 #include <jansson.h>
 
+#include "bridge-sub.h"
+
 struct bridges;
 struct config;
 struct event_base;
@@ -20,10 +22,18 @@ struct switchd {
     int exit_requested;
 };
 
+/* What a request may turn into besides a reply: a subscription
+ * (monitor, capture) that keeps the connection and streams lines. */
+struct switchd_call {
+    bridge_sub_notify_func *notify; /* In: wakes the connection. */
+    void *notify_aux;
+    struct bridge_sub *sub; /* Out: the subscription, if one started. */
+};
+
 /* Handles one request.  Returns NULL and '*resultp' (new reference), or
  * an allocated error message for the client. */
 char *switchd_dispatch(struct switchd *, const char *method, json_t *params,
-                       json_t **resultp);
+                       struct switchd_call *, json_t **resultp);
 
 /* Re-arms the flow timeout timer (after flow changes). */
 void switchd_kick_timer(struct switchd *);

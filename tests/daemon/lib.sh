@@ -126,3 +126,33 @@ article_bridges() {
     swctl add-port br-tun vxlan0 -- set interface vxlan0 type=vxlan options:remote_ip=192.168.33.13 ofport_request=5
     swctl add-port br-tun vxlan1 -- set interface vxlan1 type=vxlan options:remote_ip=192.168.33.14 ofport_request=6
 }
+
+# The article's nine br-tun flows (on the ports article_bridges makes).
+article_flows() {
+    swofctl del-flows br-tun
+    swofctl add-flows br-tun - <<'FLOWS'
+table=0,priority=1,in_port=1 actions=resubmit(,1)
+table=0,priority=1,in_port=5 actions=resubmit(,2)
+table=0,priority=1,in_port=6 actions=resubmit(,2)
+table=0,priority=0,actions=drop
+table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,20)
+table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,21)
+table=2,priority=0,actions=learn(table=20,hard_timeout=300,priority=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:NXM_OF_IN_PORT[]),output:1
+table=20,priority=0,actions=resubmit(,21)
+table=21,priority=0,actions=output:5,output:6
+FLOWS
+}
+
+# wait_for SECONDS COMMAND...: retries COMMAND every 0.1 s until it
+# succeeds, or fails the test.
+wait_for() {
+    local secs=$1 i
+    shift
+    for i in $(seq $((secs * 10))); do
+        if "$@"; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    fail "timed out waiting for: $*"
+}

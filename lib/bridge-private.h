@@ -1,0 +1,84 @@
+/* bridge-private: the bridge layer's internals, shared by bridge.c (live
+ * state, packet path, swofctl's flow requests), bridge-debug.c (fdb-show,
+ * trace) and bridge-sub.c (monitor and capture subscriptions).  Nothing
+ * outside the bridge layer includes this. */
+#ifndef SW_BRIDGE_PRIVATE_H
+#define SW_BRIDGE_PRIVATE_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bridge.h"
+#include "capture.h"
+#include "packet.h"
+#include "trace.h"
+
+struct bridge;
+struct bridge_sub;
+struct event;
+struct netdev;
+
+struct bridge_port {
+    struct bridge *bridge;
+    char *name;
+    char *type;
+    char *options; /* "k=v,k=v": detects option changes. */
+    int ofport;
+    struct netdev *netdev; /* NULL if it failed to open. */
+    char *open_error;      /* Why netdev_open() failed. */
+    char *patch_error;     /* Why the patch is not wired. */
+    struct event *rx_event;
+    /* What trace and capture need of the port's tunnel options, read
+     * from the configuration when the port was created. */
+    struct trace_port_info info;
+    /* Active captures of this port (bridge-sub.c), or NULL: the packet
+     * path tests this one pointer, so ports nobody captures pay nothing
+     * more. */
+    struct bridge_sub *captures;
+};
+
+struct bridge {
+    struct bridges *bridges;
+    char *name;
+    struct ofproto *ofproto;
+    struct bridge_port **ports;
+    size_t n_ports;
+    struct bridge_sub *monitors; /* Active monitors (bridge-sub.c). */
+};
+
+struct bridges {
+    struct event_base *base;
+    struct bridge **v;
+    size_t n;
+};
+
+struct bridge *bridge_lookup(const struct bridges *, const char *name);
+struct bridge *bridge_lookup_ofproto(const struct bridges *,
+                                     const struct ofproto *);
+struct bridge_port *bridge_port_lookup(const struct bridge *,
+                                       const char *name);
+struct bridge_port *bridge_port_lookup_number(const struct bridge *,
+                                              int ofport);
+/* The bridge called 'name', or NULL and an allocated "no bridge named"
+ * message in '*errp'. */
+struct bridge *bridge_need(struct bridges *, const char *name, char **errp);
+
+/* Fills '*info' from a port's configuration (type and tunnel options). */
+void bridge_port_info_from_config(const struct config_port *,
+                                  struct trace_port_info *info);
+
+/* Hooks from bridge.c into bridge-sub.c. */
+
+/* Copies a frame that 'port' received (CAPTURE_RX, with the tunnel
+ * metadata it arrived with) or sends (CAPTURE_TX, with the flow's tunnel
+ * metadata at output) into every capture of the port.  Call only when
+ * port->captures is not NULL. */
+void bridge_sub_capture(struct bridge_port *, enum capture_dir,
+                        const struct packet *, uint64_t tun_id,
+                        uint32_t tun_src, uint32_t tun_dst);
+/* The port or bridge is going away: its subscriptions end (their
+ * owners are told and see an END event). */
+void bridge_sub_port_gone(struct bridge_port *);
+void bridge_sub_bridge_gone(struct bridge *);
+
+#endif

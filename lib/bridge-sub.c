@@ -1,0 +1,511 @@
+/* bridge-sub: monitor and capture subscriptions (see bridge-sub.h). */
+#include "bridge-sub.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bridge-private.h"
+#include "ds.h"
+#include "monitor.h"
+#include "ofproto.h"
+#include "portmap.h"
+#include "util.h"
+
+enum sub_kind { SUB_MONITOR, SUB_CAPTURE };
+
+struct bridge_sub {
+    enum sub_kind kind;
+    struct bridge_sub *next;   /* In the bridge's or the port's list. */
+    struct bridge *bridge;     /* NULL once the bridge went away. */
+    struct bridge_port *port;  /* Capture: NULL once the port went away. */
+    bridge_sub_notify_func *notify;
+    void *aux;
+
+    /* Monitor: a ring of lines. */
+    struct monitor_watch watch;
+    bool names;
+    char **lines;
+    size_t head, n_lines, cap_lines;
+    size_t bytes, max_bytes, max_lines;
+    uint64_t n_lost;       /* Lines dropped, in all. */
+    uint64_t lost_pending; /* Dropped since the last LOST line. */
+
+    /* Capture. */
+    struct capture_queue *queue;
+    char *port_name;
+
+    char *end_reason; /* Set when the subscription is ending. */
+    bool end_sent;
+};
+
+/* ---- Lines (monitor). ---- */
+
+static void
+ring_put(struct bridge_sub *s, char *line)
+{
+    if (s->n_lines == s->cap_lines) {
+        size_t cap = s->cap_lines ? 2 * s->cap_lines : 64;
+        char **v = xcalloc(cap, sizeof *v);
+        for (size_t i = 0; i < s->n_lines; i++) {
+            v[i] = s->lines[(s->head + i) % s->cap_lines];
+        }
+        free(s->lines);
+        s->lines = v;
+        s->cap_lines = cap;
+        s->head = 0;
+    }
+    s->lines[(s->head + s->n_lines) % s->cap_lines] = line;
+    s->n_lines++;
+    s->bytes += strlen(line);
+}
+
+static char *
+ring_get(struct bridge_sub *s)
+{
+    if (!s->n_lines) {
+        return NULL;
+    }
+    char *line = s->lines[s->head];
+    s->head = (s->head + 1) % s->cap_lines;
+    s->n_lines--;
+    s->bytes -= strlen(line);
+    return line;
+}
+
+/* Consumes 'j' and returns it as one line with its newline. */
+static char *
+json_line(json_t *j)
+{
+    char *text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(j);
+    char *line = xasprintf("%s\n", text);
+    free(text);
+    return line;
+}
+
+static char *
+lost_line(uint64_t n)
+{
+    char *text = xasprintf(" event=LOST n_lost=%llu (the monitor fell "
+                           "behind)", (unsigned long long)n);
+    json_t *j = json_pack("{s:s, s:I, s:s}", "event", "LOST", "n_lost",
+                          (json_int_t)n, "text", text);
+    free(text);
+    return json_line(j);
+}
+
+/* Queues 'j' (consumed) unless the queue is full, in which case the line
+ * is counted as lost.  A LOST line goes in first when lines were lost
+ * before this one, so the reader sees the gap where it happened; it may
+ * exceed the bound by one line. */
+static void
+monitor_put(struct bridge_sub *s, json_t *j)
+{
+    char *line = json_line(j);
+    size_t len = strlen(line);
+    if (s->n_lines >= s->max_lines || s->bytes + len > s->max_bytes) {
+        free(line);
+        s->n_lost++;
+        s->lost_pending++;
+        return;
+    }
+    if (s->lost_pending) {
+        ring_put(s, lost_line(s->lost_pending));
+        s->lost_pending = 0;
+    }
+    ring_put(s, line);
+}
+
+/* Adds the text rendering 'ds' (without its newline) to 'j' as "text". */
+static void
+add_text(json_t *j, struct ds *ds)
+{
+    if (ds->length && ds->string[ds->length - 1] == '\n') {
+        ds->string[--ds->length] = '\0';
+    }
+    json_object_set_new(j, "text", json_string(ds_cstr(ds)));
+}
+
+static void
+monitor_queue_event(struct bridge_sub *s, const struct monitor_event *ev)
+{
+    if (!monitor_watch_wants(&s->watch, ev)) {
+        return;
+    }
+    const struct portmap *map = s->names && s->bridge
+                                    ? ofproto_portmap(s->bridge->ofproto)
+                                    : NULL;
+    json_t *j = monitor_flow_event_to_json(ev, &s->watch, map);
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    monitor_format_flow_event(ev, &s->watch, map, &ds);
+    add_text(j, &ds);
+    ds_destroy(&ds);
+    monitor_put(s, j);
+}
+
+static enum monitor_event_type
+event_type(enum ofproto_flow_event e)
+{
+    switch (e) {
+    case OFPROTO_FLOW_ADDED:
+        return MONITOR_ADDED;
+    case OFPROTO_FLOW_MODIFIED:
+        return MONITOR_MODIFIED;
+    case OFPROTO_FLOW_DELETED:
+    default:
+        return MONITOR_DELETED;
+    }
+}
+
+static enum monitor_reason
+event_reason(enum ofproto_flow_reason r)
+{
+    switch (r) {
+    case OFPROTO_REASON_CLIENT:
+        return MONITOR_REASON_CLIENT;
+    case OFPROTO_REASON_LEARNED:
+        return MONITOR_REASON_LEARNED;
+    case OFPROTO_REASON_IDLE_TIMEOUT:
+        return MONITOR_REASON_IDLE_TIMEOUT;
+    case OFPROTO_REASON_HARD_TIMEOUT:
+        return MONITOR_REASON_HARD_TIMEOUT;
+    case OFPROTO_REASON_DELETE_LEARNED:
+        return MONITOR_REASON_DELETE_LEARNED;
+    case OFPROTO_REASON_REPLACED:
+    default:
+        return MONITOR_REASON_REPLACED;
+    }
+}
+
+/* The pipeline's flow-monitor hook: runs in the middle of a flow_mod, a
+ * learn or an expiry, so it only formats and queues. */
+static void
+flow_changed_cb(const struct ofproto_flow_change *ch, void *br_)
+{
+    struct bridge *br = br_;
+    struct monitor_event ev = {
+        .type = event_type(ch->event),
+        .reason = event_reason(ch->reason),
+        .ofproto = ch->ofproto,
+        .flow = ch->flow,
+    };
+    for (struct bridge_sub *s = br->monitors; s; s = s->next) {
+        monitor_queue_event(s, &ev);
+        s->notify(s->aux);
+    }
+}
+
+static void
+packet_in_cb(const struct ofproto_packet_in *pin, void *br_)
+{
+    struct bridge *br = br_;
+    for (struct bridge_sub *s = br->monitors; s; s = s->next) {
+        json_t *j = monitor_packet_in_to_json(pin,
+                                              BRIDGE_MONITOR_PACKET_BYTES);
+        struct ds ds = DS_EMPTY_INITIALIZER;
+        monitor_format_packet_in(pin, &ds);
+        add_text(j, &ds);
+        ds_destroy(&ds);
+        monitor_put(s, j);
+        s->notify(s->aux);
+    }
+}
+
+static void
+set_hooks(struct bridge *br)
+{
+    bool on = br->monitors != NULL;
+    ofproto_set_flow_monitor_cb(br->ofproto, on ? flow_changed_cb : NULL,
+                                on ? br : NULL);
+    ofproto_set_packet_in_cb(br->ofproto, on ? packet_in_cb : NULL,
+                             on ? br : NULL);
+}
+
+struct initial_ctx {
+    struct bridge_sub *sub;
+    size_t n;
+};
+
+static void
+initial_flow_cb(const struct flow_print *fp, void *ctx_)
+{
+    struct initial_ctx *ctx = ctx_;
+    struct flow_print copy = *fp;
+    copy.show_stats = false;
+    struct monitor_event ev = {
+        .type = MONITOR_INITIAL,
+        .reason = MONITOR_REASON_CLIENT,
+        .ofproto = ctx->sub->bridge->ofproto,
+        .flow = &copy,
+    };
+    size_t before = ctx->sub->n_lines;
+    monitor_queue_event(ctx->sub, &ev);
+    ctx->n += ctx->sub->n_lines != before;
+}
+
+static struct bridge_sub *
+sub_create(enum sub_kind kind, bridge_sub_notify_func *notify, void *aux)
+{
+    struct bridge_sub *s = xzalloc(sizeof *s);
+    s->kind = kind;
+    s->notify = notify;
+    s->aux = aux;
+    return s;
+}
+
+char *
+bridge_monitor_start(struct bridges *bs, const char *name,
+                     const struct bridge_monitor_options *opts,
+                     bridge_sub_notify_func *notify, void *aux,
+                     struct bridge_sub **subp, json_t **resultp)
+{
+    char *err;
+    *subp = NULL;
+    struct bridge *br = bridge_need(bs, name, &err);
+    if (!br) {
+        return err;
+    }
+    struct bridge_sub *s = sub_create(SUB_MONITOR, notify, aux);
+    err = monitor_watch_parse(&s->watch, opts->watch,
+                              ofproto_portmap(br->ofproto));
+    if (err) {
+        free(s);
+        return err;
+    }
+    s->names = opts->names;
+    s->max_lines = opts->max_lines ? opts->max_lines
+                                   : BRIDGE_MONITOR_MAX_LINES;
+    s->max_bytes = opts->max_bytes ? opts->max_bytes
+                                   : BRIDGE_MONITOR_MAX_BYTES;
+    s->bridge = br;
+
+    struct initial_ctx ctx = {s, 0};
+    if (s->watch.initial) {
+        ofproto_dump_flows(br->ofproto, NULL, false, initial_flow_cb, &ctx);
+    }
+    s->next = br->monitors;
+    br->monitors = s;
+    set_hooks(br);
+    *subp = s;
+    *resultp = json_pack("{s:s, s:I}", "bridge", br->name, "n_initial",
+                         (json_int_t)ctx.n);
+    return NULL;
+}
+
+/* ---- Capture. ---- */
+
+char *
+bridge_capture_start(struct bridges *bs, const char *name,
+                     const char *port_name,
+                     const struct capture_queue_config *cfg,
+                     bridge_sub_notify_func *notify, void *aux,
+                     struct bridge_sub **subp, json_t **resultp)
+{
+    char *err;
+    *subp = NULL;
+    struct bridge *br = bridge_need(bs, name, &err);
+    if (!br) {
+        return err;
+    }
+    uint16_t number;
+    struct bridge_port *p = bridge_port_lookup(br, port_name);
+    if (!p && port_parse(port_name, ofproto_portmap(br->ofproto), &number)) {
+        p = bridge_port_lookup_number(br, number);
+    }
+    if (!p) {
+        return xasprintf("%s: no such port on bridge %s", port_name, name);
+    }
+    struct bridge_sub *s = sub_create(SUB_CAPTURE, notify, aux);
+    s->queue = capture_queue_create(cfg);
+    s->bridge = br;
+    s->port = p;
+    s->port_name = xstrdup(p->name);
+    s->next = p->captures;
+    p->captures = s;
+    *subp = s;
+    *resultp = json_pack("{s:s, s:s, s:i, s:b, s:i}", "bridge", br->name,
+                         "port", p->name, "port_no", p->ofport, "tunnel",
+                         p->info.tunnel, "snaplen",
+                         cfg->snaplen ? (int)cfg->snaplen
+                                      : CAPTURE_DEFAULT_SNAPLEN);
+    return NULL;
+}
+
+void
+bridge_sub_capture(struct bridge_port *p, enum capture_dir dir,
+                   const struct packet *pkt, uint64_t tun_id,
+                   uint32_t tun_src, uint32_t tun_dst)
+{
+    struct capture_tunnel tnl;
+    const struct trace_port_info *info = &p->info;
+    if (info->tunnel) {
+        memset(&tnl, 0, sizeof tnl);
+        tnl.dst_port = info->dst_port;
+        if (dir == CAPTURE_RX) {
+            /* As it arrived: from the peer to us, with its VNI. */
+            tnl.vni = (uint32_t)tun_id;
+            tnl.src_ip = tun_src;
+            tnl.dst_ip = tun_dst;
+        } else {
+            /* As our sender builds it (netdev-vxlan). */
+            tnl.vni = (uint32_t)(info->key_flow ? tun_id : info->key);
+            tnl.src_ip = info->local_ip;
+            tnl.dst_ip = info->remote_flow ? tun_dst : info->remote_ip;
+        }
+    }
+    for (struct bridge_sub *s = p->captures; s; s = s->next) {
+        capture_queue_put(s->queue, dir, packet_data(pkt), pkt->len,
+                          info->tunnel ? &tnl : NULL, 0);
+        s->notify(s->aux);
+    }
+}
+
+/* ---- Ending. ---- */
+
+static void
+sub_end(struct bridge_sub *s, char *reason)
+{
+    if (!s->end_reason) {
+        s->end_reason = reason;
+    } else {
+        free(reason);
+    }
+}
+
+void
+bridge_sub_port_gone(struct bridge_port *p)
+{
+    while (p->captures) {
+        struct bridge_sub *s = p->captures;
+        p->captures = s->next;
+        s->next = NULL;
+        s->port = NULL;
+        s->bridge = NULL;
+        sub_end(s, xasprintf("port %s was removed", p->name));
+        s->notify(s->aux);
+    }
+}
+
+void
+bridge_sub_bridge_gone(struct bridge *br)
+{
+    while (br->monitors) {
+        struct bridge_sub *s = br->monitors;
+        br->monitors = s->next;
+        s->next = NULL;
+        s->bridge = NULL;
+        sub_end(s, xasprintf("bridge %s was removed", br->name));
+        s->notify(s->aux);
+    }
+    set_hooks(br);
+}
+
+static char *
+end_line(struct bridge_sub *s)
+{
+    json_t *j = json_pack("{s:s, s:s}", "event", "END", "reason",
+                          s->end_reason);
+    if (s->kind == SUB_CAPTURE) {
+        struct capture_stats st;
+        capture_queue_get_stats(s->queue, &st);
+        json_object_set_new(j, "seen", json_integer((json_int_t)st.seen));
+        json_object_set_new(j, "queued",
+                            json_integer((json_int_t)st.queued));
+        json_object_set_new(j, "dropped",
+                            json_integer((json_int_t)st.dropped));
+    } else {
+        json_object_set_new(j, "n_lost", json_integer((json_int_t)s->n_lost));
+    }
+    return json_line(j);
+}
+
+char *
+bridge_sub_next(struct bridge_sub *s)
+{
+    if (s->end_sent) {
+        return NULL;
+    }
+    if (s->kind == SUB_MONITOR) {
+        char *line = ring_get(s);
+        if (line) {
+            return line;
+        }
+        if (s->lost_pending) {
+            line = lost_line(s->lost_pending);
+            s->lost_pending = 0;
+            return line;
+        }
+    } else {
+        struct capture_record rec;
+        if (capture_queue_get(s->queue, &rec)) {
+            char *line = json_line(capture_record_to_json(&rec));
+            capture_record_uninit(&rec);
+            return line;
+        }
+        if (capture_queue_done(s->queue)) {
+            sub_end(s, xstrdup("packet count reached"));
+        }
+    }
+    if (s->end_reason) {
+        s->end_sent = true;
+        return end_line(s);
+    }
+    return NULL;
+}
+
+bool
+bridge_sub_finished(const struct bridge_sub *s)
+{
+    return s->end_sent;
+}
+
+uint64_t
+bridge_sub_dropped(const struct bridge_sub *s)
+{
+    if (s->kind == SUB_MONITOR) {
+        return s->n_lost;
+    }
+    struct capture_stats st;
+    capture_queue_get_stats(s->queue, &st);
+    return st.dropped;
+}
+
+/* Unlinks 's' from 'list'. */
+static void
+list_remove(struct bridge_sub **list, struct bridge_sub *s)
+{
+    for (struct bridge_sub **pp = list; *pp; pp = &(*pp)->next) {
+        if (*pp == s) {
+            *pp = s->next;
+            return;
+        }
+    }
+}
+
+void
+bridge_sub_destroy(struct bridge_sub *s)
+{
+    if (!s) {
+        return;
+    }
+    if (s->kind == SUB_MONITOR) {
+        if (s->bridge) {
+            list_remove(&s->bridge->monitors, s);
+            set_hooks(s->bridge);
+        }
+        monitor_watch_uninit(&s->watch);
+        char *line;
+        while ((line = ring_get(s)) != NULL) {
+            free(line);
+        }
+        free(s->lines);
+    } else {
+        if (s->port) {
+            list_remove(&s->port->captures, s);
+        }
+        capture_queue_destroy(s->queue);
+        free(s->port_name);
+    }
+    free(s->end_reason);
+    free(s);
+}
