@@ -228,14 +228,18 @@ static void batch_run(struct ofproto *ofp, struct batch *b,
 int bench_pipeline(int argc, char *argv[])
 {
     uint64_t n_macs = 100000, n_packets = 5000000, batch_size = 32;
+    uint64_t huge = 1;
     struct bench_opt opts[] = {
         {"macs", &n_macs, 50000000},
         {"packets", &n_packets, UINT64_MAX},
         {"batch", &batch_size, 256},
+        {"huge", &huge, 1},
     };
     if (bench_parse_opts(argc, argv, opts, ARRAY_SIZE(opts))) {
         return -1;
     }
+    /* --huge 0: big indexes and rules from malloc, for comparison. */
+    sw_huge_enable(huge != 0);
     if (n_macs == 0) {
         n_macs = 1;
     }
@@ -280,7 +284,7 @@ int bench_pipeline(int argc, char *argv[])
      * arrival from a known MAC (learn refreshes it), the rest unicast
      * from the patch port to a random learned MAC. */
     uint64_t rng = 0x853c49e6748fea9bULL;
-    uint64_t t2 = bench_now_ns();
+    uint64_t t2 = bench_now_ns(), cpu2 = bench_cpu_ns();
     for (uint64_t k = 0; k < n_packets; k++) {
         uint64_t r = bench_random(&rng);
         uint32_t i = (uint32_t)((r >> 8) % n_macs);
@@ -292,17 +296,20 @@ int bench_pipeline(int argc, char *argv[])
             batch_run(ofp, &b, &c);
         }
     }
-    uint64_t t3 = bench_now_ns();
+    uint64_t t3 = bench_now_ns(), cpu3 = bench_cpu_ns();
     double secs = (double)(t3 - t2) / 1e9;
+    double cpu_secs = (double)(cpu3 - cpu2) / 1e9;
 
     printf("bench=pipeline macs=%llu learned=%zu packets=%llu batch=%llu "
-           "pps=%.0f ns_per_pkt=%.1f bytes_per_flow=%.1f "
+           "huge=%d "
+           "pps=%.0f ns_per_pkt=%.1f cpu_pps=%.0f bytes_per_flow=%.1f "
            "learn_per_s=%.0f bcast=%llu ucast=%llu arrivals=%llu "
            "outputs=%llu ucast_flooded=%llu\n",
            (unsigned long long)n_macs, learned,
            (unsigned long long)n_packets, (unsigned long long)batch_size,
-           (double)n_packets / secs,
-           (double)(t3 - t2) / (double)n_packets, bytes_per_flow,
+           huge != 0, (double)n_packets / secs,
+           (double)(t3 - t2) / (double)n_packets,
+           cpu_secs > 0 ? (double)n_packets / cpu_secs : 0, bytes_per_flow,
            (double)n_macs / ((double)(t1 - t0) / 1e9),
            (unsigned long long)c.bcast, (unsigned long long)c.ucast,
            (unsigned long long)c.arrival, (unsigned long long)c.outputs,

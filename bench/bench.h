@@ -12,6 +12,9 @@
 
 /* Monotonic time in nanoseconds. */
 uint64_t bench_now_ns(void);
+/* CPU time of the calling thread: unlike wall time it does not count the
+ * time other processes held the CPU (the machine is shared). */
+uint64_t bench_cpu_ns(void);
 /* Bytes currently allocated by malloc (mallinfo2's uordblks). */
 size_t bench_heap_bytes(void);
 /* A fast seeded generator (xorshift64*), so runs are repeatable. */

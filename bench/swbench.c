@@ -1,7 +1,7 @@
 /* swbench: in-process benchmarks of the classifier and the pipeline.
  *
  * usage: swbench classifier [--rules N] [--lookups N]
- *        swbench pipeline [--macs N] [--packets N] [--batch N]
+ *        swbench pipeline [--macs N] [--packets N] [--batch N] [--huge 0/1]
  *        swbench flowmod [--flows N]
  *
  * See docs/performance.md for what each one measures. */
@@ -20,10 +20,19 @@ uint64_t bench_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t bench_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 size_t bench_heap_bytes(void)
 {
     struct mallinfo2 mi = mallinfo2();
-    return mi.uordblks + mi.hblkhd;
+    /* Plus what the library mapped itself for huge pages (the big
+     * indexes and the rule slab): malloc does not see it. */
+    return mi.uordblks + mi.hblkhd + sw_huge_bytes();
 }
 
 uint64_t bench_random(uint64_t *state)
@@ -72,7 +81,7 @@ static const struct {
     const char *usage;
 } commands[] = {
     {"classifier", bench_classifier, "[--rules N] [--lookups N] [--batch N]"},
-    {"pipeline", bench_pipeline, "[--macs N] [--packets N] [--batch N]"},
+    {"pipeline", bench_pipeline, "[--macs N] [--packets N] [--batch N] [--huge 0/1]"},
     {"flowmod", bench_flowmod, "[--flows N]"},
 };
 

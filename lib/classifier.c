@@ -221,7 +221,9 @@ static void index_init(struct cls_index *ix)
 
 static void index_destroy(struct cls_index *ix)
 {
-    free(ix->slots);
+    if (ix->slots) {
+        xhuge_free(ix->slots, ((size_t)ix->mask + 1) * sizeof *ix->slots);
+    }
     index_init(ix);
 }
 
@@ -240,14 +242,16 @@ static void index_resize(struct cls_index *ix, uint32_t capacity)
 {
     struct cls_slot *old = ix->slots;
     uint32_t old_capacity = old ? ix->mask + 1 : 0;
-    ix->slots = xcalloc(capacity, sizeof *ix->slots);
+    /* Big indexes go on huge pages: a lookup in a million-rule table
+     * probes a random slot, and on small pages that is a TLB miss. */
+    ix->slots = xhuge_zalloc((size_t)capacity * sizeof *ix->slots);
     ix->mask = capacity - 1;
     for (uint32_t i = 0; i < old_capacity; i++) {
         if (old[i].rule) {
             index_place(ix, old[i].hash, old[i].rule);
         }
     }
-    free(old);
+    xhuge_free(old, (size_t)old_capacity * sizeof *old);
 }
 
 /* Keeps the load at most 3/4, so probe sequences stay short and always

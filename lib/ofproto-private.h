@@ -50,6 +50,8 @@ struct rule {
     uint16_t flags;
     uint8_t table_id;
     uint8_t remove_reason; /* enum ofproto_flow_reason, while removed. */
+    uint16_t slab_size;    /* Size given to sw_slab_zalloc(), or 0 when
+                            * from malloc (fits in former padding). */
     uint64_t inline_ofpacts[]; /* The actions given at creation. */
 };
 

@@ -5,6 +5,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define SW_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define SW_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define SW_POISON(p, n) ((void)(p), (void)(n))
+#define SW_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
 
 static void out_of_memory(void)
 {
@@ -147,4 +157,183 @@ const char *ipv4_to_str(uint32_t ip, char buf[16])
              (unsigned)((ip >> 16) & 0xff), (unsigned)((ip >> 8) & 0xff),
              (unsigned)(ip & 0xff));
     return buf;
+}
+
+/* ---- huge-page memory ------------------------------------------------ */
+
+static size_t huge_mapped;
+static bool huge_enabled = true;
+
+void sw_huge_enable(bool enable)
+{
+    huge_enabled = enable;
+}
+
+/* Maps 'size' bytes (a multiple of SW_HUGE_PAGE) aligned to SW_HUGE_PAGE,
+ * so the kernel can back them with transparent huge pages: it only does
+ * for aligned 2 MiB ranges.  Over-maps by one huge page and trims. */
+static void *huge_map(size_t size)
+{
+    size_t len = size + SW_HUGE_PAGE;
+    char *raw = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) {
+        out_of_memory();
+    }
+    uintptr_t a = ((uintptr_t)raw + SW_HUGE_PAGE - 1)
+                  & ~(uintptr_t)(SW_HUGE_PAGE - 1);
+    char *p = (char *)a;
+    size_t head = (size_t)(p - raw);
+    if (head) {
+        munmap(raw, head);
+    }
+    if (len - head > size) {
+        munmap(p + size, len - head - size);
+    }
+#ifdef MADV_HUGEPAGE
+    /* Only a hint: without THP ("never") the pages are small. */
+    madvise(p, size, MADV_HUGEPAGE);
+#endif
+    huge_mapped += size;
+    return p;
+}
+
+void *xhuge_zalloc(size_t size)
+{
+    if (size < SW_HUGE_MIN || !huge_enabled) {
+        return xcalloc(1, size);
+    }
+    return huge_map(ROUND_UP(size, SW_HUGE_PAGE)); /* mmap zero-fills. */
+}
+
+void xhuge_free(void *p, size_t size)
+{
+    if (!p) {
+        return;
+    }
+    if (size < SW_HUGE_MIN || !huge_enabled) {
+        free(p);
+        return;
+    }
+    size = ROUND_UP(size, SW_HUGE_PAGE);
+    munmap(p, size);
+    huge_mapped -= size;
+}
+
+size_t sw_huge_bytes(void)
+{
+    return huge_mapped;
+}
+
+/* ---- slab --------------------------------------------------------------- */
+
+#define SLAB_ALIGN 16
+#define SLAB_CLASSES (SW_SLAB_MAX / SLAB_ALIGN)
+#define SLAB_LINE 64
+#define SLAB_SKEWS (SLAB_LINE / 8)
+#define SLAB_HOT_CLASSES (SW_SLAB_MAX / SLAB_LINE * SLAB_SKEWS)
+
+struct slab_free {
+    struct slab_free *next;
+};
+
+struct slab_class {
+    struct slab_free *free; /* Freed objects, most recent first. */
+    char *next, *end;       /* Uncut rest of the newest chunk. */
+};
+
+static struct slab_class slab_classes[SLAB_CLASSES];
+static struct slab_class slab_hot_classes[SLAB_HOT_CLASSES];
+
+/* Cuts an object of 'sz' bytes from class 'c', whose objects start 'skew'
+ * bytes into a chunk and then every 'sz' bytes. */
+static void *slab_get(struct slab_class *c, size_t sz, size_t skew)
+{
+    void *p;
+    if (c->free) {
+        struct slab_free *f = c->free;
+        SW_UNPOISON(f, sz);
+        c->free = f->next;
+        p = f;
+    } else {
+        if ((size_t)(c->end - c->next) < sz) {
+            /* The tail of the old chunk (under one object) is lost. */
+            char *chunk = huge_map(SW_HUGE_PAGE);
+            SW_POISON(chunk, SW_HUGE_PAGE);
+            c->next = chunk + skew;
+            c->end = chunk + SW_HUGE_PAGE;
+        }
+        p = c->next;
+        c->next += sz;
+        SW_UNPOISON(p, sz);
+    }
+    memset(p, 0, sz);
+    return p;
+}
+
+static void slab_put(struct slab_class *c, void *p, size_t sz)
+{
+    struct slab_free *f = p;
+    f->next = c->free;
+    c->free = f;
+    /* ASan then reports a use after free of a slab object as it would
+     * for malloc (the allocator unpoisons before reading the link). */
+    SW_POISON(p, sz);
+}
+
+void *sw_slab_zalloc(size_t size)
+{
+    if (!size || size > SW_SLAB_MAX || !huge_enabled) {
+        return xcalloc(1, size);
+    }
+    size_t sz = ROUND_UP(size, SLAB_ALIGN);
+    return slab_get(&slab_classes[sz / SLAB_ALIGN - 1], sz, 0);
+}
+
+void sw_slab_free(void *p, size_t size)
+{
+    if (!p) {
+        return;
+    }
+    if (!size || size > SW_SLAB_MAX || !huge_enabled) {
+        free(p);
+        return;
+    }
+    size_t sz = ROUND_UP(size, SLAB_ALIGN);
+    slab_put(&slab_classes[sz / SLAB_ALIGN - 1], p, sz);
+}
+
+/* The class of a hot-aligned object, or NULL for the heap: the skew puts
+ * byte 'hot' of every object on a line boundary. */
+static struct slab_class *slab_hot_class(size_t size, size_t hot,
+                                         size_t *sz, size_t *skew)
+{
+    *skew = (SLAB_LINE - hot % SLAB_LINE) % SLAB_LINE;
+    *sz = ROUND_UP(size, SLAB_LINE);
+    if (!size || *sz > SW_SLAB_MAX || *skew % 8 || !huge_enabled) {
+        return NULL;
+    }
+    return &slab_hot_classes[(*sz / SLAB_LINE - 1) * SLAB_SKEWS
+                             + *skew / 8];
+}
+
+void *sw_slab_zalloc_hot(size_t size, size_t hot)
+{
+    size_t sz, skew;
+    struct slab_class *c = slab_hot_class(size, hot, &sz, &skew);
+    return c ? slab_get(c, sz, skew) : xcalloc(1, size);
+}
+
+void sw_slab_free_hot(void *p, size_t size, size_t hot)
+{
+    size_t sz, skew;
+    struct slab_class *c = slab_hot_class(size, hot, &sz, &skew);
+    if (!p) {
+        return;
+    }
+    if (c) {
+        slab_put(c, p, sz);
+    } else {
+        free(p);
+    }
 }

@@ -53,4 +53,47 @@ bool str_starts_with(const char *s, const char *prefix);
  * the caller passes a buffer of at least 16 bytes. */
 const char *ipv4_to_str(uint32_t ip, char buf[16]);
 
+/* Huge-page backed memory for the few big, randomly accessed structures
+ * (a classifier's index of a million rules, the rules themselves).  A
+ * random access into hundreds of megabytes of 4 KiB pages misses the TLB
+ * on almost every packet; on 2 MiB transparent huge pages the whole set
+ * fits in the TLB.  Both work without huge pages too (the kernel falls
+ * back to small pages), and neither is thread-safe: switchd runs the
+ * pipeline on one thread.
+ *
+ * xhuge_zalloc() returns 'size' zeroed bytes, 2 MiB aligned and advised
+ * MADV_HUGEPAGE when 'size' is at least SW_HUGE_MIN, else from calloc.
+ * xhuge_free() needs the same 'size'. */
+#define SW_HUGE_PAGE (2u * 1024 * 1024)
+#define SW_HUGE_MIN SW_HUGE_PAGE
+void *xhuge_zalloc(size_t size);
+void xhuge_free(void *p, size_t size);
+
+/* A slab of small objects on huge pages: objects of sizes up to
+ * SW_SLAB_MAX bytes (rounded up to 16) are cut from 2 MiB chunks, and
+ * freed ones go to a free list for their size, so a million rules sit
+ * densely in a few hundred huge pages.  Chunks are never returned to the
+ * kernel; their memory is reused for objects of the same size class.
+ * Sizes above SW_SLAB_MAX fall back to calloc/free.  sw_slab_zalloc()
+ * returns zeroed memory; sw_slab_free() needs the same 'size'. */
+#define SW_SLAB_MAX 1024
+void *sw_slab_zalloc(size_t size);
+void sw_slab_free(void *p, size_t size);
+
+/* The same for objects whose hot part starts 'hot' bytes in: the object
+ * is placed so that byte 'hot' begins a 64-byte cache line, and objects
+ * are a whole number of lines apart, so a hot span of L lines costs L
+ * cache misses instead of L + 1 when it straddles.  sw_slab_free_hot()
+ * needs the same 'size' and 'hot'. */
+void *sw_slab_zalloc_hot(size_t size, size_t hot);
+void sw_slab_free_hot(void *p, size_t size, size_t hot);
+
+/* With false, xhuge_zalloc() and the slab use calloc and free only (for
+ * measuring what huge pages bring).  Call it before either allocates. */
+void sw_huge_enable(bool);
+
+/* Bytes mapped by xhuge_zalloc() and the slab (not seen by mallinfo2()),
+ * for honest memory accounting. */
+size_t sw_huge_bytes(void);
+
 #endif

@@ -1,6 +1,7 @@
 /* Unit tests for the classifier: priorities, masks, replace, remove,
  * subtable bookkeeping, and a randomized comparison with a linear scan. */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -784,6 +785,123 @@ START_TEST(test_random_vs_linear)
 }
 END_TEST
 
+/* ---- huge-page memory (lib/util.c) under a big index ---- */
+
+START_TEST(test_huge_zalloc)
+{
+    size_t before = sw_huge_bytes();
+    /* Small requests come from calloc and are not counted. */
+    uint8_t *small = xhuge_zalloc(4096);
+    ck_assert_uint_eq(sw_huge_bytes(), before);
+    ck_assert_uint_eq(small[4095], 0);
+    xhuge_free(small, 4096);
+
+    size_t size = SW_HUGE_PAGE + 100; /* Rounded up to two huge pages. */
+    uint8_t *p = xhuge_zalloc(size);
+    ck_assert_uint_eq((uintptr_t)p % SW_HUGE_PAGE, 0);
+    ck_assert_uint_eq(sw_huge_bytes(), before + 2 * SW_HUGE_PAGE);
+    for (size_t i = 0; i < size; i += 4093) {
+        ck_assert_uint_eq(p[i], 0);
+    }
+    memset(p, 0xa5, size);
+    xhuge_free(p, size);
+    ck_assert_uint_eq(sw_huge_bytes(), before);
+}
+END_TEST
+
+START_TEST(test_slab)
+{
+    enum { N = 20000 }; /* 232-byte objects: more than one chunk. */
+    uint8_t **objs = xcalloc(N, sizeof *objs);
+    size_t before = sw_huge_bytes();
+    for (size_t i = 0; i < N; i++) {
+        objs[i] = sw_slab_zalloc(232);
+        ck_assert_uint_eq((uintptr_t)objs[i] % 16, 0);
+        ck_assert_uint_eq(objs[i][0] | objs[i][231], 0);
+        memset(objs[i], (int)(i & 0xff) | 1, 232);
+    }
+    /* Dense: 240 bytes apiece (232 rounded to 16), whole chunks mapped. */
+    size_t mapped = sw_huge_bytes() - before;
+    ck_assert_uint_ge(mapped, (size_t)N * 240);
+    ck_assert_uint_le(mapped, (size_t)N * 240 + 2 * SW_HUGE_PAGE);
+    ck_assert_uint_eq(mapped % SW_HUGE_PAGE, 0);
+    for (size_t i = 0; i < N; i++) { /* Nothing overlapped. */
+        ck_assert_uint_eq(objs[i][0], (i & 0xff) | 1);
+        ck_assert_uint_eq(objs[i][231], (i & 0xff) | 1);
+    }
+    /* Freed objects are reused, zeroed, before new memory is cut. */
+    sw_slab_free(objs[7], 232);
+    sw_slab_free(objs[9], 232);
+    uint8_t *a = sw_slab_zalloc(225); /* Same class: 240. */
+    uint8_t *b = sw_slab_zalloc(240);
+    ck_assert_ptr_eq(a, objs[9]);
+    ck_assert_ptr_eq(b, objs[7]);
+    ck_assert_uint_eq(a[0] | a[224] | b[0] | b[239], 0);
+    ck_assert_uint_eq(sw_huge_bytes() - before, mapped);
+    objs[9] = a;
+    objs[7] = b;
+    /* Another class does not take them. */
+    sw_slab_free(objs[3], 232);
+    uint8_t *c = sw_slab_zalloc(64);
+    ck_assert_ptr_ne(c, objs[3]);
+    sw_slab_free(c, 64);
+    objs[3] = sw_slab_zalloc(232);
+    /* Above SW_SLAB_MAX: plain heap. */
+    uint8_t *big = sw_slab_zalloc(SW_SLAB_MAX + 1);
+    ck_assert_uint_eq(big[SW_SLAB_MAX], 0);
+    sw_slab_free(big, SW_SLAB_MAX + 1);
+    for (size_t i = 0; i < N; i++) {
+        sw_slab_free(objs[i], 232);
+    }
+    free(objs);
+}
+END_TEST
+
+/* 200,000 exact rules: the index grows past SW_HUGE_MIN onto huge pages
+ * (and is moved between huge mappings as it doubles); every rule must
+ * still be found, and removal must leave the classifier empty. */
+START_TEST(test_big_exact_table)
+{
+    enum { N = 200000 };
+    struct classifier cls;
+    classifier_init(&cls);
+    struct trule **rules = xcalloc(N, sizeof *rules);
+    size_t before = sw_huge_bytes();
+    struct match m;
+    for (int i = 0; i < N; i++) {
+        uint8_t mac[6] = {0x02, 0, (uint8_t)(i >> 24), (uint8_t)(i >> 16),
+                          (uint8_t)(i >> 8), (uint8_t)i};
+        m_clear(&m);
+        m_dl_dst(&m, mac, NULL);
+        rules[i] = new_rule(&m, 1, i);
+        ck_assert_ptr_null(classifier_replace(&cls, &rules[i]->cr));
+    }
+    ck_assert_uint_eq(classifier_count(&cls), N);
+    /* 200,000 rules at load <= 3/4 need 2^18 16-byte slots: 4 MiB. */
+    ck_assert_uint_ge(sw_huge_bytes() - before, 2 * SW_HUGE_PAGE);
+    struct flow f;
+    memset(&f, 0, sizeof f);
+    int wrong = 0;
+    for (int i = 0; i < N; i++) {
+        uint8_t mac[6] = {0x02, 0, (uint8_t)(i >> 24), (uint8_t)(i >> 16),
+                          (uint8_t)(i >> 8), (uint8_t)i};
+        memcpy(f.dl_dst, mac, 6);
+        wrong += lookup_id(&cls, &f) != i;
+    }
+    ck_assert_int_eq(wrong, 0);
+    f.dl_dst[1] = 1; /* Not learned. */
+    ck_assert_int_eq(lookup_id(&cls, &f), -1);
+    for (int i = 0; i < N; i++) {
+        classifier_remove(&cls, &rules[i]->cr);
+        free_rule(rules[i]);
+    }
+    ck_assert_uint_eq(classifier_count(&cls), 0);
+    classifier_destroy(&cls);
+    ck_assert_uint_eq(sw_huge_bytes(), before);
+    free(rules);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("classifier");
@@ -800,6 +918,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_destroy_nonempty);
     tcase_add_test(tc, test_rule_is_compact);
     tcase_add_test(tc, test_parsed_matches);
+    tcase_add_test(tc, test_huge_zalloc);
+    tcase_add_test(tc, test_slab);
+    tcase_add_test(tc, test_big_exact_table);
     tcase_add_loop_test(tc, test_random_vs_linear, 0, 40);
     suite_add_tcase(s, tc);
     return s;
