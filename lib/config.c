@@ -570,9 +570,18 @@ config_from_json(const json_t *j, struct config **cfgp)
         return err;
     }
     for (i = 0; i < cfg->n_bridges; i++) {
-        if (!config_find_port(cfg, cfg->bridges[i]->name, NULL)) {
-            char *msg = xasprintf("bridge %s has no local port",
-                                  cfg->bridges[i]->name);
+        /* The local port must belong to this very bridge: a port of the
+         * same name on another bridge (or a second bridge of the same
+         * name) does not count. */
+        struct config_bridge *owner = NULL;
+        if (!config_find_port(cfg, cfg->bridges[i]->name, &owner)
+            || owner != cfg->bridges[i]) {
+            char *msg = config_find_bridge(cfg, cfg->bridges[i]->name)
+                                != cfg->bridges[i]
+                            ? xasprintf("bridge %s appears twice",
+                                        cfg->bridges[i]->name)
+                            : xasprintf("bridge %s has no local port",
+                                        cfg->bridges[i]->name);
             config_destroy(cfg);
             return msg;
         }

@@ -506,6 +506,35 @@ START_TEST(test_bridges_live)
 }
 END_TEST
 
+/* Found by fuzz-config: a bridge whose "local port" is really another
+ * bridge's port, or a bridge named twice, must not load. */
+START_TEST(test_load_refuses_bridge_without_own_local_port)
+{
+    static const char *const dbs[] = {
+        "{\"version\":1,\"bridges\":[{\"name\":\"x\",\"ports\":[]},"
+        "{\"name\":\"y\",\"ports\":[{\"name\":\"y\",\"type\":\"internal\"},"
+        "{\"name\":\"x\",\"type\":\"system\"}]}]}",
+        "{\"version\":1,\"bridges\":[{\"name\":\"x\",\"ports\":"
+        "[{\"name\":\"x\",\"type\":\"internal\"}]},"
+        "{\"name\":\"x\",\"ports\":[]}]}",
+    };
+    static const char *const why[] = {"bridge x has no local port",
+                                      "bridge x appears twice"};
+    for (size_t i = 0; i < 2; i++) {
+        json_error_t jerr;
+        json_t *j = json_loads(dbs[i], 0, &jerr);
+        ck_assert_ptr_nonnull(j);
+        struct config *cfg = NULL;
+        char *err = config_from_json(j, &cfg);
+        ck_assert_msg(err != NULL, "db %zu loaded", i);
+        ck_assert_ptr_null(cfg);
+        ck_assert_msg(strstr(err, why[i]), "db %zu: %s", i, err);
+        free(err);
+        json_decref(j);
+    }
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -516,6 +545,7 @@ config_suite(void)
     tcase_add_test(tc, test_errors_change_nothing);
     tcase_add_test(tc, test_del_br_removes_ports);
     tcase_add_test(tc, test_save_load);
+    tcase_add_test(tc, test_load_refuses_bridge_without_own_local_port);
     tcase_add_test(tc, test_options_edit);
     tcase_add_test(tc, test_bridges_live);
     suite_add_tcase(s, tc);
