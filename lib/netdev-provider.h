@@ -19,6 +19,14 @@ struct netdev {
     void *aux;
     uint8_t mac[6];
     int mtu;
+    /* Transmit limits netdev_send() enforces by segmenting TCP super
+     * frames (tso.h) before the class sees them: IP packets of at most
+     * 'mtu' bytes and, if 'tx_max_frame' is nonzero, frames of at most
+     * that many bytes (vxlan: what fits the underlay).  A class that
+     * passes super frames through (a TAP with a virtio header) sets
+     * 'tx_gso' and gets them whole. */
+    size_t tx_max_frame;
+    bool tx_gso;
 };
 
 struct netdev_class {
@@ -41,6 +49,14 @@ struct netdev_class {
     /* As netdev_send(). */
     int (*send)(struct netdev *, const struct packet *,
                 const struct netdev_tunnel *);
+    /* Optional: sends 'n' frames ('frames[i]', 'lens[i]' bytes) with one
+     * system call where the device allows (the segments of one super
+     * frame).  Sets '*n_sent' to how many went out before an error;
+     * returns 0 or the error of the first frame that failed.  Without it,
+     * netdev_send() calls send() per frame. */
+    int (*send_batch)(struct netdev *, const uint8_t *const *frames,
+                      const size_t *lens, size_t n,
+                      const struct netdev_tunnel *, size_t *n_sent);
     /* Optional: appends class-specific configuration. */
     void (*format)(const struct netdev *, struct ds *);
 };
@@ -70,6 +86,14 @@ void netdev_mac_from_name(const char *name, uint8_t mac[6]);
 int netdev_ioctl_get_mtu(const char *ifname, int *mtu);
 int netdev_ioctl_set_mtu(const char *ifname, int mtu);
 int netdev_ioctl_get_mac(const char *ifname, uint8_t mac[6]);
+
+/* netdev-tap: the virtio-net header to send 'frame' to a TAP with
+ * offloads whose MTU is 'mtu': a TCP GSO header, and in '*seedp' the
+ * pseudo-header sum its checksum field must hold, if the frame is a TCP
+ * super frame; else all zeros (a finished frame). */
+struct virtio_net_hdr;
+void netdev_tap_vnet_hdr_for(const uint8_t *frame, size_t len, int mtu,
+                             struct virtio_net_hdr *vh, uint16_t *seedp);
 
 /* Size of the buffer classes receive into: any frame or datagram fits. */
 #define NETDEV_RX_BUF 65536

@@ -131,6 +131,10 @@ static int vxlan_open(const char *name, const struct netdev_option *opts,
         return error;
     }
     v->up.mtu = NETDEV_INTERNAL_MTU;
+    /* The underlay carries 1500-byte IP packets: 50 bytes of VXLAN leave
+     * room for an inner Ethernet frame of the MTU plus 14, VLAN tags
+     * included. */
+    v->up.tx_max_frame = NETDEV_INTERNAL_MTU + 14;
     *devp = &v->up;
     return 0;
 }
@@ -167,6 +171,21 @@ static int vxlan_send(struct netdev *dev, const struct packet *pkt,
     uint32_t vni = v->cfg.key_flow ? (uint32_t)tnl->tun_id : v->cfg.vni;
     return vxlan_socket_send(v->sock, v->local_ip, dst, vni, v->ttl,
                              packet_data(pkt), pkt->len);
+}
+
+static int vxlan_send_batch(struct netdev *dev, const uint8_t *const *frames,
+                            const size_t *lens, size_t n,
+                            const struct netdev_tunnel *tnl, size_t *n_sent)
+{
+    struct netdev_vxlan *v = netdev_vxlan_cast(dev);
+    uint32_t dst = v->cfg.remote_ip ? v->cfg.remote_ip : tnl->tun_dst;
+    *n_sent = 0;
+    if (!dst) {
+        return EDESTADDRREQ;
+    }
+    uint32_t vni = v->cfg.key_flow ? (uint32_t)tnl->tun_id : v->cfg.vni;
+    return vxlan_socket_send_batch(v->sock, v->local_ip, dst, vni, v->ttl,
+                                   frames, lens, n, n_sent);
 }
 
 static void vxlan_format(const struct netdev *dev, struct ds *ds)
@@ -206,5 +225,6 @@ const struct netdev_class netdev_vxlan_class = {
     .get_fd = vxlan_get_fd,
     .recv = vxlan_recv,
     .send = vxlan_send,
+    .send_batch = vxlan_send_batch,
     .format = vxlan_format,
 };

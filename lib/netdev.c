@@ -14,6 +14,7 @@
 
 #include "hash.h"
 #include "netdev-provider.h"
+#include "tso.h"
 #include "util.h"
 
 static const struct netdev_class *const netdev_classes[] = {
@@ -157,20 +158,101 @@ int netdev_recv(struct netdev *dev, struct packet *pkt,
     return error;
 }
 
-int netdev_send(struct netdev *dev, const struct packet *pkt,
-                const struct netdev_tunnel *tnl)
+static void count_tx(struct netdev *dev, int error, size_t bytes)
 {
-    static const struct netdev_tunnel no_tnl;
-    int error = dev->class->send(dev, pkt, tnl ? tnl : &no_tnl);
     if (!error) {
         dev->stats.tx_packets++;
-        dev->stats.tx_bytes += pkt->len;
+        dev->stats.tx_bytes += bytes;
     } else if (error == EMSGSIZE || error == ENOBUFS || error == EAGAIN ||
                error == EIO) {
         dev->stats.tx_dropped++;
     } else {
         dev->stats.tx_errors++;
     }
+}
+
+/* True if 'pkt' may be a TCP super frame too big for 'dev': a cheap test
+ * on the length first, so that ordinary frames never get parsed. */
+static bool needs_segmenting(const struct netdev *dev,
+                             const struct packet *pkt)
+{
+    if (dev->tx_gso || dev->mtu <= 0) {
+        return false;
+    }
+    if (dev->tx_max_frame && pkt->len > dev->tx_max_frame) {
+        return true;
+    }
+    /* Ethernet + two VLAN tags + the MTU: nothing shorter can exceed it. */
+    return pkt->len > (size_t)dev->mtu + 14 &&
+           tso_l3_len(packet_data(pkt), pkt->len) > (size_t)dev->mtu;
+}
+
+/* Sends the segments of a TCP super frame; counts each as a packet. */
+static int send_segments(struct netdev *dev, const struct tso_segs *segs,
+                         const struct netdev_tunnel *tnl)
+{
+    enum { BATCH = 64 };
+    const uint8_t *frames[BATCH];
+    int first_error = 0;
+    for (size_t i = 0; i < segs->n; i += BATCH) {
+        size_t n = segs->n - i < BATCH ? segs->n - i : BATCH;
+        for (size_t j = 0; j < n; j++) {
+            frames[j] = segs->buf + segs->ofs[i + j];
+        }
+        const size_t *lens = &segs->len[i];
+        size_t n_sent = 0;
+        int error = 0;
+        if (dev->class->send_batch) {
+            error = dev->class->send_batch(dev, frames, lens, n, tnl,
+                                           &n_sent);
+        } else {
+            for (; n_sent < n; n_sent++) {
+                struct packet seg = {
+                    .base = (uint8_t *)frames[n_sent],
+                    .allocated = lens[n_sent],
+                    .ofs = 0,
+                    .len = lens[n_sent],
+                };
+                error = dev->class->send(dev, &seg, tnl);
+                if (error) {
+                    break;
+                }
+            }
+        }
+        for (size_t j = 0; j < n_sent; j++) {
+            count_tx(dev, 0, lens[j]);
+        }
+        if (error) {
+            /* The rest of this batch is lost with the failed one: a full
+             * queue will not drain within this call. */
+            for (size_t j = n_sent; j < n; j++) {
+                count_tx(dev, error, lens[j]);
+            }
+            if (!first_error) {
+                first_error = error;
+            }
+        }
+    }
+    return first_error;
+}
+
+int netdev_send(struct netdev *dev, const struct packet *pkt,
+                const struct netdev_tunnel *tnl)
+{
+    static const struct netdev_tunnel no_tnl;
+    /* The daemon is single-threaded; one buffer serves every device. */
+    static struct tso_segs segs;
+    tnl = tnl ? tnl : &no_tnl;
+    if (needs_segmenting(dev, pkt)) {
+        int error = tso_segment(packet_data(pkt), pkt->len, (size_t)dev->mtu,
+                                dev->tx_max_frame, 0, &segs);
+        if (!error) {
+            return send_segments(dev, &segs, tnl);
+        }
+        /* Not TCP: the class refuses it as too big, as before. */
+    }
+    int error = dev->class->send(dev, pkt, tnl);
+    count_tx(dev, error, pkt->len);
     return error;
 }
 

@@ -6,7 +6,10 @@
  *             are received; frames we send reach the host stack.  Its MTU
  *             defaults to NETDEV_INTERNAL_MTU (1450) so that whatever the
  *             host sends through it still fits a 1500-byte underlay after
- *             VXLAN's 50 bytes; options:mtu=N overrides.
+ *             VXLAN's 50 bytes; options:mtu=N overrides.  With
+ *             options:offload=true (the default) the TAP has a virtio
+ *             header and TSO/checksum offloads, so frames read from it
+ *             may be TCP super frames bigger than the MTU (tso.h).
  *   system    an existing device (veth end, NIC) opened with libpcap in
  *             immediate, non-blocking mode, capturing inbound frames only
  *             (PCAP_D_IN) so that frames we inject never come back to us
@@ -116,9 +119,11 @@ int netdev_get_fd(const struct netdev *);
 int netdev_recv(struct netdev *dev, struct packet *pkt,
                 struct netdev_tunnel *tnl, struct netdev **rxdevp);
 
-/* Sends 'pkt' (not consumed).  'tnl' carries the flow's tunnel metadata
- * for tunnel ports (VNI when key=flow, destination when remote_ip=flow);
- * it may be NULL for other ports. */
+/* Sends 'pkt' (not consumed).  A TCP super frame bigger than the device
+ * carries is segmented first (tso.h) and every segment counts as a
+ * packet; the result is the first failed segment's error, if any.  'tnl'
+ * carries the flow's tunnel metadata for tunnel ports (VNI when key=flow,
+ * destination when remote_ip=flow); it may be NULL for other ports. */
 int netdev_send(struct netdev *, const struct packet *pkt,
                 const struct netdev_tunnel *tnl);
 

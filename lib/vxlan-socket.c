@@ -12,8 +12,13 @@
 
 #include "log.h"
 #include "netdev-provider.h"
+#include "tso.h"
 #include "util.h"
 #include "vxlan.h"
+
+/* Datagrams read per recvmmsg(): enough for the segments of one 64 KB
+ * super frame (about 45), so that they can be merged back. */
+#define VXLAN_RX_BATCH 48
 
 struct vxlan_port {
     struct vxlan_port *next;
@@ -30,7 +35,15 @@ struct vxlan_socket {
     int raw_fd; /* IPPROTO_RAW sender, or -1. */
     struct vxlan_port *ports;
     struct netdev_vxlan_socket_stats stats;
-    uint8_t *rxbuf; /* NETDEV_RX_BUF bytes. */
+
+    /* Receive ring, filled by one recvmmsg() and handed out one datagram
+     * at a time: rx[i] holds rxlen[i] bytes from rxsrc[i] to rxdst[i]. */
+    size_t rx_next, rx_n;
+    uint8_t *rx[VXLAN_RX_BATCH]; /* NETDEV_RX_BUF bytes each. */
+    size_t rxlen[VXLAN_RX_BATCH];
+    uint32_t rxsrc[VXLAN_RX_BATCH], rxdst[VXLAN_RX_BATCH];
+    bool rxtrunc[VXLAN_RX_BATCH];
+    uint8_t *grobuf; /* NETDEV_RX_BUF bytes: a merged TCP frame. */
 };
 
 /* The daemon is single-threaded; a plain list is enough for the handful
@@ -105,7 +118,6 @@ int vxlan_socket_ref(uint32_t local_ip, uint16_t dst_port,
     s->refcnt = 1;
     s->udp_fd = fd;
     s->raw_fd = open_raw();
-    s->rxbuf = xmalloc(NETDEV_RX_BUF);
     s->next = all_sockets;
     all_sockets = s;
     *sockp = s;
@@ -132,7 +144,10 @@ void vxlan_socket_unref(struct vxlan_socket *s)
         s->ports = port->next;
         free(port);
     }
-    free(s->rxbuf);
+    for (size_t i = 0; i < VXLAN_RX_BATCH; i++) {
+        free(s->rx[i]);
+    }
+    free(s->grobuf);
     free(s);
 }
 
@@ -208,47 +223,139 @@ static struct vxlan_port *demux(const struct vxlan_socket *s, uint32_t src,
     return NULL;
 }
 
-/* Reads one datagram: 0, EAGAIN, or an errno. */
-static int read_one(struct vxlan_socket *s, size_t *lenp, uint32_t *srcp,
-                    uint32_t *dstp)
+/* Refills the receive ring with one recvmmsg(): 0, EAGAIN, or an
+ * errno. */
+static int fill_ring(struct vxlan_socket *s)
 {
-    struct sockaddr_in sin;
-    struct iovec iov = {s->rxbuf, NETDEV_RX_BUF};
+    struct sockaddr_in sin[VXLAN_RX_BATCH];
+    struct iovec iov[VXLAN_RX_BATCH];
     union {
         char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
         struct cmsghdr align;
-    } cmsgbuf;
-    struct msghdr msg = {
-        .msg_name = &sin,
-        .msg_namelen = sizeof sin,
-        .msg_iov = &iov,
-        .msg_iovlen = 1,
-        .msg_control = cmsgbuf.buf,
-        .msg_controllen = sizeof cmsgbuf.buf,
-    };
-    ssize_t n;
+    } cmsgbuf[VXLAN_RX_BATCH];
+    struct mmsghdr msgs[VXLAN_RX_BATCH];
+    for (size_t i = 0; i < VXLAN_RX_BATCH; i++) {
+        if (!s->rx[i]) {
+            /* Allocated on first use: a socket that only sends never
+             * pays for the ring. */
+            s->rx[i] = xmalloc(NETDEV_RX_BUF);
+        }
+        iov[i] = (struct iovec){s->rx[i], NETDEV_RX_BUF};
+        memset(&msgs[i], 0, sizeof msgs[i]);
+        msgs[i].msg_hdr = (struct msghdr){
+            .msg_name = &sin[i],
+            .msg_namelen = sizeof sin[i],
+            .msg_iov = &iov[i],
+            .msg_iovlen = 1,
+            .msg_control = cmsgbuf[i].buf,
+            .msg_controllen = sizeof cmsgbuf[i].buf,
+        };
+    }
+    int n;
     do {
-        n = recvmsg(s->udp_fd, &msg, 0);
+        n = recvmmsg(s->udp_fd, msgs, VXLAN_RX_BATCH, 0, NULL);
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
         return errno == EWOULDBLOCK ? EAGAIN : errno;
     }
-    if (msg.msg_flags & MSG_TRUNC) {
+    for (int i = 0; i < n; i++) {
+        struct msghdr *msg = &msgs[i].msg_hdr;
+        s->rxtrunc[i] = (msg->msg_flags & MSG_TRUNC) != 0;
+        s->rxlen[i] = msgs[i].msg_len;
+        s->rxsrc[i] = ntohl(sin[i].sin_addr.s_addr);
+        s->rxdst[i] = s->local_ip;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c;
+             c = CMSG_NXTHDR(msg, c)) {
+            if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+                struct in_pktinfo pi;
+                memcpy(&pi, CMSG_DATA(c), sizeof pi);
+                s->rxdst[i] = ntohl(pi.ipi_addr.s_addr);
+            }
+        }
+    }
+    s->rx_next = 0;
+    s->rx_n = (size_t)n;
+    return n ? 0 : EAGAIN;
+}
+
+/* Takes the next datagram off the ring: 0 (its index in '*ip'), EAGAIN,
+ * EMSGSIZE (truncated, counted), or an errno. */
+static int read_one(struct vxlan_socket *s, size_t *ip)
+{
+    if (s->rx_next >= s->rx_n) {
+        int error = fill_ring(s);
+        if (error) {
+            return error;
+        }
+    }
+    size_t i = s->rx_next++;
+    if (s->rxtrunc[i]) {
         s->stats.rx_truncated++;
         return EMSGSIZE;
     }
-    *lenp = (size_t)n;
-    *srcp = ntohl(sin.sin_addr.s_addr);
-    *dstp = s->local_ip;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c;
-         c = CMSG_NXTHDR(&msg, c)) {
-        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-            struct in_pktinfo pi;
-            memcpy(&pi, CMSG_DATA(c), sizeof pi);
-            *dstp = ntohl(pi.ipi_addr.s_addr);
+    *ip = i;
+    return 0;
+}
+
+/* Merges the TCP segments that follow datagram 'i' on the ring and
+ * continue its inner frame (same outer source and VNI, see tso.h) into
+ * '*pkt'.  Returns false, consuming nothing, if there is nothing to
+ * merge. */
+static bool gro(struct vxlan_socket *s, size_t i, uint32_t vni,
+                struct packet *pkt)
+{
+    const uint8_t *a = s->rx[i] + VXLAN_HLEN;
+    size_t alen = s->rxlen[i] - VXLAN_HLEN;
+    struct tso_tcp t;
+    if (s->rx_next >= s->rx_n || !tso_gro_can_start(a, alen, &t)) {
+        return false;
+    }
+    size_t first_seg = t.l3_end - t.payload_ofs;
+    size_t len = t.l3_end;
+    uint8_t psh = 0;
+    bool merged = false;
+    while (s->rx_next < s->rx_n && !psh) {
+        size_t j = s->rx_next;
+        uint32_t vj = 0;
+        if (s->rxtrunc[j] || s->rxsrc[j] != s->rxsrc[i] ||
+            s->rxdst[j] != s->rxdst[i] ||
+            vxlan_header_parse(s->rx[j], s->rxlen[j], &vj) != VXLAN_OK ||
+            vj != vni) {
+            break;
+        }
+        const uint8_t *b = s->rx[j] + VXLAN_HLEN;
+        struct tso_tcp tb;
+        /* The merged frame's IP packet stays within 65535 bytes, and the
+         * whole frame within the buffer. */
+        size_t max_l3 = NETDEV_RX_BUF - 1 - t.l3_ofs;
+        if (!tso_gro_can_append(merged ? s->grobuf : a, &t, first_seg, b,
+                                s->rxlen[j] - VXLAN_HLEN, max_l3, &tb)) {
+            break;
+        }
+        if (!merged) {
+            if (!s->grobuf) {
+                s->grobuf = xmalloc(NETDEV_RX_BUF);
+            }
+            memcpy(s->grobuf, a, len);
+            merged = true;
+        }
+        size_t plen = tb.l3_end - tb.payload_ofs;
+        memcpy(s->grobuf + len, b + tb.payload_ofs, plen);
+        len += plen;
+        t.l3_end = len;
+        psh = b[tb.l4_ofs + 13] & 0x08;
+        s->rx_next++;
+        /* A shorter segment is the last of its super frame. */
+        if (plen < first_seg) {
+            break;
         }
     }
-    return 0;
+    if (!merged) {
+        return false;
+    }
+    tso_gro_finish(s->grobuf, &t, psh);
+    packet_init(pkt, s->grobuf, len);
+    return true;
 }
 
 int vxlan_socket_recv(struct vxlan_socket *s, struct packet *pkt,
@@ -257,17 +364,18 @@ int vxlan_socket_recv(struct vxlan_socket *s, struct packet *pkt,
     /* Bounded so that a flood of junk cannot hold the loop; the socket
      * stays readable and we come back. */
     for (int i = 0; i < 64; i++) {
-        size_t len = 0;
-        uint32_t src = 0, dst = 0;
-        int error = read_one(s, &len, &src, &dst);
+        size_t ri = 0;
+        int error = read_one(s, &ri);
         if (error == EMSGSIZE) {
             continue;
         } else if (error) {
             return error;
         }
+        size_t len = s->rxlen[ri];
+        uint32_t src = s->rxsrc[ri], dst = s->rxdst[ri];
 
         uint32_t vni = 0;
-        enum vxlan_parse_error perr = vxlan_header_parse(s->rxbuf, len, &vni);
+        enum vxlan_parse_error perr = vxlan_header_parse(s->rx[ri], len, &vni);
         struct vxlan_port *peer;
         struct vxlan_port *port = demux(s, src, vni, &peer);
         char ipbuf[16];
@@ -294,7 +402,9 @@ int vxlan_socket_recv(struct vxlan_socket *s, struct packet *pkt,
             }
             continue;
         }
-        packet_init(pkt, s->rxbuf + VXLAN_HLEN, len - VXLAN_HLEN);
+        if (!gro(s, ri, vni, pkt)) {
+            packet_init(pkt, s->rx[ri] + VXLAN_HLEN, len - VXLAN_HLEN);
+        }
         tnl->tun_id = vni;
         tnl->tun_src = src;
         tnl->tun_dst = dst;
@@ -354,6 +464,72 @@ int vxlan_socket_send(struct vxlan_socket *s, uint32_t src_ip, uint32_t dst_ip,
         n = sendmsg(fd, &msg, 0);
     } while (n < 0 && errno == EINTR);
     return n < 0 ? send_error() : 0;
+}
+
+int vxlan_socket_send_batch(struct vxlan_socket *s, uint32_t src_ip,
+                            uint32_t dst_ip, uint32_t vni, uint8_t ttl,
+                            const uint8_t *const *frames, const size_t *lens,
+                            size_t n, size_t *n_sent)
+{
+    enum { MAX = 64 };
+    *n_sent = 0;
+    if (s->raw_fd < 0 || n > MAX) {
+        for (; *n_sent < n; (*n_sent)++) {
+            int error = vxlan_socket_send(s, src_ip, dst_ip, vni, ttl,
+                                          frames[*n_sent], lens[*n_sent]);
+            if (error) {
+                return error;
+            }
+        }
+        return 0;
+    }
+
+    /* One header block per frame: the IP length, checksum and source
+     * port differ (the source port hashes the inner flow, which is the
+     * same for every segment, but computing it per frame keeps this
+     * correct for any batch). */
+    uint8_t hdrs[MAX][VXLAN_IP_UDP_VXLAN_HLEN];
+    struct iovec iov[MAX][2];
+    struct mmsghdr msgs[MAX];
+    struct sockaddr_in sin;
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(dst_ip);
+    size_t n_all = n;
+    for (size_t i = 0; i < n; i++) {
+        if (lens[i] + VXLAN_IP_UDP_VXLAN_HLEN > 65535) {
+            n = i;
+            break;
+        }
+        uint8_t *hdr = hdrs[i];
+        vxlan_header_put(hdr + VXLAN_IP_HLEN + VXLAN_UDP_HLEN, vni);
+        uint16_t sport =
+            vxlan_src_port(vxlan_inner_hash(frames[i], lens[i]));
+        vxlan_put_ip_udp(hdr, src_ip ? src_ip : s->local_ip, dst_ip, sport,
+                         s->dst_port, VXLAN_HLEN + lens[i], ttl, 0);
+        iov[i][0].iov_base = hdr;
+        iov[i][0].iov_len = VXLAN_IP_UDP_VXLAN_HLEN;
+        iov[i][1].iov_base = (void *)frames[i];
+        iov[i][1].iov_len = lens[i];
+        memset(&msgs[i], 0, sizeof msgs[i]);
+        msgs[i].msg_hdr.msg_name = &sin;
+        msgs[i].msg_hdr.msg_namelen = sizeof sin;
+        msgs[i].msg_hdr.msg_iov = iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 2;
+    }
+    while (*n_sent < n) {
+        int r = sendmmsg(s->raw_fd, msgs + *n_sent,
+                         (unsigned int)(n - *n_sent), 0);
+        if (r < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return send_error();
+        }
+        *n_sent += (size_t)r;
+    }
+    /* A frame too big for a datagram cut the batch short above. */
+    return n < n_all ? EMSGSIZE : 0;
 }
 
 void vxlan_socket_get_stats(const struct vxlan_socket *s,

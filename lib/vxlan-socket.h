@@ -60,7 +60,9 @@ int vxlan_socket_fd(const struct vxlan_socket *);
 /* True if sending varies the source port (raw socket available). */
 bool vxlan_socket_has_raw(const struct vxlan_socket *);
 
-/* Receives datagrams until one is accepted by a port (0, '*pkt' holds the
+/* Receives datagrams (read in batches by recvmmsg(), and in-order TCP
+ * segments of one batch merged back into one frame, tso.h) until one is
+ * accepted by a port (0, '*pkt' holds the
  * inner frame, '*devp' the port, 'tnl' the outer addresses and VNI) or
  * nothing is left (EAGAIN).  Rejected datagrams are counted. */
 int vxlan_socket_recv(struct vxlan_socket *, struct packet *pkt,
@@ -71,6 +73,14 @@ int vxlan_socket_recv(struct vxlan_socket *, struct packet *pkt,
 int vxlan_socket_send(struct vxlan_socket *, uint32_t src_ip, uint32_t dst_ip,
                       uint32_t vni, uint8_t ttl, const uint8_t *frame,
                       size_t len);
+
+/* As vxlan_socket_send() for 'n' frames to the same destination, with one
+ * sendmmsg() on the raw socket (a loop on the fallback).  '*n_sent' is how
+ * many went out; returns 0 or the error that stopped the rest. */
+int vxlan_socket_send_batch(struct vxlan_socket *, uint32_t src_ip,
+                            uint32_t dst_ip, uint32_t vni, uint8_t ttl,
+                            const uint8_t *const *frames, const size_t *lens,
+                            size_t n, size_t *n_sent);
 
 void vxlan_socket_get_stats(const struct vxlan_socket *,
                             struct netdev_vxlan_socket_stats *);

@@ -37,6 +37,7 @@
 
 #include "check-main.h"
 #include "netdev.h"
+#include "tso.h"
 #include "util.h"
 #include "vxlan.h"
 
@@ -612,6 +613,108 @@ START_TEST(test_vxlan_kernel)
 }
 END_TEST
 
+/* An IPv4 TCP frame (ACK, no options) of 'payload' bytes from 10.7.0.1 to
+ * 10.7.0.99 behind a MAC nobody has, so the kernel on P-b drops it
+ * rather than answering with a reset. */
+static size_t tcp_frame(uint8_t *f, size_t payload)
+{
+    static const uint8_t dst[6] = {0x02, 0, 0, 0, 0x07, 0x99};
+    memcpy(f, dst, 6);
+    memcpy(f + 6, our_mac, 6);
+    f[12] = 0x08;
+    f[13] = 0x00;
+    size_t tot = 40 + payload;
+    uint8_t ip[20] = {0x45, 0,  (uint8_t)(tot >> 8), (uint8_t)tot, 0, 7,
+                      0x40, 0,  64, 6, 0, 0, 10, 7, 0, 1, 10, 7, 0, 99};
+    memcpy(f + 14, ip, 20);
+    uint8_t th[20] = {0x30, 0x39, 0x13, 0x89, 0, 0, 1, 0, 0, 0, 0, 1,
+                      0x50, 0x10, 0x10, 0};
+    memcpy(f + 34, th, 20);
+    for (size_t i = 0; i < payload; i++) {
+        f[54 + i] = (uint8_t)(i % 253);
+    }
+    size_t len = 54 + payload;
+    struct tso_tcp t;
+    ck_assert(tso_parse_tcp(f, len, &t));
+    tso_tcp_csum(f, &t);
+    /* The IPv4 header checksum (the field is zero so far). */
+    uint32_t sum = 0;
+    for (int i = 0; i < 20; i += 2) {
+        sum += (uint32_t)(f[14 + i] << 8 | f[15 + i]);
+    }
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    f[24] = (uint8_t)(~sum >> 8);
+    f[25] = (uint8_t)~sum;
+    return len;
+}
+
+START_TEST(test_vxlan_tso_gro)
+{
+    struct netdev_option o[] = {{"remote_ip", "192.168.77.2"},
+                                {"local_ip", "192.168.77.1"}};
+    char name[32];
+    snprintf(name, sizeof name, "%s-v", P);
+    struct netdev *vx = open_in_a("vxlan", name, o, 2);
+
+    /* Send: a 20,000-byte TCP super frame leaves as 15 segments of at
+     * most 1410 bytes of payload (1450 - 40 header bytes), each counted,
+     * none dropped. */
+    static uint8_t f[21000];
+    size_t len = tcp_frame(f, 20000);
+    struct packet pkt;
+    packet_init(&pkt, f, len);
+    ck_assert_int_eq(netdev_send(vx, &pkt, NULL), 0);
+    packet_uninit(&pkt);
+    struct netdev_stats st;
+    netdev_get_stats(vx, &st);
+    ck_assert_uint_eq(st.tx_packets, 15);
+    ck_assert_uint_eq(st.tx_dropped, 0);
+    ck_assert_uint_eq(st.tx_errors, 0);
+    /* The kernel's vxlan device on P-b received all 15. */
+    run("test \"$(ip netns exec %s-b cat /sys/class/net/%s-vx/statistics/"
+        "rx_packets)\" -ge 15",
+        P, P);
+
+    /* Receive: the same segments sent back to back from P-b come out of
+     * netdev_recv() as the one original frame. */
+    struct tso_segs segs;
+    tso_segs_init(&segs);
+    ck_assert_int_eq(tso_segment(f, len, 1450, 1464, 0, &segs), 0);
+    ck_assert_uint_eq(segs.n, 15);
+    int fd = udp_in_b("192.168.77.2");
+    static uint8_t dgram[2000];
+    for (size_t i = 0; i < segs.n; i++) {
+        vxlan_header_put(dgram, 0);
+        memcpy(dgram + VXLAN_HLEN, segs.buf + segs.ofs[i], segs.len[i]);
+        send_to_a(fd, dgram, VXLAN_HLEN + segs.len[i]);
+    }
+    close(fd);
+    tso_segs_uninit(&segs);
+    usleep(100 * 1000);
+
+    struct netdev_tunnel tnl;
+    struct netdev *rxdev;
+    int error = EAGAIN;
+    for (int64_t deadline = now_ms() + 3000; now_ms() < deadline;) {
+        error = netdev_recv(vx, &pkt, &tnl, &rxdev);
+        if (error != EAGAIN) {
+            break;
+        }
+        usleep(10 * 1000);
+    }
+    ck_assert_int_eq(error, 0);
+    ck_assert_uint_eq(pkt.len, len);
+    ck_assert_mem_eq(packet_data(&pkt), f, len);
+    packet_uninit(&pkt);
+    ck_assert_int_eq(netdev_recv(vx, &pkt, &tnl, &rxdev), EAGAIN);
+    netdev_get_stats(vx, &st);
+    ck_assert_uint_eq(st.rx_packets, 1);
+    ck_assert_uint_eq(st.rx_bytes, len);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("netdev-live");
@@ -628,6 +731,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_tap);
     tcase_add_test(tc, test_system);
     tcase_add_test(tc, test_vxlan_kernel);
+    tcase_add_test(tc, test_vxlan_tso_gro);
     suite_add_tcase(s, tc);
     return s;
 }

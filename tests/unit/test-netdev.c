@@ -48,6 +48,13 @@ START_TEST(test_check_options)
     check_err("internal", "a-name-that-is-too-long", NULL, 0,
               "longer than 15");
     check_err("internal", "", NULL, 0, "empty");
+    struct netdev_option off[] = {{"offload", "false"}, {"mtu", "9000"}};
+    check_ok("internal", "p0", off, 2);
+    off[0].value = "true";
+    check_ok("internal", "p0", off, 1);
+    off[0].value = "yes";
+    check_err("internal", "p0", off, 1,
+              "p0: options:offload: 'yes' is not true or false");
 
     struct netdev_option vx[] = {{"remote_ip", "192.168.33.13"},
                                  {"key", "flow"},

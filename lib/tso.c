@@ -1,0 +1,374 @@
+/* tso: software TCP segmentation (see the header). */
+#include "tso.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define ETH_HLEN 14
+#define ETH_TYPE_IP 0x0800
+#define ETH_TYPE_IPV6 0x86dd
+#define ETH_TYPE_VLAN 0x8100
+#define ETH_TYPE_QINQ 0x88a8
+#define IPPROTO_TCP_ 6
+
+#define TCP_FIN 0x01
+#define TCP_PSH 0x08
+#define TCP_ACK 0x10
+#define TCP_CWR 0x80
+
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           p[3];
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, (uint16_t)(v >> 16));
+    put16(p + 2, (uint16_t)v);
+}
+
+uint32_t tso_csum_add(uint32_t sum, const void *data, size_t n)
+{
+    const uint8_t *p = data;
+    uint64_t s = sum;
+    for (; n >= 2; p += 2, n -= 2) {
+        s += get16(p);
+    }
+    if (n) {
+        s += (uint32_t)p[0] << 8;
+    }
+    while (s >> 32) {
+        s = (s & 0xffffffff) + (s >> 32);
+    }
+    return (uint32_t)s;
+}
+
+uint16_t tso_csum_fold(uint32_t sum)
+{
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return (uint16_t)sum;
+}
+
+/* Offset of the L3 header and its ethertype, or 0. */
+static size_t l3_offset(const uint8_t *frame, size_t len, uint16_t *typep)
+{
+    if (len < ETH_HLEN) {
+        return 0;
+    }
+    size_t ofs = 12;
+    uint16_t type = get16(frame + ofs);
+    /* Two tags at most: what the pipeline pushes (QinQ) and no more. */
+    for (int i = 0; i < 2 && (type == ETH_TYPE_VLAN || type == ETH_TYPE_QINQ);
+         i++) {
+        ofs += 4;
+        if (len < ofs + 2) {
+            return 0;
+        }
+        type = get16(frame + ofs);
+    }
+    *typep = type;
+    return ofs + 2;
+}
+
+size_t tso_l3_len(const uint8_t *frame, size_t len)
+{
+    uint16_t type;
+    size_t l3 = l3_offset(frame, len, &type);
+    if (!l3) {
+        return 0;
+    }
+    if (type == ETH_TYPE_IP && len >= l3 + 20) {
+        return get16(frame + l3 + 2);
+    } else if (type == ETH_TYPE_IPV6 && len >= l3 + 40) {
+        return 40 + (size_t)get16(frame + l3 + 4);
+    }
+    return 0;
+}
+
+bool tso_parse_tcp(const uint8_t *frame, size_t len, struct tso_tcp *t)
+{
+    uint16_t type;
+    size_t l3 = l3_offset(frame, len, &type);
+    if (!l3) {
+        return false;
+    }
+    size_t l4, end;
+    if (type == ETH_TYPE_IP) {
+        if (len < l3 + 20 || frame[l3] >> 4 != 4) {
+            return false;
+        }
+        size_t ihl = (size_t)(frame[l3] & 0xf) * 4;
+        size_t tot = get16(frame + l3 + 2);
+        /* MF set or a fragment offset: not a whole TCP segment. */
+        if (ihl < 20 || (get16(frame + l3 + 6) & 0x3fff) ||
+            frame[l3 + 9] != IPPROTO_TCP_ || tot < ihl || l3 + tot > len) {
+            return false;
+        }
+        l4 = l3 + ihl;
+        end = l3 + tot;
+        t->ipv6 = false;
+    } else if (type == ETH_TYPE_IPV6) {
+        if (len < l3 + 40 || frame[l3] >> 4 != 6 ||
+            frame[l3 + 6] != IPPROTO_TCP_) {
+            return false;
+        }
+        l4 = l3 + 40;
+        end = l4 + get16(frame + l3 + 4);
+        if (end > len) {
+            return false;
+        }
+        t->ipv6 = true;
+    } else {
+        return false;
+    }
+    if (end < l4 + 20) {
+        return false;
+    }
+    size_t doff = (size_t)(frame[l4 + 12] >> 4) * 4;
+    if (doff < 20 || l4 + doff > end) {
+        return false;
+    }
+    t->l3_ofs = l3;
+    t->l4_ofs = l4;
+    t->payload_ofs = l4 + doff;
+    t->l3_end = end;
+    return true;
+}
+
+/* The pseudo-header sum for a TCP segment of 'l4_len' bytes. */
+static uint32_t pseudo_sum(const uint8_t *frame, const struct tso_tcp *t,
+                           size_t l4_len)
+{
+    const uint8_t *ip = frame + t->l3_ofs;
+    uint32_t sum =
+        t->ipv6 ? tso_csum_add(0, ip + 8, 32) : tso_csum_add(0, ip + 12, 8);
+    sum = tso_csum_add(sum, (uint8_t[]){0, IPPROTO_TCP_}, 2);
+    uint8_t l[4];
+    put32(l, (uint32_t)l4_len);
+    return tso_csum_add(sum, l, 4);
+}
+
+uint16_t tso_tcp_pseudo_csum(const uint8_t *frame, const struct tso_tcp *t)
+{
+    return tso_csum_fold(pseudo_sum(frame, t, t->l3_end - t->l4_ofs));
+}
+
+void tso_tcp_csum(uint8_t *frame, const struct tso_tcp *t)
+{
+    size_t l4_len = t->l3_end - t->l4_ofs;
+    uint8_t *th = frame + t->l4_ofs;
+    put16(th + 16, 0);
+    uint32_t sum = pseudo_sum(frame, t, l4_len);
+    sum = tso_csum_add(sum, th, l4_len);
+    put16(th + 16, (uint16_t)~tso_csum_fold(sum));
+}
+
+bool tso_complete_csum(uint8_t *frame, size_t len, size_t start, size_t offset)
+{
+    if (start >= len || offset + 2 > len - start) {
+        return false;
+    }
+    /* The field holds the pseudo-header sum and takes part in the sum. */
+    uint32_t sum = tso_csum_add(0, frame + start, len - start);
+    put16(frame + start + offset, (uint16_t)~tso_csum_fold(sum));
+    return true;
+}
+
+void tso_segs_init(struct tso_segs *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+void tso_segs_uninit(struct tso_segs *s)
+{
+    if (s) {
+        free(s->buf);
+        free(s->ofs);
+        free(s->len);
+    }
+}
+
+/* The IPv4 header checksum, recomputed. */
+static void ipv4_csum(uint8_t *ip)
+{
+    size_t ihl = (size_t)(ip[0] & 0xf) * 4;
+    put16(ip + 10, 0);
+    put16(ip + 10, (uint16_t)~tso_csum_fold(tso_csum_add(0, ip, ihl)));
+}
+
+int tso_segment(const uint8_t *frame, size_t len, size_t max_l3,
+                size_t max_frame, size_t mss, struct tso_segs *segs)
+{
+    segs->n = 0;
+    struct tso_tcp t;
+    if (!tso_parse_tcp(frame, len, &t) ||
+        (t.l3_end - t.l3_ofs <= max_l3 &&
+         (!max_frame || t.l3_end <= max_frame))) {
+        return ENOENT;
+    }
+    size_t hdrs = t.payload_ofs;               /* L2 + L3 + TCP headers. */
+    size_t l3_hdrs = t.payload_ofs - t.l3_ofs; /* IP + TCP headers. */
+    if (max_l3 <= l3_hdrs || (max_frame && max_frame <= hdrs)) {
+        return EMSGSIZE;
+    }
+    size_t seg_payload = max_l3 - l3_hdrs;
+    if (max_frame && max_frame - hdrs < seg_payload) {
+        seg_payload = max_frame - hdrs;
+    }
+    if (mss && mss < seg_payload) {
+        seg_payload = mss;
+    }
+    size_t payload = t.l3_end - t.payload_ofs;
+    size_t n = (payload + seg_payload - 1) / seg_payload;
+
+    size_t need = n * hdrs + payload;
+    if (segs->buf_size < need) {
+        free(segs->buf);
+        segs->buf = xmalloc(need);
+        segs->buf_size = need;
+    }
+    if (segs->n_alloc < n) {
+        free(segs->ofs);
+        free(segs->len);
+        segs->ofs = xmalloc(n * sizeof *segs->ofs);
+        segs->len = xmalloc(n * sizeof *segs->len);
+        segs->n_alloc = n;
+    }
+
+    const uint8_t *ip0 = frame + t.l3_ofs;
+    const uint8_t *th0 = frame + t.l4_ofs;
+    uint16_t id0 = get16(ip0 + 4);
+    uint32_t seq0 = get32(th0 + 4);
+    uint8_t flags0 = th0[13];
+
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t pofs = i * seg_payload;
+        size_t plen =
+            payload - pofs < seg_payload ? payload - pofs : seg_payload;
+        uint8_t *seg = segs->buf + out;
+        memcpy(seg, frame, hdrs);
+        memcpy(seg + hdrs, frame + t.payload_ofs + pofs, plen);
+
+        uint8_t *ip = seg + t.l3_ofs;
+        if (t.ipv6) {
+            put16(ip + 4, (uint16_t)(l3_hdrs - 40 + plen));
+        } else {
+            put16(ip + 2, (uint16_t)(l3_hdrs + plen));
+            /* Consecutive IDs, as the kernel's GSO gives them. */
+            put16(ip + 4, (uint16_t)(id0 + i));
+            ipv4_csum(ip);
+        }
+        uint8_t *th = seg + t.l4_ofs;
+        put32(th + 4, seq0 + (uint32_t)pofs);
+        uint8_t flags = flags0;
+        if (i + 1 < n) {
+            flags &= (uint8_t) ~(TCP_FIN | TCP_PSH);
+        }
+        if (i > 0) {
+            flags &= (uint8_t)~TCP_CWR;
+        }
+        th[13] = flags;
+
+        struct tso_tcp st = t;
+        st.l3_end = hdrs + plen;
+        tso_tcp_csum(seg, &st);
+
+        segs->ofs[i] = out;
+        segs->len[i] = hdrs + plen;
+        out += hdrs + plen;
+    }
+    segs->n = n;
+    return 0;
+}
+
+bool tso_tcp_csum_ok(const uint8_t *frame, const struct tso_tcp *t)
+{
+    size_t l4_len = t->l3_end - t->l4_ofs;
+    uint32_t sum = pseudo_sum(frame, t, l4_len);
+    sum = tso_csum_add(sum, frame + t->l4_ofs, l4_len);
+    return tso_csum_fold(sum) == 0xffff;
+}
+
+bool tso_gro_can_start(const uint8_t *a, size_t len, struct tso_tcp *t)
+{
+    return tso_parse_tcp(a, len, t) && t->l3_end > t->payload_ofs &&
+           a[t->l4_ofs + 13] == TCP_ACK && tso_tcp_csum_ok(a, t);
+}
+
+bool tso_gro_can_append(const uint8_t *a, const struct tso_tcp *t,
+                        size_t first_seg, const uint8_t *b, size_t blen,
+                        size_t max_l3, struct tso_tcp *tb)
+{
+    if (!tso_parse_tcp(b, blen, tb) || tb->ipv6 != t->ipv6 ||
+        tb->l3_ofs != t->l3_ofs || tb->l4_ofs != t->l4_ofs ||
+        tb->payload_ofs != t->payload_ofs) {
+        return false;
+    }
+    size_t plen = tb->l3_end - tb->payload_ofs;
+    if (!plen || plen > first_seg || t->l3_end - t->l3_ofs + plen > max_l3) {
+        return false;
+    }
+    /* Everything up to the IP header: MACs and VLAN tags. */
+    if (memcmp(a, b, t->l3_ofs)) {
+        return false;
+    }
+    const uint8_t *ia = a + t->l3_ofs, *ib = b + t->l3_ofs;
+    if (t->ipv6) {
+        /* Version, traffic class, flow label; next header, hop limit and
+         * both addresses. */
+        if (memcmp(ia, ib, 4) || memcmp(ia + 6, ib + 6, 34)) {
+            return false;
+        }
+    } else {
+        /* Header length and TOS; DF; TTL, protocol; both addresses; and
+         * the same IP options, if any. */
+        if (ia[0] != ib[0] || ia[1] != ib[1] || ia[6] != ib[6] ||
+            ia[8] != ib[8] ||
+            memcmp(ia + 12, ib + 12, t->l4_ofs - t->l3_ofs - 12)) {
+            return false;
+        }
+    }
+    const uint8_t *ta = a + t->l4_ofs, *tb_ = b + t->l4_ofs;
+    uint8_t flags = tb_[13];
+    /* Ports, then ACK number; header length and window; urgent pointer
+     * and options. */
+    if (memcmp(ta, tb_, 4) || memcmp(ta + 8, tb_ + 8, 5) ||
+        memcmp(ta + 14, tb_ + 14, 2) ||
+        memcmp(ta + 18, tb_ + 18, t->payload_ofs - t->l4_ofs - 18) ||
+        (flags != TCP_ACK && flags != (TCP_ACK | TCP_PSH))) {
+        return false;
+    }
+    uint32_t next = get32(ta + 4) + (uint32_t)(t->l3_end - t->payload_ofs);
+    return get32(tb_ + 4) == next && tso_tcp_csum_ok(b, tb);
+}
+
+void tso_gro_finish(uint8_t *frame, const struct tso_tcp *t, uint8_t psh)
+{
+    uint8_t *ip = frame + t->l3_ofs;
+    if (t->ipv6) {
+        put16(ip + 4, (uint16_t)(t->l3_end - t->l4_ofs));
+    } else {
+        put16(ip + 2, (uint16_t)(t->l3_end - t->l3_ofs));
+        ipv4_csum(ip);
+    }
+    frame[t->l4_ofs + 13] |= psh & TCP_PSH;
+    tso_tcp_csum(frame, t);
+}
