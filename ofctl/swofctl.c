@@ -332,6 +332,17 @@ stream_next(struct rpc_stream *st)
     return NULL;
 }
 
+/* A stream that stops without an END line: the daemon went away. */
+static int
+stream_lost(void)
+{
+    if (interrupted) {
+        return 0;
+    }
+    fprintf(stderr, "%s: switchd closed the connection\n", program_name);
+    return 1;
+}
+
 static bool
 is_end(const json_t *msg)
 {
@@ -351,9 +362,9 @@ cmd_monitor(const struct common_opts *g, const struct cmd_opts *o,
     /* Lines appear as they happen, also in a pipe or a file. */
     setvbuf(stdout, NULL, _IOLBF, 0);
 
-    int status = 0;
+    int status = -1;
     json_t *msg;
-    while ((msg = stream_next(st)) != NULL) {
+    while (status < 0 && (msg = stream_next(st)) != NULL) {
         if (is_end(msg)) {
             fprintf(stderr, "%s: monitor ended: %s\n", program_name,
                     json_string_value(json_object_get(msg, "reason")));
@@ -372,7 +383,7 @@ cmd_monitor(const struct common_opts *g, const struct cmd_opts *o,
         json_decref(msg);
     }
     rpc_stream_close(st);
-    return status;
+    return status < 0 ? stream_lost() : status;
 }
 
 static int
@@ -399,13 +410,19 @@ cmd_capture(const struct common_opts *g, const struct cmd_opts *o,
     } else {
         setvbuf(stdout, NULL, _IOLBF, 0);
     }
+    /* As tcpdump does: scripts wait for this line before they send. */
+    fprintf(stderr, "listening on %s (bridge %s), link-type %s, snapshot "
+            "length %lld bytes\n", port, argv[0],
+            tunnel ? "RAW (Raw IP)" : "EN10MB (Ethernet)",
+            jint(r, "snaplen"));
 
     long long n = 0;
-    int status = 0;
+    int status = -1;
     json_t *msg;
     struct ds line = DS_EMPTY_INITIALIZER;
     while ((!o->count || n < o->count) && (msg = stream_next(st)) != NULL) {
         if (is_end(msg)) {
+            status = 0;
             if (strcmp(json_string_value(json_object_get(msg, "reason")),
                        "packet count reached")) {
                 fprintf(stderr, "%s: capture ended: %s\n", program_name,
@@ -441,6 +458,10 @@ cmd_capture(const struct common_opts *g, const struct cmd_opts *o,
     ds_destroy(&line);
     if (w) {
         capture_writer_close(w);
+    }
+    if (status < 0) {
+        /* Stopped by -c on our side, by a signal, or by a lost daemon. */
+        status = o->count && n >= o->count ? 0 : stream_lost();
     }
     fprintf(stderr, "%lld packets captured\n", n);
     rpc_stream_close(st);

@@ -15,6 +15,7 @@ export SW_RUNDIR=$SWD_DIR/run
 export SW_DB=$SWD_DIR/conf.json
 SWD_NS=""
 SWD_PID=""
+BG_PIDS=""
 
 if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && command -v ip >/dev/null; then
     SWD_NS="swd-$$-$RANDOM"
@@ -22,7 +23,11 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && command -v ip >/dev/null; then
 fi
 
 swd_cleanup() {
-    local rc=$?
+    local rc=$? pid
+    for pid in $BG_PIDS; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
     if [ -n "$SWD_PID" ] && kill -0 "$SWD_PID" 2>/dev/null; then
         kill "$SWD_PID" 2>/dev/null || true
         wait "$SWD_PID" 2>/dev/null || true
@@ -155,4 +160,20 @@ wait_for() {
         sleep 0.1
     done
     fail "timed out waiting for: $*"
+}
+
+# bg_swofctl OUTFILE ARG...: starts "swofctl ARG..." in the background
+# (monitor, capture) with stdout and stderr in OUTFILE, and sets BG_PID
+# to the tool's own pid ("ip netns exec" execs it in place), so a test can
+# interrupt it with kill -INT.  The EXIT trap kills whatever is left.
+bg_swofctl() {
+    local out=$1
+    shift
+    if [ -n "$SWD_NS" ]; then
+        ip netns exec "$SWD_NS" "$SW_BIN/swofctl" "$@" >"$out" 2>&1 &
+    else
+        "$SW_BIN/swofctl" "$@" >"$out" 2>&1 &
+    fi
+    BG_PID=$!
+    BG_PIDS="$BG_PIDS $BG_PID"
 }
