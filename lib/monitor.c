@@ -10,6 +10,7 @@
 
 #include "actions.h"
 #include "match.h"
+#include "printer.h"
 #include "util.h"
 
 const char *monitor_event_name(enum monitor_event_type type)
@@ -44,40 +45,6 @@ const char *monitor_reason_name(enum monitor_reason reason)
         return "delete_learned";
     }
     return "?";
-}
-
-/* Text when 'ds' is set, JSON into 'obj' otherwise. */
-struct printer {
-    struct ds *ds;
-    json_t *obj;
-};
-
-static void pr_str(struct printer *pr, const char *key, const char *fmt,
-                   const char *value)
-{
-    if (pr->ds) {
-        ds_put_format(pr->ds, fmt, value);
-    } else {
-        json_object_set_new(pr->obj, key, json_string(value));
-    }
-}
-
-static void pr_uint(struct printer *pr, const char *key, const char *fmt,
-                    uint64_t value)
-{
-    if (pr->ds) {
-        ds_put_format(pr->ds, fmt, value);
-    } else {
-        json_object_set_new(pr->obj, key, json_integer((json_int_t)value));
-    }
-}
-
-static void pr_hex64(struct printer *pr, const char *key, const char *fmt,
-                     uint64_t value)
-{
-    char buf[32];
-    snprintf(buf, sizeof buf, "0x%" PRIx64, value);
-    pr_str(pr, key, fmt, buf);
 }
 
 static void render_flow_event(struct printer *pr,

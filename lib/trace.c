@@ -17,6 +17,7 @@
 #include "fields.h"
 #include "flowmod.h"
 #include "match.h"
+#include "printer.h"
 #include "util.h"
 #include "vxlan.h"
 
@@ -549,72 +550,9 @@ bool trace_truncated(const struct trace *t)
 
 /* ---- One printer, two renderings. ---- */
 
-/* In text mode 'ds' is set and 'obj' NULL; in JSON mode the reverse.
- * pr_*() print a value under a JSON key and, in text mode, through a
- * printf format; pr_text() is text-only decoration. */
-struct printer {
-    struct ds *ds;
-    json_t *obj;
-};
-
-static void SW_PRINTF(2, 3) pr_text(struct printer *pr, const char *fmt, ...)
-{
-    if (pr->ds) {
-        va_list args;
-        va_start(args, fmt);
-        ds_put_format_valist(pr->ds, fmt, args);
-        va_end(args);
-    }
-}
-
-static void pr_str(struct printer *pr, const char *key, const char *fmt,
-                   const char *value)
-{
-    if (pr->ds) {
-        ds_put_format(pr->ds, fmt, value);
-    } else {
-        json_object_set_new(pr->obj, key, json_string(value));
-    }
-}
-
-static void pr_uint(struct printer *pr, const char *key, const char *fmt,
-                    uint64_t value)
-{
-    if (pr->ds) {
-        ds_put_format(pr->ds, fmt, value);
-    } else {
-        json_object_set_new(pr->obj, key, json_integer((json_int_t)value));
-    }
-}
-
-static void pr_ip(struct printer *pr, const char *key, const char *fmt,
-                  uint32_t ip)
-{
-    char buf[16];
-    pr_str(pr, key, fmt, ipv4_to_str(ip, buf));
-}
-
 static void pr_indent(struct printer *pr, int depth)
 {
     pr_text(pr, "%*s", depth * 4, "");
-}
-
-/* Opens a nested JSON object under 'key' (JSON mode only) and returns
- * the previous one for pr_close(). */
-static json_t *pr_open(struct printer *pr, const char *key)
-{
-    json_t *prev = pr->obj;
-    if (prev) {
-        json_t *obj = json_object();
-        json_object_set_new(prev, key, obj);
-        pr->obj = obj;
-    }
-    return prev;
-}
-
-static void pr_close(struct printer *pr, json_t *prev)
-{
-    pr->obj = prev;
 }
 
 static void pr_port(struct printer *pr, uint16_t port, const char *name)

@@ -1,4 +1,6 @@
 /* Unit tests for the util layer: ds, buf, hmap, packet, clock, portmap. */
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -9,6 +11,7 @@
 #include "hmap.h"
 #include "packet.h"
 #include "portmap.h"
+#include "printer.h"
 #include "util.h"
 
 START_TEST(test_ds_format)
@@ -139,6 +142,39 @@ START_TEST(test_portmap)
 }
 END_TEST
 
+/* One sequence of pr_*() calls gives the text and the JSON. */
+static void render(struct printer *pr)
+{
+    pr_text(pr, "[");
+    pr_str(pr, "name", "name=%s", "br-tun");
+    pr_uint(pr, "port", " port=%" PRIu64, 5);
+    json_t *outer = pr_open(pr, "tunnel");
+    pr_hex64(pr, "vni", " vni=%s", 0x64);
+    pr_ip(pr, "remote", " remote=%s", 0xc0a8210d);
+    pr_close(pr, outer);
+    pr_text(pr, "]");
+}
+
+START_TEST(test_printer)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    struct printer text = {&ds, NULL};
+    render(&text);
+    ck_assert_str_eq(ds_cstr(&ds),
+                     "[name=br-tun port=5 vni=0x64 remote=192.168.33.13]");
+    ds_destroy(&ds);
+
+    json_t *obj = json_object();
+    struct printer js = {NULL, obj};
+    render(&js);
+    char *dump = json_dumps(obj, JSON_SORT_KEYS | JSON_COMPACT);
+    ck_assert_str_eq(dump, "{\"name\":\"br-tun\",\"port\":5,\"tunnel\":"
+                           "{\"remote\":\"192.168.33.13\",\"vni\":\"0x64\"}}");
+    free(dump);
+    json_decref(obj);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("util");
@@ -149,6 +185,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_packet_push_insert);
     tcase_add_test(tc, test_fake_clock);
     tcase_add_test(tc, test_portmap);
+    tcase_add_test(tc, test_printer);
     suite_add_tcase(s, tc);
     return s;
 }

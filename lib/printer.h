@@ -1,0 +1,43 @@
+/* printer: one print call, two renderings.
+ *
+ * Read commands answer both people and scripts.  Rather than two
+ * printers that drift apart, a renderer calls pr_*() once per value: in
+ * text mode the value goes through a printf format into a ds, in JSON
+ * mode it becomes a member of a jansson object under a key.  Decoration
+ * that only text needs (indentation, separators) goes through pr_text(),
+ * which JSON mode ignores.  The idea is iproute2's print_*() family. */
+#ifndef SW_PRINTER_H
+#define SW_PRINTER_H 1
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "ds.h"
+#include "util.h"
+
+/* Text mode: 'ds' set, 'obj' NULL.  JSON mode: the reverse. */
+struct printer {
+    struct ds *ds;
+    json_t *obj;
+};
+
+/* Text-only output. */
+void pr_text(struct printer *, const char *fmt, ...) SW_PRINTF(2, 3);
+/* 'value' under 'key', or printed through 'fmt' (which takes a string,
+ * an unsigned 64-bit integer, and so on). */
+void pr_str(struct printer *, const char *key, const char *fmt,
+            const char *value);
+void pr_uint(struct printer *, const char *key, const char *fmt,
+             uint64_t value);
+/* As a "0x..." string in both renderings (64-bit values overflow JSON
+ * numbers in many readers). */
+void pr_hex64(struct printer *, const char *key, const char *fmt,
+              uint64_t value);
+/* Dotted-quad IPv4 ('ip' in host order). */
+void pr_ip(struct printer *, const char *key, const char *fmt, uint32_t ip);
+/* Opens a nested object under 'key' (JSON mode) and returns what
+ * pr_close() needs to return to the outer one. */
+json_t *pr_open(struct printer *, const char *key);
+void pr_close(struct printer *, json_t *outer);
+
+#endif
