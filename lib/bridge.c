@@ -106,6 +106,36 @@ bridges_iface_error(const struct bridges *bs, const char *iface)
 
 /* ---- Packet path. ---- */
 
+/* The device of port 'port' of bridge 'ofproto', or NULL. */
+static struct netdev *
+port_netdev(const struct bridges *bs, const struct ofproto *ofproto,
+            uint16_t port)
+{
+    const struct bridge *br = bridge_lookup_ofproto(bs, ofproto);
+    const struct bridge_port *p = br ? bridge_port_lookup_number(br, port)
+                                     : NULL;
+    return p ? p->netdev : NULL;
+}
+
+/* Patch crossings happen inside the pipeline, so no device saw them:
+ * credit tx on the sending patch port and rx on its peer here, for
+ * dump-ports. */
+static void
+credit_crossings(const struct bridges *bs, const struct xlate_result *xr)
+{
+    for (size_t i = 0; i < xr->n_crossings; i++) {
+        const struct xlate_crossing *c = &xr->crossings[i];
+        struct netdev *tx = port_netdev(bs, c->from, c->port);
+        struct netdev *rx = port_netdev(bs, c->to, c->peer_port);
+        if (tx) {
+            netdev_count_tx(tx, c->bytes);
+        }
+        if (rx) {
+            netdev_count_rx(rx, c->bytes);
+        }
+    }
+}
+
 static void
 port_receive(struct bridge_port *port, struct packet *pkt,
              const struct netdev_tunnel *tnl)
@@ -151,6 +181,7 @@ port_receive(struct bridge_port *port, struct packet *pkt,
                    strerror(error));
         }
     }
+    credit_crossings(bs, &xr);
     xlate_result_uninit(&xr);
 }
 

@@ -267,6 +267,12 @@ void netdev_count_rx(struct netdev *dev, size_t bytes)
     dev->stats.rx_bytes += bytes;
 }
 
+void netdev_count_tx(struct netdev *dev, size_t bytes)
+{
+    dev->stats.tx_packets++;
+    dev->stats.tx_bytes += bytes;
+}
+
 void netdev_get_etheraddr(const struct netdev *dev, uint8_t mac[6])
 {
     memcpy(mac, dev->mac, 6);

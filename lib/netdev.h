@@ -22,9 +22,11 @@
  *             key=N|flow (default 0), dst_port=N (default 4789), ttl=N
  *             (default 64).  Sending is described in vxlan-socket.h.
  *   patch     no device: the pipeline crosses to the peer bridge, so the
- *             class only validates options:peer; netdev_send() on a patch
- *             port only counts, and the bridge credits the peer with
- *             netdev_count_rx().
+ *             class only validates options:peer.  The pipeline reports
+ *             each crossing (struct xlate_crossing) and the bridge
+ *             credits the sender with netdev_count_tx() and the peer with
+ *             netdev_count_rx(); netdev_send() on a patch port only
+ *             counts.
  *
  * Polling: the daemon polls netdev_get_fd() for every port that has one
  * and calls netdev_recv() when it is readable.  Ports sharing a socket
@@ -131,6 +133,9 @@ void netdev_get_stats(const struct netdev *, struct netdev_stats *);
 /* Credits a frame of 'bytes' received on 'dev' by other means than
  * netdev_recv() (a patch port's peer). */
 void netdev_count_rx(struct netdev *, size_t bytes);
+/* Its counterpart: credits a frame of 'bytes' sent on 'dev' without
+ * netdev_send() (a patch crossing made inside the pipeline). */
+void netdev_count_tx(struct netdev *, size_t bytes);
 
 /* The device's Ethernet address (a random stable one for vxlan and patch,
  * derived from the name). */

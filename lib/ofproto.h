@@ -81,9 +81,32 @@ struct xlate_output {
     uint32_t tun_dst;
 };
 
+/* One crossing of a patch port pair during a walk: the packet, 'bytes'
+ * long at that moment, left 'from' through its patch port 'port' and
+ * entered 'to' at 'peer_port'.  The bridge layer credits tx on the
+ * sender's device and rx on the peer's (the devices never see the
+ * packet, so nobody else would count it).  A walk that hits the depth
+ * limit reports no crossings, as it reports no outputs: the packet is
+ * dropped as a whole and counted in ofproto_stats.n_depth_exceeded, and
+ * counting some of its crossings would make one side of a patch pair
+ * disagree with the other in a loop.  Crossings are recorded with or
+ * without side effects (trace shows them); only the packet path credits
+ * counters. */
+struct xlate_crossing {
+    struct ofproto *from;
+    struct ofproto *to;
+    uint16_t port;
+    uint16_t peer_port;
+    uint32_t bytes;
+};
+
 struct xlate_result {
     struct xlate_output *outputs;
     size_t n_outputs, allocated;
+    /* Patch crossings in walk order; the array is kept across
+     * xlate_result_clear() like 'outputs'. */
+    struct xlate_crossing *crossings;
+    size_t n_crossings, allocated_crossings;
     bool depth_exceeded; /* A resubmit/patch chain went too deep. */
     const char *drop_reason; /* Static string when nothing was output. */
     unsigned n_controller;   /* Packets sent to the controller hook. */

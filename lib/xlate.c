@@ -74,6 +74,7 @@ void xlate_result_uninit(struct xlate_result *res)
             packet_uninit(&res->outputs[i].packet);
         }
         free(res->outputs);
+        free(res->crossings);
         memset(res, 0, sizeof *res);
     }
 }
@@ -81,6 +82,7 @@ void xlate_result_uninit(struct xlate_result *res)
 void xlate_result_clear(struct xlate_result *res)
 {
     res->n_outputs = 0;
+    res->n_crossings = 0;
     res->depth_exceeded = false;
     res->drop_reason = NULL;
     res->n_controller = 0;
@@ -240,6 +242,26 @@ static void xlate_table(struct xlate_ctx *ctx, uint8_t table_id)
 
 /* ---- Ports. ---- */
 
+/* Notes that the packet, as its bytes are now, crosses 'port'. */
+static void record_crossing(struct xlate_ctx *ctx, const struct ofport *port)
+{
+    struct xlate_result *res = ctx->res;
+    if (res->n_crossings >= res->allocated_crossings) {
+        res->crossings = x2nrealloc(res->crossings, &res->allocated_crossings,
+                                    res->n_crossings + 1,
+                                    sizeof *res->crossings);
+    }
+    /* Committing here is what the first output after the crossing would
+     * do anyway; it makes 'bytes' include pushed or popped headers. */
+    const struct packet *pkt = commit(ctx);
+    struct xlate_crossing *c = &res->crossings[res->n_crossings++];
+    c->from = ctx->ofproto;
+    c->to = port->peer;
+    c->port = port->port;
+    c->peer_port = port->peer_port;
+    c->bytes = (uint32_t)pkt->len;
+}
+
 static void patch_cross(struct xlate_ctx *ctx, const struct ofport *port)
 {
     struct ofproto *peer = port->peer;
@@ -250,6 +272,7 @@ static void patch_cross(struct xlate_ctx *ctx, const struct ofport *port)
     }
     TRACE(ctx, .type = XE_PATCH, .port = port->port, .peer = peer,
           .peer_port = port->peer_port);
+    record_crossing(ctx, port);
 
     /* The peer sees a fresh packet as OVS's patch ports do: new in_port,
      * no tunnel metadata, registers or metadata, its own action set. */
@@ -834,6 +857,7 @@ static void ctx_run(struct xlate_ctx *ctx)
         /* Like OVS: a translation that recursed too deep sends nothing
          * at all, not the outputs made before the limit. */
         res->n_outputs = 0;
+        res->n_crossings = 0; /* See struct xlate_crossing. */
         res->depth_exceeded = true;
         if (ctx->side_effects) {
             p->stats.n_depth_exceeded++;

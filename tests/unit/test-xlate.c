@@ -388,6 +388,88 @@ START_TEST(test_patch)
 }
 END_TEST
 
+/* Patch crossings are reported with both ends and the bytes as they were
+ * at the crossing (after header changes), in walk order, including the
+ * way back; the buffer is reused from packet to packet; a walk that hits
+ * the depth limit reports none; batches report them per packet. */
+START_TEST(test_patch_crossings)
+{
+    struct ofproto *a = bridge("br-int", 3);
+    struct ofproto *b = bridge("br-tun", 3);
+    ofproto_port_set_patch(a, 3, b, 1);
+    ofproto_port_set_patch(b, 1, a, 3);
+    struct xlate_result res;
+    xlate_result_init(&res);
+    add(a, "in_port=1 actions=mod_vlan_vid:5,output:3");
+    add(a, "in_port=3 actions=output:2");
+    add(b, "in_port=1 actions=output:2,output:in_port");
+    add(b, "priority=0 actions=drop");
+
+    struct flow f = ip_flow(MAC1, MAC2);
+    f.in_port = 1;
+    uint8_t frame[256];
+    size_t len = flow_compose(&f, frame, sizeof frame);
+    run(a, 1, MAC1, MAC2, &res);
+    ck_assert_str_eq(outs(&res), "2,2");
+    ck_assert_uint_eq(res.n_crossings, 2);
+    const struct xlate_crossing *c = &res.crossings[0];
+    ck_assert_ptr_eq(c->from, a);
+    ck_assert_ptr_eq(c->to, b);
+    ck_assert_uint_eq(c->port, 3);
+    ck_assert_uint_eq(c->peer_port, 1);
+    ck_assert_uint_eq(c->bytes, len + 4); /* The VLAN tag went along. */
+    c = &res.crossings[1];
+    ck_assert_ptr_eq(c->from, b);
+    ck_assert_ptr_eq(c->to, a);
+    ck_assert_uint_eq(c->port, 1);
+    ck_assert_uint_eq(c->peer_port, 3);
+    ck_assert_uint_eq(c->bytes, len + 4);
+
+    /* The next packet reuses the array and starts from zero. */
+    const struct xlate_crossing *array = res.crossings;
+    run(a, 2, MAC1, MAC2, &res); /* No flow for in_port 2: no crossing. */
+    ck_assert_uint_eq(res.n_crossings, 0);
+    run(a, 1, MAC1, MAC2, &res);
+    ck_assert_uint_eq(res.n_crossings, 2);
+    ck_assert_ptr_eq(res.crossings, array);
+
+    /* Without side effects (trace) the crossings are still reported. */
+    run_flow(a, &f, false, &res);
+    ck_assert_uint_eq(res.n_crossings, 2);
+
+    /* Batches: packet i's crossings are in results[i]. */
+    struct packet pkts[2];
+    struct flow md[2];
+    memset(md, 0, sizeof md);
+    md[0].in_port = 1;
+    md[1].in_port = 2;
+    packet_init(&pkts[0], frame, len);
+    packet_init(&pkts[1], frame, len);
+    const struct packet *ptrs[2] = {&pkts[0], &pkts[1]};
+    struct xlate_result results[2];
+    xlate_result_init(&results[0]);
+    xlate_result_init(&results[1]);
+    ofproto_execute_batch(a, ptrs, md, 2, results);
+    ck_assert_uint_eq(results[0].n_crossings, 2);
+    ck_assert_uint_eq(results[0].crossings[0].bytes, len + 4);
+    ck_assert_uint_eq(results[1].n_crossings, 0);
+    xlate_result_uninit(&results[0]);
+    xlate_result_uninit(&results[1]);
+    packet_uninit(&pkts[0]);
+    packet_uninit(&pkts[1]);
+
+    /* A patch loop: dropped as a whole, so no crossing is reported. */
+    add(a, "priority=40000,in_port=3 actions=output:in_port");
+    run(a, 1, MAC1, MAC2, &res);
+    ck_assert(res.depth_exceeded);
+    ck_assert_uint_eq(res.n_crossings, 0);
+    xlate_result_uninit(&res);
+    ck_assert_ptr_null(res.crossings);
+    ofproto_destroy(a);
+    ofproto_destroy(b);
+}
+END_TEST
+
 struct fdb_aux {
     int n;
     uint16_t port;
@@ -541,6 +623,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_controller_ttl_exit_clone);
     tcase_add_test(tc, test_action_set);
     tcase_add_test(tc, test_patch);
+    tcase_add_test(tc, test_patch_crossings);
     tcase_add_test(tc, test_normal);
     tcase_add_test(tc, test_trace_events);
     suite_add_tcase(s, tc);
