@@ -14,33 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "article.h"
 #include "bench.h"
 #include "flowmod.h"
 #include "ofproto.h"
 #include "packet.h"
 #include "util.h"
 
-#define PORT_PATCH 1
-#define PORT_VX13 5
-#define PORT_VX14 6
+#define PORT_PATCH ARTICLE_PORT_PATCH
+#define PORT_VX13 ARTICLE_PORT_VXLAN0 /* To 192.168.33.13. */
+#define PORT_VX14 ARTICLE_PORT_VXLAN1 /* To .14. */
 #define VNI 100
-
-/* The article's br-tun flows, as typed there (section "Open vSwitch"). */
-static const char *const br_tun_flows[] = {
-    "table=0,priority=1,in_port=1 actions=resubmit(,1)",
-    "table=0,priority=1,in_port=5 actions=resubmit(,2)",
-    "table=0,priority=1,in_port=6 actions=resubmit(,2)",
-    "table=0,priority=0,actions=drop",
-    "table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,"
-    "actions=resubmit(,20)",
-    "table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,"
-    "actions=resubmit(,21)",
-    "table=21,priority=0,actions=output:5,output:6",
-    "table=2,priority=0,actions=learn(table=20,hard_timeout=300,priority=1,"
-    "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],"
-    "output:NXM_OF_IN_PORT[]), output:1",
-    "table=20,priority=0,actions=resubmit(,21)",
-};
 
 /* Remote MAC number 'i' (behind a tunnel). */
 static void remote_mac(uint32_t i, uint8_t mac[6])
@@ -86,30 +70,11 @@ static void build_frame(uint8_t frame[60], const uint8_t dst[6],
 
 static struct ofproto *make_br_tun(void)
 {
-    struct ofproto *ofp = ofproto_create("br-tun");
-    ofproto_port_add(ofp, PORT_PATCH, "patch-tun");
-    ofproto_port_add(ofp, PORT_VX13, "vxlan-13");
-    ofproto_port_add(ofp, PORT_VX14, "vxlan-14");
-
-    size_t n = ARRAY_SIZE(br_tun_flows);
-    struct flow_mod fms[ARRAY_SIZE(br_tun_flows)];
-    for (size_t i = 0; i < n; i++) {
-        flow_mod_init(&fms[i], FM_ADD);
-        char *err = flow_mod_parse(&fms[i], br_tun_flows[i], FM_PARSE_ADD,
-                                   ofproto_portmap(ofp));
-        if (err) {
-            fprintf(stderr, "swbench: %s: %s\n", br_tun_flows[i], err);
-            exit(1);
-        }
-    }
     char *err = NULL;
-    if (ofproto_flow_mods(ofp, fms, n, &err)) {
-        fprintf(stderr, "swbench: installing flows: %s\n",
-                err ? err : "?");
+    struct ofproto *ofp = article_br_tun_create(&err);
+    if (!ofp) {
+        fprintf(stderr, "swbench: br-tun: %s\n", err);
         exit(1);
-    }
-    for (size_t i = 0; i < n; i++) {
-        flow_mod_uninit(&fms[i]);
     }
     return ofp;
 }

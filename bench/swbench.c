@@ -48,7 +48,8 @@ uint64_t bench_random(uint64_t *state)
 int bench_parse_opts(int argc, char *argv[], struct bench_opt *opts,
                      size_t n)
 {
-    for (int i = 0; i < argc; i++) {
+    /* Options come in "--name value" pairs. */
+    for (int i = 0; i < argc; i += 2) {
         const char *arg = argv[i];
         size_t k;
         if (!str_starts_with(arg, "--")) {
@@ -70,7 +71,6 @@ int bench_parse_opts(int argc, char *argv[], struct bench_opt *opts,
                     (unsigned long long)opts[k].max);
             return -1;
         }
-        i++;
     }
     return 0;
 }

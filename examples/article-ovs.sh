@@ -12,29 +12,9 @@
 # Uses the programs in $SW_BIN if set, else build/bin (built if missing).
 set -euo pipefail
 
-SRC=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${SW_BIN:-$SRC/build/bin}
-
-if [ "$(id -u)" -ne 0 ]; then
-    echo "article-ovs.sh: run as root (it creates network namespaces)" >&2
-    exit 1
-fi
-if [ ! -x "$BIN/switchd" ] || [ ! -x "$BIN/swctl" ] || [ ! -x "$BIN/swofctl" ]; then
-    echo "== building switchd (first run)"
-    bash "$SRC/scripts/install-deps.sh"
-    cmake -S "$SRC" -B "$SRC/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build "$SRC/build" -j"$(nproc)" >/dev/null
-    BIN=$SRC/build/bin
-fi
-export SW_BIN=$BIN
-
-# topology.sh brings tests/net/lib.sh: a unique name prefix and cleanup of
-# every namespace and daemon on exit, failure, Ctrl-C or kill.
-# shellcheck source=../tests/net/topology.sh
-. "$SRC/tests/net/topology.sh"
-topo_init
-
-say() { printf '\n== %s\n' "$*"; }
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+example_init
 
 say "underlay 192.168.33.0/24 with three hosts (namespaces ${NET_P}h1..h3)"
 topo_hosts 3
@@ -43,18 +23,13 @@ for h in 1 2 3; do
 done
 
 say "host 1: the article's commands"
-topo_article_bridges 1 echo
-for h in 2 3; do
-    topo_article_bridges "$h" true
-done
+example_each_host topo_article_bridges
 
 say "host 1: swofctl show br-tun"
 topo_ctl 1 swofctl show br-tun
 
 say "host 1: the article's flows"
-for h in 1 2 3; do
-    topo_article_flows "$h" "$([ "$h" = 1 ] && echo echo || echo true)"
-done
+example_each_host topo_article_flows
 
 say "host 1: table 20 before any traffic"
 topo_ctl 1 swofctl dump-flows br-tun table=20

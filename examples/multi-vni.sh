@@ -15,27 +15,9 @@
 # Uses the programs in $SW_BIN if set, else build/bin (built if missing).
 set -euo pipefail
 
-SRC=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${SW_BIN:-$SRC/build/bin}
-
-if [ "$(id -u)" -ne 0 ]; then
-    echo "multi-vni.sh: run as root (it creates network namespaces)" >&2
-    exit 1
-fi
-if [ ! -x "$BIN/switchd" ] || [ ! -x "$BIN/swctl" ] || [ ! -x "$BIN/swofctl" ]; then
-    echo "== building switchd (first run)"
-    bash "$SRC/scripts/install-deps.sh"
-    cmake -S "$SRC" -B "$SRC/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build "$SRC/build" -j"$(nproc)" >/dev/null
-    BIN=$SRC/build/bin
-fi
-export SW_BIN=$BIN
-
-# shellcheck source=../tests/net/topology.sh
-. "$SRC/tests/net/topology.sh"
-topo_init
-
-say() { printf '\n== %s\n' "$*"; }
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+example_init
 
 say "underlay 192.168.33.0/24 with three hosts, two tenant VMs on each"
 topo_hosts 3
@@ -46,15 +28,10 @@ for h in 1 2 3; do
 done
 
 say "host 1: bridges (tenant bridges br-a, br-b; br-tun with key=flow tunnels)"
-topo_mvni_bridges 1 echo
-for h in 2 3; do
-    topo_mvni_bridges "$h" true
-done
+example_each_host topo_mvni_bridges
 
 say "host 1: br-tun flows"
-for h in 1 2 3; do
-    topo_mvni_flows "$h" "$([ "$h" = 1 ] && echo echo || echo true)"
-done
+example_each_host topo_mvni_flows
 
 say "tenant a on host 1 pings 10.1.1.3, tenant b on host 1 pings 10.1.1.103"
 topo_ul_tcpdump_start "$NET_DIR/ul.pcap" udp port 4789

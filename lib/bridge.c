@@ -136,28 +136,16 @@ credit_crossings(const struct bridges *bs, const struct xlate_result *xr)
     }
 }
 
-static void
-port_receive(struct bridge_port *port, struct packet *pkt,
-             const struct netdev_tunnel *tnl)
+/* Sends what one pipeline walk output on the devices of the ports it
+ * chose, and credits its patch crossings: what a received packet and a
+ * packet-out both end with.  Returns the number of outputs that had a
+ * device to go to. */
+static size_t
+send_outputs(struct bridges *bs, const struct xlate_result *xr)
 {
-    struct bridges *bs = port->bridge->bridges;
-    struct flow md;
-    struct xlate_result xr;
-
-    memset(&md, 0, sizeof md);
-    md.in_port = (uint16_t)port->ofport;
-    md.tun_id = tnl->tun_id;
-    md.tun_src = tnl->tun_src;
-    md.tun_dst = tnl->tun_dst;
-
-    if (port->captures) {
-        bridge_sub_capture(port, CAPTURE_RX, pkt, tnl->tun_id, tnl->tun_src,
-                           tnl->tun_dst);
-    }
-    xlate_result_init(&xr);
-    ofproto_execute(port->bridge->ofproto, pkt, &md, true, &xr);
-    for (size_t i = 0; i < xr.n_outputs; i++) {
-        struct xlate_output *out = &xr.outputs[i];
+    size_t n_sent = 0;
+    for (size_t i = 0; i < xr->n_outputs; i++) {
+        const struct xlate_output *out = &xr->outputs[i];
         struct bridge *br = bridge_lookup_ofproto(bs, out->ofproto);
         struct bridge_port *op = br ? bridge_port_lookup_number(br, out->port)
                                     : NULL;
@@ -180,8 +168,32 @@ port_receive(struct bridge_port *port, struct packet *pkt,
             LOG_RL(LOG_WARN, "%s: send failed: %s", op->name,
                    strerror(error));
         }
+        n_sent++;
     }
-    credit_crossings(bs, &xr);
+    credit_crossings(bs, xr);
+    return n_sent;
+}
+
+static void
+port_receive(struct bridge_port *port, struct packet *pkt,
+             const struct netdev_tunnel *tnl)
+{
+    struct flow md;
+    struct xlate_result xr;
+
+    memset(&md, 0, sizeof md);
+    md.in_port = (uint16_t)port->ofport;
+    md.tun_id = tnl->tun_id;
+    md.tun_src = tnl->tun_src;
+    md.tun_dst = tnl->tun_dst;
+
+    if (port->captures) {
+        bridge_sub_capture(port, CAPTURE_RX, pkt, tnl->tun_id, tnl->tun_src,
+                           tnl->tun_dst);
+    }
+    xlate_result_init(&xr);
+    ofproto_execute(port->bridge->ofproto, pkt, &md, true, &xr);
+    send_outputs(port->bridge->bridges, &xr);
     xlate_result_uninit(&xr);
 }
 
@@ -892,7 +904,28 @@ bridge_ofctl_replace_flows(struct bridges *bs, const char *name,
     return NULL;
 }
 
-/* ---- dump-flows. ---- */
+/* ---- dump-flows, dump-aggregate. ---- */
+
+/* Parses the MATCH of dump-flows and dump-aggregate (may include
+ * table=N) into '*filter' for ofproto_dump_flows(); '*have_filter' false
+ * (and '*filter' untouched) when 'match' is NULL or empty, meaning every
+ * flow.  On success with a filter the caller uninits '*filter'. */
+static char *
+dump_filter_parse(const char *match, bool strict, const struct portmap *map,
+                  struct flow_mod *filter, bool *have_filter)
+{
+    *have_filter = match && *match;
+    if (!*have_filter) {
+        return NULL;
+    }
+    flow_mod_init(filter, strict ? FM_DELETE_STRICT : FM_DELETE);
+    char *err = flow_mod_parse(filter, match, FM_PARSE_DUMP, map);
+    if (err) {
+        flow_mod_uninit(filter);
+        *have_filter = false;
+    }
+    return err;
+}
 
 struct sort_key {
     const struct mf_field *field; /* NULL: priority. */
@@ -1040,15 +1073,12 @@ bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
     }
 
     struct flow_mod filter;
-    bool have_filter = opts->match && *opts->match;
-    if (have_filter) {
-        flow_mod_init(&filter, opts->strict ? FM_DELETE_STRICT : FM_DELETE);
-        err = flow_mod_parse(&filter, opts->match, FM_PARSE_DUMP, map);
-        if (err) {
-            flow_mod_uninit(&filter);
-            free(keys);
-            return err;
-        }
+    bool have_filter;
+    err = dump_filter_parse(opts->match, opts->strict, map, &filter,
+                            &have_filter);
+    if (err) {
+        free(keys);
+        return err;
     }
 
     struct dump_ctx ctx;
@@ -1098,6 +1128,48 @@ bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
     } else {
         *resultp = json_pack("{s:o}", "flows", flows);
     }
+    return NULL;
+}
+
+struct aggregate {
+    uint64_t n_packets, n_bytes, n_flows;
+};
+
+static void
+aggregate_flow_cb(const struct flow_print *fp, void *agg_)
+{
+    struct aggregate *agg = agg_;
+    agg->n_packets += fp->n_packets;
+    agg->n_bytes += fp->n_bytes;
+    agg->n_flows++;
+}
+
+char *
+bridge_ofctl_dump_aggregate(struct bridges *bs, const char *name,
+                            const char *match, bool strict, json_t **resultp)
+{
+    char *err;
+    struct bridge *br = bridge_need(bs, name, &err);
+    if (!br) {
+        return err;
+    }
+    struct flow_mod filter;
+    bool have_filter;
+    err = dump_filter_parse(match, strict, ofproto_portmap(br->ofproto),
+                            &filter, &have_filter);
+    if (err) {
+        return err;
+    }
+    struct aggregate agg = {0, 0, 0};
+    ofproto_dump_flows(br->ofproto, have_filter ? &filter : NULL, strict,
+                       aggregate_flow_cb, &agg);
+    if (have_filter) {
+        flow_mod_uninit(&filter);
+    }
+    *resultp = json_pack("{s:I, s:I, s:I}", "packet_count",
+                         (json_int_t)agg.n_packets, "byte_count",
+                         (json_int_t)agg.n_bytes, "flow_count",
+                         (json_int_t)agg.n_flows);
     return NULL;
 }
 
@@ -1181,4 +1253,153 @@ bridge_ofctl_dump_tables(struct bridges *bs, const char *name,
     }
     *resultp = json_pack("{s:o}", "tables", tables);
     return NULL;
+}
+
+/* ---- packet-out. ---- */
+
+/* Parses packet-out's in_port: a port of 'br' (by number or name,
+ * LOCAL included), or "none" or "controller" for a packet from no
+ * port. */
+static char *
+packet_out_in_port(const struct bridge *br, const char *text,
+                   uint16_t *portp)
+{
+    uint16_t port;
+    if (!port_parse(text, ofproto_portmap(br->ofproto), &port)) {
+        return xasprintf("in_port %s: unknown port on bridge %s", text,
+                         br->name);
+    }
+    switch (port) {
+    case OFPP_NONE:
+    case OFPP_CONTROLLER:
+        break;
+    case OFPP_IN_PORT:
+    case OFPP_TABLE:
+    case OFPP_NORMAL:
+    case OFPP_FLOOD:
+    case OFPP_ALL:
+        return xasprintf("in_port %s: a packet cannot come from this port "
+                         "(use a port of bridge %s, LOCAL, controller or "
+                         "none)", text, br->name);
+    default:
+        if (!bridge_port_lookup_number(br, port)) {
+            return xasprintf("in_port %s: unknown port on bridge %s", text,
+                             br->name);
+        }
+        break;
+    }
+    *portp = port;
+    return NULL;
+}
+
+/* OpenFlow's packet-out carries actions, not instructions, as in
+ * ovs-ofctl: a top-level instruction is refused rather than run. */
+static char *
+packet_out_check_actions(const struct ofpact *ofpacts, size_t len)
+{
+    static const char *const names[] = {
+#define OFPACT(ENUM, STRUCT, NAME) NAME,
+        OFPACTS
+#undef OFPACT
+    };
+    const struct ofpact *a;
+    OFPACT_FOR_EACH (a, ofpacts, len) {
+        switch ((enum ofpact_type)a->type) {
+        case OFPACT_CLEAR_ACTIONS:
+        case OFPACT_WRITE_ACTIONS:
+        case OFPACT_WRITE_METADATA:
+        case OFPACT_GOTO_TABLE:
+            return xasprintf("actions: %s is an instruction, which "
+                             "packet-out does not take (resubmit(,N) runs "
+                             "a table)", names[a->type]);
+        default:
+            break;
+        }
+    }
+    return NULL;
+}
+
+/* Turns trace_parse_packet()'s "packet: ..." into "packet N: ...", so
+ * that the user knows which of several packets is wrong. */
+static char *
+packet_out_packet_error(char *err, size_t idx)
+{
+    const char *why = str_starts_with(err, "packet: ")
+                          ? err + strlen("packet: ")
+                          : err;
+    char *msg = xasprintf("packet %zu: %s", idx + 1, why);
+    free(err);
+    return msg;
+}
+
+char *
+bridge_ofctl_packet_out(struct bridges *bs, const char *name,
+                        const char *in_port, const char *actions,
+                        const char *const *packets, size_t n_packets,
+                        json_t **resultp)
+{
+    char *err;
+    struct bridge *br = bridge_need(bs, name, &err);
+    if (!br) {
+        return err;
+    }
+    if (!n_packets) {
+        return xstrdup("packet-out needs at least one packet");
+    }
+    uint16_t port = 0; /* Set by packet_out_in_port(); gcc -O3 cannot tell. */
+    err = packet_out_in_port(br, in_port, &port);
+    if (err) {
+        return err;
+    }
+    struct buf ofpacts = BUF_INITIALIZER;
+    err = ofpacts_parse(actions, ofproto_portmap(br->ofproto), &ofpacts);
+    if (err) {
+        char *msg = xasprintf("actions: %s", err);
+        free(err);
+        buf_uninit(&ofpacts);
+        return msg;
+    }
+    const struct ofpact *acts =
+        (const struct ofpact *)(const void *)ofpacts.data;
+    err = packet_out_check_actions(acts, ofpacts.size);
+
+    /* Every packet is parsed before any is sent: one bad packet sends
+     * none.  The hex parser is trace --packet's, which also bounds the
+     * size (65535 bytes) and refuses frames shorter than 14 bytes. */
+    struct packet *pkts = xcalloc(n_packets, sizeof *pkts);
+    size_t n_parsed = 0;
+    while (!err && n_parsed < n_packets) {
+        struct flow ignored;
+        err = trace_parse_packet("", packets[n_parsed], NULL,
+                                 &pkts[n_parsed], &ignored);
+        if (err) {
+            err = packet_out_packet_error(err, n_parsed);
+        } else {
+            n_parsed++;
+        }
+    }
+
+    size_t n_outputs = 0;
+    if (!err) {
+        struct flow md;
+        memset(&md, 0, sizeof md);
+        md.in_port = port;
+        struct xlate_result xr;
+        xlate_result_init(&xr);
+        for (size_t i = 0; i < n_packets; i++) {
+            ofproto_execute_actions(br->ofproto, &pkts[i], &md, acts,
+                                    ofpacts.size, true, &xr);
+            n_outputs += send_outputs(bs, &xr);
+        }
+        xlate_result_uninit(&xr);
+        *resultp = json_pack("{s:I, s:I}", "n_packets",
+                             (json_int_t)n_packets, "n_outputs",
+                             (json_int_t)n_outputs);
+    }
+    for (size_t i = 0; i < n_parsed; i++) {
+        packet_uninit(&pkts[i]);
+    }
+    free(pkts);
+    buf_uninit(&ofpacts);
+    return err;
 }

@@ -94,6 +94,28 @@ char *bridge_ofctl_dump_flows(struct bridges *, const char *br,
                               const struct bridge_dump_options *,
                               json_t **resultp);
 
+/* dump-aggregate: sums over the flows that 'match' selects, with the
+ * same filter as dump-flows (NULL or "" for every flow; table=N for one
+ * table; 'strict' as in dump-flows): {"packet_count", "byte_count",
+ * "flow_count"}. */
+char *bridge_ofctl_dump_aggregate(struct bridges *, const char *br,
+                                  const char *match, bool strict,
+                                  json_t **resultp);
+
+/* packet-out: runs 'actions' (action syntax, port names allowed) on each
+ * of the 'n_packets' frames in 'packets' (hex, as trace --packet takes
+ * them, at most 65535 bytes, at least 14) as if it had arrived on
+ * 'in_port' (a port of the bridge by number or name, LOCAL, or "none" /
+ * "controller" for no port), through ofproto_execute_actions(), and
+ * sends the outputs on the ports' devices like a received packet's,
+ * with the same counters.  Everything is parsed first: an error sends
+ * nothing.  Result: {"n_packets": N, "n_outputs": M} where M counts the
+ * copies handed to a device. */
+char *bridge_ofctl_packet_out(struct bridges *, const char *br,
+                              const char *in_port, const char *actions,
+                              const char *const *packets, size_t n_packets,
+                              json_t **resultp);
+
 /* dump-ports: {"ports": [{"port", "name", "rx_packets", ...}]}; 'port'
  * NULL for all ports. */
 char *bridge_ofctl_dump_ports(struct bridges *, const char *br,

@@ -128,6 +128,18 @@ void ofproto_execute(struct ofproto *, const struct packet *,
                      const struct flow *md, bool side_effects,
                      struct xlate_result *);
 
+/* Packet-out: runs the action list 'ofpacts' ('len' bytes) on 'packet'
+ * instead of looking the packet up in table 0, otherwise exactly as
+ * ofproto_execute() does (same walk, same 'md' metadata, same result).
+ * resubmit(,N) and goto_table then look the packet up as usual; an
+ * output to md->in_port needs output:in_port, as in a flow.  With
+ * md->in_port OFPP_NONE or OFPP_CONTROLLER (a packet from no port),
+ * NORMAL floods and forwards but learns nothing. */
+void ofproto_execute_actions(struct ofproto *, const struct packet *,
+                             const struct flow *md,
+                             const struct ofpact *ofpacts, size_t len,
+                             bool side_effects, struct xlate_result *);
+
 /* ---- Additions beyond the first interface (pipeline owner). ---- */
 
 /* Bounds the number of flows in all tables of the bridge (default

@@ -351,7 +351,11 @@ static void normal(struct xlate_ctx *ctx)
     const struct flow *f = &ctx->flow;
     uint16_t vlan = (f->vlan_tci & VLAN_CFI) ? (f->vlan_tci & VLAN_VID_MASK)
                                              : 0;
-    if (ctx->side_effects) {
+    /* A packet-out from "none" or "controller" came from no port, so
+     * there is nothing to learn: learning it would send later traffic
+     * for its source MAC to a port that does not exist. */
+    if (ctx->side_effects && f->in_port != OFPP_NONE
+        && f->in_port != OFPP_CONTROLLER) {
         mac_learning_learn(p->ml, f->dl_src, vlan, f->in_port);
     }
     uint16_t port;
@@ -836,14 +840,12 @@ static void extract_key(const struct packet *packet, const struct flow *md,
     flow_extract(packet_data(packet), packet->len, flow);
 }
 
-/* Runs the walk 'ctx' was prepared for and finishes 'res'. */
-static void ctx_run(struct xlate_ctx *ctx)
+/* Ends the walk 'ctx' ran: runs the action set and finishes 'res'. */
+static void ctx_finish(struct xlate_ctx *ctx)
 {
     struct ofproto *p = ctx->ofproto;
     struct xlate_result *res = ctx->res;
 
-    xlate_result_clear(res);
-    xlate_table(ctx, 0);
     if (ctx->action_set.size && !ctx->too_deep) {
         run_action_set(ctx);
     }
@@ -872,6 +874,14 @@ static void ctx_run(struct xlate_ctx *ctx)
     }
 }
 
+/* Runs the walk 'ctx' was prepared for, from table 0. */
+static void ctx_run(struct xlate_ctx *ctx)
+{
+    xlate_result_clear(ctx->res);
+    xlate_table(ctx, 0);
+    ctx_finish(ctx);
+}
+
 void ofproto_execute_trace(struct ofproto *p, const struct packet *packet,
                            const struct flow *md, bool side_effects,
                            struct xlate_result *res,
@@ -891,6 +901,23 @@ void ofproto_execute(struct ofproto *p, const struct packet *packet,
                      struct xlate_result *res)
 {
     ofproto_execute_trace(p, packet, md, side_effects, res, NULL, NULL);
+}
+
+void ofproto_execute_actions(struct ofproto *p, const struct packet *packet,
+                             const struct flow *md,
+                             const struct ofpact *ofpacts, size_t len,
+                             bool side_effects, struct xlate_result *res)
+{
+    struct xlate_ctx ctx;
+    struct flow flow;
+    extract_key(packet, md, &flow);
+    ctx_init(&ctx, p, packet, &flow, side_effects,
+             side_effects ? clock_msec() : 0, res, NULL, NULL);
+    /* The list runs as a matched rule's would, at depth 0 in table 0:
+     * resubmit(,N) and goto_table start lookups from there. */
+    xlate_result_clear(res);
+    do_actions(&ctx, ofpacts, len);
+    ctx_finish(&ctx);
 }
 
 /* ---- Batches. ---- */

@@ -5,6 +5,7 @@
  * come back naming the token.  parse-flow and parse-flows work offline
  * (numbers only). */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,45 @@ static long long
 jint(const json_t *o, const char *key)
 {
     return (long long)json_integer_value(json_object_get(o, key));
+}
+
+static int
+cmd_dump_aggregate(const struct common_opts *g, const struct cmd_opts *o,
+                   char *argv[], int argc)
+{
+    json_t *params = json_pack("{s:s, s:s, s:b}", "bridge", argv[0],
+                               "match", argc > 1 ? argv[1] : "", "strict",
+                               o->strict);
+    json_t *r = common_call(g, "dump-aggregate", params);
+    if (g->json) {
+        common_print_json(r);
+    } else {
+        printf("NXST_AGGREGATE reply (xid=0x4): packet_count=%lld "
+               "byte_count=%lld flow_count=%lld\n",
+               jint(r, "packet_count"), jint(r, "byte_count"),
+               jint(r, "flow_count"));
+    }
+    json_decref(r);
+    return 0;
+}
+
+static int
+cmd_packet_out(const struct common_opts *g, const struct cmd_opts *o,
+               char *argv[], int argc)
+{
+    json_t *packets = json_array();
+    for (int i = 3; i < argc; i++) {
+        json_array_append_new(packets, json_string(argv[i]));
+    }
+    json_t *params = json_pack("{s:s, s:s, s:s, s:o}", "bridge", argv[0],
+                               "in_port", argv[1], "actions", argv[2],
+                               "packets", packets);
+    json_t *r = common_call(g, "packet-out", params);
+    if (g->json) {
+        common_print_json(r);
+    }
+    json_decref(r);
+    return 0;
 }
 
 static int
@@ -541,6 +581,11 @@ static const struct cmd commands[] = {
     {"dump-flows",
      "[--no-stats] [--names] [--sort[=F]|--rsort[=F]] BRIDGE [MATCH]", 1, 2,
      cmd_dump_flows, "print matching flows"},
+    {"dump-aggregate", "[--strict] BRIDGE [MATCH]", 1, 2,
+     cmd_dump_aggregate, "print packet, byte and flow totals of matching "
+     "flows"},
+    {"packet-out", "BRIDGE IN_PORT ACTIONS HEX...", 4, INT_MAX,
+     cmd_packet_out, "run ACTIONS on the packets and send the outputs"},
     {"dump-ports", "BRIDGE [PORT]", 1, 2, cmd_dump_ports,
      "print port counters"},
     {"dump-tables", "BRIDGE", 1, 1, cmd_dump_tables,

@@ -202,6 +202,51 @@ m_dump_flows(struct switchd *sw, json_t *params,
 }
 
 static char *
+m_dump_aggregate(struct switchd *sw, json_t *params,
+                 struct switchd_call *call, json_t **resultp)
+{
+    char *err = NULL;
+    const char *br = param_str(params, "bridge", &err);
+    return br ? bridge_ofctl_dump_aggregate(
+                    sw->bridges, br, param_opt_str(params, "match"),
+                    param_bool(params, "strict", false), resultp)
+              : err;
+}
+
+static char *
+m_packet_out(struct switchd *sw, json_t *params,
+             struct switchd_call *call, json_t **resultp)
+{
+    char *err = NULL;
+    const char *br = param_str(params, "bridge", &err);
+    const char *in_port = br ? param_str(params, "in_port", &err) : NULL;
+    const char *actions = in_port ? param_str(params, "actions", &err)
+                                  : NULL;
+    if (!actions) {
+        return err;
+    }
+    json_t *packets = json_object_get(params, "packets");
+    if (!json_is_array(packets)) {
+        return xstrdup("missing array parameter \"packets\"");
+    }
+    size_t n = json_array_size(packets);
+    const char **hex = xcalloc(n + 1, sizeof *hex);
+    for (size_t i = 0; i < n; i++) {
+        hex[i] = json_string_value(json_array_get(packets, i));
+        if (!hex[i]) {
+            free(hex);
+            return xasprintf("packet %zu is not a string", i + 1);
+        }
+    }
+    err = bridge_ofctl_packet_out(sw->bridges, br, in_port, actions, hex, n,
+                                  resultp);
+    free(hex);
+    /* A learn action may have added a flow with a timeout. */
+    switchd_kick_timer(sw);
+    return err;
+}
+
+static char *
 m_dump_ports(struct switchd *sw, json_t *params,
              struct switchd_call *call, json_t **resultp)
 {
@@ -344,6 +389,12 @@ static const struct method methods[] = {
     {"dump-flows", m_dump_flows,
      "{bridge, match, strict, stats, names, text_only, "
      "sort: [{field, reverse}]}"},
+    {"dump-aggregate", m_dump_aggregate,
+     "{bridge, match, strict}: packet, byte and flow counts of matching "
+     "flows"},
+    {"packet-out", m_packet_out,
+     "{bridge, in_port, actions, packets: [hex...]}: run actions on "
+     "packets and send the outputs"},
     {"dump-ports", m_dump_ports, "{bridge, port}: port counters"},
     {"dump-tables", m_dump_tables, "{bridge}: table counters"},
     {"fdb-show", m_fdb_show, "{bridge}: NORMAL's MAC table"},

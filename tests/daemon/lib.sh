@@ -132,20 +132,34 @@ article_bridges() {
     swctl add-port br-tun vxlan1 -- set interface vxlan1 type=vxlan options:remote_ip=192.168.33.14 ofport_request=6
 }
 
+# need_tap_ns [COMMAND...]: skips the test (exit 77) unless it has a
+# namespace of its own for TAP ports and every COMMAND is installed.
+need_tap_ns() {
+    local c
+    if [ -z "$SWD_NS" ]; then
+        echo "SKIP: needs root and /dev/net/tun (a namespace with TAP ports)"
+        exit 77
+    fi
+    for c in "$@"; do
+        command -v "$c" >/dev/null || { echo "SKIP: no $c"; exit 77; }
+    done
+}
+
+# quiet_ns: loopback up and IPv6 off in the test's namespace, so the host
+# sends nothing on its own (router solicitations, MLD) and every packet a
+# counter or capture sees is one the test sent.
+quiet_ns() {
+    ip -n "$SWD_NS" link set lo up
+    in_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+        net.ipv6.conf.default.disable_ipv6=1
+}
+
 # The article's nine br-tun flows (on the ports article_bridges makes).
+# shellcheck source=../common/article-flows.sh
+. "$SW_SRC/tests/common/article-flows.sh"
 article_flows() {
     swofctl del-flows br-tun
-    swofctl add-flows br-tun - <<'FLOWS'
-table=0,priority=1,in_port=1 actions=resubmit(,1)
-table=0,priority=1,in_port=5 actions=resubmit(,2)
-table=0,priority=1,in_port=6 actions=resubmit(,2)
-table=0,priority=0,actions=drop
-table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,20)
-table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,21)
-table=2,priority=0,actions=learn(table=20,hard_timeout=300,priority=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:NXM_OF_IN_PORT[]),output:1
-table=20,priority=0,actions=resubmit(,21)
-table=21,priority=0,actions=output:5,output:6
-FLOWS
+    article_flow_text | swofctl add-flows br-tun -
 }
 
 # wait_for SECONDS COMMAND...: retries COMMAND every 0.1 s until it

@@ -6,18 +6,10 @@
 # on the TAP port and the tunnel port (pcap files that tcpdump -r reads,
 # text lines, JSON), -c, and a capture whose port is removed.
 source "$SW_SRC/tests/daemon/lib.sh"
-if [ -z "$SWD_NS" ]; then
-    echo "SKIP: needs root and /dev/net/tun (a namespace with TAP ports)"
-    exit 77
-fi
-command -v tcpdump >/dev/null || { echo "SKIP: no tcpdump"; exit 77; }
-command -v ping >/dev/null || { echo "SKIP: no ping"; exit 77; }
+need_tap_ns tcpdump ping
 
 start_switchd
-ip -n "$SWD_NS" link set lo up
-# No IPv6 chatter (router solicitations, MLD): the pings are all there is.
-in_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-    net.ipv6.conf.default.disable_ipv6=1
+quiet_ns
 swctl add-br br0
 swctl add-port br0 vx0 -- set interface vx0 type=vxlan \
     options:remote_ip=127.0.0.1 options:key=42

@@ -9,17 +9,10 @@
 # patch-int rx (4 bytes longer each).  trace, with or without
 # --generate, sends nothing and must count nothing.
 source "$SW_SRC/tests/daemon/lib.sh"
-if [ -z "$SWD_NS" ]; then
-    echo "SKIP: needs root and /dev/net/tun (a namespace with TAP ports)"
-    exit 77
-fi
-command -v ping >/dev/null || { echo "SKIP: no ping"; exit 77; }
+need_tap_ns ping
 
 start_switchd
-ip -n "$SWD_NS" link set lo up
-# No IPv6 chatter (router solicitations, MLD): the pings are all there is.
-in_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-    net.ipv6.conf.default.disable_ipv6=1
+quiet_ns
 swctl add-br br-int
 swctl add-br br-tun
 swctl add-port br-int patch-int -- set interface patch-int type=patch options:peer=patch-tun

@@ -24,9 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "article.h"
 #include "clock.h"
 #include "flow.h"
-#include "flowmod.h"
 #include "ofproto.h"
 #include "packet.h"
 
@@ -36,23 +36,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FLOW_LIMIT 64
 #define HDR_LEN 10
 
-static const char *const br_tun_flows[] = {
-    "table=0,priority=1,in_port=1 actions=resubmit(,1)",
-    "table=0,priority=1,in_port=5 actions=resubmit(,2)",
-    "table=0,priority=1,in_port=6 actions=resubmit(,2)",
-    "table=0,priority=0,actions=drop",
-    "table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,"
-    "actions=resubmit(,20)",
-    "table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,"
-    "actions=resubmit(,21)",
-    "table=21,priority=0,actions=output:5,output:6",
-    "table=2,priority=0,actions=learn(table=20,hard_timeout=300,priority=1,"
-    "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
-    "load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:NXM_OF_IN_PORT[]), "
-    "output:1",
-    "table=20,priority=0,actions=resubmit(,21)",
-};
-
 static const char *const br_int_flows[] = {
     "priority=0,actions=NORMAL",
 };
@@ -60,46 +43,27 @@ static const char *const br_int_flows[] = {
 static struct ofproto *br_tun, *br_int;
 static unsigned runs;
 
-static void add_flows(struct ofproto *p, const char *const *texts, size_t n)
-{
-    struct flow_mod fms[16];
-    for (size_t i = 0; i < n; i++) {
-        flow_mod_init(&fms[i], FM_ADD);
-        char *err = flow_mod_parse(&fms[i], texts[i], FM_PARSE_ADD,
-                                   ofproto_portmap(p));
-        if (err) {
-            abort(); /* The article's flows must parse. */
-        }
-    }
-    char *err = NULL;
-    if (ofproto_flow_mods(p, fms, n, &err)) {
-        abort();
-    }
-    for (size_t i = 0; i < n; i++) {
-        flow_mod_uninit(&fms[i]);
-    }
-}
-
 static void build(void)
 {
     if (br_tun) {
         ofproto_destroy(br_int);
         ofproto_destroy(br_tun);
     }
-    br_tun = ofproto_create("br-tun");
-    ofproto_port_add(br_tun, 1, "patch-tun");
-    ofproto_port_add(br_tun, 5, "vxlan0");
-    ofproto_port_add(br_tun, 6, "vxlan1");
-    add_flows(br_tun, br_tun_flows,
-              sizeof br_tun_flows / sizeof br_tun_flows[0]);
+    char *err = NULL;
+    br_tun = article_br_tun_create(&err);
+    if (!br_tun) {
+        abort(); /* The article's flows must install. */
+    }
     ofproto_set_flow_limit(br_tun, FLOW_LIMIT);
 
     br_int = ofproto_create("br-int");
     ofproto_port_add(br_int, 1, "patch-int");
     ofproto_port_add(br_int, 2, "tap0");
     ofproto_port_add(br_int, 3, "tap1");
-    add_flows(br_int, br_int_flows,
-              sizeof br_int_flows / sizeof br_int_flows[0]);
+    if (article_add_flows(br_int, br_int_flows,
+                          sizeof br_int_flows / sizeof br_int_flows[0])) {
+        abort();
+    }
     ofproto_set_flow_limit(br_int, FLOW_LIMIT);
     ofproto_set_mac_aging(br_int, 0, 32);
 

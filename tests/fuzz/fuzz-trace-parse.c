@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "article.h"
 #include "ds.h"
 #include "flow.h"
-#include "flowmod.h"
 #include "ofproto.h"
 #include "packet.h"
 #include "trace.h"
@@ -27,22 +27,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const br_tun_flows[] = {
-    "table=0,priority=1,in_port=1 actions=resubmit(,1)",
-    "table=0,priority=1,in_port=5 actions=resubmit(,2)",
-    "table=0,priority=1,in_port=6 actions=resubmit(,2)",
-    "table=0,priority=0,actions=drop",
-    "table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,"
-    "actions=resubmit(,20)",
-    "table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,"
-    "actions=resubmit(,21)",
-    "table=21,priority=0,actions=output:5,output:6",
-    "table=2,priority=0,actions=learn(table=20,hard_timeout=300,priority=1,"
-    "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
-    "load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:NXM_OF_IN_PORT[]), "
-    "output:1",
-    "table=20,priority=0,actions=resubmit(,21)",
-    /* Two more that rewrite, so XE_FIELDS steps are rendered too. */
+/* Besides the article's flows, two that rewrite, so XE_FIELDS steps are
+ * rendered too. */
+static const char *const extra_flows[] = {
     "table=0,priority=2,in_port=7,ip actions=dec_ttl,mod_dl_src:"
     "00:00:00:00:00:07,set_field:9->tun_id,resubmit(,21)",
     "table=0,priority=2,in_port=8 actions=push_vlan:0x8100,"
@@ -68,27 +55,16 @@ static bool tunnel_info(const struct ofproto *p, uint16_t port,
 
 static void build(void)
 {
-    br_tun = ofproto_create("br-tun");
-    ofproto_port_add(br_tun, 1, "patch-tun");
-    ofproto_port_add(br_tun, 5, "vxlan0");
-    ofproto_port_add(br_tun, 6, "vxlan1");
-    ofproto_port_add(br_tun, 7, "tap7");
-    ofproto_port_add(br_tun, 8, "tap8");
-    size_t n = sizeof br_tun_flows / sizeof br_tun_flows[0];
-    struct flow_mod fms[16];
-    for (size_t i = 0; i < n; i++) {
-        flow_mod_init(&fms[i], FM_ADD);
-        if (flow_mod_parse(&fms[i], br_tun_flows[i], FM_PARSE_ADD,
-                           ofproto_portmap(br_tun))) {
-            abort();
-        }
-    }
     char *err = NULL;
-    if (ofproto_flow_mods(br_tun, fms, n, &err)) {
+    br_tun = article_br_tun_create(&err);
+    if (!br_tun) {
         abort();
     }
-    for (size_t i = 0; i < n; i++) {
-        flow_mod_uninit(&fms[i]);
+    ofproto_port_add(br_tun, 7, "tap7");
+    ofproto_port_add(br_tun, 8, "tap8");
+    if (article_add_flows(br_tun, extra_flows,
+                          sizeof extra_flows / sizeof extra_flows[0])) {
+        abort();
     }
 }
 

@@ -6,6 +6,9 @@
 #   net_underlay 192.168.33 h1 h2 # Linux bridge joining h1/h2 on eth1
 #   net_exec h1 ping -c1 ...
 #
+# A test that must also check that its run left nothing behind starts with
+# net_run_body (below) before net_init.
+#
 # Every namespace and every link made in the root namespace carries the
 # prefix NET_P ("sw<pid>-"), so parallel runs never collide and cleanup
 # removes exactly what this run made.  Cleanup runs on EXIT, and INT, TERM
@@ -22,6 +25,8 @@ NET_DIR=""
 NET_NS=()
 NET_PIDS=()
 NET_LINK_SEQ=0
+# Set by net_run_body in the child: where net_cleanup reports what it made.
+NET_REPORT=""
 
 # Prints a message and ends the test as skipped: exit code 77 is what
 # CMakeLists.txt tells ctest means "skipped", so a skip never counts as a
@@ -212,7 +217,45 @@ net_cleanup() {
         done
     fi
     [ -n "$NET_DIR" ] && rm -rf "$NET_DIR"
+    if [ -n "$NET_REPORT" ] && [ -n "$NET_P" ]; then
+        echo "$NET_P ${NET_PIDS[*]}" >"$NET_REPORT"
+    fi
     NET_NS=()
     NET_PIDS=()
     exit "$rc"
+}
+
+# net_run_body NAME WHAT "$@": lets a test check what its run left behind,
+# which the run cannot do itself since its cleanup comes at its exit.  Call
+# it with the script's arguments before net_init.  In the parent it runs the
+# script again as a child with --body REPORT and then ends the test: skipped
+# if the child skipped, failed if the child failed or left a namespace, a
+# link or a process (net_bg) behind, else "PASS: WHAT (nothing left
+# behind)".  In the child it only returns, and net_cleanup writes the
+# prefix and the PIDs to REPORT once it has removed everything.
+net_run_body() {
+    local name=$1 what=$2 report rc=0 prefix="" pids="" left pid comm
+    shift 2
+    if [ "${1:-}" = --body ]; then
+        NET_REPORT=${2:?--body needs a report file}
+        return 0
+    fi
+    [ "$(id -u)" -eq 0 ] || net_skip "network tests need root (namespaces)"
+    report=$(mktemp "/tmp/sw-$(basename "$0" .sh)-info.XXXXXX")
+    bash "$0" --body "$report" || rc=$?
+    read -r prefix pids <"$report" || true
+    rm -f "$report"
+    [ "$rc" -eq 77 ] && exit 77
+    [ "$rc" -eq 0 ] || { echo "FAIL: $name body exited $rc" >&2; exit "$rc"; }
+    [ -n "$prefix" ] || net_fail "body did not report its prefix"
+    left=$(net_leftovers "$prefix")
+    [ -z "$left" ] || net_fail "left behind: $left"
+    for pid in $pids; do
+        if kill -0 "$pid" 2>/dev/null; then
+            comm=$(cat "/proc/$pid/comm" 2>/dev/null) || comm=process
+            net_fail "$comm $pid still running"
+        fi
+    done
+    echo "PASS: $what (nothing left behind)"
+    exit 0
 }

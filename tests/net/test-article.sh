@@ -17,31 +17,9 @@
 # The body runs as a child so that 6 can be checked after its cleanup.
 : "${SW_SRC:?SW_SRC must point at the source tree}"
 
-if [ "${1:-}" != --body ]; then
-    . "$SW_SRC/tests/net/lib.sh"
-    [ "$(id -u)" -eq 0 ] || net_skip "network tests need root (namespaces)"
-    info=$(mktemp /tmp/sw-article-info.XXXXXX)
-    rc=0
-    bash "$0" --body "$info" || rc=$?
-    read -r prefix pids <"$info" || true
-    rm -f "$info"
-    [ "$rc" -eq 77 ] && exit 77
-    [ "$rc" -eq 0 ] || { echo "FAIL: article body exited $rc" >&2; exit "$rc"; }
-    [ -n "$prefix" ] || { echo "FAIL: body did not report its prefix" >&2; exit 1; }
-    left=$(net_leftovers "$prefix")
-    [ -z "$left" ] || { echo "FAIL: left behind: $left" >&2; exit 1; }
-    for pid in $pids; do
-        if kill -0 "$pid" 2>/dev/null; then
-            echo "FAIL: switchd $pid still running" >&2
-            exit 1
-        fi
-    done
-    echo "PASS: the article's three hosts (nothing left behind)"
-    exit 0
-fi
-
-info=$2
 . "$SW_SRC/tests/net/topology.sh"
+net_run_body article "the article's three hosts" "$@"
+
 topo_init
 D=$NET_DIR
 
@@ -49,25 +27,12 @@ topo_hosts 3
 for h in 1 2 3; do
     topo_article_host "$h"
 done
-echo "$NET_P ${NET_PIDS[*]}" >"$info"
 
 declare -A MAC
 for h in 1 2 3; do
     MAC[$h]=$(topo_mac "$h" br-int)
 done
 U1=$(topo_underlay_ip 1) U2=$(topo_underlay_ip 2) U3=$(topo_underlay_ip 3)
-
-# The tunnel port on host H that leads to host P: vxlan0 (5) is the first
-# peer in address order, vxlan1 (6) the second.
-tunnel_port() {
-    local h=$1 p=$2 i=5 q
-    for q in 1 2 3; do
-        [ "$q" -eq "$h" ] && continue
-        [ "$q" -eq "$p" ] && { echo "$i"; return 0; }
-        i=$((i + 1))
-    done
-    return 1
-}
 
 # learned H: host H's learned (priority=1) table-20 flows.
 learned() {
@@ -116,7 +81,7 @@ echo "h1 table 20: $line"
 [ "$(echo "$line" | grep -c .)" -eq 1 ] || net_fail "h1 should have learned one MAC: $line"
 re="^ cookie=0x0, duration=[0-9.]+s, table=20, n_packets=[0-9]+, n_bytes=[0-9]+, "
 re+="hard_timeout=300, idle_age=[0-9]+, hard_age=[0-9]+, "
-re+="priority=1,dl_dst=${MAC[2]} actions=load:0->NXM_NX_TUN_ID\[\],output:$(tunnel_port 1 2)$"
+re+="priority=1,dl_dst=${MAC[2]} actions=load:0->NXM_NX_TUN_ID\[\],output:$(topo_tunnel_port 1 2)$"
 echo "$line" | grep -Eq "$re" || net_fail "h1's learned flow does not match
   $re
   got: $line"
@@ -136,8 +101,8 @@ for h in 1 2 3; do
     flows=$(learned "$h")
     for p in 1 2 3; do
         [ "$h" -eq "$p" ] && continue
-        echo "$flows" | grep -Eq "hard_timeout=300, .*priority=1,dl_dst=${MAC[$p]} actions=load:0->NXM_NX_TUN_ID\[\],output:$(tunnel_port "$h" "$p")$" ||
-            net_fail "h$h has no learned flow for h$p (${MAC[$p]} via $(tunnel_port "$h" "$p")):
+        echo "$flows" | grep -Eq "hard_timeout=300, .*priority=1,dl_dst=${MAC[$p]} actions=load:0->NXM_NX_TUN_ID\[\],output:$(topo_tunnel_port "$h" "$p")$" ||
+            net_fail "h$h has no learned flow for h$p (${MAC[$p]} via $(topo_tunnel_port "$h" "$p")):
 $flows"
     done
     [ "$(echo "$flows" | grep -c .)" -eq 2 ] || net_fail "h$h learned other MACs: $flows"

@@ -14,31 +14,9 @@
 #   4. nothing is left behind.
 : "${SW_SRC:?SW_SRC must point at the source tree}"
 
-if [ "${1:-}" != --body ]; then
-    . "$SW_SRC/tests/net/lib.sh"
-    [ "$(id -u)" -eq 0 ] || net_skip "network tests need root (namespaces)"
-    info=$(mktemp /tmp/sw-interop-info.XXXXXX)
-    rc=0
-    bash "$0" --body "$info" || rc=$?
-    read -r prefix pids <"$info" || true
-    rm -f "$info"
-    [ "$rc" -eq 77 ] && exit 77
-    [ "$rc" -eq 0 ] || { echo "FAIL: interop body exited $rc" >&2; exit "$rc"; }
-    [ -n "$prefix" ] || { echo "FAIL: body did not report its prefix" >&2; exit 1; }
-    left=$(net_leftovers "$prefix")
-    [ -z "$left" ] || { echo "FAIL: left behind: $left" >&2; exit 1; }
-    for pid in $pids; do
-        if kill -0 "$pid" 2>/dev/null; then
-            echo "FAIL: switchd $pid still running" >&2
-            exit 1
-        fi
-    done
-    echo "PASS: switchd <-> Linux kernel VXLAN (nothing left behind)"
-    exit 0
-fi
-
-info=$2
 . "$SW_SRC/tests/net/topology.sh"
+net_run_body interop "switchd <-> Linux kernel VXLAN" "$@"
+
 topo_init
 D=$NET_DIR
 
@@ -46,7 +24,6 @@ topo_hosts 3
 topo_article_host 1
 topo_article_host 2
 topo_kernel_host 3
-echo "$NET_P ${NET_PIDS[*]}" >"$info"
 
 M1=$(topo_mac 1 br-int)
 M2=$(topo_mac 2 br-int)

@@ -13,31 +13,9 @@
 #   5. nothing is left behind.
 : "${SW_SRC:?SW_SRC must point at the source tree}"
 
-if [ "${1:-}" != --body ]; then
-    . "$SW_SRC/tests/net/lib.sh"
-    [ "$(id -u)" -eq 0 ] || net_skip "network tests need root (namespaces)"
-    info=$(mktemp /tmp/sw-mvni-info.XXXXXX)
-    rc=0
-    bash "$0" --body "$info" || rc=$?
-    read -r prefix pids <"$info" || true
-    rm -f "$info"
-    [ "$rc" -eq 77 ] && exit 77
-    [ "$rc" -eq 0 ] || { echo "FAIL: multi-VNI body exited $rc" >&2; exit "$rc"; }
-    [ -n "$prefix" ] || { echo "FAIL: body did not report its prefix" >&2; exit 1; }
-    left=$(net_leftovers "$prefix")
-    [ -z "$left" ] || { echo "FAIL: left behind: $left" >&2; exit 1; }
-    for pid in $pids; do
-        if kill -0 "$pid" 2>/dev/null; then
-            echo "FAIL: switchd $pid still running" >&2
-            exit 1
-        fi
-    done
-    echo "PASS: two tenants, two VNIs, isolated (nothing left behind)"
-    exit 0
-fi
-
-info=$2
 . "$SW_SRC/tests/net/topology.sh"
+net_run_body multi-VNI "two tenants, two VNIs, isolated" "$@"
+
 topo_init
 D=$NET_DIR
 
@@ -45,7 +23,6 @@ topo_hosts 3
 for h in 1 2 3; do
     topo_mvni_host "$h"
 done
-echo "$NET_P ${NET_PIDS[*]}" >"$info"
 
 declare -A MAC
 for h in 1 2 3; do
@@ -84,15 +61,6 @@ wrong=$(awk '/vni 100$/ {v=100; next} /vni 200$/ {v=200; next}
 [ -z "$wrong" ] || net_fail "a tenant's packet carried the other VNI: $wrong"
 
 # 3. Learned flows carry the VNI: one per tenant and peer.
-port_to() { # the tunnel port on host H leading to host P
-    local h=$1 p=$2 i=5 q
-    for q in 1 2 3; do
-        [ "$q" -eq "$h" ] && continue
-        [ "$q" -eq "$p" ] && { echo "$i"; return 0; }
-        i=$((i + 1))
-    done
-    return 1
-}
 for h in 1 2 3; do
     t20=$(topo_ctl "$h" swofctl dump-flows br-tun table=20)
     n=$(echo "$t20" | grep -c 'priority=1,' || true)
@@ -103,7 +71,7 @@ $t20"
         for t in a b; do
             vni=$(printf '0x%x' "$([ $t = a ] && echo "$TOPO_VNI_a" || echo "$TOPO_VNI_b")")
             re="hard_timeout=300, .*priority=1,tun_id=$vni,dl_dst=${MAC[$p$t]} "
-            re+="actions=load:$vni->NXM_NX_TUN_ID\[\],output:$(port_to "$h" "$p")$"
+            re+="actions=load:$vni->NXM_NX_TUN_ID\[\],output:$(topo_tunnel_port "$h" "$p")$"
             echo "$t20" | grep -Eq "$re" ||
                 net_fail "h$h: no learned flow for tenant $t's ${MAC[$p$t]}:
   want $re

@@ -105,6 +105,19 @@ topo_peers() {
     return 0
 }
 
+# topo_tunnel_port H P: the br-tun port on host H whose tunnel leads to
+# host P.  The bridges give vxlan0 (port 5) to the first peer in
+# topo_peers order, vxlan1 (port 6) to the second.
+topo_tunnel_port() {
+    local h=$1 p=$2 port=5 q
+    for q in $(seq 1 "$TOPO_NHOSTS"); do
+        [ "$q" -eq "$h" ] && continue
+        [ "$q" -eq "$p" ] && { echo "$port"; return 0; }
+        port=$((port + 1))
+    done
+    return 1
+}
+
 # topo_article_bridges H [SHOW]: the article's bridge commands on host H.
 # The article's flows name patch-tun 1 and the vxlan ports 5 and 6, which
 # ofport_request pins.  The overlay address goes on br-int's internal port.
@@ -122,21 +135,10 @@ topo_article_bridges() {
 }
 
 # topo_article_flow_text [HARD_TIMEOUT]: the article's nine flows, one per
-# line; a shorter learn hard_timeout lets a test watch learned flows expire.
-topo_article_flow_text() {
-    local ht=${1:-300}
-    cat <<FLOWS
-table=0,priority=1,in_port=1 actions=resubmit(,1)
-table=0,priority=1,in_port=5 actions=resubmit(,2)
-table=0,priority=1,in_port=6 actions=resubmit(,2)
-table=0,priority=0,actions=drop
-table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,20)
-table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,21)
-table=21,priority=0,actions=output:5,output:6
-table=2,priority=0,actions=learn(table=20,hard_timeout=$ht,priority=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:NXM_OF_IN_PORT[]), output:1
-table=20,priority=0,actions=resubmit(,21)
-FLOWS
-}
+# line (tests/common/article-flows.sh, shared with the daemon tests).
+# shellcheck source=../common/article-flows.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/article-flows.sh"
+topo_article_flow_text() { article_flow_text "$@"; }
 
 # topo_article_flows H [SHOW] [HARD_TIMEOUT]: installs them on host H's
 # br-tun, one add-flow per flow as the article does.

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "actions.h"
+#include "article.h"
 #include "check-main.h"
 #include "clock.h"
 #include "ds.h"
@@ -30,23 +31,6 @@
 #include "packet.h"
 #include "util.h"
 
-static const char *const article_flows[] = {
-    "table=0,priority=1,in_port=1 actions=resubmit(,1)",
-    "table=0,priority=1,in_port=5 actions=resubmit(,2)",
-    "table=0,priority=1,in_port=6 actions=resubmit(,2)",
-    "table=0,priority=0,actions=drop",
-    "table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,"
-    "actions=resubmit(,20)",
-    "table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,"
-    "actions=resubmit(,21)",
-    "table=21,priority=0,actions=output:5,output:6",
-    "table=2,priority=0,actions=learn(table=20,hard_timeout=300,priority=1,"
-    "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
-    "load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:NXM_OF_IN_PORT[]), "
-    "output:1",
-    "table=20,priority=0,actions=resubmit(,21)",
-};
-
 /* Host .2 behind patch-tun, host .13 behind vxlan0 (the article's MAC). */
 static const uint8_t LOCAL_MAC[6] = {0x52, 0x54, 0x00, 0x0a, 0x01, 0x02};
 static const uint8_t REMOTE_MAC[6] = {0x2e, 0x7a, 0xa2, 0x53, 0x7b, 0x31};
@@ -55,24 +39,9 @@ static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 static struct ofproto *build_br_tun(void)
 {
-    struct ofproto *p = ofproto_create("br-tun");
-    ofproto_port_add(p, 1, "patch-tun");
-    ofproto_port_add(p, 5, "vxlan0");
-    ofproto_port_add(p, 6, "vxlan1");
-    size_t n = sizeof article_flows / sizeof *article_flows;
-    ck_assert_uint_eq(n, 9);
-    struct flow_mod fms[9];
-    for (size_t i = 0; i < n; i++) {
-        flow_mod_init(&fms[i], FM_ADD);
-        char *err = flow_mod_parse(&fms[i], article_flows[i], FM_PARSE_ADD,
-                                   ofproto_portmap(p));
-        ck_assert_msg(!err, "flow %zu: %s", i, err ? err : "");
-    }
     char *err = NULL;
-    ck_assert_int_eq(ofproto_flow_mods(p, fms, n, &err), 0);
-    for (size_t i = 0; i < n; i++) {
-        flow_mod_uninit(&fms[i]);
-    }
+    struct ofproto *p = article_br_tun_create(&err);
+    ck_assert_msg(p, "%s", err ? err : "");
     ck_assert_uint_eq(ofproto_n_flows(p), 9);
     return p;
 }
@@ -556,8 +525,8 @@ START_TEST(test_batch_same_as_single)
         struct ofproto *p = pass ? batch : one;
         struct flow_mod fm;
         flow_mod_init(&fm, FM_ADD);
-        char *err = flow_mod_parse(&fm, article_flows[7], FM_PARSE_ADD,
-                                   ofproto_portmap(p));
+        char *err = flow_mod_parse(&fm, article_flows[ARTICLE_FLOW_LEARN],
+                                   FM_PARSE_ADD, ofproto_portmap(p));
         ck_assert_msg(!err, "%s", err ? err : "");
         ck_assert_int_eq(ofproto_flow_mods(p, &fm, 1, &err), 0);
         flow_mod_uninit(&fm);

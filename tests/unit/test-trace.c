@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "article.h"
 #include "check-main.h"
 #include "clock.h"
 #include "ds.h"
@@ -17,23 +18,6 @@
 #include "ofproto.h"
 #include "packet.h"
 #include "trace.h"
-
-static const char *const article_flows[] = {
-    "table=0,priority=1,in_port=1 actions=resubmit(,1)",
-    "table=0,priority=1,in_port=5 actions=resubmit(,2)",
-    "table=0,priority=1,in_port=6 actions=resubmit(,2)",
-    "table=0,priority=0,actions=drop",
-    "table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,"
-    "actions=resubmit(,20)",
-    "table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,"
-    "actions=resubmit(,21)",
-    "table=21,priority=0,actions=output:5,output:6",
-    "table=2,priority=0,actions=learn(table=20,hard_timeout=300,priority=1,"
-    "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
-    "load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:NXM_OF_IN_PORT[]), "
-    "output:1",
-    "table=20,priority=0,actions=resubmit(,21)",
-};
 
 #define ARP_REQUEST                                                           \
     "in_port=1,dl_src=52:54:00:0a:01:02,dl_dst=ff:ff:ff:ff:ff:ff,arp,"        \
@@ -62,11 +46,9 @@ static void add_flows(struct ofproto *p, const char *const *flows, size_t n)
 
 static struct ofproto *build_br_tun(void)
 {
-    struct ofproto *p = ofproto_create("br-tun");
-    ofproto_port_add(p, 1, "patch-tun");
-    ofproto_port_add(p, 5, "vxlan0");
-    ofproto_port_add(p, 6, "vxlan1");
-    add_flows(p, article_flows, sizeof article_flows / sizeof *article_flows);
+    char *err = NULL;
+    struct ofproto *p = article_br_tun_create(&err);
+    ck_assert_msg(p, "%s", err ? err : "");
     ck_assert_uint_eq(ofproto_n_flows(p), 9);
     return p;
 }

@@ -611,6 +611,113 @@ START_TEST(test_trace_events)
 }
 END_TEST
 
+/* ---- Packet-out: ofproto_execute_actions(). ---- */
+
+/* Runs the actions of flow text 'text' ("actions=...") on an IPv4 frame
+ * from MAC1 to 'dst' arriving on 'in_port'. */
+static void run_actions(struct ofproto *p, uint16_t in_port,
+                        const uint8_t dst[6], const char *text,
+                        bool effects, struct xlate_result *res)
+{
+    struct flow_mod fm;
+    flow_mod_init(&fm, FM_ADD);
+    char *err = flow_mod_parse(&fm, text, FM_PARSE_ADD, ofproto_portmap(p));
+    ck_assert_msg(!err, "parse '%s': %s", text, err ? err : "");
+    struct flow f = ip_flow(MAC1, dst);
+    f.in_port = in_port;
+    uint8_t frame[256];
+    size_t len = flow_compose(&f, frame, sizeof frame);
+    struct packet pkt;
+    packet_init(&pkt, frame, len);
+    ofproto_execute_actions(p, &pkt, &f,
+                            (const struct ofpact *)(const void *)
+                                fm.ofpacts.data,
+                            fm.ofpacts.size, effects, res);
+    packet_uninit(&pkt);
+    flow_mod_uninit(&fm);
+}
+
+static void count_fdb_cb(uint16_t port, uint16_t vlan, const uint8_t mac[6],
+                         int64_t age_sec, void *n_)
+{
+    (*(size_t *)n_)++;
+}
+
+START_TEST(test_execute_actions)
+{
+    struct ofproto *p = bridge("br0", 3);
+    struct xlate_result res;
+    xlate_result_init(&res);
+    add(p, "in_port=1 actions=output:3");
+    add(p, "table=1 actions=output:2");
+
+    /* The list runs instead of table 0: no lookup, no counters. */
+    run_actions(p, 1, MAC2, "actions=output:2", true, &res);
+    ck_assert_str_eq(outs(&res), "2");
+    struct ofproto_table_stats ts;
+    ofproto_table_stats(p, 0, &ts);
+    ck_assert_uint_eq(ts.lookups, 0);
+
+    /* Output to the input port needs in_port, as in a flow. */
+    run_actions(p, 1, MAC2, "actions=output:1", true, &res);
+    ck_assert_str_eq(outs(&res), "drop");
+    run_actions(p, 1, MAC2, "actions=in_port,output:in_port", true, &res);
+    ck_assert_str_eq(outs(&res), "1,1");
+
+    /* resubmit(,0) runs the tables as a received packet would, with
+     * their counters; without side effects nothing is counted. */
+    run_actions(p, 1, MAC2, "actions=resubmit(,0),resubmit(,1)", true,
+                &res);
+    ck_assert_str_eq(outs(&res), "3,2");
+    ofproto_table_stats(p, 0, &ts);
+    ck_assert_uint_eq(ts.lookups, 1);
+    ck_assert_uint_eq(ts.matched, 1);
+    run_actions(p, 1, MAC2, "actions=resubmit(,0)", false, &res);
+    ofproto_table_stats(p, 0, &ts);
+    ck_assert_uint_eq(ts.lookups, 1);
+
+    /* An empty list drops; a resubmit into an empty table misses. */
+    run_actions(p, 1, MAC2, "actions=drop", true, &res);
+    ck_assert_str_eq(outs(&res), "drop");
+    ck_assert_str_eq(res.drop_reason, "no output action");
+    run_actions(p, 1, MAC2, "actions=resubmit(,7)", true, &res);
+    ck_assert_str_eq(res.drop_reason, "no matching flow (table miss)");
+    xlate_result_uninit(&res);
+    ofproto_destroy(p);
+}
+END_TEST
+
+START_TEST(test_execute_actions_from_no_port)
+{
+    struct ofproto *p = bridge("br0", 3);
+    struct xlate_result res;
+    xlate_result_init(&res);
+
+    /* From "none" or "controller", FLOOD and NORMAL reach every port
+     * (the packet came from none of them) and NORMAL learns nothing. */
+    run_actions(p, OFPP_NONE, BCAST, "actions=flood", true, &res);
+    ck_assert_str_eq(outs(&res), "1,2,3");
+    run_actions(p, OFPP_CONTROLLER, MAC2, "actions=normal", true, &res);
+    ck_assert_str_eq(outs(&res), "1,2,3");
+    run_actions(p, OFPP_NONE, MAC2, "actions=normal", true, &res);
+    ck_assert_str_eq(outs(&res), "1,2,3");
+    size_t n = 0;
+    ofproto_fdb_dump(p, count_fdb_cb, &n);
+    ck_assert_uint_eq(n, 0);
+    /* output:in_port has no port to go to. */
+    run_actions(p, OFPP_NONE, MAC2, "actions=in_port", true, &res);
+    ck_assert_str_eq(outs(&res), "drop");
+
+    /* From a real port NORMAL learns as usual. */
+    run_actions(p, 2, MAC2, "actions=normal", true, &res);
+    ck_assert_str_eq(outs(&res), "1,3");
+    ofproto_fdb_dump(p, count_fdb_cb, &n);
+    ck_assert_uint_eq(n, 1);
+    xlate_result_uninit(&res);
+    ofproto_destroy(p);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("xlate");
@@ -626,6 +733,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_patch_crossings);
     tcase_add_test(tc, test_normal);
     tcase_add_test(tc, test_trace_events);
+    tcase_add_test(tc, test_execute_actions);
+    tcase_add_test(tc, test_execute_actions_from_no_port);
     suite_add_tcase(s, tc);
     return s;
 }
