@@ -50,6 +50,11 @@ struct bridges {
     struct event_base *base;
     struct bridge **v;
     size_t n;
+    /* Captures attached to a port, on any bridge (bridge-sub.c keeps
+     * the count).  While nonzero, packet walks copy the frames that
+     * cross patch ports, which no device sees, so a capture of a patch
+     * port gets them. */
+    size_t n_captures;
 };
 
 struct bridge *bridge_lookup(const struct bridges *, const char *name);

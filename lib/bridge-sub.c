@@ -322,6 +322,7 @@ bridge_capture_start(struct bridges *bs, const char *name,
     s->port_name = xstrdup(p->name);
     s->next = p->captures;
     p->captures = s;
+    bs->n_captures++;
     *subp = s;
     *resultp = json_pack("{s:s, s:s, s:i, s:b, s:i}", "bridge", br->name,
                          "port", p->name, "port_no", p->ofport, "tunnel",
@@ -378,6 +379,7 @@ bridge_sub_port_gone(struct bridge_port *p)
     while (p->captures) {
         struct bridge_sub *s = p->captures;
         p->captures = s->next;
+        p->bridge->bridges->n_captures--;
         s->next = NULL;
         s->port = NULL;
         s->bridge = NULL;
@@ -502,6 +504,7 @@ bridge_sub_destroy(struct bridge_sub *s)
     } else {
         if (s->port) {
             list_remove(&s->port->captures, s);
+            s->port->bridge->bridges->n_captures--;
         }
         capture_queue_destroy(s->queue);
         free(s->port_name);

@@ -106,32 +106,37 @@ bridges_iface_error(const struct bridges *bs, const char *iface)
 
 /* ---- Packet path. ---- */
 
-/* The device of port 'port' of bridge 'ofproto', or NULL. */
-static struct netdev *
-port_netdev(const struct bridges *bs, const struct ofproto *ofproto,
-            uint16_t port)
+/* Port 'port' of bridge 'ofproto', or NULL. */
+static struct bridge_port *
+port_of(const struct bridges *bs, const struct ofproto *ofproto,
+        uint16_t port)
 {
     const struct bridge *br = bridge_lookup_ofproto(bs, ofproto);
-    const struct bridge_port *p = br ? bridge_port_lookup_number(br, port)
-                                     : NULL;
-    return p ? p->netdev : NULL;
+    return br ? bridge_port_lookup_number(br, port) : NULL;
 }
 
 /* Patch crossings happen inside the pipeline, so no device saw them:
  * credit tx on the sending patch port and rx on its peer here, for
- * dump-ports. */
+ * dump-ports, and hand the frame to their captures (the walk copied it
+ * if any capture was running). */
 static void
 credit_crossings(const struct bridges *bs, const struct xlate_result *xr)
 {
     for (size_t i = 0; i < xr->n_crossings; i++) {
         const struct xlate_crossing *c = &xr->crossings[i];
-        struct netdev *tx = port_netdev(bs, c->from, c->port);
-        struct netdev *rx = port_netdev(bs, c->to, c->peer_port);
-        if (tx) {
-            netdev_count_tx(tx, c->bytes);
+        struct bridge_port *tx = port_of(bs, c->from, c->port);
+        struct bridge_port *rx = port_of(bs, c->to, c->peer_port);
+        if (tx && tx->netdev) {
+            netdev_count_tx(tx->netdev, c->bytes);
         }
-        if (rx) {
-            netdev_count_rx(rx, c->bytes);
+        if (rx && rx->netdev) {
+            netdev_count_rx(rx->netdev, c->bytes);
+        }
+        if (c->copied && tx && tx->captures) {
+            bridge_sub_capture(tx, CAPTURE_TX, &c->packet, 0, 0, 0);
+        }
+        if (c->copied && rx && rx->captures) {
+            bridge_sub_capture(rx, CAPTURE_RX, &c->packet, 0, 0, 0);
         }
     }
 }
@@ -146,9 +151,7 @@ send_outputs(struct bridges *bs, const struct xlate_result *xr)
     size_t n_sent = 0;
     for (size_t i = 0; i < xr->n_outputs; i++) {
         const struct xlate_output *out = &xr->outputs[i];
-        struct bridge *br = bridge_lookup_ofproto(bs, out->ofproto);
-        struct bridge_port *op = br ? bridge_port_lookup_number(br, out->port)
-                                    : NULL;
+        struct bridge_port *op = port_of(bs, out->ofproto, out->port);
         if (!op || !op->netdev) {
             LOG_RL(LOG_DBG, "output to port %u with no device dropped",
                    out->port);
@@ -192,6 +195,7 @@ port_receive(struct bridge_port *port, struct packet *pkt,
                            tnl->tun_dst);
     }
     xlate_result_init(&xr);
+    xr.copy_crossings = port->bridge->bridges->n_captures > 0;
     ofproto_execute(port->bridge->ofproto, pkt, &md, true, &xr);
     send_outputs(port->bridge->bridges, &xr);
     xlate_result_uninit(&xr);
@@ -1386,6 +1390,7 @@ bridge_ofctl_packet_out(struct bridges *bs, const char *name,
         md.in_port = port;
         struct xlate_result xr;
         xlate_result_init(&xr);
+        xr.copy_crossings = bs->n_captures > 0;
         for (size_t i = 0; i < n_packets; i++) {
             ofproto_execute_actions(br->ofproto, &pkts[i], &md, acts,
                                     ofpacts.size, true, &xr);

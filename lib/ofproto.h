@@ -98,6 +98,10 @@ struct xlate_crossing {
     uint16_t port;
     uint16_t peer_port;
     uint32_t bytes;
+    /* With xlate_result.copy_crossings, a copy of the frame as it
+     * crossed (for captures of patch ports); else unused. */
+    bool copied;
+    struct packet packet;
 };
 
 struct xlate_result {
@@ -107,6 +111,10 @@ struct xlate_result {
      * xlate_result_clear() like 'outputs'. */
     struct xlate_crossing *crossings;
     size_t n_crossings, allocated_crossings;
+    /* Set by the caller (and kept by xlate_result_clear()): copy each
+     * crossing's frame into its 'packet'.  The bridge sets it only while
+     * a capture runs, so the packet path copies nothing otherwise. */
+    bool copy_crossings;
     bool depth_exceeded; /* A resubmit/patch chain went too deep. */
     const char *drop_reason; /* Static string when nothing was output. */
     unsigned n_controller;   /* Packets sent to the controller hook. */

@@ -67,9 +67,22 @@ void xlate_result_init(struct xlate_result *res)
     memset(res, 0, sizeof *res);
 }
 
+/* Forgets the crossings, freeing their frame copies. */
+static void crossings_clear(struct xlate_result *res)
+{
+    for (size_t i = 0; i < res->n_crossings; i++) {
+        if (res->crossings[i].copied) {
+            packet_uninit(&res->crossings[i].packet);
+            res->crossings[i].copied = false;
+        }
+    }
+    res->n_crossings = 0;
+}
+
 void xlate_result_uninit(struct xlate_result *res)
 {
     if (res) {
+        crossings_clear(res);
         for (size_t i = 0; i < res->allocated; i++) {
             packet_uninit(&res->outputs[i].packet);
         }
@@ -82,7 +95,7 @@ void xlate_result_uninit(struct xlate_result *res)
 void xlate_result_clear(struct xlate_result *res)
 {
     res->n_outputs = 0;
-    res->n_crossings = 0;
+    crossings_clear(res);
     res->depth_exceeded = false;
     res->drop_reason = NULL;
     res->n_controller = 0;
@@ -260,6 +273,10 @@ static void record_crossing(struct xlate_ctx *ctx, const struct ofport *port)
     c->port = port->port;
     c->peer_port = port->peer_port;
     c->bytes = (uint32_t)pkt->len;
+    c->copied = res->copy_crossings;
+    if (c->copied) {
+        packet_clone(&c->packet, pkt);
+    }
 }
 
 static void patch_cross(struct xlate_ctx *ctx, const struct ofport *port)
@@ -859,7 +876,7 @@ static void ctx_finish(struct xlate_ctx *ctx)
         /* Like OVS: a translation that recursed too deep sends nothing
          * at all, not the outputs made before the limit. */
         res->n_outputs = 0;
-        res->n_crossings = 0; /* See struct xlate_crossing. */
+        crossings_clear(res); /* See struct xlate_crossing. */
         res->depth_exceeded = true;
         if (ctx->side_effects) {
             p->stats.n_depth_exceeded++;
