@@ -10,6 +10,7 @@
 
 #include "bridge.h"
 #include "capture.h"
+#include "netdev.h"
 #include "packet.h"
 #include "trace.h"
 
@@ -75,12 +76,13 @@ void bridge_port_info_from_config(const struct config_port *,
 /* Hooks from bridge.c into bridge-sub.c. */
 
 /* Copies a frame that 'port' received (CAPTURE_RX, with the tunnel
- * metadata it arrived with) or sends (CAPTURE_TX, with the flow's tunnel
- * metadata at output) into every capture of the port.  Call only when
- * port->captures is not NULL. */
+ * metadata it arrived with, outer UDP source port included) or sends
+ * (CAPTURE_TX, with the flow's tunnel metadata at output) into every
+ * capture of the port.  'tnl' may be NULL (no tunnel metadata).  Call
+ * only when port->captures is not NULL. */
 void bridge_sub_capture(struct bridge_port *, enum capture_dir,
-                        const struct packet *, uint64_t tun_id,
-                        uint32_t tun_src, uint32_t tun_dst);
+                        const struct packet *,
+                        const struct netdev_tunnel *);
 /* The port or bridge is going away: its subscriptions end (their
  * owners are told and see an END event). */
 void bridge_sub_port_gone(struct bridge_port *);

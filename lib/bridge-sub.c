@@ -334,9 +334,12 @@ bridge_capture_start(struct bridges *bs, const char *name,
 
 void
 bridge_sub_capture(struct bridge_port *p, enum capture_dir dir,
-                   const struct packet *pkt, uint64_t tun_id,
-                   uint32_t tun_src, uint32_t tun_dst)
+                   const struct packet *pkt, const struct netdev_tunnel *t)
 {
+    static const struct netdev_tunnel none;
+    if (!t) {
+        t = &none;
+    }
     struct capture_tunnel tnl;
     const struct trace_port_info *info = &p->info;
     if (info->tunnel) {
@@ -344,14 +347,15 @@ bridge_sub_capture(struct bridge_port *p, enum capture_dir dir,
         tnl.dst_port = info->dst_port;
         if (dir == CAPTURE_RX) {
             /* As it arrived: from the peer to us, with its VNI. */
-            tnl.vni = (uint32_t)tun_id;
-            tnl.src_ip = tun_src;
-            tnl.dst_ip = tun_dst;
+            tnl.vni = (uint32_t)t->tun_id;
+            tnl.src_ip = t->tun_src;
+            tnl.dst_ip = t->tun_dst;
+            tnl.src_port = t->udp_src;
         } else {
             /* As our sender builds it (netdev-vxlan). */
-            tnl.vni = (uint32_t)(info->key_flow ? tun_id : info->key);
+            tnl.vni = (uint32_t)(info->key_flow ? t->tun_id : info->key);
             tnl.src_ip = info->local_ip;
-            tnl.dst_ip = info->remote_flow ? tun_dst : info->remote_ip;
+            tnl.dst_ip = info->remote_flow ? t->tun_dst : info->remote_ip;
         }
     }
     for (struct bridge_sub *s = p->captures; s; s = s->next) {

@@ -133,10 +133,10 @@ credit_crossings(const struct bridges *bs, const struct xlate_result *xr)
             netdev_count_rx(rx->netdev, c->bytes);
         }
         if (c->copied && tx && tx->captures) {
-            bridge_sub_capture(tx, CAPTURE_TX, &c->packet, 0, 0, 0);
+            bridge_sub_capture(tx, CAPTURE_TX, &c->packet, NULL);
         }
         if (c->copied && rx && rx->captures) {
-            bridge_sub_capture(rx, CAPTURE_RX, &c->packet, 0, 0, 0);
+            bridge_sub_capture(rx, CAPTURE_RX, &c->packet, NULL);
         }
     }
 }
@@ -157,12 +157,11 @@ send_outputs(struct bridges *bs, const struct xlate_result *xr)
                    out->port);
             continue;
         }
-        if (op->captures) {
-            bridge_sub_capture(op, CAPTURE_TX, &out->packet, out->tun_id,
-                               out->tun_src, out->tun_dst);
-        }
         struct netdev_tunnel otnl = {out->tun_id, out->tun_src,
-                                     out->tun_dst};
+                                     out->tun_dst, 0};
+        if (op->captures) {
+            bridge_sub_capture(op, CAPTURE_TX, &out->packet, &otnl);
+        }
         int error = netdev_send(op->netdev, &out->packet, &otnl);
         /* A full queue, or a TAP whose link is down (EIO), is an
          * ordinary counted drop (netdev counts it), not worth a warning
@@ -191,8 +190,7 @@ port_receive(struct bridge_port *port, struct packet *pkt,
     md.tun_dst = tnl->tun_dst;
 
     if (port->captures) {
-        bridge_sub_capture(port, CAPTURE_RX, pkt, tnl->tun_id, tnl->tun_src,
-                           tnl->tun_dst);
+        bridge_sub_capture(port, CAPTURE_RX, pkt, tnl);
     }
     xlate_result_init(&xr);
     xr.copy_crossings = port->bridge->bridges->n_captures > 0;

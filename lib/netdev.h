@@ -80,6 +80,10 @@ struct netdev_tunnel {
     uint64_t tun_id;
     uint32_t tun_src;
     uint32_t tun_dst;
+    /* Received only: the outer UDP source port the peer chose (for
+     * captures, which rebuild the outer headers); 0 when unknown.
+     * Sending derives its own from the inner flow and ignores this. */
+    uint16_t udp_src;
 };
 
 /* True if 'type' names a port type ("internal", "system", "vxlan",

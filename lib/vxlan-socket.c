@@ -42,6 +42,7 @@ struct vxlan_socket {
     uint8_t *rx[VXLAN_RX_BATCH]; /* NETDEV_RX_BUF bytes each. */
     size_t rxlen[VXLAN_RX_BATCH];
     uint32_t rxsrc[VXLAN_RX_BATCH], rxdst[VXLAN_RX_BATCH];
+    uint16_t rxsport[VXLAN_RX_BATCH]; /* Outer UDP source port. */
     bool rxtrunc[VXLAN_RX_BATCH];
     uint8_t *grobuf; /* NETDEV_RX_BUF bytes: a merged TCP frame. */
 };
@@ -263,6 +264,7 @@ static int fill_ring(struct vxlan_socket *s)
         s->rxtrunc[i] = (msg->msg_flags & MSG_TRUNC) != 0;
         s->rxlen[i] = msgs[i].msg_len;
         s->rxsrc[i] = ntohl(sin[i].sin_addr.s_addr);
+        s->rxsport[i] = ntohs(sin[i].sin_port);
         s->rxdst[i] = s->local_ip;
         for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c;
              c = CMSG_NXTHDR(msg, c)) {
@@ -408,6 +410,7 @@ int vxlan_socket_recv(struct vxlan_socket *s, struct packet *pkt,
         tnl->tun_id = vni;
         tnl->tun_src = src;
         tnl->tun_dst = dst;
+        tnl->udp_src = s->rxsport[ri];
         *devp = port->dev;
         return 0;
     }

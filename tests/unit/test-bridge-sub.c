@@ -369,8 +369,7 @@ START_TEST(test_capture)
     struct packet pkt;
     arp_frame(&pkt);
     for (int i = 0; i < 3; i++) {
-        bridge_sub_capture(p, i == 1 ? CAPTURE_TX : CAPTURE_RX, &pkt, 0, 0,
-                           0);
+        bridge_sub_capture(p, i == 1 ? CAPTURE_TX : CAPTURE_RX, &pkt, NULL);
     }
     packet_uninit(&pkt);
     ck_assert_int_eq(f.notified, 6);
@@ -439,10 +438,13 @@ START_TEST(test_capture_tunnel)
                                                "vx0");
     struct packet pkt;
     arp_frame(&pkt);
-    /* Received from 192.168.1.2 with VNI 5; sent with the flow's VNI 9 to
-     * the flow's destination (key=flow, remote_ip=flow). */
-    bridge_sub_capture(p, CAPTURE_RX, &pkt, 5, 0xc0a80102, 0x0a000001);
-    bridge_sub_capture(p, CAPTURE_TX, &pkt, 9, 0, 0xc0a80103);
+    /* Received from 192.168.1.2 (UDP source port 43210) with VNI 5; sent
+     * with the flow's VNI 9 to the flow's destination (key=flow,
+     * remote_ip=flow). */
+    struct netdev_tunnel rx = {5, 0xc0a80102, 0x0a000001, 43210};
+    struct netdev_tunnel tx = {9, 0, 0xc0a80103, 0};
+    bridge_sub_capture(p, CAPTURE_RX, &pkt, &rx);
+    bridge_sub_capture(p, CAPTURE_TX, &pkt, &tx);
     packet_uninit(&pkt);
     struct capture_record rec;
     json_t *j = next_json(s);
@@ -452,6 +454,7 @@ START_TEST(test_capture_tunnel)
     ck_assert_uint_eq(rec.tunnel.src_ip, 0xc0a80102);
     ck_assert_uint_eq(rec.tunnel.dst_ip, 0x0a000001);
     ck_assert_int_eq(rec.tunnel.dst_port, 4790);
+    ck_assert_int_eq(rec.tunnel.src_port, 43210); /* The peer's choice. */
     capture_record_uninit(&rec);
     json_decref(j);
     j = next_json(s);

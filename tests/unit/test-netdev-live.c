@@ -505,6 +505,10 @@ START_TEST(test_vxlan_kernel)
     char ipbuf[16];
     ck_assert_str_eq(ipv4_to_str(tnl.tun_src, ipbuf), "192.168.77.2");
     ck_assert_str_eq(ipv4_to_str(tnl.tun_dst, ipbuf), "192.168.77.1");
+    /* The kernel chose the outer source port (from its ephemeral
+     * range); captures show it as it was. */
+    ck_assert_uint_ne(tnl.udp_src, 0);
+    ck_assert_uint_ne(tnl.udp_src, 4789);
     packet_uninit(&reply);
     run("ip -n %s-b neigh show 10.7.0.1 dev %s-vx | grep -q "
         "02:5e:00:00:00:01",
