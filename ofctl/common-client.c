@@ -32,6 +32,9 @@ common_parse_options(int argc, char *argv[], struct common_opts *opts,
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             help();
             exit(0);
+        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+            printf("%s (switchd) %s\n", program_name, SW_VERSION);
+            exit(0);
         } else if (!strcmp(a, "--rundir") || !strcmp(a, "--format")) {
             if (i + 1 >= argc) {
                 die(1, "option %s needs an argument", a);

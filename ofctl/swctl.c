@@ -26,6 +26,7 @@ help(void)
            "/run/switchd)\n"
            "  --format json    print the daemon's JSON reply\n"
            "  -h, --help       this help\n"
+           "  -V, --version    print the version and exit\n"
            "\nExit status: 0 success, 1 error, 2 br-exists found no "
            "bridge.\n",
            ds_cstr(&ds));

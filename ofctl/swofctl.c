@@ -633,7 +633,8 @@ help(void)
            "  -w FILE          capture: write a pcap file (- for "
            "stdout)\n"
            "  -c COUNT         capture: stop after COUNT packets\n"
-           "  -h, --help       this help\n");
+           "  -h, --help       this help\n"
+           "  -V, --version    print the version and exit\n");
 }
 
 int

@@ -39,7 +39,8 @@ usage(void)
            "  --detach          run in the background once ready\n"
            "  --log-file FILE   log to FILE instead of stderr\n"
            "  --log-level LVL   err, warn, info (default) or dbg\n"
-           "  -h, --help        this help\n",
+           "  -h, --help        this help\n"
+           "  -V, --version     print the version and exit\n",
            RPC_DEFAULT_RUNDIR, DEFAULT_DB);
 }
 
@@ -188,6 +189,7 @@ main(int argc, char *argv[])
         {"log-file", required_argument, NULL, OPT_LOG_FILE},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     const char *rundir_opt = NULL, *db = NULL;
@@ -195,7 +197,7 @@ main(int argc, char *argv[])
     enum log_level level = LOG_INFO;
     int c;
 
-    while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hV", long_opts, NULL)) != -1) {
         switch (c) {
         case OPT_RUNDIR:
             rundir_opt = optarg;
@@ -218,6 +220,9 @@ main(int argc, char *argv[])
             break;
         case 'h':
             usage();
+            return 0;
+        case 'V':
+            printf("switchd %s\n", SW_VERSION);
             return 0;
         default:
             fprintf(stderr, "switchd: try --help\n");

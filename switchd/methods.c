@@ -12,7 +12,6 @@
 #include "util.h"
 #include "vsctl.h"
 
-#define SWITCHD_VERSION "0.1"
 
 struct method {
     const char *name;
@@ -358,7 +357,7 @@ static char *
 m_version(struct switchd *sw, json_t *params,
           struct switchd_call *call, json_t **resultp)
 {
-    *resultp = json_pack("{s:s}", "version", SWITCHD_VERSION);
+    *resultp = json_pack("{s:s}", "version", SW_VERSION);
     return NULL;
 }
 

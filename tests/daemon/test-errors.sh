@@ -6,6 +6,27 @@ source "$SW_SRC/tests/daemon/lib.sh"
 start_switchd
 article_bridges
 
+# --version: all three programs print the same version, the daemon's own
+# "version" method agrees, and no daemon is needed to print it.
+v=$("$SW_BIN/switchd" --version) || fail "switchd --version"
+[[ $v =~ ^switchd\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "switchd --version: $v"
+ver=${v#switchd }
+check_output "swctl --version" "swctl (switchd) $ver" \
+    "$(SW_RUNDIR=/nonexistent "$SW_BIN/swctl" --version)"
+check_output "swofctl -V" "swofctl (switchd) $ver" \
+    "$(SW_RUNDIR=/nonexistent "$SW_BIN/swofctl" -V)"
+check_output "version method" "$ver" "$(python3 - "$SW_RUNDIR/switchd.sock" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b'{"id": 1, "method": "version"}\n')
+buf = b""
+while not buf.endswith(b"\n"):
+    buf += s.recv(4096)
+print(json.loads(buf)["result"]["version"])
+PY
+)"
+
 db_before=$(cat "$SW_DB")
 show_before=$(swctl show)
 
