@@ -24,15 +24,17 @@ swofctl add-flow br-int "in_port=LOCAL,icmp actions=output:patch-int"
 swofctl add-flow br-int "in_port=patch-int actions=drop"
 swofctl add-flow br-tun "in_port=patch-tun actions=mod_vlan_vid:7,output:in_port"
 
-# ports PORT...: "NAME rx_pkts rx_bytes tx_pkts tx_bytes" per port.
+# ports PORT...: "NAME rx_pkts rx_bytes tx_pkts tx_bytes" per port, from
+# dump-ports' text (awk, not python: a python start-up costs seconds on
+# some machines, and wait_for calls this in a loop).
 ports() {
     local b p
     for p in "$@"; do
         case $p in patch-int) b=br-int ;; *) b=br-tun ;; esac
-        swofctl --format json dump-ports "$b" "$p" | python3 -c '
-import json, sys
-p = json.load(sys.stdin)["ports"][0]
-print(p["name"], p["rx_packets"], p["rx_bytes"], p["tx_packets"], p["tx_bytes"])'
+        swofctl dump-ports "$b" "$p" | awk -v name="$p" -F'[=,]' '
+            / rx pkts=/ { rp = $2; rb = $4 }
+            / tx pkts=/ { tp = $2; tb = $4 }
+            END { print name, rp, rb, tp, tb }'
     done
 }
 
