@@ -108,19 +108,14 @@ $flows"
     [ "$(echo "$flows" | grep -c .)" -eq 2 ] || net_fail "h$h learned other MACs: $flows"
 done
 
-# br-int's NORMAL learned both peers' MACs (behind patch-int) and its own.
-# fdb-show is checked only once swofctl has it (see the lead's notes).
-if "$SW_BIN/swofctl" --help 2>&1 | grep -q 'fdb-show'; then
-    fdb=$(topo_ctl 1 swofctl fdb-show br-int)
-    for p in 2 3; do
-        echo "$fdb" | grep -qi "${MAC[$p]}" ||
-            net_fail "h1's br-int fdb lacks h$p's ${MAC[$p]}:
+# br-int's NORMAL learned both peers' MACs (behind patch-int).
+fdb=$(topo_ctl 1 swofctl fdb-show br-int)
+for p in 2 3; do
+    echo "$fdb" | grep -qi "${MAC[$p]}" ||
+        net_fail "h1's br-int fdb lacks h$p's ${MAC[$p]}:
 $fdb"
-    done
-    echo "fdb-show: h1's br-int learned both peers"
-else
-    echo "NOTE: swofctl has no fdb-show yet; fdb not checked"
-fi
+done
+echo "fdb-show: h1's br-int learned both peers"
 
 # 4. A learn that fires again refreshes the flow: hard_age restarts while
 # duration keeps counting (the article's hard_age < duration).
