@@ -56,6 +56,9 @@ struct bridges {
      * cross patch ports, which no device sees, so a capture of a patch
      * port gets them. */
     size_t n_captures;
+    /* Reused by every receive batch (bridge.c), so the packet path does
+     * not allocate result arrays per frame. */
+    struct xlate_result rx_results[OFPROTO_BATCH_MAX];
 };
 
 struct bridge *bridge_lookup(const struct bridges *, const char *name);

@@ -176,27 +176,62 @@ send_outputs(struct bridges *bs, const struct xlate_result *xr)
     return n_sent;
 }
 
+/* Frames read but not yet run: consecutive frames for one bridge go
+ * through its pipeline together (ofproto_execute_batch(), which
+ * overlaps the memory loads of large flow tables), the way recvmmsg()
+ * hands the vxlan socket's datagrams over. */
+struct rx_batch {
+    struct bridge *bridge; /* Of every frame held, or NULL when empty. */
+    size_t n;
+    struct packet pkts[OFPROTO_BATCH_MAX];
+    struct flow md[OFPROTO_BATCH_MAX];
+};
+
+/* Runs and sends the frames held in 'b', and empties it. */
 static void
-port_receive(struct bridge_port *port, struct packet *pkt,
+rx_batch_flush(struct rx_batch *b)
+{
+    if (!b->n) {
+        return;
+    }
+    struct bridges *bs = b->bridge->bridges;
+    const struct packet *ptrs[OFPROTO_BATCH_MAX];
+    for (size_t i = 0; i < b->n; i++) {
+        ptrs[i] = &b->pkts[i];
+        bs->rx_results[i].copy_crossings = bs->n_captures > 0;
+    }
+    ofproto_execute_batch(b->bridge->ofproto, ptrs, b->md, b->n,
+                          bs->rx_results);
+    for (size_t i = 0; i < b->n; i++) {
+        send_outputs(bs, &bs->rx_results[i]);
+        xlate_result_clear(&bs->rx_results[i]);
+        packet_uninit(&b->pkts[i]);
+    }
+    b->n = 0;
+    b->bridge = NULL;
+}
+
+/* Takes 'pkt' (ownership included), which arrived on 'port' with the
+ * tunnel metadata 'tnl', into 'b', running what 'b' held first if it
+ * is full or for another bridge. */
+static void
+rx_batch_add(struct rx_batch *b, struct bridge_port *port, struct packet *pkt,
              const struct netdev_tunnel *tnl)
 {
-    struct flow md;
-    struct xlate_result xr;
-
-    memset(&md, 0, sizeof md);
-    md.in_port = (uint16_t)port->ofport;
-    md.tun_id = tnl->tun_id;
-    md.tun_src = tnl->tun_src;
-    md.tun_dst = tnl->tun_dst;
-
+    if (b->n && (b->bridge != port->bridge || b->n == OFPROTO_BATCH_MAX)) {
+        rx_batch_flush(b);
+    }
     if (port->captures) {
         bridge_sub_capture(port, CAPTURE_RX, pkt, tnl);
     }
-    xlate_result_init(&xr);
-    xr.copy_crossings = port->bridge->bridges->n_captures > 0;
-    ofproto_execute(port->bridge->ofproto, pkt, &md, true, &xr);
-    send_outputs(port->bridge->bridges, &xr);
-    xlate_result_uninit(&xr);
+    struct flow *md = &b->md[b->n];
+    memset(md, 0, sizeof *md);
+    md->in_port = (uint16_t)port->ofport;
+    md->tun_id = tnl->tun_id;
+    md->tun_src = tnl->tun_src;
+    md->tun_dst = tnl->tun_dst;
+    b->pkts[b->n++] = *pkt;
+    b->bridge = port->bridge;
 }
 
 /* Reads up to 'budget' frames through 'port's device.  Frames on a
@@ -204,6 +239,7 @@ port_receive(struct bridge_port *port, struct packet *pkt,
 static size_t
 port_poll(struct bridge_port *port, size_t budget)
 {
+    struct rx_batch b = {.n = 0};
     size_t n = 0;
     while (port->netdev && n < budget) {
         struct packet pkt;
@@ -219,10 +255,10 @@ port_poll(struct bridge_port *port, size_t budget)
             break;
         }
         struct bridge_port *rxport = rxdev ? netdev_get_aux(rxdev) : port;
-        port_receive(rxport ? rxport : port, &pkt, &tnl);
-        packet_uninit(&pkt);
+        rx_batch_add(&b, rxport ? rxport : port, &pkt, &tnl);
         n++;
     }
+    rx_batch_flush(&b);
     return n;
 }
 
@@ -371,6 +407,9 @@ bridges_create(struct event_base *base)
 {
     struct bridges *bs = xzalloc(sizeof *bs);
     bs->base = base;
+    for (size_t i = 0; i < OFPROTO_BATCH_MAX; i++) {
+        xlate_result_init(&bs->rx_results[i]);
+    }
     return bs;
 }
 
@@ -390,6 +429,9 @@ bridges_destroy(struct bridges *bs)
     }
     for (size_t i = 0; i < bs->n; i++) {
         bridge_destroy(bs->v[i]);
+    }
+    for (size_t i = 0; i < OFPROTO_BATCH_MAX; i++) {
+        xlate_result_uninit(&bs->rx_results[i]);
     }
     free(bs->v);
     free(bs);
