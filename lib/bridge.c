@@ -1135,7 +1135,9 @@ bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
     ds_init(&ctx.text);
     ofproto_dump_flows(br->ofproto, have_filter ? &filter : NULL,
                        opts->strict, dump_flow_cb, &ctx);
-    if (ctx.n_keys) {
+    /* With no flow selected 'entries' is NULL, which qsort() must not
+     * get even for zero elements (UBSan: nonnull argument). */
+    if (ctx.n_keys && ctx.n > 1) {
         sort_ctx = &ctx;
         qsort(ctx.entries, ctx.n, sizeof *ctx.entries, cmp_entries);
         sort_ctx = NULL;

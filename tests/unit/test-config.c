@@ -472,6 +472,14 @@ START_TEST(test_bridges_live)
                          "priority")),
                      1);
     json_decref(r);
+    /* Found by fuzz-methods: sorting a dump that selects no flow passed
+     * qsort() a null array (UBSan aborts here without the fix). */
+    o.match = "table=99";
+    err = bridge_ofctl_dump_flows(bs, "br-tun", &o, &r);
+    ck_assert_ptr_null(err);
+    ck_assert_uint_eq(json_array_size(json_object_get(r, "flows")), 0);
+    json_decref(r);
+    o.match = NULL;
 
     /* show: LOCAL last, numbers ascending. */
     err = bridge_ofctl_show(bs, "br-tun", &r);
