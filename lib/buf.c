@@ -35,7 +35,10 @@ void *buf_put_uninit(struct buf *b, size_t n)
         b->data = xrealloc(b->data, want);
         b->allocated = want;
     }
-    void *p = b->data + b->size;
+    /* A buffer that never held anything has no storage, and NULL + 0 is
+     * undefined: a zero-length put on it returns NULL (replace-flows
+     * copies a flow without actions this way; found by fuzz-methods). */
+    void *p = b->data ? b->data + b->size : NULL;
     b->size += n;
     return p;
 }
@@ -43,7 +46,9 @@ void *buf_put_uninit(struct buf *b, size_t n)
 void *buf_put_zeros(struct buf *b, size_t n)
 {
     void *p = buf_put_uninit(b, n);
-    memset(p, 0, n);
+    if (n) {
+        memset(p, 0, n);
+    }
     return p;
 }
 

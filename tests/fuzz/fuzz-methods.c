@@ -67,9 +67,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Where the bridges' devices end up. */
 enum sandbox {
-    SANDBOX_NETNS,  /* A private network namespace: anything goes. */
-    SANDBOX_USER,   /* Host namespace, no network privileges. */
-    SANDBOX_NONE,   /* Host namespace with privileges: no bridges. */
+    SANDBOX_NETNS, /* A private network namespace: anything goes. */
+    SANDBOX_USER,  /* Host namespace, no network privileges. */
+    SANDBOX_NONE,  /* Host namespace with privileges: no bridges. */
 };
 
 static enum sandbox sandbox;
@@ -181,8 +181,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     sandbox = enter_sandbox();
     verbose = getenv("FUZZ_METHODS_VERBOSE") != NULL;
     if (verbose) {
-        static const char *const names[] = {"netns", "unprivileged",
-                                            "none"};
+        static const char *const names[] = {"netns", "unprivileged", "none"};
         fprintf(stderr, "fuzz-methods: sandbox %s, database %s\n",
                 names[sandbox], db_path);
     }
@@ -349,8 +348,8 @@ static void snapshot(struct switchd *sw, struct ds *out)
 static bool read_only(const char *method, json_t *params)
 {
     static const char *const names[] = {
-        "show",        "dump-flows", "dump-aggregate", "dump-ports",
-        "dump-tables", "fdb-show",   "monitor",        "capture",
+        "show",        "dump-flows",   "dump-aggregate", "dump-ports",
+        "dump-tables", "fdb-show",     "monitor",        "capture",
         "version",     "list-methods", "exit",
     };
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -358,17 +357,17 @@ static bool read_only(const char *method, json_t *params)
             return true;
         }
     }
-    return !strcmp(method, "trace")
-           && !json_is_true(json_object_get(params, "generate"));
+    return !strcmp(method, "trace") &&
+           !json_is_true(json_object_get(params, "generate"));
 }
 
 /* ---- Subscriptions. ---- */
 
 struct sub {
     struct bridge_sub *bs;
-    bool monitor;   /* Else a capture. */
-    int notified;   /* Notifies since the last drain. */
-    bool finished;  /* The END line was taken. */
+    bool monitor;  /* Else a capture. */
+    int notified;  /* Notifies since the last drain. */
+    bool finished; /* The END line was taken. */
 };
 
 struct session {
@@ -549,8 +548,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data, size);
     text[size] = '\0';
     size_t n = 0;
-    for (char *line = text; line < text + size && n < MAX_REQUESTS
-                            && !ss.sw.exit_requested;) {
+    for (char *line = text;
+         line < text + size && n < MAX_REQUESTS && !ss.sw.exit_requested;) {
         char *nl = memchr(line, '\n', (size_t)(text + size - line));
         char *next = nl ? nl + 1 : text + size;
         if (nl) {

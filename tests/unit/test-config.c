@@ -457,6 +457,17 @@ START_TEST(test_bridges_live)
     ck_assert_int_eq(json_integer_value(json_object_get(r, "added")), 1);
     ck_assert_int_eq(json_integer_value(json_object_get(r, "deleted")), 1);
     json_decref(r);
+    /* Again: nothing to do.  Found by fuzz-methods: copying the existing
+     * "actions=drop" flow (no actions at all) did NULL + 0 in buf. */
+    err = bridge_ofctl_replace_flows(
+        bs, "br-tun",
+        "table=0,priority=1,in_port=1 actions=resubmit(,1)\n"
+        "table=1,priority=0 actions=drop\n",
+        &r);
+    ck_assert_msg(!err, "%s", err);
+    ck_assert_int_eq(json_integer_value(json_object_get(r, "added")), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(r, "deleted")), 0);
+    json_decref(r);
 
     /* Sorting. */
     struct bridge_dump_options o = {.stats = false};
