@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "config-check.h"
 #include "ds.h"
 #include "util.h"
 #include "vsctl.h"
@@ -69,52 +70,6 @@ static void build_base(void)
     if (err) {
         abort(); /* The fixture itself must be valid. */
     }
-}
-
-/* What every configuration the daemon holds must satisfy. */
-static void check_invariants(const struct config *cfg)
-{
-    for (size_t i = 0; i < cfg->n_bridges; i++) {
-        const struct config_bridge *br = cfg->bridges[i];
-        bool has_local = false;
-        for (size_t j = 0; j < br->n_ports; j++) {
-            const struct config_port *p = br->ports[j];
-            if (config_port_is_local(br, p)) {
-                has_local = true;
-                if (p->ofport != CONFIG_OFPORT_LOCAL) {
-                    abort();
-                }
-            }
-            for (size_t k = 0; k < j; k++) {
-                if (p->ofport != -1 && br->ports[k]->ofport == p->ofport) {
-                    abort(); /* Two ports with one OpenFlow number. */
-                }
-            }
-        }
-        if (!has_local) {
-            abort(); /* "Every bridge has a local port" (config.h). */
-        }
-    }
-}
-
-static void check_round_trip(const struct config *cfg)
-{
-    json_t *j = config_to_json(cfg);
-    if (!j) {
-        abort();
-    }
-    struct config *again;
-    char *err = config_from_json(j, &again);
-    if (err) {
-        abort(); /* The daemon could not reload what it saved. */
-    }
-    json_t *j2 = config_to_json(again);
-    if (!json_equal(j, j2)) {
-        abort();
-    }
-    json_decref(j2);
-    json_decref(j);
-    config_destroy(again);
 }
 
 static bool valid_utf8_args(const char *s)
@@ -172,8 +127,8 @@ static void run_commands(const struct config *cfg, const char *text,
             if (verr) {
                 abort(); /* vsctl_run promised a validated config. */
             }
-            check_invariants(clone);
-            check_round_trip(clone);
+            config_check_invariants(clone);
+            config_check_round_trip(clone);
         } else {
             json_t *after = config_to_json(clone);
             if (!json_equal(before, after)) {
@@ -223,8 +178,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (config_validate(cfg)) {
                 abort(); /* from_json validates. */
             }
-            check_invariants(cfg);
-            check_round_trip(cfg);
+            config_check_invariants(cfg);
+            config_check_round_trip(cfg);
             struct config_bridge **brs = config_sorted_bridges(cfg);
             for (size_t i = 0; i < cfg->n_bridges; i++) {
                 free(config_sorted_ports(brs[i]));

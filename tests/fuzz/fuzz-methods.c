@@ -50,6 +50,7 @@
 #include "bridge-sub.h"
 #include "bridge.h"
 #include "config.h"
+#include "config-check.h"
 #include "ds.h"
 #include "log.h"
 #include "rpc.h"
@@ -197,41 +198,8 @@ static void check_config(const struct config *cfg)
     if (err) {
         abort();
     }
-    for (size_t i = 0; i < cfg->n_bridges; i++) {
-        const struct config_bridge *br = cfg->bridges[i];
-        size_t n_local = 0;
-        for (size_t j = 0; j < br->n_ports; j++) {
-            const struct config_port *p = br->ports[j];
-            if (config_port_is_local(br, p)) {
-                n_local++;
-                if (p->ofport != CONFIG_OFPORT_LOCAL) {
-                    abort();
-                }
-            }
-            for (size_t k = 0; k < j; k++) {
-                if (p->ofport != -1 && br->ports[k]->ofport == p->ofport) {
-                    abort(); /* Two ports with one OpenFlow number. */
-                }
-            }
-        }
-        if (n_local != 1) {
-            abort(); /* "Every bridge has a local port" (config.h). */
-        }
-    }
-
-    json_t *j = config_to_json(cfg);
-    struct config *again;
-    err = config_from_json(j, &again);
-    if (err) {
-        abort(); /* The daemon could not reload what it committed. */
-    }
-    json_t *j2 = config_to_json(again);
-    if (!json_equal(j, j2)) {
-        abort();
-    }
-    json_decref(j2);
-    json_decref(j);
-    config_destroy(again);
+    config_check_invariants(cfg);
+    config_check_round_trip(cfg);
 }
 
 /* The database file must hold the committed configuration. */
