@@ -122,7 +122,7 @@ echo "fdb-show: h1's br-int learned both peers"
 sleep 2.2
 topo_ping 2 "$(topo_overlay_ip 1)" 1
 line=$(learned 1 | grep "dl_dst=${MAC[2]}")
-dur=$(echo "$line" | sed -E 's/.*duration=([0-9]+)\..*/\1/')
+dur=$(echo "$line" | sed -E 's/.*duration=([0-9]+)(\.[0-9]+)?s.*/\1/')
 hage=$(echo "$line" | sed -E 's/.*hard_age=([0-9]+),.*/\1/')
 [ "$dur" -ge 2 ] && [ "$hage" -lt "$dur" ] ||
     net_fail "learn did not refresh (duration ${dur}s, hard_age ${hage}s): $line"
