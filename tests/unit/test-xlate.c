@@ -352,12 +352,20 @@ START_TEST(test_action_set)
 }
 END_TEST
 
+/* br-int and br-tun with 3 ports each, br-int's port 3 patched to
+ * br-tun's port 1. */
+static void patch_pair(struct ofproto **a, struct ofproto **b)
+{
+    *a = bridge("br-int", 3);
+    *b = bridge("br-tun", 3);
+    ofproto_port_set_patch(*a, 3, *b, 1);
+    ofproto_port_set_patch(*b, 1, *a, 3);
+}
+
 START_TEST(test_patch)
 {
-    struct ofproto *a = bridge("br-int", 3);
-    struct ofproto *b = bridge("br-tun", 3);
-    ofproto_port_set_patch(a, 3, b, 1);
-    ofproto_port_set_patch(b, 1, a, 3);
+    struct ofproto *a, *b;
+    patch_pair(&a, &b);
     struct xlate_result res;
     xlate_result_init(&res);
     add(a, "in_port=1 actions=set_tunnel:0x7,load:0x9->NXM_NX_REG2[],"
@@ -394,10 +402,8 @@ END_TEST
  * the depth limit reports none; batches report them per packet. */
 START_TEST(test_patch_crossings)
 {
-    struct ofproto *a = bridge("br-int", 3);
-    struct ofproto *b = bridge("br-tun", 3);
-    ofproto_port_set_patch(a, 3, b, 1);
-    ofproto_port_set_patch(b, 1, a, 3);
+    struct ofproto *a, *b;
+    patch_pair(&a, &b);
     struct xlate_result res;
     xlate_result_init(&res);
     add(a, "in_port=1 actions=mod_vlan_vid:5,output:3");
