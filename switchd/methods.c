@@ -12,7 +12,6 @@
 #include "util.h"
 #include "vsctl.h"
 
-
 struct method {
     const char *name;
     char *(*handler)(struct switchd *, json_t *params,
