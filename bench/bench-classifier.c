@@ -75,6 +75,7 @@ int bench_classifier(int argc, char *argv[])
     /* With --batch B > 1 the lookups go in groups of B with the two
      * prefetch passes first, as a batching datapath would do them. */
     static struct flow flows[BENCH_MAX_BATCH];
+    static struct cls_prefetch pf[BENCH_MAX_BATCH * CLS_PREFETCH_SUBTABLES];
     if (batch == 0) {
         batch = 1;
     }
@@ -96,12 +97,9 @@ int bench_classifier(int argc, char *argv[])
             mac_of(i, flows[b].dl_dst);
         }
         if (batch > 1) {
-            for (size_t b = 0; b < batch; b++) {
-                classifier_prefetch_index(&cls, &flows[b]);
-            }
-            for (size_t b = 0; b < batch; b++) {
-                classifier_prefetch_rules(&cls, &flows[b]);
-            }
+            size_t n_pf = classifier_prefetch_slots(&cls, flows, batch, 0, pf,
+                                                    ARRAY_SIZE(pf));
+            classifier_prefetch_rules(pf, n_pf, 1);
         }
         for (size_t b = 0; b < batch; b++) {
             hits += classifier_lookup(&cls, &flows[b])->priority;

@@ -634,39 +634,40 @@ const struct cls_rule *classifier_lookup(const struct classifier *cls,
     return best;
 }
 
-void classifier_prefetch_index(const struct classifier *cls,
-                               const struct flow *flow)
+size_t classifier_prefetch_slots(const struct classifier *cls,
+                                 const struct flow *flows, size_t n_flows,
+                                 size_t min_rules, struct cls_prefetch *out,
+                                 size_t room)
 {
-    const uint64_t *f = flow_u64(flow);
-    size_t n = SW_MIN(cls->n_subtables, (size_t)CLS_PREFETCH_SUBTABLES);
-    for (size_t i = 0; i < n; i++) {
+    size_t n = 0;
+    size_t n_st = SW_MIN(cls->n_subtables, (size_t)CLS_PREFETCH_SUBTABLES);
+    for (size_t i = 0; i < n_st; i++) {
         const struct cls_subtable *st = cls->by_priority[i];
-        uint32_t hash = cls_hash_flow(st->mask, f);
-        __builtin_prefetch(&st->rules.slots[hash & st->rules.mask]);
+        if (st->n_rules < min_rules) {
+            continue;
+        }
+        const struct cls_slot *slots = st->rules.slots;
+        uint32_t mask = st->rules.mask;
+        for (size_t j = 0; j < n_flows && n < room; j++) {
+            uint32_t hash = cls_hash_flow(st->mask, flow_u64(&flows[j]));
+            __builtin_prefetch(&slots[hash & mask]);
+            out[n++] = (struct cls_prefetch){slots, mask, hash};
+        }
     }
+    return n;
 }
 
-void classifier_prefetch_rules(const struct classifier *cls,
-                               const struct flow *flow)
+void classifier_prefetch_rules(const struct cls_prefetch *pfs, size_t n,
+                               size_t bytes)
 {
-    classifier_prefetch_rules_span(cls, flow, 1);
-}
-
-void classifier_prefetch_rules_span(const struct classifier *cls,
-                                    const struct flow *flow, size_t bytes)
-{
-    const uint64_t *f = flow_u64(flow);
-    size_t n = SW_MIN(cls->n_subtables, (size_t)CLS_PREFETCH_SUBTABLES);
     for (size_t i = 0; i < n; i++) {
-        const struct cls_subtable *st = cls->by_priority[i];
-        const struct cls_index *ix = &st->rules;
-        uint32_t hash = cls_hash_flow(st->mask, f);
+        const struct cls_prefetch *pf = &pfs[i];
         /* A hash match is only probably the rule: checking the values
          * would wait for the very load being prefetched. */
-        for (uint32_t k = hash & ix->mask; ix->slots[k].rule;
-             k = (k + 1) & ix->mask) {
-            if (ix->slots[k].hash == hash) {
-                const char *r = (const char *)ix->slots[k].rule;
+        for (uint32_t k = pf->hash & pf->mask; pf->slots[k].rule;
+             k = (k + 1) & pf->mask) {
+            if (pf->slots[k].hash == pf->hash) {
+                const char *r = (const char *)pf->slots[k].rule;
                 /* Every cache line the span touches, the last included. */
                 uintptr_t line = (uintptr_t)r & ~(uintptr_t)63;
                 uintptr_t end = (uintptr_t)r + (bytes ? bytes - 1 : 0);

@@ -37,6 +37,7 @@
 
 struct cls_subtable;
 struct cls_mask;
+struct cls_slot;
 
 #define CLS_INLINE_WORDS 2
 
@@ -104,20 +105,35 @@ static inline bool classifier_is_empty(const struct classifier *cls)
 /* Hints for batched lookups (they never change results).  With a table
  * too large for the caches, a lookup waits for two memory loads: the
  * index slot, then the rule.  A caller holding a batch of packets calls
- * classifier_prefetch_index() for each, then classifier_prefetch_rules()
- * for each, then classifier_lookup() for each, so the loads of different
- * packets overlap instead of queueing.  Both look at the first
- * CLS_PREFETCH_SUBTABLES subtables in priority order. */
+ * classifier_prefetch_slots() for the flows, keeping the records it
+ * fills, then classifier_prefetch_rules() on all the records, then
+ * classifier_lookup() for each flow, so that the loads of different
+ * packets overlap instead of queueing.  The records carry each flow's
+ * hash from the first pass to the second, so a flow is hashed once for
+ * both; they are valid until the classifier next changes.
+ *
+ * Of the first CLS_PREFETCH_SUBTABLES subtables in priority order, only
+ * those holding at least 'min_rules' rules are prefetched: a small
+ * subtable is in the caches anyway, and hashing for it is wasted work. */
 #define CLS_PREFETCH_SUBTABLES 4
-void classifier_prefetch_index(const struct classifier *,
-                               const struct flow *);
-void classifier_prefetch_rules(const struct classifier *,
-                               const struct flow *);
-/* Like classifier_prefetch_rules(), but prefetches 'bytes' bytes from
- * each candidate cls_rule onward, for callers whose rules embed the
- * cls_rule with the data a hit reads right behind it. */
-void classifier_prefetch_rules_span(const struct classifier *,
-                                    const struct flow *, size_t bytes);
+struct cls_prefetch {
+    const struct cls_slot *slots; /* The subtable's index... */
+    uint32_t mask;                /* ...its size minus one... */
+    uint32_t hash;                /* ...and the flow's hash there. */
+};
+/* Prefetches the index slots that the lookups of the 'n_flows' flows in
+ * 'flows' will read in 'cls' and records them in 'out' (room for 'room':
+ * past that, the rest go without); returns how many it recorded, at most
+ * CLS_PREFETCH_SUBTABLES per flow. */
+size_t classifier_prefetch_slots(const struct classifier *,
+                                 const struct flow *flows, size_t n_flows,
+                                 size_t min_rules, struct cls_prefetch *out,
+                                 size_t room);
+/* Prefetches 'bytes' bytes (at least one line) from each cls_rule behind
+ * the 'n' recorded slots: callers whose rules embed the cls_rule with the
+ * data a hit reads right behind it ask for that span. */
+void classifier_prefetch_rules(const struct cls_prefetch *, size_t n,
+                               size_t bytes);
 
 /* Number of distinct masks (for tests and statistics). */
 static inline size_t classifier_n_subtables(const struct classifier *cls)

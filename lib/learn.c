@@ -527,3 +527,24 @@ void learn_execute(const struct ofpact_learn *l, const struct flow *flow,
         }
     }
 }
+
+void learn_key(const struct ofpact_learn *l, const struct flow *flow,
+               struct flow *key)
+{
+    memset(key, 0, sizeof *key);
+    for (unsigned i = 0; i < l->n_specs; i++) {
+        const struct learn_spec *sp = &l->specs[i];
+        if (sp->dst_type != LEARN_DST_MATCH) {
+            continue;
+        }
+        union mf_value x;
+        if (sp->src_type == LEARN_SRC_FIELD) {
+            mf_read_subfield(&sp->src, flow, &x);
+        } else {
+            x = sp->src_imm;
+        }
+        struct mf_subfield dst = sp->dst;
+        dst.n_bits = sp->n_bits;
+        mf_write_subfield(&dst, &x, key);
+    }
+}

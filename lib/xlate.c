@@ -944,6 +944,9 @@ void ofproto_execute_actions(struct ofproto *p, const struct packet *packet,
 #define PREFETCH_RULE_BYTES                                                   \
     (sizeof(struct rule) - offsetof(struct rule, cr) + 64)
 
+/* Subtables this large miss the caches; smaller ones are left alone. */
+#define BIG_SUBTABLE (OFPROTO_BIG_TABLE / 2)
+
 /* The learn a packet arriving on 'in_port' is likely to run, or NULL. */
 static const struct ofpact_learn *learn_hint(const struct ofproto *p,
                                              uint16_t in_port)
@@ -980,7 +983,8 @@ static size_t big_tables(struct ofproto *p, uint8_t big[OFPROTO_N_TABLES])
  * from large tables: the extracted key's own lookups and, where a learn
  * hint says the packet will learn into a large table, the flow that
  * learn refreshes.  Two passes, index slots then rules, so that every
- * load of a pass is in flight at once. */
+ * load of a pass is in flight at once; each flow is hashed once, in the
+ * first. */
 static void prefetch_batch(struct ofproto *p, const struct flow *flows,
                            size_t n)
 {
@@ -989,42 +993,27 @@ static void prefetch_batch(struct ofproto *p, const struct flow *flows,
     if (!n_big) {
         return;
     }
-    /* The learned match's flow part, for packets with a learn hint. */
-    struct flow learned[OFPROTO_BATCH_MAX];
-    int16_t learn_table[OFPROTO_BATCH_MAX];
-    struct match m;
+    /* Room for four records a packet (a learned flow and a big subtable
+     * or two is the usual case); past that, the rest go without. */
+    struct cls_prefetch pf[OFPROTO_BATCH_MAX * 4];
+    size_t n_pf = 0;
     for (size_t i = 0; i < n; i++) {
-        learn_table[i] = -1;
         const struct ofpact_learn *l = learn_hint(p, flows[i].in_port);
-        if (!l) {
-            continue;
-        }
-        const struct classifier *cls = &p->tables[l->table_id];
-        if (classifier_count(cls) < OFPROTO_BIG_TABLE / 2) {
-            continue;
-        }
-        buf_clear(&p->learn_ofpacts);
-        learn_execute(l, &flows[i], &m, &p->learn_ofpacts);
-        learned[i] = m.flow;
-        learn_table[i] = l->table_id;
-        classifier_prefetch_index(cls, &learned[i]);
-    }
-    for (size_t i = 0; i < n; i++) {
-        for (size_t t = 0; t < n_big; t++) {
-            classifier_prefetch_index(&p->tables[big[t]], &flows[i]);
+        const struct classifier *cls = l ? &p->tables[l->table_id] : NULL;
+        if (cls && classifier_count(cls) >= BIG_SUBTABLE) {
+            struct flow key;
+            learn_key(l, &flows[i], &key);
+            n_pf += classifier_prefetch_slots(cls, &key, 1, BIG_SUBTABLE,
+                                              &pf[n_pf],
+                                              ARRAY_SIZE(pf) - n_pf);
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        if (learn_table[i] >= 0) {
-            classifier_prefetch_rules_span(
-                &p->tables[(uint8_t)learn_table[i]], &learned[i],
-                PREFETCH_RULE_BYTES);
-        }
-        for (size_t t = 0; t < n_big; t++) {
-            classifier_prefetch_rules_span(&p->tables[big[t]], &flows[i],
-                                           PREFETCH_RULE_BYTES);
-        }
+    for (size_t t = 0; t < n_big; t++) {
+        n_pf += classifier_prefetch_slots(&p->tables[big[t]], flows, n,
+                                          BIG_SUBTABLE, &pf[n_pf],
+                                          ARRAY_SIZE(pf) - n_pf);
     }
+    classifier_prefetch_rules(pf, n_pf, PREFETCH_RULE_BYTES);
 }
 
 void ofproto_execute_batch(struct ofproto *p,

@@ -95,8 +95,9 @@ START_TEST(test_empty)
     struct classifier cls;
     classifier_init(&cls);
     struct flow f = flow_with(1, MAC_A);
-    classifier_prefetch_index(&cls, &f);
-    classifier_prefetch_rules(&cls, &f);
+    struct cls_prefetch pf[CLS_PREFETCH_SUBTABLES];
+    ck_assert_uint_eq(
+        classifier_prefetch_slots(&cls, &f, 1, 0, pf, ARRAY_SIZE(pf)), 0);
     ck_assert_ptr_null(classifier_lookup(&cls, &f));
     ck_assert(classifier_is_empty(&cls));
     ck_assert_uint_eq(classifier_n_subtables(&cls), 0);
@@ -151,6 +152,50 @@ START_TEST(test_priorities)
     free_rule(any);
     free_rule(mac);
     free_rule(port);
+    classifier_destroy(&cls);
+}
+END_TEST
+
+/* Prefetch records cover only subtables of at least 'min_rules' rules,
+ * at most CLS_PREFETCH_SUBTABLES of them, and never more than 'room'. */
+START_TEST(test_prefetch_slots)
+{
+    struct classifier cls;
+    classifier_init(&cls);
+    struct match m;
+    struct trule *r[8];
+    size_t n_r = 0;
+    m_clear(&m);
+    r[n_r++] = new_rule(&m, 0, 1); /* Catch-all: 1 rule. */
+    for (int i = 0; i < 3; i++) {  /* dl_dst: 3 rules. */
+        uint8_t mac[6] = {2, 0, 0, 0, 0, (uint8_t)i};
+        m_clear(&m);
+        m_dl_dst(&m, mac, NULL);
+        r[n_r++] = new_rule(&m, 1, 10 + i);
+    }
+    for (int i = 0; i < 2; i++) { /* in_port: 2 rules. */
+        m_clear(&m);
+        M_EXACT(&m, in_port, (uint16_t)(i + 1));
+        r[n_r++] = new_rule(&m, 5, 20 + i);
+    }
+    for (size_t i = 0; i < n_r; i++) {
+        ck_assert_ptr_null(classifier_replace(&cls, &r[i]->cr));
+    }
+    struct flow f = flow_with(1, (const uint8_t[6]){2, 0, 0, 0, 0, 1});
+    struct cls_prefetch pf[CLS_PREFETCH_SUBTABLES];
+    ck_assert_uint_eq(classifier_prefetch_slots(&cls, &f, 1, 0, pf, 4), 3);
+    ck_assert_uint_eq(classifier_prefetch_slots(&cls, &f, 1, 2, pf, 4), 2);
+    ck_assert_uint_eq(classifier_prefetch_slots(&cls, &f, 1, 3, pf, 4), 1);
+    ck_assert_uint_eq(classifier_prefetch_slots(&cls, &f, 1, 4, pf, 4), 0);
+    ck_assert_uint_eq(classifier_prefetch_slots(&cls, &f, 1, 0, pf, 2), 2);
+    size_t n_pf = classifier_prefetch_slots(&cls, &f, 1, 0, pf, 4);
+    classifier_prefetch_rules(pf, n_pf, 0);
+    classifier_prefetch_rules(pf, n_pf, 300);
+    ck_assert_int_eq(lookup_id(&cls, &f), 20);
+    for (size_t i = 0; i < n_r; i++) {
+        classifier_remove(&cls, &r[i]->cr);
+        free_rule(r[i]);
+    }
     classifier_destroy(&cls);
 }
 END_TEST
@@ -669,8 +714,12 @@ static void check_lookups(const struct classifier *cls,
         /* Prefetching is a hint: every other lookup goes through it, and
          * the results must not differ. */
         if (k & 1) {
-            classifier_prefetch_index(cls, &f);
-            classifier_prefetch_rules(cls, &f);
+            struct cls_prefetch pf[CLS_PREFETCH_SUBTABLES];
+            size_t n_pf = classifier_prefetch_slots(cls, &f, 1, 0, pf,
+                                                    ARRAY_SIZE(pf));
+            ck_assert_uint_eq(n_pf, SW_MIN(classifier_n_subtables(cls),
+                                           (size_t)CLS_PREFETCH_SUBTABLES));
+            classifier_prefetch_rules(pf, n_pf, 200);
         }
         const struct cls_rule *got = classifier_lookup(cls, &f);
         bool genuine = !got || (ref[trule_of(got)->id].in
@@ -909,6 +958,7 @@ static Suite *make_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_empty);
     tcase_add_test(tc, test_priorities);
+    tcase_add_test(tc, test_prefetch_slots);
     tcase_add_test(tc, test_overlapping_masks);
     tcase_add_test(tc, test_same_match_priorities);
     tcase_add_test(tc, test_replace);

@@ -186,6 +186,10 @@ static void execute(const struct ofpact_learn *l, const struct flow *flow,
     struct match m;
     struct buf acts = BUF_INITIALIZER;
     learn_execute(l, flow, &m, &acts);
+    /* learn_key() is the flow part of the same match. */
+    struct flow key;
+    learn_key(l, flow, &key);
+    ck_assert(memcmp(&key, &m.flow, sizeof key) == 0);
     struct ds ds = DS_EMPTY_INITIALIZER;
     match_format(&m, -1, NULL, &ds);
     *match_text = ds_steal_cstr(&ds);
