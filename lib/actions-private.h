@@ -106,7 +106,8 @@ char *learn_parse__(const struct apctx *, const char *s, const char *end,
                     struct buf *out);
 void learn_format(const struct ofpact_learn *, const struct portmap *,
                   struct ds *);
-char *learn_check(const struct ofpact_learn *, const struct match *);
+char *learn_check(const struct ofpact_learn *, const struct match *,
+                  const char *subject);
 
 /* Checks that 'match' already satisfies the prerequisites of 'field'
  * (a learned or written field); returns NULL or an allocated message. */

@@ -390,12 +390,12 @@ char *ap_check_field_prereqs(const struct mf_field *field,
 }
 
 static char *check_field(const char *what, const struct mf_field *field,
-                         const struct match *match)
+                         const struct match *match, const char *subject)
 {
     char *err = ap_check_field_prereqs(field, match);
     if (err) {
-        char *msg = xasprintf("%s %s is inconsistent with the flow's "
-                              "match: %s", what, field->name, err);
+        char *msg = xasprintf("%s %s is inconsistent with %s: %s", what,
+                              field->name, subject, err);
         free(err);
         return msg;
     }
@@ -403,7 +403,7 @@ static char *check_field(const char *what, const struct mf_field *field,
 }
 
 char *ofpacts_check(const struct ofpact *ofpacts, size_t len,
-                    const struct match *match)
+                    const struct match *match, const char *subject)
 {
     const struct ofpact *a;
     OFPACT_FOR_EACH (a, ofpacts, len) {
@@ -412,41 +412,45 @@ char *ofpacts_check(const struct ofpact *ofpacts, size_t len,
         switch ((enum ofpact_type)a->type) {
         case OFPACT_OUTPUT_REG:
             err = check_field("output: reading",
-                              ((const struct ofpact_output_reg *)p)
-                                  ->src.field, match);
+                              ((const struct ofpact_output_reg *)p)->src.field,
+                              match, subject);
             break;
         case OFPACT_SET_FIELD:
             err = check_field("writing",
                               ((const struct ofpact_set_field *)p)->field,
-                              match);
+                              match, subject);
             break;
         case OFPACT_REG_MOVE: {
             const struct ofpact_reg_move *m = p;
-            err = check_field("move: reading", m->src.field, match);
+            err = check_field("move: reading", m->src.field, match, subject);
             if (!err) {
-                err = check_field("move: writing", m->dst.field, match);
+                err =
+                    check_field("move: writing", m->dst.field, match, subject);
             }
             break;
         }
         case OFPACT_SET_IPV4_SRC:
         case OFPACT_SET_IPV4_DST:
-            err = check_field("writing", mf_from_id(MFF_NW_SRC), match);
+            err =
+                check_field("writing", mf_from_id(MFF_NW_SRC), match, subject);
             break;
         case OFPACT_SET_IP_DSCP:
-            err = check_field("writing", mf_from_id(MFF_NW_TOS), match);
+            err =
+                check_field("writing", mf_from_id(MFF_NW_TOS), match, subject);
             break;
         case OFPACT_SET_L4_SRC_PORT:
         case OFPACT_SET_L4_DST_PORT:
-            err = check_field("writing", mf_from_id(MFF_TP_SRC), match);
+            err =
+                check_field("writing", mf_from_id(MFF_TP_SRC), match, subject);
             break;
         case OFPACT_LEARN:
-            err = learn_check(p, match);
+            err = learn_check(p, match, subject);
             break;
         case OFPACT_CLONE:
         case OFPACT_WRITE_ACTIONS: {
             size_t n;
             const struct ofpact *inner = ofpact_nest_actions(p, &n);
-            err = ofpacts_check(inner, n, match);
+            err = ofpacts_check(inner, n, match, subject);
             break;
         }
         default:

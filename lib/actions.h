@@ -266,9 +266,11 @@ bool ofpacts_output_to_port(const struct ofpact *, size_t len,
  * field an action reads or writes (load, move, set_field, mod_nw_*,
  * mod_tp_*, output:FIELD[], learn sources) must have its prerequisites
  * in 'match' (mod_nw_src needs ip).  Returns NULL or an allocated
- * message (caller frees).  flow_mod_parse() calls it. */
-char *ofpacts_check(const struct ofpact *, size_t len,
-                    const struct match *);
+ * message (caller frees) that names 'subject', what 'match' stands for
+ * ("the flow's match"; packet-out checks "the packet").  flow_mod_parse()
+ * calls it. */
+char *ofpacts_check(const struct ofpact *, size_t len, const struct match *,
+                    const char *subject);
 
 /* 'raw' values that choose a spelling when printing.  (load and
  * set_field share one spelling, load, as in OVS.) */

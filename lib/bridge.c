@@ -1415,13 +1415,33 @@ bridge_ofctl_packet_out(struct bridges *bs, const char *name,
     struct packet *pkts = xcalloc(n_packets, sizeof *pkts);
     size_t n_parsed = 0;
     while (!err && n_parsed < n_packets) {
-        struct flow ignored;
-        err = trace_parse_packet("", packets[n_parsed], NULL,
-                                 &pkts[n_parsed], &ignored);
+        size_t i = n_parsed;
+        struct flow md;
+        err = trace_parse_packet("", packets[i], NULL, &pkts[i], &md);
         if (err) {
-            err = packet_out_packet_error(err, n_parsed);
-        } else {
-            n_parsed++;
+            err = packet_out_packet_error(err, i);
+            break;
+        }
+        n_parsed++;
+        /* As in OVS, the actions must fit each packet: one that writes
+         * a field the packet lacks (mod_nw_src on ARP) is refused here
+         * instead of being skipped by the pipeline.  Prerequisites are
+         * about dl_type and nw_proto, so the match holds just those. */
+        struct flow key;
+        memset(&key, 0, sizeof key);
+        flow_extract(packet_data(&pkts[i]), pkts[i].len, &key);
+        struct match kind;
+        match_init_catchall(&kind);
+        kind.flow.dl_type = key.dl_type;
+        kind.wc.dl_type = UINT16_MAX;
+        if (key.dl_type == ETH_TYPE_IP || key.dl_type == ETH_TYPE_IPV6) {
+            kind.flow.nw_proto = key.nw_proto;
+            kind.wc.nw_proto = UINT8_MAX;
+        }
+        char *why = ofpacts_check(acts, ofpacts.size, &kind, "the packet");
+        if (why) {
+            err = xasprintf("packet %zu: %s", i + 1, why);
+            free(why);
         }
     }
 

@@ -343,8 +343,9 @@ static char *parse__(struct flow_mod *fm, const char *text,
     fm->has_actions = true;
     err = ofpacts_parse__(&ctx, actions + 8, end, &fm->ofpacts, false);
     if (!err) {
-        char *cerr = ofpacts_check((const struct ofpact *)fm->ofpacts.data,
-                                   fm->ofpacts.size, &fm->match);
+        char *cerr =
+            ofpacts_check((const struct ofpact *)fm->ofpacts.data,
+                          fm->ofpacts.size, &fm->match, "the flow's match");
         if (cerr) {
             err = ap_wrap(&ctx, actions, cerr, "%s", "");
         }

@@ -460,7 +460,8 @@ void learn_format(const struct ofpact_learn *l, const struct portmap *ports,
     ds_put_char(ds, ')');
 }
 
-char *learn_check(const struct ofpact_learn *l, const struct match *match)
+char *learn_check(const struct ofpact_learn *l, const struct match *match,
+                  const char *subject)
 {
     for (unsigned i = 0; i < l->n_specs; i++) {
         const struct learn_spec *sp = &l->specs[i];
@@ -470,8 +471,8 @@ char *learn_check(const struct ofpact_learn *l, const struct match *match)
         char *err = ap_check_field_prereqs(sp->src.field, match);
         if (err) {
             char *msg = xasprintf("learn: reading %s is inconsistent with "
-                                  "the flow's match: %s",
-                                  sp->src.field->name, err);
+                                  "%s: %s",
+                                  sp->src.field->name, subject, err);
             free(err);
             return msg;
         }

@@ -167,6 +167,17 @@ fail_exact "unknown output port" \
 fail_exact "instruction" \
     'actions: goto_table is an instruction, which packet-out does not take (resubmit(,N) runs a table)' \
     swofctl packet-out br0 none goto_table:1 "$FRAME"
+# The actions must fit every packet (OVS checks them against the
+# packet's own headers): writing an IPv4 field of a non-IP frame is
+# refused, and a good frame before the bad one is not sent either.
+IPV4=ffffffffffff0200000000010800450000140000400040fd00000a0000010a000002$(printf '%052d' 0)
+fail_exact "mod_nw_src on a non-IP frame" \
+    "packet 1: writing nw_src is inconsistent with the packet: nw_src needs ip or arp" \
+    swofctl packet-out br0 none mod_nw_src:10.9.9.9,output:LOCAL "$FRAME"
+fail_exact "set_field on the second packet" \
+    "packet 2: writing nw_src is inconsistent with the packet: nw_src needs ip or arp" \
+    swofctl packet-out br0 none 'set_field:10.9.9.9->ip_src,output:LOCAL' \
+    "$IPV4" "$FRAME"
 fail_exact "unknown bridge" 'no bridge named br9' \
     swofctl packet-out br9 none output:LOCAL "$FRAME"
 fail_exact "no packet" \
@@ -181,4 +192,15 @@ p1 0 0 1 60' "$(ports LOCAL p1)"
 check_output "aggregate after errors" \
     'NXST_AGGREGATE reply (xid=0x4): packet_count=4 byte_count=240 flow_count=3' \
     "$(swofctl dump-aggregate br0)"
+
+# The same action on an IPv4 frame is fine, and really rewrites it.
+ip netns exec "$SWD_NS" tcpdump -i br0 -c 1 -nn 'ip proto 253' \
+    >"$dump" 2>&1 &
+TCPDUMP_PID=$!
+BG_PIDS="$BG_PIDS $TCPDUMP_PID"
+wait_for 10 grep -q 'listening on br0' "$dump"
+swofctl packet-out br0 none mod_nw_src:10.9.9.9,output:LOCAL "$IPV4"
+wait_for 10 grep -q 'IP 10.9.9.9 > 10.0.0.2: ' "$dump"
+wait "$TCPDUMP_PID" || fail "tcpdump failed: $(cat "$dump")"
+check_output "mod_nw_src on IPv4 sent" 'LOCAL 0 0 5 300' "$(ports LOCAL)"
 echo PASS

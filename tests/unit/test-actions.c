@@ -364,7 +364,8 @@ static char *check(const char *match_text, const char *actions)
     }
     struct buf b;
     parse_ok(actions, &b);
-    char *err = ofpacts_check((const void *)b.data, b.size, &m);
+    char *err =
+        ofpacts_check((const void *)b.data, b.size, &m, "the flow's match");
     buf_uninit(&b);
     return err;
 }

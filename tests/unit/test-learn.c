@@ -293,13 +293,15 @@ START_TEST(test_check_sources)
     const struct ofpact_learn *l = get_learn(
         &b, "learn(dl_type=0x800,NXM_OF_IP_DST[]=NXM_OF_IP_SRC[])");
     /* Reading nw_src needs the flow holding the learn to match ip. */
-    char *err = ofpacts_check((const void *)l, l->ofpact.len, &m);
+    char *err =
+        ofpacts_check((const void *)l, l->ofpact.len, &m, "the flow's match");
     ck_assert_ptr_nonnull(err);
     ck_assert_msg(strstr(err, "learn: reading nw_src") != NULL, "%s", err);
     free(err);
     err = match_parse_piece(&m, "ip", NULL, NULL);
     ck_assert_ptr_null(err);
-    err = ofpacts_check((const void *)l, l->ofpact.len, &m);
+    err =
+        ofpacts_check((const void *)l, l->ofpact.len, &m, "the flow's match");
     ck_assert_ptr_null(err);
     buf_uninit(&b);
 }
