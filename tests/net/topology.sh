@@ -211,6 +211,58 @@ topo_count_to() {
         2>/dev/null | grep -c "VXLAN" || true
 }
 
+# ---- Flows pushed by a controller instead of flood and learn ----
+#
+# The article's last part: at scale, flooding to learn is replaced by
+# state pushed from a central place that knows every VM (Neutron's
+# l2population, flannel, Docker's overlay).  Here the test or example is
+# that controller.  Every host's br-tun gets, for each remote VM:
+#   - table 20: priority=2,dl_dst=MAC -> output to the tunnel of the VM's
+#     host (a static FDB entry, no learn);
+#   - table 21: an ARP responder.  A broadcast "who-has IP" for a remote
+#     VM is answered on the spot: the request becomes the reply (Ethernet
+#     and ARP addresses swapped, the VM's MAC filled in) and goes back out
+#     the port it came from, so the broadcast never reaches the underlay.
+# Tunnel arrivals go straight to the patch port (table 2 learns nothing).
+# Anything the controller does not know still floods (table 21,
+# priority 0), as in the article.
+
+# topo_l2pop_flow_text H: host H's br-tun flows, from every peer's br-int
+# MAC (read from the host, as a controller would know it).
+topo_l2pop_flow_text() {
+    local h=$1 p mac ip hexmac hexip
+    cat <<FLOWS
+table=0,priority=1,in_port=1 actions=resubmit(,1)
+table=0,priority=1,in_port=5 actions=resubmit(,2)
+table=0,priority=1,in_port=6 actions=resubmit(,2)
+table=0,priority=0,actions=drop
+table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,20)
+table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,21)
+table=2,priority=0,actions=output:1
+table=20,priority=0,actions=resubmit(,21)
+table=21,priority=0,actions=output:5,output:6
+FLOWS
+    for p in $(seq 1 "$TOPO_NHOSTS"); do
+        [ "$p" -eq "$h" ] && continue
+        mac=$(topo_mac "$p" br-int)
+        ip=$(topo_overlay_ip "$p")
+        hexmac=0x${mac//:/}
+        hexip=$(printf '0x%02x%02x%02x%02x' ${ip//./ })
+        echo "table=20,priority=2,dl_dst=$mac,actions=output:$(topo_tunnel_port "$h" "$p")"
+        echo "table=21,priority=1,arp,arp_op=1,arp_tpa=$ip,actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],mod_dl_src:$mac,load:0x2->NXM_OF_ARP_OP[],move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],load:$hexmac->NXM_NX_ARP_SHA[],load:$hexip->NXM_OF_ARP_SPA[],in_port"
+    done
+}
+
+# topo_l2pop_flows H [SHOW]: replaces host H's br-tun flows with those,
+# in one add-flows call (all of them or none).
+topo_l2pop_flows() {
+    local h=$1 show=${2:-true} file
+    file=$(topo_rundir "$h")/l2pop.flows
+    topo_l2pop_flow_text "$h" >"$file"
+    topo_run_shown "$h" "$show" swofctl del-flows br-tun
+    topo_run_shown "$h" "$show" swofctl add-flows br-tun "$file"
+}
+
 # ---- Two tenants on the same hosts, one VNI each (key=flow) ----
 #
 # On host H, tenant T (a or b) is a namespace ${NET_P}hHT standing for a
