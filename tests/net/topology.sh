@@ -263,6 +263,59 @@ topo_l2pop_flows() {
     topo_run_shown "$h" "$show" swofctl add-flows br-tun "$file"
 }
 
+# ---- The same, filled on demand by an agent (examples/fdb-agent.py) ----
+#
+# br-tun starts with no FDB entry and no ARP answer; what it cannot answer
+# goes to the controller instead of flooding: ARP requests (table 21,
+# priority 1) and unicast to unknown MACs (table 20, priority 0).  The agent
+# on each host watches those packet-ins (swofctl monitor) and answers them
+# from an inventory of every VM, adding the responder and FDB flows as the
+# misses come, like flannel's first agents answering the kernel's L2MISS
+# and L3MISS.  Other broadcasts still flood.
+
+topo_agent_flow_text() {
+    cat <<FLOWS
+table=0,priority=1,in_port=1 actions=resubmit(,1)
+table=0,priority=1,in_port=5 actions=resubmit(,2)
+table=0,priority=1,in_port=6 actions=resubmit(,2)
+table=0,priority=0,actions=drop
+table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,20)
+table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,21)
+table=2,priority=0,actions=output:1
+table=20,priority=0,actions=controller(reason=no_match)
+table=21,priority=1,arp,arp_op=1,actions=controller
+table=21,priority=0,actions=output:5,output:6
+FLOWS
+}
+
+# topo_agent_inventory H: "IP MAC TUNNEL_PORT" for every VM host H can
+# reach (what the central store would hand host H's agent).
+topo_agent_inventory() {
+    local h=$1 p
+    for p in $(seq 1 "$TOPO_NHOSTS"); do
+        [ "$p" -eq "$h" ] && continue
+        echo "$(topo_overlay_ip "$p") $(topo_mac "$p" br-int) $(topo_tunnel_port "$h" "$p")"
+    done
+}
+
+# topo_agent_host H [SHOW]: host H's br-tun flows for the agent, then the
+# agent itself in the background (its PID is cleaned up like a daemon's),
+# logging to $(topo_rundir H)/agent.log.  The bridges must exist on every
+# host first: the inventory holds their MACs.
+topo_agent_host() {
+    local h=$1 show=${2:-true} dir
+    dir=$(topo_rundir "$h")
+    topo_agent_flow_text >"$dir/agent.flows"
+    topo_agent_inventory "$h" >"$dir/inventory"
+    topo_run_shown "$h" "$show" swofctl del-flows br-tun
+    topo_run_shown "$h" "$show" swofctl add-flows br-tun "$dir/agent.flows"
+    net_bg "h$h" python3 "$(dirname "${BASH_SOURCE[0]}")/../../examples/fdb-agent.py" \
+        --swofctl "$SW_BIN/swofctl" --rundir "$dir" \
+        --inventory "$dir/inventory" --log "$dir/agent.log"
+    net_wait_for 10 grep -q "^watching br-tun" "$dir/agent.log" ||
+        net_fail "the agent on host $h did not start: $(cat "$dir/agent.log" 2>/dev/null)"
+}
+
 # ---- Two tenants on the same hosts, one VNI each (key=flow) ----
 #
 # On host H, tenant T (a or b) is a namespace ${NET_P}hHT standing for a
