@@ -48,11 +48,12 @@ $fdb"
 echo "$fdb" | grep -q "^$M2 dst $U2 " ||
     net_fail "kernel fdb did not learn h2's br-int $M2 at $U2:
 $fdb"
-# On hosts 1 and 2 the kernel host (.14) is the second peer: port 6.
+# Hosts 1 and 2 learned the kernel host's MAC on their tunnel to it.
 for h in 1 2; do
+    port=$(topo_tunnel_port "$h" 3)
     t20=$(topo_ctl "$h" swofctl dump-flows br-tun table=20)
-    echo "$t20" | grep -Eq "priority=1,dl_dst=$M3 actions=load:0->NXM_NX_TUN_ID\[\],output:6$" ||
-        net_fail "h$h did not learn the kernel host's $M3 on port 6:
+    echo "$t20" | grep -Eq "priority=1,dl_dst=$M3 actions=load:0->NXM_NX_TUN_ID\[\],output:$port$" ||
+        net_fail "h$h did not learn the kernel host's $M3 on port $port:
 $t20"
 done
 
