@@ -19,11 +19,7 @@ net_run_body l2pop "pushed FDB entries and ARP answers, no flooding" "$@"
 topo_init
 D=$NET_DIR
 
-topo_hosts 3
-for h in 1 2 3; do
-    topo_start_switchd "$h"
-    topo_article_bridges "$h"
-done
+topo_bridge_hosts 3
 for h in 1 2 3; do
     topo_l2pop_flows "$h"
 done
@@ -46,14 +42,7 @@ echo "pings: all six directions ok"
 
 # 2. Only unicast on the underlay: the inner frames of the VXLAN packets
 # (tcpdump -e prints each inner Ethernet header) never go to broadcast.
-tcpdump -r "$D/ul.pcap" -nn -e 2>/dev/null >"$D/ul.txt"
-n_req=$(net_count "ICMP echo request" "$D/ul.txt")
-n_bcast=$(net_count "> ff:ff:ff:ff:ff:ff" "$D/ul.txt")
-n_arp=$(net_count "ARP" "$D/ul.txt")
-echo "underlay: $n_req echo requests, $n_arp ARP, $n_bcast broadcasts"
-[ "$n_req" -ge 12 ] || net_fail "expected 12 echo requests: $(cat "$D/ul.txt")"
-[ "$n_bcast" -eq 0 ] && [ "$n_arp" -eq 0 ] ||
-    net_fail "ARP or broadcasts crossed the underlay: $(cat "$D/ul.txt")"
+topo_ul_unicast_only "$D/ul.pcap" 12
 
 # 3. What the hosts learned, and what the flows counted.
 for h in 1 2 3; do

@@ -150,6 +150,17 @@ topo_article_flows() {
     done < <(topo_article_flow_text "$ht")
 }
 
+# topo_bridge_hosts N: N hosts, each with switchd and the article's
+# bridges but no flows yet (for setups that install their own).
+topo_bridge_hosts() {
+    local h
+    topo_hosts "$1"
+    for h in $(seq 1 "$1"); do
+        topo_start_switchd "$h"
+        topo_article_bridges "$h"
+    done
+}
+
 # topo_article_host H [HARD_TIMEOUT]: a complete switchd host.
 topo_article_host() {
     topo_start_switchd "$1"
@@ -204,6 +215,23 @@ topo_ul_tcpdump_start() {
     net_tcpdump_start ul br0 "$file" "$@"
 }
 
+# topo_ul_unicast_only PCAP MIN: the VXLAN packets in PCAP (an underlay
+# capture) carried at least MIN ICMP echo requests and not one ARP packet
+# or broadcast frame (tcpdump -e prints each inner Ethernet header): what
+# the pushed and on-demand setups promise.  Fails the test otherwise.
+topo_ul_unicast_only() {
+    local pcap=$1 min=$2 n_req n_arp n_bcast
+    tcpdump -r "$pcap" -nn -e 2>/dev/null >"$pcap.txt"
+    n_req=$(net_count "ICMP echo request" "$pcap.txt")
+    n_arp=$(net_count "ARP" "$pcap.txt")
+    n_bcast=$(net_count "> ff:ff:ff:ff:ff:ff" "$pcap.txt")
+    echo "underlay: $n_req echo requests, $n_arp ARP, $n_bcast broadcasts"
+    [ "$n_req" -ge "$min" ] ||
+        net_fail "expected at least $min echo requests: $(cat "$pcap.txt")"
+    [ "$n_arp" -eq 0 ] && [ "$n_bcast" -eq 0 ] ||
+        net_fail "ARP or broadcasts crossed the underlay: $(cat "$pcap.txt")"
+}
+
 # topo_count_to FILE SRC DST: VXLAN packets in pcap FILE from underlay
 # address SRC to DST.
 topo_count_to() {
@@ -229,19 +257,18 @@ topo_count_to() {
 
 # topo_l2pop_flow_text H: host H's br-tun flows, from every peer's br-int
 # MAC (read from the host, as a controller would know it).
+# topo_pushed_base_flows: what the pushed and on-demand setups keep of the
+# article's flows (tables 0 and 1, and table 21's flood for what nobody
+# answers), with table 2 sending tunnel arrivals up without learning.
+topo_pushed_base_flows() {
+    article_flow_text | grep -E '^table=(0|1|21),'
+    echo "table=2,priority=0,actions=output:1"
+}
+
 topo_l2pop_flow_text() {
     local h=$1 p mac ip hexmac hexip
-    cat <<FLOWS
-table=0,priority=1,in_port=1 actions=resubmit(,1)
-table=0,priority=1,in_port=5 actions=resubmit(,2)
-table=0,priority=1,in_port=6 actions=resubmit(,2)
-table=0,priority=0,actions=drop
-table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,20)
-table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,21)
-table=2,priority=0,actions=output:1
-table=20,priority=0,actions=resubmit(,21)
-table=21,priority=0,actions=output:5,output:6
-FLOWS
+    topo_pushed_base_flows
+    echo "table=20,priority=0,actions=resubmit(,21)"
     for p in $(seq 1 "$TOPO_NHOSTS"); do
         [ "$p" -eq "$h" ] && continue
         mac=$(topo_mac "$p" br-int)
@@ -274,18 +301,9 @@ topo_l2pop_flows() {
 # and L3MISS.  Other broadcasts still flood.
 
 topo_agent_flow_text() {
-    cat <<FLOWS
-table=0,priority=1,in_port=1 actions=resubmit(,1)
-table=0,priority=1,in_port=5 actions=resubmit(,2)
-table=0,priority=1,in_port=6 actions=resubmit(,2)
-table=0,priority=0,actions=drop
-table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,20)
-table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,21)
-table=2,priority=0,actions=output:1
-table=20,priority=0,actions=controller(reason=no_match)
-table=21,priority=1,arp,arp_op=1,actions=controller
-table=21,priority=0,actions=output:5,output:6
-FLOWS
+    topo_pushed_base_flows
+    echo "table=20,priority=0,actions=controller(reason=no_match)"
+    echo "table=21,priority=1,arp,arp_op=1,actions=controller"
 }
 
 # topo_agent_inventory H: "IP MAC TUNNEL_PORT" for every VM host H can
