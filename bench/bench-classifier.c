@@ -99,7 +99,8 @@ int bench_classifier(int argc, char *argv[])
         if (batch > 1) {
             size_t n_pf = classifier_prefetch_slots(&cls, flows, batch, 0, pf,
                                                     ARRAY_SIZE(pf));
-            classifier_prefetch_rules(pf, n_pf, 1);
+            classifier_prefetch_rules(pf, n_pf, (ptrdiff_t)CLS_RULE_HOT,
+                                      sizeof(struct cls_rule) - CLS_RULE_HOT);
         }
         for (size_t b = 0; b < batch; b++) {
             hits += classifier_lookup(&cls, &flows[b])->priority;

@@ -658,7 +658,7 @@ size_t classifier_prefetch_slots(const struct classifier *cls,
 }
 
 void classifier_prefetch_rules(const struct cls_prefetch *pfs, size_t n,
-                               size_t bytes)
+                               ptrdiff_t offset, size_t bytes)
 {
     for (size_t i = 0; i < n; i++) {
         const struct cls_prefetch *pf = &pfs[i];
@@ -667,10 +667,13 @@ void classifier_prefetch_rules(const struct cls_prefetch *pfs, size_t n,
         for (uint32_t k = pf->hash & pf->mask; pf->slots[k].rule;
              k = (k + 1) & pf->mask) {
             if (pf->slots[k].hash == pf->hash) {
-                const char *r = (const char *)pf->slots[k].rule;
+                /* Integer arithmetic: the span may start before the
+                 * cls_rule, in the struct that embeds it. */
+                uintptr_t start =
+                    (uintptr_t)pf->slots[k].rule + (uintptr_t)offset;
                 /* Every cache line the span touches, the last included. */
-                uintptr_t line = (uintptr_t)r & ~(uintptr_t)63;
-                uintptr_t end = (uintptr_t)r + (bytes ? bytes - 1 : 0);
+                uintptr_t line = start & ~(uintptr_t)63;
+                uintptr_t end = start + (bytes ? bytes - 1 : 0);
                 for (; line <= end; line += 64) {
                     __builtin_prefetch((const void *)line);
                 }

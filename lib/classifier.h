@@ -42,19 +42,22 @@ struct cls_slot;
 #define CLS_INLINE_WORDS 2
 
 /* Members are private to classifier.c except 'priority' (read-only).
- * What lookup reads (values, priority) comes first, so that it usually
- * shares one cache line. */
+ * What a lookup reads (n_words, priority, values) comes last, from
+ * CLS_RULE_HOT on, so that a struct embedding a cls_rule can put what it
+ * reads after a hit right behind it (struct rule does): a hit then reads
+ * one run of bytes. */
 struct cls_rule {
+    struct cls_rule *next_same;    /* Same match, lower priority. */
+    struct cls_subtable *subtable; /* NULL while not inserted. */
+    struct cls_mask *mask;         /* Shared, reference counted. */
+    uint32_t n_words;              /* Words the mask covers. */
+    int priority;
     union {
         uint64_t inline_words[CLS_INLINE_WORDS]; /* n_words <= 2. */
         uint64_t *words;                         /* Else, owned. */
     } v;
-    int priority;
-    uint32_t n_words;              /* Words the mask covers. */
-    struct cls_rule *next_same;    /* Same match, lower priority. */
-    struct cls_subtable *subtable; /* NULL while not inserted. */
-    struct cls_mask *mask;         /* Shared, reference counted. */
 };
+#define CLS_RULE_HOT offsetof(struct cls_rule, n_words)
 
 struct classifier {
     struct hmap subtables;             /* By mask hash. */
@@ -129,11 +132,13 @@ size_t classifier_prefetch_slots(const struct classifier *,
                                  const struct flow *flows, size_t n_flows,
                                  size_t min_rules, struct cls_prefetch *out,
                                  size_t room);
-/* Prefetches 'bytes' bytes (at least one line) from each cls_rule behind
- * the 'n' recorded slots: callers whose rules embed the cls_rule with the
- * data a hit reads right behind it ask for that span. */
+/* Prefetches, for each cls_rule behind the 'n' recorded slots, the
+ * 'bytes' bytes (at least one line) that start 'offset' bytes from it
+ * (negative: before it).  Callers whose rules embed the cls_rule ask for
+ * the span a hit reads; plain cls_rules want CLS_RULE_HOT and
+ * sizeof(struct cls_rule) - CLS_RULE_HOT. */
 void classifier_prefetch_rules(const struct cls_prefetch *, size_t n,
-                               size_t bytes);
+                               ptrdiff_t offset, size_t bytes);
 
 /* Number of distinct masks (for tests and statistics). */
 static inline size_t classifier_n_subtables(const struct classifier *cls)

@@ -33,27 +33,36 @@ struct rule {
     struct rule *sib_prev, *sib_next; /* In learned_by->children. */
     struct rule *exp_prev, *exp_next; /* In ofproto 'expirable'. */
 
-    /* Hot: what a packet touches after the lookup found 'cr' lies right
-     * behind it, actions included, so a hit costs few cache lines even
-     * when the table is far bigger than the cache.  'modified' is here
-     * because every learn refresh writes it, 'learned_by' because every
-     * refresh reads it.  The hot part and the inline actions are
-     * contiguous, so a batch can prefetch them as one span. */
-    struct cls_rule cr;
-    uint64_t n_packets, n_bytes;
-    int64_t used, modified; /* clock_msec(). */
+    /* Warm: what a learn refresh touches besides the hot part ('modified'
+     * written, 'learned_by' and 'flags' read and written), right before
+     * it, so that a refresh reads one run of bytes too. */
+    int64_t modified;        /* clock_msec(). */
     struct rule *learned_by; /* Learner, or NULL (a refresh checks it). */
-    struct ofpact *ofpacts; /* 'inline_ofpacts', or a heap copy after a
-                             * modify changed them. */
-    uint32_t ofpacts_len;
     uint16_t idle_timeout, hard_timeout, importance;
     uint16_t flags;
     uint8_t table_id;
     uint8_t remove_reason; /* enum ofproto_flow_reason, while removed. */
     uint16_t slab_size;    /* Size given to sw_slab_zalloc(), or 0 when
-                            * from malloc (fits in former padding). */
+                            * from malloc. */
+
+    /* Hot: what a lookup and a hit read, from the end of 'cr'
+     * (CLS_RULE_HOT: its values and priority) to the first inline
+     * actions: 128 bytes for a learned MAC flow, two cache lines when the
+     * slab aligns RULE_HOT_OFFSET to a line, however large the table. */
+    struct cls_rule cr;
+    uint64_t n_packets, n_bytes;
+    int64_t used;           /* clock_msec(). */
+    struct ofpact *ofpacts; /* 'inline_ofpacts', or a heap copy after a
+                             * modify changed them. */
+    uint32_t ofpacts_len;
     uint64_t inline_ofpacts[]; /* The actions given at creation. */
 };
+
+/* Where the hot part starts, from the start of a rule. */
+#define RULE_HOT_OFFSET (offsetof(struct rule, cr) + CLS_RULE_HOT)
+/* It fills one cache line, and the inline actions start the next. */
+_Static_assert(sizeof(struct rule) - RULE_HOT_OFFSET == 64,
+               "a hit reads one line of struct rule before its actions");
 
 static inline struct rule *rule_from_cls(const struct cls_rule *cr)
 {

@@ -170,9 +170,10 @@ static struct rule *rule_create(const struct ofproto *p,
         && size <= SW_SLAB_MAX) {
         /* A big table is looked up at random: its rules go to the
          * huge-page slab, dense and covered by few TLB entries, with the
-         * hot part ('cr' onwards, what a batch prefetches) starting a
-         * cache line so that it spans as few lines as it can. */
-        r = sw_slab_zalloc_hot(size, offsetof(struct rule, cr));
+         * hot part (RULE_HOT_OFFSET onwards, what a batch prefetches)
+         * starting a cache line so that it spans as few lines as it
+         * can. */
+        r = sw_slab_zalloc_hot(size, RULE_HOT_OFFSET);
         r->slab_size = (uint16_t)size;
     } else {
         r = xzalloc(size);
@@ -195,7 +196,7 @@ static void rule_free(struct rule *r)
         free(r->ofpacts);
     }
     if (r->slab_size) {
-        sw_slab_free_hot(r, r->slab_size, offsetof(struct rule, cr));
+        sw_slab_free_hot(r, r->slab_size, RULE_HOT_OFFSET);
     } else {
         free(r);
     }

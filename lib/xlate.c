@@ -939,10 +939,17 @@ void ofproto_execute_actions(struct ofproto *p, const struct packet *packet,
 
 /* ---- Batches. ---- */
 
-/* Bytes of a rule worth prefetching from its cls_rule: the hot part and
- * the inline actions a learned flow usually has (see struct rule). */
-#define PREFETCH_RULE_BYTES                                                   \
-    (sizeof(struct rule) - offsetof(struct rule, cr) + 64)
+/* What a batch prefetches of a rule found in a big table, as (offset
+ * from its cls_rule, bytes): for a lookup, the hot part and the inline
+ * actions a learned flow usually has (64 bytes); for a learn refresh, the
+ * warm part before them too (see struct rule). */
+#define HIT_OFFSET ((ptrdiff_t)CLS_RULE_HOT)
+#define HIT_BYTES (sizeof(struct rule) - RULE_HOT_OFFSET + 64)
+#define REFRESH_OFFSET                                                        \
+    ((ptrdiff_t)offsetof(struct rule, modified) -                             \
+     (ptrdiff_t)offsetof(struct rule, cr))
+#define REFRESH_BYTES                                                         \
+    (sizeof(struct rule) - offsetof(struct rule, modified) + 64)
 
 /* Subtables this large miss the caches; smaller ones are left alone. */
 #define BIG_SUBTABLE (OFPROTO_BIG_TABLE / 2)
@@ -1008,12 +1015,15 @@ static void prefetch_batch(struct ofproto *p, const struct flow *flows,
                                               ARRAY_SIZE(pf) - n_pf);
         }
     }
+    size_t n_refresh = n_pf;
     for (size_t t = 0; t < n_big; t++) {
         n_pf += classifier_prefetch_slots(&p->tables[big[t]], flows, n,
                                           BIG_SUBTABLE, &pf[n_pf],
                                           ARRAY_SIZE(pf) - n_pf);
     }
-    classifier_prefetch_rules(pf, n_pf, PREFETCH_RULE_BYTES);
+    classifier_prefetch_rules(pf, n_refresh, REFRESH_OFFSET, REFRESH_BYTES);
+    classifier_prefetch_rules(pf + n_refresh, n_pf - n_refresh, HIT_OFFSET,
+                              HIT_BYTES);
 }
 
 void ofproto_execute_batch(struct ofproto *p,

@@ -189,9 +189,22 @@ START_TEST(test_prefetch_slots)
     ck_assert_uint_eq(classifier_prefetch_slots(&cls, &f, 1, 4, pf, 4), 0);
     ck_assert_uint_eq(classifier_prefetch_slots(&cls, &f, 1, 0, pf, 2), 2);
     size_t n_pf = classifier_prefetch_slots(&cls, &f, 1, 0, pf, 4);
-    classifier_prefetch_rules(pf, n_pf, 0);
-    classifier_prefetch_rules(pf, n_pf, 300);
+    classifier_prefetch_rules(pf, n_pf, 0, 0);
+    /* A span may start before the cls_rule (struct rule asks for that);
+     * a prefetch never faults. */
+    classifier_prefetch_rules(pf, n_pf, -64, 300);
     ck_assert_int_eq(lookup_id(&cls, &f), 20);
+    /* Two flows: records go subtable by subtable, flow by flow, and the
+     * same flow hashes alike alone or in a batch. */
+    struct flow two[2] = {f, flow_with(2, MAC_A)};
+    struct cls_prefetch pf6[6];
+    ck_assert_uint_eq(classifier_prefetch_slots(&cls, &f, 1, 2, pf, 4), 2);
+    ck_assert_uint_eq(classifier_prefetch_slots(&cls, two, 2, 2, pf6, 6), 4);
+    ck_assert_uint_eq(pf6[0].hash, pf[0].hash);
+    ck_assert_uint_eq(pf6[2].hash, pf[1].hash);
+    ck_assert_ptr_eq(pf6[1].slots, pf[0].slots);
+    ck_assert_uint_eq(classifier_prefetch_slots(&cls, two, 2, 0, pf6, 6), 6);
+    classifier_prefetch_rules(pf6, 6, (ptrdiff_t)CLS_RULE_HOT, 64);
     for (size_t i = 0; i < n_r; i++) {
         classifier_remove(&cls, &r[i]->cr);
         free_rule(r[i]);
@@ -719,7 +732,7 @@ static void check_lookups(const struct classifier *cls,
                                                     ARRAY_SIZE(pf));
             ck_assert_uint_eq(n_pf, SW_MIN(classifier_n_subtables(cls),
                                            (size_t)CLS_PREFETCH_SUBTABLES));
-            classifier_prefetch_rules(pf, n_pf, 200);
+            classifier_prefetch_rules(pf, n_pf, (ptrdiff_t)CLS_RULE_HOT, 200);
         }
         const struct cls_rule *got = classifier_lookup(cls, &f);
         bool genuine = !got || (ref[trule_of(got)->id].in
