@@ -9,6 +9,9 @@
  * (flooded to both tunnels), unicasts to learned MACs (one tunnel), and
  * tunnel arrivals that learn again (refreshing an existing flow).
  *
+ * 'scaling' runs two such bridges (few and many MACs) in alternating
+ * rounds in one process and prints the ratio of their rates.
+ *
  * 'flowmod' measures how fast flow text becomes installed flows. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +193,84 @@ static void batch_run(struct ofproto *ofp, struct batch *b,
     b->n = 0;
 }
 
+/* One br-tun with its learned MACs and the state of its traffic, so that
+ * 'pipeline' can run one and 'scaling' two side by side. */
+struct pipe {
+    struct ofproto *ofp;
+    uint64_t n_macs;
+    struct batch b;
+    uint64_t rng;        /* The traffic's generator. */
+    struct mix_counts c; /* Traffic only. */
+    size_t learned;      /* Flows the learning phase added. */
+    double bytes_per_flow, learn_per_s;
+};
+
+/* Builds br-tun and lets table 2's learn install 'n_macs' flows. */
+static void pipe_setup(struct pipe *pp, uint64_t n_macs, size_t batch_size)
+{
+    memset(pp, 0, sizeof *pp);
+    pp->ofp = make_br_tun();
+    pp->n_macs = n_macs;
+    pp->rng = 0x853c49e6748fea9bULL;
+    size_t flows0 = ofproto_n_flows(pp->ofp);
+    struct batch *b = &pp->b;
+    batch_init(b, batch_size);
+    struct mix_counts learn_counts;
+    memset(&learn_counts, 0, sizeof learn_counts);
+
+    /* One batch of broadcasts first (they learn nothing), so that the
+     * results' buffers are allocated before the heap is measured. */
+    for (size_t j = 0; j < b->size; j++) {
+        batch_add(b, PK_BCAST, 0);
+    }
+    batch_run(pp->ofp, b, &learn_counts);
+
+    /* Learning: one tunnel arrival per remote MAC, alternating tunnels.
+     * The heap delta over this phase is what N learned flows cost. */
+    size_t heap0 = bench_heap_bytes();
+    uint64_t t0 = bench_now_ns();
+    for (uint32_t i = 0; i < n_macs; i++) {
+        batch_add(b, PK_ARRIVAL, i);
+        if (b->n == b->size || i + 1 == n_macs) {
+            batch_run(pp->ofp, b, &learn_counts);
+        }
+    }
+    uint64_t t1 = bench_now_ns();
+    size_t heap1 = bench_heap_bytes();
+    pp->learned = ofproto_n_flows(pp->ofp) - flows0;
+    /* 0 when the allocator does not report (ASan builds). */
+    pp->bytes_per_flow = pp->learned && heap1 > heap0
+                             ? (double)(heap1 - heap0) / (double)pp->learned
+                             : 0;
+    pp->learn_per_s = (double)n_macs / ((double)(t1 - t0) / 1e9);
+}
+
+/* Runs 'n' packets of traffic: 1 in 8 broadcast from the patch port, 1 in
+ * 8 a tunnel arrival from a known MAC (learn refreshes it), the rest
+ * unicast from the patch port to a random learned MAC. */
+static void pipe_traffic(struct pipe *pp, uint64_t n)
+{
+    struct batch *b = &pp->b;
+    for (uint64_t k = 0; k < n; k++) {
+        uint64_t r = bench_random(&pp->rng);
+        uint32_t i = (uint32_t)((r >> 8) % pp->n_macs);
+        batch_add(b,
+                  (r & 7) == 0   ? PK_BCAST
+                  : (r & 7) == 1 ? PK_ARRIVAL
+                                 : PK_UCAST,
+                  i);
+        if (b->n == b->size || k + 1 == n) {
+            batch_run(pp->ofp, b, &pp->c);
+        }
+    }
+}
+
+static void pipe_teardown(struct pipe *pp)
+{
+    batch_uninit(&pp->b);
+    ofproto_destroy(pp->ofp);
+}
+
 int bench_pipeline(int argc, char *argv[])
 {
     uint64_t n_macs = 100000, n_packets = 5000000, batch_size = 32;
@@ -205,83 +286,101 @@ int bench_pipeline(int argc, char *argv[])
     }
     /* --huge 0: big indexes and rules from malloc, for comparison. */
     sw_huge_enable(huge != 0);
-    if (n_macs == 0) {
-        n_macs = 1;
-    }
-    if (batch_size == 0) {
-        batch_size = 1;
-    }
+    n_macs = SW_MAX(n_macs, 1);
+    batch_size = SW_MAX(batch_size, 1);
 
-    struct ofproto *ofp = make_br_tun();
-    size_t flows0 = ofproto_n_flows(ofp);
-    struct batch b;
-    batch_init(&b, batch_size);
-    struct mix_counts learn_counts, c;
-    memset(&learn_counts, 0, sizeof learn_counts);
-    memset(&c, 0, sizeof c);
-
-    /* One batch of broadcasts first (they learn nothing), so that the
-     * results' buffers are allocated before the heap is measured. */
-    for (size_t j = 0; j < b.size; j++) {
-        batch_add(&b, PK_BCAST, 0);
-    }
-    batch_run(ofp, &b, &learn_counts);
-
-    /* Learning: one tunnel arrival per remote MAC, alternating tunnels.
-     * The heap delta over this phase is what N learned flows cost. */
-    size_t heap0 = bench_heap_bytes();
-    uint64_t t0 = bench_now_ns();
-    for (uint32_t i = 0; i < n_macs; i++) {
-        batch_add(&b, PK_ARRIVAL, i);
-        if (b.n == b.size || i + 1 == n_macs) {
-            batch_run(ofp, &b, &learn_counts);
-        }
-    }
-    uint64_t t1 = bench_now_ns();
-    size_t heap1 = bench_heap_bytes();
-    size_t learned = ofproto_n_flows(ofp) - flows0;
-    /* 0 when the allocator does not report (ASan builds). */
-    double bytes_per_flow =
-        learned && heap1 > heap0 ? (double)(heap1 - heap0) / (double)learned
-                                 : 0;
-
-    /* Traffic: 1 in 8 broadcast from the patch port, 1 in 8 a tunnel
-     * arrival from a known MAC (learn refreshes it), the rest unicast
-     * from the patch port to a random learned MAC. */
-    uint64_t rng = 0x853c49e6748fea9bULL;
+    struct pipe pp;
+    pipe_setup(&pp, n_macs, batch_size);
     uint64_t t2 = bench_now_ns(), cpu2 = bench_cpu_ns();
-    for (uint64_t k = 0; k < n_packets; k++) {
-        uint64_t r = bench_random(&rng);
-        uint32_t i = (uint32_t)((r >> 8) % n_macs);
-        batch_add(&b, (r & 7) == 0   ? PK_BCAST
-                      : (r & 7) == 1 ? PK_ARRIVAL
-                                     : PK_UCAST,
-                  i);
-        if (b.n == b.size || k + 1 == n_packets) {
-            batch_run(ofp, &b, &c);
-        }
-    }
+    pipe_traffic(&pp, n_packets);
     uint64_t t3 = bench_now_ns(), cpu3 = bench_cpu_ns();
     double secs = (double)(t3 - t2) / 1e9;
     double cpu_secs = (double)(cpu3 - cpu2) / 1e9;
+    const struct mix_counts *c = &pp.c;
 
-    printf("bench=pipeline macs=%llu learned=%zu packets=%llu batch=%llu "
-           "huge=%d "
-           "pps=%.0f ns_per_pkt=%.1f cpu_pps=%.0f bytes_per_flow=%.1f "
-           "learn_per_s=%.0f bcast=%llu ucast=%llu arrivals=%llu "
-           "outputs=%llu ucast_flooded=%llu\n",
-           (unsigned long long)n_macs, learned,
-           (unsigned long long)n_packets, (unsigned long long)batch_size,
-           huge != 0, (double)n_packets / secs,
-           (double)(t3 - t2) / (double)n_packets,
-           cpu_secs > 0 ? (double)n_packets / cpu_secs : 0, bytes_per_flow,
-           (double)n_macs / ((double)(t1 - t0) / 1e9),
-           (unsigned long long)c.bcast, (unsigned long long)c.ucast,
-           (unsigned long long)c.arrival, (unsigned long long)c.outputs,
-           (unsigned long long)c.ucast_flooded);
+    printf(
+        "bench=pipeline macs=%llu learned=%zu packets=%llu batch=%llu "
+        "huge=%d "
+        "pps=%.0f ns_per_pkt=%.1f cpu_pps=%.0f bytes_per_flow=%.1f "
+        "learn_per_s=%.0f bcast=%llu ucast=%llu arrivals=%llu "
+        "outputs=%llu ucast_flooded=%llu\n",
+        (unsigned long long)n_macs, pp.learned, (unsigned long long)n_packets,
+        (unsigned long long)batch_size, huge != 0, (double)n_packets / secs,
+        (double)(t3 - t2) / (double)n_packets,
+        cpu_secs > 0 ? (double)n_packets / cpu_secs : 0, pp.bytes_per_flow,
+        pp.learn_per_s, (unsigned long long)c->bcast,
+        (unsigned long long)c->ucast, (unsigned long long)c->arrival,
+        (unsigned long long)c->outputs, (unsigned long long)c->ucast_flooded);
+    pipe_teardown(&pp);
+    return 0;
+}
 
-    batch_uninit(&b);
-    ofproto_destroy(ofp);
+/* 'scaling': the same traffic through a bridge with --small learned MACs
+ * and one with --large, in one process, in alternating rounds.  The
+ * machine's speed drifts over seconds (docs/performance.md: the same run
+ * lands at 4 or 5.5 M pps), and rounds a second apart see the same
+ * machine, so their ratio is steadier than that of two separate runs. */
+int bench_scaling(int argc, char *argv[])
+{
+    uint64_t small = 1000, large = 1000000, rounds = 10;
+    uint64_t per_round = 1000000, batch_size = 32;
+    struct bench_opt opts[] = {
+        {"small", &small, 50000000}, {"large", &large, 50000000},
+        {"rounds", &rounds, 1000},   {"packets", &per_round, UINT64_MAX},
+        {"batch", &batch_size, 256},
+    };
+    if (bench_parse_opts(argc, argv, opts, ARRAY_SIZE(opts))) {
+        return -1;
+    }
+    small = SW_MAX(small, 1);
+    large = SW_MAX(large, 1);
+    rounds = SW_MAX(rounds, 1);
+    per_round = SW_MAX(per_round, 1);
+    batch_size = SW_MAX(batch_size, 1);
+
+    struct pipe pp[2];
+    pipe_setup(&pp[0], small, batch_size);
+    pipe_setup(&pp[1], large, batch_size);
+    /* A first round each, untimed: the tables' memory gets touched once
+     * after the other bridge's setup. */
+    pipe_traffic(&pp[0], per_round);
+    pipe_traffic(&pp[1], per_round);
+    memset(&pp[0].c, 0, sizeof pp[0].c);
+    memset(&pp[1].c, 0, sizeof pp[1].c);
+
+    uint64_t ns[2] = {0, 0};
+    double rmin = 0, rmax = 0;
+    for (uint64_t r = 0; r < rounds; r++) {
+        uint64_t t[2];
+        /* Small then large, then large then small (ABBA): a drift
+         * during a round favours neither. */
+        for (int j = 0; j < 2; j++) {
+            int k = (int)(r & 1) ^ j;
+            uint64_t t0 = bench_now_ns();
+            pipe_traffic(&pp[k], per_round);
+            t[k] = bench_now_ns() - t0;
+            ns[k] += t[k];
+        }
+        /* Rate ratio of this round: large over small. */
+        double ratio = (double)t[0] / (double)t[1];
+        rmin = r ? SW_MIN(rmin, ratio) : ratio;
+        rmax = r ? SW_MAX(rmax, ratio) : ratio;
+    }
+    double pkts = (double)(rounds * per_round);
+    double pps[2] = {pkts / ((double)ns[0] / 1e9),
+                     pkts / ((double)ns[1] / 1e9)};
+    printf(
+        "bench=scaling small=%llu large=%llu learned_small=%zu "
+        "learned_large=%zu rounds=%llu packets=%llu batch=%llu "
+        "small_pps=%.0f large_pps=%.0f ratio=%.3f ratio_min=%.3f "
+        "ratio_max=%.3f ucast_flooded=%llu\n",
+        (unsigned long long)small, (unsigned long long)large, pp[0].learned,
+        pp[1].learned, (unsigned long long)rounds,
+        (unsigned long long)per_round, (unsigned long long)batch_size, pps[0],
+        pps[1], pps[1] / pps[0], rmin, rmax,
+        (unsigned long long)(pp[0].c.ucast_flooded + pp[1].c.ucast_flooded));
+    pipe_teardown(&pp[0]);
+    pipe_teardown(&pp[1]);
     return 0;
 }
 

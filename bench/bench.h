@@ -31,6 +31,7 @@ int bench_parse_opts(int argc, char *argv[], struct bench_opt *, size_t n);
 
 int bench_classifier(int argc, char *argv[]);
 int bench_pipeline(int argc, char *argv[]);
+int bench_scaling(int argc, char *argv[]);
 int bench_flowmod(int argc, char *argv[]);
 
 #endif

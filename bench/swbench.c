@@ -2,6 +2,8 @@
  *
  * usage: swbench classifier [--rules N] [--lookups N]
  *        swbench pipeline [--macs N] [--packets N] [--batch N] [--huge 0/1]
+ *        swbench scaling [--small N] [--large N] [--rounds N] [--packets N]
+ *                        [--batch N]
  *        swbench flowmod [--flows N]
  *
  * See docs/performance.md for what each one measures. */
@@ -81,7 +83,10 @@ static const struct {
     const char *usage;
 } commands[] = {
     {"classifier", bench_classifier, "[--rules N] [--lookups N] [--batch N]"},
-    {"pipeline", bench_pipeline, "[--macs N] [--packets N] [--batch N] [--huge 0/1]"},
+    {"pipeline", bench_pipeline,
+     "[--macs N] [--packets N] [--batch N] [--huge 0/1]"},
+    {"scaling", bench_scaling,
+     "[--small N] [--large N] [--rounds N] [--packets N] [--batch N]"},
     {"flowmod", bench_flowmod, "[--flows N]"},
 };
 
