@@ -135,7 +135,8 @@ class Agent:
             if self.install([responder(ip, mac), fdb_entry(mac, port)]):
                 log(self.out, "miss: who-has %s: answered %s, via port %s"
                     % (ip, mac, port))
-                self.reinject(in_port, ev["packet"])
+                if whole:
+                    self.reinject(in_port, ev["packet"])
         elif ev.get("table") == 20:
             mac = f.get("dl_dst", "?")
             if mac not in self.by_mac:
