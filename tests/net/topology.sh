@@ -255,8 +255,6 @@ topo_count_to() {
 # Anything the controller does not know still floods (table 21,
 # priority 0), as in the article.
 
-# topo_l2pop_flow_text H: host H's br-tun flows, from every peer's br-int
-# MAC (read from the host, as a controller would know it).
 # topo_pushed_base_flows: what the pushed and on-demand setups keep of the
 # article's flows (tables 0 and 1, and table 21's flood for what nobody
 # answers), with table 2 sending tunnel arrivals up without learning.
@@ -265,6 +263,8 @@ topo_pushed_base_flows() {
     echo "table=2,priority=0,actions=output:1"
 }
 
+# topo_l2pop_flow_text H: host H's br-tun flows, from every peer's br-int
+# MAC (read from the host, as a controller would know it).
 topo_l2pop_flow_text() {
     local h=$1 p mac ip hexmac hexip
     topo_pushed_base_flows
