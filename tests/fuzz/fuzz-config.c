@@ -29,6 +29,7 @@
 #include "config-check.h"
 #include "ds.h"
 #include "util.h"
+#include "vsctl-line.h"
 #include "vsctl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -39,20 +40,7 @@ static struct config *base;
 
 static char *run_line(struct config *cfg, const char *line)
 {
-    char *copy = xstrdup(line);
-    char *argv[MAX_ARGS];
-    int argc = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(copy, " \n", &save); t && argc < MAX_ARGS;
-         t = strtok_r(NULL, " \n", &save)) {
-        argv[argc++] = t;
-    }
-    json_t *result = NULL;
-    bool changed = false;
-    char *err = vsctl_run(cfg, argc, argv, NULL, &result, &changed);
-    json_decref(result);
-    free(copy);
-    return err;
+    return vsctl_line(cfg, line, NULL, NULL);
 }
 
 static void build_base(void)

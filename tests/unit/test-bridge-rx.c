@@ -19,24 +19,15 @@
 #include "config.h"
 #include "ofproto.h"
 #include "util.h"
+#include "vsctl-line.h"
 #include "vsctl.h"
 #include "vxlan.h"
 
 static void
 run_ok(struct config *cfg, const char *line)
 {
-    char *copy = xstrdup(line);
-    char *argv[64];
-    int argc = 0;
-    for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " ")) {
-        argv[argc++] = tok;
-    }
-    json_t *result = NULL;
-    bool changed;
-    char *err = vsctl_run(cfg, argc, argv, NULL, &result, &changed);
+    char *err = vsctl_line(cfg, line, NULL, NULL);
     ck_assert_msg(!err, "\"%s\": %s", line, err);
-    json_decref(result);
-    free(copy);
 }
 
 /* n_packets of the single flow of bridge 'br'. */

@@ -14,6 +14,7 @@
 #include "check-main.h"
 #include "config.h"
 #include "util.h"
+#include "vsctl-line.h"
 #include "vsctl.h"
 
 /* TAP devices of the LOCAL ports and vxlan sockets must not touch the
@@ -33,18 +34,8 @@ private_netns(void)
 static void
 run_ok(struct config *cfg, const char *line)
 {
-    char *copy = xstrdup(line);
-    char *argv[64];
-    int argc = 0;
-    for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " ")) {
-        argv[argc++] = tok;
-    }
-    json_t *result = NULL;
-    bool changed;
-    char *err = vsctl_run(cfg, argc, argv, NULL, &result, &changed);
+    char *err = vsctl_line(cfg, line, NULL, NULL);
     ck_assert_msg(!err, "\"%s\": %s", line, err);
-    json_decref(result);
-    free(copy);
 }
 
 struct fixture {

@@ -15,31 +15,14 @@
 #include "config.h"
 #include "ds.h"
 #include "ofproto.h"
+#include "vsctl-line.h"
 #include "vsctl.h"
 
-/* Runs a swctl command line (split on spaces) against 'cfg'. */
+/* Runs a swctl command line against 'cfg' (tests/common/vsctl-line.h). */
 static char *
 run(struct config *cfg, const char *line, json_t **resultp, bool *changedp)
 {
-    char *copy = xstrdup(line);
-    char *argv[64];
-    int argc = 0;
-    for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " ")) {
-        argv[argc++] = tok;
-    }
-    json_t *result = NULL;
-    bool changed;
-    char *err = vsctl_run(cfg, argc, argv, NULL, &result, &changed);
-    if (resultp) {
-        *resultp = result;
-    } else {
-        json_decref(result);
-    }
-    if (changedp) {
-        *changedp = changed;
-    }
-    free(copy);
-    return err;
+    return vsctl_line(cfg, line, resultp, changedp);
 }
 
 static void
