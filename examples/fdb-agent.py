@@ -91,7 +91,6 @@ class Agent:
         self.args = args
         self.out = out
         self.by_ip, self.by_mac = load_inventory(args.inventory)
-        self.installed = set()
 
     def ofctl(self, *cmd):
         argv = [self.args.swofctl, "--rundir", self.args.rundir] + list(cmd)
@@ -102,20 +101,17 @@ class Agent:
         return r.returncode == 0
 
     def install(self, flows):
-        new = [f for f in flows if f not in self.installed]
-        if not new:
-            return True
+        # Always added, never remembered: a miss means the flow is not
+        # there (someone may have deleted it), and adding a flow that
+        # exists only replaces it.
         with tempfile.NamedTemporaryFile("w", suffix=".flows",
                                          delete=False) as f:
-            f.write("\n".join(new) + "\n")
+            f.write("\n".join(flows) + "\n")
             name = f.name
         try:
-            ok = self.ofctl("add-flows", self.args.bridge, name)
+            return self.ofctl("add-flows", self.args.bridge, name)
         finally:
             os.unlink(name)
-        if ok:
-            self.installed.update(new)
-        return ok
 
     def reinject(self, in_port, packet):
         self.ofctl("packet-out", self.args.bridge, in_port, "resubmit(,0)",
@@ -127,30 +123,33 @@ class Agent:
         whole = len(ev.get("packet", "")) // 2 == ev.get("total_len", -1)
         if ev.get("table") == 21 and f.get("arp_op") == "1":
             ip = f.get("arp_tpa", "?")
-            if ip not in self.by_ip:
-                log(self.out, "miss: who-has %s: not in the inventory, "
-                    "dropped" % ip)
-                return
-            mac, port = self.by_ip[ip]
-            if self.install([responder(ip, mac), fdb_entry(mac, port)]):
-                log(self.out, "miss: who-has %s: answered %s, via port %s"
-                    % (ip, mac, port))
-                if whole:
-                    self.reinject(in_port, ev["packet"])
+            what = "who-has %s" % ip
+            entry = self.by_ip.get(ip)
+            if entry:
+                mac, port = entry
+                flows = [responder(ip, mac), fdb_entry(mac, port)]
+                answer = "answered %s, via port %s" % (mac, port)
         elif ev.get("table") == 20:
             mac = f.get("dl_dst", "?")
-            if mac not in self.by_mac:
-                log(self.out, "miss: unicast to %s: not in the inventory, "
-                    "dropped" % mac)
-                return
-            _, port = self.by_mac[mac]
-            if self.install([fdb_entry(mac, port)]):
-                log(self.out, "miss: unicast to %s: via port %s" % (mac, port))
-                if whole:
-                    self.reinject(in_port, ev["packet"])
+            what = "unicast to %s" % mac
+            entry = self.by_mac.get(mac)
+            if entry:
+                port = entry[1]
+                flows = [fdb_entry(mac, port)]
+                answer = "via port %s" % port
         else:
             log(self.out, "ignored: packet-in from table %s"
                 % ev.get("table"))
+            return
+        if not entry:
+            log(self.out, "miss: %s: not in the inventory, dropped" % what)
+            return
+        if self.install(flows):
+            log(self.out, "miss: %s: %s" % (what, answer))
+            # A packet-in carries at most 256 bytes: only a whole packet
+            # can be put back.
+            if whole:
+                self.reinject(in_port, ev["packet"])
 
     def run(self):
         argv = [self.args.swofctl, "--rundir", self.args.rundir,

@@ -9,9 +9,11 @@
 #      its agent on the first miss; h2's agent did the same for h1;
 #   3. every other direction works too, and no ARP request or broadcast
 #      ever crossed the underlay;
-#   4. an address outside the inventory gets no answer and floods nothing;
+#   4. a deleted FDB entry comes back on the next unicast miss, and the
+#      packet that missed still arrives;
+#   5. an address outside the inventory gets no answer and floods nothing;
 #      the agent logs the miss;
-#   5. nothing is left behind, agents included.
+#   6. nothing is left behind, agents included.
 : "${SW_SRC:?SW_SRC must point at the source tree}"
 
 . "$SW_SRC/tests/net/topology.sh"
@@ -73,7 +75,20 @@ for h in 1 2 3; do
 done
 echo "all six directions ok, two answers and two FDB entries on each host"
 
-# 4. An address nobody has: no answer, nothing floods, the miss is logged.
+# 4. A unicast miss: with h1's FDB entry for h2 deleted (h1 still knows
+# h2's MAC from ARP), the next ping's first packet misses table 20; the
+# agent puts the entry back and re-injects the packet.
+M2=$(topo_mac 2 br-int)
+topo_ctl 1 swofctl del-flows --strict br-tun "table=20,priority=2,dl_dst=$M2"
+[ "$(count_flows 1 20 2)" -eq 1 ] || net_fail "h1's FDB entry for h2 is still there"
+topo_ping 1 10.1.1.3 1 || net_fail "h1 cannot ping 10.1.1.3 after its FDB entry went"
+net_wait_for 5 grep -q "miss: unicast to $M2: via port 5" "$(topo_rundir 1)/agent.log" ||
+    net_fail "h1's agent did not answer the unicast miss: $(cat "$(topo_rundir 1)/agent.log")"
+grep -q "priority=2,dl_dst=$M2 actions=output:5" <<<"$(topo_ctl 1 swofctl dump-flows br-tun table=20)" ||
+    net_fail "h1's FDB entry for h2 did not come back"
+echo "unicast miss: the agent put h1's FDB entry for h2 back"
+
+# 5. An address nobody has: no answer, nothing floods, the miss is logged.
 if topo_ping 1 10.1.1.99 1; then
     net_fail "10.1.1.99 answered"
 fi
