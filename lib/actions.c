@@ -402,6 +402,29 @@ static char *check_field(const char *what, const struct mf_field *field,
     return NULL;
 }
 
+const char *ofpact_name(enum ofpact_type type)
+{
+    static const char *const names[] = {
+#define OFPACT(ENUM, STRUCT, NAME) NAME,
+        OFPACTS
+#undef OFPACT
+    };
+    return (size_t)type < ARRAY_SIZE(names) ? names[type] : "?";
+}
+
+bool ofpact_is_instruction(enum ofpact_type type)
+{
+    switch (type) {
+    case OFPACT_CLEAR_ACTIONS:
+    case OFPACT_WRITE_ACTIONS:
+    case OFPACT_WRITE_METADATA:
+    case OFPACT_GOTO_TABLE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 char *ofpacts_check(const struct ofpact *ofpacts, size_t len,
                     const struct match *match, const char *subject)
 {

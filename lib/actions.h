@@ -59,6 +59,13 @@ enum ofpact_type {
     N_OFPACTS
 };
 
+/* The action's name as the flow language spells it ("output", "learn"). */
+const char *ofpact_name(enum ofpact_type);
+/* An OpenFlow 1.1 instruction (clear_actions, write_actions,
+ * write_metadata, goto_table) rather than an action: a flow takes them,
+ * packet-out does not. */
+bool ofpact_is_instruction(enum ofpact_type);
+
 #define OFPACT_ALIGN 8
 
 struct ofpact {

@@ -1343,23 +1343,12 @@ packet_out_in_port(const struct bridge *br, const char *text,
 static char *
 packet_out_check_actions(const struct ofpact *ofpacts, size_t len)
 {
-    static const char *const names[] = {
-#define OFPACT(ENUM, STRUCT, NAME) NAME,
-        OFPACTS
-#undef OFPACT
-    };
     const struct ofpact *a;
     OFPACT_FOR_EACH (a, ofpacts, len) {
-        switch ((enum ofpact_type)a->type) {
-        case OFPACT_CLEAR_ACTIONS:
-        case OFPACT_WRITE_ACTIONS:
-        case OFPACT_WRITE_METADATA:
-        case OFPACT_GOTO_TABLE:
+        if (ofpact_is_instruction(a->type)) {
             return xasprintf("actions: %s is an instruction, which "
                              "packet-out does not take (resubmit(,N) runs "
-                             "a table)", names[a->type]);
-        default:
-            break;
+                             "a table)", ofpact_name(a->type));
         }
     }
     return NULL;

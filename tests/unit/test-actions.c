@@ -402,6 +402,27 @@ END_TEST
 
 /* ap_set_ones() fills whole bytes at once; every (ofs, n_bits) must give
  * what setting the bits one at a time gives, on top of existing bits. */
+/* Names come from the one table of action types; exactly the four
+ * OpenFlow 1.1 instructions are instructions. */
+START_TEST(test_names_and_instructions)
+{
+    ck_assert_str_eq(ofpact_name(OFPACT_OUTPUT), "output");
+    ck_assert_str_eq(ofpact_name(OFPACT_GOTO_TABLE), "goto_table");
+    ck_assert_str_eq(ofpact_name(N_OFPACTS), "?");
+    int n = 0;
+    for (int t = 0; t < N_OFPACTS; t++) {
+        ck_assert_ptr_nonnull(ofpact_name(t));
+        n += ofpact_is_instruction(t);
+    }
+    ck_assert_int_eq(n, 4);
+    ck_assert(ofpact_is_instruction(OFPACT_CLEAR_ACTIONS));
+    ck_assert(ofpact_is_instruction(OFPACT_WRITE_ACTIONS));
+    ck_assert(ofpact_is_instruction(OFPACT_WRITE_METADATA));
+    ck_assert(ofpact_is_instruction(OFPACT_GOTO_TABLE));
+    ck_assert(!ofpact_is_instruction(OFPACT_RESUBMIT));
+}
+END_TEST
+
 START_TEST(test_set_ones)
 {
     for (unsigned ofs = 0; ofs <= 128; ofs++) {
@@ -432,6 +453,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_structure);
     tcase_add_test(tc, test_check);
     tcase_add_test(tc, test_set_ones);
+    tcase_add_test(tc, test_names_and_instructions);
     suite_add_tcase(s, tc);
     return s;
 }
