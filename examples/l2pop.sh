@@ -28,7 +28,7 @@ done
 say "host 1: the article's bridges"
 example_each_host topo_article_bridges
 
-say "host 1: the flows the controller pushes (one add-flows file)"
+say "host 1: the flows the controller pushes (one replace-flows file)"
 example_each_host topo_l2pop_flows
 cat "$(topo_rundir 1)/l2pop.flows"
 

@@ -281,13 +281,12 @@ topo_l2pop_flow_text() {
 }
 
 # topo_l2pop_flows H [SHOW]: replaces host H's br-tun flows with those,
-# in one add-flows call (all of them or none).
+# in one replace-flows call (all of them or none).
 topo_l2pop_flows() {
     local h=$1 show=${2:-true} file
     file=$(topo_rundir "$h")/l2pop.flows
     topo_l2pop_flow_text "$h" >"$file"
-    topo_run_shown "$h" "$show" swofctl del-flows br-tun
-    topo_run_shown "$h" "$show" swofctl add-flows br-tun "$file"
+    topo_run_shown "$h" "$show" swofctl replace-flows br-tun "$file"
 }
 
 # ---- The same, filled on demand by an agent (examples/fdb-agent.py) ----
@@ -325,8 +324,7 @@ topo_agent_host() {
     dir=$(topo_rundir "$h")
     topo_agent_flow_text >"$dir/agent.flows"
     topo_agent_inventory "$h" >"$dir/inventory"
-    topo_run_shown "$h" "$show" swofctl del-flows br-tun
-    topo_run_shown "$h" "$show" swofctl add-flows br-tun "$dir/agent.flows"
+    topo_run_shown "$h" "$show" swofctl replace-flows br-tun "$dir/agent.flows"
     net_bg "h$h" python3 "$(dirname "${BASH_SOURCE[0]}")/../../examples/fdb-agent.py" \
         --swofctl "$SW_BIN/swofctl" --rundir "$dir" \
         --inventory "$dir/inventory" --log "$dir/agent.log"
