@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bridge.h"
+#include "bridge-ofctl.h"
 #include "capture.h"
 #include "common.h"
 #include "ds.h"

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bridge.h"
+#include "bridge-ofctl.h"
 #include "bridge-sub.h"
 #include "capture.h"
 #include "config.h"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "actions-private.h"
+#include "eth-addr.h"
 #include "portmap.h"
 #include "util.h"
 
@@ -97,8 +98,8 @@ static void format_set_field(const struct ofpact_set_field *sf,
 static void format_mac(const char *name, const uint8_t mac[6],
                        struct ds *ds)
 {
-    ds_put_format(ds, "%s:%02x:%02x:%02x:%02x:%02x:%02x", name, mac[0],
-                  mac[1], mac[2], mac[3], mac[4], mac[5]);
+    ds_put_format(ds, "%s:", name);
+    eth_addr_format(mac, ds);
 }
 
 static void format_nest(const char *name, const struct ofpact_nest *nest,

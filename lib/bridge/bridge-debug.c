@@ -6,6 +6,7 @@
 
 #include "bridge-private.h"
 #include "ds.h"
+#include "eth-addr.h"
 #include "ofproto.h"
 #include "trace.h"
 #include "util.h"
@@ -81,9 +82,8 @@ fdb_entry_cb(uint16_t port, uint16_t vlan, const uint8_t mac[6],
              int64_t age_sec, void *entries_)
 {
     json_t *entries = entries_;
-    char macs[18];
-    snprintf(macs, sizeof macs, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0],
-             mac[1], mac[2], mac[3], mac[4], mac[5]);
+    char macs[ETH_ADDR_STRLEN];
+    eth_addr_to_str(mac, macs);
     json_array_append_new(entries,
                           json_pack("{s:i, s:i, s:s, s:I}", "port", port,
                                     "vlan", vlan, "mac", macs, "age",

@@ -1,6 +1,6 @@
 /* bridge-private: the bridge layer's internals, shared by bridge.c (live
- * state, packet path, swofctl's flow requests), bridge-debug.c (fdb-show,
- * trace) and bridge-sub.c (monitor and capture subscriptions).  Nothing
+ * state, packet path), the request files (ofctl-*.c, bridge-debug.c) and
+ * bridge-sub.c (monitor and capture subscriptions).  Nothing
  * outside the bridge layer includes this. */
 #ifndef SW_BRIDGE_PRIVATE_H
 #define SW_BRIDGE_PRIVATE_H 1
@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "bridge.h"
+#include "bridge-ofctl.h"
 #include "capture.h"
 #include "netdev.h"
 #include "packet.h"
@@ -59,6 +60,8 @@ struct bridges {
     /* Reused by every receive batch (bridge.c), so the packet path does
      * not allocate result arrays per frame. */
     struct xlate_result rx_results[OFPROTO_BATCH_MAX];
+    /* Set by the first subscription (bridge-sub.c), else NULL. */
+    const struct bridge_sub_hooks *sub_hooks;
 };
 
 struct bridge *bridge_lookup(const struct bridges *, const char *name);
@@ -72,23 +75,32 @@ struct bridge_port *bridge_port_lookup_number(const struct bridge *,
  * message in '*errp'. */
 struct bridge *bridge_need(struct bridges *, const char *name, char **errp);
 
+/* Sends what one pipeline walk output on the devices of the ports it
+ * chose, and credits its patch crossings (the packet path and
+ * packet-out).  Returns the number of outputs that had a device. */
+size_t bridges_send_outputs(struct bridges *, const struct xlate_result *);
+
 /* Fills '*info' from a port's configuration (type and tunnel options). */
 void bridge_port_info_from_config(const struct config_port *,
                                   struct trace_port_info *info);
 
-/* Hooks from bridge.c into bridge-sub.c. */
-
-/* Copies a frame that 'port' received (CAPTURE_RX, with the tunnel
- * metadata it arrived with, outer UDP source port included) or sends
- * (CAPTURE_TX, with the flow's tunnel metadata at output) into every
- * capture of the port.  'tnl' may be NULL (no tunnel metadata).  Call
- * only when port->captures is not NULL. */
-void bridge_sub_capture(struct bridge_port *, enum capture_dir,
-                        const struct packet *,
-                        const struct netdev_tunnel *);
-/* The port or bridge is going away: its subscriptions end (their
- * owners are told and see an END event). */
-void bridge_sub_port_gone(struct bridge_port *);
-void bridge_sub_bridge_gone(struct bridge *);
+/* What the subscriptions (bridge-sub.c: monitor, capture) need to hear
+ * from the live state.  bridge.c calls them through 'bridges.sub_hooks',
+ * which the first subscription sets: the live state does not depend on
+ * what is built on it, and with no subscription nothing is called.
+ *
+ * 'capture' copies a frame that 'port' received (CAPTURE_RX, with the
+ * tunnel metadata it arrived with, outer UDP source port included) or
+ * sends (CAPTURE_TX, with the flow's tunnel metadata at output) into
+ * every capture of the port; 'tnl' may be NULL.  It is called only when
+ * port->captures is not NULL.  'port_gone' and 'bridge_gone' end the
+ * subscriptions of a port or bridge that is going away (their owners see
+ * an END event). */
+struct bridge_sub_hooks {
+    void (*capture)(struct bridge_port *, enum capture_dir,
+                    const struct packet *, const struct netdev_tunnel *);
+    void (*port_gone)(struct bridge_port *);
+    void (*bridge_gone)(struct bridge *);
+};
 
 #endif

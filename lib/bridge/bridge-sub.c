@@ -253,6 +253,10 @@ sub_create(enum sub_kind kind, bridge_sub_notify_func *notify, void *aux)
     return s;
 }
 
+/* The callbacks the live state makes into this file (defined at the
+ * end); every subscription start installs them. */
+static const struct bridge_sub_hooks sub_hooks;
+
 char *
 bridge_monitor_start(struct bridges *bs, const char *name,
                      const struct bridge_monitor_options *opts,
@@ -280,6 +284,7 @@ bridge_monitor_start(struct bridges *bs, const char *name,
     s->bridge = br;
 
     struct initial_ctx ctx = {s, 0};
+    bs->sub_hooks = &sub_hooks;
     if (s->watch.initial) {
         ofproto_dump_flows(br->ofproto, NULL, false, initial_flow_cb, &ctx);
     }
@@ -323,6 +328,7 @@ bridge_capture_start(struct bridges *bs, const char *name,
     s->next = p->captures;
     p->captures = s;
     bs->n_captures++;
+    bs->sub_hooks = &sub_hooks;
     *subp = s;
     *resultp = json_pack("{s:s, s:s, s:i, s:b, s:i}", "bridge", br->name,
                          "port", p->name, "port_no", p->ofport, "tunnel",
@@ -332,7 +338,7 @@ bridge_capture_start(struct bridges *bs, const char *name,
     return NULL;
 }
 
-void
+static void
 bridge_sub_capture(struct bridge_port *p, enum capture_dir dir,
                    const struct packet *pkt, const struct netdev_tunnel *t)
 {
@@ -377,7 +383,7 @@ sub_end(struct bridge_sub *s, char *reason)
     }
 }
 
-void
+static void
 bridge_sub_port_gone(struct bridge_port *p)
 {
     while (p->captures) {
@@ -392,7 +398,7 @@ bridge_sub_port_gone(struct bridge_port *p)
     }
 }
 
-void
+static void
 bridge_sub_bridge_gone(struct bridge *br)
 {
     while (br->monitors) {
@@ -516,3 +522,9 @@ bridge_sub_destroy(struct bridge_sub *s)
     free(s->end_reason);
     free(s);
 }
+
+static const struct bridge_sub_hooks sub_hooks = {
+    .capture = bridge_sub_capture,
+    .port_gone = bridge_sub_port_gone,
+    .bridge_gone = bridge_sub_bridge_gone,
+};

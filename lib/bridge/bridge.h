@@ -16,10 +16,7 @@
  * received frames through the pipeline, sending the outputs.  Without
  * one (unit tests) nothing is polled.
  *
- * The bridge_ofctl_*() functions are swofctl's requests: they take the
- * text the user typed (flows, matches, port names: parsed here, where
- * the port map is) and return JSON that swofctl renders.  Each returns
- * NULL or an allocated message for the user. */
+ * swofctl's requests on live bridges are in bridge-ofctl.h. */
 #ifndef SW_BRIDGE_H
 #define SW_BRIDGE_H 1
 
@@ -28,7 +25,6 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "flowmod.h"
 
 struct bridges;
 struct event_base;
@@ -52,99 +48,5 @@ int64_t bridges_next_timeout(const struct bridges *);
 /* Polls every port once for input without an event loop: processes up
  * to 'budget' frames per port.  Returns frames processed (tests). */
 size_t bridges_poll_once(struct bridges *, size_t budget);
-
-/* swofctl show: {"dpid", "ports": [{"port", "name", "addr", "config",
- * "state"}]}. */
-char *bridge_ofctl_show(struct bridges *, const char *br, json_t **resultp);
-
-/* add-flow/add-flows/mod-flows/del-flows: 'text' holds one flow per line
- * (blank lines and lines starting with '#' are skipped).  All lines are
- * parsed, then applied all-or-nothing.  Result: {"n_flows": N}. */
-char *bridge_ofctl_flow_mods(struct bridges *, const char *br,
-                             enum fm_command, const char *text,
-                             json_t **resultp);
-
-/* replace-flows: makes the bridge's flows exactly those in 'text',
- * leaving identical flows (and their counters) alone.  Result:
- * {"added": N, "deleted": M}. */
-char *bridge_ofctl_replace_flows(struct bridges *, const char *br,
-                                 const char *text, json_t **resultp);
-
-/* Options of dump-flows. */
-struct bridge_dump_options {
-    const char *match; /* Filter text, NULL or "" for all flows. */
-    bool strict;
-    bool stats;        /* Statistics in the text lines. */
-    bool names;        /* Port names instead of numbers. */
-    /* Only the text lines, as one string: the reply swofctl asks for when
-     * it prints text, because building one JSON object per flow costs
-     * more than everything else in a dump of 100,000 flows. */
-    bool text_only;
-    /* Sort keys, applied in order: a field name or "priority"; 'rsort'
-     * per key reverses it. */
-    const char **sort_keys;
-    const bool *rsort;
-    size_t n_sort_keys;
-};
-
-/* dump-flows: {"flows": [{"table", "priority", "cookie", ...,
- * "match", "actions", "text"}]} where "text" is the ovs-ofctl line; with
- * 'text_only', {"text": "<line>\n<line>\n...", "n_flows": N}. */
-char *bridge_ofctl_dump_flows(struct bridges *, const char *br,
-                              const struct bridge_dump_options *,
-                              json_t **resultp);
-
-/* dump-aggregate: sums over the flows that 'match' selects, with the
- * same filter as dump-flows (NULL or "" for every flow; table=N for one
- * table; 'strict' as in dump-flows): {"packet_count", "byte_count",
- * "flow_count"}. */
-char *bridge_ofctl_dump_aggregate(struct bridges *, const char *br,
-                                  const char *match, bool strict,
-                                  json_t **resultp);
-
-/* packet-out: runs 'actions' (action syntax, port names allowed) on each
- * of the 'n_packets' frames in 'packets' (hex, as trace --packet takes
- * them, at most 65535 bytes, at least 14) as if it had arrived on
- * 'in_port' (a port of the bridge by number or name, LOCAL, or "none" /
- * "controller" for no port), through ofproto_execute_actions(), and
- * sends the outputs on the ports' devices like a received packet's,
- * with the same counters.  Everything is parsed first: an error sends
- * nothing.  Result: {"n_packets": N, "n_outputs": M} where M counts the
- * copies handed to a device. */
-char *bridge_ofctl_packet_out(struct bridges *, const char *br,
-                              const char *in_port, const char *actions,
-                              const char *const *packets, size_t n_packets,
-                              json_t **resultp);
-
-/* dump-ports: {"ports": [{"port", "name", "rx_packets", ...}]}; 'port'
- * NULL for all ports. */
-char *bridge_ofctl_dump_ports(struct bridges *, const char *br,
-                              const char *port, json_t **resultp);
-
-/* dump-tables: {"tables": [{"table", "active", "lookup", "matched"}]}
- * for every table that has flows or has seen lookups, and table 0. */
-char *bridge_ofctl_dump_tables(struct bridges *, const char *br,
-                               json_t **resultp);
-
-/* fdb-show: NORMAL's MAC table, oldest sighting first: {"bridge",
- * "entries": [{"port", "vlan", "mac", "age" (seconds)}]}. */
-char *bridge_ofctl_fdb_show(struct bridges *, const char *br,
-                            json_t **resultp);
-
-/* trace: runs the packet that 'flow_text' (and 'packet_hex', may be NULL)
- * describe through bridge 'br' (trace_parse_packet() syntax), with the
- * ports' tunnel options; 'generate' applies side effects (learning,
- * counters, packet-ins), though nothing is sent.  Result: trace_to_json()
- * plus "text", the trace_format() rendering. */
-char *bridge_ofctl_trace(struct bridges *, const char *br,
-                         const char *flow_text, const char *packet_hex,
-                         bool generate, json_t **resultp);
-
-/* Parses flow text (one flow per line) into '*fmsp' ('*np' of them,
- * caller uninits each and frees the array).  Errors name the line.
- * Shared with swofctl's offline parse-flows. */
-char *bridge_parse_flows(const char *text, enum fm_command, enum fm_parse_mode,
-                         const struct portmap *, struct flow_mod **fmsp,
-                         size_t *np);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eth-addr.h"
 #include "fields.h"
 #include "portmap.h"
 #include "util.h"
@@ -433,8 +434,7 @@ static void format_ipv6(const uint8_t a[16], struct ds *ds)
 
 static void format_eth(const uint8_t *mac, struct ds *ds)
 {
-    ds_put_format(ds, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
-                  mac[3], mac[4], mac[5]);
+    eth_addr_format(mac, ds);
 }
 
 /* Fixed-width hex for the two 16-bit fields OVS prints that way. */

@@ -15,6 +15,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "eth-addr.h"
 #include "flow.h"
 #include "util.h"
 #include "vxlan.h"
@@ -367,8 +368,7 @@ void capture_writer_close(struct capture_writer *w)
 
 static void put_mac(struct ds *ds, const uint8_t m[6])
 {
-    ds_put_format(ds, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
-                  m[4], m[5]);
+    eth_addr_format(m, ds);
 }
 
 static void put_ip(struct ds *ds, uint32_t ip)

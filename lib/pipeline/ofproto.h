@@ -47,6 +47,18 @@ const struct portmap *ofproto_portmap(const struct ofproto *);
 int ofproto_flow_mods(struct ofproto *, const struct flow_mod *, size_t n,
                       char **errp);
 
+/* replace-flows: makes the flows whose cookie matches 'cookie' under
+ * 'cookie_mask' (a mask of 0 selects every flow) exactly 'adds'.  A
+ * selected flow identical to an add (table, priority, match, cookie,
+ * timeouts, actions) is left alone with its counters; the other selected
+ * flows are deleted and the other adds added, all-or-nothing as
+ * ofproto_flow_mods().  Takes the adds' actions (the caller still uninits
+ * each add).  '*n_addedp' and '*n_deletedp' count what changed. */
+int ofproto_replace_flows(struct ofproto *, struct flow_mod *adds,
+                          size_t n_adds, uint64_t cookie,
+                          uint64_t cookie_mask, size_t *n_addedp,
+                          size_t *n_deletedp, char **errp);
+
 /* Calls 'cb' for each flow that 'filter' selects (table_id, match with
  * loose semantics unless 'strict', cookie/cookie_mask, out_port), in
  * table order then descending priority.  'filter' NULL: every flow. */

@@ -81,7 +81,6 @@ char *netdev_options_check_known(const char *name,
 /* Parses dotted-quad IPv4 into host order. */
 bool netdev_parse_ipv4(const char *s, uint32_t *ip);
 /* A locally administered MAC derived from 'name'. */
-void netdev_mac_from_name(const char *name, uint8_t mac[6]);
 /* Interface MTU and MAC via ioctl on an AF_INET socket; 0 or errno. */
 int netdev_ioctl_get_mtu(const char *ifname, int *mtu);
 int netdev_ioctl_set_mtu(const char *ifname, int mtu);

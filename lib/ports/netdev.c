@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "eth-addr.h"
 #include "hash.h"
 #include "netdev-provider.h"
 #include "tso.h"
@@ -102,7 +103,7 @@ void netdev_init_(struct netdev *dev, const struct netdev_class *class,
     dev->class = class;
     dev->name = xstrdup(name);
     dev->mtu = 1500;
-    netdev_mac_from_name(name, dev->mac);
+    eth_addr_from_name(name, dev->mac);
 }
 
 void netdev_uninit_(struct netdev *dev)
@@ -335,19 +336,6 @@ bool netdev_parse_ipv4(const char *s, uint32_t *ip)
     }
     *ip = ntohl(a.s_addr);
     return true;
-}
-
-void netdev_mac_from_name(const char *name, uint8_t mac[6])
-{
-    uint32_t h1 = hash_string(name, 0x5eed);
-    uint32_t h2 = hash_string(name, h1);
-    /* Locally administered (bit 1), unicast (bit 0 clear). */
-    mac[0] = (uint8_t)((h1 & 0xfc) | 0x02);
-    mac[1] = (uint8_t)(h1 >> 8);
-    mac[2] = (uint8_t)(h1 >> 16);
-    mac[3] = (uint8_t)(h2);
-    mac[4] = (uint8_t)(h2 >> 8);
-    mac[5] = (uint8_t)(h2 >> 16);
 }
 
 static int ifreq_ioctl(const char *ifname, unsigned long req,

@@ -49,6 +49,7 @@
 
 #include "bridge-sub.h"
 #include "bridge.h"
+#include "bridge-ofctl.h"
 #include "config.h"
 #include "config-check.h"
 #include "ds.h"

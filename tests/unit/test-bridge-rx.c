@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bridge.h"
+#include "bridge-ofctl.h"
 #include "check-main.h"
 #include "config.h"
 #include "ofproto.h"

@@ -11,6 +11,7 @@
 #include "bridge-private.h"
 #include "bridge-sub.h"
 #include "bridge.h"
+#include "bridge-ofctl.h"
 #include "check-main.h"
 #include "config.h"
 #include "util.h"
@@ -360,7 +361,8 @@ START_TEST(test_capture)
     struct packet pkt;
     arp_frame(&pkt);
     for (int i = 0; i < 3; i++) {
-        bridge_sub_capture(p, i == 1 ? CAPTURE_TX : CAPTURE_RX, &pkt, NULL);
+        f.bs->sub_hooks->capture(p, i == 1 ? CAPTURE_TX : CAPTURE_RX, &pkt,
+                                 NULL);
     }
     packet_uninit(&pkt);
     ck_assert_int_eq(f.notified, 6);
@@ -434,8 +436,8 @@ START_TEST(test_capture_tunnel)
      * remote_ip=flow). */
     struct netdev_tunnel rx = {5, 0xc0a80102, 0x0a000001, 43210};
     struct netdev_tunnel tx = {9, 0, 0xc0a80103, 0};
-    bridge_sub_capture(p, CAPTURE_RX, &pkt, &rx);
-    bridge_sub_capture(p, CAPTURE_TX, &pkt, &tx);
+    f.bs->sub_hooks->capture(p, CAPTURE_RX, &pkt, &rx);
+    f.bs->sub_hooks->capture(p, CAPTURE_TX, &pkt, &tx);
     packet_uninit(&pkt);
     struct capture_record rec;
     json_t *j = next_json(s);

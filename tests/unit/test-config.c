@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bridge.h"
+#include "bridge-ofctl.h"
 #include "check-main.h"
 #include "config.h"
 #include "ds.h"
