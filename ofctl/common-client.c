@@ -9,6 +9,8 @@
 #include "ds.h"
 #include "rpc.h"
 
+const char *program_name = "switchd client";
+
 void
 die(int status, const char *fmt, ...)
 {

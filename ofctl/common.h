@@ -9,6 +9,8 @@
 #include "util.h"
 
 /* The program name for messages ("swctl"). */
+/* The running tool's name for messages ("swctl", "swofctl"); each tool's
+ * main() sets it first. */
 extern const char *program_name;
 
 /* Global options every tool takes. */

@@ -10,7 +10,6 @@
 #include "ds.h"
 #include "vsctl.h"
 
-const char *program_name = "swctl";
 
 static void
 help(void)
@@ -36,6 +35,7 @@ help(void)
 int
 main(int argc, char *argv[])
 {
+    program_name = "swctl";
     struct common_opts opts = {NULL, false};
     int first = common_parse_options(argc, argv, &opts, help);
     if (first >= argc) {

@@ -20,7 +20,6 @@
 #include "portmap.h"
 #include "rpc.h"
 
-const char *program_name = "swofctl";
 
 /* Command-specific options, gathered from anywhere on the line. */
 struct cmd_opts {
@@ -641,6 +640,7 @@ help(void)
 int
 main(int argc, char *argv[])
 {
+    program_name = "swofctl";
     struct common_opts g = {NULL, false};
     struct cmd_opts o = {false, true, false, json_array(), false, NULL,
                          NULL, 0};
