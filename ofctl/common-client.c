@@ -23,10 +23,32 @@ die(int status, const char *fmt, ...)
     exit(status);
 }
 
+/* "FILE: " while common_read_file() checks a file's lines. */
+static const char *file_prefix = "";
+
+/* Dies unless 's' is valid UTF-8: the request is JSON, and jansson would
+ * otherwise drop the string and send a request without it. */
+static void
+check_utf8(const char *what, const char *s)
+{
+    json_t *j = json_string(s);
+    if (!j) {
+        char *shown = str_escape(s);
+        die(1, "%s%s\"%s\" is not valid UTF-8 (shown with \\xNN escapes)",
+            file_prefix, what, shown);
+    }
+    json_decref(j);
+}
+
 int
 common_parse_options(int argc, char *argv[], struct common_opts *opts,
                      void (*help)(void))
 {
+    for (int k = 1; k < argc; k++) {
+        char what[32];
+        snprintf(what, sizeof what, "argument %d ", k);
+        check_utf8(what, argv[k]);
+    }
     int i = 1;
     while (i < argc) {
         const char *a = argv[i];
@@ -69,6 +91,9 @@ common_call(const struct common_opts *opts, const char *method,
 {
     json_t *result;
     char *err;
+    if (!params) {
+        die(1, "could not encode the %s request", method);
+    }
     int error = rpc_call(opts->rundir, method, params, &result, &err);
     json_decref(params);
     if (error) {
@@ -108,5 +133,23 @@ common_read_file(const char *path)
         fclose(f);
     }
     char *s = ds_steal_cstr(&ds);
-    return s ? s : xstrdup("");
+    s = s ? s : xstrdup("");
+    json_t *j = json_string(s);
+    if (!j) {
+        /* Name the line, not the whole file. */
+        size_t lineno = 1;
+        file_prefix = xasprintf("%s: ", path);
+        for (char *line = s; *line; lineno++) {
+            char *nl = strchr(line, '\n');
+            char *one = xstrndup(line, nl ? (size_t)(nl - line) : strlen(line));
+            char what[64];
+            snprintf(what, sizeof what, "line %zu ", lineno);
+            check_utf8(what, one);
+            free(one);
+            line = nl ? nl + 1 : line + strlen(line);
+        }
+        die(1, "%s: not valid UTF-8", path);
+    }
+    json_decref(j);
+    return s;
 }

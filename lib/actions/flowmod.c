@@ -189,6 +189,15 @@ static char *parse_keyword(struct flow_mod *fm, const struct apctx *ctx,
         }
         return err;
     case KW_PRIORITY:
+        /* As ovs-ofctl: a filter without --strict matches every priority,
+         * so a priority there would be silently ignored (del-flows
+         * "table=3,priority=1" emptying table 3).  Refuse it instead. */
+        if (filter && fm->command != FM_DELETE_STRICT) {
+            return ap_error(ctx, it->key, "priority is only allowed with "
+                            "--strict when %s flows (without --strict, "
+                            "flows of every priority match)",
+                            mode_name(mode));
+        }
         err = kw_num(ctx, it, UINT16_MAX, &x);
         if (!err) {
             fm->priority = (uint16_t)x;

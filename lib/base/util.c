@@ -146,6 +146,22 @@ bool str_to_u64(const char *s, uint64_t max, uint64_t *value)
     return true;
 }
 
+char *str_escape(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = xmalloc(4 * n + 1);
+    char *o = out;
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c >= 0x20 && *c < 0x7f && *c != '\\') {
+            *o++ = (char)*c;
+        } else {
+            o += sprintf(o, "\\x%02x", *c);
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 bool str_starts_with(const char *s, const char *prefix)
 {
     return !strncmp(s, prefix, strlen(prefix));

@@ -46,6 +46,12 @@ void *x2nrealloc(void *array, size_t *allocated, size_t needed,
  * value above 'max'. */
 bool str_to_u64(const char *s, uint64_t max, uint64_t *value);
 
+/* An allocated copy of 's' that is printable ASCII whatever 's' held:
+ * every byte outside 0x20-0x7e, and the backslash, becomes "\xNN".  For
+ * putting untrusted input (a name, a token) into a message that must
+ * stay valid UTF-8 and on one line. */
+char *str_escape(const char *s);
+
 /* Strict string prefix test. */
 bool str_starts_with(const char *s, const char *prefix);
 

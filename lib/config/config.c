@@ -291,18 +291,33 @@ check_name(const char *what, const char *name)
     if (!len) {
         return xasprintf("%s name is empty", what);
     }
+    /* The name goes into the message escaped: a message must be valid
+     * UTF-8 (JSON) to reach the client at all, and the input need not be. */
+    char *shown = str_escape(name);
+    char *err = NULL;
     if (len > CONFIG_NAME_MAX) {
-        return xasprintf("%s name \"%s\" is longer than %d characters", what,
-                         name, CONFIG_NAME_MAX);
+        err = xasprintf("%s name \"%s\" is longer than %d characters", what,
+                        shown, CONFIG_NAME_MAX);
     }
-    for (const char *c = name; *c; c++) {
-        if (*c <= ' ' || *c == '/' || *c == ',' || *c == '=' || *c == ':'
-            || *c == '(' || *c == ')' || *c == '"' || *c >= 0x7f) {
-            return xasprintf("%s name \"%s\" contains '%c', which is not "
-                             "allowed", what, name, *c);
+    for (const unsigned char *c = (const unsigned char *)name; *c && !err;
+         c++) {
+        if (*c >= 0x80) {
+            err = xasprintf("%s name \"%s\" contains the non-ASCII byte "
+                            "0x%02x at offset %zu: names are ASCII (they are "
+                            "Linux device names)", what, shown, *c,
+                            (size_t)(c - (const unsigned char *)name));
+        } else if (*c <= ' ' || *c == 0x7f) {
+            err = xasprintf("%s name \"%s\" contains the control or space "
+                            "byte 0x%02x, which is not allowed", what, shown,
+                            *c);
+        } else if (*c == '/' || *c == ',' || *c == '=' || *c == ':'
+                   || *c == '(' || *c == ')' || *c == '"') {
+            err = xasprintf("%s name \"%s\" contains '%c', which is not "
+                            "allowed", what, shown, *c);
         }
     }
-    return NULL;
+    free(shown);
+    return err;
 }
 
 char *

@@ -148,7 +148,15 @@ rpc_encode_error(json_t *id, const char *message)
 {
     json_t *msg = json_object();
     json_object_set(msg, "id", id ? id : json_null());
-    json_object_set_new(msg, "error", json_string(message));
+    /* jansson refuses a string that is not UTF-8, and a message may quote
+     * whatever bytes a client sent: escape it rather than lose it. */
+    json_t *text = json_string(message);
+    if (!text) {
+        char *escaped = str_escape(message);
+        text = json_string(escaped);
+        free(escaped);
+    }
+    json_object_set_new(msg, "error", text);
     return encode_line(msg);
 }
 
@@ -294,7 +302,13 @@ call_with_reader(int fd, struct rpc_reader *r, const char *method,
         return EPROTO;
     }
     json_t *err = json_object_get(reply, "error");
-    if (err) {
+    json_t *result = json_object_get(reply, "result");
+    if (!err && !result) {
+        /* Never take silence for success. */
+        *errp = xstrdup("reply from switchd has neither a result nor an "
+                        "error");
+        error = EPROTO;
+    } else if (err) {
         *errp = xstrdup(json_is_string(err) ? json_string_value(err)
                                             : "switchd returned an error");
         error = EPROTO;
@@ -302,8 +316,7 @@ call_with_reader(int fd, struct rpc_reader *r, const char *method,
         *errp = xstrdup("reply from switchd has the wrong id");
         error = EPROTO;
     } else {
-        json_t *result = json_object_get(reply, "result");
-        *resultp = json_incref(result ? result : json_null());
+        *resultp = json_incref(result);
     }
     json_decref(reply);
     json_decref(id);

@@ -43,6 +43,15 @@ expect_fail "bad option" "remote_ip" \
 expect_fail "unknown command" "unknown command 'frob'" swctl frob
 expect_fail "dup request" "already requested by vxlan0" \
     swctl add-port br-tun p7 -- set interface p7 ofport_request=5
+# Non-ASCII names: the error reaches the client (escaped, since it must be
+# valid UTF-8 JSON whatever the input held) and the command fails.
+expect_fail "typographic quotes" \
+    'bridge name "\xe2\x80\x9cbr5\xe2\x80\x9d" contains the non-ASCII byte 0xe2 at offset 0' \
+    swctl add-br "“br5”"
+expect_fail "UTF-8 port name" 'port name "p\xc3\xa9" contains the non-ASCII byte 0xc3' \
+    swctl add-port br-int pé
+expect_fail "Latin-1 port name" 'argument 3 "p\xe9" is not valid UTF-8' \
+    swctl add-port br-int $'p\xe9'
 
 # A chain that fails halfway changes nothing, in memory or on disk.
 expect_fail "chain" "swctl: no bridge named br-x" \
@@ -97,6 +106,25 @@ printf 'table=0,priority=1,in_port=1,actions=resubmit(,1)\n\ntable=1,dl_dst=zz,a
 expect_fail "add-flows" "line 3" swofctl add-flows br-tun "$SWD_DIR/bad.flows"
 out=$(swofctl dump-flows br-tun)
 check_output "nothing installed" "NXST_FLOW reply (xid=0x4):" "$out"
+
+# priority in a filter without --strict is refused, as ovs-ofctl does,
+# rather than ignored: del-flows "table=0,priority=1" must not delete the
+# table's other flows.
+article_flows
+flows_before=$(swofctl dump-flows br-tun --no-stats)
+expect_fail "loose del priority" \
+    "priority is only allowed with --strict when deleting flows" \
+    swofctl del-flows br-tun "table=0,priority=1"
+expect_fail "loose dump priority" \
+    "priority is only allowed with --strict when dumping flows" \
+    swofctl dump-flows br-tun "table=0,priority=1"
+expect_fail "loose aggregate priority" "only allowed with --strict" \
+    swofctl dump-aggregate br-tun "priority=0"
+check_output "loose del deleted nothing" "$flows_before" \
+    "$(swofctl dump-flows br-tun --no-stats)"
+swofctl del-flows --strict br-tun "table=0,priority=0"
+[ "$(swofctl dump-flows br-tun --no-stats table=0 | grep -c priority=)" -eq 3 ] ||
+    fail "del-flows --strict table=0,priority=0 did not delete one flow"
 
 # A daemon with a corrupt database refuses to start and leaves it alone.
 stop_switchd

@@ -230,6 +230,13 @@ static const struct {
     {"action=drop", FM_PARSE_ADD, "write actions=ACTIONS"},
     {"in_port=1,actions=output:1\x01", FM_PARSE_ADD,
      "control character 0x01"},
+    /* Outside --strict a priority would be ignored: del-flows
+     * "table=3,priority=1" must not empty table 3. */
+    {"table=3,priority=1", FM_PARSE_DELETE,
+     "priority is only allowed with --strict when deleting flows "
+     "(without --strict, flows of every priority match), at position 9"},
+    {"priority=1", FM_PARSE_DUMP,
+     "priority is only allowed with --strict when dumping flows"},
 };
 
 START_TEST(test_errors)

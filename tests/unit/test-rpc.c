@@ -156,6 +156,9 @@ START_TEST(test_rundir)
 }
 END_TEST
 
+/* As the 'error' of serve_once(): answer with neither result nor error. */
+static const char EMPTY_REPLY[] = "(empty)";
+
 /* A one-shot server on the other end of a socketpair: reads a request
  * and answers with 'reply' (with the request's id unless 'bad_id'). */
 static void
@@ -180,6 +183,12 @@ serve_once(int fd, const char *error, bool bad_id)
     json_t *res = json_pack("{s:s}", "echo", method);
     char *out = error ? rpc_encode_error(rid, error)
                       : rpc_encode_reply(rid, res);
+    if (error && !strcmp(error, EMPTY_REPLY)) {
+        /* Neither a result nor an error. */
+        free(out);
+        out = xasprintf("{\"id\":%lld}\n",
+                        (long long)json_integer_value(rid));
+    }
     ssize_t w = write(fd, out, strlen(out));
     _exit(w > 0 ? 0 : 1);
 }
@@ -228,6 +237,21 @@ START_TEST(test_client_call)
 
     ck_assert_int_eq(call_child(NULL, true, false, &result, &err), EPROTO);
     ck_assert(strstr(err, "wrong id") != NULL);
+    free(err);
+
+    /* Silence is not success. */
+    ck_assert_int_eq(call_child(EMPTY_REPLY, false, false, &result, &err),
+                     EPROTO);
+    ck_assert_ptr_null(result);
+    ck_assert_str_eq(err, "reply from switchd has neither a result nor an "
+                     "error");
+    free(err);
+
+    /* An error quoting bytes that are not UTF-8 still arrives, escaped. */
+    ck_assert_int_eq(call_child("bridge name \"\xe9\" is bad", false, false,
+                                &result, &err),
+                     EPROTO);
+    ck_assert_str_eq(err, "bridge name \"\\xe9\" is bad");
     free(err);
 
     ck_assert_int_eq(call_child(NULL, false, true, &result, &err), EPIPE);
