@@ -46,6 +46,8 @@ struct netdev_class {
     /* As netdev_recv(): 0, EAGAIN or an errno.  NULL: never receives. */
     int (*recv)(struct netdev *, struct packet *, struct netdev_tunnel *,
                 struct netdev **rxdevp);
+    /* Optional, as netdev_rx_pending(); NULL: never. */
+    bool (*rx_pending)(const struct netdev *);
     /* As netdev_send(). */
     int (*send)(struct netdev *, const struct packet *,
                 const struct netdev_tunnel *);

@@ -159,6 +159,11 @@ static int vxlan_recv(struct netdev *dev, struct packet *pkt,
     return vxlan_socket_recv(netdev_vxlan_cast(dev)->sock, pkt, tnl, rxdevp);
 }
 
+static bool vxlan_rx_pending(const struct netdev *dev)
+{
+    return vxlan_socket_rx_pending(netdev_vxlan_cast(dev)->sock);
+}
+
 static int vxlan_send(struct netdev *dev, const struct packet *pkt,
                       const struct netdev_tunnel *tnl)
 {
@@ -224,6 +229,7 @@ const struct netdev_class netdev_vxlan_class = {
     .close = vxlan_close,
     .get_fd = vxlan_get_fd,
     .recv = vxlan_recv,
+    .rx_pending = vxlan_rx_pending,
     .send = vxlan_send,
     .send_batch = vxlan_send_batch,
     .format = vxlan_format,

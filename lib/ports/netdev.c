@@ -17,6 +17,7 @@
 #include "netdev-provider.h"
 #include "tso.h"
 #include "util.h"
+#include "vxlan-socket.h"
 
 static const struct netdev_class *const netdev_classes[] = {
     &netdev_tap_class,
@@ -157,6 +158,16 @@ int netdev_recv(struct netdev *dev, struct packet *pkt,
         dev->stats.rx_errors++;
     }
     return error;
+}
+
+bool netdev_rx_pending(const struct netdev *dev)
+{
+    return dev->class->rx_pending && dev->class->rx_pending(dev);
+}
+
+void netdev_report_drops(void)
+{
+    vxlan_sockets_report();
 }
 
 static void count_tx(struct netdev *dev, int error, size_t bytes)

@@ -124,6 +124,14 @@ int netdev_get_fd(const struct netdev *);
  * others; it may be NULL. */
 int netdev_recv(struct netdev *dev, struct packet *pkt,
                 struct netdev_tunnel *tnl, struct netdev **rxdevp);
+/* True if frames 'dev' already took from the kernel wait in user space
+ * (a vxlan socket's batch): its fd may then be quiet although
+ * netdev_recv() has more to give, so a caller that stopped early (its
+ * budget) must call again without waiting for the fd. */
+bool netdev_rx_pending(const struct netdev *dev);
+/* Logs the drop summaries of every shared socket (vxlan), at most once
+ * every 10 s each; called from the daemon's timer. */
+void netdev_report_drops(void);
 
 /* Sends 'pkt' (not consumed).  A TCP super frame bigger than the device
  * carries is segmented first (tso.h) and every segment counts as a
@@ -158,6 +166,8 @@ struct netdev_vxlan_socket_stats {
     uint64_t rx_bad_header;   /* Truncated, or I flag clear. */
     uint64_t rx_wrong_vni;    /* Known peer, but no port takes the VNI. */
     uint64_t rx_truncated;    /* Datagram bigger than our buffer. */
+    uint64_t rx_overflow;     /* Dropped by the kernel: our socket buffer
+                               * was full (SO_RXQ_OVFL). */
 };
 /* Fills '*stats' for the socket a vxlan port is on; returns false (and
  * zeroes it) for other types. */

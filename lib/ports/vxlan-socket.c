@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "netdev-provider.h"
 #include "tso.h"
@@ -19,6 +20,16 @@
 /* Datagrams read per recvmmsg(): enough for the segments of one 64 KB
  * super frame (about 45), so that they can be merged back. */
 #define VXLAN_RX_BATCH 48
+/* recvmmsg() calls one vxlan_socket_recv() may make while it finds only
+ * datagrams no port takes.  Every datagram of a batch already read is
+ * looked at, whatever this says (a batch is never left half read with
+ * nothing to wake us: the kernel queue may be empty by then); this only
+ * bounds how long a junk flood holds the loop in one call.  When it
+ * stops a call, vxlan_socket_rx_pending() says so and the caller comes
+ * back after its other work. */
+#define VXLAN_RX_MAX_FILLS 4
+/* The drop summary (vxlan_socket_report) is logged at most this often. */
+#define VXLAN_REPORT_MSEC 10000
 
 struct vxlan_port {
     struct vxlan_port *next;
@@ -45,6 +56,11 @@ struct vxlan_socket {
     uint16_t rxsport[VXLAN_RX_BATCH]; /* Outer UDP source port. */
     bool rxtrunc[VXLAN_RX_BATCH];
     uint8_t *grobuf; /* NETDEV_RX_BUF bytes: a merged TCP frame. */
+    bool rx_more;    /* The last recv stopped at VXLAN_RX_MAX_FILLS. */
+
+    /* The counters as last logged, and when (vxlan_socket_report). */
+    struct netdev_vxlan_socket_stats reported;
+    int64_t reported_msec;
 };
 
 /* The daemon is single-threaded; a plain list is enough for the handful
@@ -68,6 +84,9 @@ static int open_udp(uint32_t local_ip, uint16_t dst_port, char **errp)
      * buffer; the kernel caps this at rmem_max. */
     int rcvbuf = 4 * 1024 * 1024;
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    /* The kernel then tells us, with each datagram, how many it dropped
+     * because our buffer was full: the drops nobody else sees. */
+    setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
 
     struct sockaddr_in sin;
     memset(&sin, 0, sizeof sin);
@@ -196,6 +215,8 @@ bool vxlan_socket_has_raw(const struct vxlan_socket *s)
     return s->raw_fd >= 0;
 }
 
+static uint64_t drops_total(const struct netdev_vxlan_socket_stats *);
+
 /* Chooses the port for a datagram from 'src' with 'vni'.  Returns it, or
  * NULL with '*peerp' set to a port of that source (to charge the drop to)
  * or NULL for an unknown peer. */
@@ -231,7 +252,8 @@ static int fill_ring(struct vxlan_socket *s)
     struct sockaddr_in sin[VXLAN_RX_BATCH];
     struct iovec iov[VXLAN_RX_BATCH];
     union {
-        char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+        char buf[CMSG_SPACE(sizeof(struct in_pktinfo))
+                 + CMSG_SPACE(sizeof(uint32_t))];
         struct cmsghdr align;
     } cmsgbuf[VXLAN_RX_BATCH];
     struct mmsghdr msgs[VXLAN_RX_BATCH];
@@ -272,6 +294,12 @@ static int fill_ring(struct vxlan_socket *s)
                 struct in_pktinfo pi;
                 memcpy(&pi, CMSG_DATA(c), sizeof pi);
                 s->rxdst[i] = ntohl(pi.ipi_addr.s_addr);
+            } else if (c->cmsg_level == SOL_SOCKET
+                       && c->cmsg_type == SO_RXQ_OVFL) {
+                /* A running count for the socket's lifetime. */
+                uint32_t drops;
+                memcpy(&drops, CMSG_DATA(c), sizeof drops);
+                s->stats.rx_overflow = drops;
             }
         }
     }
@@ -281,10 +309,16 @@ static int fill_ring(struct vxlan_socket *s)
 }
 
 /* Takes the next datagram off the ring: 0 (its index in '*ip'), EAGAIN,
- * EMSGSIZE (truncated, counted), or an errno. */
-static int read_one(struct vxlan_socket *s, size_t *ip)
+ * EMSGSIZE (truncated, counted), or an errno.  Refilling the ring costs
+ * one of '*fills'; with none left it returns EAGAIN and sets 'rx_more'. */
+static int read_one(struct vxlan_socket *s, size_t *ip, int *fills)
 {
     if (s->rx_next >= s->rx_n) {
+        if (*fills <= 0) {
+            s->rx_more = true;
+            return EAGAIN;
+        }
+        (*fills)--;
         int error = fill_ring(s);
         if (error) {
             return error;
@@ -363,14 +397,18 @@ static bool gro(struct vxlan_socket *s, size_t i, uint32_t vni,
 int vxlan_socket_recv(struct vxlan_socket *s, struct packet *pkt,
                       struct netdev_tunnel *tnl, struct netdev **devp)
 {
-    /* Bounded so that a flood of junk cannot hold the loop; the socket
-     * stays readable and we come back. */
-    for (int i = 0; i < 64; i++) {
+    int fills = VXLAN_RX_MAX_FILLS;
+    uint64_t drops_before = drops_total(&s->stats);
+    s->rx_more = false;
+    for (;;) {
         size_t ri = 0;
-        int error = read_one(s, &ri);
+        int error = read_one(s, &ri, &fills);
         if (error == EMSGSIZE) {
             continue;
         } else if (error) {
+            if (drops_total(&s->stats) != drops_before) {
+                vxlan_socket_report(s);
+            }
             return error;
         }
         size_t len = s->rxlen[ri];
@@ -414,7 +452,56 @@ int vxlan_socket_recv(struct vxlan_socket *s, struct packet *pkt,
         *devp = port->dev;
         return 0;
     }
-    return EAGAIN;
+}
+
+bool vxlan_socket_rx_pending(const struct vxlan_socket *s)
+{
+    return s->rx_next < s->rx_n || s->rx_more;
+}
+
+/* Sum of the counters that mean a datagram was lost. */
+static uint64_t drops_total(const struct netdev_vxlan_socket_stats *st)
+{
+    return st->rx_unknown_peer + st->rx_bad_header + st->rx_wrong_vni
+           + st->rx_truncated + st->rx_overflow;
+}
+
+void vxlan_socket_report(struct vxlan_socket *s)
+{
+    const struct netdev_vxlan_socket_stats *now = &s->stats;
+    const struct netdev_vxlan_socket_stats *was = &s->reported;
+    int64_t msec = clock_msec();
+    if (drops_total(now) == drops_total(was)
+        || msec - s->reported_msec < VXLAN_REPORT_MSEC) {
+        return;
+    }
+    char ipbuf[16];
+    LOG(LOG_WARN,
+        "vxlan socket %s:%u dropped, in the last %lld s: %llu from "
+        "unknown peers, %llu malformed, %llu with a VNI no port takes, "
+        "%llu too big, %llu for want of buffer space (totals: %llu, "
+        "%llu, %llu, %llu, %llu)",
+        ipv4_to_str(s->local_ip, ipbuf), s->dst_port,
+        (long long)((msec - s->reported_msec) / 1000),
+        (unsigned long long)(now->rx_unknown_peer - was->rx_unknown_peer),
+        (unsigned long long)(now->rx_bad_header - was->rx_bad_header),
+        (unsigned long long)(now->rx_wrong_vni - was->rx_wrong_vni),
+        (unsigned long long)(now->rx_truncated - was->rx_truncated),
+        (unsigned long long)(now->rx_overflow - was->rx_overflow),
+        (unsigned long long)now->rx_unknown_peer,
+        (unsigned long long)now->rx_bad_header,
+        (unsigned long long)now->rx_wrong_vni,
+        (unsigned long long)now->rx_truncated,
+        (unsigned long long)now->rx_overflow);
+    s->reported = *now;
+    s->reported_msec = msec;
+}
+
+void vxlan_sockets_report(void)
+{
+    for (struct vxlan_socket *s = all_sockets; s; s = s->next) {
+        vxlan_socket_report(s);
+    }
 }
 
 static int send_error(void)

@@ -67,6 +67,18 @@ bool vxlan_socket_has_raw(const struct vxlan_socket *);
  * nothing is left (EAGAIN).  Rejected datagrams are counted. */
 int vxlan_socket_recv(struct vxlan_socket *, struct packet *pkt,
                       struct netdev_tunnel *tnl, struct netdev **devp);
+/* True if datagrams already read from the kernel wait in our ring, or
+ * the last vxlan_socket_recv() stopped at its bound with more perhaps
+ * queued: the fd need not be readable, so the caller must come back
+ * without waiting for it. */
+bool vxlan_socket_rx_pending(const struct vxlan_socket *);
+/* Logs the socket's drop counters (what changed since the last report,
+ * and the totals) at warning level, at most once every 10 s and only
+ * when something was dropped.  recv calls it after a drop; the daemon
+ * calls vxlan_sockets_report() from its timer so that the last drops of
+ * a burst are reported too. */
+void vxlan_socket_report(struct vxlan_socket *);
+void vxlan_sockets_report(void);
 
 /* Encapsulates 'frame' with 'vni' and sends it to 'dst_ip'.  'src_ip' 0
  * lets the kernel choose.  EMSGSIZE if it does not fit the underlay. */

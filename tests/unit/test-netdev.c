@@ -383,6 +383,54 @@ START_TEST(test_vxlan_loopback)
 }
 END_TEST
 
+/* Issue 16: 130 datagrams no port takes, then one valid one, all queued
+ * before the receiver looks (the daemon was stopped).  The receiver
+ * reads the way the daemon's loop does: it comes back while the fd is
+ * readable or netdev_rx_pending() says a batch is half read.  The valid
+ * datagram must come out; it used to stay stranded in the ring after 64
+ * rejects, with the kernel queue empty and nothing to wake the loop. */
+START_TEST(test_vxlan_junk_then_valid)
+{
+    uint16_t port = pick_port();
+    struct netdev *b = open_vx("vxb", "127.0.0.2", "127.0.0.1", "5", port);
+    uint8_t dgram[8 + 60];
+    make_frame(dgram + 8, 60, 3);
+    vxlan_header_put(dgram, 5);
+    for (int i = 0; i < 130; i++) {
+        send_udp(4, port, dgram, sizeof dgram); /* Unknown peer. */
+    }
+    dgram[8 + 20] = 0x5a; /* Marks the valid one. */
+    send_udp(1, port, dgram, sizeof dgram);
+
+    int got = 0, wakeups = 0;
+    struct pollfd pfd = {.fd = netdev_get_fd(b), .events = POLLIN};
+    while (wakeups < 100
+           && (netdev_rx_pending(b) || poll(&pfd, 1, 0) == 1)) {
+        wakeups++;
+        /* One wakeup: a budget of 32 frames, as the bridge's. */
+        for (int n = 0; n < 32; n++) {
+            struct packet in;
+            struct netdev_tunnel tnl;
+            struct netdev *rx;
+            if (netdev_recv(b, &in, &tnl, &rx)) {
+                break;
+            }
+            ck_assert_ptr_eq(rx, b);
+            ck_assert_uint_eq(packet_data(&in)[20], 0x5a);
+            packet_uninit(&in);
+            got++;
+        }
+    }
+    ck_assert_int_eq(got, 1);
+    ck_assert(!netdev_rx_pending(b));
+    struct netdev_vxlan_socket_stats vs;
+    ck_assert(netdev_vxlan_get_socket_stats(b, &vs));
+    ck_assert_uint_eq(vs.rx_unknown_peer, 130);
+    ck_assert_uint_eq(vs.rx_overflow, 0);
+    netdev_close(b);
+}
+END_TEST
+
 START_TEST(test_vxlan_remote_flow)
 {
     uint16_t port = pick_port();
@@ -435,6 +483,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_patch);
     tcase_add_test(tc, test_vxlan_loopback);
     tcase_add_test(tc, test_vxlan_remote_flow);
+    tcase_add_test(tc, test_vxlan_junk_then_valid);
     suite_add_tcase(s, tc);
     return s;
 }
