@@ -229,6 +229,9 @@ struct ofpact_learn {
     uint8_t table_id;          /* Default 1, as in OVS. */
     uint8_t flags;             /* LEARN_F_*. */
     uint64_t cookie;
+    /* limit=N: add no flow while the learned flow's table already holds
+     * N flows with this cookie (ovs-actions(7)); 0: no limit. */
+    uint32_t limit;
     unsigned n_specs;
     struct learn_spec specs[];
 };

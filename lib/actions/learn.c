@@ -313,8 +313,13 @@ static char *parse_item(struct learn_state *st, const struct ap_item *it)
         h->flags |= it->key[0] == 's' ? LEARN_F_SEND_FLOW_REM
                                       : LEARN_F_DELETE_LEARNED;
         return NULL;
-    } else if (ap_slice_eq(it->key, it->key_len, "limit")
-               || ap_slice_eq(it->key, it->key_len, "result_dst")) {
+    } else if (ap_slice_eq(it->key, it->key_len, "limit")) {
+        err = learn_num(ctx, it, UINT32_MAX, &x);
+        if (!err) {
+            h->limit = (uint32_t)x;
+        }
+        return err;
+    } else if (ap_slice_eq(it->key, it->key_len, "result_dst")) {
         return ap_error(ctx, it->key, "learn: %.*s is not supported",
                         (int)it->key_len, it->key);
     } else if (ap_slice_eq(it->key, it->key_len, "load")) {
@@ -412,6 +417,9 @@ void learn_format(const struct ofpact_learn *l, const struct portmap *ports,
     }
     if (l->cookie) {
         ds_put_format(ds, ",cookie=%#" PRIx64, l->cookie);
+    }
+    if (l->limit) {
+        ds_put_format(ds, ",limit=%" PRIu32, l->limit);
     }
     for (unsigned i = 0; i < l->n_specs; i++) {
         const struct learn_spec *sp = &l->specs[i];

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,9 +254,18 @@ struct slab_free {
     struct slab_free *next;
 };
 
+/* A chunk a class cut objects from, for sw_trim_memory(). */
+struct slab_chunk {
+    char *base;   /* SW_HUGE_PAGE bytes, aligned to SW_HUGE_PAGE. */
+    size_t n_cut; /* Objects cut from it so far. */
+    size_t n_free; /* Scratch: its objects on the free list. */
+};
+
 struct slab_class {
     struct slab_free *free; /* Freed objects, most recent first. */
     char *next, *end;       /* Uncut rest of the newest chunk. */
+    struct slab_chunk *chunks; /* The newest last. */
+    size_t n_chunks, allocated_chunks;
 };
 
 static struct slab_class slab_classes[SLAB_CLASSES];
@@ -278,9 +288,15 @@ static void *slab_get(struct slab_class *c, size_t sz, size_t skew)
             SW_POISON(chunk, SW_HUGE_PAGE);
             c->next = chunk + skew;
             c->end = chunk + SW_HUGE_PAGE;
+            if (c->n_chunks >= c->allocated_chunks) {
+                c->chunks = x2nrealloc(c->chunks, &c->allocated_chunks,
+                                       c->n_chunks + 1, sizeof *c->chunks);
+            }
+            c->chunks[c->n_chunks++] = (struct slab_chunk){chunk, 0, 0};
         }
         p = c->next;
         c->next += sz;
+        c->chunks[c->n_chunks - 1].n_cut++;
         SW_UNPOISON(p, sz);
     }
     memset(p, 0, sz);
@@ -352,4 +368,100 @@ void sw_slab_free_hot(void *p, size_t size, size_t hot)
     } else {
         free(p);
     }
+}
+
+/* ---- giving memory back ----------------------------------------------- */
+
+static int slab_chunk_cmp(const void *a_, const void *b_)
+{
+    const struct slab_chunk *a = a_, *b = b_;
+    return a->base < b->base ? -1 : a->base > b->base;
+}
+
+static struct slab_chunk *slab_chunk_of(struct slab_class *c, const void *p)
+{
+    struct slab_chunk key = {
+        (char *)((uintptr_t)p & ~(uintptr_t)(SW_HUGE_PAGE - 1)), 0, 0};
+    return bsearch(&key, c->chunks, c->n_chunks, sizeof *c->chunks,
+                   slab_chunk_cmp);
+}
+
+/* The free link of poisoned object 'f' (ASan: unpoisoned only while we
+ * read or write it). */
+static struct slab_free *slab_link_get(struct slab_free *f)
+{
+    SW_UNPOISON(f, sizeof *f);
+    struct slab_free *next = f->next;
+    SW_POISON(f, sizeof *f);
+    return next;
+}
+
+static void slab_link_set(struct slab_free *f, struct slab_free *next)
+{
+    SW_UNPOISON(f, sizeof *f);
+    f->next = next;
+    SW_POISON(f, sizeof *f);
+}
+
+/* Unmaps the chunks of 'c' whose every object is free, taking their
+ * objects off the free list.  Returns the bytes unmapped. */
+static size_t slab_class_trim(struct slab_class *c)
+{
+    if (!c->n_chunks || !c->free) {
+        return 0;
+    }
+    qsort(c->chunks, c->n_chunks, sizeof *c->chunks, slab_chunk_cmp);
+    for (size_t i = 0; i < c->n_chunks; i++) {
+        c->chunks[i].n_free = 0;
+    }
+    for (struct slab_free *f = c->free; f; f = slab_link_get(f)) {
+        slab_chunk_of(c, f)->n_free++;
+    }
+    /* Keep the objects of chunks that stay, in their order. */
+    struct slab_free *head = NULL, *last = NULL;
+    for (struct slab_free *f = c->free, *next; f; f = next) {
+        next = slab_link_get(f);
+        const struct slab_chunk *ch = slab_chunk_of(c, f);
+        if (ch->n_free != ch->n_cut) {
+            if (last) {
+                slab_link_set(last, f);
+            } else {
+                head = f;
+            }
+            last = f;
+        }
+    }
+    if (last) {
+        slab_link_set(last, NULL);
+    }
+    size_t unmapped = 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < c->n_chunks; i++) {
+        struct slab_chunk *ch = &c->chunks[i];
+        if (ch->n_cut && ch->n_free == ch->n_cut) {
+            if (c->next > ch->base && c->next <= ch->base + SW_HUGE_PAGE) {
+                c->next = c->end = NULL; /* It was the newest. */
+            }
+            SW_UNPOISON(ch->base, SW_HUGE_PAGE);
+            munmap(ch->base, SW_HUGE_PAGE);
+            huge_mapped -= SW_HUGE_PAGE;
+            unmapped += SW_HUGE_PAGE;
+        } else {
+            c->chunks[kept++] = *ch;
+        }
+    }
+    c->n_chunks = kept;
+    c->free = head;
+    return unmapped;
+}
+
+void sw_trim_memory(void)
+{
+    for (size_t i = 0; i < SLAB_CLASSES; i++) {
+        slab_class_trim(&slab_classes[i]);
+    }
+    for (size_t i = 0; i < SLAB_HOT_CLASSES; i++) {
+        slab_class_trim(&slab_hot_classes[i]);
+    }
+    malloc_trim(0);
 }

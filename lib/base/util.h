@@ -102,4 +102,11 @@ void sw_huge_enable(bool);
  * for honest memory accounting. */
 size_t sw_huge_bytes(void);
 
+/* Hands memory freed in bulk back to the system: malloc_trim() for the
+ * heap (glibc keeps freed memory otherwise, so RSS after a mass expiry
+ * stayed where the peak had put it) and, for the slab, every chunk all
+ * of whose objects are free is unmapped.  It walks the slab's free
+ * lists, so call it after a mass removal, not per object. */
+void sw_trim_memory(void);
+
 #endif

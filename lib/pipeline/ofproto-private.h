@@ -17,6 +17,7 @@
 #include "actions.h"
 #include "buf.h"
 #include "classifier.h"
+#include "hmap.h"
 #include "mac-learning.h"
 #include "ofproto.h"
 
@@ -30,6 +31,7 @@ struct rule {
     uint64_t cookie;
     int64_t created;                  /* clock_msec(). */
     struct rule *children;            /* Rules I learned (head). */
+    struct rule *children_tail;       /* ...and the eviction end. */
     struct rule *sib_prev, *sib_next; /* In learned_by->children. */
     struct rule *exp_prev, *exp_next; /* In ofproto 'expirable'. */
 
@@ -94,6 +96,21 @@ struct ofproto {
     struct rule *expirable; /* Rules with idle or hard timeouts. */
     int64_t next_timeout;   /* Lower bound on the next expiry. */
     struct ofproto_stats stats;
+
+    /* Expiry runs in slices (ofproto_run): a pass over 'expirable' in
+     * progress resumes at 'exp_cursor' (NULL at the end), and
+     * 'exp_pass_next' gathers the earliest expiry seen so far. */
+    bool exp_pass;
+    struct rule *exp_cursor;
+    int64_t exp_pass_next;
+    size_t exp_pass_removed; /* For the memory trim at the pass's end. */
+
+    /* Flows per (table, cookie), for learn(limit=N). */
+    struct hmap cookie_counts;
+
+    /* The learning summary (ofproto_log_summary). */
+    struct ofproto_stats logged;
+    int64_t logged_msec;
 
     void (*packet_in_cb)(const struct ofproto_packet_in *, void *aux);
     void *packet_in_aux;

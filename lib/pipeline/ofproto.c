@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "hash.h"
 #include "log.h"
 #include "ofproto-private.h"
 #include "util.h"
@@ -76,6 +77,10 @@ static void expirable_link(struct ofproto *p, struct rule *r)
 
 static void expirable_unlink(struct ofproto *p, struct rule *r)
 {
+    if (p->exp_cursor == r) {
+        /* A sliced expiry pass resumes here: move it past 'r'. */
+        p->exp_cursor = r->exp_next;
+    }
     if (r->exp_prev) {
         r->exp_prev->exp_next = r->exp_next;
     } else if (p->expirable == r) {
@@ -114,6 +119,8 @@ static void learned_link(struct rule *learner, struct rule *r)
     r->sib_next = learner->children;
     if (learner->children) {
         learner->children->sib_prev = r;
+    } else {
+        learner->children_tail = r;
     }
     learner->children = r;
 }
@@ -131,9 +138,64 @@ static void learned_unlink(struct rule *r)
     }
     if (r->sib_next) {
         r->sib_next->sib_prev = r->sib_prev;
+    } else {
+        learner->children_tail = r->sib_prev;
     }
     r->sib_prev = r->sib_next = NULL;
     r->learned_by = NULL;
+}
+
+/* ---- Flows per (table, cookie), for learn(limit=N). ---- */
+
+struct cookie_count {
+    struct hmap_node node;
+    uint64_t cookie;
+    uint8_t table_id;
+    size_t n;
+};
+
+static uint32_t cookie_hash(uint8_t table_id, uint64_t cookie)
+{
+    return hash_finish(hash_add64(table_id, cookie), 12);
+}
+
+static struct cookie_count *cookie_count_find(const struct ofproto *p,
+                                              uint8_t table_id,
+                                              uint64_t cookie)
+{
+    struct cookie_count *cc;
+    HMAP_FOR_EACH_WITH_HASH (cc, node, cookie_hash(table_id, cookie),
+                             &p->cookie_counts) {
+        if (cc->table_id == table_id && cc->cookie == cookie) {
+            return cc;
+        }
+    }
+    return NULL;
+}
+
+static void cookie_count_add(struct ofproto *p, uint8_t table_id,
+                             uint64_t cookie, int delta)
+{
+    struct cookie_count *cc = cookie_count_find(p, table_id, cookie);
+    if (!cc) {
+        cc = xzalloc(sizeof *cc);
+        cc->cookie = cookie;
+        cc->table_id = table_id;
+        hmap_insert(&p->cookie_counts, &cc->node,
+                    cookie_hash(table_id, cookie));
+    }
+    cc->n = delta > 0 ? cc->n + 1 : cc->n - 1;
+    if (!cc->n) {
+        hmap_remove(&p->cookie_counts, &cc->node);
+        free(cc);
+    }
+}
+
+static size_t cookie_count_get(const struct ofproto *p, uint8_t table_id,
+                               uint64_t cookie)
+{
+    const struct cookie_count *cc = cookie_count_find(p, table_id, cookie);
+    return cc ? cc->n : 0;
 }
 
 static bool rule_actions_inline(const struct rule *r)
@@ -209,7 +271,9 @@ static struct rule *rule_insert(struct ofproto *p, struct rule *r)
     struct cls_rule *old_cr = classifier_replace(&p->tables[r->table_id],
                                                  &r->cr);
     struct rule *old = rule_from_cls(old_cr);
+    cookie_count_add(p, r->table_id, r->cookie, 1);
     if (old) {
+        cookie_count_add(p, old->table_id, old->cookie, -1);
         expirable_unlink(p, old);
         /* The new flow takes the old one's place for delete_learned: its
          * learner and the flows it learned stay tied to it. */
@@ -288,6 +352,7 @@ static void rules_remove(struct ofproto *p, struct rule_vec *v, int reason)
         learned_unlink(r);
         expirable_unlink(p, r);
         classifier_remove(&p->tables[r->table_id], &r->cr);
+        cookie_count_add(p, r->table_id, r->cookie, -1);
         p->n_flows--;
         ofproto_report(p, r, OFPROTO_FLOW_DELETED, r->remove_reason);
         rule_free(r);
@@ -311,6 +376,7 @@ struct ofproto *ofproto_create(const char *name)
                                 MAC_DEFAULT_MAX_ENTRIES);
     p->flow_limit = OFPROTO_DEFAULT_FLOW_LIMIT;
     p->next_timeout = INT64_MAX;
+    hmap_init(&p->cookie_counts);
     buf_init(&p->learn_ofpacts);
     return p;
 }
@@ -332,6 +398,8 @@ void ofproto_destroy(struct ofproto *p)
         rules_remove(p, &v, OFPROTO_REASON_CLIENT);
         classifier_destroy(&p->tables[i]);
     }
+    /* Every rule is gone, and with it every count. */
+    hmap_destroy(&p->cookie_counts);
     portmap_destroy(&p->portmap);
     free(p->ports);
     mac_learning_destroy(p->ml);
@@ -444,6 +512,36 @@ const struct portmap *ofproto_portmap(const struct ofproto *p)
 void ofproto_set_flow_limit(struct ofproto *p, size_t limit)
 {
     p->flow_limit = limit;
+}
+
+size_t ofproto_get_flow_limit(const struct ofproto *p)
+{
+    return p->flow_limit;
+}
+
+void ofproto_log_summary(struct ofproto *p)
+{
+    const struct ofproto_stats *now = &p->stats, *was = &p->logged;
+    uint64_t evicted = now->n_evicted - was->n_evicted;
+    uint64_t failed = now->n_learn_failed - was->n_learn_failed;
+    uint64_t limited = now->n_learn_limited - was->n_learn_limited;
+    uint64_t refused = now->n_add_refused - was->n_add_refused;
+    if (!(evicted | failed | limited | refused)) {
+        return;
+    }
+    int64_t msec = clock_msec();
+    if (p->logged_msec && msec - p->logged_msec < OFPROTO_SUMMARY_MSEC) {
+        return;
+    }
+    LOG(LOG_WARN,
+        "%s: %zu flows, limit %zu; since the last report: %llu learned "
+        "flows evicted, %llu learns failed (nothing to evict), %llu "
+        "learns refused by learn(limit), %llu flow adds refused",
+        p->name, p->n_flows, p->flow_limit, (unsigned long long)evicted,
+        (unsigned long long)failed, (unsigned long long)limited,
+        (unsigned long long)refused);
+    p->logged = *now;
+    p->logged_msec = msec ? msec : 1;
 }
 
 void ofproto_get_stats(const struct ofproto *p, struct ofproto_stats *s)
@@ -704,6 +802,7 @@ static char *flow_mod_validate(const struct ofproto *p,
         }
         if (p->n_flows + *new_flows > p->flow_limit) {
             *errnum = ENOSPC;
+            ((struct ofproto *)p)->stats.n_add_refused++;
             return xasprintf("flow_mod %zu: the bridge is at its limit of "
                              "%zu flows", idx, p->flow_limit);
         }
@@ -743,7 +842,9 @@ static void rule_modify(struct ofproto *p, struct rule *r,
                                     fm->ofpacts.data,
                              fm->ofpacts.size, false);
     }
-    if (fm->cookie && !fm->cookie_mask) {
+    if (fm->cookie && !fm->cookie_mask && fm->cookie != r->cookie) {
+        cookie_count_add(p, r->table_id, r->cookie, -1);
+        cookie_count_add(p, r->table_id, fm->cookie, 1);
         r->cookie = fm->cookie;
     }
     if (fm->flags & FM_F_RESET_COUNTS) {
@@ -894,12 +995,24 @@ size_t ofproto_run(struct ofproto *p)
 {
     int64_t now = clock_msec();
     mac_learning_run(p->ml);
-    if (now < p->next_timeout) {
-        return 0;
+    ofproto_log_summary(p);
+    if (!p->exp_pass) {
+        if (now < p->next_timeout) {
+            return 0;
+        }
+        p->exp_pass = true;
+        p->exp_cursor = p->expirable;
+        p->exp_pass_next = INT64_MAX;
+        p->exp_pass_removed = 0;
+        /* Rebuilt by the pass; flows added meanwhile lower it as
+         * usual. */
+        p->next_timeout = INT64_MAX;
     }
     struct rule_vec v = {NULL, 0, 0};
-    int64_t next = INT64_MAX;
-    for (struct rule *r = p->expirable; r; r = r->exp_next) {
+    size_t scanned = 0;
+    struct rule *r = p->exp_cursor;
+    for (; r && scanned < OFPROTO_EXPIRE_SCAN && v.n < OFPROTO_EXPIRE_SLICE;
+         r = r->exp_next, scanned++) {
         int64_t t = rule_expiry(r);
         if (now >= t) {
             /* Hard wins a tie, as the flow would have gone at that
@@ -911,25 +1024,84 @@ size_t ofproto_run(struct ofproto *p)
                                     : OFPROTO_REASON_IDLE_TIMEOUT;
             rule_vec_push(&v, r);
         } else {
-            next = SW_MIN(next, t);
+            p->exp_pass_next = SW_MIN(p->exp_pass_next, t);
         }
     }
+    /* Removing moves the cursor past any rule it pointed to. */
+    p->exp_cursor = r;
     size_t n_before = p->n_flows;
     rules_remove(p, &v, -1);
-    /* A flow removed with its learner may have been the earliest: a
-     * lower bound is all next_timeout promises, so this stays correct. */
-    p->next_timeout = next;
     size_t n = n_before - p->n_flows;
     p->stats.n_expired += n;
+    p->exp_pass_removed += n;
+    if (!p->exp_cursor) {
+        /* A flow removed with its learner may have been the earliest: a
+         * lower bound is all next_timeout promises, so this stays
+         * correct. */
+        p->exp_pass = false;
+        p->next_timeout = SW_MIN(p->next_timeout, p->exp_pass_next);
+        if (p->exp_pass_removed >= OFPROTO_EXPIRE_SLICE) {
+            sw_trim_memory();
+        }
+    }
     return n;
 }
 
 int64_t ofproto_next_timeout(const struct ofproto *p)
 {
+    if (p->exp_pass) {
+        return 0; /* Long past: the pass goes on at once. */
+    }
     return SW_MIN(p->next_timeout, mac_learning_next_expiry(p->ml));
 }
 
 /* ---- Learning. ---- */
+
+/* When a flow was last of use: hit by a packet or refreshed by a learn. */
+static int64_t rule_last_active(const struct rule *r)
+{
+    return SW_MAX(r->used, r->modified);
+}
+
+/* Makes room for one flow that 'learner' learns into 'table' by evicting
+ * one it learned there before (see ofproto_set_flow_limit()).  Returns
+ * false if it has none. */
+static bool evict_for_learn(struct ofproto *p, struct rule *learner,
+                            uint8_t table)
+{
+    if (!learner) {
+        return false;
+    }
+    struct rule *seen[OFPROTO_EVICT_SCAN];
+    size_t n_seen = 0, steps = 0;
+    struct rule *victim = NULL;
+    for (struct rule *r = learner->children_tail;
+         r && n_seen < OFPROTO_EVICT_SCAN && steps < 4 * OFPROTO_EVICT_SCAN;
+         r = r->sib_prev, steps++) {
+        if (r->table_id != table || r->flags & RULE_F_DOOMED) {
+            continue;
+        }
+        seen[n_seen++] = r;
+        if (!victim || rule_last_active(r) < rule_last_active(victim)) {
+            victim = r;
+        }
+    }
+    if (!victim) {
+        return false;
+    }
+    /* The others get a second chance: to the front of the queue. */
+    for (size_t i = 0; i < n_seen; i++) {
+        if (seen[i] != victim) {
+            learned_unlink(seen[i]);
+            learned_link(learner, seen[i]);
+        }
+    }
+    struct rule_vec v = {NULL, 0, 0};
+    rule_vec_push(&v, victim);
+    rules_remove(p, &v, OFPROTO_REASON_EVICTED);
+    p->stats.n_evicted++;
+    return true;
+}
 
 const char *ofproto_learn_install(struct ofproto *p, struct rule *learner,
                                   const struct ofpact_learn *learn,
@@ -967,10 +1139,15 @@ const char *ofproto_learn_install(struct ofproto *p, struct rule *learner,
         }
         return what;
     }
-    if (p->n_flows >= p->flow_limit) {
+    if (learn->limit
+        && cookie_count_get(p, table, learn->cookie) >= learn->limit) {
+        p->stats.n_learn_limited++;
+        ofproto_log_summary(p);
+        return "learn limit reached";
+    }
+    if (p->n_flows >= p->flow_limit && !evict_for_learn(p, learner, table)) {
         p->stats.n_learn_failed++;
-        LOG_RL(LOG_WARN, "%s: flow limit %zu reached, learn ignored",
-               p->name, p->flow_limit);
+        ofproto_log_summary(p);
         return "table full";
     }
     r = rule_create(p, match, learn->priority, table, acts, len);

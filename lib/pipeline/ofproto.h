@@ -76,7 +76,16 @@ struct ofproto_table_stats {
 void ofproto_table_stats(const struct ofproto *, uint8_t table,
                          struct ofproto_table_stats *);
 
-/* Expires idle and hard timeouts.  Returns the number of flows removed. */
+/* Expires idle and hard timeouts, in slices: one call looks at no more
+ * than OFPROTO_EXPIRE_SCAN flows with a timeout and removes no more than
+ * OFPROTO_EXPIRE_SLICE, so that expiring a million flows at once never
+ * holds the caller's loop for long (packets are forwarded between
+ * slices).  While a pass is unfinished, ofproto_next_timeout() returns
+ * a time already reached: call again soon.  Returns the number of flows
+ * removed by this call.  After a pass that removed many flows, freed
+ * memory is handed back to the system (sw_trim_memory()). */
+#define OFPROTO_EXPIRE_SCAN 65536
+#define OFPROTO_EXPIRE_SLICE 8192
 size_t ofproto_run(struct ofproto *);
 /* clock_msec() time of the next expiry, or INT64_MAX. */
 int64_t ofproto_next_timeout(const struct ofproto *);
@@ -163,18 +172,43 @@ void ofproto_execute_actions(struct ofproto *, const struct packet *,
 /* ---- Additions beyond the first interface (pipeline owner). ---- */
 
 /* Bounds the number of flows in all tables of the bridge (default
- * OFPROTO_DEFAULT_FLOW_LIMIT).  Adds past it fail with ENOSPC; learns past
- * it are counted in n_learn_failed and otherwise ignored. */
+ * OFPROTO_DEFAULT_FLOW_LIMIT).  At the limit:
+ *   - a client's add (add-flows, mod-flows that adds, replace-flows)
+ *     fails with ENOSPC, all or nothing, counted in n_add_refused;
+ *   - a learn that would add a flow first evicts one flow the same
+ *     learning flow learned into the same table: of the (up to
+ *     OFPROTO_EVICT_SCAN) it learned longest ago, the one refreshed
+ *     longest ago; the others go to the back of the queue (a second
+ *     chance).  So a flood of new source MACs recycles the flood's own
+ *     flows, and a MAC that keeps talking is learned again on its next
+ *     packet at worst: unicast never degrades to flooding for long, and
+ *     memory stays bounded by the limit.  Counted in n_evicted.  Only
+ *     when the learner has nothing to evict (the table is full of other
+ *     flows) does the learn fail, counted in n_learn_failed.
+ * Lowering the limit below the flows present removes nothing; adds and
+ * learns then behave as at the limit. */
 #define OFPROTO_DEFAULT_FLOW_LIMIT 2000000
+#define OFPROTO_EVICT_SCAN 16
 void ofproto_set_flow_limit(struct ofproto *, size_t limit);
+size_t ofproto_get_flow_limit(const struct ofproto *);
 
 struct ofproto_stats {
     uint64_t n_depth_exceeded; /* Packets dropped: chain too deep. */
     uint64_t n_learn_failed;   /* Learns refused by the flow limit. */
+    uint64_t n_learn_limited;  /* Learns refused by learn(limit=N). */
+    uint64_t n_evicted;        /* Learned flows evicted at the limit. */
+    uint64_t n_add_refused;    /* Client flow_mods refused at the limit. */
     uint64_t n_expired;        /* Flows removed by idle/hard timeouts. */
     uint64_t n_packet_in;      /* Packets handed to the controller hook. */
 };
 void ofproto_get_stats(const struct ofproto *, struct ofproto_stats *);
+/* Logs, at warning level, what the flow limit and learn limits refused
+ * or evicted since the last summary: at most once every
+ * OFPROTO_SUMMARY_MSEC and only when something happened, so a flood
+ * gives one line every minute with its counts instead of a rate limit
+ * that goes silent.  ofproto_run() calls it. */
+#define OFPROTO_SUMMARY_MSEC 60000
+void ofproto_log_summary(struct ofproto *);
 
 /* NORMAL's MAC table (fdb-show).  Ages in seconds since last seen. */
 void ofproto_fdb_dump(const struct ofproto *,
@@ -244,6 +278,7 @@ void ofproto_execute_batch(struct ofproto *,
  *   - del-flows: DELETED/CLIENT per flow, and DELETED/DELETE_LEARNED for
  *     each flow removed with its learner (delete_learned);
  *   - timeouts (ofproto_run): DELETED/IDLE_TIMEOUT or HARD_TIMEOUT;
+ *   - eviction at the flow limit: DELETED/EVICTED;
  *   - a learn action: ADDED/LEARNED for a new flow, MODIFIED/LEARNED
  *     when the learned actions differ (the MAC moved).  A learn that only
  *     refreshes an identical flow (same actions: the common case, once
@@ -263,6 +298,7 @@ enum ofproto_flow_reason {
     OFPROTO_REASON_HARD_TIMEOUT,
     OFPROTO_REASON_DELETE_LEARNED,
     OFPROTO_REASON_REPLACED,
+    OFPROTO_REASON_EVICTED, /* Made room for a learn at the flow limit. */
 };
 
 struct ofproto_flow_change {

@@ -46,6 +46,18 @@ static const struct {
      "output:NXM_OF_IN_PORT[])"},
     /* Defaults: table 1 always printed, priority 32768 omitted. */
     {"learn()", "learn(table=1)"},
+    /* limit= as ovs-ofctl 3.1 parse-flow prints it: after cookie, 0 is
+     * no limit and not printed. */
+    {"learn(table=20,limit=10,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
+     "output:NXM_OF_IN_PORT[])",
+     "learn(table=20,limit=10,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
+     "output:NXM_OF_IN_PORT[])"},
+    {"learn(limit=4096,table=20,cookie=0x5,delete_learned,priority=1,"
+     "hard_timeout=300,NXM_OF_VLAN_TCI[0..11])",
+     "learn(table=20,hard_timeout=300,priority=1,delete_learned,"
+     "cookie=0x5,limit=4096,NXM_OF_VLAN_TCI[0..11])"},
+    {"learn(limit=0,table=2)", "learn(table=2)"},
+    {"learn(table=2,limit=4294967295)", "learn(table=2,limit=4294967295)"},
     {"learn(table=0)", "learn(table=0)"},
     {"learn(priority=32768)", "learn(table=1)"},
     /* Every keyword, in OVS's print order whatever the input order. */
@@ -125,7 +137,10 @@ static const struct {
     {"learn(priority=70000)", "priority=70000: expected a number from 0"},
     {"learn(hard_timeout)", "hard_timeout needs a value"},
     {"learn(send_flow_rem=1)", "send_flow_rem takes no value"},
-    {"learn(limit=5)", "limit is not supported"},
+    {"learn(result_dst=reg0[1])", "result_dst is not supported"},
+    {"learn(limit=4294967296)", "limit=4294967296: expected a number "
+                                "from 0 to 4294967295"},
+    {"learn(limit)", "limit needs a value"},
     {"learn(reg0[0..7]=reg1[0..15])",
      "bit widths of NXM_NX_REG0[0..7] (8) and NXM_NX_REG1[0..15] (16) "
      "differ"},

@@ -603,26 +603,139 @@ START_TEST(test_delete_learned)
 }
 END_TEST
 
+/* Issue 16: at the flow limit a learn evicts what the same learner
+ * learned least recently used, so a flood of new sources recycles its own
+ * flows while a source that keeps talking stays learned.  Client adds
+ * are refused and counted. */
 START_TEST(test_learn_flow_limit)
 {
+    clock_fake_set(1000);
     struct ofproto *p = bridge();
     struct xlate_result res;
     xlate_result_init(&res);
     add(p, "priority=1,ip actions=learn(table=1,dl_type=0x800,"
            "NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],output:NXM_OF_IN_PORT[]),"
            "output:2");
-    ofproto_set_flow_limit(p, 3);
-    for (uint32_t i = 0; i < 5; i++) {
-        run_ip(p, 1, IP(1, 1, 1, 1) + i, 2, &res);
-        /* Learning fails quietly; forwarding goes on. */
+    ofproto_set_flow_limit(p, 4); /* The learner and three learned. */
+    ck_assert_uint_eq(ofproto_get_flow_limit(p), 4);
+    run_ip(p, 1, IP(10, 0, 0, 1), 2, &res); /* The legitimate one. */
+    for (uint32_t i = 0; i < 50; i++) {
+        clock_fake_advance(10);
+        /* The flood: a new source each time... */
+        run_ip(p, 3, IP(1, 1, 1, 1) + i, 2, &res);
         ck_assert_str_eq(outs(&res), "2");
+        /* ...while 10.0.0.1 keeps talking. */
+        run_ip(p, 1, IP(10, 0, 0, 1), 2, &res);
+        ck_assert_uint_le(ofproto_n_flows(p), 4);
     }
-    ck_assert_uint_eq(ofproto_n_flows(p), 3);
     struct ofproto_stats st;
     ofproto_get_stats(p, &st);
-    ck_assert_uint_eq(st.n_learn_failed, 3);
+    ck_assert_uint_eq(st.n_learn_failed, 0);
+    ck_assert_uint_eq(st.n_evicted, 48);
+    /* 10.0.0.1 is still learned: a packet to it is unicast to port 1. */
+    struct dump d = {.n = 0};
+    ofproto_dump_flows(p, NULL, false, dump_cb, &d);
+    bool found = false;
+    for (int i = 0; i < d.n; i++) {
+        found |= strstr(d.flows[i].text, "nw_dst=10.0.0.1 ") != NULL;
+    }
+    ck_assert_msg(found, "the talking source was evicted");
+
+    /* A client add at the limit is refused, all or nothing, and counted. */
+    ck_assert_int_eq(mod(p, FM_ADD, "priority=5,in_port=7 actions=drop"),
+                     ENOSPC);
+    ofproto_get_stats(p, &st);
+    ck_assert_uint_eq(st.n_add_refused, 1);
+
+    /* A learner with nothing to evict fails and counts. */
+    ck_assert_int_eq(mod(p, FM_DELETE, "table=1"), 0);
+    ofproto_set_flow_limit(p, 1);
+    run_ip(p, 3, IP(2, 2, 2, 2), 2, &res);
+    ck_assert_str_eq(outs(&res), "2");
+    ofproto_get_stats(p, &st);
+    ck_assert_uint_eq(st.n_learn_failed, 1);
     xlate_result_uninit(&res);
     ofproto_destroy(p);
+    clock_fake_off();
+}
+END_TEST
+
+/* learn(limit=N): at most N flows with the learn's cookie in its table;
+ * then learning stops (refreshes go on), as ovs-actions(7) says. */
+START_TEST(test_learn_limit)
+{
+    struct ofproto *p = bridge();
+    struct xlate_result res;
+    xlate_result_init(&res);
+    add(p, "priority=1,ip actions=learn(table=1,cookie=0x7,limit=3,"
+           "dl_type=0x800,NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],"
+           "output:NXM_OF_IN_PORT[]),output:2");
+    /* Another flow with that cookie in table 1 counts too. */
+    add(p, "table=1,cookie=0x7,priority=9,ip,nw_dst=9.9.9.9 actions=drop");
+    for (uint32_t i = 0; i < 5; i++) {
+        run_ip(p, 1, IP(1, 1, 1, 1) + i, 2, &res);
+    }
+    ck_assert_uint_eq(ofproto_n_flows(p), 1 + 3);
+    struct ofproto_stats st;
+    ofproto_get_stats(p, &st);
+    ck_assert_uint_eq(st.n_learn_limited, 3);
+    /* A refresh of a learned one is no new flow: not refused. */
+    run_ip(p, 1, IP(1, 1, 1, 1), 2, &res);
+    ofproto_get_stats(p, &st);
+    ck_assert_uint_eq(st.n_learn_limited, 3);
+    /* Room again once one goes; a changed cookie moves the count. */
+    ck_assert_int_eq(mod(p, FM_MODIFY_STRICT, "table=1,cookie=0x8,"
+                         "priority=9,ip,nw_dst=9.9.9.9 actions=drop"), 0);
+    run_ip(p, 1, IP(1, 1, 1, 9), 2, &res);
+    ck_assert_uint_eq(ofproto_n_flows(p), 1 + 4);
+    xlate_result_uninit(&res);
+    ofproto_destroy(p);
+}
+END_TEST
+
+/* Issue 16: expiring many flows at once runs in slices with the loop
+ * free in between, and ends with every flow gone and the right next
+ * timeout. */
+START_TEST(test_expiry_slices)
+{
+    clock_fake_set(5000);
+    struct ofproto *p = bridge();
+    size_t n = 3 * OFPROTO_EXPIRE_SLICE + 5;
+    struct flow_mod *fms = xcalloc(n, sizeof *fms);
+    for (size_t i = 0; i < n; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "table=3,priority=1,ip,nw_src=%u.%u.%u.1,"
+                 "idle_timeout=%u actions=drop", (unsigned)(i >> 16) & 255,
+                 (unsigned)(i >> 8) & 255, (unsigned)i & 255,
+                 i == n - 1 ? 100 : 10);
+        flow_mod_init(&fms[i], FM_ADD);
+        char *err = flow_mod_parse(&fms[i], text, FM_PARSE_ADD, NULL);
+        ck_assert_msg(!err, "%s", err ? err : "");
+    }
+    char *err;
+    ck_assert_int_eq(ofproto_flow_mods(p, fms, n, &err), 0);
+    clock_fake_advance(10000);
+    size_t runs = 0, removed = 0, r;
+    do {
+        r = ofproto_run(p);
+        ck_assert_uint_le(r, OFPROTO_EXPIRE_SLICE);
+        removed += r;
+        runs++;
+        /* Between slices the caller is told to come back at once. */
+        if (removed < n - 1) {
+            ck_assert_int_eq(ofproto_next_timeout(p), 0);
+        }
+    } while (ofproto_next_timeout(p) == 0 && runs < 100);
+    ck_assert_uint_eq(removed, n - 1);
+    ck_assert_uint_ge(runs, 4);
+    ck_assert_uint_eq(ofproto_n_flows(p), 1);
+    ck_assert_int_eq(ofproto_next_timeout(p), 5000 + 100000);
+    for (size_t i = 0; i < n; i++) {
+        flow_mod_uninit(&fms[i]);
+    }
+    free(fms);
+    ofproto_destroy(p);
+    clock_fake_off();
 }
 END_TEST
 
@@ -909,6 +1022,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_big_table_slab_rules);
     tcase_add_test(tc, test_monitor_learn);
     tcase_add_test(tc, test_monitor_client);
+    tcase_add_test(tc, test_learn_limit);
+    tcase_add_test(tc, test_expiry_slices);
     suite_add_tcase(s, tc);
     return s;
 }
