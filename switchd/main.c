@@ -76,6 +76,11 @@ switchd_kick_timer(struct switchd *sw)
     int64_t now = clock_msec();
     int64_t wait = next == INT64_MAX ? TIMER_MAX_MSEC : next - now;
     wait = wait < 10 ? 10 : wait > TIMER_MAX_MSEC ? TIMER_MAX_MSEC : wait;
+    if (next == 0) {
+        /* A bridge is expiring flows in slices: the next slice runs on
+         * the next loop iteration, after the packets that are ready. */
+        wait = 0;
+    }
     struct timeval tv = {(time_t)(wait / 1000),
                          (suseconds_t)(wait % 1000) * 1000};
     event_add(timer_ev, &tv);

@@ -171,10 +171,12 @@ event_reason(enum ofproto_flow_reason r)
         return MONITOR_REASON_HARD_TIMEOUT;
     case OFPROTO_REASON_DELETE_LEARNED:
         return MONITOR_REASON_DELETE_LEARNED;
+    case OFPROTO_REASON_EVICTED:
+        return MONITOR_REASON_EVICTED;
     case OFPROTO_REASON_REPLACED:
-    default:
         return MONITOR_REASON_REPLACED;
     }
+    return MONITOR_REASON_REPLACED;
 }
 
 /* The pipeline's flow-monitor hook: runs in the middle of a flow_mod, a

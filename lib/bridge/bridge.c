@@ -263,7 +263,15 @@ port_poll(struct bridge_port *port, size_t budget)
 static void
 port_rx_cb(evutil_socket_t fd, short what, void *port_)
 {
-    port_poll(port_, BRIDGE_RX_BATCH);
+    struct bridge_port *port = port_;
+    port_poll(port, BRIDGE_RX_BATCH);
+    if (port->rx_event && port->netdev && netdev_rx_pending(port->netdev)) {
+        /* Frames already read from the kernel wait in user space (a
+         * vxlan batch) or a junk flood cut the read short: the fd may
+         * stay quiet, so come back on the next loop iteration, after
+         * the other ready events. */
+        event_active(port->rx_event, EV_READ, 0);
+    }
 }
 
 size_t
@@ -558,6 +566,7 @@ bridges_run(struct bridges *bs)
     for (size_t i = 0; i < bs->n; i++) {
         n += ofproto_run(bs->v[i]->ofproto);
     }
+    netdev_report_drops();
     return n;
 }
 

@@ -43,6 +43,8 @@ const char *monitor_reason_name(enum monitor_reason reason)
         return "replaced";
     case MONITOR_REASON_DELETE_LEARNED:
         return "delete_learned";
+    case MONITOR_REASON_EVICTED:
+        return "evicted";
     }
     return "?";
 }

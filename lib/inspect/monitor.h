@@ -52,6 +52,7 @@ enum monitor_reason {
                                 * replaced it (reported as DELETED then
                                 * ADDED, or MODIFIED). */
     MONITOR_REASON_DELETE_LEARNED, /* Its learning flow went away. */
+    MONITOR_REASON_EVICTED,  /* Made room for a learn at the flow limit. */
 };
 
 /* 'flow' is the flow after the change (for DELETED: as it was), valid
