@@ -150,6 +150,31 @@ m_del_flows(struct switchd *sw, json_t *params,
                      "match");
 }
 
+/* "cookie": "VALUE[/MASK]" (ovs-ofctl's cookie syntax; MASK -1 or absent
+ * is all ones).  Absent: no scope (mask 0). */
+static char *
+param_cookie(json_t *params, uint64_t *cookie, uint64_t *mask)
+{
+    const char *s = param_opt_str(params, "cookie");
+    *cookie = *mask = 0;
+    if (!s) {
+        return json_object_get(params, "cookie")
+                   ? xstrdup("parameter \"cookie\" must be a string")
+                   : NULL;
+    }
+    const char *slash = strchr(s, '/');
+    char *value = slash ? xstrndup(s, (size_t)(slash - s)) : xstrdup(s);
+    bool ok = str_to_u64(value, UINT64_MAX, cookie);
+    *mask = UINT64_MAX;
+    if (ok && slash && strcmp(slash + 1, "-1")) {
+        ok = str_to_u64(slash + 1, UINT64_MAX, mask) && *mask;
+    }
+    free(value);
+    return ok ? NULL
+              : xasprintf("parameter \"cookie\": \"%s\" is not COOKIE[/MASK] "
+                          "(numbers, decimal or 0x hex; MASK nonzero)", s);
+}
+
 static char *
 m_replace_flows(struct switchd *sw, json_t *params,
                 struct switchd_call *call, json_t **resultp)
@@ -160,7 +185,13 @@ m_replace_flows(struct switchd *sw, json_t *params,
     if (!text) {
         return err;
     }
-    err = bridge_ofctl_replace_flows(sw->bridges, br, text, resultp);
+    uint64_t cookie, mask;
+    err = param_cookie(params, &cookie, &mask);
+    if (err) {
+        return err;
+    }
+    err = bridge_ofctl_replace_flows(sw->bridges, br, text, cookie, mask,
+                                     resultp);
     switchd_kick_timer(sw);
     return err;
 }
@@ -384,7 +415,8 @@ static const struct method methods[] = {
     {"del-flows", m_del_flows,
      "{bridge, match, strict}: delete matching flows (all without match)"},
     {"replace-flows", m_replace_flows,
-     "{bridge, flows}: make the flow table exactly 'flows'"},
+     "{bridge, flows, cookie}: make the flow table (or the flows of "
+     "cookie VALUE[/MASK]) exactly 'flows'"},
     {"dump-flows", m_dump_flows,
      "{bridge, match, strict, stats, names, text_only, "
      "sort: [{field, reverse}]}"},

@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "flowmod.h"
 
@@ -33,10 +34,15 @@ char *bridge_ofctl_flow_mods(struct bridges *, const char *br,
                              json_t **resultp);
 
 /* replace-flows: makes the bridge's flows exactly those in 'text',
- * leaving identical flows (and their counters) alone.  Result:
- * {"added": N, "deleted": M}. */
+ * leaving identical flows (and their counters) alone.  With a nonzero
+ * 'cookie_mask', only the flows whose cookie matches 'cookie' under the
+ * mask are replaced and every other flow stays as it is (an agent owns
+ * its cookie and nothing else); each flow in 'text' must then carry a
+ * cookie in that scope, or nothing changes.  Result: {"added": N,
+ * "deleted": M}. */
 char *bridge_ofctl_replace_flows(struct bridges *, const char *br,
-                                 const char *text, json_t **resultp);
+                                 const char *text, uint64_t cookie,
+                                 uint64_t cookie_mask, json_t **resultp);
 
 /* Options of dump-flows. */
 struct bridge_dump_options {

@@ -5,6 +5,7 @@
 #include "bridge-ofctl.h"
 #include "bridge-private.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,7 +157,8 @@ bridge_ofctl_flow_mods(struct bridges *bs, const char *name,
 
 char *
 bridge_ofctl_replace_flows(struct bridges *bs, const char *name,
-                           const char *text, json_t **resultp)
+                           const char *text, uint64_t cookie,
+                           uint64_t cookie_mask, json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -170,9 +172,18 @@ bridge_ofctl_replace_flows(struct bridges *bs, const char *name,
     if (err) {
         return err;
     }
+    for (size_t i = 0; i < n_adds; i++) {
+        if ((adds[i].cookie ^ cookie) & cookie_mask) {
+            err = xasprintf("flow %zu: cookie 0x%"PRIx64" is outside the "
+                            "replaced scope 0x%"PRIx64"/0x%"PRIx64, i + 1,
+                            adds[i].cookie, cookie, cookie_mask);
+            free_flow_mods(adds, n_adds);
+            return err;
+        }
+    }
     size_t n_added, n_deleted;
-    ofproto_replace_flows(br->ofproto, adds, n_adds, 0, 0, &n_added,
-                          &n_deleted, &err);
+    ofproto_replace_flows(br->ofproto, adds, n_adds, cookie, cookie_mask,
+                          &n_added, &n_deleted, &err);
     free_flow_mods(adds, n_adds);
     if (err) {
         return err;

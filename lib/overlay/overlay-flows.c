@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eth-addr.h"
 #include "util.h"
 
 #define T_CLASSIFY 0
@@ -13,13 +14,6 @@
 #define T_UNICAST 2
 #define T_FLOOD 3
 #define T_FROM_TUN 4
-
-static void
-put_mac(struct ds *out, const uint8_t m[6])
-{
-    ds_put_format(out, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
-                  m[3], m[4], m[5]);
-}
 
 /* Starts a flow line: cookie, table, priority. */
 static void
@@ -52,7 +46,7 @@ arp_responder(struct ds *out, const struct overlay_params *p, uint16_t vlan,
     ds_put_format(out, ",arp,dl_vlan=%u,arp_op=1,arp_tpa=%s,actions=",
                   vlan, ip);
     ds_put_cstr(out, "move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],mod_dl_src:");
-    put_mac(out, ep->mac);
+    eth_addr_format(ep->mac, out);
     ds_put_cstr(out, ",load:0x2->NXM_OF_ARP_OP[],"
                 "move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],"
                 "move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],load:0x");
@@ -69,7 +63,7 @@ unicast(struct ds *out, const struct overlay_params *p, uint16_t vlan,
     char vtep[16];
     flow_start(out, p, T_UNICAST, 10, c);
     ds_put_format(out, ",dl_vlan=%u,dl_dst=", vlan);
-    put_mac(out, ep->mac);
+    eth_addr_format(ep->mac, out);
     ds_put_format(out, ",actions=strip_vlan,set_tunnel:%" PRIu32
                   ",set_field:%s->tun_dst,output:%u\n", ep->vni,
                   ipv4_to_str(ep->vtep, vtep), p->tunnel_port);

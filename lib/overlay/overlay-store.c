@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eth-addr.h"
 #include "hash.h"
 #include "util.h"
 
@@ -313,9 +314,9 @@ overlay_store_put(struct overlay_store *st, const char *key,
 char *
 overlay_endpoint_key(const char *prefix, uint32_t vni, const uint8_t m[6])
 {
-    return xasprintf("%s/endpoints/%" PRIu32
-                     "/%02x:%02x:%02x:%02x:%02x:%02x",
-                     prefix, vni, m[0], m[1], m[2], m[3], m[4], m[5]);
+    char mac[ETH_ADDR_STRLEN];
+    return xasprintf("%s/endpoints/%" PRIu32 "/%s", prefix, vni,
+                     eth_addr_to_str(m, mac));
 }
 
 char *

@@ -440,7 +440,7 @@ START_TEST(test_bridges_live)
             bs, "br-tun",
             "table=0,priority=1,in_port=1 actions=resubmit(,1)\n"
             "table=1,priority=0 actions=drop\n",
-            &r);
+            0, 0, &r);
         ck_assert_msg(!err, "%s", err);
         int want = pass == 0 ? 1 : 0;
         ck_assert_int_eq(json_integer_value(json_object_get(r, "added")),
@@ -449,6 +449,41 @@ START_TEST(test_bridges_live)
                          want);
         json_decref(r);
     }
+
+    /* replace-flows with a cookie scope (swagent's): only the flows of
+     * that cookie are replaced, the others stay; an add outside the scope
+     * is refused and changes nothing. */
+    err = bridge_ofctl_replace_flows(
+        bs, "br-tun",
+        "cookie=0x5a,table=7,priority=1 actions=drop\n"
+        "cookie=0x5a,table=7,priority=2 actions=drop\n", 0x5a, UINT64_MAX,
+        &r);
+    ck_assert_msg(!err, "%s", err);
+    ck_assert_int_eq(json_integer_value(json_object_get(r, "added")), 2);
+    ck_assert_int_eq(json_integer_value(json_object_get(r, "deleted")), 0);
+    json_decref(r);
+    err = bridge_ofctl_replace_flows(
+        bs, "br-tun", "cookie=0x5a,table=7,priority=2 actions=drop\n", 0x5a,
+        UINT64_MAX, &r);
+    ck_assert_msg(!err, "%s", err);
+    ck_assert_int_eq(json_integer_value(json_object_get(r, "added")), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(r, "deleted")), 1);
+    json_decref(r);
+    err = bridge_ofctl_replace_flows(
+        bs, "br-tun", "cookie=0x5b,table=7,priority=3 actions=drop\n", 0x5a,
+        UINT64_MAX, &r);
+    ck_assert_str_eq(err, "flow 1: cookie 0x5b is outside the replaced "
+                          "scope 0x5a/0xffffffffffffffff");
+    free(err);
+    ds_clear(&ds);
+    flow_lines(bs, "br-tun", NULL, &ds);
+    ck_assert_str_eq(ds_cstr(&ds),
+                     " priority=1,in_port=1 actions=resubmit(,1)\n"
+                     " table=1, priority=0 actions=drop\n"
+                     " cookie=0x5a, table=7, priority=2 actions=drop\n");
+    err = bridge_ofctl_replace_flows(bs, "br-tun", "", 0x5a, UINT64_MAX, &r);
+    ck_assert_ptr_null(err);
+    json_decref(r);
 
     /* Sorting. */
     struct bridge_dump_options o = {.stats = false};
