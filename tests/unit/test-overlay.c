@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bridge.h"
+#include "bridge-ofctl.h"
 #include "check-main.h"
 #include "flow.h"
 #include "ofproto.h"
