@@ -21,7 +21,11 @@ static void format_output(const struct ofpact_output *o,
                           const struct portmap *ports, struct ds *ds)
 {
     const char *reserved = port_reserved_name(o->port);
-    if (o->port >= OFPP_MAX && reserved) {
+    if (o->max_len) {
+        ds_put_cstr(ds, "output(port=");
+        port_format(o->port, ports, ds);
+        ds_put_format(ds, ",max_len=%" PRIu32 ")", o->max_len);
+    } else if (o->port >= OFPP_MAX && reserved) {
         ds_put_cstr(ds, reserved);
     } else {
         ds_put_cstr(ds, "output:");
@@ -191,9 +195,17 @@ static void format_one(const struct ofpact *a, const struct portmap *ports,
                                                         : "mod_tp_dst",
                       ((const struct ofpact_l4_port *)p)->port);
         break;
-    case OFPACT_DEC_TTL:
+    case OFPACT_DEC_TTL: {
+        const struct ofpact_dec_ttl *d = p;
         ds_put_cstr(ds, "dec_ttl");
+        for (size_t i = 0; i < d->n_ids; i++) {
+            ds_put_format(ds, "%c%u", i ? ',' : '(', d->ids[i]);
+        }
+        if (d->n_ids) {
+            ds_put_char(ds, ')');
+        }
         break;
+    }
     case OFPACT_NOTE: {
         const struct ofpact_note *n = p;
         ds_put_cstr(ds, "note:");

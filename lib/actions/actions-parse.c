@@ -6,6 +6,7 @@
  * be nested, as ovs-ofctl demands. */
 #include "actions.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,17 +140,105 @@ static char *output_port(const struct ap_arg *a, const char *at,
 
 /* Row functions. */
 
+/* The smallest max_len OVS takes: an Ethernet header. */
+#define OUTPUT_TRUNC_MIN 14
+
+/* output(port=P,max_len=N), in either order: output at most N bytes. */
+static char *parse_output_trunc(const struct ap_arg *a)
+{
+    const struct ap_item *it = a->item;
+    const char *s = it->value;
+    const char *port_at = NULL;
+    uint16_t port = 0;
+    uint64_t max_len = 0;
+    bool have_len = false;
+    struct ap_item sub;
+    char *err = NULL;
+    int r;
+    while (!(r = ap_next_item(a->ctx, &s, val_end(it), &sub, &err))) {
+        if (ap_slice_eq(sub.key, sub.key_len, "port") && sub.value) {
+            char *name = xstrndup(sub.value, sub.value_len);
+            bool ok = port_parse(name, a->ctx->ports, &port);
+            free(name);
+            if (!ok) {
+                return ap_error(a->ctx, sub.value, "output: port=%.*s: "
+                                "unknown port", (int)sub.value_len,
+                                sub.value);
+            }
+            port_at = sub.value;
+        } else if (ap_slice_eq(sub.key, sub.key_len, "max_len")
+                   && sub.value) {
+            if (!ap_parse_u64(sub.value, sub.value_len, UINT32_MAX,
+                              &max_len)) {
+                return ap_error(a->ctx, sub.value, "output: max_len=%.*s: "
+                                "expected a number from %d to %" PRIu32,
+                                (int)sub.value_len, sub.value,
+                                OUTPUT_TRUNC_MIN, UINT32_MAX);
+            }
+            if (max_len < OUTPUT_TRUNC_MIN) {
+                return ap_error(a->ctx, sub.value, "output: max_len %"
+                                PRIu64 " is less than the minimum value %d",
+                                max_len, OUTPUT_TRUNC_MIN);
+            }
+            have_len = true;
+        } else {
+            return ap_error(a->ctx, sub.key, "output: invalid key '%.*s' "
+                            "(expected port= and max_len=)",
+                            (int)sub.key_len, sub.key);
+        }
+    }
+    if (r > 0) {
+        return err;
+    }
+    if (!port_at || !have_len) {
+        return ap_error(a->ctx, it->key, "output(...) needs both port= and "
+                        "max_len=");
+    }
+    switch (port) {
+    case OFPP_NORMAL:
+    case OFPP_FLOOD:
+    case OFPP_ALL:
+    case OFPP_CONTROLLER:
+    case OFPP_TABLE:
+    case OFPP_NONE:
+    case OFPP_UNSET:
+        return ap_error(a->ctx, port_at, "output: cannot truncate output "
+                        "to port %s", port_reserved_name(port)
+                                      ? port_reserved_name(port) : "NONE");
+    default:
+        break;
+    }
+    size_t ofs = ap_put(a->out, OFPACT_OUTPUT, sizeof(struct ofpact_output));
+    struct ofpact_output *o = ap_at(a->out, ofs);
+    o->port = port;
+    o->max_len = (uint32_t)max_len;
+    return NULL;
+}
+
+/* True if the slice is a field or subfield rather than a port. */
+static bool is_output_field(const struct ap_arg *a)
+{
+    const struct ap_item *it = a->item;
+    if (memchr(it->value, '[', it->value_len)) {
+        return true;
+    }
+    char *s = val_dup(it);
+    uint16_t port;
+    bool field = !port_parse(s, a->ctx->ports, &port)
+                 && mf_from_name(it->value, it->value_len);
+    free(s);
+    return field;
+}
+
 static char *parse_output(const struct ap_arg *a)
 {
     const struct ap_item *it = a->item;
     if (it->sep == '(') {
-        return ap_error(a->ctx, it->key, "output(...) with options is not "
-                        "supported: use output:PORT");
+        return parse_output_trunc(a);
     }
-    if (memchr(it->value, '[', it->value_len)) {
+    if (is_output_field(a)) {
         struct mf_subfield sf;
-        char *err = ap_parse_subfield(a->ctx, it->value, it->value_len,
-                                      false, &sf);
+        char *err = ap_parse_subfield(a->ctx, it->value, it->value_len, &sf);
         if (err) {
             return err;
         }
@@ -376,7 +465,7 @@ static char *parse_load(const struct ap_arg *a)
     }
     struct mf_subfield dst;
     err = ap_parse_subfield(a->ctx, arrow + 2,
-                            (size_t)(val_end(it) - arrow - 2), false, &dst);
+                            (size_t)(val_end(it) - arrow - 2), &dst);
     if (err) {
         return err;
     }
@@ -456,6 +545,32 @@ static char *parse_set_field(const struct ap_arg *a)
             ip->ipv4 = (uint32_t)mf_value_to_u64(&v);
             return NULL;
         }
+        case MFF_VLAN_VID:
+        case MFF_DL_VLAN: {
+            size_t ofs = ap_put(a->out, OFPACT_SET_VLAN_VID,
+                                sizeof(struct ofpact_vlan_vid));
+            struct ofpact_vlan_vid *vid = ap_at(a->out, ofs);
+            vid->vid = (uint16_t)(mf_value_to_u64(&v) & VLAN_VID_MASK);
+            vid->push_if_absent = true;
+            return NULL;
+        }
+        case MFF_DL_VLAN_PCP: {
+            size_t ofs = ap_put(a->out, OFPACT_SET_VLAN_PCP,
+                                sizeof(struct ofpact_vlan_pcp));
+            struct ofpact_vlan_pcp *pcp = ap_at(a->out, ofs);
+            pcp->pcp = (uint8_t)mf_value_to_u64(&v);
+            pcp->push_if_absent = true;
+            return NULL;
+        }
+        case MFF_NW_TOS:
+        case MFF_IP_DSCP: {
+            size_t ofs = ap_put(a->out, OFPACT_SET_IP_DSCP,
+                                sizeof(struct ofpact_dscp));
+            struct ofpact_dscp *d = ap_at(a->out, ofs);
+            uint64_t x = mf_value_to_u64(&v);
+            d->dscp = (uint8_t)(f->id == MFF_IP_DSCP ? x << 2 : x);
+            return NULL;
+        }
         case MFF_TP_SRC:
         case MFF_TP_DST: {
             t = f->id == MFF_TP_SRC ? OFPACT_SET_L4_SRC_PORT
@@ -483,10 +598,10 @@ static char *parse_move(const struct ap_arg *a)
     }
     struct mf_subfield src, dst;
     err = ap_parse_subfield(a->ctx, it->value,
-                            (size_t)(arrow - it->value), false, &src);
+                            (size_t)(arrow - it->value), &src);
     if (!err) {
         err = ap_parse_subfield(a->ctx, arrow + 2,
-                                (size_t)(val_end(it) - arrow - 2), false,
+                                (size_t)(val_end(it) - arrow - 2),
                                 &dst);
     }
     if (!err) {
@@ -645,7 +760,7 @@ static char *parse_null(const struct ap_arg *a)
         enum ofpact_type type;
     } nulls[] = {
         {"strip_vlan", OFPACT_STRIP_VLAN}, {"pop_vlan", OFPACT_STRIP_VLAN},
-        {"dec_ttl", OFPACT_DEC_TTL},       {"exit", OFPACT_EXIT},
+        {"exit", OFPACT_EXIT},
         {"clear_actions", OFPACT_CLEAR_ACTIONS},
     };
     for (size_t i = 0; i < ARRAY_SIZE(nulls); i++) {
@@ -655,6 +770,76 @@ static char *parse_null(const struct ap_arg *a)
         }
     }
     return ap_error(a->ctx, a->item->key, "internal: no null action");
+}
+
+/* dec_ttl or dec_ttl(ID ...): decimal controller ids, comma or space
+ * separated. */
+static char *parse_dec_ttl(const struct ap_arg *a)
+{
+    const struct ap_item *it = a->item;
+    if (it->sep && it->sep != '(') {
+        return ap_error(a->ctx, it->key, "dec_ttl takes no argument (for "
+                        "controller ids: dec_ttl(ID,...))");
+    }
+    size_t ofs = ap_put(a->out, OFPACT_DEC_TTL,
+                        sizeof(struct ofpact_dec_ttl));
+    if (it->sep != '(') {
+        return NULL;
+    }
+    uint16_t ids[DEC_TTL_MAX_IDS];
+    size_t n = 0;
+    const char *p = it->value, *end = val_end(it);
+    while (p < end) {
+        if (*p == ',' || *p == ' ') {
+            p++;
+            continue;
+        }
+        size_t len = strspn(p, "0123456789");
+        if (len > (size_t)(end - p)) {
+            len = (size_t)(end - p);
+        }
+        const char *next = p + len;
+        uint64_t x;
+        if (!len || (next < end && *next != ',' && *next != ' ')
+            || !ap_parse_u64(p, len, UINT16_MAX, &x)) {
+            size_t bad = strcspn(p, ", )");
+            return ap_error(a->ctx, p, "dec_ttl: %.*s: not a controller "
+                            "id (expected a decimal number 0-65535)",
+                            (int)SW_MIN(bad, (size_t)(end - p)), p);
+        }
+        if (n == DEC_TTL_MAX_IDS) {
+            return ap_error(a->ctx, p, "dec_ttl: more than %d controller "
+                            "ids", DEC_TTL_MAX_IDS);
+        }
+        ids[n++] = (uint16_t)x;
+        p = next;
+    }
+    struct ofpact_dec_ttl *d = ap_at(a->out, ofs);
+    d->n_ids = (uint16_t)n;
+    memcpy(d->ids, ids, n * sizeof ids[0]);
+    return NULL;
+}
+
+/* mod_nw_ttl:TTL and mod_nw_ecn:ECN write those fields: set_field on the
+ * field, which is how OVS carries them in OpenFlow 1.0 (and prints them:
+ * load:0x40->NXM_NX_IP_TTL[]). */
+static char *parse_mod_nw(const struct ap_arg *a)
+{
+    bool ttl = !strcmp(a->row->name, "mod_nw_ttl");
+    uint64_t x;
+    char *err = parse_num(a, ttl ? 255 : 3, &x,
+                          ttl ? "not a valid TTL (0-255)"
+                              : "not a valid ECN (0-3)");
+    if (err) {
+        return err;
+    }
+    const struct mf_field *f = mf_from_id(ttl ? MFF_NW_TTL : MFF_NW_ECN);
+    union mf_value v, m;
+    mf_value_from_u64(&v, x);
+    memset(&m, 0, sizeof m);
+    ap_set_ones(&m, 0, f->n_bits);
+    put_set_field(a->out, f, &v, &m);
+    return NULL;
 }
 
 static char *parse_note(const struct ap_arg *a)
@@ -802,7 +987,9 @@ static const struct ap_row rows[] = {
     {"mod_nw_tos", parse_nw_tos, RANK_APPLY, ARG_REQUIRED},
     {"mod_tp_src", parse_tp_port, RANK_APPLY, ARG_REQUIRED},
     {"mod_tp_dst", parse_tp_port, RANK_APPLY, ARG_REQUIRED},
-    {"dec_ttl", parse_null, RANK_APPLY, ARG_NONE},
+    {"dec_ttl", parse_dec_ttl, RANK_APPLY, ARG_OPTIONAL},
+    {"mod_nw_ttl", parse_mod_nw, RANK_APPLY, ARG_REQUIRED},
+    {"mod_nw_ecn", parse_mod_nw, RANK_APPLY, ARG_REQUIRED},
     {"note", parse_note, RANK_APPLY, ARG_OPTIONAL},
     {"exit", parse_null, RANK_APPLY, ARG_NONE},
     {"clone", parse_nest, RANK_APPLY, ARG_REQUIRED},
@@ -821,7 +1008,7 @@ static const char *const unsupported[] = {
     "set_queue",      "pop_queue",     "fin_timeout",   "sample",
     "conjunction",    "group",         "meter",         "push_mpls",
     "pop_mpls",       "dec_mpls_ttl",  "set_mpls_label", "set_mpls_tc",
-    "set_mpls_ttl",   "mod_nw_ecn",    "mod_nw_ttl",    "output_trunc",
+    "set_mpls_ttl",   "output_trunc",
     "check_pkt_larger", "encap",       "decap",         "stack_push",
     "stack_pop",      "dec_nsh_ttl",   "set_field_ttl", "mod_vlan_tci",
     "strip_vlan_all", "debug_recirc",  "debug_slow",    "delete_field",
@@ -864,10 +1051,6 @@ static char *parse_one(const struct apctx *ctx, const struct ap_item *it,
                         (int)it->key_len, it->key);
     }
     if (row->arg == ARG_NONE && it->sep) {
-        if (!strcmp(row->name, "dec_ttl") && it->sep == '(') {
-            return ap_error(ctx, it->key, "dec_ttl(...) with controller "
-                            "ids is not supported: use dec_ttl");
-        }
         return ap_error(ctx, it->key, "%s takes no argument", row->name);
     }
     if (row->arg == ARG_REQUIRED

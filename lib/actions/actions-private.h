@@ -71,11 +71,11 @@ bool ap_parse_uint(const char *s, size_t n, union mf_value *);
 /* Parses a decimal or 0x-hex integer no larger than 'max'. */
 bool ap_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *);
 
-/* Parses all of the slice as a subfield ("NXM_NX_REG0[0..15]"; a bare
- * field name means the whole field when 'allow_bare').  Errors name the
- * slice and position. */
+/* Parses all of the slice as a subfield ("NXM_NX_REG0[0..15]", or a
+ * bare field name, "reg0", for the whole field).  Errors name the slice
+ * and position. */
 char *ap_parse_subfield(const struct apctx *, const char *s, size_t n,
-                        bool allow_bare, struct mf_subfield *);
+                        struct mf_subfield *);
 
 /* Bits of right-aligned values. */
 bool ap_bit(const union mf_value *, unsigned i);

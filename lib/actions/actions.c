@@ -208,22 +208,16 @@ bool ap_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *x)
 }
 
 char *ap_parse_subfield(const struct apctx *ctx, const char *s, size_t n,
-                        bool allow_bare, struct mf_subfield *sf)
+                        struct mf_subfield *sf)
 {
     if (!n) {
         return ap_error(ctx, s, "missing field");
     }
     if (!memchr(s, '[', n)) {
+        /* A bare name is the whole field, as OVS reads it. */
         const struct mf_field *f = mf_from_name(s, n);
         if (!f) {
-            return ap_error(ctx, s, "%.*s: unknown field%s", (int)n, s,
-                            allow_bare ? "" : " (expected a subfield such "
-                                              "as NXM_NX_REG0[0..15])");
-        }
-        if (!allow_bare) {
-            return ap_error(ctx, s, "%.*s: expected a subfield such as "
-                            "%s[] or %s[0..3]", (int)n, s,
-                            mf_subfield_name(f), mf_subfield_name(f));
+            return ap_error(ctx, s, "%.*s: unknown field", (int)n, s);
         }
         sf->field = f;
         sf->ofs = 0;

@@ -43,7 +43,7 @@ struct portmap;
     OFPACT(SET_IP_DSCP, ofpact_dscp, "mod_nw_tos")                            \
     OFPACT(SET_L4_SRC_PORT, ofpact_l4_port, "mod_tp_src")                     \
     OFPACT(SET_L4_DST_PORT, ofpact_l4_port, "mod_tp_dst")                     \
-    OFPACT(DEC_TTL, ofpact_null, "dec_ttl")                                   \
+    OFPACT(DEC_TTL, ofpact_dec_ttl, "dec_ttl")                                   \
     OFPACT(NOTE, ofpact_note, "note")                                         \
     OFPACT(EXIT, ofpact_null, "exit")                                         \
     OFPACT(CLONE, ofpact_nest, "clone")                                       \
@@ -76,7 +76,7 @@ struct ofpact {
     uint32_t pad;
 };
 
-/* STRIP_VLAN, DEC_TTL, EXIT, CLEAR_ACTIONS. */
+/* STRIP_VLAN, EXIT, CLEAR_ACTIONS. */
 struct ofpact_null {
     struct ofpact ofpact;
 };
@@ -87,7 +87,8 @@ struct ofpact_null {
 struct ofpact_output {
     struct ofpact ofpact;
     uint16_t port;
-    uint16_t max_len;
+    uint32_t max_len; /* output(port=P,max_len=N): send at most N bytes
+                       * (at least 14); 0: the whole packet. */
 };
 
 /* OUTPUT_REG: output:NXM_OF_IN_PORT[] -- port number read from a field. */
@@ -171,6 +172,15 @@ struct ofpact_dscp {
 struct ofpact_l4_port {
     struct ofpact ofpact;
     uint16_t port;
+};
+
+/* DEC_TTL: dec_ttl, or dec_ttl(ID,...) naming the controller
+ * connections that get the packet when the TTL runs out (ours is id 0). */
+#define DEC_TTL_MAX_IDS 64
+struct ofpact_dec_ttl {
+    struct ofpact ofpact;
+    uint16_t n_ids; /* 0: plain dec_ttl, the default controller. */
+    uint16_t ids[DEC_TTL_MAX_IDS];
 };
 
 /* NOTE: bytes follow the header. */

@@ -280,6 +280,29 @@ static char *parse_match_item(struct flow_mod *fm, const struct apctx *ctx,
     return NULL;
 }
 
+/* goto_table may only go forward (OpenFlow 1.1's rule, which keeps a
+ * pipeline free of loops): a flow in table T jumps to a table after T. */
+static char *check_goto_table(const struct flow_mod *fm,
+                              const struct apctx *ctx, const char *at)
+{
+    const struct ofpact *a;
+    if (fm->table_id == FM_TABLE_ALL) {
+        return NULL;
+    }
+    OFPACT_FOR_EACH (a, (const struct ofpact *)fm->ofpacts.data,
+                     fm->ofpacts.size) {
+        if (a->type == OFPACT_GOTO_TABLE) {
+            const struct ofpact_goto_table *g = (const void *)a;
+            if (g->table_id <= fm->table_id) {
+                return ap_error(ctx, at, "goto_table:%u: a flow in table "
+                                "%u may only go to a later table",
+                                g->table_id, fm->table_id);
+            }
+        }
+    }
+    return NULL;
+}
+
 static char *parse__(struct flow_mod *fm, const char *text,
                      enum fm_parse_mode mode, const struct portmap *ports)
 {
@@ -358,6 +381,9 @@ static char *parse__(struct flow_mod *fm, const char *text,
         if (cerr) {
             err = ap_wrap(&ctx, actions, cerr, "%s", "");
         }
+    }
+    if (!err) {
+        err = check_goto_table(fm, &ctx, actions);
     }
     return err;
 }

@@ -125,6 +125,13 @@ static char *width_error(struct learn_state *st, const char *at,
     return err;
 }
 
+/* True if the slice names a field source ("NXM_OF_ETH_SRC[]", "eth_src")
+ * rather than a constant: OVS reads a field name there first. */
+static bool is_field_source(const char *s, size_t n)
+{
+    return memchr(s, '[', n) || mf_from_name(s, n);
+}
+
 /* field=value, field[]=src[], or a bare field[]. */
 static char *parse_match_spec(struct learn_state *st,
                               const struct ap_item *it)
@@ -144,7 +151,7 @@ static char *parse_match_spec(struct learn_state *st,
     if (!spec) {
         return err;
     }
-    err = ap_parse_subfield(ctx, it->key, it->key_len, true, &spec->dst);
+    err = ap_parse_subfield(ctx, it->key, it->key_len, &spec->dst);
     if (err) {
         return err;
     }
@@ -159,9 +166,9 @@ static char *parse_match_spec(struct learn_state *st,
         spec->src = spec->dst;
         return NULL;
     }
-    if (memchr(it->value, '[', it->value_len)) {
+    if (is_field_source(it->value, it->value_len)) {
         spec->src_type = LEARN_SRC_FIELD;
-        err = ap_parse_subfield(ctx, it->value, it->value_len, false,
+        err = ap_parse_subfield(ctx, it->value, it->value_len,
                                 &spec->src);
         if (!err && spec->src.n_bits != spec->dst.n_bits) {
             err = width_error(st, it->key, &spec->dst, &spec->src);
@@ -211,8 +218,7 @@ static char *parse_load_spec(struct learn_state *st,
         return err;
     }
     spec->dst_type = LEARN_DST_LOAD;
-    err = ap_parse_subfield(ctx, arrow + 2, (size_t)(end - arrow - 2),
-                            false, &spec->dst);
+    err = ap_parse_subfield(ctx, arrow + 2, (size_t)(end - arrow - 2), &spec->dst);
     if (err) {
         return err;
     }
@@ -226,9 +232,9 @@ static char *parse_load_spec(struct learn_state *st,
         return err;
     }
     size_t n = (size_t)(arrow - it->value);
-    if (memchr(it->value, '[', n)) {
+    if (is_field_source(it->value, n)) {
         spec->src_type = LEARN_SRC_FIELD;
-        err = ap_parse_subfield(ctx, it->value, n, false, &spec->src);
+        err = ap_parse_subfield(ctx, it->value, n, &spec->src);
         if (!err && spec->src.n_bits != spec->dst.n_bits) {
             err = width_error(st, it->value, &spec->src, &spec->dst);
         }
@@ -253,7 +259,7 @@ static char *parse_output_spec(struct learn_state *st,
     }
     spec->dst_type = LEARN_DST_OUTPUT;
     spec->src_type = LEARN_SRC_FIELD;
-    err = ap_parse_subfield(st->ctx, it->value, it->value_len, false,
+    err = ap_parse_subfield(st->ctx, it->value, it->value_len,
                             &spec->src);
     spec->n_bits = spec->src.n_bits;
     return err;

@@ -437,11 +437,18 @@ static void format_eth(const uint8_t *mac, struct ds *ds)
     eth_addr_format(mac, ds);
 }
 
-/* Fixed-width hex for the two 16-bit fields OVS prints that way. */
+/* Fixed-width hex for the fields OVS prints that way. */
 static const char *hex_fmt(const struct mf_field *mf)
 {
-    return mf->id == MFF_DL_TYPE || mf->id == MFF_VLAN_TCI ? "0x%04" PRIx64
-                                                           : "0x%" PRIx64;
+    switch (mf->id) {
+    case MFF_DL_TYPE:
+    case MFF_VLAN_TCI:
+        return "0x%04" PRIx64;
+    case MFF_IPV6_LABEL:
+        return "0x%05" PRIx64;
+    default:
+        return "0x%" PRIx64;
+    }
 }
 
 void mf_format_value(const struct mf_field *mf, const union mf_value *value,

@@ -32,6 +32,15 @@ enum mf_id {
     MFF_REG5,
     MFF_REG6,
     MFF_REG7,
+    MFF_REG8,
+    MFF_REG9,
+    MFF_REG10,
+    MFF_REG11,
+    MFF_REG12,
+    MFF_REG13,
+    MFF_REG14,
+    MFF_REG15,
+    MFF_PKT_MARK,
     MFF_IN_PORT,
     MFF_DL_SRC,
     MFF_DL_DST,
@@ -39,10 +48,13 @@ enum mf_id {
     MFF_VLAN_TCI,
     MFF_DL_VLAN,     /* Virtual: VID bits of vlan_tci (OF1.0 semantics). */
     MFF_DL_VLAN_PCP, /* Virtual: PCP bits of vlan_tci. */
+    MFF_VLAN_VID,    /* Virtual: OpenFlow 1.2's VID with the "present"
+                      * bit 0x1000 (vlan_tci's CFI bit). */
     MFF_NW_SRC,
     MFF_NW_DST,
     MFF_IPV6_SRC,
     MFF_IPV6_DST,
+    MFF_IPV6_LABEL,
     MFF_NW_PROTO,
     MFF_NW_TOS,
     MFF_NW_ECN,
@@ -61,6 +73,9 @@ enum mf_id {
     MFF_IP_DSCP, /* Virtual: nw_tos >> 2 (prints as nw_tos). */
     MFF_N_IDS
 };
+
+_Static_assert(MFF_REG0 + FLOW_N_REGS - 1 == MFF_REG15,
+               "register ids are consecutive, one per flow register");
 
 /* How a value prints and parses. */
 enum mf_format {

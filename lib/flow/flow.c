@@ -117,6 +117,7 @@ static void extract_ipv6(const uint8_t *p, size_t n, struct flow *flow)
     flow->nw_tos = tc & 0xfc;
     flow->nw_ecn = tc & 0x03;
     flow->nw_ttl = p[7];
+    flow->ipv6_label = get32(p) & 0xfffff;
     memcpy(flow->ipv6_src, p + 8, 16);
     memcpy(flow->ipv6_dst, p + 24, 16);
     size_t payload = get16(p + 4);
@@ -175,15 +176,9 @@ static void extract_arp(const uint8_t *p, size_t n, struct flow *flow)
 
 void flow_extract(const uint8_t *frame, size_t len, struct flow *flow)
 {
-    struct flow meta;
-    memset(&meta, 0, sizeof meta);
-    meta.tun_id = flow->tun_id;
-    meta.metadata = flow->metadata;
-    memcpy(meta.regs, flow->regs, sizeof meta.regs);
-    meta.tun_src = flow->tun_src;
-    meta.tun_dst = flow->tun_dst;
-    meta.in_port = flow->in_port;
-    *flow = meta;
+    /* The metadata [0, FLOW_HEADERS_OFS) stays; the headers restart. */
+    memset((uint8_t *)flow + FLOW_HEADERS_OFS, 0,
+           sizeof *flow - FLOW_HEADERS_OFS);
 
     if (len < 14) {
         return;
@@ -374,7 +369,7 @@ size_t flow_compose(const struct flow *flow, uint8_t *out, size_t out_size)
         }
     } else if (flow->dl_type == ETH_TYPE_IPV6) {
         uint32_t tc = (uint32_t)(flow->nw_tos | (flow->nw_ecn & 3));
-        put32(p, 6u << 28 | tc << 20);
+        put32(p, 6u << 28 | tc << 20 | (flow->ipv6_label & 0xfffff));
         put16(p + 4, (uint16_t)(dgram - 40));
         p[7] = flow->nw_ttl;
         memcpy(p + 8, flow->ipv6_src, 16);
@@ -426,40 +421,21 @@ uint32_t flow_hash(const struct flow *flow, uint32_t basis)
             memset(&m.wc.MEMBER, 0xff, sizeof m.wc.MEMBER);                   \
         }                                                                     \
     } while (0)
+#define EXACT_IF_SET_(MEMBER) EXACT_IF_SET(MEMBER);
 
 void flow_format(const struct flow *flow, struct ds *ds)
 {
     struct match m;
     match_init_catchall(&m);
     m.flow = *flow;
-    EXACT_IF_SET(tun_id);
-    EXACT_IF_SET(metadata);
+    FLOW_MEMBERS(EXACT_IF_SET_);
     for (int i = 0; i < FLOW_N_REGS; i++) {
-        EXACT_IF_SET(regs[i]);
+        /* Each register is its own field. */
+        m.wc.regs[i] = flow->regs[i] ? UINT32_MAX : 0;
     }
-    EXACT_IF_SET(tun_src);
-    EXACT_IF_SET(tun_dst);
-    EXACT_IF_SET(in_port);
-    EXACT_IF_SET(vlan_tci);
-    EXACT_IF_SET(dl_type);
-    EXACT_IF_SET(tcp_flags);
-    EXACT_IF_SET(dl_dst);
-    EXACT_IF_SET(dl_src);
-    EXACT_IF_SET(nw_src);
-    EXACT_IF_SET(nw_dst);
-    EXACT_IF_SET(ipv6_src);
-    EXACT_IF_SET(ipv6_dst);
-    EXACT_IF_SET(arp_sha);
-    EXACT_IF_SET(arp_tha);
-    EXACT_IF_SET(nw_proto);
-    EXACT_IF_SET(nw_tos);
-    EXACT_IF_SET(nw_ecn);
-    EXACT_IF_SET(nw_ttl);
     if (flow->nw_frag) {
         m.wc.nw_frag = FLOW_NW_FRAG_MASK;
     }
-    EXACT_IF_SET(tp_src);
-    EXACT_IF_SET(tp_dst);
     if (mf_prereq_ok(MFP_ICMP_ANY, flow->dl_type, flow->nw_proto)) {
         /* ICMP type and code are 8 bits wide within tp_src/tp_dst. */
         m.wc.tp_src &= 0xff;

@@ -19,7 +19,7 @@
 
 #include "ds.h"
 
-#define FLOW_N_REGS 8
+#define FLOW_N_REGS 16
 
 /* Ethernet types. */
 #define ETH_TYPE_IP 0x0800
@@ -49,26 +49,33 @@
 #define FLOW_NW_FRAG_MASK (FLOW_NW_FRAG_ANY | FLOW_NW_FRAG_LATER)
 
 struct flow {
-    /* Metadata. */
+    /* Pipeline metadata, cleared when a packet crosses a patch port
+     * (everything before FLOW_PATCH_KEEP_OFS). */
     uint64_t tun_id;   /* VNI for VXLAN (24 bits used). */
     uint64_t metadata; /* OpenFlow 1.1+ metadata. */
     uint32_t regs[FLOW_N_REGS];
     uint32_t tun_src; /* Outer IPv4 source of a received tunnel packet. */
     uint32_t tun_dst; /* Outer IPv4 destination. */
-    uint16_t in_port; /* OpenFlow port number. */
-    uint16_t vlan_tci;
-    uint16_t dl_type;
-    uint16_t tcp_flags; /* Low 12 bits. */
 
-    /* L2. */
+    /* Metadata a patch port keeps (the packet's mark, its new in_port). */
+    uint32_t pkt_mark; /* The kernel's skb mark; 0 from a userspace port. */
+    uint16_t in_port;  /* OpenFlow port number. */
+
+    /* Headers: flow_extract() fills everything from FLOW_HEADERS_OFS on.
+     * dl_dst starts a 64-bit word and shares it only with dl_type, so a
+     * learned MAC flow is one word of the classifier (and of memory). */
+    uint16_t vlan_tci;
     uint8_t dl_dst[6];
+    uint16_t dl_type;
     uint8_t dl_src[6];
+    uint16_t tcp_flags; /* Low 12 bits. */
 
     /* L3. */
     uint32_t nw_src; /* IPv4 source, or ARP SPA. */
     uint32_t nw_dst; /* IPv4 destination, or ARP TPA. */
     uint8_t ipv6_src[16];
     uint8_t ipv6_dst[16];
+    uint32_t ipv6_label; /* IPv6 flow label, low 20 bits. */
     uint8_t arp_sha[6];
     uint8_t arp_tha[6];
     uint8_t nw_proto; /* IP protocol, or the low 8 bits of the ARP op. */
@@ -84,9 +91,39 @@ struct flow {
     uint8_t pad2[4];
 };
 
+/* Every member of struct flow that holds data, in order.  Code that must
+ * treat each member (flow_format) expands this list, and the assertion
+ * below fails to compile when a member is added to the struct but not
+ * here. */
+#define FLOW_MEMBERS(M)                                                       \
+    M(tun_id) M(metadata) M(regs) M(tun_src) M(tun_dst) M(pkt_mark)          \
+    M(in_port) M(vlan_tci) M(dl_dst) M(dl_type) M(dl_src) M(tcp_flags)       \
+    M(nw_src) M(nw_dst) M(ipv6_src) M(ipv6_dst) M(ipv6_label) M(arp_sha)     \
+    M(arp_tha) M(nw_proto) M(nw_tos) M(nw_ecn) M(nw_ttl) M(nw_frag)          \
+    M(tp_src) M(tp_dst)
+#define FLOW_MEMBER_SIZE_(MEMBER) +sizeof(((struct flow *)0)->MEMBER)
+_Static_assert(0 FLOW_MEMBERS(FLOW_MEMBER_SIZE_) +
+                       sizeof(((struct flow *)0)->pad1) +
+                       sizeof(((struct flow *)0)->pad2) ==
+                   sizeof(struct flow),
+               "FLOW_MEMBERS must name every member of struct flow");
+
+/* Where the metadata a patch port keeps starts, and where the headers
+ * start: metadata is [0, FLOW_HEADERS_OFS). */
+#define FLOW_PATCH_KEEP_OFS offsetof(struct flow, pkt_mark)
+#define FLOW_HEADERS_OFS offsetof(struct flow, vlan_tci)
+_Static_assert(offsetof(struct flow, tun_dst) + sizeof(uint32_t) ==
+                   FLOW_PATCH_KEEP_OFS,
+               "patch-cleared metadata is contiguous");
+_Static_assert(offsetof(struct flow, in_port) + sizeof(uint16_t) ==
+                   FLOW_HEADERS_OFS,
+               "in_port is the last metadata member");
+
 #define FLOW_U64S (sizeof(struct flow) / sizeof(uint64_t))
 _Static_assert(sizeof(struct flow) % 8 == 0, "flow is whole words");
-_Static_assert(sizeof(struct flow) == 144, "no hidden padding in flow");
+_Static_assert(sizeof(struct flow) == 184, "no hidden padding in flow");
+_Static_assert(offsetof(struct flow, dl_dst) % 8 == 0,
+               "dl_dst starts a word (see above)");
 
 static inline const uint64_t *flow_u64(const struct flow *f)
 {
@@ -95,7 +132,7 @@ static inline const uint64_t *flow_u64(const struct flow *f)
 
 /* Fills every header field of 'flow' from 'len' bytes of Ethernet frame
  * and zeroes the header fields the frame lacks; leaves the metadata
- * (tun_*, metadata, regs, in_port) as the caller set it.  Never reads
+ * (everything before FLOW_HEADERS_OFS) as the caller set it.  Never reads
  * past 'len': truncated headers leave the deeper fields zero. */
 void flow_extract(const uint8_t *frame, size_t len, struct flow *flow);
 

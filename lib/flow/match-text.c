@@ -178,6 +178,7 @@ void match_format(const struct match *m, int priority,
     if (priority >= 0 && priority != OFP_DEFAULT_PRIORITY) {
         ds_put_format(ds, "priority=%d,", priority);
     }
+    put_field(m, MFF_PKT_MARK, NULL, NULL, ds); /* Before the shorthand. */
     if (dl_type) {
         size_t best = ARRAY_SIZE(shorthands);
         for (size_t i = 0; i < ARRAY_SIZE(shorthands); i++) {
@@ -218,6 +219,7 @@ void match_format(const struct match *m, int priority,
     bool arp = dl_type == ETH_TYPE_ARP || dl_type == ETH_TYPE_RARP;
     put_field(m, MFF_IPV6_SRC, NULL, NULL, ds);
     put_field(m, MFF_IPV6_DST, NULL, NULL, ds);
+    put_field(m, MFF_IPV6_LABEL, NULL, NULL, ds);
     put_field(m, arp ? MFF_ARP_SPA : MFF_NW_SRC, NULL, NULL, ds);
     put_field(m, arp ? MFF_ARP_TPA : MFF_NW_DST, NULL, NULL, ds);
     if (!skip_proto) {

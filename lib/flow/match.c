@@ -203,6 +203,7 @@ char *match_check_prereqs(const struct match *m)
         switch (id) {
         case MFF_DL_VLAN:
         case MFF_DL_VLAN_PCP:
+        case MFF_VLAN_VID:
         case MFF_IP_DSCP:
         case MFF_ARP_OP:
         case MFF_ARP_SPA:

@@ -943,8 +943,17 @@ static int rule_cmp_priority(const void *a_, const void *b_)
     if (a->cr.priority != b->cr.priority) {
         return a->cr.priority > b->cr.priority ? -1 : 1;
     }
-    /* Stable output for equal priorities: oldest first. */
-    return a->created < b->created ? -1 : a->created > b->created;
+    /* Stable output for equal priorities: oldest first, then (added in
+     * the same millisecond) by match, never by the classifier's hash
+     * order, which moves whenever struct flow's layout does. */
+    if (a->created != b->created) {
+        return a->created < b->created ? -1 : 1;
+    }
+    struct match ma, mb;
+    struct flow_print fp;
+    ofproto_rule_to_print(a, &ma, &fp);
+    ofproto_rule_to_print(b, &mb, &fp);
+    return memcmp(&ma, &mb, sizeof ma);
 }
 
 void ofproto_dump_flows(const struct ofproto *p,

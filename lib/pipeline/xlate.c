@@ -37,6 +37,8 @@ struct xlate_ctx {
     struct packet work;      /* Copy made at the first header commit. */
     bool have_work;
     uint16_t vlan_tpid;      /* TPID for a tag pushed later. */
+    uint32_t trunc_len;      /* output(max_len=N): bytes an output keeps
+                              * while that action runs; 0: all. */
     uint32_t in_len;         /* Bytes credited to each rule. */
     uint16_t in_port;        /* The packet's in_port on arrival. */
     int64_t now;             /* clock_msec() once per packet: reading the
@@ -171,7 +173,11 @@ static void emit(struct xlate_ctx *ctx, uint16_t port)
     struct xlate_output *out = &res->outputs[res->n_outputs++];
     out->ofproto = ctx->ofproto;
     out->port = port;
-    packet_assign(&out->packet, packet_data(pkt), pkt->len);
+    size_t len = pkt->len;
+    if (ctx->trunc_len && len > ctx->trunc_len) {
+        len = ctx->trunc_len;
+    }
+    packet_assign(&out->packet, packet_data(pkt), len);
     out->tun_id = ctx->flow.tun_id;
     out->tun_src = ctx->flow.tun_src;
     out->tun_dst = ctx->flow.tun_dst;
@@ -300,11 +306,8 @@ static void patch_cross(struct xlate_ctx *ctx, const struct ofport *port)
     struct buf saved_set = ctx->action_set;
     buf_init(&ctx->action_set);
 
+    memset(&ctx->flow, 0, FLOW_PATCH_KEEP_OFS); /* See struct flow. */
     ctx->flow.in_port = port->peer_port;
-    ctx->flow.tun_id = 0;
-    ctx->flow.tun_src = ctx->flow.tun_dst = 0;
-    ctx->flow.metadata = 0;
-    memset(ctx->flow.regs, 0, sizeof ctx->flow.regs);
     ctx->ofproto = peer;
     ctx->rule = NULL;
     ctx->depth++;
@@ -581,7 +584,9 @@ static bool do_action(struct xlate_ctx *ctx, const struct ofpact *a)
     switch ((enum ofpact_type)a->type) {
     case OFPACT_OUTPUT: {
         const struct ofpact_output *o = (const void *)a;
-        output_port(ctx, o->port, o->max_len, false);
+        ctx->trunc_len = o->max_len;
+        output_port(ctx, o->port, UINT16_MAX, false);
+        ctx->trunc_len = 0;
         break;
     }
     case OFPACT_OUTPUT_REG: {
@@ -652,6 +657,7 @@ static bool do_action(struct xlate_ctx *ctx, const struct ofpact *a)
             }
             f->vlan_tci = VLAN_CFI;
             ctx->vlan_tpid = ETH_TYPE_VLAN;
+    ctx->trunc_len = 0;
         }
         f->vlan_tci = (uint16_t)((f->vlan_tci & ~VLAN_VID_MASK)
                                  | (v->vid & VLAN_VID_MASK) | VLAN_CFI);
@@ -665,6 +671,7 @@ static bool do_action(struct xlate_ctx *ctx, const struct ofpact *a)
             }
             f->vlan_tci = VLAN_CFI;
             ctx->vlan_tpid = ETH_TYPE_VLAN;
+    ctx->trunc_len = 0;
         }
         f->vlan_tci = (uint16_t)((f->vlan_tci & ~VLAN_PCP_MASK)
                                  | ((v->pcp & 7) << VLAN_PCP_SHIFT)
@@ -713,8 +720,16 @@ static bool do_action(struct xlate_ctx *ctx, const struct ofpact *a)
         }
         if (f->nw_ttl <= 1) {
             /* As OVS: the packet goes to the controller with reason
-             * invalid_ttl and this action list stops. */
-            to_controller(ctx, 0, 2);
+             * invalid_ttl and this action list stops.  Our one
+             * controller connection has id 0. */
+            const struct ofpact_dec_ttl *d = (const void *)a;
+            bool to_us = !d->n_ids;
+            for (size_t i = 0; i < d->n_ids; i++) {
+                to_us |= d->ids[i] == 0;
+            }
+            if (to_us) {
+                to_controller(ctx, 0, 2);
+            }
             drop(ctx, "TTL expired");
             return false;
         }
@@ -827,6 +842,7 @@ static void ctx_init(struct xlate_ctx *ctx, struct ofproto *p,
     memset(&ctx->work, 0, sizeof ctx->work);
     ctx->have_work = false;
     ctx->vlan_tpid = ETH_TYPE_VLAN;
+    ctx->trunc_len = 0;
     ctx->in_len = (uint32_t)packet->len;
     ctx->in_port = flow->in_port;
     ctx->now = now;
@@ -847,13 +863,7 @@ static void ctx_init(struct xlate_ctx *ctx, struct ofproto *p,
 static void extract_key(const struct packet *packet, const struct flow *md,
                         struct flow *flow)
 {
-    memset(flow, 0, sizeof *flow);
-    flow->in_port = md->in_port;
-    flow->tun_id = md->tun_id;
-    flow->tun_src = md->tun_src;
-    flow->tun_dst = md->tun_dst;
-    flow->metadata = md->metadata;
-    memcpy(flow->regs, md->regs, sizeof flow->regs);
+    memcpy(flow, md, FLOW_HEADERS_OFS); /* flow_extract() zeroes the rest. */
     flow_extract(packet_data(packet), packet->len, flow);
 }
 

@@ -109,7 +109,10 @@ START_TEST(test_names)
     ck_assert_ptr_null(mf_from_name("foo", 3));
     ck_assert_ptr_null(mf_from_name("", 0));
     ck_assert_ptr_null(mf_from_name("nxm_of_eth_src", 14));
-    ck_assert_ptr_null(mf_from_name("reg8", 4));
+    ck_assert_ptr_null(mf_from_name("reg16", 5));
+    ck_assert_int_eq(mf_from_name("reg15", 5)->id, MFF_REG15);
+    ck_assert_int_eq(mf_from_name("NXM_NX_PKT_MARK", 15)->id, MFF_PKT_MARK);
+    ck_assert_int_eq(mf_from_name("vlan_vid", 8)->id, MFF_VLAN_VID);
     /* Only 'len' bytes count. */
     ck_assert_int_eq(mf_from_name("reg3[0..4]", 4)->id, MFF_REG3);
     ck_assert_int_eq(mf_from_name("in_portX", 7)->id, MFF_IN_PORT);

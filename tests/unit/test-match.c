@@ -284,7 +284,7 @@ static const struct {
     {"tcp,tcp_flags=0x1000", "out of range"},
     {"tcp,tp_dst=65536", "tp_dst=65536: value out of range (0-65535)"},
     {"icmp,icmp_type=300", "icmp_type=300: value out of range (0-255)"},
-    {"NXM_NX_REG8=1", "unknown field 'NXM_NX_REG8'"},
+    {"NXM_NX_REG16=1", "unknown field 'NXM_NX_REG16'"},
     {"nxm_nx_reg0=1", "unknown field 'nxm_nx_reg0'"},
 };
 
