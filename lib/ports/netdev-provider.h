@@ -61,6 +61,15 @@ struct netdev_class {
                       const struct netdev_tunnel *, size_t *n_sent);
     /* Optional: appends class-specific configuration. */
     void (*format)(const struct netdev *, struct ds *);
+    /* Tunnel types only (its presence makes a type a tunnel): reads
+     * options into '*cfg' as open() would, without opening anything, so
+     * that a port that failed to open still has its configuration.
+     * NULL or an allocated error, as check_options(). */
+    char *(*get_tunnel_config)(const char *name,
+                               const struct netdev_option *, size_t n,
+                               struct netdev_tunnel_config *cfg);
+    /* Optional: as netdev_get_flags(); without it both are true. */
+    void (*get_flags)(const struct netdev *, bool *admin_up, bool *link_up);
 };
 
 extern const struct netdev_class netdev_tap_class;
@@ -87,6 +96,8 @@ bool netdev_parse_ipv4(const char *s, uint32_t *ip);
 int netdev_ioctl_get_mtu(const char *ifname, int *mtu);
 int netdev_ioctl_set_mtu(const char *ifname, int mtu);
 int netdev_ioctl_get_mac(const char *ifname, uint8_t mac[6]);
+/* Interface flags (IFF_UP, IFF_RUNNING...) via SIOCGIFFLAGS; 0 or errno. */
+int netdev_ioctl_get_flags(const char *ifname, unsigned *flags);
 
 /* netdev-tap: the virtio-net header to send 'frame' to a TAP with
  * offloads whose MTU is 'mtu': a TCP GSO header, and in '*seedp' the

@@ -41,6 +41,35 @@ bool netdev_type_exists(const char *type)
     return type && netdev_class_find(type) != NULL;
 }
 
+bool netdev_type_is_patch(const char *type)
+{
+    return type && netdev_class_find(type) == &netdev_patch_class;
+}
+
+bool netdev_type_is_tunnel(const char *type)
+{
+    const struct netdev_class *class = type ? netdev_class_find(type) : NULL;
+    return class && class->get_tunnel_config;
+}
+
+char *netdev_get_tunnel_config(const char *type, const char *name,
+                               const struct netdev_option *opts, size_t n,
+                               struct netdev_tunnel_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    char *err = netdev_check_options(type, name, opts, n);
+    if (!err && !netdev_type_is_tunnel(type)) {
+        err = xasprintf("%s: type '%s' is not a tunnel", name, type);
+    }
+    if (!err) {
+        err = netdev_class_find(type)->get_tunnel_config(name, opts, n, cfg);
+    }
+    if (err) {
+        memset(cfg, 0, sizeof *cfg);
+    }
+    return err;
+}
+
 static char *check_name(const char *name)
 {
     if (!name || !name[0]) {
@@ -295,6 +324,15 @@ int netdev_get_mtu(const struct netdev *dev)
     return dev->mtu;
 }
 
+void netdev_get_flags(const struct netdev *dev, bool *admin_up,
+                      bool *link_up)
+{
+    *admin_up = *link_up = true;
+    if (dev->class->get_flags) {
+        dev->class->get_flags(dev, admin_up, link_up);
+    }
+}
+
 void netdev_format(const struct netdev *dev, struct ds *ds)
 {
     ds_put_cstr(ds, dev->class->type);
@@ -388,6 +426,17 @@ int netdev_ioctl_get_mac(const char *ifname, uint8_t mac[6])
     int error = ifreq_ioctl(ifname, SIOCGIFHWADDR, &ifr);
     if (!error) {
         memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+    }
+    return error;
+}
+
+int netdev_ioctl_get_flags(const char *ifname, unsigned *flags)
+{
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    int error = ifreq_ioctl(ifname, SIOCGIFFLAGS, &ifr);
+    if (!error) {
+        *flags = (unsigned)(unsigned short)ifr.ifr_flags;
     }
     return error;
 }

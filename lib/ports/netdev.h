@@ -18,9 +18,18 @@
  *             dst_port) shares one receive socket; received datagrams are
  *             handed to the port whose remote_ip is the outer source (and
  *             whose key is the VNI, when the key is fixed).  Options:
- *             remote_ip=A.B.C.D|flow (required), local_ip=A.B.C.D,
- *             key=N|flow (default 0), dst_port=N (default 4789), ttl=N
- *             (default 64).  Sending is described in vxlan-socket.h.
+ *             remote_ip=A.B.C.D|GROUP|flow (required), local_ip=A.B.C.D,
+ *             key=N|flow (default 0), dst_port=N (default 4789), ttl=N,
+ *             dev=IFNAME.  Sending is described in vxlan-socket.h.
+ *             A remote_ip in 224.0.0.0/4 makes a multicast port, the
+ *             kernel's "group" mode: the port joins the group on the
+ *             underlay interface (options:dev, else the one holding
+ *             local_ip; one of them is required), takes the group's
+ *             datagrams and unicast ones of its VNI from any VTEP, floods
+ *             to the group and sends unicast to the flow's tun_dst when
+ *             the pipeline set one (netdev_tunnel_dst()).  It leaves the
+ *             group when it closes.  TTL: options:ttl if set; otherwise 1
+ *             to a group (as the kernel) and 64 to a unicast VTEP.
  *   patch     no device: the pipeline crosses to the peer bridge, so the
  *             class only validates options:peer.  The pipeline reports
  *             each crossing (struct xlate_crossing) and the bridge
@@ -89,6 +98,11 @@ struct netdev_tunnel {
 /* True if 'type' names a port type ("internal", "system", "vxlan",
  * "patch"). */
 bool netdev_type_exists(const char *type);
+/* What a type is, asked of its class (false for unknown types): a patch
+ * port crosses to its peer inside the pipeline and has no device; a
+ * tunnel port has a tunnel configuration (netdev_get_tunnel_config()). */
+bool netdev_type_is_patch(const char *type);
+bool netdev_type_is_tunnel(const char *type);
 
 /* Checks the options for 'type' without opening anything.  Returns NULL
  * or an allocated error ("vxlan0: options:remote_ip: 'x' is not an IPv4
@@ -169,10 +183,62 @@ struct netdev_vxlan_socket_stats {
     uint64_t rx_overflow;     /* Dropped by the kernel: our socket buffer
                                * was full (SO_RXQ_OVFL). */
 };
-/* Fills '*stats' for the socket a vxlan port is on; returns false (and
- * zeroes it) for other types. */
+/* Fills '*stats' for the socket a vxlan port is on (the sum of both for a
+ * multicast port with a group socket); returns false (and zeroes it) for
+ * other types. */
 bool netdev_vxlan_get_socket_stats(const struct netdev *,
                                    struct netdev_vxlan_socket_stats *);
+
+/* Whether the host has 'dev' administratively up and running.  Devices
+ * the host does not configure (everything but internal ports) are both
+ * once open. */
+void netdev_get_flags(const struct netdev *, bool *admin_up, bool *link_up);
+
+/* ---- Tunnel configuration: one reading of a tunnel port's options. ---- */
+
+#define NETDEV_TUNNEL_TTL_UNICAST 64 /* Default TTL to a unicast VTEP. */
+#define NETDEV_TUNNEL_TTL_GROUP 1    /* Default TTL to a group: the link. */
+#define NETDEV_IFNAME_SIZE 16        /* IFNAMSIZ. */
+
+/* A tunnel port's configuration as its class reads the options; host
+ * byte order.  Trace, capture and the port itself use this one struct and
+ * the functions below, so "where does this frame go" has one answer. */
+struct netdev_tunnel_config {
+    bool remote_flow;   /* remote_ip=flow: the flow's tun_dst. */
+    uint32_t remote_ip; /* A VTEP, or a group (224.0.0.0/4); 0 if flow. */
+    uint32_t local_ip;  /* 0: the kernel chooses. */
+    bool key_flow;      /* key=flow: the VNI is the flow's tun_id. */
+    uint32_t vni;       /* When !key_flow. */
+    uint16_t dst_port;  /* UDP destination port. */
+    uint8_t ttl;        /* 0: not set, see netdev_tunnel_ttl(). */
+    char dev[NETDEV_IFNAME_SIZE]; /* options:dev, "" if not set. */
+};
+
+/* Reads the options of a port of tunnel type 'type' (see
+ * netdev_type_is_tunnel()) into '*cfg'.  Returns NULL, or an allocated
+ * error (the same netdev_check_options() gives, or "not a tunnel type")
+ * with '*cfg' zeroed: never silently a default. */
+char *netdev_get_tunnel_config(const char *type, const char *name,
+                               const struct netdev_option *, size_t n,
+                               struct netdev_tunnel_config *cfg);
+
+/* True if 'ip' (host order) is an IPv4 multicast address, 224.0.0.0/4. */
+bool netdev_ip_is_multicast(uint32_t ip);
+/* True for a multicast port: remote_ip is a group. */
+bool netdev_tunnel_is_multicast(const struct netdev_tunnel_config *);
+/* Where a frame output with the flow's 'tun_dst' goes: remote_ip=flow
+ * ports and multicast ports send to 'tun_dst' when it is set (a learned
+ * VTEP), multicast ports to their group otherwise, fixed ports always to
+ * remote_ip.  0: nowhere (remote_ip=flow and no tun_dst). */
+uint32_t netdev_tunnel_dst(const struct netdev_tunnel_config *,
+                           uint32_t tun_dst);
+/* The VNI a frame with the flow's 'tun_id' is sent with. */
+uint32_t netdev_tunnel_vni(const struct netdev_tunnel_config *,
+                           uint64_t tun_id);
+/* The outer TTL towards 'dst': options:ttl if set, else
+ * NETDEV_TUNNEL_TTL_GROUP to a group and NETDEV_TUNNEL_TTL_UNICAST to a
+ * VTEP, as the Linux kernel's vxlan does. */
+uint8_t netdev_tunnel_ttl(const struct netdev_tunnel_config *, uint32_t dst);
 
 /* Appends a description of 'dev' for swctl show / logs: type, and for
  * vxlan "remote_ip=..., key=..., dst_port=...". */

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,14 @@ struct vxlan_port {
     struct vxlan_port_cfg cfg;
 };
 
+/* One group joined on one interface, and how many ports want it. */
+struct vxlan_membership {
+    struct vxlan_membership *next;
+    uint32_t group;
+    int ifindex;
+    int users;
+};
+
 struct vxlan_socket {
     struct vxlan_socket *next; /* In 'all_sockets'. */
     uint32_t local_ip;
@@ -45,6 +54,7 @@ struct vxlan_socket {
     int udp_fd; /* Bound; receives, and sends when 'raw_fd' < 0. */
     int raw_fd; /* IPPROTO_RAW sender, or -1. */
     struct vxlan_port *ports;
+    struct vxlan_membership *groups;
     struct netdev_vxlan_socket_stats stats;
 
     /* Receive ring, filled by one recvmmsg() and handed out one datagram
@@ -75,8 +85,12 @@ static int open_udp(uint32_t local_ip, uint16_t dst_port, char **errp)
         *errp = xasprintf("vxlan socket: %s", strerror(error));
         return -error;
     }
-    int one = 1;
+    int one = 1, zero = 0;
     setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+    /* Only the groups we joined, and never our own group datagrams (the
+     * fallback sender uses this socket). */
+    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_ALL, &zero, sizeof zero);
+    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof zero);
     /* Only matters for the fallback sender: refuse to fragment. */
     int pmtu = IP_PMTUDISC_DO;
     setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
@@ -114,7 +128,12 @@ static int open_raw(void)
             "no raw socket (%s): VXLAN source port will not vary "
             "with the inner flow",
             strerror(errno));
+        return fd;
     }
+    /* A frame we flood to a group must not come back to our own group
+     * socket as if a peer had sent it. */
+    int zero = 0;
+    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof zero);
     return fd;
 }
 
@@ -137,7 +156,9 @@ int vxlan_socket_ref(uint32_t local_ip, uint16_t dst_port,
     s->dst_port = dst_port;
     s->refcnt = 1;
     s->udp_fd = fd;
-    s->raw_fd = open_raw();
+    /* A socket bound to a group only receives: ports send through the
+     * socket of their local_ip. */
+    s->raw_fd = netdev_ip_is_multicast(local_ip) ? -1 : open_raw();
     s->next = all_sockets;
     all_sockets = s;
     *sockp = s;
@@ -164,6 +185,12 @@ void vxlan_socket_unref(struct vxlan_socket *s)
         s->ports = port->next;
         free(port);
     }
+    /* Closing the socket dropped its memberships. */
+    while (s->groups) {
+        struct vxlan_membership *m = s->groups;
+        s->groups = m->next;
+        free(m);
+    }
     for (size_t i = 0; i < VXLAN_RX_BATCH; i++) {
         free(s->rx[i]);
     }
@@ -171,11 +198,18 @@ void vxlan_socket_unref(struct vxlan_socket *s)
     free(s);
 }
 
+/* The address a port is told apart by: for a group port, "any group",
+ * since unicast datagrams to it come from VTEPs no port names. */
+static uint32_t demux_addr(uint32_t remote_ip)
+{
+    return netdev_ip_is_multicast(remote_ip) ? 0xe0000000u : remote_ip;
+}
+
 int vxlan_socket_add_port(struct vxlan_socket *s, struct netdev *dev,
                           const struct vxlan_port_cfg *cfg)
 {
     for (struct vxlan_port *p = s->ports; p; p = p->next) {
-        if (p->cfg.remote_ip == cfg->remote_ip &&
+        if (demux_addr(p->cfg.remote_ip) == demux_addr(cfg->remote_ip) &&
             p->cfg.key_flow == cfg->key_flow &&
             (cfg->key_flow || p->cfg.vni == cfg->vni)) {
             return EEXIST;
@@ -205,6 +239,73 @@ void vxlan_socket_remove_port(struct vxlan_socket *s, struct netdev *dev)
     }
 }
 
+static struct vxlan_membership *find_membership(struct vxlan_socket *s,
+                                                uint32_t group, int ifindex)
+{
+    for (struct vxlan_membership *m = s->groups; m; m = m->next) {
+        if (m->group == group && m->ifindex == ifindex) {
+            return m;
+        }
+    }
+    return NULL;
+}
+
+static int set_membership(int fd, int opt, uint32_t group, int ifindex)
+{
+    struct ip_mreqn mr;
+    memset(&mr, 0, sizeof mr);
+    mr.imr_multiaddr.s_addr = htonl(group);
+    mr.imr_ifindex = ifindex;
+    return setsockopt(fd, IPPROTO_IP, opt, &mr, sizeof mr) < 0 ? errno : 0;
+}
+
+int vxlan_socket_join(struct vxlan_socket *s, uint32_t group, int ifindex,
+                      char **errp)
+{
+    struct vxlan_membership *m = find_membership(s, group, ifindex);
+    if (m) {
+        m->users++;
+        return 0;
+    }
+    int error = set_membership(s->udp_fd, IP_ADD_MEMBERSHIP, group, ifindex);
+    if (error) {
+        char ipbuf[16], ifname[IF_NAMESIZE] = "?";
+        if_indextoname((unsigned)ifindex, ifname);
+        *errp = xasprintf("joining group %s on %s: %s",
+                          ipv4_to_str(group, ipbuf), ifname, strerror(error));
+        return error;
+    }
+    m = xzalloc(sizeof *m);
+    m->group = group;
+    m->ifindex = ifindex;
+    m->users = 1;
+    m->next = s->groups;
+    s->groups = m;
+    return 0;
+}
+
+void vxlan_socket_leave(struct vxlan_socket *s, uint32_t group, int ifindex)
+{
+    for (struct vxlan_membership **p = &s->groups; *p; p = &(*p)->next) {
+        struct vxlan_membership *m = *p;
+        if (m->group != group || m->ifindex != ifindex) {
+            continue;
+        }
+        if (--m->users == 0) {
+            int error = set_membership(s->udp_fd, IP_DROP_MEMBERSHIP, group,
+                                       ifindex);
+            if (error) {
+                char ipbuf[16];
+                LOG(LOG_WARN, "leaving group %s: %s",
+                    ipv4_to_str(group, ipbuf), strerror(error));
+            }
+            *p = m->next;
+            free(m);
+        }
+        return;
+    }
+}
+
 int vxlan_socket_fd(const struct vxlan_socket *s)
 {
     return s->udp_fd;
@@ -217,18 +318,38 @@ bool vxlan_socket_has_raw(const struct vxlan_socket *s)
 
 static uint64_t drops_total(const struct netdev_vxlan_socket_stats *);
 
-/* Chooses the port for a datagram from 'src' with 'vni'.  Returns it, or
- * NULL with '*peerp' set to a port of that source (to charge the drop to)
- * or NULL for an unknown peer. */
+/* True if port 'p' is one pass 'pass' of demux() considers for a
+ * datagram from 'src' to 'dst'. */
+static bool demux_candidate(const struct vxlan_port *p, int pass,
+                            uint32_t src, uint32_t dst)
+{
+    uint32_t remote = p->cfg.remote_ip;
+    switch (pass) {
+    case 0:
+        return remote == src;
+    case 1:
+        /* A group port takes its group's datagrams and unicast ones from
+         * any VTEP (answers to its floods). */
+        return netdev_ip_is_multicast(remote) &&
+               (remote == dst || !netdev_ip_is_multicast(dst));
+    default:
+        return remote == 0;
+    }
+}
+
+/* Chooses the port for a datagram from 'src' to 'dst' with 'vni'.
+ * Returns it, or NULL with '*peerp' set to a port of that source (to
+ * charge the drop to) or NULL for an unknown peer. */
 static struct vxlan_port *demux(const struct vxlan_socket *s, uint32_t src,
-                                uint32_t vni, struct vxlan_port **peerp)
+                                uint32_t dst, uint32_t vni,
+                                struct vxlan_port **peerp)
 {
     *peerp = NULL;
-    /* Pass 0: ports naming 'src'; pass 1: remote_ip=flow ports. */
-    for (int pass = 0; pass < 2; pass++) {
-        uint32_t want = pass == 0 ? src : 0;
+    /* Pass 0: ports naming 'src'; pass 1: group ports; pass 2:
+     * remote_ip=flow ports. */
+    for (int pass = 0; pass < 3; pass++) {
         for (struct vxlan_port *p = s->ports; p; p = p->next) {
-            if (p->cfg.remote_ip != want) {
+            if (!demux_candidate(p, pass, src, dst)) {
                 continue;
             }
             if (p->cfg.key_flow || p->cfg.vni == vni) {
@@ -238,7 +359,10 @@ static struct vxlan_port *demux(const struct vxlan_socket *s, uint32_t src,
                 *peerp = p;
             }
         }
-        if (*peerp) {
+        /* A port naming the source owns it: no other port takes what it
+         * refused.  A group port's refusal leaves remote_ip=flow ports
+         * their chance. */
+        if (*peerp && pass == 0) {
             return NULL;
         }
     }
@@ -417,7 +541,7 @@ int vxlan_socket_recv(struct vxlan_socket *s, struct packet *pkt,
         uint32_t vni = 0;
         enum vxlan_parse_error perr = vxlan_header_parse(s->rx[ri], len, &vni);
         struct vxlan_port *peer;
-        struct vxlan_port *port = demux(s, src, vni, &peer);
+        struct vxlan_port *port = demux(s, src, dst, vni, &peer);
         char ipbuf[16];
         if (perr != VXLAN_OK) {
             s->stats.rx_bad_header++;
@@ -510,13 +634,61 @@ static int send_error(void)
     return error == EWOULDBLOCK ? EAGAIN : error;
 }
 
-int vxlan_socket_send(struct vxlan_socket *s, uint32_t src_ip, uint32_t dst_ip,
-                      uint32_t vni, uint8_t ttl, const uint8_t *frame,
-                      size_t len)
+/* Control data for one destination: the interface a datagram to a group
+ * leaves by (IP_PKTINFO) and, for the fallback sender, which builds no IP
+ * header of its own, the TTL (IP_TTL). */
+struct tx_control {
+    union {
+        char buf[CMSG_SPACE(sizeof(struct in_pktinfo)) +
+                 CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    size_t len;
+};
+
+static void tx_control_init(struct tx_control *c, uint32_t src_ip,
+                            const struct vxlan_dest *d, bool with_ttl)
+{
+    memset(c, 0, sizeof *c);
+    struct msghdr msg = {.msg_control = c->u.buf,
+                         .msg_controllen = sizeof c->u.buf};
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+    if (d->mc_ifindex && netdev_ip_is_multicast(d->dst_ip)) {
+        struct in_pktinfo pi;
+        memset(&pi, 0, sizeof pi);
+        pi.ipi_ifindex = d->mc_ifindex;
+        /* Else it would override the bound address with "any". */
+        pi.ipi_spec_dst.s_addr = htonl(src_ip);
+        cm->cmsg_level = IPPROTO_IP;
+        cm->cmsg_type = IP_PKTINFO;
+        cm->cmsg_len = CMSG_LEN(sizeof pi);
+        memcpy(CMSG_DATA(cm), &pi, sizeof pi);
+        c->len += CMSG_SPACE(sizeof pi);
+        cm = CMSG_NXTHDR(&msg, cm);
+    }
+    if (with_ttl && d->ttl) {
+        int ttl = d->ttl;
+        cm->cmsg_level = IPPROTO_IP;
+        cm->cmsg_type = IP_TTL;
+        cm->cmsg_len = CMSG_LEN(sizeof ttl);
+        memcpy(CMSG_DATA(cm), &ttl, sizeof ttl);
+        c->len += CMSG_SPACE(sizeof ttl);
+    }
+}
+
+static void tx_control_attach(struct tx_control *c, struct msghdr *msg)
+{
+    msg->msg_control = c->len ? c->u.buf : NULL;
+    msg->msg_controllen = c->len;
+}
+
+int vxlan_socket_send(struct vxlan_socket *s, const struct vxlan_dest *d,
+                      const uint8_t *frame, size_t len)
 {
     uint8_t hdr[VXLAN_IP_UDP_VXLAN_HLEN];
     uint8_t *vxh = hdr + VXLAN_IP_HLEN + VXLAN_UDP_HLEN;
-    vxlan_header_put(vxh, vni);
+    vxlan_header_put(vxh, d->vni);
+    uint32_t src_ip = d->src_ip ? d->src_ip : s->local_ip;
 
     if (len + VXLAN_IP_UDP_VXLAN_HLEN > 65535) {
         return EMSGSIZE;
@@ -524,7 +696,7 @@ int vxlan_socket_send(struct vxlan_socket *s, uint32_t src_ip, uint32_t dst_ip,
     struct sockaddr_in sin;
     memset(&sin, 0, sizeof sin);
     sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(dst_ip);
+    sin.sin_addr.s_addr = htonl(d->dst_ip);
 
     struct iovec iov[2];
     iov[1].iov_base = (void *)frame;
@@ -535,20 +707,24 @@ int vxlan_socket_send(struct vxlan_socket *s, uint32_t src_ip, uint32_t dst_ip,
         .msg_iov = iov,
         .msg_iovlen = 2,
     };
+    struct tx_control control;
     int fd;
     if (s->raw_fd >= 0) {
         uint16_t sport = vxlan_src_port(vxlan_inner_hash(frame, len));
-        vxlan_put_ip_udp(hdr, src_ip ? src_ip : s->local_ip, dst_ip, sport,
-                         s->dst_port, VXLAN_HLEN + len, ttl, 0);
+        vxlan_put_ip_udp(hdr, src_ip, d->dst_ip, sport, s->dst_port,
+                         VXLAN_HLEN + len, d->ttl, 0);
         iov[0].iov_base = hdr;
         iov[0].iov_len = sizeof hdr;
         fd = s->raw_fd;
+        tx_control_init(&control, src_ip, d, false);
     } else {
         sin.sin_port = htons(s->dst_port);
         iov[0].iov_base = vxh;
         iov[0].iov_len = VXLAN_HLEN;
         fd = s->udp_fd;
+        tx_control_init(&control, src_ip, d, true);
     }
+    tx_control_attach(&control, &msg);
     ssize_t n;
     do {
         n = sendmsg(fd, &msg, 0);
@@ -556,8 +732,8 @@ int vxlan_socket_send(struct vxlan_socket *s, uint32_t src_ip, uint32_t dst_ip,
     return n < 0 ? send_error() : 0;
 }
 
-int vxlan_socket_send_batch(struct vxlan_socket *s, uint32_t src_ip,
-                            uint32_t dst_ip, uint32_t vni, uint8_t ttl,
+int vxlan_socket_send_batch(struct vxlan_socket *s,
+                            const struct vxlan_dest *d,
                             const uint8_t *const *frames, const size_t *lens,
                             size_t n, size_t *n_sent)
 {
@@ -565,8 +741,8 @@ int vxlan_socket_send_batch(struct vxlan_socket *s, uint32_t src_ip,
     *n_sent = 0;
     if (s->raw_fd < 0 || n > MAX) {
         for (; *n_sent < n; (*n_sent)++) {
-            int error = vxlan_socket_send(s, src_ip, dst_ip, vni, ttl,
-                                          frames[*n_sent], lens[*n_sent]);
+            int error = vxlan_socket_send(s, d, frames[*n_sent],
+                                          lens[*n_sent]);
             if (error) {
                 return error;
             }
@@ -584,7 +760,10 @@ int vxlan_socket_send_batch(struct vxlan_socket *s, uint32_t src_ip,
     struct sockaddr_in sin;
     memset(&sin, 0, sizeof sin);
     sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(dst_ip);
+    sin.sin_addr.s_addr = htonl(d->dst_ip);
+    uint32_t src_ip = d->src_ip ? d->src_ip : s->local_ip;
+    struct tx_control control;
+    tx_control_init(&control, src_ip, d, false);
     size_t n_all = n;
     for (size_t i = 0; i < n; i++) {
         if (lens[i] + VXLAN_IP_UDP_VXLAN_HLEN > 65535) {
@@ -592,11 +771,11 @@ int vxlan_socket_send_batch(struct vxlan_socket *s, uint32_t src_ip,
             break;
         }
         uint8_t *hdr = hdrs[i];
-        vxlan_header_put(hdr + VXLAN_IP_HLEN + VXLAN_UDP_HLEN, vni);
+        vxlan_header_put(hdr + VXLAN_IP_HLEN + VXLAN_UDP_HLEN, d->vni);
         uint16_t sport =
             vxlan_src_port(vxlan_inner_hash(frames[i], lens[i]));
-        vxlan_put_ip_udp(hdr, src_ip ? src_ip : s->local_ip, dst_ip, sport,
-                         s->dst_port, VXLAN_HLEN + lens[i], ttl, 0);
+        vxlan_put_ip_udp(hdr, src_ip, d->dst_ip, sport, s->dst_port,
+                         VXLAN_HLEN + lens[i], d->ttl, 0);
         iov[i][0].iov_base = hdr;
         iov[i][0].iov_len = VXLAN_IP_UDP_VXLAN_HLEN;
         iov[i][1].iov_base = (void *)frames[i];
@@ -606,6 +785,8 @@ int vxlan_socket_send_batch(struct vxlan_socket *s, uint32_t src_ip,
         msgs[i].msg_hdr.msg_namelen = sizeof sin;
         msgs[i].msg_hdr.msg_iov = iov[i];
         msgs[i].msg_hdr.msg_iovlen = 2;
+        /* The kernel only reads it: one buffer serves every message. */
+        tx_control_attach(&control, &msgs[i].msg_hdr);
     }
     while (*n_sent < n) {
         int r = sendmmsg(s->raw_fd, msgs + *n_sent,

@@ -23,7 +23,19 @@
  * fragment silently" rule.  Without CAP_NET_RAW we fall back to sending
  * from the bound UDP socket (source port = dst_port) with
  * IP_PMTUDISC_DO, which keeps the no-fragmentation guarantee and loses only
- * the source port entropy. */
+ * the source port entropy.
+ *
+ * Multicast (a port whose remote_ip is a group): a socket bound to a
+ * unicast local_ip never sees datagrams addressed to a group, so the
+ * group's datagrams come in on a socket bound to (group, dst_port), shared
+ * by every port of that group, which joins the group once per underlay
+ * interface (vxlan_socket_join(), counted, so the last port leaving
+ * drops the membership).  A port without local_ip already has a wildcard
+ * socket, which receives the group once joined; it joins there.  Sending
+ * to a group names the underlay interface per datagram (IP_PKTINFO), as
+ * ports on one socket may use different ones, and never loops a copy back
+ * to us (IP_MULTICAST_LOOP off, as the kernel's vxlan).  Sockets take only
+ * groups they joined (IP_MULTICAST_ALL off). */
 #ifndef SW_VXLAN_SOCKET_H
 #define SW_VXLAN_SOCKET_H 1
 
@@ -36,11 +48,22 @@
 struct vxlan_socket;
 struct netdev;
 
-/* How a port is addressed: remote_ip 0 means remote_ip=flow. */
+/* How a port is addressed: remote_ip 0 means remote_ip=flow; a group
+ * (224.0.0.0/4) takes the group's datagrams and, as the kernel's group
+ * mode, unicast ones of its VNI from any source. */
 struct vxlan_port_cfg {
     uint32_t remote_ip;
     bool key_flow;
     uint32_t vni; /* When !key_flow. */
+};
+
+/* Where and how one encapsulated frame goes. */
+struct vxlan_dest {
+    uint32_t src_ip; /* 0: the socket's local_ip, or the kernel's choice. */
+    uint32_t dst_ip;
+    uint32_t vni;
+    uint8_t ttl;
+    int mc_ifindex; /* For a group 'dst_ip': the interface to send on. */
 };
 
 /* Finds or creates the socket for (local_ip, dst_port) and takes a
@@ -51,10 +74,20 @@ int vxlan_socket_ref(uint32_t local_ip, uint16_t dst_port,
 void vxlan_socket_unref(struct vxlan_socket *);
 
 /* Registers 'dev' to receive datagrams matching 'cfg'.  EEXIST if
- * another port already takes exactly that (remote_ip, key). */
+ * another port already takes exactly that (remote_ip, key), or, for a
+ * group, if another group's port takes that key (a unicast datagram
+ * could not tell them apart). */
 int vxlan_socket_add_port(struct vxlan_socket *, struct netdev *dev,
                           const struct vxlan_port_cfg *cfg);
 void vxlan_socket_remove_port(struct vxlan_socket *, struct netdev *dev);
+
+/* Joins 'group' on interface 'ifindex' for the socket, or counts one
+ * more user of a membership it has.  0 or an errno with an allocated
+ * message in '*errp'. */
+int vxlan_socket_join(struct vxlan_socket *, uint32_t group, int ifindex,
+                      char **errp);
+/* Drops one user of the membership; the last drops it from the kernel. */
+void vxlan_socket_leave(struct vxlan_socket *, uint32_t group, int ifindex);
 
 int vxlan_socket_fd(const struct vxlan_socket *);
 /* True if sending varies the source port (raw socket available). */
@@ -80,17 +113,16 @@ bool vxlan_socket_rx_pending(const struct vxlan_socket *);
 void vxlan_socket_report(struct vxlan_socket *);
 void vxlan_sockets_report(void);
 
-/* Encapsulates 'frame' with 'vni' and sends it to 'dst_ip'.  'src_ip' 0
- * lets the kernel choose.  EMSGSIZE if it does not fit the underlay. */
-int vxlan_socket_send(struct vxlan_socket *, uint32_t src_ip, uint32_t dst_ip,
-                      uint32_t vni, uint8_t ttl, const uint8_t *frame,
-                      size_t len);
+/* Encapsulates 'frame' as 'dest' says and sends it.  EMSGSIZE if it does
+ * not fit the underlay. */
+int vxlan_socket_send(struct vxlan_socket *, const struct vxlan_dest *dest,
+                      const uint8_t *frame, size_t len);
 
 /* As vxlan_socket_send() for 'n' frames to the same destination, with one
  * sendmmsg() on the raw socket (a loop on the fallback).  '*n_sent' is how
  * many went out; returns 0 or the error that stopped the rest. */
-int vxlan_socket_send_batch(struct vxlan_socket *, uint32_t src_ip,
-                            uint32_t dst_ip, uint32_t vni, uint8_t ttl,
+int vxlan_socket_send_batch(struct vxlan_socket *,
+                            const struct vxlan_dest *dest,
                             const uint8_t *const *frames, const size_t *lens,
                             size_t n, size_t *n_sent);
 

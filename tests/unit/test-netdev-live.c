@@ -719,6 +719,273 @@ START_TEST(test_vxlan_tso_gro)
 }
 END_TEST
 
+/* ---- Multicast ports (the kernel's "group" mode). ---- */
+
+/* True if P-a's underlay P-ua is a member of 239.1.1.1. */
+static bool a_in_group(void)
+{
+    char *cmd = xasprintf("ip -n %s-a maddr show dev %s-ua | grep -q "
+                          "-E 'inet +239[.]1[.]1[.]1$'",
+                          P, P);
+    int status = system(cmd);
+    free(cmd);
+    return status == 0;
+}
+
+/* Sends 'data' from 'fd' (bound in P-b) to 'ip':4789; for a group, out
+ * of P-ub. */
+static void send_from_b(int fd, const char *ip, const void *data, size_t n)
+{
+    struct in_addr ifaddr;
+    inet_pton(AF_INET, "192.168.77.2", &ifaddr);
+    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &ifaddr, sizeof ifaddr);
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(4789)};
+    inet_pton(AF_INET, ip, &sin.sin_addr);
+    ck_assert_int_eq(
+        sendto(fd, data, n, 0, (struct sockaddr *)&sin, sizeof sin),
+        (ssize_t)n);
+}
+
+/* Receives one frame through 'dev' within 2 s: 0, or the last error. */
+static int recv_one(struct netdev *dev, struct packet *pkt,
+                    struct netdev_tunnel *tnl, struct netdev **rxp)
+{
+    int error = EAGAIN;
+    for (int64_t deadline = now_ms() + 2000;
+         error == EAGAIN && now_ms() < deadline;) {
+        struct pollfd pfd = {.fd = netdev_get_fd(dev), .events = POLLIN};
+        poll(&pfd, 1, 100);
+        error = netdev_recv(dev, pkt, tnl, rxp);
+    }
+    return error;
+}
+
+/* Our multicast port against a kernel vxlan device in group mode: our
+ * flood reaches the kernel through the group with TTL 1, its answer comes
+ * back unicast, its own flood comes through the group, and a frame with
+ * tun_dst set goes unicast with TTL 64.  The membership goes with the
+ * port. */
+START_TEST(test_vxlan_mcast_kernel)
+{
+    run("ip -n %s-b link add %s-gx type vxlan id 42 group 239.1.1.1 "
+        "dev %s-ub dstport 4789 && "
+        "ip -n %s-b link set %s-gx address 02:00:00:00:42:02 && "
+        "ip -n %s-b addr add 10.42.0.2/24 dev %s-gx && "
+        "ip -n %s-b link set %s-gx up",
+        P, P, P, P, P, P, P, P, P);
+    ck_assert(!a_in_group());
+    struct netdev_option o[] = {{"remote_ip", "239.1.1.1"},
+                                {"local_ip", "192.168.77.1"},
+                                {"key", "42"}};
+    char name[32];
+    snprintf(name, sizeof name, "%s-m", P);
+    struct netdev *m = open_in_a("vxlan", name, o, 3);
+    ck_assert(a_in_group());
+
+    char pcap[128];
+    snprintf(pcap, sizeof pcap, "%s/mcast.pcap", tmpdir);
+    start_tcpdump(pcap);
+
+    /* Our flood: an ARP request to the group; the kernel learns us from
+     * the outer source and answers us unicast. */
+    uint8_t req[60];
+    size_t len = arp_request(req, our_mac, "10.42.0.1", "10.42.0.2");
+    struct packet out;
+    packet_init(&out, req, len);
+    ck_assert_int_eq(netdev_send(m, &out, NULL), 0);
+    struct packet reply;
+    struct netdev_tunnel tnl;
+    int n;
+    ck_assert_msg(wait_arp_reply(m, "10.42.0.2", our_mac, 3000, NULL, 0,
+                                 &reply, &tnl, &n),
+                  "no answer from the kernel to our flood");
+    packet_uninit(&reply);
+    char ipbuf[16];
+    ck_assert_uint_eq(tnl.tun_id, 42);
+    ck_assert_str_eq(ipv4_to_str(tnl.tun_src, ipbuf), "192.168.77.2");
+    ck_assert_str_eq(ipv4_to_str(tnl.tun_dst, ipbuf), "192.168.77.1");
+    run("bridge -n %s-b fdb show dev %s-gx | grep -q "
+        "'02:5e:00:00:00:01 dst 192.168.77.1'",
+        P, P);
+
+    /* The kernel's flood (an ARP request for an address nobody has)
+     * arrives through the group. */
+    run("ip netns exec %s-b ping -c1 -W1 10.42.0.99 >/dev/null 2>&1 || true",
+        P);
+    struct netdev *rx = NULL;
+    int error;
+    do {
+        error = recv_one(m, &reply, &tnl, &rx);
+        ck_assert_int_eq(error, 0);
+        packet_uninit(&reply);
+    } while (tnl.tun_dst != 0xef010101u);
+    ck_assert_ptr_eq(rx, m);
+    ck_assert_uint_eq(tnl.tun_id, 42);
+    ck_assert_str_eq(ipv4_to_str(tnl.tun_src, ipbuf), "192.168.77.2");
+
+    /* A learned VTEP: unicast. */
+    struct netdev_tunnel to_b = {.tun_dst = 0xc0a84d02u};
+    ck_assert_int_eq(netdev_send(m, &out, &to_b), 0);
+    usleep(200 * 1000);
+    stop_tcpdump();
+
+    char *cmd = xasprintf("tcpdump -r %s -nn -v 2>&1", pcap);
+    FILE *f = popen(cmd, "r");
+    free(cmd);
+    ck_assert_ptr_nonnull(f);
+    char line[512], prev[512] = "";
+    struct ds dump = DS_EMPTY_INITIALIZER;
+    int to_group = 0, to_b_64 = 0, other_ours = 0;
+    while (fgets(line, sizeof line, f)) {
+        ds_put_cstr(&dump, line);
+        /* -v prints the IP header (with the TTL) on the line before the
+         * addresses. */
+        if (strstr(line, "192.168.77.1.") && strstr(line, "> 239.1.1.1.4789")) {
+            to_group += strstr(prev, "ttl 1,") != NULL;
+            other_ours += strstr(prev, "ttl 1,") == NULL;
+        } else if (strstr(line, "192.168.77.1.") &&
+                   strstr(line, "> 192.168.77.2.4789")) {
+            to_b_64 += strstr(prev, "ttl 64,") != NULL;
+            other_ours += strstr(prev, "ttl 64,") == NULL;
+        }
+        snprintf(prev, sizeof prev, "%s", line);
+    }
+    pclose(f);
+    ck_assert_msg(to_group == 1 && to_b_64 == 1 && !other_ours,
+                  "want 1 flood to the group with TTL 1 and 1 unicast with "
+                  "TTL 64, saw %d, %d and %d others:\n%s",
+                  to_group, to_b_64, other_ours, ds_cstr(&dump));
+    ds_destroy(&dump);
+
+    close_dev(m);
+    ck_assert(!a_in_group());
+    packet_uninit(&out);
+}
+END_TEST
+
+/* Ports and sockets shared: two groups' worth of ports, a unicast port on
+ * the same local_ip, and a wildcard port joined by options:dev. */
+START_TEST(test_vxlan_mcast_sharing)
+{
+    char n1[32], n2[32], nu[32], nd[32];
+    snprintf(n1, sizeof n1, "%s-m1", P);
+    snprintf(n2, sizeof n2, "%s-m2", P);
+    snprintf(nu, sizeof nu, "%s-u", P);
+    snprintf(nd, sizeof nd, "%s-d", P);
+    struct netdev_option o1[] = {{"remote_ip", "239.1.1.1"},
+                                 {"local_ip", "192.168.77.1"},
+                                 {"key", "42"}};
+    struct netdev_option o2[] = {{"remote_ip", "239.1.1.1"},
+                                 {"local_ip", "192.168.77.1"},
+                                 {"key", "43"}};
+    struct netdev_option ou[] = {{"remote_ip", "192.168.77.3"},
+                                 {"local_ip", "192.168.77.1"},
+                                 {"key", "42"}};
+    struct netdev *u = open_in_a("vxlan", nu, ou, 3);
+    struct netdev *m1 = open_in_a("vxlan", n1, o1, 3);
+    struct netdev *m2 = open_in_a("vxlan", n2, o2, 3);
+
+    /* Another port of key 42 in any group: a unicast answer could not
+     * tell it from m1. */
+    struct netdev_option o3[] = {{"remote_ip", "239.2.2.2"},
+                                 {"local_ip", "192.168.77.1"},
+                                 {"key", "42"}};
+    struct netdev *dev = NULL;
+    char *err = NULL;
+    enter_ns('a');
+    int error = netdev_open("vxlan", "dup", o3, 3, &dev, &err);
+    leave_ns();
+    ck_assert_int_eq(error, EEXIST);
+    ck_assert_str_eq(err, "dup: another multicast vxlan port on this socket "
+                          "already has this key");
+    free(err);
+
+    uint8_t req[60], dgram[8 + 60];
+    arp_request(req, our_mac, "10.42.0.1", "10.42.0.2");
+    memcpy(dgram + 8, req, 60);
+    int from2 = udp_in_b("192.168.77.2");
+    int from3 = udp_in_b("192.168.77.3");
+    struct {
+        int fd;
+        const char *to;
+        uint32_t vni;
+        struct netdev *want;
+    } cases[] = {
+        {from2, "239.1.1.1", 42, m1},    /* The group, by VNI. */
+        {from2, "239.1.1.1", 43, m2},
+        {from3, "192.168.77.1", 42, u},  /* A named peer first. */
+        {from2, "192.168.77.1", 43, m2}, /* Any VTEP, unicast. */
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        vxlan_header_put(dgram, cases[i].vni);
+        send_from_b(cases[i].fd, cases[i].to, dgram, sizeof dgram);
+        struct packet p;
+        struct netdev_tunnel tnl;
+        struct netdev *rx = NULL;
+        /* Through any port's handle: each sees both sockets' input. */
+        ck_assert_int_eq(recv_one(i % 2 ? m2 : m1, &p, &tnl, &rx), 0);
+        packet_uninit(&p);
+        ck_assert_msg(rx == cases[i].want, "case %zu: went to %s", i,
+                      netdev_name(rx));
+        char want_dst[16];
+        ck_assert_uint_eq(tnl.tun_id, cases[i].vni);
+        ck_assert_str_eq(ipv4_to_str(tnl.tun_dst, want_dst), cases[i].to);
+    }
+
+    /* One membership for both ports; it ends with the last. */
+    close_dev(m1);
+    ck_assert(a_in_group());
+    close_dev(m2);
+    ck_assert(!a_in_group());
+    close_dev(u);
+
+    /* No local_ip: the wildcard socket joins the group itself and takes
+     * both the group and unicast. */
+    char ua[32];
+    snprintf(ua, sizeof ua, "%s-ua", P);
+    struct netdev_option od[] = {{"remote_ip", "239.1.1.1"},
+                                 {"dev", ua},
+                                 {"key", "42"}};
+    struct netdev *d = open_in_a("vxlan", nd, od, 3);
+    ck_assert(a_in_group());
+    /* A unicast port on the same wildcard socket keeps it open after d
+     * is gone: d must leave the group itself. */
+    char nw[32];
+    snprintf(nw, sizeof nw, "%s-w", P);
+    struct netdev_option ow[] = {{"remote_ip", "192.168.77.3"}};
+    struct netdev *w = open_in_a("vxlan", nw, ow, 1);
+    ck_assert_int_eq(netdev_get_fd(w), netdev_get_fd(d));
+    const char *tos[] = {"239.1.1.1", "192.168.77.1"};
+    vxlan_header_put(dgram, 42);
+    for (size_t i = 0; i < ARRAY_SIZE(tos); i++) {
+        send_from_b(from2, tos[i], dgram, sizeof dgram);
+        struct packet p;
+        struct netdev_tunnel tnl;
+        struct netdev *rx = NULL;
+        ck_assert_int_eq(recv_one(d, &p, &tnl, &rx), 0);
+        packet_uninit(&p);
+        ck_assert_ptr_eq(rx, d);
+        char dst[16];
+        ck_assert_str_eq(ipv4_to_str(tnl.tun_dst, dst), tos[i]);
+    }
+    close(from2);
+    close(from3);
+    close_dev(d);
+    ck_assert(!a_in_group());
+    close_dev(w);
+
+    /* An interface that does not exist: a clear error, nothing joined. */
+    struct netdev_option onx[] = {{"remote_ip", "239.1.1.1"},
+                                  {"dev", "nx0"}};
+    enter_ns('a');
+    error = netdev_open("vxlan", "nx", onx, 2, &dev, &err);
+    leave_ns();
+    ck_assert_int_eq(error, ENODEV);
+    ck_assert_str_eq(err, "nx: options:dev: no interface named 'nx0'");
+    free(err);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("netdev-live");
@@ -736,6 +1003,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_system);
     tcase_add_test(tc, test_vxlan_kernel);
     tcase_add_test(tc, test_vxlan_tso_gro);
+    tcase_add_test(tc, test_vxlan_mcast_kernel);
+    tcase_add_test(tc, test_vxlan_mcast_sharing);
     suite_add_tcase(s, tc);
     return s;
 }

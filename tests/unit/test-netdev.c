@@ -475,6 +475,112 @@ START_TEST(test_vxlan_remote_flow)
 }
 END_TEST
 
+START_TEST(test_type_predicates)
+{
+    ck_assert(netdev_type_is_patch("patch"));
+    ck_assert(!netdev_type_is_patch("vxlan"));
+    ck_assert(!netdev_type_is_patch("gre"));
+    ck_assert(!netdev_type_is_patch(NULL));
+    ck_assert(netdev_type_is_tunnel("vxlan"));
+    ck_assert(!netdev_type_is_tunnel("internal"));
+    ck_assert(!netdev_type_is_tunnel("patch"));
+    ck_assert(!netdev_type_is_tunnel(NULL));
+}
+END_TEST
+
+/* Options of a multicast port: what is refused and why. */
+START_TEST(test_multicast_options)
+{
+    struct netdev_option ok[] = {{"remote_ip", "239.1.1.1"},
+                                 {"key", "42"},
+                                 {"local_ip", "192.168.33.12"}};
+    check_ok("vxlan", "vx0", ok, ARRAY_SIZE(ok));
+    struct netdev_option by_dev[] = {{"remote_ip", "239.1.1.1"},
+                                     {"dev", "eth1"}};
+    check_ok("vxlan", "vx0", by_dev, ARRAY_SIZE(by_dev));
+    /* Which interface joins the group must be said. */
+    check_err("vxlan", "vx0", ok, 2,
+              "vx0: a multicast remote_ip needs options:local_ip or "
+              "options:dev");
+    struct netdev_option dev_unicast[] = {{"remote_ip", "192.168.33.13"},
+                                          {"dev", "eth1"}};
+    check_err("vxlan", "vx0", dev_unicast, 2,
+              "vx0: options:dev: only a multicast remote_ip");
+    struct netdev_option long_dev[] = {{"remote_ip", "239.1.1.1"},
+                                       {"dev", "a-name-that-is-too-long"}};
+    check_err("vxlan", "vx0", long_dev, 2,
+              "options:dev: 'a-name-that-is-too-long' is not an interface");
+    struct netdev_option mc_local[] = {{"remote_ip", "239.1.1.1"},
+                                       {"local_ip", "239.1.1.2"}};
+    check_err("vxlan", "vx0", mc_local, 2,
+              "options:local_ip: '239.1.1.2' is a multicast address");
+    struct netdev_option ttl0[] = {{"remote_ip", "239.1.1.1"},
+                                   {"dev", "eth1"},
+                                   {"ttl", "0"}};
+    check_err("vxlan", "vx0", ttl0, 3, "options:ttl: '0' is not in 1..255");
+}
+END_TEST
+
+/* The configuration a class reads, and the rules trace, capture and the
+ * sender share. */
+START_TEST(test_tunnel_config)
+{
+    struct netdev_tunnel_config c;
+    struct netdev_option mc[] = {{"remote_ip", "239.1.1.1"},
+                                 {"key", "42"},
+                                 {"dev", "eth1"}};
+    char *err = netdev_get_tunnel_config("vxlan", "vx0", mc, 3, &c);
+    ck_assert_msg(!err, "%s", err);
+    ck_assert(netdev_tunnel_is_multicast(&c));
+    ck_assert(!c.remote_flow && !c.key_flow);
+    ck_assert_uint_eq(c.remote_ip, 0xef010101u);
+    ck_assert_uint_eq(c.vni, 42);
+    ck_assert_uint_eq(c.dst_port, VXLAN_DST_PORT);
+    ck_assert_str_eq(c.dev, "eth1");
+    ck_assert_uint_eq(c.ttl, 0);
+    /* Floods go to the group with TTL 1, as the kernel's; once the
+     * pipeline knows the VTEP (tun_dst), unicast with TTL 64. */
+    ck_assert_uint_eq(netdev_tunnel_dst(&c, 0), 0xef010101u);
+    ck_assert_uint_eq(netdev_tunnel_ttl(&c, 0xef010101u), 1);
+    ck_assert_uint_eq(netdev_tunnel_dst(&c, 0xc0a8210du), 0xc0a8210du);
+    ck_assert_uint_eq(netdev_tunnel_ttl(&c, 0xc0a8210du), 64);
+    ck_assert_uint_eq(netdev_tunnel_vni(&c, 7), 42);
+
+    /* An explicit TTL holds for both. */
+    struct netdev_option ttl[] = {{"remote_ip", "239.1.1.1"},
+                                  {"dev", "eth1"},
+                                  {"ttl", "5"},
+                                  {"key", "flow"}};
+    ck_assert_ptr_null(netdev_get_tunnel_config("vxlan", "v", ttl, 4, &c));
+    ck_assert_uint_eq(netdev_tunnel_ttl(&c, 0xef010101u), 5);
+    ck_assert_uint_eq(netdev_tunnel_ttl(&c, 0xc0a8210du), 5);
+    ck_assert_uint_eq(netdev_tunnel_vni(&c, 0x1000007), 7);
+
+    /* A fixed unicast remote ignores tun_dst; remote_ip=flow needs it. */
+    struct netdev_option uni[] = {{"remote_ip", "192.168.33.13"},
+                                  {"dst_port", "8472"}};
+    ck_assert_ptr_null(netdev_get_tunnel_config("vxlan", "v", uni, 2, &c));
+    ck_assert(!netdev_tunnel_is_multicast(&c));
+    ck_assert_uint_eq(c.dst_port, 8472);
+    ck_assert_uint_eq(netdev_tunnel_dst(&c, 0x01020304u), 0xc0a8210du);
+    struct netdev_option flow[] = {{"remote_ip", "flow"}};
+    ck_assert_ptr_null(netdev_get_tunnel_config("vxlan", "v", flow, 1, &c));
+    ck_assert(c.remote_flow && !netdev_tunnel_is_multicast(&c));
+    ck_assert_uint_eq(netdev_tunnel_dst(&c, 0), 0);
+    ck_assert_uint_eq(netdev_tunnel_dst(&c, 0x01020304u), 0x01020304u);
+
+    /* Never a silent default: bad options and non-tunnels are errors. */
+    struct netdev_option bad[] = {{"remote_ip", "239.1.1.1"}};
+    err = netdev_get_tunnel_config("vxlan", "v", bad, 1, &c);
+    ck_assert_ptr_nonnull(strstr(err, "needs options:local_ip"));
+    ck_assert_uint_eq(c.remote_ip, 0);
+    free(err);
+    err = netdev_get_tunnel_config("internal", "br0", NULL, 0, &c);
+    ck_assert_str_eq(err, "br0: type 'internal' is not a tunnel");
+    free(err);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("netdev");
@@ -484,6 +590,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_vxlan_loopback);
     tcase_add_test(tc, test_vxlan_remote_flow);
     tcase_add_test(tc, test_vxlan_junk_then_valid);
+    tcase_add_test(tc, test_type_predicates);
+    tcase_add_test(tc, test_multicast_options);
+    tcase_add_test(tc, test_tunnel_config);
     suite_add_tcase(s, tc);
     return s;
 }
