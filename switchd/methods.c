@@ -298,6 +298,15 @@ m_dump_tables(struct switchd *sw, json_t *params,
 }
 
 static char *
+m_stats(struct switchd *sw, json_t *params,
+        struct switchd_call *call, json_t **resultp)
+{
+    char *err = NULL;
+    const char *br = param_str(params, "bridge", &err);
+    return br ? bridge_ofctl_stats(sw->bridges, br, resultp) : err;
+}
+
+static char *
 m_fdb_show(struct switchd *sw, json_t *params,
            struct switchd_call *call, json_t **resultp)
 {
@@ -428,6 +437,9 @@ static const struct method methods[] = {
      "packets and send the outputs"},
     {"dump-ports", m_dump_ports, "{bridge, port}: port counters"},
     {"dump-tables", m_dump_tables, "{bridge}: table counters"},
+    {"stats", m_stats,
+     "{bridge}: flow limit, evictions, refused learns and adds, vxlan "
+     "socket drops"},
     {"fdb-show", m_fdb_show, "{bridge}: NORMAL's MAC table"},
     {"trace", m_trace,
      "{bridge, flow, packet, generate}: follow one packet through the "

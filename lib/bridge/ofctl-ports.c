@@ -1,5 +1,5 @@
 /* ofctl-ports: swofctl's requests about a bridge's ports and tables
- * (show, dump-ports, dump-tables). */
+ * (show, dump-ports, dump-tables, stats). */
 #include "bridge-ofctl.h"
 #include "bridge-private.h"
 
@@ -183,3 +183,66 @@ bridge_ofctl_dump_tables(struct bridges *bs, const char *name,
     return NULL;
 }
 
+
+/* The entry of 'sockets' for the socket 'st' describes, added if new. */
+static json_t *
+socket_entry(json_t *sockets, const struct netdev_vxlan_socket_stats *st)
+{
+    char ip[16];
+    ipv4_to_str(st->local_ip, ip);
+    size_t i;
+    json_t *e;
+    json_array_foreach(sockets, i, e) {
+        if (!strcmp(json_string_value(json_object_get(e, "local_ip")), ip)
+            && json_integer_value(json_object_get(e, "dst_port"))
+                   == st->dst_port) {
+            return e;
+        }
+    }
+    e = json_pack("{s:s, s:i, s:[], s:I, s:I, s:I, s:I, s:I}", "local_ip",
+                  ip, "dst_port", (int)st->dst_port, "ports",
+                  "rx_unknown_peer", (json_int_t)st->rx_unknown_peer,
+                  "rx_bad_header", (json_int_t)st->rx_bad_header,
+                  "rx_wrong_vni", (json_int_t)st->rx_wrong_vni,
+                  "rx_truncated", (json_int_t)st->rx_truncated,
+                  "rx_overflow", (json_int_t)st->rx_overflow);
+    json_array_append_new(sockets, e);
+    return e;
+}
+
+char *
+bridge_ofctl_stats(struct bridges *bs, const char *name, json_t **resultp)
+{
+    char *err;
+    struct bridge *br = bridge_need(bs, name, &err);
+    if (!br) {
+        return err;
+    }
+    struct ofproto_stats st;
+    ofproto_get_stats(br->ofproto, &st);
+    json_t *sockets = json_array();
+    struct bridge_port **v = sorted_ports(br);
+    for (size_t i = 0; i < br->n_ports; i++) {
+        struct netdev_vxlan_socket_stats vs;
+        if (v[i]->netdev && netdev_vxlan_get_socket_stats(v[i]->netdev,
+                                                          &vs)) {
+            json_array_append_new(
+                json_object_get(socket_entry(sockets, &vs), "ports"),
+                json_string(v[i]->name));
+        }
+    }
+    free(v);
+    json_t *r = json_pack(
+        "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "bridge",
+        br->name, "n_flows", (json_int_t)ofproto_n_flows(br->ofproto),
+        "flow_limit", (json_int_t)ofproto_get_flow_limit(br->ofproto),
+        "n_evicted", (json_int_t)st.n_evicted, "n_learn_failed",
+        (json_int_t)st.n_learn_failed, "n_learn_limited",
+        (json_int_t)st.n_learn_limited, "n_add_refused",
+        (json_int_t)st.n_add_refused, "n_expired", (json_int_t)st.n_expired,
+        "n_depth_exceeded", (json_int_t)st.n_depth_exceeded, "n_packet_in",
+        (json_int_t)st.n_packet_in);
+    json_object_set_new(r, "vxlan_sockets", sockets);
+    *resultp = r;
+    return NULL;
+}

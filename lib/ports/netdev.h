@@ -176,6 +176,8 @@ const char *netdev_patch_peer(const struct netdev *);
 /* Drops counted on a vxlan port's shared socket that no port could be
  * charged with (unknown peer) or that were also charged to a port. */
 struct netdev_vxlan_socket_stats {
+    uint32_t local_ip;        /* Which socket: its address (0: any)... */
+    uint16_t dst_port;        /* ...and UDP port. */
     uint64_t rx_unknown_peer; /* No port has this remote_ip. */
     uint64_t rx_bad_header;   /* Truncated, or I flag clear. */
     uint64_t rx_wrong_vni;    /* Known peer, but no port takes the VNI. */

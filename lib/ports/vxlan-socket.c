@@ -807,4 +807,6 @@ void vxlan_socket_get_stats(const struct vxlan_socket *s,
                             struct netdev_vxlan_socket_stats *stats)
 {
     *stats = s->stats;
+    stats->local_ip = s->local_ip;
+    stats->dst_port = s->dst_port;
 }
