@@ -549,6 +549,8 @@ bridges_reconfigure(struct bridges *bs, const struct config *cfg)
         if (!br) {
             br = bridge_create(bs, cbr->name);
         }
+        /* At once, never removing flows: see ofproto_set_flow_limit(). */
+        ofproto_set_flow_limit(br->ofproto, config_bridge_flow_limit(cbr));
         for (size_t j = 0; j < cbr->n_ports; j++) {
             if (!bridge_port_lookup(br, cbr->ports[j]->name)
                 && cbr->ports[j]->ofport > 0) {

@@ -52,16 +52,79 @@ config_create(void)
 }
 
 static void
+options_free(struct config_option *opts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(opts[i].key);
+        free(opts[i].value);
+    }
+    free(opts);
+}
+
+static struct config_option *
+options_clone(const struct config_option *src, size_t n)
+{
+    struct config_option *opts = xcalloc(n ? n : 1, sizeof *opts);
+    for (size_t i = 0; i < n; i++) {
+        opts[i].key = xstrdup(src[i].key);
+        opts[i].value = xstrdup(src[i].value);
+    }
+    return opts;
+}
+
+/* Sets 'key' to 'value' (NULL removes it) in the sorted '*optsp'. */
+static void
+options_set(struct config_option **optsp, size_t *np, const char *key,
+            const char *value)
+{
+    struct config_option *opts = *optsp;
+    size_t n = *np, i;
+    for (i = 0; i < n; i++) {
+        int cmp = strcmp(opts[i].key, key);
+        if (!cmp) {
+            free(opts[i].value);
+            if (value) {
+                opts[i].value = xstrdup(value);
+            } else {
+                free(opts[i].key);
+                memmove(&opts[i], &opts[i + 1], (n - i - 1) * sizeof *opts);
+                (*np)--;
+            }
+            return;
+        }
+        if (cmp > 0) {
+            break;
+        }
+    }
+    if (!value) {
+        return;
+    }
+    opts = xrealloc(opts, (n + 1) * sizeof *opts);
+    memmove(&opts[i + 1], &opts[i], (n - i) * sizeof *opts);
+    opts[i].key = xstrdup(key);
+    opts[i].value = xstrdup(value);
+    *optsp = opts;
+    *np = n + 1;
+}
+
+static const char *
+options_get(const struct config_option *opts, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(opts[i].key, key)) {
+            return opts[i].value;
+        }
+    }
+    return NULL;
+}
+
+static void
 port_destroy(struct config_port *p)
 {
     if (!p) {
         return;
     }
-    for (size_t i = 0; i < p->n_options; i++) {
-        free(p->options[i].key);
-        free(p->options[i].value);
-    }
-    free(p->options);
+    options_free(p->options, p->n_options);
     free(p->name);
     free(p->type);
     free(p);
@@ -77,6 +140,7 @@ bridge_destroy(struct config_bridge *br)
         port_destroy(br->ports[i]);
     }
     free(br->ports);
+    options_free(br->other_config, br->n_other_config);
     free(br->name);
     free(br);
 }
@@ -104,12 +168,7 @@ port_clone(const struct config_port *src)
     p->ofport = src->ofport;
     p->ofport_request = src->ofport_request;
     p->n_options = src->n_options;
-    p->options = xcalloc(src->n_options ? src->n_options : 1,
-                         sizeof *p->options);
-    for (size_t i = 0; i < src->n_options; i++) {
-        p->options[i].key = xstrdup(src->options[i].key);
-        p->options[i].value = xstrdup(src->options[i].value);
-    }
+    p->options = options_clone(src->options, src->n_options);
     return p;
 }
 
@@ -125,6 +184,9 @@ config_clone(const struct config *src)
         const struct config_bridge *sb = src->bridges[i];
         struct config_bridge *br = xzalloc(sizeof *br);
         br->name = xstrdup(sb->name);
+        br->n_other_config = sb->n_other_config;
+        br->other_config = options_clone(sb->other_config,
+                                         sb->n_other_config);
         br->n_ports = sb->n_ports;
         br->ports = xcalloc(sb->n_ports ? sb->n_ports : 1, sizeof *br->ports);
         for (size_t j = 0; j < sb->n_ports; j++) {
@@ -240,46 +302,53 @@ void
 config_port_set_option(struct config_port *p, const char *key,
                        const char *value)
 {
-    size_t i;
-    for (i = 0; i < p->n_options; i++) {
-        int cmp = strcmp(p->options[i].key, key);
-        if (!cmp) {
-            free(p->options[i].value);
-            if (value) {
-                p->options[i].value = xstrdup(value);
-            } else {
-                free(p->options[i].key);
-                memmove(&p->options[i], &p->options[i + 1],
-                        (p->n_options - i - 1) * sizeof *p->options);
-                p->n_options--;
-            }
-            return;
-        }
-        if (cmp > 0) {
-            break;
-        }
-    }
-    if (!value) {
-        return;
-    }
-    p->options = xrealloc(p->options,
-                          (p->n_options + 1) * sizeof *p->options);
-    memmove(&p->options[i + 1], &p->options[i],
-            (p->n_options - i) * sizeof *p->options);
-    p->options[i].key = xstrdup(key);
-    p->options[i].value = xstrdup(value);
-    p->n_options++;
+    options_set(&p->options, &p->n_options, key, value);
 }
 
 const char *
 config_port_get_option(const struct config_port *p, const char *key)
 {
-    for (size_t i = 0; i < p->n_options; i++) {
-        if (!strcmp(p->options[i].key, key)) {
-            return p->options[i].value;
-        }
+    return options_get(p->options, p->n_options, key);
+}
+
+void
+config_bridge_set_other(struct config_bridge *br, const char *key,
+                        const char *value)
+{
+    options_set(&br->other_config, &br->n_other_config, key, value);
+}
+
+const char *
+config_bridge_get_other(const struct config_bridge *br, const char *key)
+{
+    return options_get(br->other_config, br->n_other_config, key);
+}
+
+char *
+config_check_bridge_other(const struct config_bridge *br, const char *key,
+                          const char *value)
+{
+    if (strcmp(key, CONFIG_FLOW_LIMIT_KEY)) {
+        return xasprintf("bridge %s: other_config:%s: unknown key (switchd "
+                         "knows %s)", br->name, key, CONFIG_FLOW_LIMIT_KEY);
+    }
+    uint64_t n;
+    if (!str_to_u64(value, CONFIG_FLOW_LIMIT_MAX, &n) || !n) {
+        return xasprintf("bridge %s: other_config:%s=%s: expected a number "
+                         "of flows from 1 to %d", br->name, key, value,
+                         CONFIG_FLOW_LIMIT_MAX);
     }
     return NULL;
+}
+
+size_t
+config_bridge_flow_limit(const struct config_bridge *br)
+{
+    const char *v = config_bridge_get_other(br, CONFIG_FLOW_LIMIT_KEY);
+    uint64_t n;
+    return v && str_to_u64(v, CONFIG_FLOW_LIMIT_MAX, &n) && n
+               ? (size_t)n
+               : 2000000;
 }
 
 /* ---- Validation. ---- */
@@ -354,6 +423,13 @@ config_validate(const struct config *cfg)
         char *err = check_name("bridge", br->name);
         if (err) {
             return err;
+        }
+        for (size_t k = 0; k < br->n_other_config; k++) {
+            err = config_check_bridge_other(br, br->other_config[k].key,
+                                            br->other_config[k].value);
+            if (err) {
+                return err;
+            }
         }
         for (size_t j = 0; j < br->n_ports; j++) {
             const struct config_port *p = br->ports[j];
@@ -490,8 +566,17 @@ config_to_json(const struct config *cfg)
         for (size_t j = 0; j < br->n_ports; j++) {
             json_array_append_new(ports, port_to_json(br->ports[j]));
         }
-        json_array_append_new(bridges, json_pack("{s:s, s:o}", "name",
-                                                 br->name, "ports", ports));
+        json_t *jb = json_pack("{s:s, s:o}", "name", br->name, "ports",
+                               ports);
+        if (br->n_other_config) {
+            json_t *oc = json_object();
+            for (size_t k = 0; k < br->n_other_config; k++) {
+                json_object_set_new(oc, br->other_config[k].key,
+                                    json_string(br->other_config[k].value));
+            }
+            json_object_set_new(jb, "other_config", oc);
+        }
+        json_array_append_new(bridges, jb);
     }
     return json_pack("{s:i, s:s, s:o}", "version", CONFIG_FORMAT_VERSION,
                      "uuid", cfg->uuid, "bridges", bridges);
@@ -557,15 +642,32 @@ config_from_json(const json_t *j, struct config **cfgp)
     json_t *jb;
     json_array_foreach(bridges, i, jb) {
         const char *name = NULL;
-        json_t *ports = NULL;
-        if (json_unpack_ex(jb, &jerr, 0, "{s:s, s:o}", "name", &name,
-                           "ports", &ports) || !json_is_array(ports)) {
+        json_t *ports = NULL, *oc = NULL;
+        if (json_unpack_ex(jb, &jerr, 0, "{s:s, s:o, s?o}", "name", &name,
+                           "ports", &ports, "other_config", &oc)
+            || !json_is_array(ports) || (oc && !json_is_object(oc))) {
             config_destroy(cfg);
             return xasprintf("bridge %zu: %s", i,
-                             ports ? "\"ports\" is not an array" : jerr.text);
+                             oc && !json_is_object(oc)
+                                 ? "\"other_config\" is not an object"
+                             : ports ? "\"ports\" is not an array"
+                                     : jerr.text);
         }
         struct config_bridge *br = xzalloc(sizeof *br);
         br->name = xstrdup(name);
+        const char *okey;
+        json_t *oval;
+        json_object_foreach(oc, okey, oval) {
+            if (!json_is_string(oval)) {
+                free(br->name);
+                options_free(br->other_config, br->n_other_config);
+                free(br);
+                config_destroy(cfg);
+                return xasprintf("bridge %s: other_config:%s is not a "
+                                 "string", name, okey);
+            }
+            config_bridge_set_other(br, okey, json_string_value(oval));
+        }
         cfg->bridges = xrealloc(cfg->bridges,
                                 (cfg->n_bridges + 1) * sizeof *cfg->bridges);
         cfg->bridges[cfg->n_bridges++] = br;

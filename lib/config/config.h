@@ -52,7 +52,19 @@ struct config_bridge {
     char *name;
     struct config_port **ports; /* In insertion order. */
     size_t n_ports;
+    /* other_config, sorted by key: only the keys below are accepted. */
+    struct config_option *other_config;
+    size_t n_other_config;
 };
+
+/* Bridge other_config:flow-limit: the most flows the bridge holds, all
+ * tables together (ofproto_set_flow_limit: what happens at the limit).
+ * From 1 to CONFIG_FLOW_LIMIT_MAX; default 2,000,000 (about 600 MB of
+ * learned MAC flows), kept from before because the article's scale tests
+ * learn a million MACs; a bridge facing untrusted tunnel peers should set
+ * a limit its memory can afford. */
+#define CONFIG_FLOW_LIMIT_KEY "flow-limit"
+#define CONFIG_FLOW_LIMIT_MAX 100000000
 
 struct config {
     char *uuid; /* Identifies the database (printed first by show). */
@@ -87,6 +99,18 @@ void config_port_set_option(struct config_port *, const char *key,
 const char *config_port_get_option(const struct config_port *,
                                    const char *key);
 void config_port_set_type(struct config_port *, const char *type);
+
+/* Bridge other_config.  'value' NULL removes the key. */
+void config_bridge_set_other(struct config_bridge *, const char *key,
+                             const char *value);
+const char *config_bridge_get_other(const struct config_bridge *,
+                                    const char *key);
+/* Checks one other_config key and value: NULL or an allocated message
+ * naming the bridge, the key and what is wrong. */
+char *config_check_bridge_other(const struct config_bridge *,
+                                const char *key, const char *value);
+/* The bridge's flow limit: other_config:flow-limit or the default. */
+size_t config_bridge_flow_limit(const struct config_bridge *);
 
 /* Checks names, types, options and ofport requests.  Returns NULL or an
  * allocated message naming the interface and the problem. */

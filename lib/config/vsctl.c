@@ -187,6 +187,69 @@ set_column(struct vsctl_ctx *ctx, struct config_port *p,
     return err;
 }
 
+/* ---- The Bridge table: name, ports (read-only), other_config. ---- */
+
+static bool
+is_other_config(const char *column)
+{
+    return !strcmp(column, "other_config") || !strcmp(column, "other-config");
+}
+
+static char *
+find_bridge(struct vsctl_ctx *ctx, const char *record,
+            struct config_bridge **brp)
+{
+    *brp = config_find_bridge(ctx->cfg, record);
+    return *brp ? NULL : xasprintf("no row \"%s\" in table Bridge", record);
+}
+
+static json_t *
+bridge_other_json(const struct config_bridge *br)
+{
+    json_t *oc = json_object();
+    for (size_t k = 0; k < br->n_other_config; k++) {
+        json_object_set_new(oc, br->other_config[k].key,
+                            json_string(br->other_config[k].value));
+    }
+    return oc;
+}
+
+/* Applies one "other_config:KEY=VALUE" to a bridge. */
+static char *
+set_bridge_column(struct vsctl_ctx *ctx, struct config_bridge *br,
+                  const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq) {
+        return xasprintf("\"%s\": expected COLUMN[:KEY]=VALUE", arg);
+    }
+    char *column = xstrndup(arg, (size_t)(eq - arg));
+    char *value = unquote(eq + 1);
+    char *key = strchr(column, ':');
+    char *err = NULL;
+    if (key) {
+        *key++ = '\0';
+    }
+    if (!is_other_config(column)) {
+        err = !strcmp(column, "name") || !strcmp(column, "ports")
+                  ? xasprintf("\"%s\": column %s is read-only", arg, column)
+                  : xasprintf("\"%s\": table Bridge has no column %s (swctl "
+                              "knows other_config)", arg, column);
+    } else if (!key || !*key) {
+        err = xasprintf("\"%s\": set other_config one key at a time "
+                        "(other_config:KEY=VALUE)", arg);
+    } else {
+        err = config_check_bridge_other(br, key, value);
+        if (!err) {
+            config_bridge_set_other(br, key, value);
+            ctx->changed = true;
+        }
+    }
+    free(column);
+    free(value);
+    return err;
+}
+
 /* ---- Commands. ---- */
 
 static char *
@@ -362,6 +425,14 @@ cmd_show(struct vsctl_ctx *ctx, json_t **resultp)
 static char *
 cmd_set(struct vsctl_ctx *ctx, json_t **resultp)
 {
+    if (table_is(ctx->argv[0], "bridge")) {
+        struct config_bridge *br;
+        char *err = find_bridge(ctx, ctx->argv[1], &br);
+        for (int i = 2; i < ctx->argc && !err; i++) {
+            err = set_bridge_column(ctx, br, ctx->argv[i]);
+        }
+        return err;
+    }
     struct config_port *p = NULL;
     struct config_bridge *br;
     char *err = find_iface(ctx, ctx->argv[0], ctx->argv[1], &p, &br);
@@ -374,6 +445,20 @@ cmd_set(struct vsctl_ctx *ctx, json_t **resultp)
 static char *
 cmd_clear(struct vsctl_ctx *ctx, json_t **resultp)
 {
+    if (table_is(ctx->argv[0], "bridge")) {
+        struct config_bridge *br;
+        char *err = find_bridge(ctx, ctx->argv[1], &br);
+        for (int i = 2; i < ctx->argc && !err; i++) {
+            if (!is_other_config(ctx->argv[i])) {
+                return xasprintf("cannot clear column %s", ctx->argv[i]);
+            }
+            while (br->n_other_config) {
+                config_bridge_set_other(br, br->other_config[0].key, NULL);
+            }
+            ctx->changed = true;
+        }
+        return err;
+    }
     struct config_port *p = NULL;
     struct config_bridge *br;
     char *err = find_iface(ctx, ctx->argv[0], ctx->argv[1], &p, &br);
@@ -394,7 +479,8 @@ cmd_clear(struct vsctl_ctx *ctx, json_t **resultp)
 }
 
 static json_t *
-get_column(const json_t *rec, const char *spec, char **errp)
+get_column(const json_t *rec, const char *spec, const char *table,
+           char **errp)
 {
     char *column = xstrdup(spec);
     char *key = strchr(column, ':');
@@ -404,13 +490,13 @@ get_column(const json_t *rec, const char *spec, char **errp)
     }
     json_t *col = json_object_get(rec, column);
     if (!col) {
-        *errp = xasprintf("table Interface has no column %s", column);
+        *errp = xasprintf("table %s has no column %s", table, column);
     } else if (key) {
         if (!json_is_object(col)) {
             *errp = xasprintf("column %s has no keys", column);
         } else if (!(v = json_object_get(col, key))) {
-            *errp = xasprintf("no key \"%s\" in Interface record \"%s\" "
-                              "column %s", key,
+            *errp = xasprintf("no key \"%s\" in %s record \"%s\" "
+                              "column %s", key, table,
                               json_string_value(json_object_get(rec, "name")),
                               column);
         } else {
@@ -426,16 +512,30 @@ get_column(const json_t *rec, const char *spec, char **errp)
 static char *
 cmd_get(struct vsctl_ctx *ctx, json_t **resultp)
 {
-    struct config_port *p;
-    struct config_bridge *br;
-    char *err = find_iface(ctx, ctx->argv[0], ctx->argv[1], &p, &br);
+    struct config_port *p = NULL;
+    struct config_bridge *br = NULL;
+    bool bridge = table_is(ctx->argv[0], "bridge");
+    char *err = bridge ? find_bridge(ctx, ctx->argv[1], &br)
+                       : find_iface(ctx, ctx->argv[0], ctx->argv[1], &p, &br);
     if (err) {
         return err;
     }
-    json_t *rec = iface_to_json(ctx, p);
+    json_t *rec;
+    if (bridge) {
+        rec = json_pack("{s:s, s:o}", "name", br->name, "other_config",
+                        bridge_other_json(br));
+    } else {
+        rec = iface_to_json(ctx, p);
+    }
     json_t *a = json_array();
     for (int i = 2; i < ctx->argc && !err; i++) {
-        json_t *v = get_column(rec, ctx->argv[i], &err);
+        char *spec = xstrdup(ctx->argv[i]);
+        if (!strncmp(spec, "other-config", 12)) {
+            memcpy(spec, "other_config", 12);
+        }
+        json_t *v = get_column(rec, spec, bridge ? "Bridge" : "Interface",
+                               &err);
+        free(spec);
         if (v) {
             json_array_append_new(a, v);
         }
@@ -471,7 +571,8 @@ cmd_list(struct vsctl_ctx *ctx, json_t **resultp)
                 names[j] = pv[j]->name;
             }
             json_array_append_new(
-                a, json_pack("{s:s, s:o}", "name", br->name, "ports",
+                a, json_pack("{s:s, s:o, s:o}", "name", br->name,
+                             "other_config", bridge_other_json(br), "ports",
                              names_json(names, br->n_ports)));
             free(names);
             free(pv);
@@ -721,9 +822,10 @@ static const struct vsctl_cmd commands[] = {
     {"show", "", 0, 0, 0, cmd_show, format_show,
      "print an overview of the configuration"},
     {"set", "TABLE RECORD COLUMN[:KEY]=VALUE...", 3, 64, 0, cmd_set,
-     format_nothing, "set COLUMN values in RECORD of TABLE (Interface)"},
+     format_nothing, "set COLUMN values in RECORD of TABLE (Interface, "
+     "Bridge other_config)"},
     {"clear", "TABLE RECORD COLUMN...", 3, 64, 0, cmd_clear, format_nothing,
-     "clear COLUMN (options, ofport_request) in RECORD"},
+     "clear COLUMN (options, ofport_request, other_config) in RECORD"},
     {"get", "TABLE RECORD COLUMN[:KEY]...", 3, 64, 0, cmd_get, format_values,
      "print COLUMN values of RECORD in TABLE"},
     {"list", "TABLE [RECORD]...", 1, 64, 0, cmd_list, format_records,
