@@ -1,4 +1,6 @@
-/* switchd: options, pid file, database, event loop, signals. */
+/* switchd: options, the database lock, the pid file, detaching, signals
+ * and the event loop.  The switch itself is daemon.c; the socket is
+ * server.c. */
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
@@ -7,23 +9,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "bridge.h"
-#include "clock.h"
 #include "config.h"
+#include "daemon.h"
 #include "log.h"
 #include "rpc.h"
-#include "switchd.h"
+#include "server.h"
 #include "util.h"
 
 #define DEFAULT_DB "/var/lib/switchd/conf.json"
-/* The longest the timer sleeps: flow timeouts have 1 s resolution. */
-#define TIMER_MAX_MSEC 250
+/* How long a daemon named by the pid file has to answer before we take
+ * the pid file over. */
+#define PROBE_TIMEOUT_MSEC 2000
 
-static struct event *timer_ev;
+struct options {
+    const char *rundir;
+    const char *db;
+    bool detach;
+    enum log_level level;
+};
+
 static FILE *log_file;
 static const char *log_path;
 
@@ -62,31 +72,6 @@ mkdir_p(const char *dir)
 }
 
 static void
-timer_cb(evutil_socket_t fd, short what, void *sw_)
-{
-    struct switchd *sw = sw_;
-    bridges_run(sw->bridges);
-    switchd_kick_timer(sw);
-}
-
-void
-switchd_kick_timer(struct switchd *sw)
-{
-    int64_t next = bridges_next_timeout(sw->bridges);
-    int64_t now = clock_msec();
-    int64_t wait = next == INT64_MAX ? TIMER_MAX_MSEC : next - now;
-    wait = wait < 10 ? 10 : wait > TIMER_MAX_MSEC ? TIMER_MAX_MSEC : wait;
-    if (next == 0) {
-        /* A bridge is expiring flows in slices: the next slice runs on
-         * the next loop iteration, after the packets that are ready. */
-        wait = 0;
-    }
-    struct timeval tv = {(time_t)(wait / 1000),
-                         (suseconds_t)(wait % 1000) * 1000};
-    event_add(timer_ev, &tv);
-}
-
-static void
 signal_cb(evutil_socket_t sig, short what, void *sw_)
 {
     struct switchd *sw = sw_;
@@ -109,23 +94,63 @@ signal_cb(evutil_socket_t sig, short what, void *sw_)
     event_base_loopbreak(sw->base);
 }
 
-/* Writes our pid, refusing if a live daemon owns the file. */
+/* Whether a switchd answers on 'rundir''s socket: a request and its
+ * reply, within PROBE_TIMEOUT_MSEC.  A process that merely holds the pid
+ * of an old pid file (pids are reused) does not. */
+static bool
+switchd_answers(const char *rundir)
+{
+    int fd;
+    char *err;
+    if (rpc_client_connect(rundir, &fd, &err)) {
+        free(err);
+        return false;
+    }
+    struct timeval tv = {PROBE_TIMEOUT_MSEC / 1000,
+                         (PROBE_TIMEOUT_MSEC % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    json_t *result = NULL;
+    bool ok = !rpc_client_call(fd, "version", NULL, &result, &err);
+    if (!ok) {
+        free(err);
+    }
+    json_decref(result);
+    close(fd);
+    return ok;
+}
+
+/* A pid file naming a live process refuses the start only if that
+ * process is a switchd answering on this run directory; anything else is
+ * a stale file, taken over (by write_pidfile()) with a log line. */
 static char *
-write_pidfile(const char *path)
+check_pidfile(const char *path, const char *rundir)
 {
     FILE *f = fopen(path, "r");
     if (f) {
         long pid = 0;
         if (fscanf(f, "%ld", &pid) == 1 && pid > 0 && pid != getpid()
             && kill((pid_t)pid, 0) == 0) {
-            fclose(f);
-            return xasprintf("%s: switchd is already running (pid %ld)",
-                             path, pid);
+            if (switchd_answers(rundir)) {
+                fclose(f);
+                return xasprintf("%s: switchd is already running (pid %ld "
+                                 "answers on %s/%s)", path, pid, rundir,
+                                 RPC_SOCKET_NAME);
+            }
+            LOG(LOG_WARN, "%s: stale pid file: pid %ld is alive but no "
+                "switchd answers on %s/%s; taking it over", path, pid,
+                rundir, RPC_SOCKET_NAME);
         }
         fclose(f);
     }
+    return NULL;
+}
+
+static char *
+write_pidfile(const char *path)
+{
     char *tmp = xasprintf("%s.tmp", path);
-    f = fopen(tmp, "w");
+    FILE *f = fopen(tmp, "w");
     if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f)
         || rename(tmp, path) < 0) {
         char *err = xasprintf("%s: cannot write pid file (%s)", path,
@@ -135,6 +160,45 @@ write_pidfile(const char *path)
     }
     free(tmp);
     return NULL;
+}
+
+/* Locks the database against a second daemon: a write lock (fcntl) on
+ * "<db>.lock", held until we exit (the kernel drops it when we die, so
+ * a kill -9 leaves nothing to clean up).  Returns the lock's fd, or -1
+ * and an allocated message naming the database and, when the kernel
+ * tells, the holder's pid. */
+static int
+lock_db(const char *db, char **errp)
+{
+    char *path = xasprintf("%s.lock", db);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    *errp = NULL;
+    if (fd < 0) {
+        *errp = xasprintf("%s: cannot open the database lock (%s)", path,
+                          strerror(errno));
+        free(path);
+        return -1;
+    }
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    if (fcntl(fd, F_SETLK, &fl) < 0) {
+        int error = errno;
+        struct flock who = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+        bool known = fcntl(fd, F_GETLK, &who) == 0
+                     && who.l_type != F_UNLCK && who.l_pid > 0;
+        if (error == EACCES || error == EAGAIN) {
+            char *holder = known ? xasprintf(" (pid %ld)", (long)who.l_pid)
+                                 : xstrdup("");
+            *errp = xasprintf("%s: database in use by another switchd%s; "
+                              "its lock is %s", db, holder, path);
+            free(holder);
+        } else {
+            *errp = xasprintf("%s: cannot lock (%s)", path, strerror(error));
+        }
+        close(fd);
+        fd = -1;
+    }
+    free(path);
+    return fd;
 }
 
 /* --detach: the parent waits until the child is serving (or failed), so
@@ -183,8 +247,10 @@ detach_finish(int fd)
     }
 }
 
-int
-main(int argc, char *argv[])
+/* Parses the command line into 'o'.  Returns -1 to go on, else the
+ * exit code (--help, --version, a bad option). */
+static int
+parse_options(int argc, char *argv[], struct options *o)
 {
     enum { OPT_RUNDIR = 256, OPT_DB, OPT_DETACH, OPT_LOG_FILE, OPT_LOG_LEVEL };
     static const struct option long_opts[] = {
@@ -197,27 +263,26 @@ main(int argc, char *argv[])
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    const char *rundir_opt = NULL, *db = NULL;
-    bool detach = false;
-    enum log_level level = LOG_INFO;
+    const char *rundir = NULL;
     int c;
-
+    memset(o, 0, sizeof *o);
+    o->level = LOG_INFO;
     while ((c = getopt_long(argc, argv, "hV", long_opts, NULL)) != -1) {
         switch (c) {
         case OPT_RUNDIR:
-            rundir_opt = optarg;
+            rundir = optarg;
             break;
         case OPT_DB:
-            db = optarg;
+            o->db = optarg;
             break;
         case OPT_DETACH:
-            detach = true;
+            o->detach = true;
             break;
         case OPT_LOG_FILE:
             log_path = optarg;
             break;
         case OPT_LOG_LEVEL:
-            if (!log_level_from_string(optarg, &level)) {
+            if (!log_level_from_string(optarg, &o->level)) {
                 fprintf(stderr, "switchd: unknown log level \"%s\" (use "
                         "err, warn, info or dbg)\n", optarg);
                 return 1;
@@ -239,94 +304,123 @@ main(int argc, char *argv[])
                 argv[optind]);
         return 1;
     }
-    if (!db) {
-        db = getenv("SW_DB");
-        db = db && *db ? db : DEFAULT_DB;
+    if (!o->db) {
+        o->db = getenv("SW_DB");
+        o->db = o->db && *o->db ? o->db : DEFAULT_DB;
     }
-    const char *rundir = rpc_rundir(rundir_opt);
+    o->rundir = rpc_rundir(rundir);
+    return -1;
+}
 
+/* Opens the log.  Returns NULL or an allocated message. */
+static char *
+open_log(enum log_level level)
+{
     log_set_level(level);
     if (log_path) {
         log_file = fopen(log_path, "a");
         if (!log_file) {
-            fprintf(stderr, "switchd: %s: %s\n", log_path, strerror(errno));
-            return 1;
+            return xasprintf("%s: %s", log_path, strerror(errno));
         }
         setvbuf(log_file, NULL, _IOLBF, 0);
         log_set_stream(log_file);
     }
+    return NULL;
+}
 
-    /* The database is read before anything else so that a corrupt one
-     * stops us before we touch any device. */
-    struct config *cfg;
-    char *err = config_load(db, &cfg);
+/* Loads the database (before anything else, so that a corrupt one stops
+ * us before we touch a device) and creates the directories we write in.
+ * Returns NULL and '*cfgp', or an allocated message. */
+static char *
+load_db(const struct options *o, struct config **cfgp)
+{
+    char *err = config_load(o->db, cfgp);
     if (err) {
-        fprintf(stderr, "switchd: %s\n", err);
-        LOG(LOG_ERR, "%s", err);
-        free(err);
-        return 1;
+        return err;
     }
-    char *dbdir = xstrdup(db);
+    char *dbdir = xstrdup(o->db);
     char *slash = strrchr(dbdir, '/');
     if (slash && slash != dbdir) {
         *slash = '\0';
         mkdir_p(dbdir);
     }
     free(dbdir);
-    if (mkdir_p(rundir)) {
-        fprintf(stderr, "switchd: %s: %s\n", rundir, strerror(errno));
-        return 1;
+    if (mkdir_p(o->rundir)) {
+        err = xasprintf("%s: %s", o->rundir, strerror(errno));
+        config_destroy(*cfgp);
+        *cfgp = NULL;
+    }
+    return err;
+}
+
+/* Reports 'err' (freed) on stderr and in the log; returns the exit code. */
+static int
+fail(char *err)
+{
+    fprintf(stderr, "switchd: %s\n", err);
+    LOG(LOG_ERR, "%s", err);
+    free(err);
+    return 1;
+}
+
+int
+main(int argc, char *argv[])
+{
+    struct options o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc >= 0) {
+        return rc;
+    }
+    struct config *cfg;
+    char *err = open_log(o.level);
+    if (err || (err = load_db(&o, &cfg))) {
+        return fail(err);
     }
 
-    int ready_fd = detach ? detach_start() : -1;
+    /* The lock and the pid file are taken by the process that stays:
+     * fcntl locks do not pass to a forked child. */
+    int ready_fd = o.detach ? detach_start() : -1;
     signal(SIGPIPE, SIG_IGN);
-
-    char *pidfile = rpc_rundir_file(rundir, RPC_PID_NAME);
-    char *sockpath = rpc_rundir_file(rundir, RPC_SOCKET_NAME);
+    char *pidfile = rpc_rundir_file(o.rundir, RPC_PID_NAME);
+    char *sockpath = rpc_rundir_file(o.rundir, RPC_SOCKET_NAME);
+    int lock_fd = -1;
     struct switchd sw;
-    memset(&sw, 0, sizeof sw);
-    sw.base = event_base_new();
-    sw.cfg = cfg;
-    sw.db_path = db;
-
-    err = write_pidfile(pidfile);
-    if (!err) {
-        sw.server = server_create(&sw, sockpath, &err);
+    struct event_base *base = event_base_new();
+    struct server *server = NULL;
+    if (!(err = check_pidfile(pidfile, o.rundir))
+        && (lock_fd = lock_db(o.db, &err)) >= 0
+        && !(err = write_pidfile(pidfile))
+        && !(server = server_create(base, &sw, sockpath, &err))) {
+        unlink(pidfile);
     }
     if (err) {
-        fprintf(stderr, "switchd: %s\n", err);
-        LOG(LOG_ERR, "%s", err);
-        free(err);
-        return 1;
+        config_destroy(cfg);
+        event_base_free(base);
+        free(pidfile);
+        free(sockpath);
+        return fail(err);
     }
+    switchd_start(&sw, base, cfg, o.db);
 
-    sw.bridges = bridges_create(sw.base);
-    config_assign_ofports(sw.cfg);
-    bridges_reconfigure(sw.bridges, sw.cfg);
-
-    timer_ev = event_new(sw.base, -1, 0, timer_cb, &sw);
-    switchd_kick_timer(&sw);
     int sigs[] = {SIGTERM, SIGINT, SIGHUP};
     struct event *sig_evs[ARRAY_SIZE(sigs)];
     for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
-        sig_evs[i] = evsignal_new(sw.base, sigs[i], signal_cb, &sw);
+        sig_evs[i] = evsignal_new(base, sigs[i], signal_cb, &sw);
         event_add(sig_evs[i], NULL);
     }
-
     LOG(LOG_INFO, "switchd ready: socket %s, database %s, %zu bridges",
-        sockpath, db, sw.cfg->n_bridges);
+        sockpath, o.db, sw.cfg->n_bridges);
     detach_finish(ready_fd);
-    event_base_dispatch(sw.base);
+    event_base_dispatch(base);
 
-    server_destroy(sw.server);
-    bridges_destroy(sw.bridges);
-    config_destroy(sw.cfg);
+    server_destroy(server);
+    switchd_stop(&sw);
     for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
         event_free(sig_evs[i]);
     }
-    event_free(timer_ev);
-    event_base_free(sw.base);
+    event_base_free(base);
     unlink(pidfile);
+    close(lock_fd);
     free(pidfile);
     free(sockpath);
     if (log_file) {

@@ -9,7 +9,7 @@
 #include "capture.h"
 #include "config.h"
 #include "log.h"
-#include "switchd.h"
+#include "methods.h"
 #include "util.h"
 #include "vsctl.h"
 
@@ -92,9 +92,7 @@ m_vsctl(struct switchd *sw, json_t *params,
         config_destroy(clone);
         return err;
     }
-    config_destroy(sw->cfg);
-    sw->cfg = clone;
-    bridges_reconfigure(sw->bridges, sw->cfg);
+    switchd_commit(sw, clone);
     LOG(LOG_INFO, "configuration changed and saved to %s", sw->db_path);
     return NULL;
 }
@@ -123,7 +121,7 @@ flow_mods(struct switchd *sw, json_t *params, json_t **resultp,
     }
     err = bridge_ofctl_flow_mods(sw->bridges, br, cmd, text ? text : "",
                                  resultp);
-    switchd_kick_timer(sw);
+    switchd_flows_changed(sw);
     return err;
 }
 
@@ -192,7 +190,7 @@ m_replace_flows(struct switchd *sw, json_t *params,
     }
     err = bridge_ofctl_replace_flows(sw->bridges, br, text, cookie, mask,
                                      resultp);
-    switchd_kick_timer(sw);
+    switchd_flows_changed(sw);
     return err;
 }
 
@@ -272,7 +270,7 @@ m_packet_out(struct switchd *sw, json_t *params,
                                   resultp);
     free(hex);
     /* A learn action may have added a flow with a timeout. */
-    switchd_kick_timer(sw);
+    switchd_flows_changed(sw);
     return err;
 }
 
@@ -330,7 +328,7 @@ m_trace(struct switchd *sw, json_t *params,
                              resultp);
     if (generate) {
         /* A learned flow may carry a timeout. */
-        switchd_kick_timer(sw);
+        switchd_flows_changed(sw);
     }
     return err;
 }

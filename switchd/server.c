@@ -33,8 +33,9 @@
 
 #include "ds.h"
 #include "log.h"
+#include "methods.h"
 #include "rpc.h"
-#include "switchd.h"
+#include "server.h"
 #include "util.h"
 
 #define SERVER_MAX_CLIENTS 64
@@ -56,6 +57,7 @@ struct conn {
 };
 
 struct server {
+    struct event_base *base;
     struct switchd *sw;
     char *path;
     int fd;
@@ -139,7 +141,7 @@ conn_flush(struct conn *c)
         return false;
     }
     if (c->server->sw->exit_requested) {
-        event_base_loopbreak(c->server->sw->base);
+        event_base_loopbreak(c->server->base);
     }
     return true;
 }
@@ -318,10 +320,10 @@ accept_cb(evutil_socket_t fd, short what, void *s_)
     c->server = s;
     c->fd = cfd;
     rpc_reader_init(&c->reader, RPC_MAX_MSG);
-    c->rd = event_new(s->sw->base, cfd, EV_READ | EV_PERSIST, conn_read_cb,
+    c->rd = event_new(s->base, cfd, EV_READ | EV_PERSIST, conn_read_cb,
                       c);
-    c->wr = event_new(s->sw->base, cfd, EV_WRITE, conn_write_cb, c);
-    c->notify_ev = event_new(s->sw->base, -1, 0, conn_notify_cb, c);
+    c->wr = event_new(s->base, cfd, EV_WRITE, conn_write_cb, c);
+    c->notify_ev = event_new(s->base, -1, 0, conn_notify_cb, c);
     event_add(c->rd, NULL);
     c->next = s->conns;
     s->conns = c;
@@ -348,7 +350,8 @@ clear_stale_socket(const struct sockaddr_un *sun, char **errp)
 }
 
 struct server *
-server_create(struct switchd *sw, const char *path, char **errp)
+server_create(struct event_base *base, struct switchd *sw, const char *path,
+              char **errp)
 {
     struct sockaddr_un sun;
     *errp = NULL;
@@ -363,24 +366,33 @@ server_create(struct switchd *sw, const char *path, char **errp)
         return NULL;
     }
 
+    /* The socket file is born with mode 0700: a chmod after bind()
+     * would leave a moment in which anyone could connect. */
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof sun) < 0
-        || listen(fd, 64) < 0) {
-        *errp = xasprintf("%s: %s", path, strerror(errno));
+    mode_t old_umask = umask(0077);
+    int error = fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof sun) < 0
+                    ? errno
+                    : 0;
+    umask(old_umask);
+    if (!error && listen(fd, 64) < 0) {
+        error = errno;
+    }
+    if (error) {
+        *errp = xasprintf("%s: %s", path, strerror(error));
         if (fd >= 0) {
             close(fd);
         }
         return NULL;
     }
-    chmod(path, 0700);
 
     struct server *s = xzalloc(sizeof *s);
+    s->base = base;
     s->sw = sw;
     s->path = xstrdup(path);
     s->fd = fd;
-    s->accept_ev = event_new(sw->base, fd, EV_READ | EV_PERSIST, accept_cb,
+    s->accept_ev = event_new(base, fd, EV_READ | EV_PERSIST, accept_cb,
                              s);
-    s->reaper = event_new(sw->base, -1, 0, reaper_cb, s);
+    s->reaper = event_new(base, -1, 0, reaper_cb, s);
     event_add(s->accept_ev, NULL);
     return s;
 }

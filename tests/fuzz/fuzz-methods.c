@@ -35,7 +35,7 @@
  * network privileges, and those that would create a vxlan or system port
  * without (a vxlan socket would be bound and sent from on the host).
  * Nothing here waits: there is no event loop, time is never advanced,
- * and switchd_kick_timer() (in main.c, not linked) is a no-op. */
+ * and the daemon runs without an event base, so it has no timers. */
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -54,8 +54,8 @@
 #include "config-check.h"
 #include "ds.h"
 #include "log.h"
+#include "methods.h"
 #include "rpc.h"
-#include "switchd.h"
 #include "util.h"
 #include "vsctl.h"
 
@@ -79,12 +79,6 @@ static char *db_dir, *db_path, *db_tmp;
 /* $FUZZ_METHODS_VERBOSE: print every request and its reply to stderr,
  * to see what a seed or a finding actually does. */
 static bool verbose;
-
-void switchd_kick_timer(struct switchd *sw)
-{
-    /* No timer: time never moves here, so flows never expire. */
-    (void)sw;
-}
 
 /* ---- Once per process. ---- */
 
@@ -505,9 +499,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct session ss;
     memset(&ss, 0, sizeof ss);
-    ss.sw.cfg = config_create();
-    ss.sw.db_path = db_path;
-    ss.sw.bridges = bridges_create(NULL);
+    switchd_start(&ss.sw, NULL, config_create(), db_path);
     ds_init(&ss.before);
     ds_init(&ss.after);
 
@@ -543,8 +535,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         drain(&ss.subs[i]);
         bridge_sub_destroy(ss.subs[i].bs);
     }
-    bridges_destroy(ss.sw.bridges);
-    config_destroy(ss.sw.cfg);
+    switchd_stop(&ss.sw);
     ds_destroy(&ss.before);
     ds_destroy(&ss.after);
     remove_db();

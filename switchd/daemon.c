@@ -1,0 +1,85 @@
+/* daemon: see daemon.h. */
+#include "daemon.h"
+
+#include <event2/event.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "bridge.h"
+#include "clock.h"
+#include "config.h"
+
+/* The longest the timeout timer sleeps: flow timeouts have 1 s
+ * resolution, and a quarter of it keeps expiry prompt. */
+#define FLOW_TIMER_MAX_MSEC 250
+/* The shortest: a burst of changes does not spin the loop. */
+#define FLOW_TIMER_MIN_MSEC 10
+
+static void
+flow_timer_cb(evutil_socket_t fd, short what, void *sw_)
+{
+    struct switchd *sw = sw_;
+    bridges_run(sw->bridges);
+    switchd_flows_changed(sw);
+}
+
+void
+switchd_flows_changed(struct switchd *sw)
+{
+    if (!sw->flow_timer) {
+        return;
+    }
+    int64_t next = bridges_next_timeout(sw->bridges);
+    int64_t wait = next == INT64_MAX ? FLOW_TIMER_MAX_MSEC
+                                     : next - clock_msec();
+    wait = wait < FLOW_TIMER_MIN_MSEC ? FLOW_TIMER_MIN_MSEC
+           : wait > FLOW_TIMER_MAX_MSEC ? FLOW_TIMER_MAX_MSEC
+                                        : wait;
+    if (next == 0) {
+        /* A bridge is expiring flows in slices: the next slice runs on
+         * the next loop iteration, after the packets that are ready. */
+        wait = 0;
+    }
+    struct timeval tv = {(time_t)(wait / 1000),
+                         (suseconds_t)(wait % 1000) * 1000};
+    event_add(sw->flow_timer, &tv);
+}
+
+void
+switchd_start(struct switchd *sw, struct event_base *base,
+              struct config *cfg, const char *db_path)
+{
+    memset(sw, 0, sizeof *sw);
+    sw->base = base;
+    sw->cfg = cfg;
+    sw->db_path = db_path;
+    sw->bridges = bridges_create(base);
+    config_assign_ofports(sw->cfg);
+    bridges_reconfigure(sw->bridges, sw->cfg);
+    if (base) {
+        sw->flow_timer = event_new(base, -1, 0, flow_timer_cb, sw);
+        switchd_flows_changed(sw);
+    }
+}
+
+void
+switchd_commit(struct switchd *sw, struct config *cfg)
+{
+    config_destroy(sw->cfg);
+    sw->cfg = cfg;
+    bridges_reconfigure(sw->bridges, sw->cfg);
+    switchd_flows_changed(sw);
+}
+
+void
+switchd_stop(struct switchd *sw)
+{
+    if (sw->flow_timer) {
+        event_free(sw->flow_timer);
+        sw->flow_timer = NULL;
+    }
+    bridges_destroy(sw->bridges);
+    sw->bridges = NULL;
+    config_destroy(sw->cfg);
+    sw->cfg = NULL;
+}

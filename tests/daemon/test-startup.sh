@@ -1,0 +1,56 @@
+#!/bin/bash
+# What stops a start and what does not: a pid file naming a live process
+# that is not a switchd on this run directory is taken over (with a log
+# line); a switchd that answers is not.  Two daemons on one database
+# file are refused by the database lock, whatever their run directories,
+# with the database and the holder's pid in the message; a kill -9
+# leaves no lock behind.  The socket is created with mode 0700 whatever
+# the umask.
+source "$SW_SRC/tests/daemon/lib.sh"
+# A umask that would leave the socket open to everyone (0755).
+umask 022
+
+# ---- A stale pid file naming a live process that is no switchd. ----
+mkdir -p "$SW_RUNDIR"
+sleep 60 &
+other=$!
+BG_PIDS="$BG_PIDS $other"
+echo "$other" >"$SW_RUNDIR/switchd.pid"
+start_switchd
+[ "$(cat "$SW_RUNDIR/switchd.pid")" = "$SWD_PID" ] ||
+    fail "pid file not taken over: $(cat "$SW_RUNDIR/switchd.pid")"
+grep -q "stale pid file: pid $other is alive but no switchd answers" \
+    "$SWD_DIR/switchd.log" || fail "no log line for the stale pid file"
+kill -0 "$other" || fail "the other process was touched"
+
+# ---- The socket's mode does not depend on the umask. ----
+mode=$(stat -c %a "$SW_RUNDIR/switchd.sock")
+[ "$mode" = 700 ] || fail "socket mode $mode, expected 700"
+
+# ---- A switchd that answers keeps its pid file. ----
+expect_fail "second daemon, same run dir" "already running (pid $SWD_PID answers" \
+    in_ns timeout 10 "$SW_BIN/switchd" --log-file "$SWD_DIR/second.log"
+[ "$(cat "$SW_RUNDIR/switchd.pid")" = "$SWD_PID" ] || fail "pid file overwritten"
+
+# ---- One database, two run directories: the lock refuses the second. ----
+swctl add-br br0
+before=$(cat "$SW_DB")
+expect_fail "second daemon, same db" \
+    "$SW_DB: database in use by another switchd (pid $SWD_PID)" \
+    in_ns timeout 10 "$SW_BIN/switchd" --rundir "$SWD_DIR/run2" --db "$SW_DB" \
+    --log-file "$SWD_DIR/second.log"
+[ ! -e "$SWD_DIR/run2/switchd.pid" ] || fail "refused daemon left a pid file"
+[ ! -e "$SWD_DIR/run2/switchd.sock" ] || fail "refused daemon left a socket"
+[ "$(cat "$SW_DB")" = "$before" ] || fail "database changed"
+swctl br-exists br0 || fail "first daemon lost its bridge"
+
+# ---- kill -9 leaves the pid file and the lock file, but no lock. ----
+kill -9 "$SWD_PID"
+wait "$SWD_PID" 2>/dev/null || true
+SWD_PID=""
+[ -e "$SW_DB.lock" ] || fail "no lock file next to the database"
+start_switchd
+swctl br-exists br0 || fail "br0 gone after kill -9 and restart"
+mode=$(stat -c %a "$SW_RUNDIR/switchd.sock")
+[ "$mode" = 700 ] || fail "socket mode $mode after restart, expected 700"
+echo PASS
