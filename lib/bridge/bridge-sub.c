@@ -21,10 +21,11 @@ struct bridge_sub {
     bridge_sub_notify_func *notify;
     void *aux;
 
-    /* Monitor: a ring of lines. */
+    /* Monitor: a ring of lines, shared with the other monitors that
+     * queued the same event rendered the same way. */
     struct monitor_watch watch;
     bool names;
-    char **lines;
+    struct sub_line **lines;
     size_t head, n_lines, cap_lines;
     size_t bytes, max_bytes, max_lines;
     uint64_t n_lost;       /* Lines dropped, in all. */
@@ -40,12 +41,52 @@ struct bridge_sub {
 
 /* ---- Lines (monitor). ---- */
 
+/* One rendered line (JSON with its "text", and the newline), reference
+ * counted: an event is rendered once per way of rendering it (port names
+ * or numbers, actions or not) however many monitors queue it, so a flow
+ * change costs the same with one monitor or ten. */
+struct sub_line {
+    unsigned refcnt;
+    size_t len;
+    char text[];
+};
+
+static uint64_t n_renders;
+
+uint64_t
+bridge_sub_renders(void)
+{
+    return n_renders;
+}
+
+/* Takes 'text' (a '\n'-terminated line) and frees it. */
+static struct sub_line *
+line_create(char *text)
+{
+    size_t len = strlen(text);
+    struct sub_line *line = xmalloc(sizeof *line + len + 1);
+    line->refcnt = 1;
+    line->len = len;
+    memcpy(line->text, text, len + 1);
+    free(text);
+    return line;
+}
+
 static void
-ring_put(struct bridge_sub *s, char *line)
+line_unref(struct sub_line *line)
+{
+    if (line && !--line->refcnt) {
+        free(line);
+    }
+}
+
+/* Queues a reference to 'line'. */
+static void
+ring_put(struct bridge_sub *s, struct sub_line *line)
 {
     if (s->n_lines == s->cap_lines) {
         size_t cap = s->cap_lines ? 2 * s->cap_lines : 64;
-        char **v = xcalloc(cap, sizeof *v);
+        struct sub_line **v = xcalloc(cap, sizeof *v);
         for (size_t i = 0; i < s->n_lines; i++) {
             v[i] = s->lines[(s->head + i) % s->cap_lines];
         }
@@ -54,21 +95,23 @@ ring_put(struct bridge_sub *s, char *line)
         s->cap_lines = cap;
         s->head = 0;
     }
+    line->refcnt++;
     s->lines[(s->head + s->n_lines) % s->cap_lines] = line;
     s->n_lines++;
-    s->bytes += strlen(line);
+    s->bytes += line->len;
 }
 
-static char *
+/* Takes the oldest queued line; the caller unrefs it. */
+static struct sub_line *
 ring_get(struct bridge_sub *s)
 {
     if (!s->n_lines) {
         return NULL;
     }
-    char *line = s->lines[s->head];
+    struct sub_line *line = s->lines[s->head];
     s->head = (s->head + 1) % s->cap_lines;
     s->n_lines--;
-    s->bytes -= strlen(line);
+    s->bytes -= line->len;
     return line;
 }
 
@@ -94,26 +137,41 @@ lost_line(uint64_t n)
     return json_line(j);
 }
 
-/* Queues 'j' (consumed) unless the queue is full, in which case the line
- * is counted as lost.  A LOST line goes in first when lines were lost
- * before this one, so the reader sees the gap where it happened; it may
- * exceed the bound by one line. */
-static void
-monitor_put(struct bridge_sub *s, json_t *j)
+/* True if nothing more fits, whatever its size: checked before an event
+ * is rendered, so a monitor that does not read costs a full queue's
+ * event nothing but this test and a count. */
+static bool
+monitor_full(const struct bridge_sub *s)
 {
-    char *line = json_line(j);
-    size_t len = strlen(line);
-    if (s->n_lines >= s->max_lines || s->bytes + len > s->max_bytes) {
-        free(line);
-        s->n_lost++;
-        s->lost_pending++;
-        return;
+    return s->n_lines >= s->max_lines || s->bytes >= s->max_bytes;
+}
+
+static void
+monitor_lose(struct bridge_sub *s)
+{
+    s->n_lost++;
+    s->lost_pending++;
+}
+
+/* Queues 'line' unless it does not fit, in which case it is counted as
+ * lost.  A LOST line goes in first when lines were lost before this one,
+ * so the reader sees the gap where it happened; it may exceed the bound
+ * by one line.  Returns true if queued. */
+static bool
+monitor_put(struct bridge_sub *s, struct sub_line *line)
+{
+    if (monitor_full(s) || s->bytes + line->len > s->max_bytes) {
+        monitor_lose(s);
+        return false;
     }
     if (s->lost_pending) {
-        ring_put(s, lost_line(s->lost_pending));
+        struct sub_line *lost = line_create(lost_line(s->lost_pending));
+        ring_put(s, lost);
+        line_unref(lost);
         s->lost_pending = 0;
     }
     ring_put(s, line);
+    return true;
 }
 
 /* Adds the text rendering 'ds' (without its newline) to 'j' as "text". */
@@ -126,21 +184,53 @@ add_text(json_t *j, struct ds *ds)
     json_object_set_new(j, "text", json_string(ds_cstr(ds)));
 }
 
-static void
-monitor_queue_event(struct bridge_sub *s, const struct monitor_event *ev)
+/* An event being queued, with its renderings so far: one per
+ * (port names, actions) choice, made when the first monitor that wants
+ * it has room. */
+struct event_lines {
+    const struct monitor_event *ev;
+    struct sub_line *lines[4];
+};
+
+static struct sub_line *
+render_flow_event(struct event_lines *el, const struct bridge_sub *s)
 {
-    if (!monitor_watch_wants(&s->watch, ev)) {
-        return;
+    size_t v = (s->names ? 2 : 0) | (s->watch.actions ? 1 : 0);
+    if (!el->lines[v]) {
+        const struct portmap *map = s->names && s->bridge
+                                        ? ofproto_portmap(s->bridge->ofproto)
+                                        : NULL;
+        json_t *j = monitor_flow_event_to_json(el->ev, &s->watch, map);
+        struct ds ds = DS_EMPTY_INITIALIZER;
+        monitor_format_flow_event(el->ev, &s->watch, map, &ds);
+        add_text(j, &ds);
+        ds_destroy(&ds);
+        el->lines[v] = line_create(json_line(j));
+        n_renders++;
     }
-    const struct portmap *map = s->names && s->bridge
-                                    ? ofproto_portmap(s->bridge->ofproto)
-                                    : NULL;
-    json_t *j = monitor_flow_event_to_json(ev, &s->watch, map);
-    struct ds ds = DS_EMPTY_INITIALIZER;
-    monitor_format_flow_event(ev, &s->watch, map, &ds);
-    add_text(j, &ds);
-    ds_destroy(&ds);
-    monitor_put(s, j);
+    return el->lines[v];
+}
+
+static void
+event_lines_uninit(struct event_lines *el)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(el->lines); i++) {
+        line_unref(el->lines[i]);
+    }
+}
+
+/* Queues 'el''s event for 's' if it wants it.  Returns true if queued. */
+static bool
+monitor_queue_event(struct bridge_sub *s, struct event_lines *el)
+{
+    if (!monitor_watch_wants(&s->watch, el->ev)) {
+        return false;
+    }
+    if (monitor_full(s)) {
+        monitor_lose(s);
+        return false;
+    }
+    return monitor_put(s, render_flow_event(el, s));
 }
 
 static enum monitor_event_type
@@ -191,26 +281,40 @@ flow_changed_cb(const struct ofproto_flow_change *ch, void *br_)
         .ofproto = ch->ofproto,
         .flow = ch->flow,
     };
+    struct event_lines el = {.ev = &ev};
     for (struct bridge_sub *s = br->monitors; s; s = s->next) {
-        monitor_queue_event(s, &ev);
-        s->notify(s->aux);
+        if (monitor_queue_event(s, &el)) {
+            s->notify(s->aux);
+        }
     }
+    event_lines_uninit(&el);
 }
 
 static void
 packet_in_cb(const struct ofproto_packet_in *pin, void *br_)
 {
     struct bridge *br = br_;
+    struct sub_line *line = NULL;
     for (struct bridge_sub *s = br->monitors; s; s = s->next) {
-        json_t *j = monitor_packet_in_to_json(pin,
-                                              BRIDGE_MONITOR_PACKET_BYTES);
-        struct ds ds = DS_EMPTY_INITIALIZER;
-        monitor_format_packet_in(pin, &ds);
-        add_text(j, &ds);
-        ds_destroy(&ds);
-        monitor_put(s, j);
-        s->notify(s->aux);
+        if (monitor_full(s)) {
+            monitor_lose(s);
+            continue;
+        }
+        if (!line) {
+            json_t *j = monitor_packet_in_to_json(
+                pin, BRIDGE_MONITOR_PACKET_BYTES);
+            struct ds ds = DS_EMPTY_INITIALIZER;
+            monitor_format_packet_in(pin, &ds);
+            add_text(j, &ds);
+            ds_destroy(&ds);
+            line = line_create(json_line(j));
+            n_renders++;
+        }
+        if (monitor_put(s, line)) {
+            s->notify(s->aux);
+        }
     }
+    line_unref(line);
 }
 
 static void
@@ -240,9 +344,9 @@ initial_flow_cb(const struct flow_print *fp, void *ctx_)
         .ofproto = ctx->sub->bridge->ofproto,
         .flow = &copy,
     };
-    size_t before = ctx->sub->n_lines;
-    monitor_queue_event(ctx->sub, &ev);
-    ctx->n += ctx->sub->n_lines != before;
+    struct event_lines el = {.ev = &ev};
+    ctx->n += monitor_queue_event(ctx->sub, &el);
+    event_lines_uninit(&el);
 }
 
 static struct bridge_sub *
@@ -440,12 +544,16 @@ bridge_sub_next(struct bridge_sub *s)
         return NULL;
     }
     if (s->kind == SUB_MONITOR) {
-        char *line = ring_get(s);
-        if (line) {
-            return line;
+        struct sub_line *shared = ring_get(s);
+        if (shared) {
+            /* The copy is this reader's; the shared line goes with the
+             * last reader that took it. */
+            char *copy = xmemdup(shared->text, shared->len + 1);
+            line_unref(shared);
+            return copy;
         }
         if (s->lost_pending) {
-            line = lost_line(s->lost_pending);
+            char *line = lost_line(s->lost_pending);
             s->lost_pending = 0;
             return line;
         }
@@ -508,9 +616,9 @@ bridge_sub_destroy(struct bridge_sub *s)
             set_hooks(s->bridge);
         }
         monitor_watch_uninit(&s->watch);
-        char *line;
+        struct sub_line *line;
         while ((line = ring_get(s)) != NULL) {
-            free(line);
+            line_unref(line);
         }
         free(s->lines);
     } else {

@@ -9,7 +9,12 @@
  * The dataplane never waits for a subscriber:
  *
  *   - The hooks (ofproto's flow-monitor and packet-in hooks, the bridge's
- *     rx and tx paths for captured ports) only format and queue.  Each
+ *     rx and tx paths for captured ports) only format and queue.  A
+ *     monitor event is formatted once per way of printing it (names or
+ *     numbers, actions or not) and the line is shared, reference
+ *     counted, by every monitor that queues it; a monitor whose queue is
+ *     full costs an event one test and a count, not a rendering, so ten
+ *     monitors that never read cost add-flows almost nothing.  Each
  *     queue is bounded: a monitor holds at most BRIDGE_MONITOR_MAX_LINES
  *     lines and BRIDGE_MONITOR_MAX_BYTES bytes, a capture what its
  *     capture_queue allows.  What does not fit is counted and dropped;
@@ -91,6 +96,11 @@ char *bridge_sub_next(struct bridge_sub *);
 bool bridge_sub_finished(const struct bridge_sub *);
 /* Events or frames dropped because the queue was full. */
 uint64_t bridge_sub_dropped(const struct bridge_sub *);
+/* Monitor lines rendered so far, process-wide: an event costs one
+ * rendering per way of printing it that some monitor with room wants
+ * (port names or numbers, with or without actions), not one per monitor
+ * (tests and figures). */
+uint64_t bridge_sub_renders(void);
 /* Detaches from the bridge and frees.  NULL is fine. */
 void bridge_sub_destroy(struct bridge_sub *);
 

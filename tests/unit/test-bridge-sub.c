@@ -293,6 +293,71 @@ START_TEST(test_monitor_overflow)
 }
 END_TEST
 
+/* Issue 16: ten monitors cost an event one rendering, and monitors that
+ * do not read cost it none: the cost of a change does not grow with the
+ * watchers. */
+START_TEST(test_monitor_shared_lines)
+{
+    struct fixture f;
+    setup(&f, false);
+    struct bridge_sub *s[10];
+    json_t *r;
+    struct bridge_monitor_options o = {.watch = "watch:!initial",
+                                       .max_lines = 2};
+    for (int i = 0; i < 10; i++) {
+        char *err = bridge_monitor_start(f.bs, "br0", &o, notify_cb, &f,
+                                         &s[i], &r);
+        ck_assert_msg(!err, "%s", err);
+        json_decref(r);
+    }
+    uint64_t before = bridge_sub_renders();
+    add_flows(&f, "br0", "table=1,priority=1,actions=drop");
+    ck_assert_uint_eq(bridge_sub_renders() - before, 1);
+    ck_assert_int_eq(f.notified, 10);
+    add_flows(&f, "br0", "table=1,priority=2,actions=drop");
+    ck_assert_uint_eq(bridge_sub_renders() - before, 2);
+    /* Every queue is full now: no rendering, no wakeup, a count each. */
+    add_flows(&f, "br0", "table=1,priority=3,actions=drop");
+    ck_assert_uint_eq(bridge_sub_renders() - before, 2);
+    ck_assert_int_eq(f.notified, 20);
+    for (int i = 0; i < 10; i++) {
+        ck_assert_int_eq(bridge_sub_dropped(s[i]), 1);
+    }
+    /* Each reader gets the shared line whole, then its LOST line. */
+    for (int i = 0; i < 10; i++) {
+        json_t *j = next_json(s[i]);
+        ck_assert(strstr(jstr(j, "text"), "priority=1 "));
+        json_decref(j);
+    }
+    bridge_sub_destroy(s[0]);
+    /* A monitor that prints port names needs a rendering of its own. */
+    for (int i = 1; i < 10; i++) {
+        bridge_sub_destroy(s[i]);
+    }
+    struct bridge_monitor_options on = {.watch = "watch:!initial",
+                                        .names = true};
+    char *err = bridge_monitor_start(f.bs, "br0", &on, notify_cb, &f, &s[0],
+                                     &r);
+    ck_assert_msg(!err, "%s", err);
+    json_decref(r);
+    err = bridge_monitor_start(f.bs, "br0", &o, notify_cb, &f, &s[1], &r);
+    ck_assert_msg(!err, "%s", err);
+    json_decref(r);
+    before = bridge_sub_renders();
+    add_flows(&f, "br0", "table=1,priority=4,in_port=p1,actions=drop");
+    ck_assert_uint_eq(bridge_sub_renders() - before, 2);
+    json_t *j = next_json(s[0]);
+    ck_assert(strstr(jstr(j, "text"), "in_port=p1"));
+    json_decref(j);
+    j = next_json(s[1]);
+    ck_assert(strstr(jstr(j, "text"), "in_port=1"));
+    json_decref(j);
+    bridge_sub_destroy(s[0]);
+    bridge_sub_destroy(s[1]);
+    teardown(&f);
+}
+END_TEST
+
 START_TEST(test_monitor_bridge_gone)
 {
     struct fixture f;
@@ -531,6 +596,7 @@ bridge_sub_suite(void)
     tcase_add_test(tc, test_monitor_events);
     tcase_add_test(tc, test_monitor_watch);
     tcase_add_test(tc, test_monitor_overflow);
+    tcase_add_test(tc, test_monitor_shared_lines);
     tcase_add_test(tc, test_monitor_bridge_gone);
     tcase_add_test(tc, test_capture);
     tcase_add_test(tc, test_capture_tunnel);
