@@ -127,6 +127,9 @@ port_destroy(struct config_port *p)
     options_free(p->options, p->n_options);
     free(p->name);
     free(p->type);
+    smap_destroy(&p->external_ids);
+    smap_destroy(&p->port_external_ids);
+    free(p->trunks);
     free(p);
 }
 
@@ -142,6 +145,7 @@ bridge_destroy(struct config_bridge *br)
     free(br->ports);
     options_free(br->other_config, br->n_other_config);
     free(br->name);
+    smap_destroy(&br->external_ids);
     free(br);
 }
 
@@ -169,6 +173,12 @@ port_clone(const struct config_port *src)
     p->ofport_request = src->ofport_request;
     p->n_options = src->n_options;
     p->options = options_clone(src->options, src->n_options);
+    smap_clone(&p->external_ids, &src->external_ids);
+    smap_clone(&p->port_external_ids, &src->port_external_ids);
+    p->tag = src->tag;
+    p->n_trunks = src->n_trunks;
+    p->trunks = xmemdup(src->trunks ? src->trunks : (uint16_t[1]){0},
+                        (src->n_trunks + 1) * sizeof *p->trunks);
     return p;
 }
 
@@ -187,6 +197,7 @@ config_clone(const struct config *src)
         br->n_other_config = sb->n_other_config;
         br->other_config = options_clone(sb->other_config,
                                          sb->n_other_config);
+        smap_clone(&br->external_ids, &sb->external_ids);
         br->n_ports = sb->n_ports;
         br->ports = xcalloc(sb->n_ports ? sb->n_ports : 1, sizeof *br->ports);
         for (size_t j = 0; j < sb->n_ports; j++) {
@@ -243,6 +254,7 @@ config_add_port(struct config_bridge *br, const char *name)
     p->name = xstrdup(name);
     p->type = xstrdup("system");
     p->ofport = -1;
+    p->tag = -1;
     br->ports = xrealloc(br->ports, (br->n_ports + 1) * sizeof *br->ports);
     br->ports[br->n_ports++] = p;
     return p;
@@ -296,6 +308,33 @@ config_port_set_type(struct config_port *p, const char *type)
 {
     free(p->type);
     p->type = xstrdup(*type ? type : "system");
+}
+
+static int
+vlan_cmp(const void *a_, const void *b_)
+{
+    uint16_t a = *(const uint16_t *)a_, b = *(const uint16_t *)b_;
+    return a < b ? -1 : a > b;
+}
+
+void
+config_port_set_trunks(struct config_port *p, const uint16_t *vlans,
+                       size_t n)
+{
+    uint16_t *v = xcalloc(n + 1, sizeof *v);
+    if (n) {
+        memcpy(v, vlans, n * sizeof *v);
+    }
+    qsort(v, n, sizeof *v, vlan_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!k || v[k - 1] != v[i]) {
+            v[k++] = v[i];
+        }
+    }
+    free(p->trunks);
+    p->trunks = v;
+    p->n_trunks = k;
 }
 
 void
@@ -553,6 +592,25 @@ port_to_json(const struct config_port *p)
         json_object_set_new(j, "ofport_request",
                             json_integer(p->ofport_request));
     }
+    /* Columns added later are written only when set, so a database
+     * without them reads the same in an older switchd. */
+    if (p->external_ids.n) {
+        json_object_set_new(j, "external_ids", smap_to_json(&p->external_ids));
+    }
+    if (p->port_external_ids.n) {
+        json_object_set_new(j, "port_external_ids",
+                            smap_to_json(&p->port_external_ids));
+    }
+    if (p->tag >= 0) {
+        json_object_set_new(j, "tag", json_integer(p->tag));
+    }
+    if (p->n_trunks) {
+        json_t *a = json_array();
+        for (size_t i = 0; i < p->n_trunks; i++) {
+            json_array_append_new(a, json_integer(p->trunks[i]));
+        }
+        json_object_set_new(j, "trunks", a);
+    }
     return j;
 }
 
@@ -576,10 +634,48 @@ config_to_json(const struct config *cfg)
             }
             json_object_set_new(jb, "other_config", oc);
         }
+        if (br->external_ids.n) {
+            json_object_set_new(jb, "external_ids",
+                                smap_to_json(&br->external_ids));
+        }
         json_array_append_new(bridges, jb);
     }
     return json_pack("{s:i, s:s, s:o}", "version", CONFIG_FORMAT_VERSION,
                      "uuid", cfg->uuid, "bridges", bridges);
+}
+
+/* The Port columns tag and trunks. */
+static char *
+port_vlans_from_json(const json_t *j, struct config_port *p)
+{
+    json_t *tag = json_object_get(j, "tag");
+    if (tag) {
+        if (!json_is_integer(tag) || json_integer_value(tag) < 0
+            || json_integer_value(tag) > CONFIG_VLAN_MAX) {
+            return xasprintf("port %s: tag is not a VLAN from 0 to %d",
+                             p->name, CONFIG_VLAN_MAX);
+        }
+        p->tag = (int)json_integer_value(tag);
+    }
+    json_t *trunks = json_object_get(j, "trunks");
+    if (trunks && !json_is_array(trunks)) {
+        return xasprintf("port %s: trunks is not an array", p->name);
+    }
+    size_t n = json_array_size(trunks);
+    uint16_t *v = xcalloc(n + 1, sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        json_t *e = json_array_get(trunks, i);
+        if (!json_is_integer(e) || json_integer_value(e) < 0
+            || json_integer_value(e) > CONFIG_VLAN_MAX) {
+            free(v);
+            return xasprintf("port %s: trunks item %zu is not a VLAN from 0 "
+                             "to %d", p->name, i + 1, CONFIG_VLAN_MAX);
+        }
+        v[i] = (uint16_t)json_integer_value(e);
+    }
+    config_port_set_trunks(p, v, n);
+    free(v);
+    return NULL;
 }
 
 static char *
@@ -613,7 +709,17 @@ port_from_json(const json_t *j, struct config_bridge *br)
         }
         config_port_set_option(p, key, json_string_value(value));
     }
-    return NULL;
+    char *what = xasprintf("port %s: external_ids", name);
+    char *err = smap_from_json(&p->external_ids,
+                               json_object_get(j, "external_ids"), what);
+    free(what);
+    if (!err) {
+        what = xasprintf("port %s: port_external_ids", name);
+        err = smap_from_json(&p->port_external_ids,
+                             json_object_get(j, "port_external_ids"), what);
+        free(what);
+    }
+    return err ? err : port_vlans_from_json(j, p);
 }
 
 char *
@@ -671,6 +777,15 @@ config_from_json(const json_t *j, struct config **cfgp)
         cfg->bridges = xrealloc(cfg->bridges,
                                 (cfg->n_bridges + 1) * sizeof *cfg->bridges);
         cfg->bridges[cfg->n_bridges++] = br;
+        char *what = xasprintf("bridge %s: external_ids", name);
+        char *eerr = smap_from_json(&br->external_ids,
+                                    json_object_get(jb, "external_ids"),
+                                    what);
+        free(what);
+        if (eerr) {
+            config_destroy(cfg);
+            return eerr;
+        }
         size_t k;
         json_t *jp;
         json_array_foreach(ports, k, jp) {

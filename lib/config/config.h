@@ -28,11 +28,15 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "smap.h"
 
 #define CONFIG_OFPORT_LOCAL 65534
 #define CONFIG_OFPORT_MAX 0xfeff /* Highest ordinary OpenFlow 1.0 port. */
 #define CONFIG_NAME_MAX 15       /* Linux IFNAMSIZ - 1: TAP names. */
 #define CONFIG_VXLAN_PORT 4789
+#define CONFIG_VLAN_MAX 4095
 
 struct config_option {
     char *key;
@@ -46,10 +50,20 @@ struct config_port {
     size_t n_options;
     int ofport;         /* Assigned number, -1 if none yet. */
     int ofport_request; /* 0: none. */
+    struct smap external_ids;      /* The Interface's column. */
+
+    /* Port columns.  'tag' makes the port an access port of that VLAN for
+     * NORMAL; 'trunks' limits a trunk port (no tag) to those VLANs (empty:
+     * all). */
+    struct smap port_external_ids;
+    int tag;            /* -1: none. */
+    uint16_t *trunks;   /* Sorted, no duplicates. */
+    size_t n_trunks;
 };
 
 struct config_bridge {
     char *name;
+    struct smap external_ids;
     struct config_port **ports; /* In insertion order. */
     size_t n_ports;
     /* other_config, sorted by key: only the keys below are accepted. */
@@ -99,6 +113,10 @@ void config_port_set_option(struct config_port *, const char *key,
 const char *config_port_get_option(const struct config_port *,
                                    const char *key);
 void config_port_set_type(struct config_port *, const char *type);
+/* Replaces the trunks with the 'n' VLANs in 'vlans' (sorted and made
+ * unique here). */
+void config_port_set_trunks(struct config_port *, const uint16_t *vlans,
+                            size_t n);
 
 /* Bridge other_config.  'value' NULL removes the key. */
 void config_bridge_set_other(struct config_bridge *, const char *key,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "columns.h"
 #include "util.h"
 
 /* Per-command options. */
@@ -72,7 +73,8 @@ static json_t *
 iface_to_json(const struct vsctl_ctx *ctx, const struct config_port *p)
 {
     const char *err = iface_error(ctx, p->name);
-    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "name", p->name,
+    return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "name", p->name,
+                     "external_ids", smap_to_json(&p->external_ids),
                      "type", p->type, "options", options_to_json(p),
                      "ofport",
                      p->ofport > 0 ? json_integer(p->ofport) : json_null(),
@@ -80,16 +82,6 @@ iface_to_json(const struct vsctl_ctx *ctx, const struct config_port *p)
                      p->ofport_request ? json_integer(p->ofport_request)
                                        : json_null(),
                      "error", err ? json_string(err) : json_null());
-}
-
-static json_t *
-names_json(char **names, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_array_append_new(a, json_string(names[i]));
-    }
-    return a;
 }
 
 /* Strips one level of double quotes, as the shell-quoted values of
@@ -104,31 +96,93 @@ unquote(const char *s)
     return xstrdup(s);
 }
 
-/* Table names are case-insensitive, as in ovs-vsctl. */
-static bool
-table_is(const char *table, const char *name)
-{
-    return !strcasecmp(table, name);
-}
-
+/* Finds RECORD of TABLE: a port (Interface and Port rows are the same
+ * port here) with its bridge, or a bridge ('*pp' NULL). */
 static char *
-find_iface(struct vsctl_ctx *ctx, const char *table, const char *record,
-           struct config_port **pp, struct config_bridge **brp)
+find_record(struct vsctl_ctx *ctx, const char *table, const char *record,
+            enum db_table *tp, struct config_port **pp,
+            struct config_bridge **brp)
 {
-    if (!table_is(table, "interface") && !table_is(table, "port")) {
-        return xasprintf("unknown table \"%s\" (swctl knows Interface, Port "
-                         "and Bridge)", table);
+    char *err = db_table_parse(table, tp);
+    if (err) {
+        return err;
     }
-    *pp = config_find_port(ctx->cfg, record, brp);
-    if (!*pp) {
-        return xasprintf("no row \"%s\" in table Interface", record);
+    *pp = NULL;
+    if (*tp == DB_BRIDGE) {
+        *brp = config_find_bridge(ctx->cfg, record);
+    } else {
+        *pp = config_find_port(ctx->cfg, record, brp);
+    }
+    if (*tp == DB_BRIDGE ? !*brp : !*pp) {
+        return xasprintf("no row \"%s\" in table %s", record,
+                         db_table_name(*tp));
     }
     return NULL;
 }
 
-/* Applies one "column[:key]=value" to an interface. */
+/* The record as list/get/find see it. */
+static json_t *
+record_to_json(const struct vsctl_ctx *ctx, enum db_table t,
+               const struct config_port *p, const struct config_bridge *br)
+{
+    switch (t) {
+    case DB_PORT:
+        return db_port_record(p);
+    case DB_BRIDGE:
+        return db_bridge_record(br);
+    case DB_INTERFACE:
+        break;
+    }
+    return iface_to_json(ctx, p);
+}
+
+/* ---- The Bridge table: name, ports (read-only), other_config. ---- */
+
+static bool
+is_other_config(const char *column)
+{
+    return !strcmp(column, "other_config") || !strcmp(column, "other-config");
+}
+
+/* Applies one "other_config:KEY=VALUE" to a bridge. */
 static char *
-set_column(struct vsctl_ctx *ctx, struct config_port *p,
+set_bridge_column(struct vsctl_ctx *ctx, struct config_bridge *br,
+                  const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq) {
+        return xasprintf("\"%s\": expected COLUMN[:KEY]=VALUE", arg);
+    }
+    char *column = xstrndup(arg, (size_t)(eq - arg));
+    char *value = unquote(eq + 1);
+    char *key = strchr(column, ':');
+    char *err = NULL;
+    if (key) {
+        *key++ = '\0';
+    }
+    if (!is_other_config(column)) {
+        err = !strcmp(column, "name") || !strcmp(column, "ports")
+                  ? xasprintf("\"%s\": column %s is read-only", arg, column)
+                  : xasprintf("\"%s\": table Bridge has no column %s (swctl "
+                              "knows other_config)", arg, column);
+    } else if (!key || !*key) {
+        err = xasprintf("\"%s\": set other_config one key at a time "
+                        "(other_config:KEY=VALUE)", arg);
+    } else {
+        err = config_check_bridge_other(br, key, value);
+        if (!err) {
+            config_bridge_set_other(br, key, value);
+            ctx->changed = true;
+        }
+    }
+    free(column);
+    free(value);
+    return err;
+}
+
+/* Applies one "column[:key]=value" to a record of table 't'. */
+static char *
+set_column(struct vsctl_ctx *ctx, enum db_table t, struct config_port *p,
            struct config_bridge *br, const char *arg)
 {
     const char *eq = strchr(arg, '=');
@@ -143,7 +197,13 @@ set_column(struct vsctl_ctx *ctx, struct config_port *p,
         *key++ = '\0';
     }
 
-    if (!strcmp(column, "options")) {
+    bool handled;
+    err = db_set_column(t, p, br, column, key, value, arg, &handled);
+    if (handled || err) {
+        /* Done by columns.c. */
+    } else if (t == DB_BRIDGE) {
+        err = set_bridge_column(ctx, br, arg);
+    } else if (!strcmp(column, "options")) {
         if (!key || !*key) {
             err = xasprintf("\"%s\": set options one key at a time "
                             "(options:KEY=VALUE)", arg);
@@ -184,69 +244,6 @@ set_column(struct vsctl_ctx *ctx, struct config_port *p,
     if (!err) {
         ctx->changed = true;
     }
-    return err;
-}
-
-/* ---- The Bridge table: name, ports (read-only), other_config. ---- */
-
-static bool
-is_other_config(const char *column)
-{
-    return !strcmp(column, "other_config") || !strcmp(column, "other-config");
-}
-
-static char *
-find_bridge(struct vsctl_ctx *ctx, const char *record,
-            struct config_bridge **brp)
-{
-    *brp = config_find_bridge(ctx->cfg, record);
-    return *brp ? NULL : xasprintf("no row \"%s\" in table Bridge", record);
-}
-
-static json_t *
-bridge_other_json(const struct config_bridge *br)
-{
-    json_t *oc = json_object();
-    for (size_t k = 0; k < br->n_other_config; k++) {
-        json_object_set_new(oc, br->other_config[k].key,
-                            json_string(br->other_config[k].value));
-    }
-    return oc;
-}
-
-/* Applies one "other_config:KEY=VALUE" to a bridge. */
-static char *
-set_bridge_column(struct vsctl_ctx *ctx, struct config_bridge *br,
-                  const char *arg)
-{
-    const char *eq = strchr(arg, '=');
-    if (!eq) {
-        return xasprintf("\"%s\": expected COLUMN[:KEY]=VALUE", arg);
-    }
-    char *column = xstrndup(arg, (size_t)(eq - arg));
-    char *value = unquote(eq + 1);
-    char *key = strchr(column, ':');
-    char *err = NULL;
-    if (key) {
-        *key++ = '\0';
-    }
-    if (!is_other_config(column)) {
-        err = !strcmp(column, "name") || !strcmp(column, "ports")
-                  ? xasprintf("\"%s\": column %s is read-only", arg, column)
-                  : xasprintf("\"%s\": table Bridge has no column %s (swctl "
-                              "knows other_config)", arg, column);
-    } else if (!key || !*key) {
-        err = xasprintf("\"%s\": set other_config one key at a time "
-                        "(other_config:KEY=VALUE)", arg);
-    } else {
-        err = config_check_bridge_other(br, key, value);
-        if (!err) {
-            config_bridge_set_other(br, key, value);
-            ctx->changed = true;
-        }
-    }
-    free(column);
-    free(value);
     return err;
 }
 
@@ -334,7 +331,7 @@ cmd_add_port(struct vsctl_ctx *ctx, json_t **resultp)
     p = config_add_port(br, name);
     ctx->changed = true;
     for (int i = 2; i < ctx->argc && !err; i++) {
-        err = set_column(ctx, p, br, ctx->argv[i]);
+        err = set_column(ctx, DB_PORT, p, br, ctx->argv[i]);
     }
     return err;
 }
@@ -425,19 +422,12 @@ cmd_show(struct vsctl_ctx *ctx, json_t **resultp)
 static char *
 cmd_set(struct vsctl_ctx *ctx, json_t **resultp)
 {
-    if (table_is(ctx->argv[0], "bridge")) {
-        struct config_bridge *br;
-        char *err = find_bridge(ctx, ctx->argv[1], &br);
-        for (int i = 2; i < ctx->argc && !err; i++) {
-            err = set_bridge_column(ctx, br, ctx->argv[i]);
-        }
-        return err;
-    }
     struct config_port *p = NULL;
     struct config_bridge *br;
-    char *err = find_iface(ctx, ctx->argv[0], ctx->argv[1], &p, &br);
+    enum db_table t;
+    char *err = find_record(ctx, ctx->argv[0], ctx->argv[1], &t, &p, &br);
     for (int i = 2; i < ctx->argc && !err; i++) {
-        err = set_column(ctx, p, br, ctx->argv[i]);
+        err = set_column(ctx, t, p, br, ctx->argv[i]);
     }
     return err;
 }
@@ -445,31 +435,26 @@ cmd_set(struct vsctl_ctx *ctx, json_t **resultp)
 static char *
 cmd_clear(struct vsctl_ctx *ctx, json_t **resultp)
 {
-    if (table_is(ctx->argv[0], "bridge")) {
-        struct config_bridge *br;
-        char *err = find_bridge(ctx, ctx->argv[1], &br);
-        for (int i = 2; i < ctx->argc && !err; i++) {
-            if (!is_other_config(ctx->argv[i])) {
-                return xasprintf("cannot clear column %s", ctx->argv[i]);
-            }
-            while (br->n_other_config) {
-                config_bridge_set_other(br, br->other_config[0].key, NULL);
-            }
-            ctx->changed = true;
-        }
-        return err;
-    }
     struct config_port *p = NULL;
     struct config_bridge *br;
-    char *err = find_iface(ctx, ctx->argv[0], ctx->argv[1], &p, &br);
+    enum db_table t;
+    char *err = find_record(ctx, ctx->argv[0], ctx->argv[1], &t, &p, &br);
     for (int i = 2; i < ctx->argc && !err; i++) {
         const char *col = ctx->argv[i];
-        if (!strcmp(col, "options")) {
+        bool handled;
+        db_clear_column(t, p, br, col, &handled);
+        if (handled) {
+            /* Done by columns.c. */
+        } else if (t != DB_BRIDGE && !strcmp(col, "options")) {
             while (p->n_options) {
                 config_port_set_option(p, p->options[0].key, NULL);
             }
-        } else if (!strcmp(col, "ofport_request")) {
+        } else if (t != DB_BRIDGE && !strcmp(col, "ofport_request")) {
             p->ofport_request = 0;
+        } else if (t == DB_BRIDGE && is_other_config(col)) {
+            while (br->n_other_config) {
+                config_bridge_set_other(br, br->other_config[0].key, NULL);
+            }
         } else {
             err = xasprintf("cannot clear column %s", col);
         }
@@ -478,8 +463,22 @@ cmd_clear(struct vsctl_ctx *ctx, json_t **resultp)
     return err;
 }
 
+static char *
+cmd_remove(struct vsctl_ctx *ctx, json_t **resultp)
+{
+    struct config_port *p = NULL;
+    struct config_bridge *br;
+    enum db_table t;
+    char *err = find_record(ctx, ctx->argv[0], ctx->argv[1], &t, &p, &br);
+    for (int i = 3; i < ctx->argc && !err; i++) {
+        err = db_remove_value(t, p, br, ctx->argv[2], ctx->argv[i]);
+    }
+    ctx->changed = !err;
+    return err;
+}
+
 static json_t *
-get_column(const json_t *rec, const char *spec, const char *table,
+get_column(enum db_table t, const json_t *rec, const char *spec,
            char **errp)
 {
     char *column = xstrdup(spec);
@@ -490,13 +489,14 @@ get_column(const json_t *rec, const char *spec, const char *table,
     }
     json_t *col = json_object_get(rec, column);
     if (!col) {
-        *errp = xasprintf("table %s has no column %s", table, column);
+        *errp = xasprintf("table %s has no column %s", db_table_name(t),
+                          column);
     } else if (key) {
         if (!json_is_object(col)) {
             *errp = xasprintf("column %s has no keys", column);
         } else if (!(v = json_object_get(col, key))) {
             *errp = xasprintf("no key \"%s\" in %s record \"%s\" "
-                              "column %s", key, table,
+                              "column %s", key, db_table_name(t),
                               json_string_value(json_object_get(rec, "name")),
                               column);
         } else {
@@ -512,29 +512,22 @@ get_column(const json_t *rec, const char *spec, const char *table,
 static char *
 cmd_get(struct vsctl_ctx *ctx, json_t **resultp)
 {
-    struct config_port *p = NULL;
-    struct config_bridge *br = NULL;
-    bool bridge = table_is(ctx->argv[0], "bridge");
-    char *err = bridge ? find_bridge(ctx, ctx->argv[1], &br)
-                       : find_iface(ctx, ctx->argv[0], ctx->argv[1], &p, &br);
+    struct config_port *p;
+    struct config_bridge *br;
+    enum db_table t;
+    char *err = find_record(ctx, ctx->argv[0], ctx->argv[1], &t, &p, &br);
     if (err) {
         return err;
     }
-    json_t *rec;
-    if (bridge) {
-        rec = json_pack("{s:s, s:o}", "name", br->name, "other_config",
-                        bridge_other_json(br));
-    } else {
-        rec = iface_to_json(ctx, p);
-    }
+    json_t *rec = record_to_json(ctx, t, p, br);
     json_t *a = json_array();
     for (int i = 2; i < ctx->argc && !err; i++) {
+        /* ovs-vsctl takes other-config for other_config. */
         char *spec = xstrdup(ctx->argv[i]);
         if (!strncmp(spec, "other-config", 12)) {
             memcpy(spec, "other_config", 12);
         }
-        json_t *v = get_column(rec, spec, bridge ? "Bridge" : "Interface",
-                               &err);
+        json_t *v = get_column(t, rec, spec, &err);
         free(spec);
         if (v) {
             json_array_append_new(a, v);
@@ -549,68 +542,102 @@ cmd_get(struct vsctl_ctx *ctx, json_t **resultp)
     return NULL;
 }
 
+/* Every record of table 't', in name order (bridges, then each bridge's
+ * ports). */
+static json_t *
+all_records(struct vsctl_ctx *ctx, enum db_table t)
+{
+    json_t *a = json_array();
+    struct config_bridge **bv = config_sorted_bridges(ctx->cfg);
+    for (size_t i = 0; i < ctx->cfg->n_bridges; i++) {
+        if (t == DB_BRIDGE) {
+            json_array_append_new(a, record_to_json(ctx, t, NULL, bv[i]));
+            continue;
+        }
+        struct config_port **pv = config_sorted_ports(bv[i]);
+        for (size_t j = 0; j < bv[i]->n_ports; j++) {
+            json_array_append_new(a, record_to_json(ctx, t, pv[j], bv[i]));
+        }
+        free(pv);
+    }
+    free(bv);
+    return a;
+}
+
 static char *
 cmd_list(struct vsctl_ctx *ctx, json_t **resultp)
 {
-    const char *table = ctx->argv[0];
+    enum db_table t;
+    char *err = db_table_parse(ctx->argv[0], &t);
+    if (err) {
+        return err;
+    }
+    if (ctx->argc == 1) {
+        *resultp = all_records(ctx, t);
+        return NULL;
+    }
     json_t *a = json_array();
-    if (table_is(table, "bridge")) {
-        struct config_bridge **bv = config_sorted_bridges(ctx->cfg);
-        for (size_t i = 0; i < ctx->cfg->n_bridges; i++) {
-            struct config_bridge *br = bv[i];
-            bool want = ctx->argc == 1;
-            for (int k = 1; k < ctx->argc; k++) {
-                want = want || !strcmp(ctx->argv[k], br->name);
-            }
-            if (!want) {
-                continue;
-            }
-            struct config_port **pv = config_sorted_ports(br);
-            char **names = xcalloc(br->n_ports + 1, sizeof *names);
-            for (size_t j = 0; j < br->n_ports; j++) {
-                names[j] = pv[j]->name;
-            }
-            json_array_append_new(
-                a, json_pack("{s:s, s:o, s:o}", "name", br->name,
-                             "other_config", bridge_other_json(br), "ports",
-                             names_json(names, br->n_ports)));
-            free(names);
-            free(pv);
+    for (int k = 1; k < ctx->argc; k++) {
+        struct config_port *p;
+        struct config_bridge *br;
+        err = find_record(ctx, ctx->argv[0], ctx->argv[k], &t, &p, &br);
+        if (err) {
+            json_decref(a);
+            return err;
         }
-        free(bv);
-        for (int k = 1; k < ctx->argc; k++) {
-            if (!config_find_bridge(ctx->cfg, ctx->argv[k])) {
-                json_decref(a);
-                return xasprintf("no row \"%s\" in table Bridge",
-                                 ctx->argv[k]);
-            }
+        json_array_append_new(a, record_to_json(ctx, t, p, br));
+    }
+    *resultp = a;
+    return NULL;
+}
+
+/* find TABLE [COLUMN[:KEY]=VALUE]...: the records where every condition
+ * holds (a missing key never matches). */
+static char *
+cmd_find(struct vsctl_ctx *ctx, json_t **resultp)
+{
+    enum db_table t;
+    char *err = db_table_parse(ctx->argv[0], &t);
+    if (err) {
+        return err;
+    }
+    for (int k = 1; k < ctx->argc; k++) {
+        if (!strchr(ctx->argv[k], '=')) {
+            return xasprintf("\"%s\": expected COLUMN[:KEY]=VALUE",
+                             ctx->argv[k]);
         }
-    } else if (table_is(table, "interface") || table_is(table, "port")) {
-        if (ctx->argc == 1) {
-            struct config_bridge **bv = config_sorted_bridges(ctx->cfg);
-            for (size_t i = 0; i < ctx->cfg->n_bridges; i++) {
-                struct config_port **pv = config_sorted_ports(bv[i]);
-                for (size_t j = 0; j < bv[i]->n_ports; j++) {
-                    json_array_append_new(a, iface_to_json(ctx, pv[j]));
-                }
-                free(pv);
+    }
+    json_t *all = all_records(ctx, t);
+    json_t *a = json_array();
+    size_t i;
+    json_t *rec;
+    json_array_foreach(all, i, rec) {
+        bool match = true;
+        for (int k = 1; k < ctx->argc && match && !err; k++) {
+            const char *eq = strchr(ctx->argv[k], '=');
+            char *spec = xstrndup(ctx->argv[k], (size_t)(eq - ctx->argv[k]));
+            char *key = strchr(spec, ':');
+            json_t *col = json_object_get(rec, key ? (*key = '\0', spec)
+                                                   : spec);
+            if (!col) {
+                err = xasprintf("table %s has no column %s",
+                                db_table_name(t), spec);
+            } else if (key && !json_is_object(col)) {
+                err = xasprintf("column %s has no keys", spec);
+            } else {
+                json_t *v = key ? json_object_get(col, key + 1) : col;
+                match = v && db_value_equals(v, eq + 1);
             }
-            free(bv);
+            free(spec);
         }
-        for (int k = 1; k < ctx->argc; k++) {
-            struct config_port *p;
-            struct config_bridge *br;
-            char *err = find_iface(ctx, table, ctx->argv[k], &p, &br);
-            if (err) {
-                json_decref(a);
-                return err;
-            }
-            json_array_append_new(a, iface_to_json(ctx, p));
+        if (match && !err) {
+            json_array_append(a, rec);
         }
-    } else {
+    }
+    json_decref(all);
+    if (err) {
         json_decref(a);
-        return xasprintf("unknown table \"%s\" (swctl knows Interface, Port "
-                         "and Bridge)", table);
+        return err;
     }
     *resultp = a;
     return NULL;
@@ -822,14 +849,21 @@ static const struct vsctl_cmd commands[] = {
     {"show", "", 0, 0, 0, cmd_show, format_show,
      "print an overview of the configuration"},
     {"set", "TABLE RECORD COLUMN[:KEY]=VALUE...", 3, 64, 0, cmd_set,
-     format_nothing, "set COLUMN values in RECORD of TABLE (Interface, "
-     "Bridge other_config)"},
+     format_nothing,
+     "set COLUMN values in RECORD of TABLE (Interface, Port, Bridge)"},
     {"clear", "TABLE RECORD COLUMN...", 3, 64, 0, cmd_clear, format_nothing,
-     "clear COLUMN (options, ofport_request, other_config) in RECORD"},
+     "clear COLUMN (options, ofport_request, external_ids, tag, trunks, "
+     "other_config) in RECORD"},
+    {"remove", "TABLE RECORD COLUMN KEY|KEY=VALUE|VALUE...", 4, 64, 0,
+     cmd_remove, format_nothing,
+     "remove keys (external_ids) or values (tag, trunks) from COLUMN"},
     {"get", "TABLE RECORD COLUMN[:KEY]...", 3, 64, 0, cmd_get, format_values,
      "print COLUMN values of RECORD in TABLE"},
     {"list", "TABLE [RECORD]...", 1, 64, 0, cmd_list, format_records,
-     "list RECORDs (default: all) of TABLE (Interface, Bridge)"},
+     "list RECORDs (default: all) of TABLE (Interface, Port, Bridge)"},
+    {"find", "TABLE [COLUMN[:KEY]=VALUE]...", 1, 64, 0, cmd_find,
+     format_records, "list the RECORDs of TABLE where every COLUMN "
+     "equals VALUE"},
 };
 
 static const struct vsctl_cmd *

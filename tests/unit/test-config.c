@@ -12,6 +12,7 @@
 
 #include "bridge.h"
 #include "bridge-ofctl.h"
+#include "config-check.h"
 #include "check-main.h"
 #include "config.h"
 #include "ds.h"
@@ -163,6 +164,7 @@ START_TEST(test_show_and_lists)
 
     s = run_text(cfg, "list interface vxlan1", NULL);
     ck_assert_str_eq(s, "error               : []\n"
+                        "external_ids        : {}\n"
                         "name                : vxlan1\n"
                         "ofport              : 6\n"
                         "ofport_request      : 6\n"
@@ -177,6 +179,105 @@ START_TEST(test_show_and_lists)
     s = run_text(cfg, "br-exists br-x", &code);
     ck_assert_int_eq(code, 2);
     free(s);
+    config_destroy(cfg);
+}
+END_TEST
+
+/* external_ids on Interface, Port and Bridge, and the Port columns tag
+ * and trunks.  Expected text is what ovs-vsctl 2.17 printed for the same
+ * commands against its own database. */
+START_TEST(test_external_ids_and_vlans)
+{
+    struct config *cfg = config_create();
+    char *s = run_text(cfg, "add-br br0 -- add-port br0 p1 tag=10 "
+                            "external_ids:foo=bar -- set interface p1 "
+                            "type=internal external_ids:vni=100 "
+                            "external_ids:attached-mac=02:00:00:00:00:01 "
+                            "-- set port p1 trunks=1,2 -- set bridge br0 "
+                            "external_ids:a=b", NULL);
+    free(s);
+    static const char *const gets[][2] = {
+        {"get interface p1 external_ids",
+         "{attached-mac=\"02:00:00:00:00:01\", vni=\"100\"}\n"},
+        {"get interface p1 external_ids:vni", "\"100\"\n"},
+        {"get port p1 tag trunks", "10\n[1, 2]\n"},
+        {"get port p1 external_ids", "{foo=bar}\n"},
+        {"get bridge br0 external_ids", "{a=b}\n"},
+        {"find port tag=10", "external_ids        : {foo=bar}\n"
+                             "name                : p1\n"
+                             "tag                 : 10\n"
+                             "trunks              : [1, 2]\n"},
+        {"find port tag=11", ""},
+        {"find port trunks=[1,2] external_ids:foo=bar", "external_ids"
+         "        : {foo=bar}\nname                : p1\ntag        "
+         "         : 10\ntrunks              : [1, 2]\n"},
+        {"find port external_ids:nokey=1", ""},
+        {"find bridge external_ids:a=b", "external_ids        : {a=b}\n"
+         "name                : br0\nother_config        : {}\n"
+         "ports               : [br0, p1]\n"},
+        {"list port br0", "external_ids        : {}\nname                "
+         ": br0\ntag                 : []\ntrunks              : []\n"},
+    };
+    for (size_t i = 0; i < sizeof gets / sizeof gets[0]; i++) {
+        s = run_text(cfg, gets[i][0], NULL);
+        ck_assert_msg(!strcmp(s, gets[i][1]), "%s: got \"%s\"", gets[i][0],
+                      s);
+        free(s);
+    }
+    s = run_text(cfg, "find interface external_ids:vni=100", NULL);
+    ck_assert_ptr_nonnull(strstr(s, "name                : p1\n"));
+    free(s);
+
+    /* Kept in the database. */
+    config_check_round_trip(cfg);
+    json_t *j = config_to_json(cfg);
+    struct config *back;
+    ck_assert_ptr_null(config_from_json(j, &back));
+    json_decref(j);
+    s = run_text(back, "get interface p1 external_ids:vni -- get port p1 "
+                       "tag trunks external_ids -- get bridge br0 "
+                       "external_ids", NULL);
+    ck_assert_str_eq(s, "\"100\"\n10\n[1, 2]\n{foo=bar}\n{a=b}\n");
+    free(s);
+    config_destroy(back);
+
+    /* remove and clear. */
+    s = run_text(cfg, "remove port p1 trunks 1 -- remove interface p1 "
+                      "external_ids vni -- remove interface p1 external_ids "
+                      "attached-mac=xx -- remove port p1 tag 10 -- clear "
+                      "bridge br0 external_ids -- get port p1 trunks tag -- "
+                      "get interface p1 external_ids -- get bridge br0 "
+                      "external_ids", NULL);
+    ck_assert_str_eq(s, "[2]\n[]\n{attached-mac=\"02:00:00:00:00:01\"}\n"
+                        "{}\n");
+    free(s);
+    s = run_text(cfg, "set port p1 external_ids={a=b,c=\"d:e\"} -- get port "
+                      "p1 external_ids -- set port p1 tag=0 trunks=[] -- get "
+                      "port p1 tag trunks", NULL);
+    ck_assert_str_eq(s, "{a=b, c=\"d:e\"}\n0\n[]\n");
+    free(s);
+
+    check_err(cfg, "set port p1 tag=4096", "tag must be a VLAN from 0 to "
+                                           "4095");
+    check_err(cfg, "set port p1 tag=abc", "\"tag=abc\": tag must be");
+    check_err(cfg, "set port p1 trunks=1,x", "trunks: \"x\" is not a VLAN");
+    check_err(cfg, "set interface p1 tag=3",
+              "table Interface has no column tag");
+    check_err(cfg, "set port p1 external_ids=x", "a whole map is written");
+    check_err(cfg, "set port p1 external_ids={a}", "map item 1 is not "
+                                                  "KEY=VALUE");
+    check_err(cfg, "set bridge br0 type=internal",
+              "table Bridge has no column type");
+    check_err(cfg, "get port p1 external_ids:nokey",
+              "no key \"nokey\" in Port record \"p1\" column external_ids");
+    check_err(cfg, "get bridge br9 external_ids",
+              "no row \"br9\" in table Bridge");
+    check_err(cfg, "remove port p1 options x", "cannot remove values from "
+                                               "column options");
+    check_err(cfg, "find port tag", "\"tag\": expected COLUMN[:KEY]=VALUE");
+    check_err(cfg, "find port nocolumn=1", "table Port has no column "
+                                           "nocolumn");
+    check_err(cfg, "list nothing", "unknown table \"nothing\"");
     config_destroy(cfg);
 }
 END_TEST
@@ -578,6 +679,7 @@ config_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_article_numbers);
     tcase_add_test(tc, test_show_and_lists);
+    tcase_add_test(tc, test_external_ids_and_vlans);
     tcase_add_test(tc, test_errors_change_nothing);
     tcase_add_test(tc, test_del_br_removes_ports);
     tcase_add_test(tc, test_save_load);
