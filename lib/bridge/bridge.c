@@ -552,9 +552,14 @@ bridges_reconfigure(struct bridges *bs, const struct config *cfg)
         /* At once, never removing flows: see ofproto_set_flow_limit(). */
         ofproto_set_flow_limit(br->ofproto, config_bridge_flow_limit(cbr));
         for (size_t j = 0; j < cbr->n_ports; j++) {
-            if (!bridge_port_lookup(br, cbr->ports[j]->name)
-                && cbr->ports[j]->ofport > 0) {
-                port_create(br, cbr->ports[j]);
+            const struct config_port *cp = cbr->ports[j];
+            if (!bridge_port_lookup(br, cp->name) && cp->ofport > 0) {
+                port_create(br, cp);
+            }
+            /* Port columns that need no reopening: NORMAL's VLANs. */
+            if (cp->ofport > 0) {
+                ofproto_port_set_vlan(br->ofproto, (uint16_t)cp->ofport,
+                                      cp->tag, cp->trunks, cp->n_trunks);
             }
         }
     }

@@ -80,6 +80,12 @@ struct ofport {
     bool up;
     struct ofproto *peer; /* Patch peer bridge, or NULL. */
     uint16_t peer_port;
+    /* NORMAL's view of the port: an access port of VLAN 'tag', or (tag
+     * -1) a trunk carrying the VLANs in 'trunks' (all if n_trunks is 0).
+     * 'trunks' is owned here. */
+    int tag;
+    uint16_t *trunks;
+    size_t n_trunks;
 };
 
 struct ofproto {

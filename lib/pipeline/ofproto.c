@@ -401,6 +401,9 @@ void ofproto_destroy(struct ofproto *p)
     /* Every rule is gone, and with it every count. */
     hmap_destroy(&p->cookie_counts);
     portmap_destroy(&p->portmap);
+    for (size_t i = 0; i < p->n_ports; i++) {
+        free(p->ports[i].trunks);
+    }
     free(p->ports);
     mac_learning_destroy(p->ml);
     buf_uninit(&p->learn_ofpacts);
@@ -466,8 +469,10 @@ void ofproto_port_add(struct ofproto *p, uint16_t port, const char *name)
         memmove(&p->ports[i + 1], &p->ports[i],
                 (p->n_ports - i) * sizeof *p->ports);
         p->n_ports++;
+    } else {
+        free(p->ports[i].trunks);
     }
-    p->ports[i] = (struct ofport){.port = port, .up = true};
+    p->ports[i] = (struct ofport){.port = port, .up = true, .tag = -1};
     portmap_rebuild(p, port, name, port);
 }
 
@@ -476,6 +481,7 @@ void ofproto_port_del(struct ofproto *p, uint16_t port)
     bool found;
     size_t i = port_index(p, port, &found);
     if (found) {
+        free(p->ports[i].trunks);
         memmove(&p->ports[i], &p->ports[i + 1],
                 (p->n_ports - i - 1) * sizeof *p->ports);
         p->n_ports--;
@@ -493,6 +499,28 @@ void ofproto_port_set_patch(struct ofproto *p, uint16_t port,
         p->ports[i].peer = peer;
         p->ports[i].peer_port = peer ? peer_port : 0;
     }
+}
+
+void ofproto_port_set_vlan(struct ofproto *p, uint16_t port, int tag,
+                           const uint16_t *trunks, size_t n)
+{
+    bool found;
+    size_t i = port_index(p, port, &found);
+    if (!found) {
+        return;
+    }
+    struct ofport *op = &p->ports[i];
+    bool same = op->tag == tag && op->n_trunks == n
+                && (!n || !memcmp(op->trunks, trunks, n * sizeof *trunks));
+    if (same) {
+        return;
+    }
+    free(op->trunks);
+    op->tag = tag;
+    op->n_trunks = n;
+    op->trunks = n ? xmemdup(trunks, n * sizeof *trunks) : NULL;
+    /* What NORMAL learned on the old VLANs of the port is stale. */
+    mac_learning_flush_port(p->ml, port);
 }
 
 void ofproto_port_set_up(struct ofproto *p, uint16_t port, bool up)

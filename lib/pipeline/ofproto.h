@@ -39,6 +39,14 @@ void ofproto_port_set_patch(struct ofproto *, uint16_t port,
                             struct ofproto *peer, uint16_t peer_port);
 /* Marks 'port' up or down: down ports receive no FLOOD/ALL/NORMAL copy. */
 void ofproto_port_set_up(struct ofproto *, uint16_t port, bool up);
+/* NORMAL's VLANs for 'port', as OVS's Port tag and trunks columns:
+ * 'tag' 0..4095 makes it an access port of that VLAN (frames arrive and
+ * leave untagged; tagged arrivals are dropped), -1 a trunk (frames keep
+ * or get their VLAN's tag, VLAN 0 untagged) limited to the 'n' VLANs in
+ * 'trunks' if 'n' is not 0.  NORMAL learns, forwards and floods within
+ * one VLAN.  A new port is a trunk of every VLAN. */
+void ofproto_port_set_vlan(struct ofproto *, uint16_t port, int tag,
+                           const uint16_t *trunks, size_t n);
 const struct portmap *ofproto_portmap(const struct ofproto *);
 
 /* Applies 'n' flow_mods all-or-nothing: on error nothing changed and

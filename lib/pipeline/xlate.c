@@ -365,12 +365,93 @@ static void flood(struct xlate_ctx *ctx)
     }
 }
 
+/* Whether trunk port 'op' carries 'vlan'. */
+static bool trunk_carries(const struct ofport *op, uint16_t vlan)
+{
+    if (!op->n_trunks) {
+        return true;
+    }
+    for (size_t i = 0; i < op->n_trunks; i++) {
+        if (op->trunks[i] == vlan) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* NORMAL's copy to 'op' of a frame in 'vlan': untagged to an access port
+ * of that VLAN, tagged (untagged for VLAN 0) to a trunk that carries it,
+ * nothing to other ports.  The flow's tag is put back afterwards: the
+ * next copy may need another. */
+static void normal_output(struct xlate_ctx *ctx, const struct ofport *op,
+                          uint16_t vlan)
+{
+    if (op->tag >= 0 ? op->tag != vlan : !trunk_carries(op, vlan)) {
+        return;
+    }
+    uint16_t saved_tci = ctx->flow.vlan_tci;
+    uint16_t saved_tpid = ctx->vlan_tpid;
+    if (op->tag >= 0 || !vlan) {
+        ctx->flow.vlan_tci = 0;
+    } else if (saved_tci & VLAN_CFI) {
+        ctx->flow.vlan_tci = (uint16_t)((saved_tci & ~VLAN_VID_MASK) | vlan);
+    } else {
+        ctx->flow.vlan_tci = (uint16_t)(VLAN_CFI | vlan);
+        ctx->vlan_tpid = ETH_TYPE_VLAN;
+    }
+    output_to(ctx, op->port);
+    ctx->flow.vlan_tci = saved_tci;
+    ctx->vlan_tpid = saved_tpid;
+}
+
+static void normal_flood(struct xlate_ctx *ctx, uint16_t vlan)
+{
+    struct ofproto *p = ctx->ofproto;
+    uint16_t in_port = ctx->flow.in_port;
+    for (size_t i = 0; i < p->n_ports && !ctx->too_deep; i++) {
+        const struct ofport *op = &p->ports[i];
+        if (op->port != in_port && op->up) {
+            normal_output(ctx, op, vlan);
+        }
+    }
+}
+
+/* The VLAN a frame belongs to on arrival (as OVS's NORMAL decides it),
+ * or false if the input port does not take it. */
+static bool normal_input_vlan(struct xlate_ctx *ctx, uint16_t *vlanp)
+{
+    const struct flow *f = &ctx->flow;
+    uint16_t vid = (f->vlan_tci & VLAN_CFI) ? (f->vlan_tci & VLAN_VID_MASK)
+                                            : 0;
+    const struct ofport *in = ofproto_find_port(ctx->ofproto, f->in_port);
+    if (in && in->tag >= 0) {
+        if (vid) {
+            TRACE(ctx, .type = XE_SKIP, .port = f->in_port,
+                  .reason = "NORMAL: tagged frame on an access port");
+            drop(ctx, "NORMAL: tagged frame on an access port");
+            return false;
+        }
+        *vlanp = (uint16_t)in->tag;
+        return true;
+    }
+    if (in && !trunk_carries(in, vid)) {
+        TRACE(ctx, .type = XE_SKIP, .port = f->in_port,
+              .reason = "NORMAL: VLAN not in the input port's trunks");
+        drop(ctx, "NORMAL: VLAN not in the input port's trunks");
+        return false;
+    }
+    *vlanp = vid;
+    return true;
+}
+
 static void normal(struct xlate_ctx *ctx)
 {
     struct ofproto *p = ctx->ofproto;
     const struct flow *f = &ctx->flow;
-    uint16_t vlan = (f->vlan_tci & VLAN_CFI) ? (f->vlan_tci & VLAN_VID_MASK)
-                                             : 0;
+    uint16_t vlan;
+    if (!normal_input_vlan(ctx, &vlan)) {
+        return;
+    }
     /* A packet-out from "none" or "controller" came from no port, so
      * there is nothing to learn: learning it would send later traffic
      * for its source MAC to a port that does not exist. */
@@ -380,16 +461,17 @@ static void normal(struct xlate_ctx *ctx)
     }
     uint16_t port;
     if (f->dl_dst[0] & 1) {
-        flood(ctx);
+        normal_flood(ctx, vlan);
     } else if (mac_learning_lookup(p->ml, f->dl_dst, vlan, &port)) {
+        const struct ofport *op = ofproto_find_port(p, port);
         if (port == f->in_port) {
             TRACE(ctx, .type = XE_SKIP, .port = port,
                   .reason = "NORMAL: destination is on the input port");
-        } else {
-            output_to(ctx, port);
+        } else if (op) {
+            normal_output(ctx, op, vlan);
         }
     } else {
-        flood(ctx);
+        normal_flood(ctx, vlan);
     }
 }
 

@@ -517,6 +517,82 @@ static void fdb_cb(uint16_t port, uint16_t vlan, const uint8_t mac[6],
     aux->n++;
 }
 
+/* NORMAL with access and trunk ports (Port tag and trunks): ports 1 and
+ * 2 are access ports of VLAN 10, 3 of VLAN 20, 4 a trunk of every VLAN,
+ * 5 a trunk of VLAN 20 only. */
+static uint16_t out_vid(const struct xlate_result *res, size_t i)
+{
+    struct flow f = out_flow(res, i);
+    return (f.vlan_tci & VLAN_CFI) ? (f.vlan_tci & VLAN_VID_MASK) : 0xffff;
+}
+
+START_TEST(test_normal_vlans)
+{
+    clock_fake_set(0);
+    struct ofproto *p = bridge("br0", 5);
+    static const uint16_t only20[] = {20};
+    ofproto_port_set_vlan(p, 1, 10, NULL, 0);
+    ofproto_port_set_vlan(p, 2, 10, NULL, 0);
+    ofproto_port_set_vlan(p, 3, 20, NULL, 0);
+    ofproto_port_set_vlan(p, 5, -1, only20, 1);
+    struct xlate_result res;
+    xlate_result_init(&res);
+    add(p, "actions=normal");
+
+    /* A broadcast from an access port stays in its VLAN: untagged to the
+     * other access port, tagged 10 to the trunk, nothing to VLAN 20. */
+    run(p, 1, MAC1, BCAST, &res);
+    ck_assert_str_eq(outs(&res), "2,4");
+    ck_assert_uint_eq(out_vid(&res, 0), 0xffff);
+    ck_assert_uint_eq(out_vid(&res, 1), 10);
+
+    /* Tagged 20 from the trunk: untagged to port 3, tagged to 5. */
+    struct flow f = ip_flow(MAC2, BCAST);
+    f.in_port = 4;
+    f.vlan_tci = VLAN_CFI | 20;
+    run_flow(p, &f, true, &res);
+    ck_assert_str_eq(outs(&res), "3,5");
+    ck_assert_uint_eq(out_vid(&res, 0), 0xffff);
+    ck_assert_uint_eq(out_vid(&res, 1), 20);
+
+    /* MAC1 was learned on VLAN 10 only: from the trunk in VLAN 10 it is
+     * port 1, untagged; in VLAN 20 it is unknown and floods there. */
+    f = ip_flow(MAC2, MAC1);
+    f.in_port = 4;
+    f.vlan_tci = VLAN_CFI | 10;
+    run_flow(p, &f, true, &res);
+    ck_assert_str_eq(outs(&res), "1");
+    ck_assert_uint_eq(out_vid(&res, 0), 0xffff);
+    f.vlan_tci = VLAN_CFI | 20;
+    run_flow(p, &f, true, &res);
+    ck_assert_str_eq(outs(&res), "3,5");
+
+    /* A tagged frame on an access port, and a VLAN a trunk does not
+     * carry, are dropped. */
+    f = ip_flow(MAC3, BCAST);
+    f.in_port = 1;
+    f.vlan_tci = VLAN_CFI | 10;
+    run_flow(p, &f, true, &res);
+    ck_assert_str_eq(outs(&res), "drop");
+    f.in_port = 5;
+    run_flow(p, &f, true, &res);
+    ck_assert_str_eq(outs(&res), "drop");
+    /* Untagged on trunk 5 is VLAN 0, which it does not carry either. */
+    f.vlan_tci = 0;
+    run_flow(p, &f, true, &res);
+    ck_assert_str_eq(outs(&res), "drop");
+
+    /* Port 1 made a trunk again: untagged traffic from trunk 4 is VLAN 0
+     * and reaches port 1 only (2 and 3 are access ports of other VLANs, 5
+     * does not carry VLAN 0). */
+    ofproto_port_set_vlan(p, 1, -1, NULL, 0);
+    run(p, 4, MAC3, BCAST, &res);
+    ck_assert_str_eq(outs(&res), "1");
+    xlate_result_uninit(&res);
+    ofproto_destroy(p);
+}
+END_TEST
+
 START_TEST(test_normal)
 {
     clock_fake_set(0);
@@ -764,6 +840,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_patch);
     tcase_add_test(tc, test_patch_crossings);
     tcase_add_test(tc, test_normal);
+    tcase_add_test(tc, test_normal_vlans);
     tcase_add_test(tc, test_trace_events);
     tcase_add_test(tc, test_execute_actions);
     tcase_add_test(tc, test_execute_actions_from_no_port);
