@@ -107,7 +107,10 @@ common_call(const struct common_opts *opts, const char *method,
 void
 common_print_json(const json_t *result)
 {
-    char *s = json_dumps(result, JSON_INDENT(2) | JSON_ENCODE_ANY);
+    /* Ten significant digits: a duration of 4.004 s prints as 4.004, not
+     * as the nearest double's 4.0039999999999996. */
+    char *s = json_dumps(result, JSON_INDENT(2) | JSON_ENCODE_ANY
+                                     | JSON_REAL_PRECISION(10));
     fputs(s, stdout);
     fputc('\n', stdout);
     free(s);

@@ -19,19 +19,8 @@
 #include "flowmod.h"
 #include "portmap.h"
 #include "rpc.h"
+#include "swofctl.h"
 
-
-/* Command-specific options, gathered from anywhere on the line. */
-struct cmd_opts {
-    bool strict;
-    bool stats;
-    bool names;
-    json_t *sort; /* [{field, reverse}] */
-    bool generate;       /* trace --generate */
-    const char *packet;  /* trace --packet HEX */
-    const char *write;   /* capture -w FILE */
-    long long count;     /* capture -c COUNT, 0: until interrupted */
-};
 
 struct cmd {
     const char *name;
@@ -42,52 +31,73 @@ struct cmd {
     const char *help;
 };
 
+static long long
+jint(const json_t *o, const char *key)
+{
+    return (long long)json_integer_value(json_object_get(o, key));
+}
+
 static json_t *
 bridge_params(const char *br)
 {
     return json_pack("{s:s}", "bridge", br);
 }
 
+/* The daemon renders every read reply (one renderer per reply, shared
+ * with --format json): ask for text or JSON in the view of -O. */
+static json_t *
+read_params(const struct common_opts *g, const struct cmd_opts *o,
+            const char *br)
+{
+    return json_pack("{s:s, s:b, s:s}", "bridge", br, "text", !g->json,
+                     "protocol", o->protocol);
+}
+
+/* Prints a read reply: its "text", or the JSON itself. */
+static int
+print_reply(const struct common_opts *g, json_t *r)
+{
+    if (g->json) {
+        common_print_json(r);
+    } else {
+        json_t *text = json_object_get(r, "text");
+        fwrite(json_string_value(text), 1, json_string_length(text), stdout);
+    }
+    json_decref(r);
+    return 0;
+}
+
 static int
 cmd_show(const struct common_opts *g, const struct cmd_opts *o, char *argv[],
          int argc)
 {
-    json_t *r = common_call(g, "show", bridge_params(argv[0]));
-    if (g->json) {
-        common_print_json(r);
-        json_decref(r);
-        return 0;
-    }
-    printf("OFPT_FEATURES_REPLY (xid=0x2): dpid:%s\n"
-           "n_tables:254, n_buffers:256\n"
-           "capabilities: FLOW_STATS TABLE_STATS PORT_STATS QUEUE_STATS "
-           "ARP_MATCH_IP\n"
-           "actions: output enqueue set_vlan_vid set_vlan_pcp strip_vlan "
-           "mod_dl_src mod_dl_dst mod_nw_src mod_nw_dst mod_nw_tos "
-           "mod_tp_src mod_tp_dst\n",
-           json_string_value(json_object_get(r, "dpid")));
-    size_t i;
-    json_t *p;
-    json_array_foreach(json_object_get(r, "ports"), i, p) {
-        struct ds num = DS_EMPTY_INITIALIZER;
-        port_format((uint16_t)json_integer_value(json_object_get(p, "port")),
-                    NULL, &num);
-        printf("%s(%s): addr:%s\n"
-               "     config:     %s\n"
-               "     state:      %s\n"
-               "     speed: 0 Mbps now, 0 Mbps max\n",
-               ds_cstr(&num), json_string_value(json_object_get(p, "name")),
-               json_string_value(json_object_get(p, "addr")),
-               json_is_true(json_object_get(p, "admin_up")) ? "0"
-                                                            : "PORT_DOWN",
-               json_is_true(json_object_get(p, "link_up")) ? "0"
-                                                           : "LINK_DOWN");
-        ds_destroy(&num);
-    }
-    printf("OFPT_GET_CONFIG_REPLY (xid=0x4): frags=normal "
-           "miss_send_len=0\n");
-    json_decref(r);
+    return print_reply(g, common_call(g, "show", read_params(g, o, argv[0])));
+}
+
+static int
+cmd_dump_ports_desc(const struct common_opts *g, const struct cmd_opts *o,
+                    char *argv[], int argc)
+{
+    return print_reply(g, common_call(g, "dump-ports-desc",
+                                      read_params(g, o, argv[0])));
+}
+
+static int
+cmd_mod_port(const struct common_opts *g, const struct cmd_opts *o,
+             char *argv[], int argc)
+{
+    json_decref(common_call(g, "mod-port",
+                            json_pack("{s:s, s:s, s:s}", "bridge", argv[0],
+                                      "port", argv[1], "action", argv[2])));
     return 0;
+}
+
+static int
+cmd_fdb_flush(const struct common_opts *g, const struct cmd_opts *o,
+              char *argv[], int argc)
+{
+    return print_reply(g, common_call(g, "fdb-flush",
+                                      bridge_params(argv[0])));
 }
 
 static int
@@ -154,46 +164,72 @@ cmd_dump_flows(const struct common_opts *g, const struct cmd_opts *o,
                char *argv[], int argc)
 {
     json_t *params = json_pack(
-        "{s:s, s:s, s:b, s:b, s:b, s:b, s:O}", "bridge", argv[0], "match",
-        argc > 1 ? argv[1] : "", "strict", o->strict, "stats", o->stats,
-        "names", o->names, "text_only", !g->json, "sort", o->sort);
-    json_t *r = common_call(g, "dump-flows", params);
-    if (g->json) {
-        common_print_json(r);
-    } else {
-        /* The daemon sent the lines ready to print (text_only). */
-        json_t *text = json_object_get(r, "text");
-        fputs("NXST_FLOW reply (xid=0x4):\n", stdout);
-        fwrite(json_string_value(text), 1, json_string_length(text), stdout);
-    }
-    json_decref(r);
-    return 0;
-}
-
-static long long
-jint(const json_t *o, const char *key)
-{
-    return (long long)json_integer_value(json_object_get(o, key));
+        "{s:s, s:s, s:b, s:b, s:b, s:b, s:O, s:s}", "bridge", argv[0],
+        "match", argc > 1 ? argv[1] : "", "strict", o->strict, "stats",
+        o->stats, "names", o->names, "text_only", !g->json, "sort", o->sort,
+        "protocol", o->protocol);
+    return print_reply(g, common_call(g, "dump-flows", params));
 }
 
 static int
 cmd_dump_aggregate(const struct common_opts *g, const struct cmd_opts *o,
                    char *argv[], int argc)
 {
-    json_t *params = json_pack("{s:s, s:s, s:b}", "bridge", argv[0],
-                               "match", argc > 1 ? argv[1] : "", "strict",
-                               o->strict);
-    json_t *r = common_call(g, "dump-aggregate", params);
-    if (g->json) {
-        common_print_json(r);
-    } else {
-        printf("NXST_AGGREGATE reply (xid=0x4): packet_count=%lld "
-               "byte_count=%lld flow_count=%lld\n",
-               jint(r, "packet_count"), jint(r, "byte_count"),
-               jint(r, "flow_count"));
+    json_t *params = read_params(g, o, argv[0]);
+    json_object_set_new(params, "match",
+                        json_string(argc > 1 ? argv[1] : ""));
+    json_object_set_new(params, "strict", json_boolean(o->strict));
+    return print_reply(g, common_call(g, "dump-aggregate", params));
+}
+
+/* OVS 3's packet-out form: one argument "in_port=P packet=HEX
+ * actions=ACTIONS" (keywords in any order, separated by commas or
+ * spaces; actions last, as in a flow). */
+static void
+parse_packet_out_spec(const char *spec, char **in_port, char **packet,
+                      char **actions)
+{
+    *in_port = *packet = *actions = NULL;
+    const char *s = spec;
+    while (*s) {
+        s += strspn(s, " ,\t");
+        if (!*s) {
+            break;
+        }
+        if (str_starts_with(s, "actions=")) {
+            *actions = xstrdup(s + strlen("actions="));
+            break;
+        }
+        size_t len = strcspn(s, " ,\t");
+        char *item = xstrndup(s, len);
+        char *eq = strchr(item, '=');
+        char **dst = NULL;
+        if (eq && !strncmp(item, "in_port", (size_t)(eq - item))
+            && eq - item == 7) {
+            dst = in_port;
+        } else if (eq && !strncmp(item, "packet", (size_t)(eq - item))
+                   && eq - item == 6) {
+            dst = packet;
+        }
+        if (!dst) {
+            die(1, "packet-out: \"%s\": expected in_port=PORT, "
+                "packet=HEX or actions=ACTIONS", item);
+        }
+        if (*dst) {
+            die(1, "packet-out: \"%.*s\" given twice", (int)(eq - item),
+                item);
+        }
+        *dst = xstrdup(eq + 1);
+        free(item);
+        s += len;
     }
-    json_decref(r);
-    return 0;
+    if (!*packet || !*actions) {
+        die(1, "packet-out: \"%s\" needs packet=HEX and actions=ACTIONS",
+            spec);
+    }
+    if (!*in_port) {
+        *in_port = xstrdup("none"); /* OVS: OFPP_NONE by default. */
+    }
 }
 
 static int
@@ -201,12 +237,26 @@ cmd_packet_out(const struct common_opts *g, const struct cmd_opts *o,
                char *argv[], int argc)
 {
     json_t *packets = json_array();
-    for (int i = 3; i < argc; i++) {
-        json_array_append_new(packets, json_string(argv[i]));
+    char *in_port = NULL, *packet = NULL, *actions = NULL;
+    if (argc == 2) {
+        parse_packet_out_spec(argv[1], &in_port, &packet, &actions);
+        json_array_append_new(packets, json_string(packet));
+    } else if (argc >= 4) {
+        in_port = xstrdup(argv[1]);
+        actions = xstrdup(argv[2]);
+        for (int i = 3; i < argc; i++) {
+            json_array_append_new(packets, json_string(argv[i]));
+        }
+    } else {
+        die(1, "packet-out takes BRIDGE \"in_port=P packet=HEX "
+            "actions=A\", or BRIDGE IN_PORT ACTIONS HEX...");
     }
     json_t *params = json_pack("{s:s, s:s, s:s, s:o}", "bridge", argv[0],
-                               "in_port", argv[1], "actions", argv[2],
+                               "in_port", in_port, "actions", actions,
                                "packets", packets);
+    free(in_port);
+    free(packet);
+    free(actions);
     json_t *r = common_call(g, "packet-out", params);
     if (g->json) {
         common_print_json(r);
@@ -219,57 +269,19 @@ static int
 cmd_dump_ports(const struct common_opts *g, const struct cmd_opts *o,
                char *argv[], int argc)
 {
-    json_t *params = bridge_params(argv[0]);
+    json_t *params = read_params(g, o, argv[0]);
     if (argc > 1) {
         json_object_set_new(params, "port", json_string(argv[1]));
     }
-    json_t *r = common_call(g, "dump-ports", params);
-    if (g->json) {
-        common_print_json(r);
-        json_decref(r);
-        return 0;
-    }
-    json_t *ports = json_object_get(r, "ports");
-    printf("OFPST_PORT reply (xid=0x2): %zu ports\n", json_array_size(ports));
-    size_t i;
-    json_t *p;
-    json_array_foreach(ports, i, p) {
-        struct ds num = DS_EMPTY_INITIALIZER;
-        port_format((uint16_t)jint(p, "port"), NULL, &num);
-        printf("  port %2s: rx pkts=%lld, bytes=%lld, drop=%lld, errs=%lld, "
-               "frame=0, over=0, crc=0\n"
-               "           tx pkts=%lld, bytes=%lld, drop=%lld, errs=%lld, "
-               "coll=0\n",
-               ds_cstr(&num), jint(p, "rx_packets"), jint(p, "rx_bytes"),
-               jint(p, "rx_dropped"), jint(p, "rx_errors"),
-               jint(p, "tx_packets"), jint(p, "tx_bytes"),
-               jint(p, "tx_dropped"), jint(p, "tx_errors"));
-        ds_destroy(&num);
-    }
-    json_decref(r);
-    return 0;
+    return print_reply(g, common_call(g, "dump-ports", params));
 }
 
 static int
 cmd_dump_tables(const struct common_opts *g, const struct cmd_opts *o,
                 char *argv[], int argc)
 {
-    json_t *r = common_call(g, "dump-tables", bridge_params(argv[0]));
-    if (g->json) {
-        common_print_json(r);
-        json_decref(r);
-        return 0;
-    }
-    printf("OFPST_TABLE reply (xid=0x2):\n");
-    size_t i;
-    json_t *t;
-    json_array_foreach(json_object_get(r, "tables"), i, t) {
-        printf("  table %lld:\n    active=%lld, lookup=%lld, matched=%lld\n",
-               jint(t, "table"), jint(t, "active"), jint(t, "lookup"),
-               jint(t, "matched"));
-    }
-    json_decref(r);
-    return 0;
+    return print_reply(g, common_call(g, "dump-tables",
+                                      read_params(g, o, argv[0])));
 }
 
 static int
@@ -321,25 +333,8 @@ static int
 cmd_fdb_show(const struct common_opts *g, const struct cmd_opts *o,
              char *argv[], int argc)
 {
-    json_t *r = common_call(g, "fdb-show", bridge_params(argv[0]));
-    if (g->json) {
-        common_print_json(r);
-        json_decref(r);
-        return 0;
-    }
-    /* ovs-appctl fdb/show's layout. */
-    printf(" port  VLAN  MAC                Age\n");
-    size_t i;
-    json_t *e;
-    json_array_foreach(json_object_get(r, "entries"), i, e) {
-        struct ds num = DS_EMPTY_INITIALIZER;
-        port_format((uint16_t)jint(e, "port"), NULL, &num);
-        printf("%5s  %4lld  %s  %3lld\n", ds_cstr(&num), jint(e, "vlan"),
-               json_string_value(json_object_get(e, "mac")), jint(e, "age"));
-        ds_destroy(&num);
-    }
-    json_decref(r);
-    return 0;
+    return print_reply(g, common_call(g, "fdb-show",
+                                      read_params(g, o, argv[0])));
 }
 
 static int
@@ -581,6 +576,8 @@ parse_and_print(const char *text)
             .ofpacts_len = fm->ofpacts.size,
             .show_stats = false,
             .hard_age = -1,
+            .show_flags = true,
+            .show_importance = true,
         };
         flow_print_format(&fp, NULL, &out);
         ds_put_char(&out, '\n');
@@ -614,6 +611,10 @@ cmd_parse_flows(const struct common_opts *g, const struct cmd_opts *o,
 
 static const struct cmd commands[] = {
     {"show", "BRIDGE", 1, 1, cmd_show, "show ports and their numbers"},
+    {"dump-ports-desc", "BRIDGE", 1, 1, cmd_dump_ports_desc,
+     "show the ports' descriptions"},
+    {"mod-port", "BRIDGE PORT up|down", 3, 3, cmd_mod_port,
+     "bring PORT's device up or down"},
     {"add-flow", "BRIDGE FLOW", 2, 2, cmd_add_flow, "add FLOW"},
     {"add-flows", "BRIDGE FILE|-", 2, 2, cmd_add_flows,
      "add the flows in FILE, all or none"},
@@ -624,13 +625,18 @@ static const struct cmd commands[] = {
     {"replace-flows", "BRIDGE FILE|-", 2, 2, cmd_replace_flows,
      "make the flow table exactly the flows in FILE"},
     {"dump-flows",
-     "[--no-stats] [--names] [--sort[=F]|--rsort[=F]] BRIDGE [MATCH]", 1, 2,
-     cmd_dump_flows, "print matching flows"},
+     "[--strict] [--no-stats] [--names] [--sort[=F]|--rsort[=F]] BRIDGE "
+     "[MATCH]", 1, 2, cmd_dump_flows, "print matching flows"},
     {"dump-aggregate", "[--strict] BRIDGE [MATCH]", 1, 2,
      cmd_dump_aggregate, "print packet, byte and flow totals of matching "
      "flows"},
-    {"packet-out", "BRIDGE IN_PORT ACTIONS HEX...", 4, INT_MAX,
-     cmd_packet_out, "run ACTIONS on the packets and send the outputs"},
+    {"packet-out",
+     "BRIDGE \"in_port=P packet=HEX actions=A\" | BRIDGE IN_PORT ACTIONS "
+     "HEX...", 2, INT_MAX, cmd_packet_out,
+     "run the actions on the packets and send the outputs"},
+    {"diff-flows", "SOURCE1 SOURCE2", 2, 2, swofctl_diff_flows,
+     "print the flows that differ (a source is a bridge or a file); "
+     "exit 2 if any"},
     {"dump-ports", "BRIDGE [PORT]", 1, 2, cmd_dump_ports,
      "print port counters"},
     {"dump-tables", "BRIDGE", 1, 1, cmd_dump_tables,
@@ -639,6 +645,8 @@ static const struct cmd commands[] = {
      "print what the flow limit refused and what vxlan sockets dropped"},
     {"fdb-show", "BRIDGE", 1, 1, cmd_fdb_show,
      "print NORMAL's learned MAC table"},
+    {"fdb-flush", "BRIDGE", 1, 1, cmd_fdb_flush,
+     "empty NORMAL's learned MAC table (ovs-appctl fdb/flush)"},
     {"trace", "[--generate] [--packet HEX] [--json] BRIDGE [FLOW]", 1, 2,
      cmd_trace, "show where a packet like FLOW goes, step by step"},
     {"monitor", "[--names] [--json] BRIDGE [watch:[SPEC,...]]", 1, 2,
@@ -650,6 +658,37 @@ static const struct cmd commands[] = {
     {"parse-flows", "FILE|-", 1, 1, cmd_parse_flows,
      "parse the flows in FILE offline and print them"},
 };
+
+/* -O/--protocols: a comma-separated list of OpenFlow versions, as
+ * ovs-ofctl takes it; the highest one switchd renders wins, as the
+ * version a real switch would negotiate. */
+static const char *
+parse_protocols(const char *list)
+{
+    const char *best = NULL;
+    char *copy = xstrdup(list);
+    char *save = NULL;
+    for (char *v = strtok_r(copy, ",", &save); v;
+         v = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(v, "OpenFlow13")) {
+            best = "OpenFlow13";
+        } else if (!strcmp(v, "OpenFlow10")) {
+            best = best ? best : "OpenFlow10";
+        } else if (!strcmp(v, "OpenFlow11") || !strcmp(v, "OpenFlow12")
+                   || !strcmp(v, "OpenFlow14")
+                   || !strcmp(v, "OpenFlow15")) {
+            continue; /* Known, but not one switchd renders. */
+        } else {
+            die(1, "-O: \"%s\" is not an OpenFlow version (OpenFlow10, "
+                "OpenFlow13...)", v);
+        }
+    }
+    free(copy);
+    if (!best) {
+        die(1, "-O %s: switchd speaks OpenFlow10 and OpenFlow13", list);
+    }
+    return best;
+}
 
 static void
 help(void)
@@ -680,7 +719,10 @@ help(void)
            "  -w FILE          capture: write a pcap file (- for "
            "stdout)\n"
            "  -c COUNT         capture: stop after COUNT packets\n"
-           "  -h, --help       this help\n"
+           "  -O, --protocols=VERSION[,VERSION...]  OpenFlow10 (default) or "
+           "OpenFlow13:\n"
+           "                   whose rendering show and the dumps follow\n"
+           "  -h, --help       this help; after a command, its usage\n"
            "  -V, --version    print the version and exit\n");
 }
 
@@ -690,8 +732,9 @@ main(int argc, char *argv[])
     program_name = "swofctl";
     struct common_opts g = {NULL, false};
     struct cmd_opts o = {false, true, false, json_array(), false, NULL,
-                         NULL, 0};
+                         NULL, 0, "OpenFlow10"};
     int first = common_parse_options(argc, argv, &g, help);
+    bool want_help = false;
 
     /* Command options may appear anywhere after the global ones. */
     char **args = xcalloc((size_t)argc + 1, sizeof *args);
@@ -706,6 +749,15 @@ main(int argc, char *argv[])
             o.names = true;
         } else if (!strcmp(a, "--no-names")) {
             o.names = false;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            want_help = true;
+        } else if (!strcmp(a, "-O") || !strcmp(a, "--protocols")) {
+            if (i + 1 >= argc) {
+                die(1, "option %s needs an argument", a);
+            }
+            o.protocol = parse_protocols(argv[++i]);
+        } else if (str_starts_with(a, "-O") || str_starts_with(a, "--protocols=")) {
+            o.protocol = parse_protocols(a + (a[1] == 'O' ? 2 : 12));
         } else if (!strcmp(a, "--generate")) {
             o.generate = true;
         } else if (!strcmp(a, "--json")) {
@@ -750,6 +802,10 @@ main(int argc, char *argv[])
             args[n++] = argv[i];
         }
     }
+    if (!n && want_help) {
+        help();
+        exit(0);
+    }
     if (!n) {
         die(1, "missing command name; use --help for help");
     }
@@ -761,6 +817,13 @@ main(int argc, char *argv[])
     }
     if (!c) {
         die(1, "unknown command '%s'; use --help for help", args[0]);
+    }
+    if (want_help) {
+        /* "swofctl dump-flows --help": that command's usage. */
+        printf("usage: swofctl [OPTIONS] %s %s\n  %s\n"
+               "(swofctl --help lists every command and option)\n",
+               c->name, c->args, c->help);
+        exit(0);
     }
     if (n - 1 < c->min_args || n - 1 > c->max_args) {
         die(1, "'%s' command takes %s arguments (usage: %s %s)", c->name,

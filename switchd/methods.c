@@ -97,13 +97,77 @@ m_vsctl(struct switchd *sw, json_t *params,
     return NULL;
 }
 
+/* The rendering a read command asks for: "text" true for ovs-ofctl's
+ * text, "protocol" "OpenFlow10" (default) or "OpenFlow13" for whose. */
+static char *
+param_view(json_t *params, struct ofctl_view *view)
+{
+    view->text = param_bool(params, "text", false);
+    const char *proto = param_opt_str(params, "protocol");
+    if (!proto || !strcmp(proto, "OpenFlow10")) {
+        view->of_version = 10;
+    } else if (!strcmp(proto, "OpenFlow13")) {
+        view->of_version = 13;
+    } else {
+        return xasprintf("protocol \"%s\": switchd speaks OpenFlow10 and "
+                         "OpenFlow13", proto);
+    }
+    return NULL;
+}
+
+/* The bridge and view of a read command. */
+static const char *
+read_params(json_t *params, struct ofctl_view *view, char **errp)
+{
+    const char *br = param_str(params, "bridge", errp);
+    if (br) {
+        *errp = param_view(params, view);
+    }
+    return *errp ? NULL : br;
+}
+
 static char *
 m_show(struct switchd *sw, json_t *params,
        struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
+    struct ofctl_view view;
+    const char *br = read_params(params, &view, &err);
+    return br ? bridge_ofctl_show(sw->bridges, br, &view, false, resultp)
+              : err;
+}
+
+static char *
+m_dump_ports_desc(struct switchd *sw, json_t *params,
+                  struct switchd_call *call, json_t **resultp)
+{
+    char *err = NULL;
+    struct ofctl_view view;
+    const char *br = read_params(params, &view, &err);
+    return br ? bridge_ofctl_show(sw->bridges, br, &view, true, resultp)
+              : err;
+}
+
+static char *
+m_mod_port(struct switchd *sw, json_t *params,
+           struct switchd_call *call, json_t **resultp)
+{
+    char *err = NULL;
     const char *br = param_str(params, "bridge", &err);
-    return br ? bridge_ofctl_show(sw->bridges, br, resultp) : err;
+    const char *port = br ? param_str(params, "port", &err) : NULL;
+    const char *action = port ? param_str(params, "action", &err) : NULL;
+    return action ? bridge_ofctl_mod_port(sw->bridges, br, port, action,
+                                          resultp)
+                  : err;
+}
+
+static char *
+m_fdb_flush(struct switchd *sw, json_t *params,
+            struct switchd_call *call, json_t **resultp)
+{
+    char *err = NULL;
+    const char *br = param_str(params, "bridge", &err);
+    return br ? bridge_ofctl_fdb_flush(sw->bridges, br, resultp) : err;
 }
 
 static char *
@@ -203,7 +267,13 @@ m_dump_flows(struct switchd *sw, json_t *params,
     if (!br) {
         return err;
     }
+    struct ofctl_view view;
+    err = param_view(params, &view);
+    if (err) {
+        return err;
+    }
     struct bridge_dump_options opts = {
+        .of_version = view.of_version,
         .match = param_opt_str(params, "match"),
         .strict = param_bool(params, "strict", false),
         .stats = param_bool(params, "stats", true),
@@ -234,10 +304,11 @@ m_dump_aggregate(struct switchd *sw, json_t *params,
                  struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
-    const char *br = param_str(params, "bridge", &err);
+    struct ofctl_view view;
+    const char *br = read_params(params, &view, &err);
     return br ? bridge_ofctl_dump_aggregate(
                     sw->bridges, br, param_opt_str(params, "match"),
-                    param_bool(params, "strict", false), resultp)
+                    param_bool(params, "strict", false), &view, resultp)
               : err;
 }
 
@@ -279,9 +350,10 @@ m_dump_ports(struct switchd *sw, json_t *params,
              struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
-    const char *br = param_str(params, "bridge", &err);
+    struct ofctl_view view;
+    const char *br = read_params(params, &view, &err);
     return br ? bridge_ofctl_dump_ports(sw->bridges, br,
-                                        param_opt_str(params, "port"),
+                                        param_opt_str(params, "port"), &view,
                                         resultp)
               : err;
 }
@@ -291,8 +363,10 @@ m_dump_tables(struct switchd *sw, json_t *params,
               struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
-    const char *br = param_str(params, "bridge", &err);
-    return br ? bridge_ofctl_dump_tables(sw->bridges, br, resultp) : err;
+    struct ofctl_view view;
+    const char *br = read_params(params, &view, &err);
+    return br ? bridge_ofctl_dump_tables(sw->bridges, br, &view, resultp)
+              : err;
 }
 
 static char *
@@ -309,8 +383,9 @@ m_fdb_show(struct switchd *sw, json_t *params,
            struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
-    const char *br = param_str(params, "bridge", &err);
-    return br ? bridge_ofctl_fdb_show(sw->bridges, br, resultp) : err;
+    struct ofctl_view view;
+    const char *br = read_params(params, &view, &err);
+    return br ? bridge_ofctl_fdb_show(sw->bridges, br, &view, resultp) : err;
 }
 
 static char *
@@ -415,7 +490,14 @@ static char *m_list_methods(struct switchd *, json_t *,
 static const struct method methods[] = {
     {"vsctl", m_vsctl,
      "{args: [...]}: run swctl commands as one transaction"},
-    {"show", m_show, "{bridge}: ports, numbers and addresses"},
+    {"show", m_show,
+     "{bridge, text, protocol}: ports, numbers and addresses (text: "
+     "ovs-ofctl's rendering for protocol OpenFlow10 or OpenFlow13)"},
+    {"dump-ports-desc", m_dump_ports_desc,
+     "{bridge, text, protocol}: the ports' descriptions"},
+    {"mod-port", m_mod_port,
+     "{bridge, port, action}: bring a port's device up or down"},
+    {"fdb-flush", m_fdb_flush, "{bridge}: empty NORMAL's MAC table"},
     {"add-flows", m_add_flows, "{bridge, flows}: add flows, one per line"},
     {"mod-flows", m_mod_flows,
      "{bridge, flows, strict}: modify the actions of matching flows"},
@@ -425,20 +507,22 @@ static const struct method methods[] = {
      "{bridge, flows, cookie}: make the flow table (or the flows of "
      "cookie VALUE[/MASK]) exactly 'flows'"},
     {"dump-flows", m_dump_flows,
-     "{bridge, match, strict, stats, names, text_only, "
+     "{bridge, match, strict, stats, names, text_only, protocol, "
      "sort: [{field, reverse}]}"},
     {"dump-aggregate", m_dump_aggregate,
-     "{bridge, match, strict}: packet, byte and flow counts of matching "
-     "flows"},
+     "{bridge, match, strict, text, protocol}: packet, byte and flow "
+     "counts of matching flows"},
     {"packet-out", m_packet_out,
      "{bridge, in_port, actions, packets: [hex...]}: run actions on "
      "packets and send the outputs"},
-    {"dump-ports", m_dump_ports, "{bridge, port}: port counters"},
-    {"dump-tables", m_dump_tables, "{bridge}: table counters"},
+    {"dump-ports", m_dump_ports,
+     "{bridge, port, text, protocol}: port counters"},
+    {"dump-tables", m_dump_tables,
+     "{bridge, text, protocol}: table counters"},
     {"stats", m_stats,
      "{bridge}: flow limit, evictions, refused learns and adds, vxlan "
      "socket drops"},
-    {"fdb-show", m_fdb_show, "{bridge}: NORMAL's MAC table"},
+    {"fdb-show", m_fdb_show, "{bridge, text}: NORMAL's MAC table"},
     {"trace", m_trace,
      "{bridge, flow, packet, generate}: follow one packet through the "
      "pipeline"},

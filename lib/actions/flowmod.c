@@ -477,15 +477,9 @@ void flow_print_format(const struct flow_print *fp,
         ds_put_format(ds, "cookie=0x%" PRIx64 ", ", fp->cookie);
     }
     if (fp->show_stats) {
-        /* Like ovs-ofctl: the fraction loses its trailing zeros and
-         * disappears when it is zero ("duration=16s", "duration=1.83s"). */
-        int64_t ms = fp->duration_msec < 0 ? 0 : fp->duration_msec;
-        ds_put_format(ds, "duration=%" PRId64, ms / 1000);
-        if (ms % 1000) {
-            ds_put_format(ds, ".%03d", (int)(ms % 1000));
-            ds_chomp(ds, '0');
-        }
-        ds_put_cstr(ds, "s, ");
+        ds_put_cstr(ds, "duration=");
+        ds_put_duration(ds, fp->duration_msec);
+        ds_put_cstr(ds, ", ");
     }
     if (fp->show_stats || fp->table_id) {
         ds_put_format(ds, "table=%u, ", fp->table_id);
@@ -501,18 +495,23 @@ void flow_print_format(const struct flow_print *fp,
         ds_put_format(ds, "hard_timeout=%u, ", fp->hard_timeout);
     }
     /* Flags print as bare words followed by a space, as OVS does. */
-    for (size_t k = 0; k < ARRAY_SIZE(keywords); k++) {
+    for (size_t k = 0; k < ARRAY_SIZE(keywords) && fp->show_flags; k++) {
         if (keywords[k].kw == KW_FLAG && fp->flags & keywords[k].flag) {
             ds_put_format(ds, "%s ", keywords[k].name);
         }
     }
-    if (fp->importance) {
+    if (fp->importance && fp->show_importance) {
         ds_put_format(ds, "importance=%u, ", fp->importance);
     }
-    if (fp->show_stats && fp->idle_age >= 0) {
+    bool ages = fp->show_stats && fp->show_ages;
+    if (ages && fp->idle_age >= 0) {
         ds_put_format(ds, "idle_age=%" PRId64 ", ", fp->idle_age);
     }
-    if (fp->show_stats && fp->hard_age >= 0) {
+    /* ovs-ofctl leaves out a hard_age that says no more than the
+     * duration (a flow never modified since it was added). */
+    int64_t duration_sec = (fp->duration_msec < 0 ? 0 : fp->duration_msec)
+                           / 1000;
+    if (ages && fp->hard_age >= 0 && fp->hard_age != duration_sec) {
         ds_put_format(ds, "hard_age=%" PRId64 ", ", fp->hard_age);
     }
     match_format(fp->match, fp->priority, ports, ds);

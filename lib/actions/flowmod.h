@@ -97,6 +97,17 @@ struct flow_print {
     uint64_t n_packets, n_bytes;
     int64_t idle_age; /* Seconds. */
     int64_t hard_age; /* Seconds, or -1: never modified (not printed). */
+
+    /* What ovs-ofctl's rendering of the reply carries, which depends on
+     * the OpenFlow version and on how it prints.  The ages: only the
+     * plain OpenFlow 1.0 dump (with its NXST_FLOW header) has them, and
+     * hard_age only when it differs from the duration's whole seconds.
+     * The flags (send_flow_rem...): OpenFlow 1.3 replies carry them, 1.0
+     * replies do not.  importance: neither does (it needs 1.4); only
+     * parse-flows, which prints what it parsed, shows it. */
+    bool show_ages;
+    bool show_flags;
+    bool show_importance;
 };
 
 /* Appends the line, with its leading space and no newline:

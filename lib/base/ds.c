@@ -1,5 +1,7 @@
 #include "ds.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,4 +129,16 @@ void ds_truncate(struct ds *ds, size_t length)
         ds->length = length;
         ds->string[length] = '\0';
     }
+}
+
+void ds_put_duration(struct ds *ds, int64_t msec)
+{
+    if (msec < 0) {
+        msec = 0;
+    }
+    ds_put_format(ds, "%" PRId64, msec / 1000);
+    if (msec % 1000) {
+        ds_put_format(ds, ".%03d", (int)(msec % 1000));
+    }
+    ds_put_char(ds, 's');
 }

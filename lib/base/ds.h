@@ -38,4 +38,8 @@ void ds_chomp(struct ds *, char c);
 char ds_last(const struct ds *);
 void ds_truncate(struct ds *, size_t length);
 
+/* Appends a duration of 'msec' milliseconds as ovs-ofctl prints one:
+ * whole seconds alone ("5s"), else exactly three decimals ("0.040s"). */
+void ds_put_duration(struct ds *, int64_t msec);
+
 #endif

@@ -1,5 +1,7 @@
 #include "portmap.h"
 
+#include <ctype.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -78,6 +80,14 @@ const char *port_reserved_name(uint16_t port)
 
 bool port_parse(const char *s, const struct portmap *map, uint16_t *port)
 {
+    /* A quoted name, as --names prints "patch-tun". */
+    size_t len = strlen(s);
+    if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
+        char *bare = xstrndup(s + 1, len - 2);
+        bool ok = portmap_find_port(map, bare, port);
+        free(bare);
+        return ok;
+    }
     uint64_t n;
     if (str_to_u64(s, UINT16_MAX, &n)) {
         if (n == 0 || (n >= OFPP_MAX && !port_reserved_name((uint16_t)n))) {
@@ -100,6 +110,29 @@ bool port_parse(const char *s, const struct portmap *map, uint16_t *port)
     return false;
 }
 
+/* As ovs-ofctl --names: a name is printed bare only when it is letters
+ * and digits alone and cannot be read as something else (a number, a
+ * reserved port); "patch-tun", "p.x" and "ab_c" are quoted. */
+static bool port_name_needs_quotes(const char *name)
+{
+    bool digits_only = true;
+    for (const char *c = name; *c; c++) {
+        if (!isalnum((unsigned char)*c)) {
+            return true;
+        }
+        digits_only = digits_only && isdigit((unsigned char)*c);
+    }
+    if (!*name || digits_only) {
+        return true;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(reserved_ports); i++) {
+        if (!strcasecmp(name, reserved_ports[i].name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void port_format(uint16_t port, const struct portmap *map, struct ds *ds)
 {
     const char *reserved = port_reserved_name(port);
@@ -107,9 +140,7 @@ void port_format(uint16_t port, const struct portmap *map, struct ds *ds)
     if (reserved && port != OFPP_LOCAL) {
         ds_put_cstr(ds, reserved);
     } else if (name) {
-        /* Names that could be mistaken for numbers or that hold
-         * delimiters are quoted, as ovs-ofctl does. */
-        if (strpbrk(name, " ,()=:[]\"") || (name[0] >= '0' && name[0] <= '9')) {
+        if (port_name_needs_quotes(name)) {
             ds_put_format(ds, "\"%s\"", name);
         } else {
             ds_put_cstr(ds, name);

@@ -63,3 +63,39 @@ void pr_close(struct printer *pr, json_t *outer)
 {
     pr->obj = outer;
 }
+
+struct pr_list pr_list_open(struct printer *pr, const char *key)
+{
+    struct pr_list l = {pr->obj, NULL};
+    if (pr->obj) {
+        l.array = json_array();
+        json_object_set_new(pr->obj, key, l.array);
+    }
+    return l;
+}
+
+void pr_list_item(struct printer *pr, const struct pr_list *l)
+{
+    if (l->array) {
+        json_t *item = json_object();
+        json_array_append_new(l->array, item);
+        pr->obj = item;
+    }
+}
+
+void pr_list_close(struct printer *pr, const struct pr_list *l)
+{
+    if (l->array) {
+        pr->obj = l->outer;
+    }
+}
+
+void pr_bool(struct printer *pr, const char *key, const char *fmt,
+             const char *text_true, const char *text_false, bool value)
+{
+    if (pr->ds) {
+        ds_put_format(pr->ds, fmt, value ? text_true : text_false);
+    } else {
+        json_object_set_new(pr->obj, key, json_boolean(value));
+    }
+}

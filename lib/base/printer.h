@@ -10,6 +10,7 @@
 #define SW_PRINTER_H 1
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ds.h"
@@ -39,5 +40,25 @@ void pr_ip(struct printer *, const char *key, const char *fmt, uint32_t ip);
  * pr_close() needs to return to the outer one. */
 json_t *pr_open(struct printer *, const char *key);
 void pr_close(struct printer *, json_t *outer);
+
+/* A list of objects under 'key' (JSON mode): pr_list_open() starts it and
+ * returns what pr_list_close() needs; each pr_list_item() starts the next
+ * object, which the following pr_*() calls fill.  Text mode ignores all
+ * three (the renderer prints its own separators with pr_text()). */
+struct pr_list {
+    json_t *outer; /* The object the list is a member of. */
+    json_t *array;
+};
+struct pr_list pr_list_open(struct printer *, const char *key);
+void pr_list_item(struct printer *, const struct pr_list *);
+void pr_list_close(struct printer *, const struct pr_list *);
+/* A boolean: 'text_true' or 'text_false' through 'fmt' in text mode. */
+void pr_bool(struct printer *, const char *key, const char *fmt,
+             const char *text_true, const char *text_false, bool value);
+/* Whether 'pr' renders text. */
+static inline bool pr_is_text(const struct printer *pr)
+{
+    return pr->ds != NULL;
+}
 
 #endif

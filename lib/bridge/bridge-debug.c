@@ -2,12 +2,15 @@
  * fdb-show (NORMAL's MAC table) and trace (one packet through the
  * pipeline, with the ports' tunnel options filled in). */
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "bridge-private.h"
 #include "ds.h"
 #include "eth-addr.h"
 #include "ofproto.h"
+#include "portmap.h"
+#include "printer.h"
 #include "trace.h"
 #include "util.h"
 
@@ -77,32 +80,62 @@ trace_port_info_cb(const struct ofproto *ofproto, uint16_t port,
 
 /* ---- fdb-show. ---- */
 
+struct fdb_render {
+    struct printer *pr;
+    struct pr_list list;
+};
+
 static void
 fdb_entry_cb(uint16_t port, uint16_t vlan, const uint8_t mac[6],
-             int64_t age_sec, void *entries_)
+             int64_t age_sec, void *r_)
 {
-    json_t *entries = entries_;
+    struct fdb_render *r = r_;
     char macs[ETH_ADDR_STRLEN];
     eth_addr_to_str(mac, macs);
-    json_array_append_new(entries,
-                          json_pack("{s:i, s:i, s:s, s:I}", "port", port,
-                                    "vlan", vlan, "mac", macs, "age",
-                                    (json_int_t)age_sec));
+    struct ds num = DS_EMPTY_INITIALIZER;
+    port_format(port, NULL, &num);
+    pr_list_item(r->pr, &r->list);
+    pr_text(r->pr, "%5s", ds_cstr(&num));
+    ds_destroy(&num);
+    pr_uint(r->pr, "port", "", port);
+    pr_uint(r->pr, "vlan", "  %4" PRIu64, vlan);
+    pr_str(r->pr, "mac", "  %s", macs);
+    pr_uint(r->pr, "age", "  %3" PRIu64 "\n", (uint64_t)age_sec);
 }
 
 char *
 bridge_ofctl_fdb_show(struct bridges *bs, const char *name,
-                      json_t **resultp)
+                      const struct ofctl_view *view, json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
     if (!br) {
         return err;
     }
-    json_t *entries = json_array();
-    ofproto_fdb_dump(br->ofproto, fdb_entry_cb, entries);
-    *resultp = json_pack("{s:s, s:o}", "bridge", br->name, "entries",
-                         entries);
+    struct printer pr;
+    ofctl_view_begin(view, &pr);
+    /* ovs-appctl fdb/show's layout. */
+    pr_str(&pr, "bridge", "", br->name);
+    pr_text(&pr, " port  VLAN  MAC                Age\n");
+    struct fdb_render r = {&pr, pr_list_open(&pr, "entries")};
+    ofproto_fdb_dump(br->ofproto, fdb_entry_cb, &r);
+    pr_list_close(&pr, &r.list);
+    *resultp = ofctl_view_end(&pr);
+    return NULL;
+}
+
+char *
+bridge_ofctl_fdb_flush(struct bridges *bs, const char *name,
+                       json_t **resultp)
+{
+    char *err;
+    struct bridge *br = bridge_need(bs, name, &err);
+    if (!br) {
+        return err;
+    }
+    ofproto_fdb_flush(br->ofproto);
+    /* ovs-appctl fdb/flush's answer. */
+    *resultp = json_pack("{s:s}", "text", "table successfully flushed\n");
     return NULL;
 }
 

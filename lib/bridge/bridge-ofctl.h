@@ -21,10 +21,33 @@
 
 struct bridges;
 struct portmap;
+struct printer;
 
-/* swofctl show: {"dpid", "ports": [{"port", "name", "addr", "config",
- * "state"}]}. */
-char *bridge_ofctl_show(struct bridges *, const char *br, json_t **resultp);
+/* How a read command's reply is rendered.  One renderer per reply (on
+ * printer.h) builds either form, so a key or a line layout lives in one
+ * place and swofctl only prints what it gets. */
+struct ofctl_view {
+    bool text;      /* {"text": "..."}: ovs-ofctl 3.1's text.  Else JSON. */
+    int of_version; /* 10 or 13: whose layout the text follows. */
+};
+
+/* Starts a reply in 'view's form; ofctl_view_end() returns it. */
+void ofctl_view_begin(const struct ofctl_view *, struct printer *);
+json_t *ofctl_view_end(struct printer *);
+
+/* swofctl show: {"dpid", "n_tables", "n_buffers", "ports": [{"port",
+ * "name", "type", "addr", "admin_up", "link_up", "speed_mbps"}]}; with
+ * 'desc_only', dump-ports-desc: {"ports": [...]} alone. */
+char *bridge_ofctl_show(struct bridges *, const char *br,
+                        const struct ofctl_view *, bool desc_only,
+                        json_t **resultp);
+
+/* mod-port: 'action' "up" or "down" sets the port's device up or down
+ * (a port without a device, patch or vxlan, has no such state).
+ * Result: {}. */
+char *bridge_ofctl_mod_port(struct bridges *, const char *br,
+                            const char *port, const char *action,
+                            json_t **resultp);
 
 /* add-flow/add-flows/mod-flows/del-flows: 'text' holds one flow per line
  * (blank lines and lines starting with '#' are skipped).  All lines are
@@ -50,10 +73,11 @@ struct bridge_dump_options {
     bool strict;
     bool stats;        /* Statistics in the text lines. */
     bool names;        /* Port names instead of numbers. */
-    /* Only the text lines, as one string: the reply swofctl asks for when
-     * it prints text, because building one JSON object per flow costs
-     * more than everything else in a dump of 100,000 flows. */
+    /* Only the text, as one string: the reply swofctl asks for when it
+     * prints text, because building one JSON object per flow costs more
+     * than everything else in a dump of 100,000 flows. */
     bool text_only;
+    int of_version; /* 10 or 13: ovs-ofctl's rendering for that version. */
     /* Sort keys, applied in order: a field name or "priority"; 'rsort'
      * per key reverses it. */
     const char **sort_keys;
@@ -63,7 +87,9 @@ struct bridge_dump_options {
 
 /* dump-flows: {"flows": [{"table", "priority", "cookie", ...,
  * "match", "actions", "text"}]} where "text" is the ovs-ofctl line; with
- * 'text_only', {"text": "<line>\n<line>\n...", "n_flows": N}. */
+ * 'text_only', {"text": "...", "n_flows": N}: what ovs-ofctl prints,
+ * whose header ("NXST_FLOW reply (xid=0x4):") and ages only its plain
+ * dump has (statistics, no --names, no sorting). */
 char *bridge_ofctl_dump_flows(struct bridges *, const char *br,
                               const struct bridge_dump_options *,
                               json_t **resultp);
@@ -74,6 +100,7 @@ char *bridge_ofctl_dump_flows(struct bridges *, const char *br,
  * "flow_count"}. */
 char *bridge_ofctl_dump_aggregate(struct bridges *, const char *br,
                                   const char *match, bool strict,
+                                  const struct ofctl_view *,
                                   json_t **resultp);
 
 /* packet-out: runs 'actions' (action syntax, port names allowed) on each
@@ -93,12 +120,13 @@ char *bridge_ofctl_packet_out(struct bridges *, const char *br,
 /* dump-ports: {"ports": [{"port", "name", "rx_packets", ...}]}; 'port'
  * NULL for all ports. */
 char *bridge_ofctl_dump_ports(struct bridges *, const char *br,
-                              const char *port, json_t **resultp);
+                              const char *port, const struct ofctl_view *,
+                              json_t **resultp);
 
 /* dump-tables: {"tables": [{"table", "active", "lookup", "matched"}]}
  * for every table that has flows or has seen lookups, and table 0. */
 char *bridge_ofctl_dump_tables(struct bridges *, const char *br,
-                               json_t **resultp);
+                               const struct ofctl_view *, json_t **resultp);
 
 /* stats: what the bridge's bounds refused and what its vxlan sockets
  * dropped: {"bridge", "n_flows", "flow_limit", "n_evicted",
@@ -113,7 +141,11 @@ char *bridge_ofctl_stats(struct bridges *, const char *br, json_t **resultp);
 /* fdb-show: NORMAL's MAC table, oldest sighting first: {"bridge",
  * "entries": [{"port", "vlan", "mac", "age" (seconds)}]}. */
 char *bridge_ofctl_fdb_show(struct bridges *, const char *br,
-                            json_t **resultp);
+                            const struct ofctl_view *, json_t **resultp);
+/* fdb-flush (ovs-appctl fdb/flush): forgets every MAC NORMAL learned.
+ * Result: {"text"}. */
+char *bridge_ofctl_fdb_flush(struct bridges *, const char *br,
+                             json_t **resultp);
 
 /* trace: runs the packet that 'flow_text' (and 'packet_hex', may be NULL)
  * describe through bridge 'br' (trace_parse_packet() syntax), with the

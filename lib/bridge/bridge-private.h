@@ -26,6 +26,7 @@ struct bridge_port {
     char *type;
     char *options; /* "k=v,k=v": detects option changes. */
     int ofport;
+    int64_t created_msec;  /* clock_msec() when added (dump-ports 1.3). */
     struct netdev *netdev; /* NULL if it failed to open. */
     char *open_error;      /* Why netdev_open() failed. */
     char *patch_error;     /* Why the patch is not wired. */

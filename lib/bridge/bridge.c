@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "ds.h"
 #include "log.h"
 #include "netdev.h"
@@ -331,6 +332,7 @@ port_create(struct bridge *br, const struct config_port *cp)
     p->type = xstrdup(cp->type);
     p->options = options_string(cp);
     p->ofport = cp->ofport;
+    p->created_msec = clock_msec();
     bridge_port_info_from_config(cp, &p->info);
     br->ports = xrealloc(br->ports, (br->n_ports + 1) * sizeof *br->ports);
     br->ports[br->n_ports++] = p;

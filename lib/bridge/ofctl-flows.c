@@ -15,6 +15,7 @@
 #include "match.h"
 #include "ofproto.h"
 #include "portmap.h"
+#include "printer.h"
 #include "util.h"
 
 static enum fm_parse_mode
@@ -216,6 +217,15 @@ dump_filter_parse(const char *match, bool strict, const struct portmap *map,
     return err;
 }
 
+/* ovs-ofctl prints the switch's reply as it came (header, ages) only
+ * for a dump with statistics, without names and unsorted; otherwise it
+ * prints the flows one by one, without either. */
+static bool
+dump_is_plain(const struct bridge_dump_options *o)
+{
+    return o->stats && !o->names && !o->n_sort_keys;
+}
+
 struct sort_key {
     const struct mf_field *field; /* NULL: priority. */
     bool reverse;
@@ -255,6 +265,8 @@ dump_flow_cb(const struct flow_print *fp_, void *ctx_)
     struct dump_entry *e = &ctx->entries[ctx->n++];
 
     fp.show_stats = ctx->opts->stats;
+    fp.show_ages = dump_is_plain(ctx->opts) && ctx->opts->of_version != 13;
+    fp.show_flags = ctx->opts->of_version == 13;
     json_t *j = NULL;
     if (ctx->opts->text_only) {
         /* Text rendering: only the line, kept in one shared buffer, so a
@@ -390,7 +402,12 @@ bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
     json_t *flows = opts->text_only ? NULL : json_array();
     struct ds lines = DS_EMPTY_INITIALIZER;
     if (opts->text_only) {
-        ds_reserve(&lines, ctx.text.length + ctx.n);
+        ds_reserve(&lines, ctx.text.length + ctx.n + 64);
+        if (dump_is_plain(opts)) {
+            ds_put_cstr(&lines, opts->of_version == 13
+                                    ? "OFPST_FLOW reply (OF1.3) (xid=0x2):\n"
+                                    : "NXST_FLOW reply (xid=0x4):\n");
+        }
     }
     for (size_t i = 0; i < ctx.n; i++) {
         struct dump_entry *e = &ctx.entries[i];
@@ -437,7 +454,8 @@ aggregate_flow_cb(const struct flow_print *fp, void *agg_)
 
 char *
 bridge_ofctl_dump_aggregate(struct bridges *bs, const char *name,
-                            const char *match, bool strict, json_t **resultp)
+                            const char *match, bool strict,
+                            const struct ofctl_view *view, json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -457,10 +475,15 @@ bridge_ofctl_dump_aggregate(struct bridges *bs, const char *name,
     if (have_filter) {
         flow_mod_uninit(&filter);
     }
-    *resultp = json_pack("{s:I, s:I, s:I}", "packet_count",
-                         (json_int_t)agg.n_packets, "byte_count",
-                         (json_int_t)agg.n_bytes, "flow_count",
-                         (json_int_t)agg.n_flows);
+    struct printer pr;
+    ofctl_view_begin(view, &pr);
+    pr_text(&pr, view->of_version == 13
+                     ? "OFPST_AGGREGATE reply (OF1.3) (xid=0x2):"
+                     : "NXST_AGGREGATE reply (xid=0x4):");
+    pr_uint(&pr, "packet_count", " packet_count=%" PRIu64, agg.n_packets);
+    pr_uint(&pr, "byte_count", " byte_count=%" PRIu64, agg.n_bytes);
+    pr_uint(&pr, "flow_count", " flow_count=%" PRIu64 "\n", agg.n_flows);
+    *resultp = ofctl_view_end(&pr);
     return NULL;
 }
 

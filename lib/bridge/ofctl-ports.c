@@ -1,8 +1,17 @@
 /* ofctl-ports: swofctl's requests about a bridge's ports and tables
- * (show, dump-ports, dump-tables, stats). */
+ * (show, dump-ports-desc, dump-ports, dump-tables, stats, mod-port).
+ *
+ * Each reply has one renderer, written on printer.h: the same calls make
+ * the JSON reply and ovs-ofctl 3.1's text (in the OpenFlow version the
+ * view asks for), so a key or a line layout lives in one place and
+ * swofctl only prints what it gets. */
 #include "bridge-ofctl.h"
 #include "bridge-private.h"
 
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +19,57 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "eth-addr.h"
 #include "netdev.h"
 #include "ofproto.h"
 #include "portmap.h"
+#include "printer.h"
 #include "util.h"
+
+/* ---- Rendering in text or JSON. ---- */
+
+void
+ofctl_view_begin(const struct ofctl_view *view, struct printer *pr)
+{
+    if (view->text) {
+        pr->ds = xzalloc(sizeof *pr->ds);
+        ds_init(pr->ds);
+        pr->obj = NULL;
+    } else {
+        pr->ds = NULL;
+        pr->obj = json_object();
+    }
+}
+
+json_t *
+ofctl_view_end(struct printer *pr)
+{
+    if (!pr->ds) {
+        return pr->obj;
+    }
+    json_t *r = json_pack("{s:s%}", "text", ds_cstr(pr->ds),
+                          pr->ds->length);
+    ds_destroy(pr->ds);
+    free(pr->ds);
+    return r;
+}
+
+/* " (OF1.3)" after a message name, as ovs-ofctl marks non-1.0 replies. */
+static const char *
+of_tag(const struct ofctl_view *view)
+{
+    return view->of_version == 13 ? " (OF1.3)" : "";
+}
+
+/* ---- A port's description. ---- */
+
+static bool
+port_has_device(const struct bridge_port *p)
+{
+    return p->netdev && (!strcmp(p->type, "internal")
+                         || !strcmp(p->type, "system"));
+}
 
 static void
 port_mac(const struct bridge_port *p, uint8_t mac[6])
@@ -26,26 +81,99 @@ port_mac(const struct bridge_port *p, uint8_t mac[6])
     }
 }
 
-/* For an internal port, whether the host has it administratively up and
- * running; other ports are up once they opened. */
+struct port_desc {
+    bool admin_up, link_up;
+    uint32_t speed_mbps; /* 0: no device, or the device does not say. */
+    bool full_duplex;
+    bool copper;
+};
+
+/* For a port with a Linux device (internal, system), the device's flags
+ * and what ethtool says of its link, as ovs-vswitchd reads them; other
+ * ports are up once they opened. */
 static void
-port_flags(const struct bridge_port *p, bool *admin_up, bool *link_up)
+port_describe(const struct bridge_port *p, struct port_desc *d)
 {
-    *admin_up = *link_up = p->netdev != NULL && !p->patch_error;
-    if (!p->netdev || strcmp(p->type, "internal")) {
+    memset(d, 0, sizeof *d);
+    d->admin_up = d->link_up = p->netdev != NULL && !p->patch_error;
+    if (!port_has_device(p)) {
+        return;
+    }
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) {
         return;
     }
     struct ifreq ifr;
-    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     memset(&ifr, 0, sizeof ifr);
     strncpy(ifr.ifr_name, p->name, IFNAMSIZ - 1);
-    if (s >= 0 && !ioctl(s, SIOCGIFFLAGS, &ifr)) {
-        *admin_up = ifr.ifr_flags & IFF_UP;
-        *link_up = ifr.ifr_flags & IFF_RUNNING;
+    if (!ioctl(s, SIOCGIFFLAGS, &ifr)) {
+        d->admin_up = ifr.ifr_flags & IFF_UP;
+        d->link_up = ifr.ifr_flags & IFF_RUNNING;
     }
-    if (s >= 0) {
-        close(s);
+    struct ethtool_cmd ecmd;
+    memset(&ecmd, 0, sizeof ecmd);
+    ecmd.cmd = ETHTOOL_GSET;
+    ifr.ifr_data = (void *)&ecmd;
+    if (!ioctl(s, SIOCETHTOOL, &ifr)) {
+        uint32_t speed = ethtool_cmd_speed(&ecmd);
+        d->speed_mbps = speed == (uint32_t)SPEED_UNKNOWN ? 0 : speed;
+        d->full_duplex = ecmd.duplex == DUPLEX_FULL;
+        d->copper = ecmd.port == PORT_TP;
     }
+    close(s);
+}
+
+/* OpenFlow's name for a link speed ("10GB-FD"), NULL if it has none. */
+static const char *
+speed_feature(uint32_t mbps, bool full)
+{
+    static const struct {
+        uint32_t mbps;
+        const char *hd, *fd;
+    } speeds[] = {
+        {10, "10MB-HD", "10MB-FD"},   {100, "100MB-HD", "100MB-FD"},
+        {1000, "1GB-HD", "1GB-FD"},   {10000, NULL, "10GB-FD"},
+        {40000, NULL, "40GB-FD"},     {100000, NULL, "100GB-FD"},
+        {1000000, NULL, "1TB-FD"},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(speeds); i++) {
+        if (speeds[i].mbps == mbps) {
+            return full ? speeds[i].fd : speeds[i].hd;
+        }
+    }
+    return mbps ? "OTHER" : NULL;
+}
+
+static void
+render_port_desc(struct printer *pr, const struct ofctl_view *view,
+                 const struct bridge_port *p)
+{
+    struct port_desc d;
+    port_describe(p, &d);
+    uint8_t mac[6];
+    char addr[ETH_ADDR_STRLEN];
+    port_mac(p, mac);
+    eth_addr_to_str(mac, addr);
+
+    struct ds num = DS_EMPTY_INITIALIZER;
+    port_format((uint16_t)p->ofport, NULL, &num);
+    pr_text(pr, " %s", ds_cstr(&num));
+    ds_destroy(&num);
+    pr_uint(pr, "port", "", (uint64_t)p->ofport);
+    pr_str(pr, "name", "(%s): ", p->name);
+    pr_str(pr, "type", "", p->type);
+    pr_str(pr, "addr", "addr:%s\n", addr);
+    pr_bool(pr, "admin_up", "     config:     %s\n", "0", "PORT_DOWN",
+            d.admin_up);
+    pr_bool(pr, "link_up", "     state:      %s\n",
+            view->of_version == 13 ? "LIVE" : "0", "LINK_DOWN", d.link_up);
+    const char *feature = speed_feature(d.speed_mbps, d.full_duplex);
+    if (feature) {
+        pr_text(pr, "     current:    %s%s\n", feature,
+                d.copper ? " COPPER" : "");
+    }
+    pr_uint(pr, "speed_mbps", "     speed: %" PRIu64 " Mbps now, 0 Mbps max\n",
+            d.speed_mbps);
 }
 
 static int
@@ -55,6 +183,8 @@ cmp_port_number(const void *a_, const void *b_)
     return (*a)->ofport - (*b)->ofport;
 }
 
+/* The bridge's ports by number, so LOCAL (65534) comes last as in
+ * ovs-ofctl show. */
 static struct bridge_port **
 sorted_ports(const struct bridge *br)
 {
@@ -64,48 +194,181 @@ sorted_ports(const struct bridge *br)
     return v;
 }
 
+static void
+render_ports_desc(struct printer *pr, const struct ofctl_view *view,
+                  const struct bridge *br)
+{
+    struct bridge_port **v = sorted_ports(br);
+    struct pr_list l = pr_list_open(pr, "ports");
+    for (size_t i = 0; i < br->n_ports; i++) {
+        pr_list_item(pr, &l);
+        render_port_desc(pr, view, v[i]);
+    }
+    pr_list_close(pr, &l);
+    free(v);
+}
+
 char *
-bridge_ofctl_show(struct bridges *bs, const char *name, json_t **resultp)
+bridge_ofctl_show(struct bridges *bs, const char *name,
+                  const struct ofctl_view *view, bool desc_only,
+                  json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
     if (!br) {
         return err;
     }
+    struct printer pr;
+    ofctl_view_begin(view, &pr);
+    const char *tag = of_tag(view);
+    if (desc_only) {
+        pr_text(&pr, "OFPST_PORT_DESC reply%s (xid=0x2):\n", tag);
+        render_ports_desc(&pr, view, br);
+        *resultp = ofctl_view_end(&pr);
+        return NULL;
+    }
     uint8_t mac[6] = {0};
     struct bridge_port *local = bridge_port_lookup(br, br->name);
     if (local) {
         port_mac(local, mac);
     }
-    char *dpid = xasprintf("0000%02x%02x%02x%02x%02x%02x", mac[0], mac[1],
-                           mac[2], mac[3], mac[4], mac[5]);
-    json_t *ports = json_array();
-    struct bridge_port **v = sorted_ports(br);
-    for (size_t i = 0; i < br->n_ports; i++) {
-        bool admin_up, link_up;
-        uint8_t pmac[6];
-        port_mac(v[i], pmac);
-        port_flags(v[i], &admin_up, &link_up);
-        char addr[ETH_ADDR_STRLEN];
-        eth_addr_to_str(pmac, addr);
-        json_array_append_new(
-            ports, json_pack("{s:i, s:s, s:s, s:s, s:b, s:b}", "port",
-                             v[i]->ofport, "name", v[i]->name, "type",
-                             v[i]->type, "addr", addr, "admin_up", admin_up,
-                             "link_up", link_up));
+    char dpid[17];
+    snprintf(dpid, sizeof dpid, "0000%02x%02x%02x%02x%02x%02x", mac[0],
+             mac[1], mac[2], mac[3], mac[4], mac[5]);
+    pr_text(&pr, "OFPT_FEATURES_REPLY%s (xid=0x2): ", tag);
+    pr_str(&pr, "dpid", "dpid:%s\n", dpid);
+    pr_uint(&pr, "n_tables", "n_tables:%" PRIu64 ", ",
+            OFPROTO_N_TABLES - 1);
+    pr_uint(&pr, "n_buffers", "n_buffers:%" PRIu64 "\n", 0);
+    if (view->of_version == 13) {
+        pr_text(&pr, "capabilities: FLOW_STATS TABLE_STATS PORT_STATS "
+                "GROUP_STATS QUEUE_STATS\n"
+                "OFPST_PORT_DESC reply (OF1.3) (xid=0x3):\n");
+    } else {
+        pr_text(&pr, "capabilities: FLOW_STATS TABLE_STATS PORT_STATS "
+                "QUEUE_STATS ARP_MATCH_IP\n"
+                "actions: output enqueue set_vlan_vid set_vlan_pcp "
+                "strip_vlan mod_dl_src mod_dl_dst mod_nw_src mod_nw_dst "
+                "mod_nw_tos mod_tp_src mod_tp_dst\n");
     }
-    free(v);
-    *resultp = json_pack("{s:s, s:i, s:o}", "dpid", dpid, "n_tables", 254,
-                         "ports", ports);
-    free(dpid);
+    render_ports_desc(&pr, view, br);
+    pr_text(&pr, "OFPT_GET_CONFIG_REPLY%s (xid=0x%d): frags=normal "
+            "miss_send_len=0\n", tag, view->of_version == 13 ? 5 : 4);
+    *resultp = ofctl_view_end(&pr);
     return NULL;
 }
 
-/* ---- dump-ports, dump-tables. ---- */
+/* ---- mod-port. ---- */
+
+char *
+bridge_ofctl_mod_port(struct bridges *bs, const char *name,
+                      const char *port, const char *action, json_t **resultp)
+{
+    char *err;
+    struct bridge *br = bridge_need(bs, name, &err);
+    if (!br) {
+        return err;
+    }
+    uint16_t n;
+    struct bridge_port *p = NULL;
+    if (port_parse(port, ofproto_portmap(br->ofproto), &n)) {
+        p = bridge_port_lookup_number(br, n);
+    }
+    if (!p) {
+        return xasprintf("%s: no such port on bridge %s", port, name);
+    }
+    bool up = !strcasecmp(action, "up");
+    if (!up && strcasecmp(action, "down")) {
+        return xasprintf("mod-port: \"%s\" is not supported (switchd "
+                         "changes a port's state with up or down only)",
+                         action);
+    }
+    if (!port_has_device(p)) {
+        return xasprintf("%s: a %s port has no device to bring %s", p->name,
+                         p->type, up ? "up" : "down");
+    }
+    /* As ovs-vswitchd: the port's config is its device's. */
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, p->name, IFNAMSIZ - 1);
+    int rc = s < 0 ? -1 : ioctl(s, SIOCGIFFLAGS, &ifr);
+    if (!rc) {
+        ifr.ifr_flags = (short)(up ? ifr.ifr_flags | IFF_UP
+                                   : ifr.ifr_flags & ~IFF_UP);
+        rc = ioctl(s, SIOCSIFFLAGS, &ifr);
+    }
+    err = rc ? xasprintf("%s: cannot bring the device %s: %s", p->name,
+                         up ? "up" : "down", strerror(errno))
+             : NULL;
+    if (s >= 0) {
+        close(s);
+    }
+    if (!err) {
+        *resultp = json_object();
+    }
+    return err;
+}
+
+/* ---- dump-ports. ---- */
+
+/* A port whose device keeps error counters (a Linux device); patch and
+ * VXLAN ports count packets and bytes only, and ovs-ofctl prints '?'
+ * for what a port does not count. */
+static void
+render_counter(struct printer *pr, bool known, const char *key,
+               const char *label, uint64_t value)
+{
+    if (!known) {
+        pr_text(pr, "%s?", label); /* JSON: the key is absent. */
+        return;
+    }
+    char fmt[32];
+    snprintf(fmt, sizeof fmt, "%s%%" PRIu64, label);
+    pr_uint(pr, key, fmt, value);
+}
+
+static void
+render_port_stats(struct printer *pr, const struct ofctl_view *view,
+                  const struct bridge_port *p)
+{
+    struct netdev_stats st;
+    memset(&st, 0, sizeof st);
+    if (p->netdev) {
+        netdev_get_stats(p->netdev, &st);
+    }
+    bool known = port_has_device(p);
+    struct ds num = DS_EMPTY_INITIALIZER;
+    port_format((uint16_t)p->ofport, NULL, &num);
+    pr_text(pr, "  port %2s: ", ds_cstr(&num));
+    ds_destroy(&num);
+    pr_uint(pr, "port", "", (uint64_t)p->ofport);
+    pr_str(pr, "name", "", p->name);
+    pr_uint(pr, "rx_packets", "rx pkts=%" PRIu64, st.rx_packets);
+    pr_uint(pr, "rx_bytes", ", bytes=%" PRIu64, st.rx_bytes);
+    render_counter(pr, known, "rx_dropped", ", drop=", st.rx_dropped);
+    render_counter(pr, known, "rx_errors", ", errs=", st.rx_errors);
+    render_counter(pr, known, "rx_frame_err", ", frame=", 0);
+    render_counter(pr, known, "rx_over_err", ", over=", 0);
+    render_counter(pr, known, "rx_crc_err", ", crc=", 0);
+    pr_uint(pr, "tx_packets", "\n           tx pkts=%" PRIu64, st.tx_packets);
+    pr_uint(pr, "tx_bytes", ", bytes=%" PRIu64, st.tx_bytes);
+    render_counter(pr, known, "tx_dropped", ", drop=", st.tx_dropped);
+    render_counter(pr, known, "tx_errors", ", errs=", st.tx_errors);
+    render_counter(pr, known, "collisions", ", coll=", 0);
+    pr_text(pr, "\n");
+    if (view->of_version == 13) {
+        struct ds d = DS_EMPTY_INITIALIZER;
+        ds_put_duration(&d, clock_msec() - p->created_msec);
+        pr_str(pr, "duration", "           duration=%s\n", ds_cstr(&d));
+        ds_destroy(&d);
+    }
+}
 
 char *
 bridge_ofctl_dump_ports(struct bridges *bs, const char *name,
-                        const char *port, json_t **resultp)
+                        const char *port, const struct ofctl_view *view,
+                        json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -117,69 +380,116 @@ bridge_ofctl_dump_ports(struct bridges *bs, const char *name,
         && !port_parse(port, ofproto_portmap(br->ofproto), &want)) {
         return xasprintf("%s: unknown port on bridge %s", port, name);
     }
-    json_t *ports = json_array();
     struct bridge_port **v = sorted_ports(br);
-    /* ovs-ofctl lists LOCAL first. */
+    size_t n = 0;
+    for (size_t i = 0; i < br->n_ports; i++) {
+        n += want == OFPP_NONE || v[i]->ofport == want;
+    }
+    if (!n) {
+        free(v);
+        return xasprintf("%s: no such port on bridge %s", port, name);
+    }
+    struct printer pr;
+    ofctl_view_begin(view, &pr);
+    pr_text(&pr, "OFPST_PORT reply%s (xid=0x2): %zu ports\n", of_tag(view),
+            n);
+    struct pr_list l = pr_list_open(&pr, "ports");
+    /* LOCAL first, then by number (ovs-ofctl's own order is its hash
+     * table's). */
     for (size_t pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < br->n_ports; i++) {
             struct bridge_port *p = v[i];
-            bool is_local = p->ofport == OFPP_LOCAL;
-            if (is_local != (pass == 0)
+            if ((p->ofport == OFPP_LOCAL) != (pass == 0)
                 || (want != OFPP_NONE && p->ofport != want)) {
                 continue;
             }
-            struct netdev_stats st;
-            memset(&st, 0, sizeof st);
-            if (p->netdev) {
-                netdev_get_stats(p->netdev, &st);
-            }
-            json_array_append_new(
-                ports,
-                json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-                          "s:I}",
-                          "port", p->ofport, "name", p->name, "rx_packets",
-                          (json_int_t)st.rx_packets, "rx_bytes",
-                          (json_int_t)st.rx_bytes, "rx_dropped",
-                          (json_int_t)st.rx_dropped, "rx_errors",
-                          (json_int_t)st.rx_errors, "tx_packets",
-                          (json_int_t)st.tx_packets, "tx_bytes",
-                          (json_int_t)st.tx_bytes, "tx_dropped",
-                          (json_int_t)st.tx_dropped, "tx_errors",
-                          (json_int_t)st.tx_errors));
+            pr_list_item(&pr, &l);
+            render_port_stats(&pr, view, p);
         }
     }
+    pr_list_close(&pr, &l);
     free(v);
-    if (want != OFPP_NONE && !json_array_size(ports)) {
-        json_decref(ports);
-        return xasprintf("%s: no such port on bridge %s", port, name);
-    }
-    *resultp = json_pack("{s:o}", "ports", ports);
+    *resultp = ofctl_view_end(&pr);
     return NULL;
+}
+
+/* ---- dump-tables. ---- */
+
+static bool
+same_table_stats(const struct ofproto_table_stats *a,
+                 const struct ofproto_table_stats *b)
+{
+    return a->active == b->active && a->lookups == b->lookups
+           && a->matched == b->matched;
+}
+
+/* "  table N: ditto" or "  tables A...B: ditto" for a run of tables whose
+ * counters repeat the last table printed in full, as ovs-ofctl 3.1. */
+static void
+render_ditto(struct printer *pr, int first, int last)
+{
+    if (first == last) {
+        pr_text(pr, "\n  table %d: ditto\n", first);
+    } else if (first < last) {
+        pr_text(pr, "\n  tables %d...%d: ditto\n", first, last);
+    }
 }
 
 char *
 bridge_ofctl_dump_tables(struct bridges *bs, const char *name,
-                         json_t **resultp)
+                         const struct ofctl_view *view, json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
     if (!br) {
         return err;
     }
-    json_t *tables = json_array();
-    for (int t = 0; t < OFPROTO_N_TABLES; t++) {
+    struct printer pr;
+    ofctl_view_begin(view, &pr);
+    pr_text(&pr, "OFPST_TABLE reply%s (xid=0x2):\n", of_tag(view));
+    struct pr_list l = pr_list_open(&pr, "tables");
+    struct ofproto_table_stats prev;
+    int ditto_from = -1;
+    /* Table 254 is not one a flow can be in (OFPTT_ALL is 255). */
+    int n_tables = OFPROTO_N_TABLES - 1;
+    for (int t = 0; t < n_tables; t++) {
         struct ofproto_table_stats st;
         ofproto_table_stats(br->ofproto, (uint8_t)t, &st);
-        if (t && !st.active && !st.lookups) {
+        bool ditto = t && same_table_stats(&st, &prev);
+        if (!pr_is_text(&pr) && !st.active && !st.lookups && t) {
+            /* The JSON reply lists table 0 and the tables in use. */
+            prev = st;
             continue;
         }
-        json_array_append_new(
-            tables, json_pack("{s:i, s:I, s:I, s:I}", "table", t, "active",
-                              (json_int_t)st.active, "lookup",
-                              (json_int_t)st.lookups, "matched",
-                              (json_int_t)st.matched));
+        if (ditto && pr_is_text(&pr)) {
+            ditto_from = ditto_from < 0 ? t : ditto_from;
+            continue;
+        }
+        if (ditto_from >= 0) {
+            render_ditto(&pr, ditto_from, t - 1);
+            ditto_from = -1;
+        }
+        pr_list_item(&pr, &l);
+        pr_text(&pr, t ? "\n" : "");
+        pr_uint(&pr, "table", "  table %" PRIu64 ":\n", (uint64_t)t);
+        pr_uint(&pr, "active", "    active=%" PRIu64, st.active);
+        pr_uint(&pr, "lookup", ", lookup=%" PRIu64, st.lookups);
+        pr_uint(&pr, "matched", ", matched=%" PRIu64 "\n", st.matched);
+        if (view->of_version != 13) {
+            pr_text(&pr, t ? "    (same features)\n"
+                           : "    max_entries=1000000\n"
+                             "    matching:\n"
+                             "      exact match or wildcard: in_port "
+                             "eth_{src,dst,type} vlan_{vid,pcp} "
+                             "ip_{src,dst} nw_{proto,tos} tcp_{src,dst}\n");
+        }
+        prev = st;
     }
-    *resultp = json_pack("{s:o}", "tables", tables);
+    if (ditto_from >= 0) {
+        render_ditto(&pr, ditto_from, n_tables - 1);
+    }
+    pr_list_close(&pr, &l);
+    *resultp = ofctl_view_end(&pr);
     return NULL;
 }
 

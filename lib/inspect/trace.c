@@ -405,6 +405,7 @@ static void record_cb(const struct xlate_event *ev, void *t_)
     case XE_LEARN: {
         struct flow_print fp = *ev->rule;
         fp.show_stats = false;
+        fp.show_flags = fp.show_importance = true;
         struct ds ds = DS_EMPTY_INITIALIZER;
         flow_print_format(&fp, NULL, &ds);
         /* flow_print_format() leads with a space for dump-flows. */

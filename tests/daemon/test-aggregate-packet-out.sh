@@ -181,7 +181,7 @@ fail_exact "set_field on the second packet" \
 fail_exact "unknown bridge" 'no bridge named br9' \
     swofctl packet-out br9 none output:LOCAL "$FRAME"
 fail_exact "no packet" \
-    "'packet-out' command takes more arguments (usage: packet-out BRIDGE IN_PORT ACTIONS HEX...)" \
+    'packet-out takes BRIDGE "in_port=P packet=HEX actions=A", or BRIDGE IN_PORT ACTIONS HEX...' \
     swofctl packet-out br0 none output:LOCAL
 fail_exact "aggregate unknown bridge" 'no bridge named br9' \
     swofctl dump-aggregate br9

@@ -74,8 +74,8 @@ check_output "counters after ping" "$want" "$(ports patch-int patch-tun)"
 # The text form shows the same numbers.
 out=$(swofctl dump-ports br-tun patch-tun)
 check_output "dump-ports text" 'OFPST_PORT reply (xid=0x2): 1 ports
-  port  1: rx pkts=3, bytes=294, drop=0, errs=0, frame=0, over=0, crc=0
-           tx pkts=3, bytes=306, drop=0, errs=0, coll=0' "$out"
+  port  1: rx pkts=3, bytes=294, drop=?, errs=?, frame=?, over=?, crc=?
+           tx pkts=3, bytes=306, drop=?, errs=?, coll=?' "$out"
 # patch-tun received the request untagged and sent it back tagged.
 wait "$CT" || fail "capture -c 2 on patch-tun failed: $(cat "$SWD_DIR/ct.err")"
 mac=$(in_ns cat /sys/class/net/br-int/address)

@@ -32,8 +32,7 @@ start_switchd
 check_output "numbers after restart" "$before" "$(numbers)"
 check_output "show after restart" "$show_before" "$(swctl show)"
 out=$(swofctl dump-flows --no-stats br-tun)
-check_output "flows after restart" 'NXST_FLOW reply (xid=0x4):
- priority=0 actions=NORMAL' "$out"
+check_output "flows after restart" ' priority=0 actions=NORMAL' "$out"
 
 # A new port after the restart still takes the lowest free number.
 swctl add-port br-int tap-d -- set interface tap-d type=internal

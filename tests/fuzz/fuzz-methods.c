@@ -288,13 +288,15 @@ static void snapshot(struct switchd *sw, struct ds *out)
         }
         put_json(out, r);
 
-        err = bridge_ofctl_dump_ports(sw->bridges, name, NULL, &r);
+        static const struct ofctl_view json_view = {false, 10};
+        err = bridge_ofctl_dump_ports(sw->bridges, name, NULL, &json_view,
+                                      &r);
         if (err) {
             abort();
         }
         put_json(out, r);
 
-        err = bridge_ofctl_fdb_show(sw->bridges, name, &r);
+        err = bridge_ofctl_fdb_show(sw->bridges, name, &json_view, &r);
         if (err) {
             abort();
         }
@@ -313,6 +315,7 @@ static bool read_only(const char *method, json_t *params)
     static const char *const names[] = {
         "show",        "dump-flows",   "dump-aggregate", "dump-ports",
         "dump-tables", "fdb-show",     "monitor",        "capture",
+        "dump-ports-desc",
         "version",     "list-methods", "exit",
     };
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {

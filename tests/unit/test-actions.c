@@ -185,7 +185,7 @@ START_TEST(test_port_names)
     portmap_add(&map, "vxlan0", 5);
     char *got = parse_print("output:vxlan0,patch-tun,resubmit(vxlan0,2)",
                             &map);
-    ck_assert_str_eq(got, "output:vxlan0,output:patch-tun,"
+    ck_assert_str_eq(got, "output:vxlan0,output:\"patch-tun\","
                           "resubmit(vxlan0,2)");
     free(got);
     got = parse_print("output:5", NULL);

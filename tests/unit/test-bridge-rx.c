@@ -24,6 +24,9 @@
 #include "vsctl.h"
 #include "vxlan.h"
 
+/* Replies as JSON, in OpenFlow 1.0 terms. */
+static const struct ofctl_view json_view = {false, 10};
+
 static void
 run_ok(struct config *cfg, const char *line)
 {
@@ -52,7 +55,7 @@ static long long
 port_rx(struct bridges *bs, const char *br, const char *port)
 {
     json_t *r;
-    char *err = bridge_ofctl_dump_ports(bs, br, port, &r);
+    char *err = bridge_ofctl_dump_ports(bs, br, port, &json_view, &r);
     ck_assert_msg(!err, "%s", err);
     long long n = json_integer_value(json_object_get(
         json_array_get(json_object_get(r, "ports"), 0), "rx_packets"));

@@ -18,6 +18,9 @@
 #include "vsctl-line.h"
 #include "vsctl.h"
 
+/* Replies as JSON, in OpenFlow 1.0 terms. */
+static const struct ofctl_view json_view = {false, 10};
+
 /* TAP devices of the LOCAL ports and vxlan sockets must not touch the
  * host: as root the tests run in a network namespace of their own; as
  * anyone else the devices simply fail to open, and the ports still have
@@ -550,7 +553,7 @@ START_TEST(test_fdb_and_trace)
     struct fixture f;
     setup(&f, false);
     json_t *r;
-    char *err = bridge_ofctl_fdb_show(f.bs, "br0", &r);
+    char *err = bridge_ofctl_fdb_show(f.bs, "br0", &json_view, &r);
     ck_assert_msg(!err, "%s", err);
     ck_assert_int_eq(json_array_size(json_object_get(r, "entries")), 0);
     json_decref(r);
@@ -561,13 +564,13 @@ START_TEST(test_fdb_and_trace)
     ck_assert_msg(!err, "%s", err);
     ck_assert(json_is_false(json_object_get(r, "generate")));
     json_decref(r);
-    err = bridge_ofctl_fdb_show(f.bs, "br0", &r);
+    err = bridge_ofctl_fdb_show(f.bs, "br0", &json_view, &r);
     ck_assert_int_eq(json_array_size(json_object_get(r, "entries")), 0);
     json_decref(r);
     err = bridge_ofctl_trace(f.bs, "br0", flow, NULL, true, &r);
     ck_assert_msg(!err, "%s", err);
     json_decref(r);
-    err = bridge_ofctl_fdb_show(f.bs, "br0", &r);
+    err = bridge_ofctl_fdb_show(f.bs, "br0", &json_view, &r);
     json_t *e = json_array_get(json_object_get(r, "entries"), 0);
     ck_assert_str_eq(jstr(e, "mac"), "00:00:00:00:00:0b");
     ck_assert_int_eq(json_integer_value(json_object_get(e, "port")), 1);
@@ -581,7 +584,7 @@ START_TEST(test_fdb_and_trace)
     err = bridge_ofctl_trace(f.bs, "br0", "in_port=1", "zz", false, &r);
     ck_assert_ptr_nonnull(err);
     free(err);
-    err = bridge_ofctl_fdb_show(f.bs, "nope", &r);
+    err = bridge_ofctl_fdb_show(f.bs, "nope", &json_view, &r);
     ck_assert_str_eq(err, "no bridge named nope");
     free(err);
     teardown(&f);

@@ -20,6 +20,9 @@
 #include "vsctl-line.h"
 #include "vsctl.h"
 
+/* Replies as JSON, in OpenFlow 1.0 terms. */
+static const struct ofctl_view json_view = {false, 10};
+
 /* Runs a swctl command line against 'cfg' (tests/common/vsctl-line.h). */
 static char *
 run(struct config *cfg, const char *line, json_t **resultp, bool *changedp)
@@ -610,7 +613,7 @@ START_TEST(test_bridges_live)
     o.match = NULL;
 
     /* show: LOCAL last, numbers ascending. */
-    err = bridge_ofctl_show(bs, "br-tun", &r);
+    err = bridge_ofctl_show(bs, "br-tun", &json_view, false, &r);
     ck_assert_ptr_null(err);
     json_t *ports = json_object_get(r, "ports");
     ck_assert_uint_eq(json_array_size(ports), 4);
@@ -630,7 +633,7 @@ START_TEST(test_bridges_live)
     ck_assert_ptr_nonnull(bridges_iface_error(bs, "patch-int"));
     ck_assert(strstr(bridges_iface_error(bs, "patch-int"),
                      "does not exist") != NULL);
-    err = bridge_ofctl_show(bs, "br-tun", &r);
+    err = bridge_ofctl_show(bs, "br-tun", &json_view, false, &r);
     ck_assert_str_eq(err, "no bridge named br-tun");
     free(err);
     bridges_reconfigure(bs, cfg);

@@ -26,6 +26,8 @@ static void print_fm(const struct flow_mod *fm, const struct portmap *ports,
     fp.ofpacts = (const void *)fm->ofpacts.data;
     fp.ofpacts_len = fm->ofpacts.size;
     fp.hard_age = -1;
+    /* parse-flows' rendering: everything the flow mod holds. */
+    fp.show_flags = fp.show_importance = true;
     flow_print_format(&fp, ports, ds);
 }
 
@@ -325,6 +327,7 @@ START_TEST(test_print_stats)
     fp.ofpacts = (const void *)fm.ofpacts.data;
     fp.ofpacts_len = fm.ofpacts.size;
     fp.show_stats = true;
+    fp.show_ages = true; /* The plain OpenFlow 1.0 dump. */
     fp.duration_msec = 164902;
     fp.n_packets = 36;
     fp.n_bytes = 3360;
@@ -359,19 +362,58 @@ START_TEST(test_print_stats)
     fp.match = &fm.match;
     fp.priority = fm.priority;
     fp.show_stats = true;
+    fp.show_ages = true;
     fp.hard_age = -1;
     ds_clear(&ds);
     flow_print_format(&fp, NULL, &ds);
     ck_assert_str_eq(ds_cstr(&ds),
                      " cookie=0x0, duration=0s, table=0, n_packets=0, "
                      "n_bytes=0, idle_age=0, actions=drop");
-    /* A fraction loses its trailing zeros, as ovs-ofctl prints it. */
+    /* Whole milliseconds print with exactly three decimals, as
+     * ovs-ofctl 3.1 prints them. */
     fp.duration_msec = 1830;
     ds_clear(&ds);
     flow_print_format(&fp, NULL, &ds);
     ck_assert_str_eq(ds_cstr(&ds),
-                     " cookie=0x0, duration=1.83s, table=0, n_packets=0, "
+                     " cookie=0x0, duration=1.830s, table=0, n_packets=0, "
                      "n_bytes=0, idle_age=0, actions=drop");
+    fp.duration_msec = 40;
+    ds_clear(&ds);
+    flow_print_format(&fp, NULL, &ds);
+    ck_assert_str_eq(ds_cstr(&ds),
+                     " cookie=0x0, duration=0.040s, table=0, n_packets=0, "
+                     "n_bytes=0, idle_age=0, actions=drop");
+    /* hard_age only when it says more than the duration: modified 1 s
+     * after it was added, 5.04 s ago. */
+    fp.duration_msec = 5040;
+    fp.hard_age = 4;
+    ds_clear(&ds);
+    flow_print_format(&fp, NULL, &ds);
+    ck_assert_str_eq(ds_cstr(&ds),
+                     " cookie=0x0, duration=5.040s, table=0, n_packets=0, "
+                     "n_bytes=0, idle_age=0, hard_age=4, actions=drop");
+    fp.hard_age = 5; /* Modified within the second it was added. */
+    ds_clear(&ds);
+    flow_print_format(&fp, NULL, &ds);
+    ck_assert_str_eq(ds_cstr(&ds),
+                     " cookie=0x0, duration=5.040s, table=0, n_packets=0, "
+                     "n_bytes=0, idle_age=0, actions=drop");
+    /* Without ages (--names, --sort, OpenFlow 1.3): none, and flags only
+     * where the version carries them. */
+    fp.show_ages = false;
+    fp.flags = FM_F_SEND_FLOW_REM;
+    fp.importance = 3;
+    ds_clear(&ds);
+    flow_print_format(&fp, NULL, &ds);
+    ck_assert_str_eq(ds_cstr(&ds),
+                     " cookie=0x0, duration=5.040s, table=0, n_packets=0, "
+                     "n_bytes=0, actions=drop");
+    fp.show_flags = true;
+    ds_clear(&ds);
+    flow_print_format(&fp, NULL, &ds);
+    ck_assert_str_eq(ds_cstr(&ds),
+                     " cookie=0x0, duration=5.040s, table=0, n_packets=0, "
+                     "n_bytes=0, send_flow_rem actions=drop");
     ds_destroy(&ds);
     flow_mod_uninit(&fm);
 }

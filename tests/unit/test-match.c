@@ -198,7 +198,12 @@ START_TEST(test_port_names)
     ck_assert(!parse_match("in_port=patch-tun", &map, &m));
     ck_assert_uint_eq(m.flow.in_port, 1);
     char *s = fmt(&m, -1, &map);
-    ck_assert_str_eq(s, "in_port=patch-tun");
+    /* Quoted, as ovs-ofctl --names quotes any name with a '-'. */
+    ck_assert_str_eq(s, "in_port=\"patch-tun\"");
+    free(s);
+    ck_assert(!parse_match("in_port=\"patch-tun\"", &map, &m));
+    ck_assert_uint_eq(m.flow.in_port, 1);
+    s = fmt(&m, -1, &map);
     free(s);
     s = fmt(&m, -1, NULL);
     ck_assert_str_eq(s, "in_port=1");
