@@ -15,7 +15,19 @@
  * most RPC_MAX_MSG bytes; a connection has at most one reply waiting to
  * be written (we stop reading from it until that reply is flushed, so a
  * client that sends requests without reading replies only blocks
- * itself).
+ * itself).  Clients that hold resources without using them cannot lock
+ * others out:
+ *   - a request must be complete (its newline received) within
+ *     SERVER_REQUEST_MSEC of its first byte, or the client gets an error
+ *     and is disconnected;
+ *   - the requests being received, all clients together, hold at most
+ *     SERVER_MAX_BUFFERED bytes (plus the growth of one buffer): a client
+ *     whose buffer would grow past that waits, unread, until others'
+ *     requests complete or time out;
+ *   - when all SERVER_MAX_CLIENTS slots are taken, a new client takes the
+ *     slot of the one idle longest among those not being answered and
+ *     not streaming (idle, or sending a request slowly); it is refused
+ *     only if every slot streams or is being answered.
  *
  * A connection is never freed inside one of its own callbacks: it is
  * marked dead, its events removed and its fd closed, and a "reaper"
@@ -31,6 +43,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "ds.h"
 #include "log.h"
 #include "methods.h"
@@ -41,6 +54,8 @@
 #define SERVER_MAX_CLIENTS 64
 #define SERVER_READ_CHUNK (256 * 1024)
 #define SERVER_STREAM_CHUNK (64 * 1024)
+#define SERVER_REQUEST_MSEC 5000
+#define SERVER_MAX_BUFFERED (2 * (size_t)RPC_MAX_MSG)
 
 struct conn {
     struct server *server;
@@ -54,6 +69,11 @@ struct conn {
     bool dead;
     struct bridge_sub *sub;   /* Streaming, or NULL. */
     struct event *notify_ev;  /* Activated when 'sub' has lines. */
+    int64_t request_start;    /* clock_msec() of the first byte of the
+                               * request being received, 0 if none. */
+    int64_t last_active;      /* clock_msec() of the last byte or reply. */
+    size_t accounted;         /* Reader bytes counted in 'buffered'. */
+    bool paused;              /* Not read: SERVER_MAX_BUFFERED reached. */
 };
 
 struct server {
@@ -65,10 +85,32 @@ struct server {
     struct event *reaper;
     struct conn *conns;
     size_t n_conns;
+    size_t buffered;     /* Sum of the conns' 'accounted'. */
+    struct event *tick;  /* Once a second: request timeouts. */
 };
 
 static void conn_process(struct conn *);
 static void conn_pump(struct conn *);
+
+/* Brings the server's count of buffered request bytes up to date with
+ * 'c''s reader, and lets paused clients read again once there is room. */
+static void
+conn_account(struct conn *c)
+{
+    struct server *s = c->server;
+    size_t now = c->dead ? 0 : c->reader.allocated;
+    s->buffered = s->buffered - c->accounted + now;
+    c->accounted = now;
+    if (s->buffered >= SERVER_MAX_BUFFERED) {
+        return;
+    }
+    for (struct conn *p = s->conns; p; p = p->next) {
+        if (p->paused && !p->dead) {
+            p->paused = false;
+            event_add(p->rd, NULL);
+        }
+    }
+}
 
 static void
 conn_kill(struct conn *c)
@@ -86,6 +128,9 @@ conn_kill(struct conn *c)
     c->sub = NULL;
     close(c->fd);
     c->fd = -1;
+    rpc_reader_uninit(&c->reader);
+    c->paused = false;
+    conn_account(c);
     event_active(c->server->reaper, 0, 0);
 }
 
@@ -236,7 +281,12 @@ conn_process(struct conn *c)
         char *line;
         int error = rpc_reader_next(&c->reader, &line);
         if (error == EAGAIN) {
-            event_add(c->rd, NULL);
+            c->request_start = c->reader.len ? c->request_start : 0;
+            rpc_reader_shrink(&c->reader);
+            conn_account(c);
+            if (!c->paused) {
+                event_add(c->rd, NULL);
+            }
             return;
         }
         if (error) {
@@ -250,6 +300,9 @@ conn_process(struct conn *c)
             conn_flush(c);
             return;
         }
+        /* What follows this request, if anything, starts the next. */
+        c->request_start = c->reader.len ? clock_msec() : 0;
+        c->last_active = clock_msec();
         conn_handle(c, line);
         free(line);
         conn_flush(c);
@@ -282,8 +335,20 @@ conn_read_cb(evutil_socket_t fd, short what, void *c_)
     if (c->sub) {
         return;
     }
+    c->last_active = clock_msec();
+    if (!c->request_start) {
+        c->request_start = c->last_active;
+    }
     rpc_reader_feed(&c->reader, chunk, (size_t)n);
+    conn_account(c);
     conn_process(c);
+    if (!c->dead && !c->sub && c->server->buffered >= SERVER_MAX_BUFFERED
+        && c->reader.len + SERVER_READ_CHUNK + 1 > c->reader.allocated) {
+        /* The next read would grow this buffer past the common bound:
+         * wait until others' requests complete or time out. */
+        c->paused = true;
+        event_del(c->rd);
+    }
 }
 
 static void
@@ -293,6 +358,55 @@ conn_write_cb(evutil_socket_t fd, short what, void *c_)
     if (conn_flush(c)) {
         conn_process(c);
     }
+}
+
+/* Ends a connection with an error line (best effort: it may not fit
+ * the socket buffer, the close matters more). */
+static void
+conn_drop(struct conn *c, const char *why)
+{
+    char *msg = rpc_encode_error(NULL, why);
+    ssize_t w = send(c->fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT);
+    (void)w;
+    free(msg);
+    conn_kill(c);
+}
+
+/* Once a second: a request that did not complete in time ends its
+ * connection. */
+static void
+tick_cb(evutil_socket_t fd, short what, void *s_)
+{
+    struct server *s = s_;
+    int64_t now = clock_msec();
+    for (struct conn *c = s->conns; c; c = c->next) {
+        if (!c->dead && !c->sub && !c->out && c->request_start
+            && now - c->request_start >= SERVER_REQUEST_MSEC) {
+            LOG_RL(LOG_WARN, "dropping a client: its request (%zu bytes so "
+                   "far) did not complete within %d ms", c->reader.len,
+                   SERVER_REQUEST_MSEC);
+            char *why = xasprintf("request not complete within %d ms: "
+                                  "closing the connection",
+                                  SERVER_REQUEST_MSEC);
+            conn_drop(c, why);
+            free(why);
+        }
+    }
+}
+
+/* The connection whose slot a new client may take: the one idle longest
+ * among those neither answered nor streaming, or NULL. */
+static struct conn *
+eviction_victim(struct server *s)
+{
+    struct conn *victim = NULL;
+    for (struct conn *c = s->conns; c; c = c->next) {
+        if (!c->dead && !c->sub && !c->out
+            && (!victim || c->last_active < victim->last_active)) {
+            victim = c;
+        }
+    }
+    return victim;
 }
 
 static void
@@ -306,7 +420,20 @@ accept_cb(evutil_socket_t fd, short what, void *s_)
         }
         return;
     }
-    if (s->n_conns >= SERVER_MAX_CLIENTS) {
+    size_t n_live = 0;
+    for (struct conn *c = s->conns; c; c = c->next) {
+        n_live += !c->dead;
+    }
+    struct conn *victim = n_live >= SERVER_MAX_CLIENTS ? eviction_victim(s)
+                                                       : NULL;
+    if (victim) {
+        LOG_RL(LOG_WARN, "%d clients connected: dropping the one idle "
+               "longest for a new one", SERVER_MAX_CLIENTS);
+        conn_drop(victim, "the server is full and this connection was "
+                          "idle longest: closing it for a new client");
+        n_live--;
+    }
+    if (n_live >= SERVER_MAX_CLIENTS) {
         char *msg = rpc_encode_error(NULL, "too many clients");
         ssize_t w = send(cfd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT);
         (void)w;
@@ -324,6 +451,7 @@ accept_cb(evutil_socket_t fd, short what, void *s_)
                       c);
     c->wr = event_new(s->base, cfd, EV_WRITE, conn_write_cb, c);
     c->notify_ev = event_new(s->base, -1, 0, conn_notify_cb, c);
+    c->last_active = clock_msec();
     event_add(c->rd, NULL);
     c->next = s->conns;
     s->conns = c;
@@ -394,6 +522,9 @@ server_create(struct event_base *base, struct switchd *sw, const char *path,
                              s);
     s->reaper = event_new(base, -1, 0, reaper_cb, s);
     event_add(s->accept_ev, NULL);
+    s->tick = event_new(base, -1, EV_PERSIST, tick_cb, s);
+    struct timeval second = {1, 0};
+    event_add(s->tick, &second);
     return s;
 }
 
@@ -409,6 +540,7 @@ server_destroy(struct server *s)
     reaper_cb(-1, 0, s);
     event_free(s->accept_ev);
     event_free(s->reaper);
+    event_free(s->tick);
     close(s->fd);
     unlink(s->path);
     free(s->path);

@@ -26,6 +26,20 @@ rpc_reader_uninit(struct rpc_reader *r)
 }
 
 void
+rpc_reader_shrink(struct rpc_reader *r)
+{
+    if (r->allocated <= 65536 || r->len + 1 > r->allocated / 4) {
+        return;
+    }
+    size_t want = 4096;
+    while (want < r->len + 1) {
+        want *= 2;
+    }
+    r->buf = xrealloc(r->buf, want);
+    r->allocated = want;
+}
+
+void
 rpc_reader_feed(struct rpc_reader *r, const void *data, size_t n)
 {
     if (r->len + n + 1 > r->allocated) {
