@@ -1,12 +1,14 @@
 /* bridge-debug: the read-only looking glasses of the bridge layer:
  * fdb-show (NORMAL's MAC table) and trace (one packet through the
  * pipeline, with the ports' tunnel options filled in). */
-#include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bridge-private.h"
 #include "ds.h"
+#include "netdev.h"
 #include "eth-addr.h"
 #include "ofproto.h"
 #include "portmap.h"
@@ -16,49 +18,23 @@
 
 /* ---- Port information for trace and capture. ---- */
 
-/* Parses an IPv4 option value into host order; "flow" sets '*flow'. */
-static void
-info_ip(const char *value, bool *flow, uint32_t *ip)
-{
-    struct in_addr a;
-    if (!value) {
-        return;
-    }
-    if (flow && !strcmp(value, "flow")) {
-        *flow = true;
-    } else if (inet_pton(AF_INET, value, &a) == 1) {
-        *ip = ntohl(a.s_addr);
-    }
-}
-
 void
-bridge_port_info_from_config(const struct config_port *cp,
-                             struct trace_port_info *info)
+bridge_port_info_init(struct bridge_port *p, const struct netdev_option *opts,
+                      size_t n)
 {
+    struct trace_port_info *info = &p->info;
     memset(info, 0, sizeof *info);
-    snprintf(info->type, sizeof info->type, "%s", cp->type);
-    if (strcmp(cp->type, "vxlan")) {
+    snprintf(info->type, sizeof info->type, "%s", p->type);
+    if (!netdev_type_is_tunnel(p->type)) {
         return;
     }
-    /* The options were validated by netdev_check_options() before they
-     * reached the configuration, so values that do not parse cannot
-     * occur; they would leave the field at its default. */
-    info->tunnel = true;
-    const char *key = config_port_get_option(cp, "key");
-    uint64_t v;
-    if (key && !strcmp(key, "flow")) {
-        info->key_flow = true;
-    } else if (key && str_to_u64(key, 0xffffff, &v)) {
-        info->key = v;
-    }
-    info_ip(config_port_get_option(cp, "remote_ip"), &info->remote_flow,
-            &info->remote_ip);
-    info_ip(config_port_get_option(cp, "local_ip"), NULL, &info->local_ip);
-    const char *dst_port = config_port_get_option(cp, "dst_port");
-    info->dst_port = CONFIG_VXLAN_PORT;
-    if (dst_port && str_to_u64(dst_port, 65535, &v) && v) {
-        info->dst_port = (uint16_t)v;
-    }
+    /* The port's class reads its options, as it does when it opens them.
+     * Options it refuses leave the port without tunnel data; opening it
+     * fails with the same message, which swctl show reports. */
+    char *err = netdev_get_tunnel_config(p->type, p->name, opts, n,
+                                         &info->cfg);
+    info->tunnel = !err;
+    free(err);
 }
 
 /* trace_port_info_func for every bridge in 'bs_': a trace that crosses a

@@ -81,9 +81,11 @@ struct bridge *bridge_need(struct bridges *, const char *name, char **errp);
  * packet-out).  Returns the number of outputs that had a device. */
 size_t bridges_send_outputs(struct bridges *, const struct xlate_result *);
 
-/* Fills '*info' from a port's configuration (type and tunnel options). */
-void bridge_port_info_from_config(const struct config_port *,
-                                  struct trace_port_info *info);
+/* Fills 'p->info' from its type and, for a tunnel, the configuration
+ * its class reads from 'opts' (so a port that failed to open still shows
+ * where it would send). */
+void bridge_port_info_init(struct bridge_port *p,
+                           const struct netdev_option *opts, size_t n);
 
 /* What the subscriptions (bridge-sub.c: monitor, capture) need to hear
  * from the live state.  bridge.c calls them through 'bridges.sub_hooks',

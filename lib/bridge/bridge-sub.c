@@ -456,7 +456,7 @@ bridge_sub_capture(struct bridge_port *p, enum capture_dir dir,
     const struct trace_port_info *info = &p->info;
     if (info->tunnel) {
         memset(&tnl, 0, sizeof tnl);
-        tnl.dst_port = info->dst_port;
+        tnl.dst_port = info->cfg.dst_port;
         if (dir == CAPTURE_RX) {
             /* As it arrived: from the peer to us, with its VNI. */
             tnl.vni = (uint32_t)t->tun_id;
@@ -465,9 +465,9 @@ bridge_sub_capture(struct bridge_port *p, enum capture_dir dir,
             tnl.src_port = t->udp_src;
         } else {
             /* As our sender builds it (netdev-vxlan). */
-            tnl.vni = (uint32_t)(info->key_flow ? t->tun_id : info->key);
-            tnl.src_ip = info->local_ip;
-            tnl.dst_ip = info->remote_flow ? t->tun_dst : info->remote_ip;
+            tnl.vni = netdev_tunnel_vni(&info->cfg, t->tun_id);
+            tnl.src_ip = info->cfg.local_ip;
+            tnl.dst_ip = netdev_tunnel_dst(&info->cfg, t->tun_dst);
         }
     }
     for (struct bridge_sub *s = p->captures; s; s = s->next) {

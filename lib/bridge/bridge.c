@@ -333,7 +333,6 @@ port_create(struct bridge *br, const struct config_port *cp)
     p->options = options_string(cp);
     p->ofport = cp->ofport;
     p->created_msec = clock_msec();
-    bridge_port_info_from_config(cp, &p->info);
     br->ports = xrealloc(br->ports, (br->n_ports + 1) * sizeof *br->ports);
     br->ports[br->n_ports++] = p;
 
@@ -344,6 +343,7 @@ port_create(struct bridge *br, const struct config_port *cp)
         opts[i].key = cp->options[i].key;
         opts[i].value = cp->options[i].value;
     }
+    bridge_port_info_init(p, opts, cp->n_options);
     int error = netdev_open(cp->type, cp->name, opts, cp->n_options,
                             &p->netdev, &p->open_error);
     free(opts);
@@ -468,7 +468,7 @@ wire_patches(struct bridges *bs, const struct config *cfg)
             struct bridge_port *p = br->ports[j];
             free(p->patch_error);
             p->patch_error = NULL;
-            if (strcmp(p->type, "patch") || !p->netdev) {
+            if (!netdev_type_is_patch(p->type) || !p->netdev) {
                 continue;
             }
             struct config_port *cp = config_find_port(cfg, p->name, NULL);
@@ -481,7 +481,7 @@ wire_patches(struct bridges *bs, const struct config *cfg)
                 p->patch_error = xasprintf("%s: peer %s does not exist",
                                            p->name,
                                            peer_name ? peer_name : "(none)");
-            } else if (strcmp(peer->type, "patch")) {
+            } else if (!netdev_type_is_patch(peer->type)) {
                 p->patch_error = xasprintf("%s: peer %s is not a patch port",
                                            p->name, peer_name);
             } else {
@@ -516,7 +516,7 @@ bridges_reconfigure(struct bridges *bs, const struct config *cfg)
     for (size_t i = 0; i < bs->n; i++) {
         for (size_t j = 0; j < bs->v[i]->n_ports; j++) {
             struct bridge_port *p = bs->v[i]->ports[j];
-            if (!strcmp(p->type, "patch")) {
+            if (netdev_type_is_patch(p->type)) {
                 ofproto_port_set_patch(bs->v[i]->ofproto,
                                        (uint16_t)p->ofport, NULL, 0);
             }

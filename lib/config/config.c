@@ -448,7 +448,7 @@ config_check_port(const struct config_port *p)
         return err;
     }
     const char *peer = config_port_get_option(p, "peer");
-    if (!strcmp(p->type, "patch") && peer && !strcmp(peer, p->name)) {
+    if (netdev_type_is_patch(p->type) && peer && !strcmp(peer, p->name)) {
         return xasprintf("%s: options:peer names the port itself", p->name);
     }
     return NULL;

@@ -35,7 +35,6 @@
 #define CONFIG_OFPORT_LOCAL 65534
 #define CONFIG_OFPORT_MAX 0xfeff /* Highest ordinary OpenFlow 1.0 port. */
 #define CONFIG_NAME_MAX 15       /* Linux IFNAMSIZ - 1: TAP names. */
-#define CONFIG_VXLAN_PORT 4789
 #define CONFIG_VLAN_MAX 4095
 
 struct config_option {

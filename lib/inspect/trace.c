@@ -362,10 +362,10 @@ static bool lookup_tunnel(const struct trace_options *opts,
         !info->tunnel) {
         return false;
     }
-    *vni = (info->key_flow ? tun_id : info->key) & VXLAN_VNI_MAX;
-    *remote = info->remote_flow ? tun_dst : info->remote_ip;
-    if (!info->dst_port) {
-        info->dst_port = VXLAN_DST_PORT;
+    *vni = netdev_tunnel_vni(&info->cfg, tun_id);
+    *remote = netdev_tunnel_dst(&info->cfg, tun_dst);
+    if (!info->cfg.dst_port) {
+        info->cfg.dst_port = VXLAN_DST_PORT;
     }
     return true;
 }
@@ -572,13 +572,13 @@ static void pr_tunnel(struct printer *pr, const struct trace_port_info *info,
     json_t *prev = pr_open(pr, "tunnel");
     pr_str(pr, "type", "%s", info->type[0] ? info->type : "vxlan");
     pr_uint(pr, "vni", " vni %" PRIu64, vni);
-    if (info->local_ip) {
-        pr_ip(pr, "local_ip", " %s", info->local_ip);
+    if (info->cfg.local_ip) {
+        pr_ip(pr, "local_ip", " %s", info->cfg.local_ip);
         pr_ip(pr, "remote_ip", " -> %s", remote);
     } else {
         pr_ip(pr, "remote_ip", " remote %s", remote);
     }
-    pr_uint(pr, "dst_port", ":%" PRIu64, info->dst_port);
+    pr_uint(pr, "dst_port", ":%" PRIu64, info->cfg.dst_port);
     pr_close(pr, prev);
 }
 

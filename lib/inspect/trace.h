@@ -24,6 +24,7 @@
 
 #include "ds.h"
 #include "flow.h"
+#include "netdev.h"
 #include "ofproto.h"
 #include "packet.h"
 #include "portmap.h"
@@ -32,14 +33,11 @@
 
 /* What the bridge layer knows of a port that the pipeline does not. */
 struct trace_port_info {
-    char type[16];      /* "vxlan", "internal", "system", "patch"... */
-    bool tunnel;        /* A VXLAN port: outputs are encapsulated. */
-    bool key_flow;      /* key=flow: the VNI is the flow's tun_id. */
-    uint64_t key;       /* Fixed VNI when !key_flow. */
-    bool remote_flow;   /* remote_ip=flow: the flow's tun_dst. */
-    uint32_t remote_ip; /* Host order, when !remote_flow. */
-    uint32_t local_ip;  /* Host order, 0 = chosen by the kernel. */
-    uint16_t dst_port;  /* UDP destination port, 0 = 4789. */
+    char type[16]; /* "vxlan", "internal", "system", "patch"... */
+    bool tunnel;   /* A VXLAN port: outputs are encapsulated. */
+    /* When 'tunnel': as the port's class reads its options; a dst_port of
+     * 0 means VXLAN_DST_PORT. */
+    struct netdev_tunnel_config cfg;
 };
 
 /* Fills '*info' (zeroed by the caller) for 'port' of 'ofproto' and

@@ -48,8 +48,8 @@ static bool tunnel_info(const struct ofproto *p, uint16_t port,
     }
     strcpy(info->type, "vxlan");
     info->tunnel = true;
-    info->key_flow = port == 6;
-    info->remote_ip = port == 5 ? 0xc0a8210d : 0xc0a8210e;
+    info->cfg.key_flow = port == 6;
+    info->cfg.remote_ip = port == 5 ? 0xc0a8210d : 0xc0a8210e;
     return true;
 }
 

@@ -591,6 +591,48 @@ START_TEST(test_fdb_and_trace)
 }
 END_TEST
 
+/* Trace and capture of a multicast vxlan port follow the port's own rule:
+ * the group, unless the flow set tun_dst.  The port need not open (its
+ * local_ip is not here): its class still reads its configuration. */
+START_TEST(test_multicast_port_view)
+{
+    struct fixture f;
+    setup(&f, false);
+    run_ok(f.cfg, "add-port br0 vm -- set interface vm type=vxlan "
+                  "options:remote_ip=239.1.1.1 options:key=42 "
+                  "options:local_ip=10.0.0.1 options:dst_port=4791 "
+                  "ofport_request=8");
+    bridges_reconfigure(f.bs, f.cfg);
+    add_flows(&f, "br0", "table=0,priority=9,in_port=1,actions=output:vm");
+    add_flows(&f, "br0", "table=0,priority=10,in_port=1,"
+                         "dl_src=00:00:00:00:00:0b,actions="
+                         "set_field:192.168.33.13->tun_dst,output:vm");
+    static const struct {
+        const char *flow, *remote;
+    } cases[] = {
+        {"in_port=1", "239.1.1.1"},
+        {"in_port=1,dl_src=00:00:00:00:00:0b", "192.168.33.13"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        json_t *r;
+        char *err = bridge_ofctl_trace(f.bs, "br0", cases[i].flow, NULL,
+                                       false, &r);
+        ck_assert_msg(!err, "%s", err);
+        json_t *o = json_array_get(json_object_get(r, "outputs"), 0);
+        json_t *t = json_object_get(o, "tunnel");
+        ck_assert_int_eq(json_integer_value(json_object_get(t, "vni")), 42);
+        ck_assert_str_eq(jstr(t, "remote_ip"), cases[i].remote);
+        char want[64];
+        snprintf(want, sizeof want, "vxlan vni 42 10.0.0.1 -> %s:4791",
+                 cases[i].remote);
+        ck_assert_msg(strstr(jstr(r, "text"), want), "%s",
+                      jstr(r, "text"));
+        json_decref(r);
+    }
+    teardown(&f);
+}
+END_TEST
+
 static Suite *
 bridge_sub_suite(void)
 {
@@ -604,6 +646,7 @@ bridge_sub_suite(void)
     tcase_add_test(tc, test_capture);
     tcase_add_test(tc, test_capture_tunnel);
     tcase_add_test(tc, test_fdb_and_trace);
+    tcase_add_test(tc, test_multicast_port_view);
     suite_add_tcase(s, tc);
     return s;
 }

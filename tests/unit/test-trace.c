@@ -63,8 +63,8 @@ static bool port_info(const struct ofproto *p, uint16_t port,
     }
     snprintf(info->type, sizeof info->type, "vxlan");
     info->tunnel = true;
-    info->key_flow = aux != NULL;
-    info->remote_ip = port == 5 ? 0xc0a8210d : 0xc0a8210e;
+    info->cfg.key_flow = aux != NULL;
+    info->cfg.remote_ip = port == 5 ? 0xc0a8210d : 0xc0a8210e;
     return true;
 }
 
