@@ -540,6 +540,13 @@ bridge_ofctl_stats(struct bridges *bs, const char *name, json_t **resultp)
                 json_object_get(socket_entry(sockets, &vs), "ports"),
                 json_string(v[i]->name));
         }
+        /* A multicast port also takes its group's own socket. */
+        if (v[i]->netdev && netdev_vxlan_get_group_socket_stats(v[i]->netdev,
+                                                                &vs)) {
+            json_array_append_new(
+                json_object_get(socket_entry(sockets, &vs), "ports"),
+                json_string(v[i]->name));
+        }
     }
     free(v);
     json_t *r = json_pack(

@@ -459,17 +459,21 @@ bool netdev_vxlan_get_socket_stats(const struct netdev *dev,
         memset(stats, 0, sizeof *stats);
         return false;
     }
-    const struct netdev_vxlan *v = netdev_vxlan_cast(dev);
-    vxlan_socket_get_stats(v->sock, stats);
-    if (v->group_sock) {
-        struct netdev_vxlan_socket_stats g;
-        vxlan_socket_get_stats(v->group_sock, &g);
-        stats->rx_unknown_peer += g.rx_unknown_peer;
-        stats->rx_bad_header += g.rx_bad_header;
-        stats->rx_wrong_vni += g.rx_wrong_vni;
-        stats->rx_truncated += g.rx_truncated;
-        stats->rx_overflow += g.rx_overflow;
+    vxlan_socket_get_stats(netdev_vxlan_cast(dev)->sock, stats);
+    return true;
+}
+
+bool netdev_vxlan_get_group_socket_stats(
+    const struct netdev *dev, struct netdev_vxlan_socket_stats *stats)
+{
+    const struct netdev_vxlan *v = dev->class == &netdev_vxlan_class
+                                       ? netdev_vxlan_cast(dev)
+                                       : NULL;
+    if (!v || !v->group_sock) {
+        memset(stats, 0, sizeof *stats);
+        return false;
     }
+    vxlan_socket_get_stats(v->group_sock, stats);
     return true;
 }
 

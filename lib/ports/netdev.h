@@ -185,11 +185,14 @@ struct netdev_vxlan_socket_stats {
     uint64_t rx_overflow;     /* Dropped by the kernel: our socket buffer
                                * was full (SO_RXQ_OVFL). */
 };
-/* Fills '*stats' for the socket a vxlan port is on (the sum of both for a
- * multicast port with a group socket); returns false (and zeroes it) for
- * other types. */
+/* Fills '*stats' for the socket a vxlan port is on; returns false (and
+ * zeroes it) for other types. */
 bool netdev_vxlan_get_socket_stats(const struct netdev *,
                                    struct netdev_vxlan_socket_stats *);
+/* The same for the socket bound to a multicast port's group (local_ip is
+ * the group); false (zeroed) for ports without one. */
+bool netdev_vxlan_get_group_socket_stats(const struct netdev *,
+                                         struct netdev_vxlan_socket_stats *);
 
 /* Whether the host has 'dev' administratively up and running.  Devices
  * the host does not configure (everything but internal ports) are both

@@ -932,6 +932,26 @@ START_TEST(test_vxlan_mcast_sharing)
         ck_assert_str_eq(ipv4_to_str(tnl.tun_dst, want_dst), cases[i].to);
     }
 
+    /* A VNI no port of the group takes is counted on the group's own
+     * socket, which stats report under the group's address. */
+    vxlan_header_put(dgram, 99);
+    send_from_b(from2, "239.1.1.1", dgram, sizeof dgram);
+    struct netdev_vxlan_socket_stats gs;
+    ck_assert(netdev_vxlan_get_group_socket_stats(m1, &gs));
+    for (int64_t deadline = now_ms() + 2000;
+         !gs.rx_wrong_vni && now_ms() < deadline;) {
+        struct packet p;
+        struct netdev_tunnel tnl;
+        struct netdev *rx;
+        usleep(10 * 1000);
+        ck_assert_int_eq(netdev_recv(m1, &p, &tnl, &rx), EAGAIN);
+        netdev_vxlan_get_group_socket_stats(m1, &gs);
+    }
+    char gbuf[16];
+    ck_assert_str_eq(ipv4_to_str(gs.local_ip, gbuf), "239.1.1.1");
+    ck_assert_uint_eq(gs.rx_wrong_vni, 1);
+    ck_assert(!netdev_vxlan_get_group_socket_stats(u, &gs));
+
     /* One membership for both ports; it ends with the last. */
     close_dev(m1);
     ck_assert(a_in_group());
