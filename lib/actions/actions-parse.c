@@ -432,8 +432,8 @@ static char *split_arrow(const struct ap_arg *a, const char **arrow)
     return bad_value(a, "expected SOURCE->DESTINATION");
 }
 
-static void put_set_field(struct buf *out, const struct mf_field *f,
-                          const union mf_value *v, const union mf_value *m)
+static void put_set_field__(struct buf *out, const struct mf_field *f,
+                            const union mf_value *v, const union mf_value *m)
 {
     size_t ofs = ap_put(out, OFPACT_SET_FIELD,
                         sizeof(struct ofpact_set_field));
@@ -443,6 +443,33 @@ static void put_set_field(struct buf *out, const struct mf_field *f,
         sf->value.b[i] = v->b[i] & m->b[i];
     }
     sf->mask = *m;
+}
+
+/* Appends the write of 'v' under mask 'm' to 'f' as OVS encodes it for
+ * OpenFlow 1.0 (and so prints it): one load per run of consecutive mask
+ * bits, lowest first, each at most 64 bits wide (the width of a load's
+ * value).  A mask with holes, or a write wider than 64 bits, becomes
+ * several actions here already, so that what we print parses back to
+ * the same list. */
+static void put_set_field(struct buf *out, const struct mf_field *f,
+                          const union mf_value *v, const union mf_value *m)
+{
+    unsigned bits = f->n_bits;
+    unsigned i = 0;
+    while (i < bits) {
+        if (!ap_bit(m, i)) {
+            i++;
+            continue;
+        }
+        unsigned start = i;
+        while (i < bits && ap_bit(m, i) && i - start < 64) {
+            i++;
+        }
+        union mf_value run;
+        memset(&run, 0, sizeof run);
+        ap_set_ones(&run, start, i - start);
+        put_set_field__(out, f, v, &run);
+    }
 }
 
 static char *check_writable(const struct apctx *ctx, const char *at,
@@ -502,7 +529,7 @@ static char *parse_set_field(const struct ap_arg *a)
     }
     const char *name = arrow + 2;
     size_t n = (size_t)(val_end(it) - name);
-    const struct mf_field *f = n ? mf_from_name(name, n) : NULL;
+    const struct mf_field *f = n ? mf_from_field_name(name, n) : NULL;
     if (!f) {
         return ap_error(a->ctx, name, "set_field: %.*s: unknown field",
                         (int)n, name);
@@ -552,6 +579,26 @@ static char *parse_set_field(const struct ap_arg *a)
             struct ofpact_vlan_vid *vid = ap_at(a->out, ofs);
             vid->vid = (uint16_t)(mf_value_to_u64(&v) & VLAN_VID_MASK);
             vid->push_if_absent = true;
+            return NULL;
+        }
+        case MFF_VLAN_TCI: {
+            /* The whole TCI: no tag is strip_vlan, a tag is its VID and
+             * PCP, as OVS carries it in OpenFlow 1.0. */
+            uint64_t tci = mf_value_to_u64(&v);
+            if (!(tci & VLAN_CFI)) {
+                ap_put(a->out, OFPACT_STRIP_VLAN, sizeof(struct ofpact_null));
+                return NULL;
+            }
+            size_t ofs = ap_put(a->out, OFPACT_SET_VLAN_VID,
+                                sizeof(struct ofpact_vlan_vid));
+            struct ofpact_vlan_vid *vid = ap_at(a->out, ofs);
+            vid->vid = (uint16_t)(tci & VLAN_VID_MASK);
+            vid->push_if_absent = true;
+            ofs = ap_put(a->out, OFPACT_SET_VLAN_PCP,
+                         sizeof(struct ofpact_vlan_pcp));
+            struct ofpact_vlan_pcp *pcp = ap_at(a->out, ofs);
+            pcp->pcp = (uint8_t)(tci >> VLAN_PCP_SHIFT);
+            pcp->push_if_absent = true;
             return NULL;
         }
         case MFF_DL_VLAN_PCP: {
@@ -923,7 +970,7 @@ static char *parse_write_metadata(const struct ap_arg *a)
     size_t ofs = ap_put(a->out, OFPACT_WRITE_METADATA,
                         sizeof(struct ofpact_metadata));
     struct ofpact_metadata *md = ap_at(a->out, ofs);
-    md->metadata = v & m;
+    md->metadata = v; /* As written: OVS prints it so; xlate masks. */
     md->mask = m;
     return NULL;
 }

@@ -89,7 +89,10 @@ bool port_parse(const char *s, const struct portmap *map, uint16_t *port)
         return ok;
     }
     uint64_t n;
-    if (str_to_u64(s, UINT16_MAX, &n)) {
+    /* Decimal only, as ovs-ofctl reads a port number ("0x5" is not
+     * one). */
+    if (s[0] >= '0' && s[0] <= '9' && (s[0] != '0' || !s[1] || s[1] != 'x')
+        && str_to_u64(s, UINT16_MAX, &n)) {
         if (n == 0 || (n >= OFPP_MAX && !port_reserved_name((uint16_t)n))) {
             return false;
         }

@@ -184,43 +184,82 @@ static const char *tcp_flag_names[] = {
     "fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr", "ns",
 };
 
-/* "+syn-ack": each named flag must be set (+) or clear (-). */
+/* Bit of one flag name: "syn", or "[200]" for a bit without a name (the
+ * three reserved bits, as OVS prints them).  -1 if unknown. */
+static int tcp_flag_bit(const char *p, size_t n)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(tcp_flag_names); i++) {
+        if (strlen(tcp_flag_names[i]) == n &&
+            !strncmp(p, tcp_flag_names[i], n)) {
+            return (int)i;
+        }
+    }
+    if (n >= 3 && p[0] == '[' && p[n - 1] == ']') {
+        char *hex = xstrndup(p + 1, n - 2);
+        char *end;
+        unsigned long x = strtoul(hex, &end, 16);
+        bool ok = *hex && !*end && x && !(x & (x - 1)) && x <= 0x800;
+        free(hex);
+        if (ok) {
+            return __builtin_ctzl(x);
+        }
+    }
+    return -1;
+}
+
+/* "+syn-ack" (each named flag set or clear, the rest wildcarded) or
+ * "syn|ack" (exactly these flags set): OVS's two spellings. */
 static char *parse_tcp_flags(const struct mf_field *mf, const char *s,
                              uint64_t *value, uint64_t *mask)
 {
     const char *p = s;
+    bool exact = *p != '+' && *p != '-';
     *value = *mask = 0;
     while (*p) {
-        if (*p != '+' && *p != '-') {
-            return xasprintf("%s=%s: expected '+' or '-' before a flag name "
-                             "at position %d",
-                             mf->name, s, (int)(p - s) + 1);
-        }
-        bool set = *p++ == '+';
-        size_t n = strcspn(p, "+-");
-        size_t i;
-        for (i = 0; i < ARRAY_SIZE(tcp_flag_names); i++) {
-            if (strlen(tcp_flag_names[i]) == n &&
-                !strncmp(p, tcp_flag_names[i], n)) {
-                break;
+        bool set = true;
+        if (!exact) {
+            if (*p != '+' && *p != '-') {
+                return xasprintf("%s=%s: expected '+' or '-' before a flag "
+                                 "name at position %d",
+                                 mf->name, s, (int)(p - s) + 1);
             }
+            set = *p++ == '+';
         }
-        if (i == ARRAY_SIZE(tcp_flag_names)) {
+        size_t n = strcspn(p, exact ? "|" : "+-");
+        int bit = tcp_flag_bit(p, n);
+        if (bit < 0) {
             return xasprintf("%s=%s: unknown TCP flag '%.*s' (known: fin syn "
-                             "rst psh ack urg ece cwr ns)",
+                             "rst psh ack urg ece cwr ns, or [200] [400] "
+                             "[800])",
                              mf->name, s, (int)n, p);
         }
-        if (*mask & (1u << i)) {
-            return xasprintf("%s=%s: TCP flag '%s' given twice", mf->name, s,
-                             tcp_flag_names[i]);
+        if ((*mask | *value) & (1u << bit)) {
+            return xasprintf("%s=%s: TCP flag '%.*s' given twice", mf->name,
+                             s, (int)n, p);
         }
-        *mask |= 1u << i;
+        *mask |= 1u << bit;
         if (set) {
-            *value |= 1u << i;
+            *value |= 1u << bit;
         }
         p += n;
+        if (exact && *p == '|') {
+            p++;
+        }
+    }
+    if (exact) {
+        *mask = 0xfff;
     }
     return NULL;
+}
+
+/* Appends the name of flag 'bit': "syn", or "[200]". */
+static void put_tcp_flag(unsigned bit, struct ds *ds)
+{
+    if (bit < ARRAY_SIZE(tcp_flag_names)) {
+        ds_put_cstr(ds, tcp_flag_names[bit]);
+    } else {
+        ds_put_format(ds, "[%x]", 1u << bit);
+    }
 }
 
 static char *parse_integer_field(const struct mf_field *mf, const char *s,
@@ -385,7 +424,8 @@ char *mf_parse_value(const struct mf_field *mf, const char *s,
     }
 
     case MFF_FMT_TCP_FLAGS:
-        if (v[0] == '+' || v[0] == '-') {
+        if (v[0] == '+' || v[0] == '-' || (isalpha((unsigned char)v[0]) &&
+                                           !m) || (v[0] == '[' && !m)) {
             uint64_t x = 0, xm = 0;
             if (m) {
                 error = xasprintf("%s=%s: the +flag-flag form takes no mask",
@@ -447,7 +487,7 @@ static const char *hex_fmt(const struct mf_field *mf)
     case MFF_IPV6_LABEL:
         return "0x%05" PRIx64;
     default:
-        return "0x%" PRIx64;
+        return "%#" PRIx64; /* Zero prints as "0", as in OVS. */
     }
 }
 
@@ -542,18 +582,20 @@ void mf_format_value(const struct mf_field *mf, const union mf_value *value,
         ds_put_format(ds, "0x%" PRIx64 "/0x%" PRIx64, x, xm);
         break;
     case MFF_FMT_TCP_FLAGS:
-        if (mask && xm && !(xm & ~(uint64_t)0x1ff)) {
-            /* Only named flags are masked: print them by name. */
-            for (size_t i = 0; i < ARRAY_SIZE(tcp_flag_names); i++) {
-                if (xm & (1u << i)) {
-                    ds_put_format(ds, "%c%s", x & (1u << i) ? '+' : '-',
-                                  tcp_flag_names[i]);
+        /* As OVS: "+syn-ack" under a mask, "syn|ack" when exact. */
+        if (!mask && !x) {
+            ds_put_char(ds, '0');
+        }
+        for (unsigned i = 0; i < 12; i++) {
+            if (mask && (xm & (1u << i))) {
+                ds_put_char(ds, x & (1u << i) ? '+' : '-');
+                put_tcp_flag(i, ds);
+            } else if (!mask && (x & (1u << i))) {
+                if (x & ((1u << i) - 1)) {
+                    ds_put_char(ds, '|');
                 }
+                put_tcp_flag(i, ds);
             }
-        } else if (mask) {
-            ds_put_format(ds, "0x%03" PRIx64 "/0x%03" PRIx64, x, xm);
-        } else {
-            ds_put_format(ds, "0x%03" PRIx64, x);
         }
         break;
     }
@@ -676,6 +718,12 @@ const char *mf_prereq_text(enum mf_prereq prereq)
         return "ip or arp";
     case MFP_IP_OR_ARP:
         return "ip, ipv6 or arp";
+    case MFP_ND:
+        return "icmp6 with icmp_type=135 or icmp_type=136";
+    case MFP_ND_SOLICIT:
+        return "icmp6 with icmp_type=135";
+    case MFP_ND_ADVERT:
+        return "icmp6 with icmp_type=136";
     }
     return "?";
 }

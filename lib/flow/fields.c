@@ -10,6 +10,9 @@
 
 #define F(MEMBER)                                                             \
     sizeof(((struct flow *)0)->MEMBER), offsetof(struct flow, MEMBER)
+/* N registers from regs[FIRST], viewed as one wider field. */
+#define REGS(FIRST, N)                                                        \
+    (N) * sizeof(uint32_t), offsetof(struct flow, regs[FIRST])
 
 /* One row per field, indexed by its id.  Columns: id, name, aliases,
  * NXM name, OXM name, width in bits, storage, format, prerequisite,
@@ -19,9 +22,9 @@
 static const struct mf_field mf_fields[MFF_N_IDS] = {
     ROW(MFF_TUN_ID, "tun_id", {"tunnel_id"}, "NXM_NX_TUN_ID",
         "OXM_OF_TUNNEL_ID", 64, F(tun_id), MFF_FMT_HEX, MFP_NONE, true, true),
-    ROW(MFF_TUN_SRC, "tun_src", {"tun_ipv4_src"}, "NXM_NX_TUN_IPV4_SRC", NULL,
+    ROW(MFF_TUN_SRC, "tun_src", {NULL}, "NXM_NX_TUN_IPV4_SRC", NULL,
         32, F(tun_src), MFF_FMT_IPV4, MFP_NONE, true, true),
-    ROW(MFF_TUN_DST, "tun_dst", {"tun_ipv4_dst"}, "NXM_NX_TUN_IPV4_DST", NULL,
+    ROW(MFF_TUN_DST, "tun_dst", {NULL}, "NXM_NX_TUN_IPV4_DST", NULL,
         32, F(tun_dst), MFF_FMT_IPV4, MFP_NONE, true, true),
     ROW(MFF_METADATA, "metadata", {NULL}, NULL, "OXM_OF_METADATA",
         64, F(metadata), MFF_FMT_HEX, MFP_NONE, true, true),
@@ -57,6 +60,30 @@ static const struct mf_field mf_fields[MFF_N_IDS] = {
         32, F(regs[14]), MFF_FMT_HEX, MFP_NONE, true, true),
     ROW(MFF_REG15, "reg15", {NULL}, "NXM_NX_REG15", NULL,
         32, F(regs[15]), MFF_FMT_HEX, MFP_NONE, true, true),
+    ROW(MFF_XREG0, "xreg0", {NULL}, NULL, "OXM_OF_PKT_REG0",
+        64, REGS(0, 2), MFF_FMT_HEX, MFP_NONE, true, true),
+    ROW(MFF_XREG1, "xreg1", {NULL}, NULL, "OXM_OF_PKT_REG1",
+        64, REGS(2, 2), MFF_FMT_HEX, MFP_NONE, true, true),
+    ROW(MFF_XREG2, "xreg2", {NULL}, NULL, "OXM_OF_PKT_REG2",
+        64, REGS(4, 2), MFF_FMT_HEX, MFP_NONE, true, true),
+    ROW(MFF_XREG3, "xreg3", {NULL}, NULL, "OXM_OF_PKT_REG3",
+        64, REGS(6, 2), MFF_FMT_HEX, MFP_NONE, true, true),
+    ROW(MFF_XREG4, "xreg4", {NULL}, NULL, "OXM_OF_PKT_REG4",
+        64, REGS(8, 2), MFF_FMT_HEX, MFP_NONE, true, true),
+    ROW(MFF_XREG5, "xreg5", {NULL}, NULL, "OXM_OF_PKT_REG5",
+        64, REGS(10, 2), MFF_FMT_HEX, MFP_NONE, true, true),
+    ROW(MFF_XREG6, "xreg6", {NULL}, NULL, "OXM_OF_PKT_REG6",
+        64, REGS(12, 2), MFF_FMT_HEX, MFP_NONE, true, true),
+    ROW(MFF_XREG7, "xreg7", {NULL}, NULL, "OXM_OF_PKT_REG7",
+        64, REGS(14, 2), MFF_FMT_HEX, MFP_NONE, true, true),
+    ROW(MFF_XXREG0, "xxreg0", {NULL}, "NXM_NX_XXREG0", NULL,
+        128, REGS(0, 4), MFF_FMT_HEX, MFP_NONE, true, true),
+    ROW(MFF_XXREG1, "xxreg1", {NULL}, "NXM_NX_XXREG1", NULL,
+        128, REGS(4, 4), MFF_FMT_HEX, MFP_NONE, true, true),
+    ROW(MFF_XXREG2, "xxreg2", {NULL}, "NXM_NX_XXREG2", NULL,
+        128, REGS(8, 4), MFF_FMT_HEX, MFP_NONE, true, true),
+    ROW(MFF_XXREG3, "xxreg3", {NULL}, "NXM_NX_XXREG3", NULL,
+        128, REGS(12, 4), MFF_FMT_HEX, MFP_NONE, true, true),
     ROW(MFF_PKT_MARK, "pkt_mark", {NULL}, "NXM_NX_PKT_MARK", NULL,
         32, F(pkt_mark), MFF_FMT_HEX, MFP_NONE, true, true),
     ROW(MFF_IN_PORT, "in_port", {NULL}, "NXM_OF_IN_PORT", "OXM_OF_IN_PORT",
@@ -85,6 +112,13 @@ static const struct mf_field mf_fields[MFF_N_IDS] = {
         128, F(ipv6_dst), MFF_FMT_IPV6, MFP_IPV6, true, true),
     ROW(MFF_IPV6_LABEL, "ipv6_label", {NULL}, "NXM_NX_IPV6_LABEL", NULL,
         20, F(ipv6_label), MFF_FMT_HEX, MFP_IPV6, true, true),
+    ROW(MFF_ND_TARGET, "nd_target", {NULL}, "NXM_NX_ND_TARGET",
+        "OXM_OF_IPV6_ND_TARGET", 128, F(nd_target), MFF_FMT_IPV6, MFP_ND,
+        true, false),
+    ROW(MFF_ND_SLL, "nd_sll", {NULL}, "NXM_NX_ND_SLL", "OXM_OF_IPV6_ND_SLL",
+        48, F(arp_sha), MFF_FMT_ETH, MFP_ND_SOLICIT, true, false),
+    ROW(MFF_ND_TLL, "nd_tll", {NULL}, "NXM_NX_ND_TLL", "OXM_OF_IPV6_ND_TLL",
+        48, F(arp_tha), MFF_FMT_ETH, MFP_ND_ADVERT, true, false),
     ROW(MFF_NW_PROTO, "nw_proto", {"ip_proto"}, "NXM_OF_IP_PROTO",
         "OXM_OF_IP_PROTO", 8, F(nw_proto), MFF_FMT_DEC, MFP_IP_OR_ARP, false,
         false),
@@ -112,10 +146,10 @@ static const struct mf_field mf_fields[MFF_N_IDS] = {
     ROW(MFF_TP_DST, "tp_dst", {"tcp_dst", "udp_dst", "sctp_dst"},
         "NXM_OF_TCP_DST", "OXM_OF_TCP_DST", 16, F(tp_dst), MFF_FMT_DEC, MFP_L4,
         true, true),
-    ROW(MFF_ICMP_TYPE, "icmp_type", {"icmpv4_type", "icmpv6_type"},
+    ROW(MFF_ICMP_TYPE, "icmp_type", {"icmpv6_type"},
         "NXM_OF_ICMP_TYPE", "OXM_OF_ICMPV4_TYPE", 8, F(tp_src), MFF_FMT_DEC,
         MFP_ICMP_ANY, false, true),
-    ROW(MFF_ICMP_CODE, "icmp_code", {"icmpv4_code", "icmpv6_code"},
+    ROW(MFF_ICMP_CODE, "icmp_code", {"icmpv6_code"},
         "NXM_OF_ICMP_CODE", "OXM_OF_ICMPV4_CODE", 8, F(tp_dst), MFF_FMT_DEC,
         MFP_ICMP_ANY, false, true),
     ROW(MFF_TCP_FLAGS, "tcp_flags", {NULL}, "NXM_NX_TCP_FLAGS", NULL,
@@ -189,6 +223,64 @@ const struct mf_field *mf_from_name(const char *name, size_t len)
         }
     }
     return NULL;
+}
+
+const struct mf_field *mf_from_field_name(const char *name, size_t len)
+{
+    for (size_t i = 0; i < MFF_N_IDS; i++) {
+        const struct mf_field *mf = &mf_fields[i];
+        if (name_eq(mf->name, name, len)) {
+            return mf;
+        }
+        for (size_t j = 0; j < ARRAY_SIZE(mf->aliases) && mf->aliases[j];
+             j++) {
+            if (name_eq(mf->aliases[j], name, len)) {
+                return mf;
+            }
+        }
+    }
+    return NULL;
+}
+
+bool mf_reg_view(const struct mf_field *mf, unsigned *first, unsigned *n)
+{
+    if (mf->id >= MFF_XREG0 && mf->id <= MFF_XREG7) {
+        *first = 2 * (unsigned)(mf->id - MFF_XREG0);
+        *n = 2;
+        return true;
+    }
+    if (mf->id >= MFF_XXREG0 && mf->id <= MFF_XXREG3) {
+        *first = 4 * (unsigned)(mf->id - MFF_XXREG0);
+        *n = 4;
+        return true;
+    }
+    return false;
+}
+
+/* Register views are big-endian concatenations of host-order registers,
+ * the lowest-numbered one most significant (xreg0 = reg0:reg1). */
+static void get_regs(const struct flow *flow, unsigned first, unsigned n,
+                     union mf_value *value)
+{
+    memset(value, 0, sizeof *value);
+    for (unsigned j = 0; j < n; j++) {
+        uint32_t r = flow->regs[first + j];
+        uint8_t *p = &value->b[16 - 4 * n + 4 * j];
+        p[0] = (uint8_t)(r >> 24);
+        p[1] = (uint8_t)(r >> 16);
+        p[2] = (uint8_t)(r >> 8);
+        p[3] = (uint8_t)r;
+    }
+}
+
+static void set_regs(struct flow *flow, unsigned first, unsigned n,
+                     const union mf_value *value)
+{
+    for (unsigned j = 0; j < n; j++) {
+        const uint8_t *p = &value->b[16 - 4 * n + 4 * j];
+        flow->regs[first + j] = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+                                (uint32_t)p[2] << 8 | p[3];
+    }
 }
 
 const char *mf_subfield_name(const struct mf_field *mf)
@@ -265,6 +357,11 @@ void mf_get_value(const struct mf_field *mf, const struct flow *flow,
                   union mf_value *value)
 {
     const uint8_t *p = (const uint8_t *)flow + mf->offset;
+    unsigned first, n;
+    if (mf_reg_view(mf, &first, &n)) {
+        get_regs(flow, first, n, value);
+        return;
+    }
     memset(value, 0, sizeof *value);
     if (mf->format == MFF_FMT_ETH || mf->format == MFF_FMT_IPV6) {
         memcpy(&value->b[16 - mf->n_bytes], p, mf->n_bytes);
@@ -292,6 +389,11 @@ void mf_set_value(const struct mf_field *mf, const union mf_value *value,
                   struct flow *flow)
 {
     uint8_t *p = (uint8_t *)flow + mf->offset;
+    unsigned first, n;
+    if (mf_reg_view(mf, &first, &n)) {
+        set_regs(flow, first, n, value);
+        return;
+    }
     if (mf->format == MFF_FMT_ETH || mf->format == MFF_FMT_IPV6) {
         memcpy(p, &value->b[16 - mf->n_bytes], mf->n_bytes);
         return;
@@ -358,13 +460,33 @@ bool mf_prereq_ok(enum mf_prereq prereq, uint16_t dl_type, uint8_t nw_proto)
         return dl_type == ETH_TYPE_IP || is_arp(dl_type);
     case MFP_IP_OR_ARP:
         return is_ip_any(dl_type) || is_arp(dl_type);
+    case MFP_ND:
+    case MFP_ND_SOLICIT:
+    case MFP_ND_ADVERT:
+        /* The ICMPv6 type is checked by mf_nd_type_ok(). */
+        return dl_type == ETH_TYPE_IPV6 && nw_proto == IPPROTO_ICMPV6_;
     }
     return false;
 }
 
+bool mf_nd_type_ok(enum mf_prereq prereq, uint8_t icmp_type)
+{
+    switch (prereq) {
+    case MFP_ND:
+        return icmp_type == 135 || icmp_type == 136;
+    case MFP_ND_SOLICIT:
+        return icmp_type == 135;
+    case MFP_ND_ADVERT:
+        return icmp_type == 136;
+    default:
+        return true;
+    }
+}
+
 bool mf_are_prereqs_ok(const struct mf_field *mf, const struct flow *flow)
 {
-    return mf_prereq_ok(mf->prereq, flow->dl_type, flow->nw_proto);
+    return mf_prereq_ok(mf->prereq, flow->dl_type, flow->nw_proto) &&
+           mf_nd_type_ok(mf->prereq, (uint8_t)flow->tp_src);
 }
 
 /* Bit 'i' of a right-aligned value is bit i % 8 of byte 15 - i / 8. */

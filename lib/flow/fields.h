@@ -40,6 +40,18 @@ enum mf_id {
     MFF_REG13,
     MFF_REG14,
     MFF_REG15,
+    MFF_XREG0, /* Virtual: 64 bits over regs[0] (high) and regs[1]. */
+    MFF_XREG1,
+    MFF_XREG2,
+    MFF_XREG3,
+    MFF_XREG4,
+    MFF_XREG5,
+    MFF_XREG6,
+    MFF_XREG7,
+    MFF_XXREG0, /* Virtual: 128 bits over regs[0..3], regs[0] highest. */
+    MFF_XXREG1,
+    MFF_XXREG2,
+    MFF_XXREG3,
     MFF_PKT_MARK,
     MFF_IN_PORT,
     MFF_DL_SRC,
@@ -55,6 +67,9 @@ enum mf_id {
     MFF_IPV6_SRC,
     MFF_IPV6_DST,
     MFF_IPV6_LABEL,
+    MFF_ND_TARGET,
+    MFF_ND_SLL, /* Virtual: arp_sha's storage in a solicitation. */
+    MFF_ND_TLL, /* Virtual: arp_tha's storage in an advertisement. */
     MFF_NW_PROTO,
     MFF_NW_TOS,
     MFF_NW_ECN,
@@ -103,6 +118,9 @@ enum mf_prereq {
     MFP_ICMP_ANY, /* ICMPv4 or ICMPv6 */
     MFP_IPV4_OR_ARP, /* nw_src/nw_dst: IPv4, or ARP/RARP (SPA/TPA). */
     MFP_IP_OR_ARP,   /* nw_proto: IPv4/IPv6, or ARP/RARP (opcode). */
+    MFP_ND,          /* icmp6 with icmp_type 135 or 136. */
+    MFP_ND_SOLICIT,  /* icmp6,icmp_type=135. */
+    MFP_ND_ADVERT,   /* icmp6,icmp_type=136. */
 };
 
 struct mf_field {
@@ -129,8 +147,16 @@ union mf_value {
 const struct mf_field *mf_from_id(enum mf_id);
 /* Looks up any accepted name: canonical, alias, NXM or OXM (with or
  * without the "_W" suffix), case-sensitive for NXM/OXM like OVS.  'len'
- * bytes of 'name' are compared (it need not be NUL-terminated). */
+ * bytes of 'name' are compared (it need not be NUL-terminated).  This is
+ * what a subfield accepts (load, move, output, learn). */
 const struct mf_field *mf_from_name(const char *name, size_t len);
+/* Only the canonical name and its aliases ("eth_src", "dl_src"): what a
+ * match ("dl_src=...") and set_field accept, as in OVS, which refuses
+ * NXM/OXM names there. */
+const struct mf_field *mf_from_field_name(const char *name, size_t len);
+/* For a register view (xreg, xxreg): the first register and how many;
+ * false for any other field. */
+bool mf_reg_view(const struct mf_field *, unsigned *first, unsigned *n);
 /* The name used for the field in subfield syntax (NXM name, else OXM
  * name, else canonical name), as OVS prints it. */
 const char *mf_subfield_name(const struct mf_field *);
@@ -145,6 +171,9 @@ void mf_set_value(const struct mf_field *, const union mf_value *,
 bool mf_are_prereqs_ok(const struct mf_field *, const struct flow *);
 /* The same test on a bare Ethernet type and IP protocol. */
 bool mf_prereq_ok(enum mf_prereq, uint16_t dl_type, uint8_t nw_proto);
+/* The part of a neighbor discovery prerequisite the two above leave out:
+ * the ICMPv6 type (true for every other prerequisite). */
+bool mf_nd_type_ok(enum mf_prereq, uint8_t icmp_type);
 /* What a prerequisite asks for, as a user would type it ("ip or arp"). */
 const char *mf_prereq_text(enum mf_prereq);
 

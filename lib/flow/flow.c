@@ -39,6 +39,30 @@ static void put32(uint8_t *p, uint32_t x)
  * as in OVS. */
 #define FLOW_DL_TYPE_NONE 0x05ff
 
+/* Neighbor solicitation (135) and advertisement (136): the target, and
+ * the source (in a solicitation) or target (in an advertisement)
+ * link-layer address option, into arp_sha / arp_tha as OVS keeps them. */
+static void extract_nd(const uint8_t *p, size_t n, struct flow *flow)
+{
+    uint8_t type = p[0];
+    if ((type != 135 && type != 136) || n < 24) {
+        return;
+    }
+    memcpy(flow->nd_target, p + 8, 16);
+    for (size_t o = 24; o + 8 <= n;) {
+        size_t len = (size_t)p[o + 1] * 8;
+        if (!len || o + len > n) {
+            break;
+        }
+        if (len == 8 && p[o] == 1 && type == 135) {
+            memcpy(flow->arp_sha, p + o + 2, 6);
+        } else if (len == 8 && p[o] == 2 && type == 136) {
+            memcpy(flow->arp_tha, p + o + 2, 6);
+        }
+        o += len;
+    }
+}
+
 static void extract_l4(const uint8_t *p, size_t n, struct flow *flow)
 {
     switch (flow->nw_proto) {
@@ -71,6 +95,7 @@ static void extract_l4(const uint8_t *p, size_t n, struct flow *flow)
         if (n >= 4 && flow->dl_type == ETH_TYPE_IPV6) {
             flow->tp_src = p[0];
             flow->tp_dst = p[1];
+            extract_nd(p, n, flow);
         }
         break;
     default:

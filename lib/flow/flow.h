@@ -75,9 +75,10 @@ struct flow {
     uint32_t nw_dst; /* IPv4 destination, or ARP TPA. */
     uint8_t ipv6_src[16];
     uint8_t ipv6_dst[16];
-    uint32_t ipv6_label; /* IPv6 flow label, low 20 bits. */
-    uint8_t arp_sha[6];
-    uint8_t arp_tha[6];
+    uint8_t nd_target[16]; /* IPv6 neighbor discovery target. */
+    uint32_t ipv6_label;   /* IPv6 flow label, low 20 bits. */
+    uint8_t arp_sha[6];    /* ARP SHA, or ND's source link-layer address. */
+    uint8_t arp_tha[6];    /* ARP THA, or ND's target link-layer address. */
     uint8_t nw_proto; /* IP protocol, or the low 8 bits of the ARP op. */
     uint8_t nw_tos;   /* DSCP in the upper 6 bits, low 2 bits zero. */
     uint8_t nw_ecn;   /* ECN, low 2 bits. */
@@ -98,7 +99,8 @@ struct flow {
 #define FLOW_MEMBERS(M)                                                       \
     M(tun_id) M(metadata) M(regs) M(tun_src) M(tun_dst) M(pkt_mark)          \
     M(in_port) M(vlan_tci) M(dl_dst) M(dl_type) M(dl_src) M(tcp_flags)       \
-    M(nw_src) M(nw_dst) M(ipv6_src) M(ipv6_dst) M(ipv6_label) M(arp_sha)     \
+    M(nw_src) M(nw_dst) M(ipv6_src) M(ipv6_dst) M(nd_target) M(ipv6_label)  \
+    M(arp_sha)                                                                \
     M(arp_tha) M(nw_proto) M(nw_tos) M(nw_ecn) M(nw_ttl) M(nw_frag)          \
     M(tp_src) M(tp_dst)
 #define FLOW_MEMBER_SIZE_(MEMBER) +sizeof(((struct flow *)0)->MEMBER)
@@ -121,7 +123,7 @@ _Static_assert(offsetof(struct flow, in_port) + sizeof(uint16_t) ==
 
 #define FLOW_U64S (sizeof(struct flow) / sizeof(uint64_t))
 _Static_assert(sizeof(struct flow) % 8 == 0, "flow is whole words");
-_Static_assert(sizeof(struct flow) == 184, "no hidden padding in flow");
+_Static_assert(sizeof(struct flow) == 200, "no hidden padding in flow");
 _Static_assert(offsetof(struct flow, dl_dst) % 8 == 0,
                "dl_dst starts a word (see above)");
 

@@ -88,7 +88,7 @@ char *match_parse_piece(struct match *m, const char *name, const char *value,
         }
     }
 
-    const struct mf_field *mf = mf_from_name(name, strlen(name));
+    const struct mf_field *mf = mf_from_field_name(name, strlen(name));
     if (!mf) {
         return xasprintf("unknown field '%s'", name);
     }
@@ -225,8 +225,11 @@ void match_format(const struct match *m, int priority,
     if (!skip_proto) {
         put_field(m, arp ? MFF_ARP_OP : MFF_NW_PROTO, NULL, NULL, ds);
     }
-    put_field(m, MFF_ARP_SHA, NULL, NULL, ds);
-    put_field(m, MFF_ARP_THA, NULL, NULL, ds);
+    bool nd = mf_prereq_ok(MFP_ND, dl_type, nw_proto);
+    if (!nd) {
+        put_field(m, MFF_ARP_SHA, NULL, NULL, ds);
+        put_field(m, MFF_ARP_THA, NULL, NULL, ds);
+    }
     put_field(m, MFF_NW_TOS, NULL, NULL, ds);
     put_field(m, MFF_NW_ECN, NULL, NULL, ds);
     put_field(m, MFF_NW_TTL, NULL, NULL, ds);
@@ -238,6 +241,11 @@ void match_format(const struct match *m, int priority,
     } else {
         put_field(m, MFF_TP_SRC, NULL, NULL, ds);
         put_field(m, MFF_TP_DST, NULL, NULL, ds);
+    }
+    if (nd) {
+        put_field(m, MFF_ND_TARGET, NULL, NULL, ds);
+        put_field(m, MFF_ND_SLL, NULL, NULL, ds);
+        put_field(m, MFF_ND_TLL, NULL, NULL, ds);
     }
     put_field(m, MFF_TCP_FLAGS, NULL, NULL, ds);
 

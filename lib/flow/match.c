@@ -189,6 +189,19 @@ char *match_prereq_error(const struct match *m, const struct mf_field *mf,
     return ds_steal_cstr(&ds);
 }
 
+/* For the neighbor discovery fields: the match pins the ICMPv6 type to
+ * what the field needs (true for every other prerequisite). */
+static bool nd_type_matched(const struct match *m, enum mf_prereq prereq)
+{
+    if (mf_nd_type_ok(prereq, 0)) {
+        return true; /* Not an ND prerequisite. */
+    }
+    /* The code must be 0 (or left open, which reads as 0 here). */
+    return (m->wc.tp_src & 0xff) == 0xff &&
+           mf_nd_type_ok(prereq, (uint8_t)m->flow.tp_src) &&
+           !(m->flow.tp_dst & 0xff);
+}
+
 char *match_check_prereqs(const struct match *m)
 {
     uint16_t dl_type;
@@ -196,6 +209,7 @@ char *match_check_prereqs(const struct match *m)
     match_get_proto(m, &dl_type, &nw_proto);
     bool arp = dl_type == ETH_TYPE_ARP || dl_type == ETH_TYPE_RARP;
     bool icmp = mf_prereq_ok(MFP_ICMP_ANY, dl_type, nw_proto);
+    bool icmp6 = mf_prereq_ok(MFP_ND, dl_type, nw_proto);
 
     for (int id = 0; id < MFF_N_IDS; id++) {
         const struct mf_field *mf = mf_from_id(id);
@@ -216,6 +230,18 @@ char *match_check_prereqs(const struct match *m)
                 continue;
             }
             break;
+        case MFF_ARP_SHA:
+        case MFF_ARP_THA:
+            if (icmp6) {
+                continue; /* nd_sll / nd_tll. */
+            }
+            break;
+        case MFF_ND_SLL:
+        case MFF_ND_TLL:
+            if (!icmp6) {
+                continue; /* arp_sha / arp_tha. */
+            }
+            break;
         case MFF_TP_SRC:
         case MFF_TP_DST:
         case MFF_ICMP_TYPE:
@@ -225,9 +251,28 @@ char *match_check_prereqs(const struct match *m)
             break;
         }
         if (match_has_field(m, mf) &&
-            !mf_prereq_ok(prereq, dl_type, nw_proto)) {
+            (!mf_prereq_ok(prereq, dl_type, nw_proto) ||
+             !nd_type_matched(m, prereq))) {
             return match_prereq_error(m, mf, prereq);
         }
+    }
+
+    /* A later fragment carries no L4 header: OVS's switch refuses an L4
+     * match on it (OFPBMC_BAD_PREREQ), and so do we, at once. */
+    if ((m->wc.nw_frag & FLOW_NW_FRAG_LATER) &&
+        (m->flow.nw_frag & FLOW_NW_FRAG_LATER) && !icmp &&
+        (m->wc.tp_src || m->wc.tp_dst || m->wc.tcp_flags)) {
+        const struct mf_field *mf = mf_from_id(
+            m->wc.tcp_flags ? MFF_TCP_FLAGS
+                            : m->wc.tp_src ? MFF_TP_SRC : MFF_TP_DST);
+        union mf_value value, mask;
+        struct ds ds = DS_EMPTY_INITIALIZER;
+        match_get_field(m, mf, &value, &mask);
+        ds_put_format(&ds, "%s=", mf->name);
+        mf_format_value(mf, &value, &mask, NULL, &ds);
+        ds_put_cstr(&ds, " cannot match a later fragment (nw_frag=later "
+                         "has no L4 header)");
+        return ds_steal_cstr(&ds);
     }
 
     /* ICMP type/code live in tp_src/tp_dst with an 8-bit mask, so the

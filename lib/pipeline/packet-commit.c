@@ -190,6 +190,11 @@ static void commit_ipv6(uint8_t *ip, size_t len, const struct flow *old,
             memcpy(at, want, 16);
         }
     }
+    if (old->ipv6_label != new->ipv6_label) {
+        /* The flow label is the low 20 bits of the first word (no
+         * checksum covers it). */
+        put32(ip, (get32(ip) & 0xfff00000u) | (new->ipv6_label & 0xfffff));
+    }
     if (old->nw_tos != new->nw_tos || old->nw_ecn != new->nw_ecn) {
         uint8_t tc = (uint8_t)((new->nw_tos & 0xfc) | (new->nw_ecn & 3));
         ip[0] = (uint8_t)(0x60 | tc >> 4);

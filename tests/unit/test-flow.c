@@ -96,7 +96,7 @@ START_TEST(test_tcp_ipv4)
                      "tcp,tun_id=0x64,in_port=7,dl_src=00:11:22:33:44:55,"
                      "dl_dst=2e:7a:a2:53:7b:31,nw_src=10.1.1.2,"
                      "nw_dst=10.1.1.3,nw_tos=40,nw_ecn=1,nw_ttl=64,"
-                     "tp_src=40000,tp_dst=80,tcp_flags=0x012");
+                     "tp_src=40000,tp_dst=80,tcp_flags=syn|ack");
     ds_destroy(&ds);
 }
 END_TEST

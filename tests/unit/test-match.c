@@ -127,13 +127,16 @@ static const struct {
     {"tcp,tcp_dst=80,tcp_src=1024", "tcp,tp_src=1024,tp_dst=80"},
     {"udp,udp_src=68,udp_dst=67", "udp,tp_src=68,tp_dst=67"},
     {"tcp,tcp_flags=+syn-ack", NULL},
-    {"tcp,tcp_flags=0x002", NULL},
+    {"tcp,tcp_flags=0x002", "tcp,tcp_flags=syn"},
     {"tcp,tcp_flags=2/0x12", "tcp,tcp_flags=+syn-ack"},
-    {"tcp,tcp_flags=0x800/0x800", NULL},
-    {"NXM_OF_IN_PORT=7", "in_port=7"},
-    {"OXM_OF_ETH_SRC=00:00:00:00:00:01", "dl_src=00:00:00:00:00:01"},
-    {"NXM_NX_REG0=1", "reg0=0x1"},
-    {"NXM_NX_TUN_ID_W=0x10/0xf0", "tun_id=0x10/0xf0"},
+    {"tcp,tcp_flags=0x800/0x800", "tcp,tcp_flags=+[800]"},
+    {"reg15=1,pkt_mark=0", "pkt_mark=0,reg15=0x1"},
+    {"xreg1=0x100000002", "reg2=0x1,reg3=0x2"},
+    {"xxreg3=5/0xff", "reg15=0x5/0xff"},
+    {"vlan_vid=0x1005", "dl_vlan=5"},
+    {"vlan_vid=0x1000/0x1000", "vlan_tci=0x1000/0x1000"},
+    {"ipv6,ipv6_label=0x12345", NULL},
+    {"tun_id=0/0xff,metadata=0", NULL},
     {"in_port=1,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,dl_type="
      "0x0800,"
      "nw_src=1.1.1.1,nw_dst=2.2.2.2,nw_proto=6,nw_tos=4,nw_ttl=3,tp_src=1,tp_"
@@ -290,6 +293,11 @@ static const struct {
     {"tcp,tp_dst=65536", "tp_dst=65536: value out of range (0-65535)"},
     {"icmp,icmp_type=300", "icmp_type=300: value out of range (0-255)"},
     {"NXM_NX_REG16=1", "unknown field 'NXM_NX_REG16'"},
+    /* As in OVS, a match takes field names, not NXM/OXM names. */
+    {"NXM_OF_IN_PORT=7", "unknown field 'NXM_OF_IN_PORT'"},
+    {"NXM_NX_REG0=1", "unknown field 'NXM_NX_REG0'"},
+    {"udp,tp_dst=80,nw_frag=later", "cannot match a later fragment"},
+    {"ip,in_port=0x5", "unknown port '0x5'"},
     {"nxm_nx_reg0=1", "unknown field 'nxm_nx_reg0'"},
 };
 

@@ -275,7 +275,7 @@ START_TEST(test_learn)
                      "dl_dst=2e:7a:a2:53:7b:31\n");
     if (key_flow) {
         ASSERT_HAS(text, "            load:0x64->NXM_NX_TUN_ID[]\n"
-                         "             -> tun_id: 0x0 -> 0x64\n");
+                         "             -> tun_id: 0 -> 0x64\n");
         ASSERT_HAS(text, "Datapath actions: output:5 (vxlan0: vxlan vni "
                          "100 remote 192.168.33.13:4789)\n");
     } else {
@@ -303,7 +303,7 @@ START_TEST(test_learn)
                 ck_assert_str_eq(
                     json_string_value(json_object_get(c, "field")), "tun_id");
                 ck_assert_str_eq(json_string_value(json_object_get(c, "old")),
-                                 "0x0");
+                                 "0");
                 ck_assert_str_eq(json_string_value(json_object_get(c, "new")),
                                  "0x64");
                 saw_set = true;

@@ -330,6 +330,62 @@ START_TEST(test_controller_ttl_exit_clone)
 }
 END_TEST
 
+/* The fields and actions added for OVS's full flow language, run on
+ * real frames: pkt_mark, reg8-15 and the xreg views, the IPv6 flow
+ * label written into the bytes, mod_nw_ttl, output(max_len), and
+ * dec_ttl's controller ids. */
+START_TEST(test_new_fields_and_actions)
+{
+    struct ofproto *p = bridge("br0", 4);
+    struct xlate_result res;
+    xlate_result_init(&res);
+    struct pin_log log = {0};
+    ofproto_set_packet_in_cb(p, pin_cb, &log);
+    add(p, "in_port=1 actions=set_field:5->pkt_mark,load:0x1234->xreg7,"
+           "resubmit(,1)");
+    add(p, "table=1,pkt_mark=5,reg14=0,reg15=0x1234 actions=output:3,"
+           "output(port=4,max_len=20)");
+    run(p, 1, MAC1, MAC2, &res);
+    ck_assert_str_eq(outs(&res), "3,4");
+    ck_assert_uint_eq(res.outputs[0].packet.len, 60);
+    ck_assert_uint_eq(res.outputs[1].packet.len, 20);
+
+    add(p, "ipv6,in_port=2,ipv6_label=0x12345 actions="
+           "set_field:0xabcde->ipv6_label,mod_nw_ttl:9,output:3");
+    struct flow f = ip_flow(MAC1, MAC2);
+    f.dl_type = ETH_TYPE_IPV6;
+    f.ipv6_src[15] = 1;
+    f.ipv6_dst[15] = 2;
+    f.ipv6_label = 0x12345;
+    f.nw_tos = 0x28;
+    f.in_port = 2;
+    run_flow(p, &f, true, &res);
+    ck_assert_str_eq(outs(&res), "3");
+    struct flow o = out_flow(&res, 0);
+    ck_assert_uint_eq(o.ipv6_label, 0xabcde);
+    ck_assert_uint_eq(o.nw_ttl, 9);
+    ck_assert_uint_eq(o.nw_tos, 0x28); /* The traffic class stays. */
+
+    /* An expired TTL reaches our controller (id 0) only when 0 is one
+     * of dec_ttl's ids. */
+    add(p, "ip,in_port=3 actions=dec_ttl(1,2),output:1");
+    add(p, "ip,in_port=4 actions=dec_ttl(2,0),output:1");
+    f = ip_flow(MAC1, MAC2);
+    f.nw_ttl = 1;
+    f.in_port = 3;
+    run_flow(p, &f, true, &res);
+    ck_assert_str_eq(outs(&res), "drop");
+    ck_assert_int_eq(log.n, 0);
+    f.in_port = 4;
+    run_flow(p, &f, true, &res);
+    ck_assert_str_eq(outs(&res), "drop");
+    ck_assert_int_eq(log.n, 1);
+    ck_assert_uint_eq(log.reason, 2);
+    xlate_result_uninit(&res);
+    ofproto_destroy(p);
+}
+END_TEST
+
 START_TEST(test_action_set)
 {
     struct ofproto *p = bridge("br0", 4);
@@ -831,6 +887,7 @@ static Suite *make_suite(void)
     Suite *s = suite_create("xlate");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_resubmit_in_port);
+    tcase_add_test(tc, test_new_fields_and_actions);
     tcase_add_test(tc, test_depth_limit);
     tcase_add_test(tc, test_flood_all);
     tcase_add_test(tc, test_fields_seen_by_later_lookups);
