@@ -31,14 +31,13 @@ static void print_fm(const struct flow_mod *fm, const struct portmap *ports,
     flow_print_format(&fp, ports, ds);
 }
 
-/* Equal as far as the printing without statistics shows: like ovs-ofctl's
- * --no-stats, it leaves out importance and the flags. */
 static bool fm_equal(const struct flow_mod *a, const struct flow_mod *b)
 {
     return match_equal(&a->match, &b->match) && a->priority == b->priority
            && a->table_id == b->table_id && a->cookie == b->cookie
            && a->idle_timeout == b->idle_timeout
            && a->hard_timeout == b->hard_timeout
+           && a->importance == b->importance && a->flags == b->flags
            && ofpacts_equal((const void *)a->ofpacts.data, a->ofpacts.size,
                             (const void *)b->ofpacts.data, b->ofpacts.size);
 }
@@ -126,9 +125,10 @@ static const struct {
      " cookie=0x10, table=3, ip actions=NORMAL"},
     {"idle_timeout=5,hard_timeout=10,priority=7,ip,actions=normal",
      " idle_timeout=5, hard_timeout=10, priority=7,ip actions=NORMAL"},
-    /* Flags and importance show only with statistics, as in OVS. */
-    {"send_flow_rem,check_overlap,actions=drop", " actions=drop"},
-    {"importance=3,priority=1,actions=drop", " priority=1 actions=drop"},
+    {"send_flow_rem,check_overlap,actions=drop",
+     " send_flow_rem check_overlap actions=drop"},
+    {"importance=3,priority=1,actions=drop",
+     " importance=3, priority=1 actions=drop"},
     {"tcp,tp_dst=80,actions=mod_tp_dst:8080,mod_nw_tos:8",
      " tcp,tp_dst=80 actions=mod_tp_dst:8080,mod_nw_tos:8"},
     {"ip,nw_src=10.0.0.0/8,actions=learn(dl_type=0x800,"
