@@ -183,8 +183,14 @@ flow_mods(struct switchd *sw, json_t *params, json_t **resultp,
     if (param_bool(params, "strict", false)) {
         cmd = strict_cmd;
     }
-    err = bridge_ofctl_flow_mods(sw->bridges, br, cmd, text ? text : "",
-                                 resultp);
+    struct ofctl_view view;
+    err = param_view(params, &view);
+    if (err) {
+        return err;
+    }
+    uint32_t add_flags = view.of_version == 10 ? FM_F_RESET_COUNTS : 0;
+    err = bridge_ofctl_flow_mods_flags(sw->bridges, br, cmd,
+                                       text ? text : "", add_flags, resultp);
     switchd_flows_changed(sw);
     return err;
 }
