@@ -43,6 +43,28 @@ help(void)
     ds_destroy(&ds);
 }
 
+/* As ovs-vsctl after a transaction that added a port that could not be
+ * set up: the port stays (ofport -1, its error in the error column) and
+ * the command succeeds, but each such port is reported on stderr. */
+static void
+report_setup_errors(const json_t *result)
+{
+    size_t i, j;
+    json_t *e, *p;
+    json_array_foreach((json_t *)result, i, e) {
+        const char *cmd = json_string_value(json_object_get(e, "command"));
+        if (!cmd || strcmp(cmd, "setup-errors")) {
+            continue;
+        }
+        json_array_foreach(json_object_get(e, "result"), j, p) {
+            fprintf(stderr, "%s: Error detected while setting up '%s': %s.  "
+                    "See switchd log for details.\n", program_name,
+                    json_string_value(json_object_get(p, "name")),
+                    json_string_value(json_object_get(p, "error")));
+        }
+    }
+}
+
 static void
 on_alarm(int sig)
 {
@@ -112,6 +134,7 @@ main(int argc, char *argv[])
     int status = 0;
     struct ds out = DS_EMPTY_INITIALIZER;
     vsctl_format_bare(result, bare, &out, &status);
+    report_setup_errors(result);
     if (opts.json) {
         common_print_json(result);
     } else {

@@ -69,16 +69,29 @@ options_to_json(const struct config_port *p)
     return o;
 }
 
+static bool
+iface_open_failed(const struct vsctl_ctx *ctx, const char *name)
+{
+    const struct vsctl_status *st = ctx->status;
+    return st && st->iface_open_failed
+           && st->iface_open_failed(st->aux, name);
+}
+
 /* The interface record as list/get/show see it. */
 static json_t *
 iface_to_json(const struct vsctl_ctx *ctx, const struct config_port *p)
 {
     const char *err = iface_error(ctx, p->name);
+    /* A port that could not be opened has no OpenFlow port: -1, as OVS
+     * shows it. */
+    bool failed = iface_open_failed(ctx, p->name);
     return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "name", p->name,
                      "external_ids", smap_to_json(&p->external_ids),
                      "type", p->type, "options", options_to_json(p),
                      "ofport",
-                     p->ofport > 0 ? json_integer(p->ofport) : json_null(),
+                     failed ? json_integer(-1)
+                     : p->ofport > 0 ? json_integer(p->ofport)
+                                     : json_null(),
                      "ofport_request",
                      p->ofport_request ? json_integer(p->ofport_request)
                                        : json_null(),

@@ -30,6 +30,9 @@
 struct vsctl_status {
     /* Returns the reason 'iface' failed to come up, or NULL. */
     const char *(*iface_error)(void *aux, const char *iface);
+    /* Whether 'iface' could not be opened at all: its ofport reads -1, as
+     * in OVS.  May be NULL. */
+    bool (*iface_open_failed)(void *aux, const char *iface);
     void *aux;
 };
 

@@ -217,6 +217,17 @@ check_output "swctl -- add-br" "$(ovs_ref_vsctl show | vsctl_show_norm)" \
     "$(swctl show | vsctl_show_norm)"
 expect_fail "--columns unknown" 'interface contains no column named "nosuch"' \
     swctl --columns=name,nosuch list interface px
+# A port whose device does not exist: the command succeeds, the port stays
+# with ofport -1 and its error, and stderr says so, as ovs-vsctl does (the
+# program names and the log's name differ).
+ours=$(swctl add-port br-x nosuch 2>&1 >/dev/null | sed 's/^swctl: //')
+theirs=$(ovs_ref_vsctl add-port br-x nosuch 2>&1 >/dev/null | head -1 |
+         sed -e 's/^ovs-vsctl: //' -e 's/ovs-vswitchd log/switchd log/')
+check_output "setup error" "$theirs" "$ours"
+check_output "setup error columns" \
+    "$(ovs_ref_vsctl --columns=name,ofport,error list interface nosuch)" \
+    "$(swctl --columns=name,ofport,error list interface nosuch)"
+
 # -t: a daemon that does not answer (stopped) is given up on.
 kill -STOP "$SWD_PID"
 rc=0
