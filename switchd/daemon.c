@@ -3,11 +3,14 @@
 
 #include <event2/event.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bridge.h"
 #include "clock.h"
 #include "config.h"
+#include "log.h"
+#include "util.h"
 
 /* The longest the timeout timer sleeps: flow timeouts have 1 s
  * resolution, and a quarter of it keeps expiry prompt. */
@@ -45,21 +48,46 @@ switchd_flows_changed(struct switchd *sw)
     event_add(sw->flow_timer, &tv);
 }
 
-void
+/* Saves the flow tables that changed.  Coalesced: at most once per
+ * SWITCHD_SAVE_MSEC, never per packet or per request. */
+static void
+save_timer_cb(evutil_socket_t fd, short what, void *sw_)
+{
+    struct switchd *sw = sw_;
+    char *err = bridges_save_flows(sw->bridges, false);
+    if (err) {
+        LOG_RL(LOG_WARN, "saving flows: %s", err);
+        free(err);
+    }
+}
+
+char *
 switchd_start(struct switchd *sw, struct event_base *base,
-              struct config *cfg, const char *db_path)
+              struct config *cfg, const char *db_path,
+              const struct switchd_flow_options *fo)
 {
     memset(sw, 0, sizeof *sw);
     sw->base = base;
     sw->cfg = cfg;
     sw->db_path = db_path;
     sw->bridges = bridges_create(base);
+    if (fo && fo->dir) {
+        char *err = bridges_set_flow_store(sw->bridges, fo->dir, fo->restore);
+        if (err) {
+            return err;
+        }
+    }
     config_assign_ofports(sw->cfg);
     bridges_reconfigure(sw->bridges, sw->cfg);
     if (base) {
         sw->flow_timer = event_new(base, -1, 0, flow_timer_cb, sw);
         switchd_flows_changed(sw);
+        sw->save_timer = event_new(base, -1, EV_PERSIST, save_timer_cb, sw);
+        struct timeval tv = {SWITCHD_SAVE_MSEC / 1000,
+                             (SWITCHD_SAVE_MSEC % 1000) * 1000};
+        event_add(sw->save_timer, &tv);
     }
+    return NULL;
 }
 
 void
@@ -72,11 +100,23 @@ switchd_commit(struct switchd *sw, struct config *cfg)
 }
 
 void
-switchd_stop(struct switchd *sw)
+switchd_stop(struct switchd *sw, bool restart)
 {
     if (sw->flow_timer) {
         event_free(sw->flow_timer);
         sw->flow_timer = NULL;
+    }
+    if (sw->save_timer) {
+        event_free(sw->save_timer);
+        sw->save_timer = NULL;
+    }
+    if (restart && sw->bridges) {
+        char *err = bridges_save_flows(sw->bridges, true);
+        if (err) {
+            LOG(LOG_ERR, "saving flows at exit: %s", err);
+            free(err);
+        }
+        bridges_keep_devices(sw->bridges);
     }
     bridges_destroy(sw->bridges);
     sw->bridges = NULL;

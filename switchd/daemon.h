@@ -21,6 +21,15 @@ struct config;
 struct event;
 struct event_base;
 
+/* How often at most the flow tables that changed are saved. */
+#define SWITCHD_SAVE_MSEC 1000
+
+/* Where and whether flows are saved (switchd's --no-restore-flows). */
+struct switchd_flow_options {
+    const char *dir;    /* NULL: flows are neither saved nor restored. */
+    bool restore;       /* Bridges start from their saved flows. */
+};
+
 struct switchd {
     struct event_base *base; /* NULL: no timers (the methods fuzzer). */
     struct config *cfg;      /* The committed configuration. */
@@ -28,14 +37,19 @@ struct switchd {
     struct bridges *bridges;
     int exit_requested;      /* The "exit" method: stop after replying. */
     struct event *flow_timer;
+    struct event *save_timer;
 };
 
-/* Starts the switch on 'cfg' (takes ownership): bridges and their
- * ports, and the timers on 'base'. */
-void switchd_start(struct switchd *, struct event_base *, struct config *,
-                   const char *db_path);
-/* Stops everything switchd_start() started. */
-void switchd_stop(struct switchd *);
+/* Starts the switch on 'cfg' (takes ownership): bridges and their ports
+ * (with their saved flows), and the timers on 'base'.  Returns NULL or
+ * an allocated message (the flow directory cannot be made), after which
+ * switchd_stop() still cleans up. */
+char *switchd_start(struct switchd *, struct event_base *, struct config *,
+                    const char *db_path, const struct switchd_flow_options *);
+/* Stops everything switchd_start() started.  With 'restart' (a daemon
+ * that exits) the flow tables are saved and internal ports' devices
+ * stay for the next daemon; otherwise they are deleted. */
+void switchd_stop(struct switchd *, bool restart);
 
 /* Installs 'cfg' (takes ownership) as the committed configuration,
  * already saved to the database, and brings the bridges in line. */

@@ -31,6 +31,7 @@ struct options {
     const char *rundir;
     const char *db;
     bool detach;
+    bool restore_flows;
     enum log_level level;
 };
 
@@ -47,6 +48,9 @@ usage(void)
            "  --db FILE         configuration database "
            "(else $SW_DB, else %s)\n"
            "  --detach          run in the background once ready\n"
+           "  --no-restore-flows  start bridges without their saved flows\n"
+           "                    (NORMAL, or nothing if secure); flows are\n"
+           "                    still saved to DB.flows/ for the next start\n"
            "  --log-file FILE   log to FILE instead of stderr\n"
            "  --log-level LVL   err, warn, info (default) or dbg\n"
            "  -h, --help        this help\n"
@@ -252,11 +256,19 @@ detach_finish(int fd)
 static int
 parse_options(int argc, char *argv[], struct options *o)
 {
-    enum { OPT_RUNDIR = 256, OPT_DB, OPT_DETACH, OPT_LOG_FILE, OPT_LOG_LEVEL };
+    enum {
+        OPT_RUNDIR = 256,
+        OPT_DB,
+        OPT_DETACH,
+        OPT_LOG_FILE,
+        OPT_LOG_LEVEL,
+        OPT_NO_RESTORE_FLOWS,
+    };
     static const struct option long_opts[] = {
         {"rundir", required_argument, NULL, OPT_RUNDIR},
         {"db", required_argument, NULL, OPT_DB},
         {"detach", no_argument, NULL, OPT_DETACH},
+        {"no-restore-flows", no_argument, NULL, OPT_NO_RESTORE_FLOWS},
         {"log-file", required_argument, NULL, OPT_LOG_FILE},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
         {"help", no_argument, NULL, 'h'},
@@ -267,6 +279,7 @@ parse_options(int argc, char *argv[], struct options *o)
     int c;
     memset(o, 0, sizeof *o);
     o->level = LOG_INFO;
+    o->restore_flows = true;
     while ((c = getopt_long(argc, argv, "hV", long_opts, NULL)) != -1) {
         switch (c) {
         case OPT_RUNDIR:
@@ -277,6 +290,9 @@ parse_options(int argc, char *argv[], struct options *o)
             break;
         case OPT_DETACH:
             o->detach = true;
+            break;
+        case OPT_NO_RESTORE_FLOWS:
+            o->restore_flows = false;
             break;
         case OPT_LOG_FILE:
             log_path = optarg;
@@ -400,7 +416,12 @@ main(int argc, char *argv[])
         free(sockpath);
         return fail(err);
     }
-    switchd_start(&sw, base, cfg, o.db);
+    char *flow_dir = xasprintf("%s.flows", o.db);
+    struct switchd_flow_options fo = {flow_dir, o.restore_flows};
+    if ((err = switchd_start(&sw, base, cfg, o.db, &fo))) {
+        LOG(LOG_ERR, "%s: flows will not be saved", err);
+        free(err);
+    }
 
     int sigs[] = {SIGTERM, SIGINT, SIGHUP};
     struct event *sig_evs[ARRAY_SIZE(sigs)];
@@ -414,7 +435,8 @@ main(int argc, char *argv[])
     event_base_dispatch(base);
 
     server_destroy(server);
-    switchd_stop(&sw);
+    switchd_stop(&sw, true);
+    free(flow_dir);
     for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
         event_free(sig_evs[i]);
     }

@@ -1,6 +1,7 @@
 /* eth-addr: see eth-addr.h. */
 #include "eth-addr.h"
 
+#include <ctype.h>
 #include <stdio.h>
 
 #include "hash.h"
@@ -30,4 +31,24 @@ void eth_addr_format(const uint8_t mac[ETH_ADDR_LEN], struct ds *ds)
 {
     char buf[ETH_ADDR_STRLEN];
     ds_put_cstr(ds, eth_addr_to_str(mac, buf));
+}
+
+static int
+hex_value(int c)
+{
+    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+bool
+eth_addr_parse(const char *s, uint8_t mac[ETH_ADDR_LEN])
+{
+    for (int i = 0; i < ETH_ADDR_LEN; i++) {
+        if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1])
+            || s[2] != (i == ETH_ADDR_LEN - 1 ? '\0' : ':')) {
+            return false;
+        }
+        mac[i] = (uint8_t)(hex_value(s[0]) << 4 | hex_value(s[1]));
+        s += 3;
+    }
+    return true;
 }

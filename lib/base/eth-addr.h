@@ -20,6 +20,10 @@
 /* A locally administered unicast address hashed from 'name'. */
 void eth_addr_from_name(const char *name, uint8_t mac[ETH_ADDR_LEN]);
 
+/* Parses exactly "xx:xx:xx:xx:xx:xx" (hex digits, either case) into
+ * 'mac'.  Returns false, leaving 'mac' unspecified, on anything else. */
+bool eth_addr_parse(const char *s, uint8_t mac[ETH_ADDR_LEN]);
+
 /* Appends "xx:xx:xx:xx:xx:xx" (lower-case hex, as OVS prints). */
 void eth_addr_format(const uint8_t mac[ETH_ADDR_LEN], struct ds *);
 /* Writes the same into 'buf' and returns it. */

@@ -47,6 +47,15 @@ struct bridge {
     struct bridge_port **ports;
     size_t n_ports;
     struct bridge_sub *monitors; /* Active monitors (bridge-sub.c). */
+    bool secure;          /* fail_mode=secure: no NORMAL flow of its own. */
+    uint64_t dpid;        /* other_config:datapath-id, 0: from the MAC. */
+    char *hwaddr;         /* other_config:hwaddr applied, or NULL. */
+    /* Saved flows (bridge-flows.c). */
+    bool save_flows;      /* other_config:restore-flows is not false. */
+    uint64_t saved_seq;   /* ofproto_change_seq() at the last save. */
+    int64_t saved_at;     /* clock_msec() of the last save. */
+    int64_t save_after;   /* No periodic save before this clock_msec(). */
+    bool flow_file_gone;  /* Removed since saving was turned off. */
 };
 
 struct bridges {
@@ -63,6 +72,12 @@ struct bridges {
     struct xlate_result rx_results[OFPROTO_BATCH_MAX];
     /* Set by the first subscription (bridge-sub.c), else NULL. */
     const struct bridge_sub_hooks *sub_hooks;
+    /* Saved flows: the directory (NULL: not saved), whether new
+     * bridges restore from it, and whether bridges_destroy() keeps the
+     * internal ports' devices. */
+    char *flow_dir;
+    bool restore_flows;
+    bool keep_devices;
 };
 
 struct bridge *bridge_lookup(const struct bridges *, const char *name);
@@ -86,6 +101,14 @@ size_t bridges_send_outputs(struct bridges *, const struct xlate_result *);
  * where it would send). */
 void bridge_port_info_init(struct bridge_port *p,
                            const struct netdev_option *opts, size_t n);
+
+/* Saved flows (bridge-flows.c).  bridge_restore_flows() fills a new
+ * bridge's table from its file and returns true, or returns false (no
+ * store, restoring off, no file, or a file that does not restore: that
+ * one is logged) and changes nothing.  bridge_forget_flows() removes the
+ * file of a bridge that is deleted. */
+bool bridge_restore_flows(struct bridge *);
+void bridge_forget_flows(struct bridge *);
 
 /* What the subscriptions (bridge-sub.c: monitor, capture) need to hear
  * from the live state.  bridge.c calls them through 'bridges.sub_hooks',

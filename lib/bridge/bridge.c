@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "ds.h"
+#include "eth-addr.h"
 #include "log.h"
 #include "netdev.h"
 #include "ofproto.h"
@@ -83,13 +84,6 @@ bridges_find_ofproto(const struct bridges *bs, const char *name)
 {
     struct bridge *br = bridge_lookup(bs, name);
     return br ? br->ofproto : NULL;
-}
-
-bool
-bridges_iface_open_failed(const struct bridges *bs, const char *iface)
-{
-    struct bridge_port *p = find_port_anywhere(bs, iface);
-    return p && !p->netdev && p->open_error;
 }
 
 const char *
@@ -321,13 +315,33 @@ port_destroy(struct bridge_port *p)
         event_free(p->rx_event);
     }
     ofproto_port_del(p->bridge->ofproto, (uint16_t)p->ofport);
-    netdev_close(p->netdev);
+    if (p->bridge->bridges->keep_devices) {
+        netdev_close_keep(p->netdev);
+    } else {
+        netdev_close(p->netdev);
+    }
     free(p->name);
     free(p->type);
     free(p->options);
     free(p->open_error);
     free(p->patch_error);
     free(p);
+}
+
+/* Gives the LOCAL port's device the MAC other_config:hwaddr names, or
+ * back the one its name gives when the key went away. */
+static void
+bridge_apply_hwaddr(struct bridge *br, struct bridge_port *local)
+{
+    uint8_t mac[ETH_ADDR_LEN];
+    if (!br->hwaddr || !eth_addr_parse(br->hwaddr, mac)) {
+        eth_addr_from_name(br->name, mac);
+    }
+    int error = local->netdev ? netdev_set_etheraddr(local->netdev, mac) : 0;
+    if (error) {
+        LOG(LOG_WARN, "%s: cannot set the MAC of %s: %s", br->name,
+            local->name, strerror(error));
+    }
 }
 
 static void
@@ -360,6 +374,9 @@ port_create(struct bridge *br, const struct config_port *cp)
         return;
     }
     netdev_set_aux(p->netdev, p);
+    if (!strcmp(p->name, br->name) && br->hwaddr) {
+        bridge_apply_hwaddr(br, p);
+    }
     int fd = netdev_get_fd(p->netdev);
     if (fd >= 0 && br->bridges->base) {
         p->rx_event = event_new(br->bridges->base, fd, EV_READ | EV_PERSIST,
@@ -390,19 +407,21 @@ bridge_destroy(struct bridge *br)
     free(br->ports);
     ofproto_destroy(br->ofproto);
     free(br->name);
+    free(br->hwaddr);
     free(br);
 }
 
-static struct bridge *
-bridge_create(struct bridges *bs, const char *name)
+/* The flows a bridge has when nobody gave it any: NORMAL in table 0
+ * when standalone (OVS's default learning switch), nothing when
+ * secure. */
+static void
+bridge_default_flows(struct bridge *br)
 {
-    struct bridge *br = xzalloc(sizeof *br);
-    br->bridges = bs;
-    br->name = xstrdup(name);
-    br->ofproto = ofproto_create(name);
-
-    /* As in OVS, a new bridge behaves like a learning switch until
-     * someone installs flows. */
+    if (br->secure) {
+        LOG(LOG_INFO, "%s: fail_mode secure: starting without flows",
+            br->name);
+        return;
+    }
     struct flow_mod fm;
     flow_mod_init(&fm, FM_ADD);
     char *err = flow_mod_parse(&fm, "priority=0,actions=NORMAL",
@@ -411,10 +430,75 @@ bridge_create(struct bridges *bs, const char *name)
         ofproto_flow_mods(br->ofproto, &fm, 1, &err);
     }
     if (err) {
-        LOG(LOG_ERR, "%s: installing the default flow: %s", name, err);
+        LOG(LOG_ERR, "%s: installing the default flow: %s", br->name, err);
         free(err);
     }
     flow_mod_uninit(&fm);
+}
+
+/* A fail mode change removes every flow, as in OVS (the flows were made
+ * for the other mode), then installs the new mode's default. */
+static void
+bridge_set_secure(struct bridge *br, bool secure)
+{
+    if (br->secure == secure) {
+        return;
+    }
+    br->secure = secure;
+    struct flow_mod fm;
+    flow_mod_init(&fm, FM_DELETE);
+    fm.table_id = FM_TABLE_ALL;
+    char *err = NULL;
+    ofproto_flow_mods(br->ofproto, &fm, 1, &err);
+    free(err);
+    flow_mod_uninit(&fm);
+    LOG(LOG_INFO, "%s: fail_mode now %s: flows removed", br->name,
+        secure ? "secure" : "standalone");
+    bridge_default_flows(br);
+}
+
+/* The bridge columns that apply at once (fail_mode's change is in
+ * bridge_set_secure()). */
+static void
+bridge_configure(struct bridge *br, const struct config_bridge *cbr)
+{
+    /* At once, never removing flows: see ofproto_set_flow_limit(). */
+    ofproto_set_flow_limit(br->ofproto, config_bridge_flow_limit(cbr));
+    br->save_flows = config_bridge_restores_flows(cbr);
+    const char *dpid = config_bridge_get_other(cbr, CONFIG_BR_DATAPATH_ID);
+    if (!dpid || !config_parse_datapath_id(dpid, &br->dpid)) {
+        br->dpid = 0;
+    }
+    const char *hwaddr = config_bridge_get_other(cbr, CONFIG_BR_HWADDR);
+    if (!hwaddr != !br->hwaddr || (hwaddr && strcmp(hwaddr, br->hwaddr))) {
+        free(br->hwaddr);
+        br->hwaddr = hwaddr ? xstrdup(hwaddr) : NULL;
+        struct bridge_port *local = bridge_port_lookup(br, br->name);
+        if (local) {
+            bridge_apply_hwaddr(br, local);
+        }
+    }
+}
+
+static struct bridge *
+bridge_create(struct bridges *bs, const struct config_bridge *cbr)
+{
+    struct bridge *br = xzalloc(sizeof *br);
+    br->bridges = bs;
+    br->name = xstrdup(cbr->name);
+    br->ofproto = ofproto_create(cbr->name);
+    br->secure = config_bridge_is_secure(cbr);
+    bridge_configure(br, cbr);
+
+    /* The saved flows come back before any port is opened, so the first
+     * packet already meets them. */
+    bool restored = bridge_restore_flows(br);
+    if (!restored) {
+        bridge_default_flows(br);
+    }
+    /* A restored table is what the file holds; anything else is saved
+     * at the first chance. */
+    br->saved_seq = restored ? ofproto_change_seq(br->ofproto) : UINT64_MAX;
 
     bs->v = xrealloc(bs->v, (bs->n + 1) * sizeof *bs->v);
     bs->v[bs->n++] = br;
@@ -453,6 +537,7 @@ bridges_destroy(struct bridges *bs)
         xlate_result_uninit(&bs->rx_results[i]);
     }
     free(bs->v);
+    free(bs->flow_dir);
     free(bs);
 }
 
@@ -537,6 +622,9 @@ bridges_reconfigure(struct bridges *bs, const struct config *cfg)
         if (!cbr) {
             memmove(&bs->v[i], &bs->v[i + 1], (bs->n - i - 1) * sizeof *bs->v);
             bs->n--;
+            /* Its saved flows go too: a bridge added later under the
+             * same name starts new. */
+            bridge_forget_flows(br);
             bridge_destroy(br);
             continue;
         }
@@ -556,10 +644,11 @@ bridges_reconfigure(struct bridges *bs, const struct config *cfg)
         const struct config_bridge *cbr = cfg->bridges[i];
         struct bridge *br = bridge_lookup(bs, cbr->name);
         if (!br) {
-            br = bridge_create(bs, cbr->name);
+            br = bridge_create(bs, cbr);
+        } else {
+            bridge_set_secure(br, config_bridge_is_secure(cbr));
+            bridge_configure(br, cbr);
         }
-        /* At once, never removing flows: see ofproto_set_flow_limit(). */
-        ofproto_set_flow_limit(br->ofproto, config_bridge_flow_limit(cbr));
         for (size_t j = 0; j < cbr->n_ports; j++) {
             const struct config_port *cp = cbr->ports[j];
             if (!bridge_port_lookup(br, cp->name) && cp->ofport > 0) {

@@ -9,8 +9,18 @@
  * the ofproto (it keeps its number) with an error string that swctl show
  * prints.
  *
- * A new bridge starts with the single flow "priority=0 actions=NORMAL"
- * in table 0, as in OVS.
+ * A new bridge starts with the flows it had when it was last saved
+ * (bridges_set_flow_store() below), or else, if standalone (the
+ * default), with the single flow "priority=0 actions=NORMAL" in table 0,
+ * as in OVS; a secure bridge starts with no flows (config.h's fail_mode).
+ * Changing a running bridge's fail mode removes its flows, as OVS does,
+ * and a bridge that became standalone gets its NORMAL flow.
+ *
+ * Internal ports' TAP devices (a bridge's LOCAL port among them) get the
+ * MAC their name gives when they are created (other_config:hwaddr sets
+ * the LOCAL one) and are persistent: bridges_keep_devices() before
+ * bridges_destroy() leaves them, with their addresses and link state,
+ * for the next daemon to take back; otherwise they are deleted.
  *
  * When given an event base, the bridges poll every port's fd and run
  * received frames through the pipeline, sending the outputs.  Without
@@ -39,14 +49,35 @@ struct ofproto *bridges_find_ofproto(const struct bridges *,
 /* Why 'iface' is not working, or NULL.  The string belongs to the
  * bridges and lives until the next reconfigure. */
 const char *bridges_iface_error(const struct bridges *, const char *iface);
-/* Whether 'iface' could not be opened at all (no device, no permission):
- * it has no OpenFlow port, and ovs-vsctl would show ofport -1. */
-bool bridges_iface_open_failed(const struct bridges *, const char *iface);
 
 /* Expires flow timeouts in every bridge.  Returns flows removed. */
 size_t bridges_run(struct bridges *);
 /* clock_msec() of the next timeout, or INT64_MAX. */
 int64_t bridges_next_timeout(const struct bridges *);
+
+/* Saved flow tables.  Each bridge's flows are saved to the file
+ * '<dir>/<bridge>' (atomically: temporary file, fsync, rename) by
+ * bridges_save_flows(), and a bridge created afterwards restores them
+ * before it forwards anything, unless 'restore' is false (then bridges
+ * start as new ones, and saving goes on).  A bridge with
+ * other_config:restore-flows=false is neither saved nor restored, and
+ * its file goes; so does the file of a bridge that is deleted.  Call
+ * before the first bridges_reconfigure(); without it nothing is saved.
+ * Returns NULL or an allocated message (the directory cannot be made). */
+char *bridges_set_flow_store(struct bridges *, const char *dir, bool restore);
+/* Saves the flows of every bridge whose flows changed since its last
+ * save, or that has flows with timeouts and was last saved more than
+ * BRIDGE_SAVE_REFRESH_MSEC ago (so remaining times stay close); with
+ * 'all', of every bridge.  A bridge whose save took D ms is not saved
+ * again (unless 'all') for 19 * D ms, so saving costs the loop at most
+ * 5% of its time whatever the table size.  Returns NULL, or an
+ * allocated message naming each file that could not be written (the
+ * next call tries again). */
+#define BRIDGE_SAVE_REFRESH_MSEC 30000
+char *bridges_save_flows(struct bridges *, bool all);
+/* bridges_destroy() will leave internal ports' devices in place (a
+ * daemon that exits to be restarted), instead of deleting them. */
+void bridges_keep_devices(struct bridges *);
 
 /* Polls every port once for input without an event loop: processes up
  * to 'budget' frames per port.  Returns frames processed (tests). */

@@ -232,9 +232,14 @@ bridge_ofctl_show(struct bridges *bs, const char *name,
     if (local) {
         port_mac(local, mac);
     }
+    /* other_config:datapath-id, else as OVS: 0000 and the LOCAL MAC. */
     char dpid[17];
-    snprintf(dpid, sizeof dpid, "0000%02x%02x%02x%02x%02x%02x", mac[0],
-             mac[1], mac[2], mac[3], mac[4], mac[5]);
+    if (br->dpid) {
+        snprintf(dpid, sizeof dpid, "%016" PRIx64, br->dpid);
+    } else {
+        snprintf(dpid, sizeof dpid, "0000%02x%02x%02x%02x%02x%02x", mac[0],
+                 mac[1], mac[2], mac[3], mac[4], mac[5]);
+    }
     pr_text(&pr, "OFPT_FEATURES_REPLY%s (xid=0x2): ", tag);
     pr_str(&pr, "dpid", "dpid:%s\n", dpid);
     pr_uint(&pr, "n_tables", "n_tables:%" PRIu64 ", ",
@@ -391,12 +396,8 @@ bridge_ofctl_dump_ports(struct bridges *bs, const char *name,
     }
     struct printer pr;
     ofctl_view_begin(view, &pr);
-    /* ovs-ofctl asks for the port names first when PORT is a name. */
-    uint64_t number;
-    bool by_name = port && *port && !str_to_u64(port, UINT16_MAX, &number)
-                   && !port_is_reserved_name(port);
-    pr_text(&pr, "OFPST_PORT reply%s (xid=0x%d): %zu ports\n", of_tag(view),
-            by_name ? 4 : 2, n);
+    pr_text(&pr, "OFPST_PORT reply%s (xid=0x2): %zu ports\n", of_tag(view),
+            n);
     struct pr_list l = pr_list_open(&pr, "ports");
     /* LOCAL first, then by number (ovs-ofctl's own order is its hash
      * table's). */

@@ -66,9 +66,11 @@ db_bridge_record(const struct config_bridge *br)
         json_object_set_new(oc, br->other_config[k].key,
                             json_string(br->other_config[k].value));
     }
-    return json_pack("{s:s, s:o, s:o, s:o}", "name", br->name, "ports",
+    return json_pack("{s:s, s:o, s:o, s:o, s:o}", "name", br->name, "ports",
                      ports, "external_ids", smap_to_json(&br->external_ids),
-                     "other_config", oc);
+                     "other_config", oc, "fail_mode",
+                     br->fail_mode ? json_string(br->fail_mode)
+                                   : json_null());
 }
 
 struct smap *
@@ -235,6 +237,18 @@ db_set_column(enum db_table t, struct config_port *p,
     if (!strcmp(column, "trunks")) {
         return set_trunks(p, value, arg);
     }
+    if (t == DB_BRIDGE && !strcmp(column, "fail_mode")) {
+        /* Empty or "[]" unsets it, as ovs-vsctl's empty set. */
+        bool unset = !*value || !strcmp(value, "[]");
+        char *err = key ? xasprintf("\"%s\": column fail_mode has no keys",
+                                    arg)
+                    : unset ? NULL
+                            : config_check_fail_mode(br->name, value);
+        if (!err) {
+            config_bridge_set_fail_mode(br, unset ? NULL : value);
+        }
+        return err;
+    }
     *handledp = false;
     return NULL;
 }
@@ -298,6 +312,8 @@ db_clear_column(enum db_table t, struct config_port *p,
         p->tag = -1;
     } else if (t == DB_PORT && !strcmp(column, "trunks")) {
         p->n_trunks = 0;
+    } else if (t == DB_BRIDGE && !strcmp(column, "fail_mode")) {
+        config_bridge_set_fail_mode(br, NULL);
     } else {
         *handledp = false;
     }

@@ -3,7 +3,8 @@
  *
  *   Interface  external_ids            (map)
  *   Port       external_ids (map), tag (0..4095 or empty), trunks (set)
- *   Bridge     external_ids            (map)
+ *   Bridge     external_ids (map), fail_mode (standalone, secure or
+ *              empty)
  *
  * A map is written "external_ids:KEY=VALUE" (one key) or
  * "external_ids={KEY=VALUE, ...}" (the whole map), a set "trunks=1,2",

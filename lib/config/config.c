@@ -12,6 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ds.h"
+#include "eth-addr.h"
+#include "file-atomic.h"
 #include "netdev.h"
 #include "util.h"
 
@@ -144,6 +147,7 @@ bridge_destroy(struct config_bridge *br)
     }
     free(br->ports);
     options_free(br->other_config, br->n_other_config);
+    free(br->fail_mode);
     free(br->name);
     smap_destroy(&br->external_ids);
     free(br);
@@ -194,6 +198,7 @@ config_clone(const struct config *src)
         const struct config_bridge *sb = src->bridges[i];
         struct config_bridge *br = xzalloc(sizeof *br);
         br->name = xstrdup(sb->name);
+        br->fail_mode = sb->fail_mode ? xstrdup(sb->fail_mode) : NULL;
         br->n_other_config = sb->n_other_config;
         br->other_config = options_clone(sb->other_config,
                                          sb->n_other_config);
@@ -363,21 +368,114 @@ config_bridge_get_other(const struct config_bridge *br, const char *key)
     return options_get(br->other_config, br->n_other_config, key);
 }
 
+static bool
+check_flow_limit(const char *v)
+{
+    uint64_t n;
+    return str_to_u64(v, CONFIG_FLOW_LIMIT_MAX, &n) && n;
+}
+
+static bool
+check_hwaddr(const char *v)
+{
+    uint8_t mac[ETH_ADDR_LEN];
+    return eth_addr_parse(v, mac) && !(mac[0] & 1)
+           && (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+}
+
+static bool
+check_datapath_id(const char *v)
+{
+    uint64_t dpid;
+    return config_parse_datapath_id(v, &dpid);
+}
+
+static bool
+check_bool(const char *v)
+{
+    return !strcmp(v, "true") || !strcmp(v, "false");
+}
+
+/* The Bridge other_config keys: one row each, with what a value must
+ * look like (the message says it when it does not). */
+static const struct {
+    const char *key;
+    bool (*check)(const char *value);
+    const char *expect;
+} bridge_keys[] = {
+    {CONFIG_FLOW_LIMIT_KEY, check_flow_limit,
+     "a number of flows from 1 to 100000000"},
+    {CONFIG_BR_HWADDR, check_hwaddr,
+     "a unicast Ethernet address xx:xx:xx:xx:xx:xx, not all zeros"},
+    {CONFIG_BR_DATAPATH_ID, check_datapath_id,
+     "exactly 16 hex digits, not all zeros"},
+    {CONFIG_BR_RESTORE_FLOWS, check_bool, "true or false"},
+};
+
 char *
 config_check_bridge_other(const struct config_bridge *br, const char *key,
                           const char *value)
 {
-    if (strcmp(key, CONFIG_FLOW_LIMIT_KEY)) {
-        return xasprintf("bridge %s: other_config:%s: unknown key (switchd "
-                         "knows %s)", br->name, key, CONFIG_FLOW_LIMIT_KEY);
+    for (size_t k = 0; k < ARRAY_SIZE(bridge_keys); k++) {
+        if (!strcmp(bridge_keys[k].key, key)) {
+            return bridge_keys[k].check(value)
+                       ? NULL
+                       : xasprintf("bridge %s: other_config:%s=%s: expected "
+                                   "%s", br->name, key, value,
+                                   bridge_keys[k].expect);
+        }
     }
-    uint64_t n;
-    if (!str_to_u64(value, CONFIG_FLOW_LIMIT_MAX, &n) || !n) {
-        return xasprintf("bridge %s: other_config:%s=%s: expected a number "
-                         "of flows from 1 to %d", br->name, key, value,
-                         CONFIG_FLOW_LIMIT_MAX);
+    struct ds known = DS_EMPTY_INITIALIZER;
+    for (size_t k = 0; k < ARRAY_SIZE(bridge_keys); k++) {
+        ds_put_format(&known, "%s%s", k ? ", " : "", bridge_keys[k].key);
+    }
+    char *err = xasprintf("bridge %s: other_config:%s: unknown key (switchd "
+                          "knows %s)", br->name, key, ds_cstr(&known));
+    ds_destroy(&known);
+    return err;
+}
+
+bool
+config_parse_datapath_id(const char *s, uint64_t *dpid)
+{
+    size_t n = strspn(s, "0123456789abcdefABCDEF");
+    *dpid = 0;
+    if (n != 16 || s[n]) {
+        return false;
+    }
+    *dpid = strtoull(s, NULL, 16);
+    return *dpid != 0;
+}
+
+char *
+config_check_fail_mode(const char *bridge, const char *mode)
+{
+    if (strcmp(mode, CONFIG_FAIL_STANDALONE)
+        && strcmp(mode, CONFIG_FAIL_SECURE)) {
+        return xasprintf("bridge %s: fail mode \"%s\" is neither "
+                         "standalone nor secure", bridge, mode);
     }
     return NULL;
+}
+
+void
+config_bridge_set_fail_mode(struct config_bridge *br, const char *mode)
+{
+    free(br->fail_mode);
+    br->fail_mode = mode ? xstrdup(mode) : NULL;
+}
+
+bool
+config_bridge_is_secure(const struct config_bridge *br)
+{
+    return br->fail_mode && !strcmp(br->fail_mode, CONFIG_FAIL_SECURE);
+}
+
+bool
+config_bridge_restores_flows(const struct config_bridge *br)
+{
+    const char *v = config_bridge_get_other(br, CONFIG_BR_RESTORE_FLOWS);
+    return !v || strcmp(v, "false");
 }
 
 size_t
@@ -460,6 +558,9 @@ config_validate(const struct config *cfg)
     for (size_t i = 0; i < cfg->n_bridges; i++) {
         const struct config_bridge *br = cfg->bridges[i];
         char *err = check_name("bridge", br->name);
+        if (!err && br->fail_mode) {
+            err = config_check_fail_mode(br->name, br->fail_mode);
+        }
         if (err) {
             return err;
         }
@@ -638,6 +739,11 @@ config_to_json(const struct config *cfg)
             json_object_set_new(jb, "external_ids",
                                 smap_to_json(&br->external_ids));
         }
+        /* Written only when set, so that a database without it stays
+         * what earlier versions wrote and read. */
+        if (br->fail_mode) {
+            json_object_set_new(jb, "fail_mode", json_string(br->fail_mode));
+        }
         json_array_append_new(bridges, jb);
     }
     return json_pack("{s:i, s:s, s:o}", "version", CONFIG_FORMAT_VERSION,
@@ -749,23 +855,30 @@ config_from_json(const json_t *j, struct config **cfgp)
     json_array_foreach(bridges, i, jb) {
         const char *name = NULL;
         json_t *ports = NULL, *oc = NULL;
-        if (json_unpack_ex(jb, &jerr, 0, "{s:s, s:o, s?o}", "name", &name,
-                           "ports", &ports, "other_config", &oc)
-            || !json_is_array(ports) || (oc && !json_is_object(oc))) {
+        json_t *mode = NULL;
+        if (json_unpack_ex(jb, &jerr, 0, "{s:s, s:o, s?o, s?o}", "name",
+                           &name, "ports", &ports, "other_config", &oc,
+                           "fail_mode", &mode)
+            || !json_is_array(ports) || (oc && !json_is_object(oc))
+            || (mode && !json_is_string(mode))) {
             config_destroy(cfg);
             return xasprintf("bridge %zu: %s", i,
                              oc && !json_is_object(oc)
                                  ? "\"other_config\" is not an object"
+                             : mode && !json_is_string(mode)
+                                 ? "\"fail_mode\" is not a string"
                              : ports ? "\"ports\" is not an array"
                                      : jerr.text);
         }
         struct config_bridge *br = xzalloc(sizeof *br);
         br->name = xstrdup(name);
+        config_bridge_set_fail_mode(br, json_string_value(mode));
         const char *okey;
         json_t *oval;
         json_object_foreach(oc, okey, oval) {
             if (!json_is_string(oval)) {
                 free(br->name);
+                free(br->fail_mode);
                 options_free(br->other_config, br->n_other_config);
                 free(br);
                 config_destroy(cfg);
@@ -856,63 +969,15 @@ config_load(const char *path, struct config **cfgp)
 char *
 config_save(const char *path, const struct config *cfg)
 {
-    char *tmp = xasprintf("%s.tmp", path);
-    char *err = NULL;
     json_t *j = config_to_json(cfg);
     char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
     json_decref(j);
-
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        err = xasprintf("%s: cannot create (%s)", tmp, strerror(errno));
-        goto out;
-    }
     size_t len = strlen(text);
-    const char *p = text;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR) {
-            continue;
-        }
-        if (w < 0) {
-            err = xasprintf("%s: write failed (%s)", tmp, strerror(errno));
-            break;
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    if (!err && (write(fd, "\n", 1) != 1 || fsync(fd) < 0)) {
-        err = xasprintf("%s: write failed (%s)", tmp, strerror(errno));
-    }
-    if (close(fd) < 0 && !err) {
-        err = xasprintf("%s: close failed (%s)", tmp, strerror(errno));
-    }
-    if (err) {
-        unlink(tmp);
-        goto out;
-    }
-    if (rename(tmp, path) < 0) {
-        err = xasprintf("%s: cannot rename to %s (%s)", tmp, path,
-                        strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-    /* Make the rename itself durable. */
-    char *dir = xstrdup(path);
-    char *slash = strrchr(dir, '/');
-    if (slash) {
-        *(slash == dir ? slash + 1 : slash) = '\0';
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-    }
-    free(dir);
-out:
+    text = xrealloc(text, len + 2);
+    text[len++] = '\n';
+    text[len] = '\0';
+    char *err = file_write_atomic(path, text, len, 0644);
     free(text);
-    free(tmp);
     return err;
 }
 

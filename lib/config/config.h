@@ -68,7 +68,29 @@ struct config_bridge {
     /* other_config, sorted by key: only the keys below are accepted. */
     struct config_option *other_config;
     size_t n_other_config;
+    /* ovs-vsctl's fail_mode: NULL when unset, which behaves as
+     * standalone (as in OVS), or one of CONFIG_FAIL_*. */
+    char *fail_mode;
 };
+
+/* What a bridge does on its own when it has no flows that were
+ * installed or restored: a standalone bridge starts with the flow
+ * "priority=0 actions=NORMAL" in table 0 (a learning switch), a secure
+ * one starts empty and drops everything until flows are installed.  As
+ * in OVS, changing the mode of a running bridge removes its flows (and a
+ * bridge that becomes standalone gets its NORMAL flow again).  A bridge
+ * with tunnels in a mesh should be secure: NORMAL floods every broadcast
+ * to every tunnel, and each peer floods it on to the others. */
+#define CONFIG_FAIL_STANDALONE "standalone"
+#define CONFIG_FAIL_SECURE "secure"
+
+/* Bridge other_config keys besides flow-limit (docs/swctl.8.md):
+ * hwaddr, the LOCAL port's MAC (else derived from the bridge name);
+ * datapath-id, 16 hex digits (else 0000 and the LOCAL MAC); restore-flows,
+ * false to neither save nor restore the bridge's flows across restarts. */
+#define CONFIG_BR_HWADDR "hwaddr"
+#define CONFIG_BR_DATAPATH_ID "datapath-id"
+#define CONFIG_BR_RESTORE_FLOWS "restore-flows"
 
 /* Bridge other_config:flow-limit: the most flows the bridge holds, all
  * tables together (ofproto_set_flow_limit: what happens at the limit).
@@ -126,6 +148,18 @@ const char *config_bridge_get_other(const struct config_bridge *,
  * naming the bridge, the key and what is wrong. */
 char *config_check_bridge_other(const struct config_bridge *,
                                 const char *key, const char *value);
+/* Parses a datapath-id: exactly 16 hex digits, not all zeros. */
+bool config_parse_datapath_id(const char *, uint64_t *dpid);
+/* Whether the bridge's flows are saved and restored across restarts
+ * (other_config:restore-flows, default true). */
+bool config_bridge_restores_flows(const struct config_bridge *);
+
+/* fail_mode.  config_check_fail_mode() returns NULL or an allocated
+ * message naming the bridge and the mode; 'mode' NULL unsets. */
+char *config_check_fail_mode(const char *bridge, const char *mode);
+void config_bridge_set_fail_mode(struct config_bridge *, const char *mode);
+bool config_bridge_is_secure(const struct config_bridge *);
+
 /* The bridge's flow limit: other_config:flow-limit or the default. */
 size_t config_bridge_flow_limit(const struct config_bridge *);
 

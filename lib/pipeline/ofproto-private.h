@@ -150,6 +150,9 @@ struct ofproto {
         uint64_t gen;
         uint16_t in_port;
     } learn_hints[OFPROTO_LEARN_HINTS];
+    /* Bumped by every flow added, modified or removed (ofproto_report),
+     * never by a learn that only refreshes a flow or by a packet. */
+    uint64_t change_seq;
 };
 
 /* ofproto.c services for xlate.c. */

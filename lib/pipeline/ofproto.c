@@ -624,6 +624,9 @@ void ofproto_report(struct ofproto *p, const struct rule *r,
                     enum ofproto_flow_event event,
                     enum ofproto_flow_reason reason)
 {
+    /* Every add, modify and removal passes here: what the flow saver
+     * watches (ofproto_change_seq()). */
+    p->change_seq++;
     if (!p->flow_monitor_cb) {
         return;
     }
@@ -1082,6 +1085,11 @@ size_t ofproto_run(struct ofproto *p)
         }
     }
     return n;
+}
+
+uint64_t ofproto_change_seq(const struct ofproto *p)
+{
+    return p->change_seq;
 }
 
 int64_t ofproto_next_timeout(const struct ofproto *p)

@@ -84,6 +84,40 @@ struct ofproto_table_stats {
 void ofproto_table_stats(const struct ofproto *, uint8_t table,
                          struct ofproto_table_stats *);
 
+/* ---- Saving and restoring a flow table (ofproto-save.c). ----
+ *
+ * A restart must bring a bridge back with the flows it had, learned
+ * ones included, or a mesh floods (a bridge without its flows is a
+ * learning switch, or drops everything).  ofproto_save_flows() writes
+ * every flow as one line of text:
+ *
+ *   switchd-flows 1
+ *   <age> <since_modified> <since_used> <modified> <n_packets> <n_bytes> <flow>
+ *
+ * where the first three are milliseconds before the save, <modified> is
+ * 1 if the flow was modified since it was added (dump-flows' hard_age),
+ * and <flow> is the flow as add-flow takes it (table, priority, cookie,
+ * timeouts, importance, flags, match, actions; port numbers, never
+ * names).  Ages are relative, so the time the daemon was down does not
+ * count against a timeout: a flow saved with 100 s left of its
+ * hard_timeout has 100 s left after the restart.
+ *
+ * ofproto_restore_flows() adds the saved flows to 'p' as one
+ * all-or-nothing flow_mod batch, then gives each back its ages and
+ * counters.  What is not kept: which flow learned a learned flow (so a
+ * learner's delete_learned no longer removes it until a learn that
+ * fires again re-links it) and NORMAL's MAC table. */
+void ofproto_save_flows(const struct ofproto *, struct ds *out);
+/* Returns NULL and the number of flows restored in '*np', or an
+ * allocated message ("line N: why") after which 'p' is unchanged. */
+char *ofproto_restore_flows(struct ofproto *, const char *text, size_t *np);
+/* A number that changes whenever a flow is added, modified or removed
+ * (by a request, a learn, a timeout or an eviction), and only then: a
+ * learn that merely refreshes a flow and a packet that hits one do not
+ * change it.  The flow saver compares it with its value at the last
+ * save. */
+uint64_t ofproto_change_seq(const struct ofproto *);
+
 /* Expires idle and hard timeouts, in slices: one call looks at no more
  * than OFPROTO_EXPIRE_SCAN flows with a timeout and removes no more than
  * OFPROTO_EXPIRE_SLICE, so that expiring a million flows at once never

@@ -42,6 +42,13 @@ struct netdev_class {
                 struct netdev **devp, char **errp);
     /* Frees everything, including 'dev' itself (after netdev_uninit_()). */
     void (*close)(struct netdev *dev);
+    /* Optional: as close(), but a kernel device that open() created
+     * stays for the next open() of the same name to take back
+     * (netdev_close_keep()).  NULL: close() does it. */
+    void (*close_keep)(struct netdev *dev);
+    /* Optional: sets the device's Ethernet address; 0 or an errno.
+     * NULL: the address cannot be set (EOPNOTSUPP). */
+    int (*set_etheraddr)(struct netdev *, const uint8_t mac[6]);
     int (*get_fd)(const struct netdev *);
     /* As netdev_recv(): 0, EAGAIN or an errno.  NULL: never receives. */
     int (*recv)(struct netdev *, struct packet *, struct netdev_tunnel *,
@@ -96,6 +103,7 @@ bool netdev_parse_ipv4(const char *s, uint32_t *ip);
 int netdev_ioctl_get_mtu(const char *ifname, int *mtu);
 int netdev_ioctl_set_mtu(const char *ifname, int mtu);
 int netdev_ioctl_get_mac(const char *ifname, uint8_t mac[6]);
+int netdev_ioctl_set_mac(const char *ifname, const uint8_t mac[6]);
 /* Interface flags (IFF_UP, IFF_RUNNING...) via SIOCGIFFLAGS; 0 or errno. */
 int netdev_ioctl_get_flags(const char *ifname, unsigned *flags);
 

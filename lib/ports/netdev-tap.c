@@ -30,6 +30,7 @@
 #include <linux/virtio_net.h>
 #include <unistd.h>
 
+#include "eth-addr.h"
 #include "log.h"
 #include "netdev-provider.h"
 #include "tso.h"
@@ -70,6 +71,13 @@ static char *tap_check_options(const char *name,
     return NULL;
 }
 
+/* Deletes the device behind 'fd' (persistent or not) and closes it. */
+static void tap_delete(int fd)
+{
+    ioctl(fd, TUNSETPERSIST, 0);
+    close(fd);
+}
+
 static int tap_open(const char *name, const struct netdev_option *opts,
                     size_t n, struct netdev **devp, char **errp)
 {
@@ -86,6 +94,9 @@ static int tap_open(const char *name, const struct netdev_option *opts,
     bool vnet_hdr = !offload || !strcmp(offload, "true");
     ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (vnet_hdr ? IFF_VNET_HDR : 0);
     snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+    /* A TAP left by an earlier switchd (netdev_close_keep(), or a kill)
+     * is taken back as it is: its addresses, link state and MAC stay. */
+    bool existed = if_nametoindex(name) != 0;
     if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
         int error = errno;
         *errp =
@@ -116,7 +127,21 @@ static int tap_open(const char *name, const struct netdev_option *opts,
     if (error) {
         *errp = xasprintf("%s: setting MTU %d: %s", name, (int)mtu,
                           strerror(error));
-        close(fd);
+        tap_delete(fd);
+        return error;
+    }
+    /* Persistent, so that the device outlives this process when it is
+     * killed or restarted (tap_close() undoes it for a port that goes
+     * away); and a new device gets the MAC its name gives, not the
+     * kernel's random one, so peers' ARP caches stay right. */
+    uint8_t mac[6];
+    eth_addr_from_name(name, mac);
+    if (ioctl(fd, TUNSETPERSIST, 1) < 0
+        || (!existed && (error = netdev_ioctl_set_mac(name, mac)))) {
+        error = error ? error : errno;
+        *errp = xasprintf("%s: making the TAP device persistent with MAC "
+                          "from its name: %s", name, strerror(error));
+        tap_delete(fd);
         return error;
     }
 
@@ -128,20 +153,36 @@ static int tap_open(const char *name, const struct netdev_option *opts,
     tap->up.tx_gso = vnet_hdr;
     tap->rxbuf = xmalloc(NETDEV_RX_BUF);
     tap->up.mtu = (int)mtu;
-    /* The kernel picked a random MAC; report the one the host sees. */
+    /* Report the MAC the host sees (ours, or the one the device kept). */
     netdev_ioctl_get_mac(name, tap->up.mac);
     *devp = &tap->up;
     return 0;
 }
 
+static void tap_free(struct netdev_tap *tap)
+{
+    close(tap->fd);
+    free(tap->rxbuf);
+    netdev_uninit_(&tap->up);
+    free(tap);
+}
+
 static void tap_close(struct netdev *dev)
 {
     struct netdev_tap *tap = netdev_tap_cast(dev);
-    /* Closing the last fd of a non-persistent TAP deletes the device. */
-    close(tap->fd);
-    free(tap->rxbuf);
-    netdev_uninit_(dev);
-    free(tap);
+    /* No longer persistent, closing its last fd deletes the device. */
+    ioctl(tap->fd, TUNSETPERSIST, 0);
+    tap_free(tap);
+}
+
+static void tap_close_keep(struct netdev *dev)
+{
+    tap_free(netdev_tap_cast(dev));
+}
+
+static int tap_set_etheraddr(struct netdev *dev, const uint8_t mac[6])
+{
+    return netdev_ioctl_set_mac(dev->name, mac);
 }
 
 static int tap_get_fd(const struct netdev *dev)
@@ -279,6 +320,8 @@ const struct netdev_class netdev_tap_class = {
     .check_options = tap_check_options,
     .open = tap_open,
     .close = tap_close,
+    .close_keep = tap_close_keep,
+    .set_etheraddr = tap_set_etheraddr,
     .get_fd = tap_get_fd,
     .recv = tap_recv,
     .send = tap_send,

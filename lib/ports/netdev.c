@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +125,26 @@ void netdev_close(struct netdev *dev)
     if (dev) {
         dev->class->close(dev);
     }
+}
+
+void netdev_close_keep(struct netdev *dev)
+{
+    if (dev) {
+        (dev->class->close_keep ? dev->class->close_keep
+                                : dev->class->close)(dev);
+    }
+}
+
+int netdev_set_etheraddr(struct netdev *dev, const uint8_t mac[6])
+{
+    if (!dev->class->set_etheraddr) {
+        return EOPNOTSUPP;
+    }
+    int error = dev->class->set_etheraddr(dev, mac);
+    if (!error) {
+        memcpy(dev->mac, mac, 6);
+    }
+    return error;
 }
 
 void netdev_init_(struct netdev *dev, const struct netdev_class *class,
@@ -428,6 +449,15 @@ int netdev_ioctl_get_mac(const char *ifname, uint8_t mac[6])
         memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
     }
     return error;
+}
+
+int netdev_ioctl_set_mac(const char *ifname, const uint8_t mac[6])
+{
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+    memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
+    return ifreq_ioctl(ifname, SIOCSIFHWADDR, &ifr);
 }
 
 int netdev_ioctl_get_flags(const char *ifname, unsigned *flags)

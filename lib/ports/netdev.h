@@ -118,6 +118,11 @@ int netdev_open(const char *type, const char *name,
                 char **errp);
 /* Closes and frees 'dev' (NULL is fine). */
 void netdev_close(struct netdev *dev);
+/* Closes 'dev' but leaves the kernel device that switchd made for it (an
+ * internal port's TAP) in place, with its addresses, link state and
+ * MAC, for the next switchd to take back on netdev_open() of the same
+ * name: what a daemon restart wants.  netdev_close() deletes it. */
+void netdev_close_keep(struct netdev *dev);
 
 const char *netdev_type(const struct netdev *);
 const char *netdev_name(const struct netdev *);
@@ -166,6 +171,9 @@ void netdev_count_tx(struct netdev *, size_t bytes);
 /* The device's Ethernet address (a random stable one for vxlan and patch,
  * derived from the name). */
 void netdev_get_etheraddr(const struct netdev *, uint8_t mac[6]);
+/* Sets the device's Ethernet address (internal ports: the TAP's MAC).
+ * 0, or EOPNOTSUPP for types whose address cannot be set, or an errno. */
+int netdev_set_etheraddr(struct netdev *, const uint8_t mac[6]);
 /* The device's MTU (for vxlan, the largest inner IP packet a 1500-byte
  * underlay carries, NETDEV_INTERNAL_MTU). */
 int netdev_get_mtu(const struct netdev *);

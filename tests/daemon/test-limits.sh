@@ -13,7 +13,7 @@ out=$(swctl set Bridge br0 other_config:flow-limit=0 2>&1) && fail "0 taken"
 [[ $out == *"other_config:flow-limit=0: expected a number of flows from 1"* ]] \
     || fail "flow-limit=0: $out"
 out=$(swctl set Bridge br0 other_config:flow-limt=5 2>&1) && fail "typo taken"
-[[ $out == *"other_config:flow-limt: unknown key (switchd knows flow-limit)"* ]] \
+[[ $out == *"other_config:flow-limt: unknown key (switchd knows flow-limit, hwaddr, datapath-id, restore-flows)"* ]] \
     || fail "typo: $out"
 out=$(swctl set Bridge br9 other_config:flow-limit=5 2>&1) && fail "br9"
 [[ $out == *'no row "br9" in table Bridge'* ]] || fail "br9: $out"

@@ -502,7 +502,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct session ss;
     memset(&ss, 0, sizeof ss);
-    switchd_start(&ss.sw, NULL, config_create(), db_path);
+    switchd_start(&ss.sw, NULL, config_create(), db_path, NULL);
     ds_init(&ss.before);
     ds_init(&ss.after);
 
@@ -538,7 +538,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         drain(&ss.subs[i]);
         bridge_sub_destroy(ss.subs[i].bs);
     }
-    switchd_stop(&ss.sw);
+    switchd_stop(&ss.sw, false);
     ds_destroy(&ss.before);
     ds_destroy(&ss.after);
     remove_db();

@@ -216,6 +216,7 @@ START_TEST(test_external_ids_and_vlans)
          "         : 10\ntrunks              : [1, 2]\n"},
         {"find port external_ids:nokey=1", ""},
         {"find bridge external_ids:a=b", "external_ids        : {a=b}\n"
+         "fail_mode           : []\n"
          "name                : br0\nother_config        : {}\n"
          "ports               : [br0, p1]\n"},
         {"list port br0", "external_ids        : {}\nname                "

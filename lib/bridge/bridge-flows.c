@@ -1,0 +1,165 @@
+/* bridge-flows: each bridge's flow table saved next to the database and
+ * restored when the bridge is created, so that a restart neither forgets
+ * the overlay nor floods it (bridge.h says when saves happen; the file
+ * format is ofproto_save_flows()'s).
+ *
+ * A kill -9 loses at most what changed since the last save: the daemon
+ * saves at most once per second after a change, and at a clean exit.
+ * The file is replaced atomically, so a crash in the middle of a save
+ * leaves the previous table, never half of one. */
+#include "bridge-private.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "ds.h"
+#include "file-atomic.h"
+#include "log.h"
+#include "ofproto.h"
+#include "util.h"
+
+static char *
+flow_file(const struct bridge *br)
+{
+    return xasprintf("%s/%s", br->bridges->flow_dir, br->name);
+}
+
+char *
+bridges_set_flow_store(struct bridges *bs, const char *dir, bool restore)
+{
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+        return xasprintf("%s: cannot create the flow directory (%s)", dir,
+                         strerror(errno));
+    }
+    free(bs->flow_dir);
+    bs->flow_dir = xstrdup(dir);
+    bs->restore_flows = restore;
+    return NULL;
+}
+
+bool
+bridge_restore_flows(struct bridge *br)
+{
+    struct bridges *bs = br->bridges;
+    if (!bs->flow_dir || !bs->restore_flows || !br->save_flows) {
+        return false;
+    }
+    char *path = flow_file(br);
+    char *text;
+    size_t len;
+    int error = file_read_all(path, &text, &len);
+    if (error) {
+        if (error != ENOENT) {
+            LOG(LOG_WARN, "%s: saved flows not restored: %s", path,
+                strerror(error));
+        }
+        free(path);
+        return false;
+    }
+    size_t n;
+    char *err = ofproto_restore_flows(br->ofproto, text, &n);
+    if (err) {
+        LOG(LOG_WARN, "%s: saved flows not restored: %s", path, err);
+        free(err);
+    } else {
+        LOG(LOG_INFO, "%s: restored %zu flows from %s", br->name, n, path);
+    }
+    free(text);
+    free(path);
+    return !err;
+}
+
+void
+bridge_forget_flows(struct bridge *br)
+{
+    if (br->bridges->flow_dir) {
+        char *path = flow_file(br);
+        unlink(path);
+        free(path);
+    }
+}
+
+/* Whether 'br' is due for a save now. */
+static bool
+save_due(const struct bridge *br, int64_t now, bool all)
+{
+    if (all) {
+        return true;
+    }
+    if (now < br->save_after) {
+        return false;
+    }
+    if (ofproto_change_seq(br->ofproto) != br->saved_seq) {
+        return true;
+    }
+    /* Nothing was added or removed, but learns refresh flows and packets
+     * keep idle ones alive: what a later restart would restore drifts
+     * from the truth, so refresh the file now and then. */
+    return ofproto_next_timeout(br->ofproto) != INT64_MAX
+           && now - br->saved_at >= BRIDGE_SAVE_REFRESH_MSEC;
+}
+
+static char *
+bridge_save_flows(struct bridge *br)
+{
+    int64_t start = clock_msec();
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    uint64_t seq = ofproto_change_seq(br->ofproto);
+    ofproto_save_flows(br->ofproto, &ds);
+    char *path = flow_file(br);
+    char *err = file_write_atomic(path, ds.string ? ds.string : "",
+                                  ds.length, 0600);
+    free(path);
+    ds_destroy(&ds);
+    int64_t end = clock_msec();
+    br->saved_at = end;
+    br->save_after = end + 19 * (end - start);
+    if (!err) {
+        br->saved_seq = seq;
+        br->flow_file_gone = false;
+    }
+    return err;
+}
+
+char *
+bridges_save_flows(struct bridges *bs, bool all)
+{
+    if (!bs->flow_dir) {
+        return NULL;
+    }
+    struct ds errors = DS_EMPTY_INITIALIZER;
+    int64_t now = clock_msec();
+    for (size_t i = 0; i < bs->n; i++) {
+        struct bridge *br = bs->v[i];
+        if (!br->save_flows) {
+            /* Off: a stale file must not come back when it is on again,
+             * and then the table is saved at once. */
+            if (!br->flow_file_gone) {
+                bridge_forget_flows(br);
+                br->flow_file_gone = true;
+            }
+            br->saved_seq = UINT64_MAX;
+            continue;
+        }
+        if (save_due(br, now, all)) {
+            char *err = bridge_save_flows(br);
+            if (err) {
+                ds_put_format(&errors, "%s%s", errors.length ? "; " : "",
+                              err);
+                free(err);
+            }
+        }
+    }
+    return errors.length ? ds_steal_cstr(&errors) : (ds_destroy(&errors),
+                                                     NULL);
+}
+
+void
+bridges_keep_devices(struct bridges *bs)
+{
+    bs->keep_devices = true;
+}
