@@ -6,7 +6,8 @@ pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libevent-dev libjansson-dev libpcap-dev check
       iproute2 iputils-ping tcpdump iperf3 bridge-utils procps
       python3  # the daemon tests read JSON replies with it
-      openvswitch-switch)  # the reference OVS the comparison tests run (tests/common/ovs-ref.sh)
+      openvswitch-switch  # the reference OVS the comparison tests run (tests/common/ovs-ref.sh)
+      etcd-server etcd-client)  # swagent's store and etcdctl (tests/net/test-swagent.sh, examples/etcd-overlay.sh)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' \
