@@ -17,21 +17,50 @@ EXAMPLE_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../tests/net/topology.sh
 . "$EXAMPLE_SRC/tests/net/topology.sh"
 
+# example_step LOG WHAT CMD...: one line "WHAT... done" for a first-run
+# step, with everything CMD prints (apt, dpkg, the compiler) in LOG; on
+# failure the line says where LOG is and shows its last lines.
+example_step() {
+    local log=$1 what=$2
+    shift 2
+    printf '%s... ' "$what"
+    if "$@" >>"$log" 2>&1; then
+        echo done
+        return 0
+    fi
+    echo failed
+    echo "  details: $log (last lines below)" >&2
+    tail -n 15 "$log" | sed 's/^/  | /' >&2
+    exit 1
+}
+
 # example_init: refuses to run without root (exit 1: an example is not a
 # test, nothing here is skipped), builds on the first run, then topo_init.
+# The first run says what it does in one line per step; the output of apt
+# and the build goes to build/first-run.log.
 example_init() {
-    local bin=${SW_BIN:-$EXAMPLE_SRC/build/bin}
+    local bin=${SW_BIN:-$EXAMPLE_SRC/build/bin} log missing n
     if [ "$(id -u)" -ne 0 ]; then
         echo "$(basename "$0"): run as root (it creates network namespaces)" >&2
         exit 1
     fi
     if [ ! -x "$bin/switchd" ] || [ ! -x "$bin/swctl" ] ||
         [ ! -x "$bin/swofctl" ]; then
-        echo "== building switchd (first run)"
-        bash "$EXAMPLE_SRC/scripts/install-deps.sh"
-        cmake -S "$EXAMPLE_SRC" -B "$EXAMPLE_SRC/build" \
-            -DCMAKE_BUILD_TYPE=Release >/dev/null
-        cmake --build "$EXAMPLE_SRC/build" -j"$(nproc)" >/dev/null
+        mkdir -p "$EXAMPLE_SRC/build"
+        log=$EXAMPLE_SRC/build/first-run.log
+        : >"$log"
+        echo "== first run: building switchd (output in $log)"
+        missing=$(bash "$EXAMPLE_SRC/scripts/install-deps.sh" --missing)
+        n=$(printf '%s' "$missing" | grep -c . || true)
+        if [ "$n" -gt 0 ]; then
+            example_step "$log" "installing $n Debian packages ($(echo $missing))" \
+                bash "$EXAMPLE_SRC/scripts/install-deps.sh"
+        fi
+        example_step "$log" "configuring (cmake, Release)" \
+            cmake -S "$EXAMPLE_SRC" -B "$EXAMPLE_SRC/build" \
+            -DCMAKE_BUILD_TYPE=Release
+        example_step "$log" "building switchd, swctl and swofctl" \
+            cmake --build "$EXAMPLE_SRC/build" -j"$(nproc)"
         bin=$EXAMPLE_SRC/build/bin
     fi
     export SW_BIN=$bin

@@ -13,6 +13,12 @@ for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' \
         || missing+=("$p")
 done
+# --missing: only list what would be installed (one per line), so a
+# caller can say what is about to happen before it happens.
+if [ "${1:-}" = --missing ]; then
+    printf '%s\n' "${missing[@]}"
+    exit 0
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO=sudo
