@@ -102,10 +102,11 @@ cmd_fdb_flush(const struct common_opts *g, const struct cmd_opts *o,
 
 static int
 send_flows(const struct common_opts *g, const char *method, const char *br,
-           const char *key, const char *text, bool strict)
+           const char *key, const char *text, bool strict,
+           const char *protocol)
 {
-    json_t *params = json_pack("{s:s, s:s, s:b}", "bridge", br, key, text,
-                               "strict", strict);
+    json_t *params = json_pack("{s:s, s:s, s:b, s:s}", "bridge", br, key,
+                               text, "strict", strict, "protocol", protocol);
     json_t *r = common_call(g, method, params);
     json_decref(r);
     return 0;
@@ -118,7 +119,8 @@ cmd_add_flow(const struct common_opts *g, const struct cmd_opts *o,
     if (strchr(argv[1], '\n')) {
         die(1, "add-flow takes one flow; use add-flows for several");
     }
-    return send_flows(g, "add-flows", argv[0], "flows", argv[1], false);
+    return send_flows(g, "add-flows", argv[0], "flows", argv[1], false,
+                      o->protocol);
 }
 
 static int
@@ -126,7 +128,8 @@ cmd_add_flows(const struct common_opts *g, const struct cmd_opts *o,
               char *argv[], int argc)
 {
     char *text = common_read_file(argv[1]);
-    int r = send_flows(g, "add-flows", argv[0], "flows", text, false);
+    int r = send_flows(g, "add-flows", argv[0], "flows", text, false,
+                       o->protocol);
     free(text);
     return r;
 }
@@ -135,7 +138,8 @@ static int
 cmd_mod_flows(const struct common_opts *g, const struct cmd_opts *o,
               char *argv[], int argc)
 {
-    return send_flows(g, "mod-flows", argv[0], "flows", argv[1], o->strict);
+    return send_flows(g, "mod-flows", argv[0], "flows", argv[1], o->strict,
+                      o->protocol);
 }
 
 static int
@@ -143,7 +147,7 @@ cmd_del_flows(const struct common_opts *g, const struct cmd_opts *o,
               char *argv[], int argc)
 {
     return send_flows(g, "del-flows", argv[0], "match",
-                      argc > 1 ? argv[1] : "", o->strict);
+                      argc > 1 ? argv[1] : "", o->strict, o->protocol);
 }
 
 static int

@@ -53,6 +53,44 @@ status_iface_error(void *sw_, const char *iface)
     return bridges_iface_error(sw->bridges, iface);
 }
 
+static bool
+status_iface_open_failed(void *sw_, const char *iface)
+{
+    struct switchd *sw = sw_;
+    return bridges_iface_open_failed(sw->bridges, iface);
+}
+
+/* After a commit: the ports this transaction added that could not be set
+ * up, as one more result entry {"command": "setup-errors", "result":
+ * [{"name", "error"}]} that swctl reports as ovs-vsctl does ("Error
+ * detected while setting up ..."); swctl's formatting skips it. */
+static void
+add_setup_errors(struct switchd *sw, const struct config *old,
+                 json_t *results)
+{
+    json_t *errors = json_array();
+    for (size_t b = 0; b < sw->cfg->n_bridges; b++) {
+        const struct config_bridge *br = sw->cfg->bridges[b];
+        for (size_t i = 0; i < br->n_ports; i++) {
+            const char *name = br->ports[i]->name;
+            const char *err = bridges_iface_error(sw->bridges, name);
+            if (err && bridges_iface_open_failed(sw->bridges, name)
+                && !config_find_port(old, name, NULL)) {
+                json_array_append_new(errors,
+                                      json_pack("{s:s, s:s}", "name", name,
+                                                "error", err));
+            }
+        }
+    }
+    if (json_array_size(errors)) {
+        json_array_append_new(results,
+                              json_pack("{s:s, s:o}", "command",
+                                        "setup-errors", "result", errors));
+    } else {
+        json_decref(errors);
+    }
+}
+
 static char *
 m_vsctl(struct switchd *sw, json_t *params,
         struct switchd_call *call, json_t **resultp)
@@ -75,7 +113,8 @@ m_vsctl(struct switchd *sw, json_t *params,
     /* The transaction runs on a clone; the daemon's config changes only
      * once the clone validated and reached the disk. */
     struct config *clone = config_clone(sw->cfg);
-    struct vsctl_status st = {status_iface_error, sw};
+    struct vsctl_status st = {status_iface_error, status_iface_open_failed,
+                              sw};
     bool changed;
     char *err = vsctl_run(clone, (int)n, argv, &st, resultp, &changed);
     free(argv);
@@ -92,7 +131,10 @@ m_vsctl(struct switchd *sw, json_t *params,
         config_destroy(clone);
         return err;
     }
+    struct config *old = config_clone(sw->cfg);
     switchd_commit(sw, clone);
+    add_setup_errors(sw, old, *resultp);
+    config_destroy(old);
     LOG(LOG_INFO, "configuration changed and saved to %s", sw->db_path);
     return NULL;
 }
@@ -183,8 +225,14 @@ flow_mods(struct switchd *sw, json_t *params, json_t **resultp,
     if (param_bool(params, "strict", false)) {
         cmd = strict_cmd;
     }
-    err = bridge_ofctl_flow_mods(sw->bridges, br, cmd, text ? text : "",
-                                 resultp);
+    struct ofctl_view view;
+    err = param_view(params, &view);
+    if (err) {
+        return err;
+    }
+    uint32_t add_flags = view.of_version == 10 ? FM_F_RESET_COUNTS : 0;
+    err = bridge_ofctl_flow_mods_flags(sw->bridges, br, cmd,
+                                       text ? text : "", add_flags, resultp);
     switchd_flows_changed(sw);
     return err;
 }

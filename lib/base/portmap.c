@@ -113,6 +113,16 @@ bool port_parse(const char *s, const struct portmap *map, uint16_t *port)
     return false;
 }
 
+bool port_is_reserved_name(const char *s)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(reserved_ports); i++) {
+        if (!strcasecmp(s, reserved_ports[i].name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* As ovs-ofctl --names: a name is printed bare only when it is letters
  * and digits alone and cannot be read as something else (a number, a
  * reserved port); "patch-tun", "p.x" and "ab_c" are quoted. */

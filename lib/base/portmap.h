@@ -53,5 +53,8 @@ bool port_parse(const char *s, const struct portmap *map, uint16_t *port);
 void port_format(uint16_t port, const struct portmap *map, struct ds *);
 /* Name of a reserved port ("LOCAL") or NULL. */
 const char *port_reserved_name(uint16_t port);
+/* Whether 's' is a reserved port's name ("LOCAL", "in_port"...), in any
+ * case. */
+bool port_is_reserved_name(const char *s);
 
 #endif

@@ -55,6 +55,12 @@ char *bridge_ofctl_mod_port(struct bridges *, const char *br,
 char *bridge_ofctl_flow_mods(struct bridges *, const char *br,
                              enum fm_command, const char *text,
                              json_t **resultp);
+/* The same with 'add_flags' (FM_F_*) set on every flow an FM_ADD adds:
+ * an OpenFlow 1.0 add (what ovs-ofctl sends by default) carries
+ * FM_F_RESET_COUNTS, which a 1.3 dump then shows. */
+char *bridge_ofctl_flow_mods_flags(struct bridges *, const char *br,
+                                   enum fm_command, const char *text,
+                                   uint32_t add_flags, json_t **resultp);
 
 /* replace-flows: makes the bridge's flows exactly those in 'text',
  * leaving identical flows (and their counters) alone.  With a nonzero

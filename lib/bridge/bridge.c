@@ -86,6 +86,13 @@ bridges_find_ofproto(const struct bridges *bs, const char *name)
     return br ? br->ofproto : NULL;
 }
 
+bool
+bridges_iface_open_failed(const struct bridges *bs, const char *iface)
+{
+    struct bridge_port *p = find_port_anywhere(bs, iface);
+    return p && !p->netdev && p->open_error;
+}
+
 const char *
 bridges_iface_error(const struct bridges *bs, const char *iface)
 {

@@ -49,6 +49,9 @@ struct ofproto *bridges_find_ofproto(const struct bridges *,
 /* Why 'iface' is not working, or NULL.  The string belongs to the
  * bridges and lives until the next reconfigure. */
 const char *bridges_iface_error(const struct bridges *, const char *iface);
+/* Whether 'iface' could not be opened at all (no device, no permission):
+ * it has no OpenFlow port, and ovs-vsctl would show ofport -1. */
+bool bridges_iface_open_failed(const struct bridges *, const char *iface);
 
 /* Expires flow timeouts in every bridge.  Returns flows removed. */
 size_t bridges_run(struct bridges *);

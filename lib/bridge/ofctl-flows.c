@@ -119,6 +119,14 @@ bridge_ofctl_flow_mods(struct bridges *bs, const char *name,
                        enum fm_command cmd, const char *text,
                        json_t **resultp)
 {
+    return bridge_ofctl_flow_mods_flags(bs, name, cmd, text, 0, resultp);
+}
+
+char *
+bridge_ofctl_flow_mods_flags(struct bridges *bs, const char *name,
+                             enum fm_command cmd, const char *text,
+                             uint32_t add_flags, json_t **resultp)
+{
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
     if (!br) {
@@ -131,6 +139,9 @@ bridge_ofctl_flow_mods(struct bridges *bs, const char *name,
     err = strip_line_prefix(err, text);
     if (err) {
         return err;
+    }
+    for (size_t i = 0; i < n && cmd == FM_ADD; i++) {
+        fms[i].flags |= add_flags;
     }
     if (!n && (cmd == FM_DELETE || cmd == FM_DELETE_STRICT)) {
         /* "del-flows BR" with no match deletes everything. */
@@ -224,6 +235,16 @@ static bool
 dump_is_plain(const struct bridge_dump_options *o)
 {
     return o->stats && !o->names && !o->n_sort_keys;
+}
+
+/* The xid ovs-ofctl's reply shows: its request comes after the ones it
+ * sends first, and a MATCH costs two more exchanges (the port and table
+ * names it may need to parse it). */
+static int
+dump_xid(int of_version, const char *match)
+{
+    int xid = of_version == 13 ? 2 : 4;
+    return match && *match ? xid + 4 : xid;
 }
 
 struct sort_key {
@@ -404,9 +425,10 @@ bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
     if (opts->text_only) {
         ds_reserve(&lines, ctx.text.length + ctx.n + 64);
         if (dump_is_plain(opts)) {
-            ds_put_cstr(&lines, opts->of_version == 13
-                                    ? "OFPST_FLOW reply (OF1.3) (xid=0x2):\n"
-                                    : "NXST_FLOW reply (xid=0x4):\n");
+            ds_put_format(&lines, opts->of_version == 13
+                                      ? "OFPST_FLOW reply (OF1.3) (xid=0x%x):\n"
+                                      : "NXST_FLOW reply (xid=0x%x):\n",
+                          dump_xid(opts->of_version, opts->match));
         }
     }
     for (size_t i = 0; i < ctx.n; i++) {
@@ -478,8 +500,9 @@ bridge_ofctl_dump_aggregate(struct bridges *bs, const char *name,
     struct printer pr;
     ofctl_view_begin(view, &pr);
     pr_text(&pr, view->of_version == 13
-                     ? "OFPST_AGGREGATE reply (OF1.3) (xid=0x2):"
-                     : "NXST_AGGREGATE reply (xid=0x4):");
+                     ? "OFPST_AGGREGATE reply (OF1.3) (xid=0x%x):"
+                     : "NXST_AGGREGATE reply (xid=0x%x):",
+            dump_xid(view->of_version, match));
     pr_uint(&pr, "packet_count", " packet_count=%" PRIu64, agg.n_packets);
     pr_uint(&pr, "byte_count", " byte_count=%" PRIu64, agg.n_bytes);
     pr_uint(&pr, "flow_count", " flow_count=%" PRIu64 "\n", agg.n_flows);

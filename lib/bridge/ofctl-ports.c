@@ -396,8 +396,12 @@ bridge_ofctl_dump_ports(struct bridges *bs, const char *name,
     }
     struct printer pr;
     ofctl_view_begin(view, &pr);
-    pr_text(&pr, "OFPST_PORT reply%s (xid=0x2): %zu ports\n", of_tag(view),
-            n);
+    /* ovs-ofctl asks for the port names first when PORT is a name. */
+    uint64_t number;
+    bool by_name = port && *port && !str_to_u64(port, UINT16_MAX, &number)
+                   && !port_is_reserved_name(port);
+    pr_text(&pr, "OFPST_PORT reply%s (xid=0x%d): %zu ports\n", of_tag(view),
+            by_name ? 4 : 2, n);
     struct pr_list l = pr_list_open(&pr, "ports");
     /* LOCAL first, then by number (ovs-ofctl's own order is its hash
      * table's). */

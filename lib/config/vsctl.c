@@ -19,6 +19,7 @@ struct vsctl_cmd;
 struct vsctl_ctx {
     const struct vsctl_cmd *cmd;
     unsigned opts;  /* VSO_* given. */
+    const char *columns; /* --columns=A,B of list and find, or NULL. */
     int argc;       /* Arguments after the command name. */
     char **argv;
     struct config *cfg;
@@ -68,16 +69,29 @@ options_to_json(const struct config_port *p)
     return o;
 }
 
+static bool
+iface_open_failed(const struct vsctl_ctx *ctx, const char *name)
+{
+    const struct vsctl_status *st = ctx->status;
+    return st && st->iface_open_failed
+           && st->iface_open_failed(st->aux, name);
+}
+
 /* The interface record as list/get/show see it. */
 static json_t *
 iface_to_json(const struct vsctl_ctx *ctx, const struct config_port *p)
 {
     const char *err = iface_error(ctx, p->name);
+    /* A port that could not be opened has no OpenFlow port: -1, as OVS
+     * shows it. */
+    bool failed = iface_open_failed(ctx, p->name);
     return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "name", p->name,
                      "external_ids", smap_to_json(&p->external_ids),
                      "type", p->type, "options", options_to_json(p),
                      "ofport",
-                     p->ofport > 0 ? json_integer(p->ofport) : json_null(),
+                     failed ? json_integer(-1)
+                     : p->ofport > 0 ? json_integer(p->ofport)
+                                     : json_null(),
                      "ofport_request",
                      p->ofport_request ? json_integer(p->ofport_request)
                                        : json_null(),
@@ -964,7 +978,9 @@ parse_chain(int argc, char *argv[], struct vsctl_ctx *ctxs, size_t *np)
         for (; i < argc && str_starts_with(argv[i], "--")
                && strcmp(argv[i], "--");
              i++) {
-            if (!strcmp(argv[i], "--may-exist")) {
+            if (str_starts_with(argv[i], "--columns=")) {
+                ctx->columns = argv[i] + strlen("--columns=");
+            } else if (!strcmp(argv[i], "--may-exist")) {
                 ctx->opts |= VSO_MAY_EXIST;
             } else if (!strcmp(argv[i], "--if-exists")) {
                 ctx->opts |= VSO_IF_EXISTS;
@@ -995,6 +1011,10 @@ parse_chain(int argc, char *argv[], struct vsctl_ctx *ctxs, size_t *np)
             return xasprintf("'%s' command takes at most %d arguments",
                              ctx->cmd->name, ctx->cmd->max_args);
         }
+        if (ctx->columns && ctx->cmd->format != format_records) {
+            return xasprintf("'%s' command has no '--columns' option",
+                             ctx->cmd->name);
+        }
         for (unsigned o = VSO_MAY_EXIST; o <= VSO_IF_EXISTS; o <<= 1) {
             if ((ctx->opts & o) && !(ctx->cmd->opts & o)) {
                 return xasprintf("'%s' command has no '%s' option",
@@ -1011,6 +1031,38 @@ parse_chain(int argc, char *argv[], struct vsctl_ctx *ctxs, size_t *np)
     }
     *np = n;
     return NULL;
+}
+
+/* Keeps only the columns --columns names in each record of 'records' (a
+ * list or find result), or says which column no record has. */
+static char *
+select_columns(const struct vsctl_ctx *ctx, json_t *records)
+{
+    char *err = NULL;
+    char *list = xstrdup(ctx->columns);
+    size_t i;
+    json_t *rec;
+    json_array_foreach(records, i, rec) {
+        json_t *kept = json_object();
+        char *save = NULL;
+        for (char *c = strtok_r(list, ",", &save); c && !err;
+             c = strtok_r(NULL, ",", &save)) {
+            json_t *v = json_object_get(rec, c);
+            if (!v) {
+                err = xasprintf("%s contains no column named \"%s\"",
+                                ctx->argv[0], c);
+            } else {
+                json_object_set(kept, c, v);
+            }
+        }
+        free(list);
+        list = xstrdup(ctx->columns);
+        json_object_clear(rec);
+        json_object_update(rec, kept);
+        json_decref(kept);
+    }
+    free(list);
+    return err;
 }
 
 char *
@@ -1033,10 +1085,18 @@ vsctl_run(struct config *cfg, int argc, char *argv[],
         ctx->status = status;
         err = ctx->cmd->run(ctx, &r);
         changed = changed || ctx->changed;
+        if (!err && ctx->columns) {
+            err = select_columns(ctx, r);
+        }
         if (!err) {
-            json_array_append_new(
-                results, json_pack("{s:s, s:o}", "command", ctx->cmd->name,
-                                   "result", r ? r : json_null()));
+            json_t *e = json_pack("{s:s, s:o}", "command", ctx->cmd->name,
+                                  "result", r ? r : json_null());
+            if (ctx->columns) {
+                /* The order to print them in, as given. */
+                json_object_set_new(e, "columns",
+                                    json_string(ctx->columns));
+            }
+            json_array_append_new(results, e);
         } else {
             json_decref(r);
         }
@@ -1057,8 +1117,84 @@ vsctl_run(struct config *cfg, int argc, char *argv[],
     return NULL;
 }
 
+/* A value as ovs-vsctl --bare prints it: no quotes, no brackets, set
+ * members and map pairs separated by spaces. */
+static void
+format_bare_value(const json_t *v, struct ds *out)
+{
+    if (json_is_string(v)) {
+        ds_put_cstr(out, json_string_value(v));
+    } else if (json_is_object(v)) {
+        const char *key;
+        json_t *value;
+        bool first = true;
+        json_object_foreach((json_t *)v, key, value) {
+            ds_put_format(out, "%s%s=", first ? "" : " ", key);
+            format_bare_value(value, out);
+            first = false;
+        }
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *e;
+        json_array_foreach((json_t *)v, i, e) {
+            ds_put_cstr(out, i ? " " : "");
+            format_bare_value(e, out);
+        }
+    } else if (!json_is_null(v)) {
+        format_value(v, out);
+    }
+}
+
+/* list and find with --columns (in their order) or --bare (values only,
+ * one per line, a blank line between records), as ovs-vsctl. */
+static void
+format_records_as(const json_t *result, const char *columns, bool bare,
+                  struct ds *out)
+{
+    size_t i;
+    json_t *rec;
+    json_array_foreach((json_t *)result, i, rec) {
+        if (i) {
+            ds_put_char(out, '\n');
+        }
+        const char **keys = xcalloc(json_object_size(rec) + 1, sizeof *keys);
+        size_t n = 0;
+        const char *key;
+        json_t *value;
+        json_object_foreach(rec, key, value) {
+            keys[n++] = key; /* In --columns order (select_columns()). */
+        }
+        for (size_t a = 1; a < n && !columns; a++) {
+            for (size_t b = a; b > 0 && strcmp(keys[b - 1], keys[b]) > 0;
+                 b--) {
+                const char *t = keys[b];
+                keys[b] = keys[b - 1];
+                keys[b - 1] = t;
+            }
+        }
+        for (size_t k = 0; k < n; k++) {
+            const json_t *v = json_object_get(rec, keys[k]);
+            if (bare) {
+                format_bare_value(v, out);
+            } else {
+                ds_put_format(out, "%-20s: ", keys[k]);
+                format_value(v, out);
+            }
+            ds_put_char(out, '\n');
+        }
+        free(keys);
+    }
+}
+
 void
 vsctl_format(const json_t *result, struct ds *out, int *exit_codep)
+{
+    vsctl_format_bare(result, false, out, exit_codep);
+}
+
+void
+vsctl_format_bare(const json_t *result, bool bare, struct ds *out,
+                  int *exit_codep)
 {
     size_t i;
     json_t *e;
@@ -1066,7 +1202,12 @@ vsctl_format(const json_t *result, struct ds *out, int *exit_codep)
     json_array_foreach((json_t *)result, i, e) {
         const char *name = json_string_value(json_object_get(e, "command"));
         const struct vsctl_cmd *c = name ? find_cmd(name) : NULL;
-        if (c) {
+        const char *columns =
+            json_string_value(json_object_get(e, "columns"));
+        if (c && c->format == format_records && (columns || bare)) {
+            format_records_as(json_object_get(e, "result"), columns, bare,
+                              out);
+        } else if (c) {
             c->format(json_object_get(e, "result"), out, exit_codep);
         }
     }

@@ -30,6 +30,9 @@
 struct vsctl_status {
     /* Returns the reason 'iface' failed to come up, or NULL. */
     const char *(*iface_error)(void *aux, const char *iface);
+    /* Whether 'iface' could not be opened at all: its ofport reads -1, as
+     * in OVS.  May be NULL. */
+    bool (*iface_open_failed)(void *aux, const char *iface);
     void *aux;
 };
 
@@ -46,6 +49,10 @@ char *vsctl_run(struct config *cfg, int argc, char *argv[],
 /* Renders a vsctl_run() result as swctl prints it.  '*exit_codep' is 0,
  * or 2 when a br-exists test was false. */
 void vsctl_format(const json_t *result, struct ds *out, int *exit_codep);
+/* The same, with 'bare' as ovs-vsctl --bare: list and find print values
+ * only, one per line, a blank line between records. */
+void vsctl_format_bare(const json_t *result, bool bare, struct ds *out,
+                       int *exit_codep);
 
 /* Appends the usage text, generated from the command table. */
 void vsctl_usage(struct ds *out);

@@ -486,6 +486,11 @@ static const char *hex_fmt(const struct mf_field *mf)
         return "0x%04" PRIx64;
     case MFF_IPV6_LABEL:
         return "0x%05" PRIx64;
+    case MFF_TUN_ID:
+    case MFF_METADATA:
+        /* OVS prints these 64-bit fields with '#': zero is "0"
+         * ("tun_id=0", "tun_id=0/0xff"), anything else "0x..". */
+        return "%#" PRIx64;
     default:
         return "%#" PRIx64; /* Zero prints as "0", as in OVS. */
     }

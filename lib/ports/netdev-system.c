@@ -63,7 +63,13 @@ static int system_open(const char *name, const struct netdev_option *opts,
     int status = pcap_activate(pcap);
     if (status < 0) {
         int error = pcap_status_to_errno(status);
-        *errp = xasprintf("%s: cannot attach: %s", name, pcap_geterr(pcap));
+        /* ovs-vswitchd's wording for the same, which ovs-vsctl's "Error
+         * detected while setting up" quotes. */
+        *errp = error == ENODEV || error == EPERM
+                    ? xasprintf("could not open network device %s (%s)",
+                                name, strerror(error))
+                    : xasprintf("%s: cannot attach: %s", name,
+                                pcap_geterr(pcap));
         pcap_close(pcap);
         return error;
     }

@@ -290,16 +290,20 @@ call_with_reader(int fd, struct rpc_reader *r, const char *method,
 
     json_t *id = json_integer(next_id++);
     char *line = rpc_encode_request(id, method, params);
-    int error = write_all(fd, line, strlen(line));
+    int werror = write_all(fd, line, strlen(line));
     free(line);
-    if (error) {
-        json_decref(id);
-        *errp = xasprintf("sending request to switchd: %s", strerror(error));
-        return error;
-    }
 
+    /* Read the reply even when the write failed: a daemon that refuses a
+     * request (too large) answers with its error before it hangs up, and
+     * that says more than "Broken pipe". */
     char *msg = NULL;
-    error = read_message(fd, r, false, &msg);
+    int error = read_message(fd, r, false, &msg);
+    if (error && werror) {
+        json_decref(id);
+        *errp = xasprintf("sending request to switchd: %s",
+                          strerror(werror));
+        return werror;
+    }
     if (error) {
         json_decref(id);
         *errp = transport_error(error);

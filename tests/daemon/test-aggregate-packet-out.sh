@@ -53,7 +53,7 @@ check_output "aggregate, no traffic" \
     'NXST_AGGREGATE reply (xid=0x4): packet_count=0 byte_count=0 flow_count=3' \
     "$(swofctl dump-aggregate br0)"
 check_output "aggregate table=1, no traffic" \
-    'NXST_AGGREGATE reply (xid=0x4): packet_count=0 byte_count=0 flow_count=1' \
+    'NXST_AGGREGATE reply (xid=0x8): packet_count=0 byte_count=0 flow_count=1' \
     "$(swofctl dump-aggregate br0 table=1)"
 check_output "counters before" 'LOCAL 0 0 0 0
 p1 0 0 0 0' "$(ports LOCAL p1)"
@@ -89,16 +89,16 @@ check_output "aggregate after resubmit" \
     'NXST_AGGREGATE reply (xid=0x4): packet_count=4 byte_count=240 flow_count=3' \
     "$(swofctl dump-aggregate br0)"
 check_output "aggregate table=1" \
-    'NXST_AGGREGATE reply (xid=0x4): packet_count=2 byte_count=120 flow_count=1' \
+    'NXST_AGGREGATE reply (xid=0x8): packet_count=2 byte_count=120 flow_count=1' \
     "$(swofctl dump-aggregate br0 table=1)"
 check_output "aggregate in_port=p1" \
-    'NXST_AGGREGATE reply (xid=0x4): packet_count=2 byte_count=120 flow_count=1' \
+    'NXST_AGGREGATE reply (xid=0x8): packet_count=2 byte_count=120 flow_count=1' \
     "$(swofctl dump-aggregate br0 in_port=p1)"
 check_output "aggregate --strict" \
-    'NXST_AGGREGATE reply (xid=0x4): packet_count=0 byte_count=0 flow_count=1' \
+    'NXST_AGGREGATE reply (xid=0x8): packet_count=0 byte_count=0 flow_count=1' \
     "$(swofctl dump-aggregate --strict br0 'table=0,priority=0')"
 check_output "aggregate table=7" \
-    'NXST_AGGREGATE reply (xid=0x4): packet_count=0 byte_count=0 flow_count=0' \
+    'NXST_AGGREGATE reply (xid=0x8): packet_count=0 byte_count=0 flow_count=0' \
     "$(swofctl dump-aggregate br0 table=7)"
 check_output "aggregate json" '{
   "packet_count": 4,

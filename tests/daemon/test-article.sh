@@ -82,7 +82,7 @@ swofctl add-flow br-tun "table=2,priority=0,actions=learn(table=20,hard_timeout=
 swofctl add-flow br-tun "table=20,priority=0,actions=resubmit(,21)"
 
 out=$(swofctl dump-flows br-tun table=20 | mask_times)
-check_output "dump-flows table=20" 'NXST_FLOW reply (xid=0x4):
+check_output "dump-flows table=20" 'NXST_FLOW reply (xid=0x8):
  cookie=0x0, duration=Xs, table=20, n_packets=0, n_bytes=0, idle_age=X, priority=0 actions=resubmit(,21)' "$out"
 
 out=$(swofctl dump-flows br-tun | mask_times)

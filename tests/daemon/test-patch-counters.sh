@@ -73,7 +73,7 @@ check_output "counters after ping" "$want" "$(ports patch-int patch-tun)"
 
 # The text form shows the same numbers.
 out=$(swofctl dump-ports br-tun patch-tun)
-check_output "dump-ports text" 'OFPST_PORT reply (xid=0x2): 1 ports
+check_output "dump-ports text" 'OFPST_PORT reply (xid=0x4): 1 ports
   port  1: rx pkts=3, bytes=294, drop=?, errs=?, frame=?, over=?, crc=?
            tx pkts=3, bytes=306, drop=?, errs=?, coll=?' "$out"
 # patch-tun received the request untagged and sent it back tagged.
