@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -85,6 +86,8 @@ sw_disconnect(struct agent *a, const char *why)
     a->sw_fd = -1;
     free(a->applied);
     a->applied = NULL;
+    json_decref(a->port_macs);
+    a->port_macs = NULL;
     free(a->sw_error);
     a->sw_error = xstrdup(why);
 }
@@ -251,7 +254,7 @@ port_addrs(struct agent *a)
                                              a->cfg.int_bridge), &r);
     if (err) {
         free(err);
-        return NULL;
+        return json_object();
     }
     json_t *addrs = json_object();
     size_t i;
@@ -312,6 +315,52 @@ local_from_records(const json_t *iface, const json_t *port,
     return true;
 }
 
+static json_t *find_named(const json_t *records, const char *name);
+
+/* Keeps a->port_macs for the bridge's ports: names gone are forgotten (a
+ * port made again may have another device), and switchd is asked (show)
+ * only when an endpoint without attached-mac has no MAC known yet, so a
+ * quiet host costs one vsctl call per poll. */
+static void
+refresh_macs(struct agent *a, const json_t *names, const json_t *ifaces)
+{
+    if (!a->port_macs) {
+        a->port_macs = json_object();
+    }
+    const char *key;
+    json_t *value;
+    void *tmp;
+    json_object_foreach_safe(a->port_macs, tmp, key, value) {
+        bool present = false;
+        size_t i;
+        json_t *n;
+        json_array_foreach((json_t *)names, i, n) {
+            present = present || !strcmp(json_string_value(n), key);
+        }
+        if (!present) {
+            json_object_del(a->port_macs, key);
+        }
+    }
+    size_t i;
+    json_t *n;
+    json_array_foreach((json_t *)names, i, n) {
+        const char *pn = json_string_value(n);
+        json_t *iface = pn ? find_named(ifaces, pn) : NULL;
+        json_t *ids = json_object_get(iface, "external_ids");
+        if (iface && smap_str(ids, "vni") && !smap_str(ids, "attached-mac")
+            && !json_object_get(a->port_macs, pn)) {
+            /* (A failing call may drop the connection, which clears
+             * the cache: hold nothing across it.) */
+            json_decref(a->port_macs);
+            a->port_macs = NULL;
+            json_t *macs = port_addrs(a);
+            json_decref(a->port_macs);
+            a->port_macs = macs;
+            return;
+        }
+    }
+}
+
 static json_t *
 find_named(const json_t *records, const char *name)
 {
@@ -339,13 +388,14 @@ read_locals(struct agent *a, struct agent_local **lsp, size_t *np)
         free(err);
         return false;
     }
-    json_t *addrs = port_addrs(a);
     json_t *br = json_array_get(json_object_get(json_array_get(r, 0),
                                                 "result"), 0);
     json_t *ifaces = json_object_get(json_array_get(r, 1), "result");
     json_t *ports = json_object_get(json_array_get(r, 2), "result");
     size_t i;
     json_t *name;
+    refresh_macs(a, json_object_get(br, "ports"), ifaces);
+    json_t *addrs = a->port_macs;
     struct agent_local *ls = xcalloc(json_array_size(json_object_get(br,
                                                                      "ports"))
                                      + 1, sizeof *ls);
@@ -359,7 +409,6 @@ read_locals(struct agent *a, struct agent_local **lsp, size_t *np)
             n++;
         }
     }
-    json_decref(addrs);
     json_decref(r);
     *lsp = ls;
     *np = n;
@@ -518,9 +567,12 @@ apply_cb(evutil_socket_t fd, short what, void *a_)
     a->applied = ds_steal_cstr(&text);
     a->n_flows = a->counts.n_flows;
     a->stats.n_flow_applies++;
-    a->stats.last_apply_msec = clock_msec();
-    if (!a->stats.converged_msec && a->state == AGENT_WATCHING) {
-        a->stats.converged_msec = clock_msec();
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    a->stats.last_apply_unix_ms = (int64_t)ts.tv_sec * 1000
+                                  + ts.tv_nsec / 1000000;
+    if (!a->stats.converged_unix_ms && a->state == AGENT_WATCHING) {
+        a->stats.converged_unix_ms = a->stats.last_apply_unix_ms;
     }
 }
 
@@ -558,4 +610,5 @@ agent_local_stop(struct agent *a)
     free(a->vnis);
     free(a->applied);
     free(a->sw_error);
+    json_decref(a->port_macs);
 }

@@ -132,7 +132,12 @@ agent_status_json(const struct agent *a)
                                        : json_null(),
                            "patch_port", a->patch_port, "tunnel_port",
                            a->tunnel_port);
-    json_t *flows = json_pack("{s:I, s:I, s:I, s:I, s:I}", "installed",
+    json_t *flows = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                              "last_apply_unix_ms",
+                              (json_int_t)a->stats.last_apply_unix_ms,
+                              "converged_unix_ms",
+                              (json_int_t)a->stats.converged_unix_ms,
+                              "installed",
                               (json_int_t)a->n_flows, "unicast",
                               (json_int_t)a->counts.n_unicast, "arp",
                               (json_int_t)a->counts.n_arp, "flood_targets",

@@ -62,8 +62,10 @@ struct agent_stats {
     uint64_t n_puts, n_deletes, n_txns, n_resyncs, n_watch_events;
     uint64_t n_flow_applies, n_flow_apply_errors, n_switchd_connects;
     uint64_t n_keepalives, n_leases;
-    int64_t last_apply_msec;   /* clock_msec() of the last apply. */
-    int64_t converged_msec;    /* First time WATCHING with flows applied. */
+    /* Wall-clock milliseconds (Unix epoch), so that a test can compare
+     * the moments several agents applied a change with when it made it. */
+    int64_t last_apply_unix_ms;
+    int64_t converged_unix_ms; /* First apply while in line with etcd. */
 };
 
 struct agent {
@@ -91,6 +93,8 @@ struct agent {
     struct event *poll_timer;
     struct agent_local *locals;
     size_t n_locals;
+    json_t *port_macs;    /* Port name -> MAC switchd reported, asked
+                           * only for ports it does not hold yet. */
     struct overlay_local_vni *vnis; /* VNI -> local VLAN. */
     size_t n_vnis;
     char *applied;        /* Flow text in switchd, NULL: unknown. */

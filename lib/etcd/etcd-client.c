@@ -21,8 +21,14 @@ struct etcd_endpoint {
     struct evhttp_connection *conn; /* For unary calls; lazily made. */
 };
 
+struct etcd_call;
+
 struct etcd_client {
     struct event_base *base;
+    /* Calls not answered yet: destroying the client answers them with an
+     * error, since libevent drops a freed connection's requests without
+     * a word. */
+    struct etcd_call *pending;
     struct etcd_endpoint *eps;
     size_t n_eps, cur;
     int timeout_sec;
@@ -31,6 +37,7 @@ struct etcd_client {
 };
 
 struct etcd_call {
+    struct etcd_call *prev, *next; /* In client->pending. */
     struct etcd_client *client;
     size_t ep;
     etcd_reply_cb *cb;
@@ -116,6 +123,20 @@ etcd_client_create(struct event_base *base, const char *urls,
     return NULL;
 }
 
+static void
+pending_remove(struct etcd_call *call)
+{
+    struct etcd_client *c = call->client;
+    if (call->prev) {
+        call->prev->next = call->next;
+    } else {
+        c->pending = call->next;
+    }
+    if (call->next) {
+        call->next->prev = call->prev;
+    }
+}
+
 void
 etcd_client_destroy(struct etcd_client *c)
 {
@@ -128,6 +149,12 @@ etcd_client_destroy(struct etcd_client *c)
         }
         free(c->eps[i].url);
         free(c->eps[i].host);
+    }
+    while (c->pending) {
+        struct etcd_call *call = c->pending;
+        pending_remove(call);
+        call->cb(NULL, "etcd client destroyed", call->aux);
+        free(call);
     }
     free(c->eps);
     free(c);
@@ -252,6 +279,7 @@ call_done(struct evhttp_request *req, void *arg)
 {
     struct etcd_call *call = arg;
     struct etcd_client *c = call->client;
+    pending_remove(call);
     int status = req ? evhttp_request_get_response_code(req) : 0;
     json_t *reply = status ? read_json(c, req) : NULL;
     char *error = NULL;
@@ -295,6 +323,11 @@ etcd_client_call(struct etcd_client *c, const char *path, json_t *body,
     call->ep = c->cur;
     call->cb = cb;
     call->aux = aux;
+    call->next = c->pending;
+    if (c->pending) {
+        c->pending->prev = call;
+    }
+    c->pending = call;
     c->stats.n_calls++;
     if (!ep->conn) {
         ep->conn = new_connection(c, ep, c->timeout_sec);

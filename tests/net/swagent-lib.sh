@@ -168,6 +168,17 @@ ok = s["etcd"]["healthy"] and len(s["endpoints"]) == int(sys.argv[1]) \
 sys.exit(0 if ok else 1)' "$2"
 }
 
+# sa_last_apply H...: the latest moment (Unix ms) any of the hosts' agents
+# changed its flows.
+sa_last_apply() {
+    local h
+    for h in "$@"; do
+        sa_status "$h" | python3 -c '
+import json, sys
+print(json.load(sys.stdin)["flows"]["last_apply_unix_ms"])'
+    done | sort -n | tail -n 1
+}
+
 # sa_flows H: host H's br-tun flows, without counters.
 sa_flows() {
     topo_ctl "$1" swofctl dump-flows --no-stats br-tun

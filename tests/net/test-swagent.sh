@@ -17,7 +17,9 @@
 #   5. an etcd member killed: the agents on it move to another member, no
 #      flow is dropped, a new endpoint still propagates; the member returns;
 #   6. all of etcd down: forwarding goes on (a ping runs across the outage),
-#      the agents come back in line with the store after etcd returns.
+#      the agents come back in line with the store after etcd returns;
+#   7. switchd restarted (without its saved flows) on host 3: the agent
+#      reconnects and installs its flows again.
 # Figures (convergence, re-point and withdrawal times) are printed; the
 # bounds asserted are looser than the figures in docs/performance.md so
 # that a loaded CI machine does not fail the test.
@@ -141,10 +143,18 @@ net_wait_for 10 repointed || {
     sa_show_logs 5 6
     net_fail "not every host re-pointed vm5"
 }
-t_move=$(since "$t")
-echo "FIGURE re-point: every host re-pointed the moved VM within $t_move ms" \
-    "(from the swctl del-port on host 5)"
-[ "$t_move" -le 3000 ] || net_fail "re-point took $t_move ms"
+t_seen=$(since "$t")
+others=$(for h in $(seq 1 "$N"); do
+    if [ "$h" -ne 5 ] && [ "$h" -ne 6 ] && [ "$(vni_of "$h")" = 100 ]; then
+        echo "$h"
+    fi
+done)
+# shellcheck disable=SC2086
+t_move=$(($(sa_last_apply $others) - t))
+echo "FIGURE re-point: the last of $(echo $others | wc -w) hosts re-pointed" \
+    "the moved VM $t_move ms after the swctl del-port on host 5" \
+    "(seen by the test's polling after $t_seen ms)"
+[ "$t_move" -le 1000 ] || net_fail "re-point took $t_move ms (> 1 s)"
 # A migrated VM announces itself (hypervisors send a RARP or gratuitous
 # ARP), which moves its MAC in br-int's NORMAL table on host 6 from the
 # patch port to its own port; here it pings host 1 once.
@@ -181,11 +191,13 @@ t=$(now_ms)
 kill -9 "${SA_AGENT_PID[7]}" "${SA_SWITCHD_PID[7]}"
 net_wait_for $((SA_TTL + 10)) withdrawn ||
     net_fail "host 7's VTEP is still in some host's flows"
-t_kill=$(since "$t")
-echo "FIGURE withdrawal: every host dropped the killed host after" \
-    "$t_kill ms (TTL $SA_TTL s)"
-[ "$t_kill" -le $(((SA_TTL + 3) * 1000)) ] ||
-    net_fail "withdrawal took $t_kill ms"
+t_seen=$(since "$t")
+# shellcheck disable=SC2086
+t_kill=$(($(sa_last_apply $(seq 1 6) $(seq 8 "$N")) - t))
+echo "FIGURE withdrawal: the last host dropped the killed host $t_kill ms" \
+    "after the kill -9 (TTL $SA_TTL s; seen by the test after $t_seen ms)"
+[ "$t_kill" -le $(((SA_TTL + 1) * 1000)) ] ||
+    net_fail "withdrawal took $t_kill ms (> TTL + 1 s)"
 # Host 7's own process IDs are gone; cleanup must not trip on them.
 wait "${SA_AGENT_PID[7]}" "${SA_SWITCHD_PID[7]}" 2>/dev/null || true
 alive=$((N - 1))
@@ -253,4 +265,24 @@ converged_again() {
     done
 }
 net_wait_for 10 converged_again || net_fail "pings fail after the outage"
+
+# ---- 7. switchd restarts on host 3: the agent reconnects, re-installs. ----
+# The new switchd starts without its saved flows, so only the agent can
+# bring them back.
+flows3=$(sa_flows 3 | sort)
+kill "${SA_SWITCHD_PID[3]}"
+wait "${SA_SWITCHD_PID[3]}" 2>/dev/null || true
+dir3=$(topo_rundir 3)
+net_bg h3 "$SW_BIN/switchd" --rundir "$dir3" --db "$dir3/conf.json" \
+    --log-file "$dir3/switchd.log" --no-restore-flows
+SA_SWITCHD_PID[3]=$NET_BG_PID
+net_wait_for 10 topo_switchd_ready 3 || net_fail "switchd 3 did not restart"
+same_flows3() { [ "$(sa_flows 3 | sort)" = "$flows3" ]; }
+net_wait_for 10 same_flows3 || {
+    sa_show_logs 3
+    net_fail "host 3's agent did not re-install its flows"
+}
+net_wait_for 5 topo_exec 3 ping -q -c 1 -W 1 "$(sa_vm_ip 4)" ||
+    net_fail "host 3 cannot reach host 4 after its switchd restarted"
+echo "switchd restarted on host 3: the agent re-installed its flows"
 echo "swagent: all checks passed"
