@@ -7,6 +7,7 @@ pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       iproute2 iputils-ping tcpdump iperf3 bridge-utils procps
       python3  # the daemon tests read JSON replies with it
       openvswitch-switch  # the reference OVS the comparison tests run (tests/common/ovs-ref.sh)
+      groff-base  # test-man renders the man pages
       etcd-server etcd-client)  # swagent's store and etcdctl (tests/net/test-swagent.sh, examples/etcd-overlay.sh)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -36,15 +36,12 @@ static void format_output(const struct ofpact_output *o,
 static void format_controller(const struct ofpact_controller *c,
                               struct ds *ds)
 {
-    static const char *const reasons[] = {"no_match", "action",
-                                          "invalid_ttl"};
-    if (c->reason == 1) {
+    if (c->reason == OFPR_ACTION) {
         ds_put_format(ds, "CONTROLLER:%u", c->max_len);
         return;
     }
-    ds_put_format(ds, "controller(reason=%s",
-                  c->reason < ARRAY_SIZE(reasons) ? reasons[c->reason]
-                                                  : "action");
+    const char *reason = ofp_packet_in_reason_name(c->reason);
+    ds_put_format(ds, "controller(reason=%s", reason ? reason : "action");
     if (c->max_len != UINT16_MAX) {
         ds_put_format(ds, ",max_len=%u", c->max_len);
     }

@@ -304,20 +304,12 @@ static char *parse_controller(const struct ap_arg *a)
             max_len = (uint16_t)x;
         } else if (ap_slice_eq(sub.key, sub.key_len, "reason")
                    && sub.value) {
-            static const char *const reasons[] = {"no_match", "action",
-                                                  "invalid_ttl"};
-            size_t i;
-            for (i = 0; i < ARRAY_SIZE(reasons); i++) {
-                if (ap_slice_eq(sub.value, sub.value_len, reasons[i])) {
-                    break;
-                }
-            }
-            if (i == ARRAY_SIZE(reasons)) {
+            if (!ofp_packet_in_reason_parse(sub.value, sub.value_len,
+                                            &reason)) {
                 return ap_error(a->ctx, sub.value, "controller: reason=%.*s:"
                                 " expected no_match, action or invalid_ttl",
                                 (int)sub.value_len, sub.value);
             }
-            reason = (uint8_t)i;
         } else if (ap_slice_eq(sub.key, sub.key_len, "id")
                    || ap_slice_eq(sub.key, sub.key_len, "userdata")
                    || ap_slice_eq(sub.key, sub.key_len, "pause")

@@ -479,3 +479,26 @@ char *ofpacts_check(const struct ofpact *ofpacts, size_t len,
     }
     return NULL;
 }
+
+static const char *const packet_in_reasons[OFPR_N_REASONS] = {
+    [OFPR_NO_MATCH] = "no_match",
+    [OFPR_ACTION] = "action",
+    [OFPR_INVALID_TTL] = "invalid_ttl",
+};
+
+const char *ofp_packet_in_reason_name(unsigned reason)
+{
+    return reason < OFPR_N_REASONS ? packet_in_reasons[reason] : NULL;
+}
+
+bool ofp_packet_in_reason_parse(const char *s, size_t len, uint8_t *reasonp)
+{
+    for (unsigned i = 0; i < OFPR_N_REASONS; i++) {
+        if (strlen(packet_in_reasons[i]) == len
+            && !memcmp(s, packet_in_reasons[i], len)) {
+            *reasonp = (uint8_t)i;
+            return true;
+        }
+    }
+    return false;
+}

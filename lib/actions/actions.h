@@ -97,6 +97,20 @@ struct ofpact_output_reg {
     struct mf_subfield src;
 };
 
+/* Packet-in reasons, numbered and named as OpenFlow and OVS do; the one
+ * list every printer and parser of them uses. */
+enum ofp_packet_in_reason {
+    OFPR_NO_MATCH,    /* "no_match" */
+    OFPR_ACTION,      /* "action" (controller's default) */
+    OFPR_INVALID_TTL, /* "invalid_ttl" */
+    OFPR_N_REASONS
+};
+/* The name of 'reason', or NULL if it is none of the above. */
+const char *ofp_packet_in_reason_name(unsigned reason);
+/* The reason named by the 'len' bytes at 's': true and '*reasonp', or
+ * false. */
+bool ofp_packet_in_reason_parse(const char *s, size_t len, uint8_t *reasonp);
+
 /* CONTROLLER: controller, controller:max_len, controller(reason=...). */
 struct ofpact_controller {
     struct ofpact ofpact;

@@ -113,16 +113,8 @@ json_t *monitor_flow_event_to_json(const struct monitor_event *ev,
 
 static const char *packet_in_reason(uint8_t reason)
 {
-    switch (reason) {
-    case 0:
-        return "no_match";
-    case 1:
-        return "action";
-    case 2:
-        return "invalid_ttl";
-    default:
-        return "?";
-    }
+    const char *name = ofp_packet_in_reason_name(reason);
+    return name ? name : "?";
 }
 
 static void render_packet_in(struct printer *pr,

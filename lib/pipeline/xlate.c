@@ -187,11 +187,9 @@ static void emit(struct xlate_ctx *ctx, uint16_t port)
 static void to_controller(struct xlate_ctx *ctx, uint16_t max_len,
                           uint8_t reason)
 {
-    static const char *const reasons[] = {"no_match", "action",
-                                          "invalid_ttl"};
+    const char *name = ofp_packet_in_reason_name(reason);
     ctx->res->n_controller++;
-    TRACE(ctx, .type = XE_CONTROLLER,
-          .reason = reason < 3 ? reasons[reason] : "action");
+    TRACE(ctx, .type = XE_CONTROLLER, .reason = name ? name : "action");
     struct ofproto *p = ctx->ofproto;
     if (!ctx->side_effects || !p->packet_in_cb) {
         return;
