@@ -78,6 +78,7 @@ struct bridges {
     char *flow_dir;
     bool restore_flows;
     bool keep_devices;
+    char *uuid; /* The database's: seeds internal ports' MACs. */
 };
 
 struct bridge *bridge_lookup(const struct bridges *, const char *name);

@@ -335,19 +335,35 @@ port_destroy(struct bridge_port *p)
     free(p);
 }
 
-/* Gives the LOCAL port's device the MAC other_config:hwaddr names, or
- * back the one its name gives when the key went away. */
+/* The MAC switchd gives an internal port's TAP: derived from the port's
+ * name and the database's uuid, so that it is the same at every start
+ * (peers' ARP caches stay right) and differs between hosts whose bridges
+ * have the same names (every host of the article has a br-int).  The
+ * LOCAL port takes other_config:hwaddr instead when it is set. */
 static void
-bridge_apply_hwaddr(struct bridge *br, struct bridge_port *local)
+port_stable_mac(const struct bridge_port *p, uint8_t mac[ETH_ADDR_LEN])
+{
+    const struct bridge *br = p->bridge;
+    if (!strcmp(p->name, br->name) && br->hwaddr
+        && eth_addr_parse(br->hwaddr, mac)) {
+        return;
+    }
+    char *seed = xasprintf("%s/%s", br->bridges->uuid ? br->bridges->uuid
+                                                      : "",
+                           p->name);
+    eth_addr_from_name(seed, mac);
+    free(seed);
+}
+
+static void
+port_apply_mac(struct bridge_port *p)
 {
     uint8_t mac[ETH_ADDR_LEN];
-    if (!br->hwaddr || !eth_addr_parse(br->hwaddr, mac)) {
-        eth_addr_from_name(br->name, mac);
-    }
-    int error = local->netdev ? netdev_set_etheraddr(local->netdev, mac) : 0;
+    port_stable_mac(p, mac);
+    int error = p->netdev ? netdev_set_etheraddr(p->netdev, mac) : 0;
     if (error) {
-        LOG(LOG_WARN, "%s: cannot set the MAC of %s: %s", br->name,
-            local->name, strerror(error));
+        LOG(LOG_WARN, "%s: cannot set the MAC of %s: %s", p->bridge->name,
+            p->name, strerror(error));
     }
 }
 
@@ -381,8 +397,8 @@ port_create(struct bridge *br, const struct config_port *cp)
         return;
     }
     netdev_set_aux(p->netdev, p);
-    if (!strcmp(p->name, br->name) && br->hwaddr) {
-        bridge_apply_hwaddr(br, p);
+    if (!strcmp(p->type, "internal")) {
+        port_apply_mac(p);
     }
     int fd = netdev_get_fd(p->netdev);
     if (fd >= 0 && br->bridges->base) {
@@ -482,7 +498,7 @@ bridge_configure(struct bridge *br, const struct config_bridge *cbr)
         br->hwaddr = hwaddr ? xstrdup(hwaddr) : NULL;
         struct bridge_port *local = bridge_port_lookup(br, br->name);
         if (local) {
-            bridge_apply_hwaddr(br, local);
+            port_apply_mac(local);
         }
     }
 }
@@ -545,6 +561,7 @@ bridges_destroy(struct bridges *bs)
     }
     free(bs->v);
     free(bs->flow_dir);
+    free(bs->uuid);
     free(bs);
 }
 
@@ -611,6 +628,10 @@ wire_patches(struct bridges *bs, const struct config *cfg)
 void
 bridges_reconfigure(struct bridges *bs, const struct config *cfg)
 {
+    if (!bs->uuid || strcmp(bs->uuid, cfg->uuid)) {
+        free(bs->uuid);
+        bs->uuid = xstrdup(cfg->uuid);
+    }
     /* Unwire every patch: bridges and ports may go away below. */
     for (size_t i = 0; i < bs->n; i++) {
         for (size_t j = 0; j < bs->v[i]->n_ports; j++) {

@@ -30,7 +30,6 @@
 #include <linux/virtio_net.h>
 #include <unistd.h>
 
-#include "eth-addr.h"
 #include "log.h"
 #include "netdev-provider.h"
 #include "tso.h"
@@ -96,7 +95,6 @@ static int tap_open(const char *name, const struct netdev_option *opts,
     snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
     /* A TAP left by an earlier switchd (netdev_close_keep(), or a kill)
      * is taken back as it is: its addresses, link state and MAC stay. */
-    bool existed = if_nametoindex(name) != 0;
     if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
         int error = errno;
         *errp =
@@ -132,15 +130,12 @@ static int tap_open(const char *name, const struct netdev_option *opts,
     }
     /* Persistent, so that the device outlives this process when it is
      * killed or restarted (tap_close() undoes it for a port that goes
-     * away); and a new device gets the MAC its name gives, not the
-     * kernel's random one, so peers' ARP caches stay right. */
-    uint8_t mac[6];
-    eth_addr_from_name(name, mac);
-    if (ioctl(fd, TUNSETPERSIST, 1) < 0
-        || (!existed && (error = netdev_ioctl_set_mac(name, mac)))) {
-        error = error ? error : errno;
-        *errp = xasprintf("%s: making the TAP device persistent with MAC "
-                          "from its name: %s", name, strerror(error));
+     * away).  Its MAC is the bridge layer's to choose
+     * (netdev_set_etheraddr()). */
+    if (ioctl(fd, TUNSETPERSIST, 1) < 0) {
+        error = errno;
+        *errp = xasprintf("%s: making the TAP device persistent: %s", name,
+                          strerror(error));
         tap_delete(fd);
         return error;
     }
