@@ -425,11 +425,13 @@ static char *split_arrow(const struct ap_arg *a, const char **arrow)
 }
 
 static void put_set_field__(struct buf *out, const struct mf_field *f,
-                            const union mf_value *v, const union mf_value *m)
+                            const union mf_value *v, const union mf_value *m,
+                            uint8_t raw)
 {
     size_t ofs = ap_put(out, OFPACT_SET_FIELD,
                         sizeof(struct ofpact_set_field));
     struct ofpact_set_field *sf = ap_at(out, ofs);
+    sf->ofpact.raw = raw;
     sf->field = f;
     for (int i = 0; i < 16; i++) {
         sf->value.b[i] = v->b[i] & m->b[i];
@@ -444,7 +446,8 @@ static void put_set_field__(struct buf *out, const struct mf_field *f,
  * several actions here already, so that what we print parses back to
  * the same list. */
 static void put_set_field(struct buf *out, const struct mf_field *f,
-                          const union mf_value *v, const union mf_value *m)
+                          const union mf_value *v, const union mf_value *m,
+                          uint8_t raw)
 {
     unsigned bits = f->n_bits;
     unsigned i = 0;
@@ -460,7 +463,7 @@ static void put_set_field(struct buf *out, const struct mf_field *f,
         union mf_value run;
         memset(&run, 0, sizeof run);
         ap_set_ones(&run, start, i - start);
-        put_set_field__(out, f, v, &run);
+        put_set_field__(out, f, v, &run, raw);
     }
 }
 
@@ -507,7 +510,7 @@ static char *parse_load(const struct ap_arg *a)
     memset(&mask, 0, sizeof mask);
     mf_value_set_bits(&value, dst.ofs, &v, 0, dst.n_bits);
     ap_set_ones(&mask, dst.ofs, dst.n_bits);
-    put_set_field(a->out, dst.field, &value, &mask);
+    put_set_field(a->out, dst.field, &value, &mask, OFPACT_RAW_LOAD);
     return NULL;
 }
 
@@ -608,6 +611,8 @@ static char *parse_set_field(const struct ap_arg *a)
             struct ofpact_dscp *d = ap_at(a->out, ofs);
             uint64_t x = mf_value_to_u64(&v);
             d->dscp = (uint8_t)(f->id == MFF_IP_DSCP ? x << 2 : x);
+            d->ofpact.raw = f->id == MFF_NW_TOS ? OFPACT_RAW_SF_NW_TOS
+                                                : OFPACT_RAW_MOD_NW_TOS;
             return NULL;
         }
         case MFF_TP_SRC:
@@ -617,13 +622,18 @@ static char *parse_set_field(const struct ap_arg *a)
             size_t ofs = ap_put(a->out, t, sizeof(struct ofpact_l4_port));
             struct ofpact_l4_port *p = ap_at(a->out, ofs);
             p->port = (uint16_t)mf_value_to_u64(&v);
+            /* set_field names the protocol (tp_src is TCP's, as in
+             * OVS); ofpacts_check() holds the match to it. */
+            p->ofpact.raw = name[0] == 'u'   ? IPPROTO_UDP_
+                            : name[0] == 's' ? IPPROTO_SCTP_
+                                             : IPPROTO_TCP_;
             return NULL;
         }
         default:
             break;
         }
     }
-    put_set_field(a->out, f, &v, &m);
+    put_set_field(a->out, f, &v, &m, OFPACT_RAW_SET_FIELD);
     return NULL;
 }
 
@@ -877,7 +887,8 @@ static char *parse_mod_nw(const struct ap_arg *a)
     mf_value_from_u64(&v, x);
     memset(&m, 0, sizeof m);
     ap_set_ones(&m, 0, f->n_bits);
-    put_set_field(a->out, f, &v, &m);
+    put_set_field(a->out, f, &v, &m,
+                  ttl ? OFPACT_RAW_MOD_NW_TTL : OFPACT_RAW_SET_FIELD);
     return NULL;
 }
 

@@ -1,6 +1,6 @@
 /* actions: the pieces every action module shares (text slicing, numbers,
- * bit helpers, errors with positions), plus comparison, the out_port
- * filter, and the check of an action list against its flow's match. */
+ * bit helpers, errors with positions), plus comparison and the out_port
+ * filter.  The check against a flow's match is in actions-check.c. */
 #include "actions.h"
 
 #include <stdarg.h>
@@ -323,9 +323,63 @@ bool ofpacts_equal(const struct ofpact *a, size_t a_len,
                    const struct ofpact *b, size_t b_len)
 {
     /* Actions are built in zeroed memory with every member set, so equal
-     * lists are equal byte for byte (field pointers point into the one
-     * static registry). */
-    return a_len == b_len && (!a_len || !memcmp(a, b, a_len));
+     * actions are equal byte for byte (field pointers point into the one
+     * static registry) but for 'raw', the spelling, and nested lists
+     * (which hold 'raw' bytes of their own). */
+    if (a_len != b_len) {
+        return false;
+    }
+    const struct ofpact *x = a, *y = b;
+    const struct ofpact *end = ofpact_end(a, a_len);
+    for (; x < end; x = ofpact_next(x), y = ofpact_next(y)) {
+        if (x->type != y->type || x->len != y->len) {
+            return false;
+        }
+        if (x->type == OFPACT_CLONE || x->type == OFPACT_WRITE_ACTIONS) {
+            size_t xn, yn;
+            const struct ofpact *xi = ofpact_nest_actions(
+                (const struct ofpact_nest *)(const void *)x, &xn);
+            const struct ofpact *yi = ofpact_nest_actions(
+                (const struct ofpact_nest *)(const void *)y, &yn);
+            if (!ofpacts_equal(xi, xn, yi, yn)) {
+                return false;
+            }
+            continue;
+        }
+        size_t hdr = offsetof(struct ofpact, len);
+        if (memcmp((const uint8_t *)x + hdr, (const uint8_t *)y + hdr,
+                   x->len - hdr)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool ofpacts_need_of13(const struct ofpact *ofpacts, size_t len)
+{
+    const struct ofpact *a;
+    OFPACT_FOR_EACH (a, ofpacts, len) {
+        switch ((enum ofpact_type)a->type) {
+        case OFPACT_CLEAR_ACTIONS:
+        case OFPACT_WRITE_ACTIONS:
+        case OFPACT_WRITE_METADATA:
+        case OFPACT_GOTO_TABLE:
+        case OFPACT_PUSH_VLAN:
+            return true;
+        case OFPACT_CLONE: {
+            size_t n;
+            const struct ofpact *inner = ofpact_nest_actions(
+                (const struct ofpact_nest *)(const void *)a, &n);
+            if (ofpacts_need_of13(inner, n)) {
+                return true;
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    return false;
 }
 
 bool ofpacts_output_to_port(const struct ofpact *ofpacts, size_t len,
@@ -362,40 +416,6 @@ bool ofpacts_output_to_port(const struct ofpact *ofpacts, size_t len,
     return false;
 }
 
-char *ap_check_field_prereqs(const struct mf_field *field,
-                             const struct match *match)
-{
-    if (field->prereq == MFP_NONE || field->prereq == MFP_VLAN) {
-        return NULL;
-    }
-    /* Asking the match whether it would accept an exact match on
-     * 'field' reuses the registry's one definition of prerequisites. */
-    struct match m = *match;
-    union mf_value zero;
-    memset(&zero, 0, sizeof zero);
-    match_set_field(&m, field, &zero, NULL);
-    char *err = match_check_prereqs(&m);
-    if (err) {
-        free(err);
-        return xasprintf("%s needs %s", field->name,
-                         mf_prereq_text(field->prereq));
-    }
-    return NULL;
-}
-
-static char *check_field(const char *what, const struct mf_field *field,
-                         const struct match *match, const char *subject)
-{
-    char *err = ap_check_field_prereqs(field, match);
-    if (err) {
-        char *msg = xasprintf("%s %s is inconsistent with %s: %s", what,
-                              field->name, subject, err);
-        free(err);
-        return msg;
-    }
-    return NULL;
-}
-
 const char *ofpact_name(enum ofpact_type type)
 {
     static const char *const names[] = {
@@ -419,63 +439,23 @@ bool ofpact_is_instruction(enum ofpact_type type)
     }
 }
 
-char *ofpacts_check(const struct ofpact *ofpacts, size_t len,
-                    const struct match *match, const char *subject)
+char *ap_check_field_prereqs(const struct mf_field *field,
+                             const struct match *match)
 {
-    const struct ofpact *a;
-    OFPACT_FOR_EACH (a, ofpacts, len) {
-        const void *p = a;
-        char *err = NULL;
-        switch ((enum ofpact_type)a->type) {
-        case OFPACT_OUTPUT_REG:
-            err = check_field("output: reading",
-                              ((const struct ofpact_output_reg *)p)->src.field,
-                              match, subject);
-            break;
-        case OFPACT_SET_FIELD:
-            err = check_field("writing",
-                              ((const struct ofpact_set_field *)p)->field,
-                              match, subject);
-            break;
-        case OFPACT_REG_MOVE: {
-            const struct ofpact_reg_move *m = p;
-            err = check_field("move: reading", m->src.field, match, subject);
-            if (!err) {
-                err =
-                    check_field("move: writing", m->dst.field, match, subject);
-            }
-            break;
-        }
-        case OFPACT_SET_IPV4_SRC:
-        case OFPACT_SET_IPV4_DST:
-            err =
-                check_field("writing", mf_from_id(MFF_NW_SRC), match, subject);
-            break;
-        case OFPACT_SET_IP_DSCP:
-            err =
-                check_field("writing", mf_from_id(MFF_NW_TOS), match, subject);
-            break;
-        case OFPACT_SET_L4_SRC_PORT:
-        case OFPACT_SET_L4_DST_PORT:
-            err =
-                check_field("writing", mf_from_id(MFF_TP_SRC), match, subject);
-            break;
-        case OFPACT_LEARN:
-            err = learn_check(p, match, subject);
-            break;
-        case OFPACT_CLONE:
-        case OFPACT_WRITE_ACTIONS: {
-            size_t n;
-            const struct ofpact *inner = ofpact_nest_actions(p, &n);
-            err = ofpacts_check(inner, n, match, subject);
-            break;
-        }
-        default:
-            break;
-        }
-        if (err) {
-            return err;
-        }
+    if (field->prereq == MFP_NONE || field->prereq == MFP_VLAN) {
+        return NULL;
+    }
+    /* Asking the match whether it would accept an exact match on
+     * 'field' reuses the registry's one definition of prerequisites. */
+    struct match m = *match;
+    union mf_value zero;
+    memset(&zero, 0, sizeof zero);
+    match_set_field(&m, field, &zero, NULL);
+    char *err = match_check_prereqs(&m);
+    if (err) {
+        free(err);
+        return xasprintf("%s needs %s", field->name,
+                         mf_prereq_text(field->prereq));
     }
     return NULL;
 }

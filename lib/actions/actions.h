@@ -260,6 +260,19 @@ struct ofpact_learn {
     struct learn_spec specs[];
 };
 
+/* Typed access to an action of a known type, one per row of OFPACTS:
+ * ofpact_get_OUTPUT(a) is 'a' as a struct ofpact_output.  The caller has
+ * switched on a->type; these replace casts that the compiler cannot
+ * check against the action list. */
+#define OFPACT(ENUM, STRUCT, NAME)                                            \
+    static inline const struct STRUCT *ofpact_get_##ENUM(                     \
+        const struct ofpact *a)                                               \
+    {                                                                         \
+        return (const struct STRUCT *)(const void *)a;                        \
+    }
+OFPACTS
+#undef OFPACT
+
 /* Iteration. */
 static inline const struct ofpact *ofpact_next(const struct ofpact *a)
 {
@@ -290,6 +303,19 @@ char *ofpacts_parse(const char *s, const struct portmap *, struct buf *out);
 /* Appends as ovs-ofctl prints it; an empty list prints "drop". */
 void ofpacts_format(const struct ofpact *, size_t len,
                     const struct portmap *, struct ds *);
+/* True if OpenFlow 1.0 cannot carry the list, so that ovs-ofctl must use
+ * OpenFlow 1.1+ for its flow (an instruction, or push_vlan anywhere). */
+bool ofpacts_need_of13(const struct ofpact *, size_t len);
+/* The actions of a flow with match 'match', as ovs-ofctl prints them: in
+ * its OpenFlow 1.0 rendering, or in the 1.3 one when the list needs it
+ * (ofpacts_need_of13: set_tunnel as set_field:..->tun_id, mod_vlan_vid
+ * as push_vlan:0x8100,set_field:..->vlan_vid when the match does not
+ * guarantee a tag, ...). */
+void ofpacts_format_flow(const struct ofpact *, size_t len,
+                         const struct match *, const struct portmap *,
+                         struct ds *);
+/* Equal lists: the same actions with the same arguments, however they
+ * were spelled (the 'raw' byte is not compared). */
 bool ofpacts_equal(const struct ofpact *a, size_t a_len,
                    const struct ofpact *b, size_t b_len);
 /* True if the list may output to 'port' (the out_port filter). */
@@ -310,6 +336,15 @@ char *ofpacts_check(const struct ofpact *, size_t len, const struct match *,
  * set_field share one spelling, load, as in OVS.) */
 #define OFPACT_RAW_TUNNEL32 0  /* set_tunnel */
 #define OFPACT_RAW_TUNNEL64 1  /* set_tunnel64 (or an id > 32 bits) */
+/* SET_FIELD: how it was written, which the OpenFlow 1.3 view shows. */
+#define OFPACT_RAW_LOAD 0       /* load:V->F[] */
+#define OFPACT_RAW_SET_FIELD 1  /* set_field:V->F, mod_nw_ecn */
+#define OFPACT_RAW_MOD_NW_TTL 2 /* mod_nw_ttl:T */
+/* SET_L4_SRC_PORT / SET_L4_DST_PORT: 0 for mod_tp_src/dst (any L4
+ * protocol), else the IP protocol its set_field named (tcp_src: 6). */
+/* SET_IP_DSCP. */
+#define OFPACT_RAW_MOD_NW_TOS 0 /* mod_nw_tos:T, set_field:D->ip_dscp */
+#define OFPACT_RAW_SF_NW_TOS 1  /* set_field:T->nw_tos */
 
 /* Builds the learned flow for 'learn' from packet key 'flow': fills
  * 'match' (catch-all first) and appends its actions to 'actions'.  The

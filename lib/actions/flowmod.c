@@ -362,6 +362,9 @@ static char *parse__(struct flow_mod *fm, const char *text,
     }
 
     if (!actions) {
+        match_normalize_vlan(&fm->match, match_is_of10(&fm->match)
+                                             ? MATCH_OF10
+                                             : MATCH_NXM);
         if (mode == FM_PARSE_ADD) {
             return xasprintf("must specify an action (actions=..., at the "
                              "end)");
@@ -384,6 +387,14 @@ static char *parse__(struct flow_mod *fm, const char *text,
     }
     if (!err) {
         err = check_goto_table(fm, &ctx, actions);
+    }
+    if (!err) {
+        const struct ofpact *acts = (const void *)fm->ofpacts.data;
+        match_normalize_vlan(&fm->match,
+                             ofpacts_need_of13(acts, fm->ofpacts.size)
+                                 ? MATCH_OXM
+                             : match_is_of10(&fm->match) ? MATCH_OF10
+                                                         : MATCH_NXM);
     }
     return err;
 }
@@ -495,7 +506,11 @@ void flow_print_format(const struct flow_print *fp,
         ds_put_format(ds, "hard_timeout=%u, ", fp->hard_timeout);
     }
     /* Flags print as bare words followed by a space, as OVS does. */
-    for (size_t k = 0; k < ARRAY_SIZE(keywords) && fp->show_flags; k++) {
+    /* A flow only OpenFlow 1.1+ can carry is shown as a 1.3 reply shows
+     * it (see ofpacts_format_flow()), flags included. */
+    bool flags = fp->show_flags ||
+                 ofpacts_need_of13(fp->ofpacts, fp->ofpacts_len);
+    for (size_t k = 0; k < ARRAY_SIZE(keywords) && flags; k++) {
         if (keywords[k].kw == KW_FLAG && fp->flags & keywords[k].flag) {
             ds_put_format(ds, "%s ", keywords[k].name);
         }
@@ -519,5 +534,5 @@ void flow_print_format(const struct flow_print *fp,
         ds_put_char(ds, ' ');
     }
     ds_put_cstr(ds, "actions=");
-    ofpacts_format(fp->ofpacts, fp->ofpacts_len, ports, ds);
+    ofpacts_format_flow(fp->ofpacts, fp->ofpacts_len, fp->match, ports, ds);
 }

@@ -288,6 +288,63 @@ static char *parse_integer_field(const struct mf_field *mf, const char *s,
     return NULL;
 }
 
+/* "10.0.0.1", "10.0.0.0/8" or "10.0.0.0/255.0.0.0" ('v' and 'm'). */
+static char *parse_ipv4_field(const struct mf_field *mf, const char *s,
+                              const char *v, const char *m,
+                              union mf_value *value, union mf_value *mask)
+{
+    uint32_t ip = 0, ipm = UINT32_MAX;
+    char *error = parse_ipv4(mf, s, v, "address", &ip);
+    if (!error && m) {
+        if (strchr(m, '.')) {
+            error = parse_ipv4(mf, s, m, "mask", &ipm);
+        } else {
+            unsigned len = 32;
+            error = parse_prefix_len(mf, s, m, 32, &len);
+            ipm = len ? UINT32_MAX << (32 - len) : 0;
+        }
+    }
+    if (!error) {
+        mf_value_from_u64(value, ip & ipm);
+        mf_value_from_u64(mask, ipm);
+    }
+    return error;
+}
+
+/* IPv6 text, with a prefix length or an address as the mask. */
+static char *parse_ipv6_field(const struct mf_field *mf, const char *s,
+                              const char *v, const char *m,
+                              union mf_value *value, union mf_value *mask)
+{
+    uint8_t a[16], am[16];
+    char *error = NULL;
+    memset(am, 0xff, sizeof am);
+    if (inet_pton(AF_INET6, v, a) != 1) {
+        return xasprintf("%s=%s: invalid IPv6 address '%s'", mf->name, s, v);
+    }
+    if (m && strchr(m, ':')) {
+        if (inet_pton(AF_INET6, m, am) != 1) {
+            return xasprintf("%s=%s: invalid IPv6 mask '%s'", mf->name, s,
+                             m);
+        }
+    } else if (m) {
+        unsigned len = 128;
+        error = parse_prefix_len(mf, s, m, 128, &len);
+        if (error) {
+            return error;
+        }
+        memset(am, 0, sizeof am);
+        for (unsigned i = 0; i < len; i++) {
+            am[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+        }
+    }
+    for (int i = 0; i < 16; i++) {
+        value->b[i] = a[i] & am[i];
+        mask->b[i] = am[i];
+    }
+    return NULL;
+}
+
 char *mf_parse_value(const struct mf_field *mf, const char *s,
                      const struct portmap *ports, union mf_value *value,
                      union mf_value *mask)
@@ -354,54 +411,13 @@ char *mf_parse_value(const struct mf_field *mf, const char *s,
         break;
     }
 
-    case MFF_FMT_IPV4: {
-        uint32_t ip = 0, ipm = UINT32_MAX;
-        error = parse_ipv4(mf, s, v, "address", &ip);
-        if (!error && m) {
-            if (strchr(m, '.')) {
-                error = parse_ipv4(mf, s, m, "mask", &ipm);
-            } else {
-                unsigned len = 32;
-                error = parse_prefix_len(mf, s, m, 32, &len);
-                ipm = len ? UINT32_MAX << (32 - len) : 0;
-            }
-        }
-        if (!error) {
-            mf_value_from_u64(value, ip & ipm);
-            mf_value_from_u64(mask, ipm);
-        }
+    case MFF_FMT_IPV4:
+        error = parse_ipv4_field(mf, s, v, m, value, mask);
         break;
-    }
 
-    case MFF_FMT_IPV6: {
-        uint8_t a[16], am[16];
-        memset(am, 0xff, sizeof am);
-        if (inet_pton(AF_INET6, v, a) != 1) {
-            error =
-                xasprintf("%s=%s: invalid IPv6 address '%s'", mf->name, s, v);
-        } else if (m && strchr(m, ':')) {
-            if (inet_pton(AF_INET6, m, am) != 1) {
-                error =
-                    xasprintf("%s=%s: invalid IPv6 mask '%s'", mf->name, s, m);
-            }
-        } else if (m) {
-            unsigned len = 128;
-            error = parse_prefix_len(mf, s, m, 128, &len);
-            if (!error) {
-                memset(am, 0, sizeof am);
-                for (unsigned i = 0; i < len; i++) {
-                    am[i / 8] |= (uint8_t)(0x80 >> (i % 8));
-                }
-            }
-        }
-        if (!error) {
-            for (int i = 0; i < 16; i++) {
-                value->b[i] = a[i] & am[i];
-                mask->b[i] = am[i];
-            }
-        }
+    case MFF_FMT_IPV6:
+        error = parse_ipv6_field(mf, s, v, m, value, mask);
         break;
-    }
 
     case MFF_FMT_FRAG: {
         size_t i;

@@ -1,6 +1,7 @@
 /* match: a flow and a mask; comparison, field access and prerequisites.
  *
- * Text parsing and printing are in match-text.c. */
+ * Text parsing and printing, and the prerequisite check (its messages
+ * are text), are in match-text.c: this file only computes. */
 #include "match.h"
 
 #include <stdlib.h>
@@ -153,144 +154,79 @@ bool match_prereq_contradicted(const struct match *m, enum mf_prereq prereq)
     return true;
 }
 
-/* The first word of a prerequisite's text: what to add to a match. */
-static char *prereq_suggestion(enum mf_prereq prereq)
+static bool all_or_nothing(const uint8_t *p, size_t n)
 {
-    const char *text = mf_prereq_text(prereq);
-    return xstrndup(text, strcspn(text, " ,"));
+    bool ones = p[0] == 0xff;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != (ones ? 0xff : 0)) {
+            return false;
+        }
+    }
+    return true;
 }
 
-char *match_prereq_error(const struct match *m, const struct mf_field *mf,
-                         enum mf_prereq prereq)
+static bool cidr32(uint32_t mask)
 {
-    union mf_value value, mask;
-    struct ds ds = DS_EMPTY_INITIALIZER;
-    match_get_field(m, mf, &value, &mask);
-    ds_put_format(&ds, "%s=", mf->name);
-    mf_format_value(mf, &value, &mask, NULL, &ds);
-    ds_put_format(&ds, " requires %s", mf_prereq_text(prereq));
-    if (m->wc.dl_type != UINT16_MAX) {
-        char *s = prereq_suggestion(prereq);
-        ds_put_format(&ds, " (add '%s,' before it)", s);
-        free(s);
-    } else {
-        struct match proto;
-        match_init_catchall(&proto);
-        proto.flow.dl_type = m->flow.dl_type;
-        proto.wc.dl_type = UINT16_MAX;
-        if (m->wc.nw_proto == UINT8_MAX) {
-            proto.flow.nw_proto = m->flow.nw_proto;
-            proto.wc.nw_proto = UINT8_MAX;
-        }
-        ds_put_cstr(&ds, ", but the match says '");
-        match_format(&proto, -1, NULL, &ds);
-        ds_put_cstr(&ds, "'");
-    }
-    return ds_steal_cstr(&ds);
+    uint32_t inv = ~mask;
+    return !(inv & (inv + 1));
 }
 
-/* For the neighbor discovery fields: the match pins the ICMPv6 type to
- * what the field needs (true for every other prerequisite). */
-static bool nd_type_matched(const struct match *m, enum mf_prereq prereq)
+/* The VLAN forms OpenFlow 1.0 has: none, "no VLAN", or an exact VID
+ * and/or PCP on a tagged frame. */
+static bool vlan_is_of10(uint16_t tci, uint16_t wc)
 {
-    if (mf_nd_type_ok(prereq, 0)) {
-        return true; /* Not an ND prerequisite. */
+    if (!wc || wc == UINT16_MAX) {
+        return true;
     }
-    /* The code must be 0 (or left open, which reads as 0 here). */
-    return (m->wc.tp_src & 0xff) == 0xff &&
-           mf_nd_type_ok(prereq, (uint8_t)m->flow.tp_src) &&
-           !(m->flow.tp_dst & 0xff);
+    if ((wc & VLAN_CFI) && !(tci & VLAN_CFI)) {
+        return true;
+    }
+    uint16_t vid = wc & VLAN_VID_MASK, pcp = wc & VLAN_PCP_MASK;
+    return (wc & VLAN_CFI) && (!vid || vid == VLAN_VID_MASK) &&
+           (!pcp || pcp == VLAN_PCP_MASK);
 }
 
-char *match_check_prereqs(const struct match *m)
+bool match_is_of10(const struct match *m)
 {
-    uint16_t dl_type;
-    uint8_t nw_proto;
-    match_get_proto(m, &dl_type, &nw_proto);
-    bool arp = dl_type == ETH_TYPE_ARP || dl_type == ETH_TYPE_RARP;
-    bool icmp = mf_prereq_ok(MFP_ICMP_ANY, dl_type, nw_proto);
-    bool icmp6 = mf_prereq_ok(MFP_ND, dl_type, nw_proto);
-
-    for (int id = 0; id < MFF_N_IDS; id++) {
-        const struct mf_field *mf = mf_from_id(id);
-        enum mf_prereq prereq = mf->prereq;
-        switch (id) {
-        case MFF_DL_VLAN:
-        case MFF_DL_VLAN_PCP:
-        case MFF_VLAN_VID:
-        case MFF_IP_DSCP:
-        case MFF_ARP_OP:
-        case MFF_ARP_SPA:
-        case MFF_ARP_TPA:
-            /* Views of storage checked under another field's name. */
-            continue;
-        case MFF_NW_SRC:
-        case MFF_NW_DST:
-            if (arp) {
-                continue;
-            }
-            break;
-        case MFF_ARP_SHA:
-        case MFF_ARP_THA:
-            if (icmp6) {
-                continue; /* nd_sll / nd_tll. */
-            }
-            break;
-        case MFF_ND_SLL:
-        case MFF_ND_TLL:
-            if (!icmp6) {
-                continue; /* arp_sha / arp_tha. */
-            }
-            break;
-        case MFF_TP_SRC:
-        case MFF_TP_DST:
-        case MFF_ICMP_TYPE:
-        case MFF_ICMP_CODE:
-            continue; /* Checked below. */
-        default:
-            break;
-        }
-        if (match_has_field(m, mf) &&
-            (!mf_prereq_ok(prereq, dl_type, nw_proto) ||
-             !nd_type_matched(m, prereq))) {
-            return match_prereq_error(m, mf, prereq);
-        }
+    const struct flow *w = &m->wc;
+    static const uint8_t zero[16];
+    if (w->tun_id || w->metadata || w->tun_src || w->tun_dst ||
+        w->pkt_mark || memcmp(w->regs, zero, sizeof zero) ||
+        memcmp(w->regs + 4, zero, sizeof zero) ||
+        memcmp(w->regs + 8, zero, sizeof zero) ||
+        memcmp(w->regs + 12, zero, sizeof zero) ||
+        memcmp(w->ipv6_src, zero, 16) || memcmp(w->ipv6_dst, zero, 16) ||
+        memcmp(w->nd_target, zero, 16) || w->ipv6_label ||
+        memcmp(w->arp_sha, zero, 6) || memcmp(w->arp_tha, zero, 6) ||
+        w->nw_ecn || w->nw_ttl || w->nw_frag || w->tcp_flags) {
+        return false;
     }
-
-    /* A later fragment carries no L4 header: OVS's switch refuses an L4
-     * match on it (OFPBMC_BAD_PREREQ), and so do we, at once. */
-    if ((m->wc.nw_frag & FLOW_NW_FRAG_LATER) &&
-        (m->flow.nw_frag & FLOW_NW_FRAG_LATER) && !icmp &&
-        (m->wc.tp_src || m->wc.tp_dst || m->wc.tcp_flags)) {
-        const struct mf_field *mf = mf_from_id(
-            m->wc.tcp_flags ? MFF_TCP_FLAGS
-                            : m->wc.tp_src ? MFF_TP_SRC : MFF_TP_DST);
-        union mf_value value, mask;
-        struct ds ds = DS_EMPTY_INITIALIZER;
-        match_get_field(m, mf, &value, &mask);
-        ds_put_format(&ds, "%s=", mf->name);
-        mf_format_value(mf, &value, &mask, NULL, &ds);
-        ds_put_cstr(&ds, " cannot match a later fragment (nw_frag=later "
-                         "has no L4 header)");
-        return ds_steal_cstr(&ds);
+    if (!all_or_nothing(w->dl_src, 6) || !all_or_nothing(w->dl_dst, 6) ||
+        !cidr32(w->nw_src) || !cidr32(w->nw_dst) ||
+        !vlan_is_of10(m->flow.vlan_tci, w->vlan_tci)) {
+        return false;
     }
-
-    /* ICMP type/code live in tp_src/tp_dst with an 8-bit mask, so the
-     * mask tells which the user meant: a wider one means the ports. */
-    for (int i = 0; i < 2; i++) {
-        uint16_t wc = i ? m->wc.tp_dst : m->wc.tp_src;
-        bool narrow = !(wc & 0xff00);
-        const struct mf_field *mf;
-        if (!wc || (icmp && narrow) ||
-            (!icmp && mf_prereq_ok(MFP_L4, dl_type, nw_proto))) {
-            continue;
-        }
-        if (narrow) {
-            mf = mf_from_id(i ? MFF_ICMP_CODE : MFF_ICMP_TYPE);
-        } else {
-            mf = mf_from_id(i ? MFF_TP_DST : MFF_TP_SRC);
-        }
-        return match_prereq_error(m, mf, mf->prereq);
+    uint16_t dl_type = w->dl_type == UINT16_MAX ? m->flow.dl_type : 0;
+    if (dl_type == ETH_TYPE_IPV6 && (w->nw_proto || w->tp_src || w->tp_dst)) {
+        return false; /* OpenFlow 1.0 has no IPv6 L3/L4 fields. */
     }
-    return NULL;
+    bool icmp = w->nw_proto == UINT8_MAX &&
+                mf_prereq_ok(MFP_ICMP_ANY, dl_type, m->flow.nw_proto);
+    uint16_t full = icmp ? 0xff : UINT16_MAX;
+    return (!w->tp_src || w->tp_src == full) &&
+           (!w->tp_dst || w->tp_dst == full);
+}
+
+void match_normalize_vlan(struct match *m, enum match_encoding enc)
+{
+    if (!(m->wc.vlan_tci & VLAN_CFI) || (m->flow.vlan_tci & VLAN_CFI)) {
+        return;
+    }
+    if (enc == MATCH_OF10) {
+        m->flow.vlan_tci = 0;
+        m->wc.vlan_tci = UINT16_MAX;
+    } else if (enc == MATCH_OXM) {
+        m->wc.vlan_tci &= VLAN_CFI | VLAN_VID_MASK;
+        m->flow.vlan_tci &= m->wc.vlan_tci;
+    }
 }

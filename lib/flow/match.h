@@ -64,6 +64,26 @@ bool match_prereq_contradicted(const struct match *, enum mf_prereq);
 char *match_prereq_error(const struct match *, const struct mf_field *,
                          enum mf_prereq);
 
+/* True if OpenFlow 1.0's fixed match can say what 'm' says: ovs-ofctl
+ * then sends the flow in OpenFlow 1.0, which decides how some matches
+ * come back (see match_normalize_vlan()).  Registers, tunnel fields,
+ * metadata, the mark, IPv6, ARP hardware addresses, ECN, TTL,
+ * fragments, TCP flags and most bitwise masks need NXM. */
+bool match_is_of10(const struct match *);
+/* How ovs-ofctl carries a flow to the switch, which decides what the
+ * switch installs for some matches. */
+enum match_encoding {
+    MATCH_OF10, /* OpenFlow 1.0's fixed match (match_is_of10()). */
+    MATCH_NXM,  /* OpenFlow 1.0 with NXM: any match, as written. */
+    MATCH_OXM,  /* OpenFlow 1.3 (the flow needs an OpenFlow 1.1 action). */
+};
+/* A match that requires "no VLAN" (the CFI bit exact and clear) comes
+ * back from OVS as exactly vlan_tci=0x0000 when sent in OpenFlow 1.0,
+ * and without its PCP bits when sent in OpenFlow 1.3 (OXM's VLAN_VID);
+ * NXM keeps it as written.  flow_mod_parse() applies this after the
+ * whole flow, so that we install what OVS installs for the same text. */
+void match_normalize_vlan(struct match *, enum match_encoding);
+
 /* Parses one "name=value[/mask]" or shorthand ("ip", "tcp", "arp") piece
  * into the match.  'value' is NULL for a bare name.  Returns NULL or an
  * allocated error naming the field and why. */

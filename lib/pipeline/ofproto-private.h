@@ -157,10 +157,21 @@ struct ofproto {
 
 /* ofproto.c services for xlate.c. */
 const struct ofport *ofproto_find_port(const struct ofproto *, uint16_t);
+/* What installing a learned flow did. */
+enum learn_result {
+    LEARN_ADDED,         /* A new flow. */
+    LEARN_MODIFIED,      /* An existing flow got new actions. */
+    LEARN_REFRESHED,     /* An existing flow, same actions: timeouts only. */
+    LEARN_LIMITED,       /* learn(limit=N) reached: nothing installed. */
+    LEARN_TABLE_FULL,    /* Flow limit reached, nothing to evict. */
+    LEARN_BAD_TABLE,     /* The learn names a table that does not exist. */
+};
+/* The result as trace shows it ("added", "table full"...). */
+const char *learn_result_name(enum learn_result);
+
 /* Installs the flow built by a learn action of 'learner' (may be NULL).
- * 'now' is the execution's clock_msec().  Returns "added", "modified",
- * "refreshed" or "table full". */
-const char *ofproto_learn_install(struct ofproto *, struct rule *learner,
+ * 'now' is the execution's clock_msec(). */
+enum learn_result ofproto_learn_install(struct ofproto *, struct rule *learner,
                                   const struct ofpact_learn *,
                                   const struct match *,
                                   const struct ofpact *, size_t len,

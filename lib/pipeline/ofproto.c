@@ -1148,7 +1148,8 @@ static bool evict_for_learn(struct ofproto *p, struct rule *learner,
     return true;
 }
 
-const char *ofproto_learn_install(struct ofproto *p, struct rule *learner,
+enum learn_result ofproto_learn_install(struct ofproto *p,
+                                        struct rule *learner,
                                   const struct ofpact_learn *learn,
                                   const struct match *match,
                                   const struct ofpact *acts, size_t len,
@@ -1156,16 +1157,16 @@ const char *ofproto_learn_install(struct ofproto *p, struct rule *learner,
 {
     uint8_t table = learn->table_id;
     if (table >= OFPROTO_N_TABLES) {
-        return "bad table";
+        return LEARN_BAD_TABLE;
     }
     struct rule *r = rule_from_cls(classifier_find_exactly(
         &p->tables[table], match, learn->priority));
     if (r) {
-        const char *what = "refreshed";
+        enum learn_result what = LEARN_REFRESHED;
         bool changed = !ofpacts_equal(r->ofpacts, r->ofpacts_len, acts, len);
         if (changed) {
             rule_replace_actions(p, r, acts, len, true);
-            what = "modified";
+            what = LEARN_MODIFIED;
         }
         r->modified = now;
         r->flags |= RULE_F_MODIFIED;
@@ -1188,12 +1189,12 @@ const char *ofproto_learn_install(struct ofproto *p, struct rule *learner,
         && cookie_count_get(p, table, learn->cookie) >= learn->limit) {
         p->stats.n_learn_limited++;
         ofproto_log_summary(p);
-        return "learn limit reached";
+        return LEARN_LIMITED;
     }
     if (p->n_flows >= p->flow_limit && !evict_for_learn(p, learner, table)) {
         p->stats.n_learn_failed++;
         ofproto_log_summary(p);
-        return "table full";
+        return LEARN_TABLE_FULL;
     }
     r = rule_create(p, match, learn->priority, table, acts, len);
     r->created = r->modified = r->used = now;
@@ -1211,5 +1212,24 @@ const char *ofproto_learn_install(struct ofproto *p, struct rule *learner,
     }
     rule_insert(p, r);
     ofproto_report(p, r, OFPROTO_FLOW_ADDED, OFPROTO_REASON_LEARNED);
-    return "added";
+    return LEARN_ADDED;
+}
+
+const char *learn_result_name(enum learn_result r)
+{
+    switch (r) {
+    case LEARN_ADDED:
+        return "added";
+    case LEARN_MODIFIED:
+        return "modified";
+    case LEARN_REFRESHED:
+        return "refreshed";
+    case LEARN_LIMITED:
+        return "learn limit reached";
+    case LEARN_TABLE_FULL:
+        return "table full";
+    case LEARN_BAD_TABLE:
+        return "bad table";
+    }
+    return "?";
 }

@@ -553,11 +553,12 @@ static void do_learn(struct xlate_ctx *ctx, const struct ofpact_learn *l)
             p->learn_hints[h].gen = p->gen;
             p->learn_hints[h].in_port = in_port;
         }
-        what = ofproto_learn_install(p, ctx->rule, l, &match, acts, len,
-                                     ctx->now);
-        if (!strcmp(what, "added") || !strcmp(what, "modified")) {
+        enum learn_result r = ofproto_learn_install(p, ctx->rule, l, &match,
+                                                    acts, len, ctx->now);
+        if (r == LEARN_ADDED || r == LEARN_MODIFIED) {
             ctx->res->n_learned++;
         }
+        what = learn_result_name(r);
     }
     if (ctx->trace) {
         struct flow_print fp = {
@@ -590,8 +591,8 @@ static bool same_slot(const struct ofpact *a, const struct ofpact *b)
         return false;
     }
     if (a->type == OFPACT_SET_FIELD) {
-        return ((const struct ofpact_set_field *)(const void *)a)->field
-               == ((const struct ofpact_set_field *)(const void *)b)->field;
+        return ofpact_get_SET_FIELD(a)->field ==
+               ofpact_get_SET_FIELD(b)->field;
     }
     return true;
 }
@@ -657,199 +658,244 @@ static void run_action_set(struct xlate_ctx *ctx)
     buf_uninit(&set);
 }
 
-/* Runs one action.  Returns false to stop the current action list. */
+/* VLAN actions on the flow: mod_vlan_vid/pcp push a tag if there is
+ * none (unless they came from a set_field on a tagged-only flow). */
+static void do_vlan_action(struct xlate_ctx *ctx, const struct ofpact *a)
+{
+    struct flow *f = &ctx->flow;
+    bool tagged = f->vlan_tci & VLAN_CFI;
+    uint16_t tci = tagged ? f->vlan_tci : VLAN_CFI;
+    switch ((enum ofpact_type)a->type) {
+    case OFPACT_SET_VLAN_VID: {
+        const struct ofpact_vlan_vid *v = ofpact_get_SET_VLAN_VID(a);
+        if (!tagged && !v->push_if_absent) {
+            return;
+        }
+        tci = (uint16_t)((tci & ~VLAN_VID_MASK) | (v->vid & VLAN_VID_MASK));
+        break;
+    }
+    case OFPACT_SET_VLAN_PCP: {
+        const struct ofpact_vlan_pcp *v = ofpact_get_SET_VLAN_PCP(a);
+        if (!tagged && !v->push_if_absent) {
+            return;
+        }
+        tci = (uint16_t)((tci & ~VLAN_PCP_MASK)
+                         | ((v->pcp & 7) << VLAN_PCP_SHIFT));
+        break;
+    }
+    case OFPACT_STRIP_VLAN:
+        f->vlan_tci = 0;
+        return;
+    case OFPACT_PUSH_VLAN:
+        if (tagged) {
+            /* struct flow holds one tag; a second would be invisible. */
+            TRACE(ctx, .type = XE_SKIP, .action = a,
+                  .reason = "packet already has a VLAN tag");
+            return;
+        }
+        ctx->vlan_tpid = ofpact_get_PUSH_VLAN(a)->ethertype;
+        f->vlan_tci = VLAN_CFI;
+        return;
+    default:
+        return;
+    }
+    if (!tagged) {
+        ctx->vlan_tpid = ETH_TYPE_VLAN;
+    }
+    f->vlan_tci = tci | VLAN_CFI;
+}
+
+/* The OpenFlow 1.0 header rewrites, each a no-op on a packet without
+ * the header it writes. */
+static void do_header_action(struct xlate_ctx *ctx, const struct ofpact *a)
+{
+    struct flow *f = &ctx->flow;
+    switch ((enum ofpact_type)a->type) {
+    case OFPACT_SET_ETH_SRC:
+        memcpy(f->dl_src, ofpact_get_SET_ETH_SRC(a)->mac, 6);
+        break;
+    case OFPACT_SET_ETH_DST:
+        memcpy(f->dl_dst, ofpact_get_SET_ETH_DST(a)->mac, 6);
+        break;
+    case OFPACT_SET_IPV4_SRC:
+    case OFPACT_SET_IPV4_DST:
+        if (f->dl_type == ETH_TYPE_IP) {
+            uint32_t ip = ofpact_get_SET_IPV4_SRC(a)->ipv4;
+            *(a->type == OFPACT_SET_IPV4_SRC ? &f->nw_src : &f->nw_dst) = ip;
+        }
+        break;
+    case OFPACT_SET_IP_DSCP:
+        if (is_ip(f)) {
+            f->nw_tos = ofpact_get_SET_IP_DSCP(a)->dscp & 0xfc;
+        }
+        break;
+    case OFPACT_SET_L4_SRC_PORT:
+    case OFPACT_SET_L4_DST_PORT:
+        if (has_l4_ports(f)) {
+            uint16_t port = ofpact_get_SET_L4_SRC_PORT(a)->port;
+            *(a->type == OFPACT_SET_L4_SRC_PORT ? &f->tp_src : &f->tp_dst) =
+                port;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* dec_ttl: false when the TTL ran out (the list stops). */
+static bool do_dec_ttl(struct xlate_ctx *ctx, const struct ofpact_dec_ttl *d)
+{
+    struct flow *f = &ctx->flow;
+    if (!is_ip(f)) {
+        return true;
+    }
+    if (f->nw_ttl <= 1) {
+        /* As OVS: the packet goes to the controller with reason
+         * invalid_ttl and this action list stops.  Our one controller
+         * connection has id 0. */
+        bool to_us = !d->n_ids;
+        for (size_t i = 0; i < d->n_ids; i++) {
+            to_us |= d->ids[i] == 0;
+        }
+        if (to_us) {
+            to_controller(ctx, 0, 2);
+        }
+        drop(ctx, "TTL expired");
+        return false;
+    }
+    f->nw_ttl--;
+    return true;
+}
+
+/* clone(...): the nested actions on a copy; nothing leaks out. */
+static void do_clone(struct xlate_ctx *ctx, const struct ofpact_nest *nest)
+{
+    size_t len;
+    const struct ofpact *acts = ofpact_nest_actions(nest, &len);
+    struct flow saved = ctx->flow;
+    struct buf saved_set = ctx->action_set;
+    buf_init(&ctx->action_set);
+    do_actions(ctx, acts, len);
+    buf_uninit(&ctx->action_set);
+    ctx->action_set = saved_set;
+    ctx->flow = saved;
+    ctx->exit = false;
+}
+
+/* A field write or copy, skipped (and traced) when the packet lacks the
+ * field's headers. */
+static void do_field_action(struct xlate_ctx *ctx, const struct ofpact *a)
+{
+    struct flow *f = &ctx->flow;
+    if (a->type == OFPACT_SET_FIELD) {
+        const struct ofpact_set_field *sf = ofpact_get_SET_FIELD(a);
+        if (mf_are_prereqs_ok(sf->field, f)) {
+            apply_set_field(f, sf);
+            return;
+        }
+    } else {
+        const struct ofpact_reg_move *m = ofpact_get_REG_MOVE(a);
+        if (mf_are_prereqs_ok(m->src.field, f)
+            && mf_are_prereqs_ok(m->dst.field, f)) {
+            union mf_value v;
+            mf_read_subfield(&m->src, f, &v);
+            mf_write_subfield(&m->dst, &v, f);
+            return;
+        }
+    }
+    TRACE(ctx, .type = XE_SKIP, .action = a,
+          .reason = "field prerequisites not met");
+}
+
+static void do_resubmit(struct xlate_ctx *ctx,
+                        const struct ofpact_resubmit *r)
+{
+    struct flow *f = &ctx->flow;
+    uint8_t table = r->table_id == 255 ? ctx->table_id : r->table_id;
+    uint16_t old_in_port = f->in_port;
+    if (r->in_port != OFPP_IN_PORT && r->in_port != OFPP_UNSET) {
+        f->in_port = r->in_port;
+    }
+    xlate_table(ctx, table);
+    f->in_port = old_in_port;
+}
+
+/* Runs one action.  Returns false to stop the current action list.  The
+ * switch names every action type and has no default, so -Wswitch
+ * reports an action added to OFPACTS but not carried out here. */
 static bool do_action(struct xlate_ctx *ctx, const struct ofpact *a)
 {
     struct flow *f = &ctx->flow;
     switch ((enum ofpact_type)a->type) {
     case OFPACT_OUTPUT: {
-        const struct ofpact_output *o = (const void *)a;
+        const struct ofpact_output *o = ofpact_get_OUTPUT(a);
         ctx->trunc_len = o->max_len;
         output_port(ctx, o->port, UINT16_MAX, false);
         ctx->trunc_len = 0;
         break;
     }
     case OFPACT_OUTPUT_REG: {
-        const struct ofpact_output_reg *o = (const void *)a;
         union mf_value v;
-        mf_read_subfield(&o->src, f, &v);
+        mf_read_subfield(&ofpact_get_OUTPUT_REG(a)->src, f, &v);
         output_port(ctx, (uint16_t)mf_value_to_u64(&v), 0, false);
         break;
     }
     case OFPACT_CONTROLLER: {
-        const struct ofpact_controller *c = (const void *)a;
+        const struct ofpact_controller *c = ofpact_get_CONTROLLER(a);
         to_controller(ctx, c->max_len, c->reason);
         break;
     }
-    case OFPACT_RESUBMIT: {
-        const struct ofpact_resubmit *r = (const void *)a;
-        uint8_t table = r->table_id == 255 ? ctx->table_id : r->table_id;
-        uint16_t old_in_port = f->in_port;
-        if (r->in_port != OFPP_IN_PORT && r->in_port != OFPP_UNSET) {
-            f->in_port = r->in_port;
-        }
-        xlate_table(ctx, table);
-        f->in_port = old_in_port;
+    case OFPACT_RESUBMIT:
+        do_resubmit(ctx, ofpact_get_RESUBMIT(a));
         break;
-    }
     case OFPACT_LEARN:
-        do_learn(ctx, (const void *)a);
+        do_learn(ctx, ofpact_get_LEARN(a));
         break;
-    case OFPACT_SET_FIELD: {
-        const struct ofpact_set_field *sf = (const void *)a;
-        if (!mf_are_prereqs_ok(sf->field, f)) {
-            TRACE(ctx, .type = XE_SKIP, .action = a,
-                  .reason = "field prerequisites not met");
-            return true;
-        }
-        apply_set_field(f, sf);
+    case OFPACT_SET_FIELD:
+    case OFPACT_REG_MOVE:
+        do_field_action(ctx, a);
         break;
-    }
-    case OFPACT_REG_MOVE: {
-        const struct ofpact_reg_move *m = (const void *)a;
-        if (!mf_are_prereqs_ok(m->src.field, f)
-            || !mf_are_prereqs_ok(m->dst.field, f)) {
-            TRACE(ctx, .type = XE_SKIP, .action = a,
-                  .reason = "field prerequisites not met");
-            return true;
-        }
-        union mf_value v;
-        mf_read_subfield(&m->src, f, &v);
-        mf_write_subfield(&m->dst, &v, f);
-        break;
-    }
     case OFPACT_SET_TUNNEL:
-        f->tun_id = ((const struct ofpact_tunnel *)(const void *)a)->tun_id;
+        f->tun_id = ofpact_get_SET_TUNNEL(a)->tun_id;
+        break;
+    case OFPACT_SET_VLAN_VID:
+    case OFPACT_SET_VLAN_PCP:
+    case OFPACT_STRIP_VLAN:
+    case OFPACT_PUSH_VLAN:
+        do_vlan_action(ctx, a);
         break;
     case OFPACT_SET_ETH_SRC:
-        memcpy(f->dl_src, ((const struct ofpact_mac *)(const void *)a)->mac,
-               6);
-        break;
     case OFPACT_SET_ETH_DST:
-        memcpy(f->dl_dst, ((const struct ofpact_mac *)(const void *)a)->mac,
-               6);
-        break;
-    case OFPACT_SET_VLAN_VID: {
-        const struct ofpact_vlan_vid *v = (const void *)a;
-        if (!(f->vlan_tci & VLAN_CFI)) {
-            if (!v->push_if_absent) {
-                return true;
-            }
-            f->vlan_tci = VLAN_CFI;
-            ctx->vlan_tpid = ETH_TYPE_VLAN;
-    ctx->trunc_len = 0;
-        }
-        f->vlan_tci = (uint16_t)((f->vlan_tci & ~VLAN_VID_MASK)
-                                 | (v->vid & VLAN_VID_MASK) | VLAN_CFI);
-        break;
-    }
-    case OFPACT_SET_VLAN_PCP: {
-        const struct ofpact_vlan_pcp *v = (const void *)a;
-        if (!(f->vlan_tci & VLAN_CFI)) {
-            if (!v->push_if_absent) {
-                return true;
-            }
-            f->vlan_tci = VLAN_CFI;
-            ctx->vlan_tpid = ETH_TYPE_VLAN;
-    ctx->trunc_len = 0;
-        }
-        f->vlan_tci = (uint16_t)((f->vlan_tci & ~VLAN_PCP_MASK)
-                                 | ((v->pcp & 7) << VLAN_PCP_SHIFT)
-                                 | VLAN_CFI);
-        break;
-    }
-    case OFPACT_STRIP_VLAN:
-        f->vlan_tci = 0;
-        break;
-    case OFPACT_PUSH_VLAN:
-        if (f->vlan_tci & VLAN_CFI) {
-            /* struct flow holds one tag; a second would be invisible. */
-            TRACE(ctx, .type = XE_SKIP, .action = a,
-                  .reason = "packet already has a VLAN tag");
-            return true;
-        }
-        ctx->vlan_tpid =
-            ((const struct ofpact_push_vlan *)(const void *)a)->ethertype;
-        f->vlan_tci = VLAN_CFI;
-        break;
     case OFPACT_SET_IPV4_SRC:
     case OFPACT_SET_IPV4_DST:
-        if (f->dl_type == ETH_TYPE_IP) {
-            uint32_t ip = ((const struct ofpact_ipv4 *)(const void *)a)->ipv4;
-            *(a->type == OFPACT_SET_IPV4_SRC ? &f->nw_src : &f->nw_dst) = ip;
-        }
-        break;
     case OFPACT_SET_IP_DSCP:
-        if (is_ip(f)) {
-            f->nw_tos = ((const struct ofpact_dscp *)(const void *)a)->dscp
-                        & 0xfc;
-        }
-        break;
     case OFPACT_SET_L4_SRC_PORT:
     case OFPACT_SET_L4_DST_PORT:
-        if (has_l4_ports(f)) {
-            uint16_t port =
-                ((const struct ofpact_l4_port *)(const void *)a)->port;
-            *(a->type == OFPACT_SET_L4_SRC_PORT ? &f->tp_src : &f->tp_dst) =
-                port;
-        }
+        do_header_action(ctx, a);
         break;
     case OFPACT_DEC_TTL:
-        if (!is_ip(f)) {
-            break;
-        }
-        if (f->nw_ttl <= 1) {
-            /* As OVS: the packet goes to the controller with reason
-             * invalid_ttl and this action list stops.  Our one
-             * controller connection has id 0. */
-            const struct ofpact_dec_ttl *d = (const void *)a;
-            bool to_us = !d->n_ids;
-            for (size_t i = 0; i < d->n_ids; i++) {
-                to_us |= d->ids[i] == 0;
-            }
-            if (to_us) {
-                to_controller(ctx, 0, 2);
-            }
-            drop(ctx, "TTL expired");
-            return false;
-        }
-        f->nw_ttl--;
-        break;
+        return do_dec_ttl(ctx, ofpact_get_DEC_TTL(a));
     case OFPACT_NOTE:
         break;
     case OFPACT_EXIT:
         ctx->exit = true;
         return false;
-    case OFPACT_CLONE: {
-        size_t len;
-        const struct ofpact *acts =
-            ofpact_nest_actions((const struct ofpact_nest *)(const void *)a,
-                                &len);
-        struct flow saved = ctx->flow;
-        struct buf saved_set = ctx->action_set;
-        buf_init(&ctx->action_set);
-        do_actions(ctx, acts, len);
-        buf_uninit(&ctx->action_set);
-        ctx->action_set = saved_set;
-        ctx->flow = saved;
-        ctx->exit = false;
+    case OFPACT_CLONE:
+        do_clone(ctx, ofpact_get_CLONE(a));
         break;
-    }
     case OFPACT_CLEAR_ACTIONS:
         buf_clear(&ctx->action_set);
         break;
     case OFPACT_WRITE_ACTIONS:
-        write_actions(ctx, (const void *)a);
+        write_actions(ctx, ofpact_get_WRITE_ACTIONS(a));
         break;
     case OFPACT_WRITE_METADATA: {
-        const struct ofpact_metadata *m = (const void *)a;
+        const struct ofpact_metadata *m = ofpact_get_WRITE_METADATA(a);
         f->metadata = (f->metadata & ~m->mask) | (m->metadata & m->mask);
         break;
     }
     case OFPACT_GOTO_TABLE:
-        xlate_table(ctx,
-                    ((const struct ofpact_goto_table *)(const void *)a)
-                        ->table_id);
+        xlate_table(ctx, ofpact_get_GOTO_TABLE(a)->table_id);
         break;
     case N_OFPACTS:
         break;

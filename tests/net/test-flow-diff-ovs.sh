@@ -49,7 +49,7 @@ if ! cmp -s "$work/corpus" "$CORPUS"; then
     fi
 fi
 
-"$CHECKER" "$work/corpus" "$DIFF/known-differences.txt" -v --min-agree 86 \
+"$CHECKER" "$work/corpus" "$DIFF/known-differences.txt" -v --min-agree 97 \
     >"$work/report" || {
     grep -v '^  ' "$work/report" | grep -v '^same: ' | tail -n 30
     echo "FAIL: flow-diff"

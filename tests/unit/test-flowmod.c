@@ -66,6 +66,28 @@ static char *parse_print(const char *text, const struct portmap *ports)
     return ds_steal_cstr(&ds);
 }
 
+/* Parses 'text' and prints it as a dump without statistics does. */
+static char *parse_print_text(const char *text)
+{
+    struct flow_mod fm;
+    flow_mod_init(&fm, FM_ADD);
+    char *err = flow_mod_parse(&fm, text, FM_PARSE_ADD, NULL);
+    ck_assert_msg(!err, "reparse of '%s': %s", text, err ? err : "");
+    struct flow_print fp;
+    memset(&fp, 0, sizeof fp);
+    fp.match = &fm.match;
+    fp.priority = fm.priority;
+    fp.table_id = fm.table_id;
+    fp.flags = fm.flags;
+    fp.ofpacts = (const void *)fm.ofpacts.data;
+    fp.ofpacts_len = fm.ofpacts.size;
+    fp.hard_age = -1;
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    flow_print_format(&fp, NULL, &ds);
+    flow_mod_uninit(&fm);
+    return ds_steal_cstr(&ds);
+}
+
 /* The article's commands (with plain quotes) and ovs-ofctl's output. */
 static const struct {
     const char *in;
@@ -145,6 +167,76 @@ static const struct {
      " table=20, hard_timeout=300, priority=1,dl_dst=ee:2c:09:42:0e:46 "
      "actions=load:0->NXM_NX_TUN_ID[],output:6"},
 };
+
+/* Flows OpenFlow 1.0 cannot carry (an instruction, push_vlan) print as
+ * ovs-ofctl -O OpenFlow13 dump-flows prints them: each expected line is
+ * what OVS 3.1 printed for the input.  The text is a fixed point. */
+static const struct {
+    const char *in;
+    const char *out;
+} of13[] = {
+    {"tcp,actions=mod_nw_src:1.2.3.4,mod_nw_dst:1.2.3.5,mod_nw_tos:8,"
+     "mod_tp_src:1,mod_tp_dst:2,goto_table:1",
+     " tcp actions=set_field:1.2.3.4->ip_src,set_field:1.2.3.5->ip_dst,"
+     "set_field:2->ip_dscp,set_field:1->tcp_src,set_field:2->tcp_dst,"
+     "goto_table:1"},
+    {"udp,actions=mod_tp_src:1,set_field:5->udp_dst,goto_table:1",
+     " udp actions=set_field:1->udp_src,set_field:5->udp_dst,goto_table:1"},
+    {"dl_vlan=5,actions=mod_vlan_vid:7,mod_vlan_pcp:2,strip_vlan,"
+     "goto_table:1",
+     " dl_vlan=5 actions=set_field:4103->vlan_vid,set_field:2->vlan_pcp,"
+     "pop_vlan,goto_table:1"},
+    {"actions=mod_vlan_vid:7,goto_table:1",
+     " actions=push_vlan:0x8100,set_field:4103->vlan_vid,goto_table:1"},
+    {"ip,actions=set_field:5->ip_dscp,set_field:3->ip_ecn,mod_nw_ecn:2,"
+     "set_field:8->nw_tos,dec_ttl,goto_table:1",
+     " ip actions=set_field:5->ip_dscp,set_field:3->nw_ecn,"
+     "set_field:2->nw_ecn,set_field:8->nw_tos,dec_ttl,goto_table:1"},
+    {"ipv6,actions=set_field:::1->ipv6_src,set_field:5->ipv6_label,"
+     "goto_table:1",
+     " ipv6 actions=set_field:::1->ipv6_src,set_field:0x5->ipv6_label,"
+     "goto_table:1"},
+    {"ip,actions=mod_nw_ttl:5,set_field:5->nw_ttl,write_actions("
+     "set_field:5->reg0,mod_dl_src:00:00:00:00:00:01,output:1),goto_table:1",
+     " ip actions=mod_nw_ttl:5,set_field:5->nw_ttl,write_actions("
+     "set_field:0x5->reg0,set_field:00:00:00:00:00:01->eth_src,output:1),"
+     "goto_table:1"},
+    {"actions=set_tunnel:5,set_tunnel64:6,load:7->tun_id,goto_table:1",
+     " actions=set_field:0x5->tun_id,set_field:0x6->tun_id,"
+     "load:0x7->NXM_NX_TUN_ID[],goto_table:1"},
+    {"table=1,send_flow_rem,check_overlap,actions=goto_table:2",
+     " table=1, send_flow_rem check_overlap actions=goto_table:2"},
+};
+
+START_TEST(test_of13_view)
+{
+    for (size_t i = 0; i < sizeof of13 / sizeof of13[0]; i++) {
+        struct flow_mod fm;
+        flow_mod_init(&fm, FM_ADD);
+        char *err = flow_mod_parse(&fm, of13[i].in, FM_PARSE_ADD, NULL);
+        ck_assert_msg(!err, "%s: %s", of13[i].in, err ? err : "");
+        struct flow_print fp;
+        memset(&fp, 0, sizeof fp);
+        fp.match = &fm.match;
+        fp.priority = fm.priority;
+        fp.table_id = fm.table_id;
+        fp.flags = fm.flags;
+        fp.ofpacts = (const void *)fm.ofpacts.data;
+        fp.ofpacts_len = fm.ofpacts.size;
+        fp.hard_age = -1;
+        struct ds ds = DS_EMPTY_INITIALIZER;
+        flow_print_format(&fp, NULL, &ds);
+        ck_assert_msg(!strcmp(ds_cstr(&ds), of13[i].out), "'%s' -> '%s'",
+                      of13[i].in, ds_cstr(&ds));
+        char *again = parse_print_text(ds_cstr(&ds));
+        ck_assert_msg(!strcmp(again, ds_cstr(&ds)), "'%s' -> '%s'",
+                      ds_cstr(&ds), again);
+        free(again);
+        ds_destroy(&ds);
+        flow_mod_uninit(&fm);
+    }
+}
+END_TEST
 
 START_TEST(test_flows)
 {
@@ -472,6 +564,7 @@ static Suite *make_suite(void)
     Suite *s = suite_create("flowmod");
     TCase *tc = tcase_create("flowmod");
     tcase_add_test(tc, test_article);
+    tcase_add_test(tc, test_of13_view);
     tcase_add_test(tc, test_flows);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_modes);
