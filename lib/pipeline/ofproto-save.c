@@ -133,9 +133,11 @@ parse_saved(const char *text, struct flow_mod **fmsp,
 char *
 ofproto_restore_flows(struct ofproto *p, const char *text, size_t *np)
 {
-    struct flow_mod *fms;
-    struct saved_state *states;
-    size_t n;
+    /* Initialised for gcc -O2, which cannot see that parse_saved() sets
+     * all three whenever it returns NULL. */
+    struct flow_mod *fms = NULL;
+    struct saved_state *states = NULL;
+    size_t n = 0;
     *np = 0;
     char *err = parse_saved(text, &fms, &states, &n);
     if (err) {
