@@ -11,6 +11,7 @@
  * replace-flows leaves every flow that did not change alone. */
 #include <event2/event.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,16 @@ struct agent_call {
     char *key;          /* For single-key calls. */
     int64_t mod_revision;
 };
+
+static void SW_PRINTF(2, 3)
+agent_set_error(struct agent *a, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    free(a->last_error);
+    a->last_error = xvasprintf(fmt, args);
+    va_end(args);
+}
 
 static struct agent_call *
 call_new(struct agent *a, const char *key)
@@ -174,7 +185,7 @@ watch_msg_cb(const json_t *msg, void *a_)
         }
     }
     if (m.n_events) {
-        agent_schedule_apply(a);
+        a->hooks.store_changed(a);
     }
     etcd_watch_msg_uninit(&m);
 }
@@ -280,7 +291,7 @@ range_reply(const json_t *reply, const char *error, void *c_)
     a->revision = rev;
     a->stats.n_resyncs++;
     withdraw_stale(a);
-    agent_schedule_apply(a);
+    a->hooks.store_changed(a);
 
     a->watch = etcd_watch_start(a->etcd,
                                 etcd_watch_prefix_request(a->store.prefix,

@@ -499,7 +499,7 @@ sync_locals(struct agent *a)
         agent_schedule_apply(a);
     }
     if (changed || n_gone || !a->host_published) {
-        agent_etcd_publish_changes(a, gone, n_gone);
+        a->hooks.locals_changed(a, gone, n_gone);
     }
     locals_free(gone, n_gone);
 }

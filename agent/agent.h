@@ -68,8 +68,21 @@ struct agent_stats {
     int64_t converged_unix_ms; /* First apply while in line with etcd. */
 };
 
+struct agent;
+
+/* How the agent's halves reach each other: swagent.c sets these, so
+ * agent-etcd.c and agent-local.c never call into each other. */
+struct agent_hooks {
+    /* The mirror changed: recompute br-tun's flows soon. */
+    void (*store_changed)(struct agent *);
+    /* The local endpoints changed: publish and withdraw ('gone'). */
+    void (*locals_changed)(struct agent *, struct agent_local *gone,
+                           size_t n_gone);
+};
+
 struct agent {
     struct agent_config cfg;
+    struct agent_hooks hooks;
     struct event_base *base;
 
     /* etcd. */
@@ -132,7 +145,5 @@ void agent_status_close(struct agent *);
 /* Client side: asks the agent of 'rundir'.  Returns NULL and '*statusp'
  * or an allocated message. */
 char *agent_status_query(const char *rundir, json_t **statusp);
-
-void agent_set_error(struct agent *, const char *fmt, ...) SW_PRINTF(2, 3);
 
 #endif

@@ -42,16 +42,6 @@ die(const char *fmt, ...)
     exit(1);
 }
 
-void
-agent_set_error(struct agent *a, const char *fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    free(a->last_error);
-    a->last_error = xvasprintf(fmt, args);
-    va_end(args);
-}
-
 static int
 status_main(int argc, char *argv[])
 {
@@ -205,6 +195,8 @@ main(int argc, char *argv[])
 
     struct agent *a = xzalloc(sizeof *a);
     a->cfg = cfg;
+    a->hooks.store_changed = agent_schedule_apply;
+    a->hooks.locals_changed = agent_etcd_publish_changes;
     a->base = event_base_new();
     if (!a->base) {
         die("cannot create an event loop");

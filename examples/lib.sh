@@ -45,7 +45,7 @@ example_init() {
         exit 1
     fi
     if [ ! -x "$bin/switchd" ] || [ ! -x "$bin/swctl" ] ||
-        [ ! -x "$bin/swofctl" ]; then
+        [ ! -x "$bin/swofctl" ] || [ ! -x "$bin/swagent" ]; then
         mkdir -p "$EXAMPLE_SRC/build"
         log=$EXAMPLE_SRC/build/first-run.log
         : >"$log"
@@ -59,7 +59,7 @@ example_init() {
         example_step "$log" "configuring (cmake, Release)" \
             cmake -S "$EXAMPLE_SRC" -B "$EXAMPLE_SRC/build" \
             -DCMAKE_BUILD_TYPE=Release
-        example_step "$log" "building switchd, swctl and swofctl" \
+        example_step "$log" "building switchd, swctl, swofctl and swagent" \
             cmake --build "$EXAMPLE_SRC/build" -j"$(nproc)"
         bin=$EXAMPLE_SRC/build/bin
     fi
