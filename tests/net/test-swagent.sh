@@ -20,8 +20,9 @@
 #      the agents come back in line with the store after etcd returns;
 #   7. switchd restarted (without its saved flows) on host 3: the agent
 #      reconnects and installs its flows again.
-# Figures (convergence, re-point and withdrawal times) are printed; the
-# bounds asserted are looser than the figures in docs/performance.md so
+# Figures (convergence, re-point and withdrawal times, from the agents'
+# own clocks) are printed; the bounds asserted (2 s, TTL + 2 s) are twice
+# the targets (1 s, TTL + 1 s) that docs/performance.md shows are met, so
 # that a loaded CI machine does not fail the test.
 set -u
 SW_SRC=${SW_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -154,7 +155,9 @@ t_move=$(($(sa_last_apply $others) - t))
 echo "FIGURE re-point: the last of $(echo $others | wc -w) hosts re-pointed" \
     "the moved VM $t_move ms after the swctl del-port on host 5" \
     "(seen by the test's polling after $t_seen ms)"
-[ "$t_move" -le 1000 ] || net_fail "re-point took $t_move ms (> 1 s)"
+# The target is 1 s (docs/performance.md has the figures); the bound
+# asserted is twice that so that a loaded machine does not fail the test.
+[ "$t_move" -le 2000 ] || net_fail "re-point took $t_move ms (> 2 s)"
 # A migrated VM announces itself (hypervisors send a RARP or gratuitous
 # ARP), which moves its MAC in br-int's NORMAL table on host 6 from the
 # patch port to its own port; here it pings host 1 once.
@@ -196,8 +199,9 @@ t_seen=$(since "$t")
 t_kill=$(($(sa_last_apply $(seq 1 6) $(seq 8 "$N")) - t))
 echo "FIGURE withdrawal: the last host dropped the killed host $t_kill ms" \
     "after the kill -9 (TTL $SA_TTL s; seen by the test after $t_seen ms)"
-[ "$t_kill" -le $(((SA_TTL + 1) * 1000)) ] ||
-    net_fail "withdrawal took $t_kill ms (> TTL + 1 s)"
+# Target TTL + 1 s; asserted with one more second of slack, as above.
+[ "$t_kill" -le $(((SA_TTL + 2) * 1000)) ] ||
+    net_fail "withdrawal took $t_kill ms (> TTL + 2 s)"
 # Host 7's own process IDs are gone; cleanup must not trip on them.
 wait "${SA_AGENT_PID[7]}" "${SA_SWITCHD_PID[7]}" 2>/dev/null || true
 alive=$((N - 1))
