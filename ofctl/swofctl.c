@@ -458,7 +458,8 @@ cmd_monitor(const struct common_opts *g, const struct cmd_opts *o,
         }
         if (g->json) {
             json_object_del(msg, "text");
-            char *line = json_dumps(msg, JSON_COMPACT);
+            char *line =
+                json_dumps(msg, JSON_COMPACT | JSON_REAL_PRECISION(10));
             puts(line);
             free(line);
         } else {
@@ -527,7 +528,8 @@ cmd_capture(const struct common_opts *g, const struct cmd_opts *o,
              * complete whenever the capture stops. */
             capture_writer_flush(w);
         } else if (g->json) {
-            char *text = json_dumps(msg, JSON_COMPACT);
+            char *text =
+                json_dumps(msg, JSON_COMPACT | JSON_REAL_PRECISION(10));
             puts(text);
             free(text);
         } else {

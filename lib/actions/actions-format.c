@@ -216,6 +216,21 @@ static void format_one(const struct ofpact *a, struct fmt_ctx *c,
         }
         break;
     }
+    case OFPACT_FIN_TIMEOUT: {
+        /* As OVS: only the timeouts given, "fin_timeout()" for none. */
+        const struct ofpact_fin_timeout *f = p;
+        ds_put_cstr(ds, "fin_timeout(");
+        if (f->fin_idle_timeout) {
+            ds_put_format(ds, "idle_timeout=%u", f->fin_idle_timeout);
+        }
+        if (f->fin_hard_timeout) {
+            ds_put_format(ds, "%shard_timeout=%u",
+                          f->fin_idle_timeout ? "," : "",
+                          f->fin_hard_timeout);
+        }
+        ds_put_char(ds, ')');
+        break;
+    }
     case OFPACT_NOTE: {
         const struct ofpact_note *n = p;
         ds_put_cstr(ds, "note:");

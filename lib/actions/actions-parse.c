@@ -869,6 +869,53 @@ static char *parse_dec_ttl(const struct ap_arg *a)
     return NULL;
 }
 
+/* fin_timeout(idle_timeout=S,hard_timeout=S), either or both. */
+static char *parse_fin_timeout(const struct ap_arg *a)
+{
+    const struct ap_item *it = a->item;
+    if (it->sep != '(') {
+        return ap_error(a->ctx, it->key, "fin_timeout needs "
+                        "(idle_timeout=S,hard_timeout=S)");
+    }
+    uint16_t idle = 0, hard = 0;
+    const char *p = it->value, *end = val_end(it);
+    while (p < end) {
+        if (*p == ',' || *p == ' ') {
+            p++;
+            continue;
+        }
+        size_t len = 0;
+        while (p + len < end && p[len] != ',' && p[len] != ' ') {
+            len++;
+        }
+        const char *eq = memchr(p, '=', len);
+        uint64_t x;
+        uint16_t *dst = NULL;
+        if (eq && ap_slice_eq(p, (size_t)(eq - p), "idle_timeout")) {
+            dst = &idle;
+        } else if (eq && ap_slice_eq(p, (size_t)(eq - p), "hard_timeout")) {
+            dst = &hard;
+        }
+        if (!dst) {
+            return ap_error(a->ctx, p, "fin_timeout: %.*s: expected "
+                            "idle_timeout=S or hard_timeout=S", (int)len, p);
+        }
+        if (!ap_parse_u64(eq + 1, (size_t)(p + len - eq - 1), UINT16_MAX,
+                          &x)) {
+            return ap_error(a->ctx, eq + 1, "fin_timeout: %.*s: expected "
+                            "seconds (0-65535)", (int)len, p);
+        }
+        *dst = (uint16_t)x;
+        p += len;
+    }
+    size_t ofs = ap_put(a->out, OFPACT_FIN_TIMEOUT,
+                        sizeof(struct ofpact_fin_timeout));
+    struct ofpact_fin_timeout *f = ap_at(a->out, ofs);
+    f->fin_idle_timeout = idle;
+    f->fin_hard_timeout = hard;
+    return NULL;
+}
+
 /* mod_nw_ttl:TTL and mod_nw_ecn:ECN write those fields: set_field on the
  * field, which is how OVS carries them in OpenFlow 1.0 (and prints them:
  * load:0x40->NXM_NX_IP_TTL[]). */
@@ -1041,6 +1088,7 @@ static const struct ap_row rows[] = {
     {"mod_nw_ttl", parse_mod_nw, RANK_APPLY, ARG_REQUIRED},
     {"mod_nw_ecn", parse_mod_nw, RANK_APPLY, ARG_REQUIRED},
     {"note", parse_note, RANK_APPLY, ARG_OPTIONAL},
+    {"fin_timeout", parse_fin_timeout, RANK_APPLY, ARG_REQUIRED},
     {"exit", parse_null, RANK_APPLY, ARG_NONE},
     {"clone", parse_nest, RANK_APPLY, ARG_REQUIRED},
     {"clear_actions", parse_null, RANK_CLEAR, ARG_NONE},
@@ -1055,7 +1103,7 @@ static const struct ap_row rows[] = {
 static const char *const unsupported[] = {
     "enqueue",        "bundle",        "bundle_load",   "multipath",
     "autopath",       "ct",            "ct_clear",      "nat",
-    "set_queue",      "pop_queue",     "fin_timeout",   "sample",
+    "set_queue",      "pop_queue",     "sample",
     "conjunction",    "group",         "meter",         "push_mpls",
     "pop_mpls",       "dec_mpls_ttl",  "set_mpls_label", "set_mpls_tc",
     "set_mpls_ttl",   "output_trunc",

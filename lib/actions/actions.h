@@ -45,6 +45,7 @@ struct portmap;
     OFPACT(SET_L4_DST_PORT, ofpact_l4_port, "mod_tp_dst")                     \
     OFPACT(DEC_TTL, ofpact_dec_ttl, "dec_ttl")                                   \
     OFPACT(NOTE, ofpact_note, "note")                                         \
+    OFPACT(FIN_TIMEOUT, ofpact_fin_timeout, "fin_timeout")                    \
     OFPACT(EXIT, ofpact_null, "exit")                                         \
     OFPACT(CLONE, ofpact_nest, "clone")                                       \
     OFPACT(CLEAR_ACTIONS, ofpact_null, "clear_actions")                       \
@@ -195,6 +196,18 @@ struct ofpact_dec_ttl {
     struct ofpact ofpact;
     uint16_t n_ids; /* 0: plain dec_ttl, the default controller. */
     uint16_t ids[DEC_TTL_MAX_IDS];
+};
+
+/* FIN_TIMEOUT: when a TCP packet with FIN or RST runs it, the flow whose
+ * actions these are gets shorter timeouts (a connection that is closing
+ * needs its flow for a few seconds more, not minutes): each nonzero one
+ * replaces the flow's own if that is none or longer.  What a learn with
+ * fin_idle_timeout/fin_hard_timeout puts first in the flows it adds, as
+ * OVS does. */
+struct ofpact_fin_timeout {
+    struct ofpact ofpact;
+    uint16_t fin_idle_timeout; /* Seconds, 0: leave the idle timeout. */
+    uint16_t fin_hard_timeout; /* Seconds, 0: leave the hard timeout. */
 };
 
 /* NOTE: bytes follow the header. */

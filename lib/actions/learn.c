@@ -498,6 +498,15 @@ void learn_execute(const struct ofpact_learn *l, const struct flow *flow,
                    struct match *match, struct buf *actions)
 {
     match_init_catchall(match);
+    if (l->fin_idle_timeout || l->fin_hard_timeout) {
+        /* As OVS: the learned flow shortens its own timeouts when its
+         * connection closes. */
+        size_t ofs = ap_put(actions, OFPACT_FIN_TIMEOUT,
+                            sizeof(struct ofpact_fin_timeout));
+        struct ofpact_fin_timeout *f = ap_at(actions, ofs);
+        f->fin_idle_timeout = l->fin_idle_timeout;
+        f->fin_hard_timeout = l->fin_hard_timeout;
+    }
     for (unsigned i = 0; i < l->n_specs; i++) {
         const struct learn_spec *sp = &l->specs[i];
         union mf_value x;

@@ -169,6 +169,11 @@ enum learn_result {
 /* The result as trace shows it ("added", "table full"...). */
 const char *learn_result_name(enum learn_result);
 
+/* fin_timeout: gives 'r' the shorter of its own timeouts and 'idle' and
+ * 'hard' (seconds; 0 leaves that one as it is). */
+void ofproto_rule_reduce_timeouts(struct ofproto *, struct rule *r,
+                                  uint16_t idle, uint16_t hard);
+
 /* Installs the flow built by a learn action of 'learner' (may be NULL).
  * 'now' is the execution's clock_msec(). */
 enum learn_result ofproto_learn_install(struct ofproto *, struct rule *learner,

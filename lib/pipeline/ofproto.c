@@ -1100,6 +1100,30 @@ int64_t ofproto_next_timeout(const struct ofproto *p)
     return SW_MIN(p->next_timeout, mac_learning_next_expiry(p->ml));
 }
 
+static void reduce_timeout(uint16_t *t, uint16_t to)
+{
+    if (to && (!*t || *t > to)) {
+        *t = to;
+    }
+}
+
+void ofproto_rule_reduce_timeouts(struct ofproto *p, struct rule *r,
+                                  uint16_t idle, uint16_t hard)
+{
+    bool had = rule_has_timeout(r);
+    reduce_timeout(&r->idle_timeout, idle);
+    reduce_timeout(&r->hard_timeout, hard);
+    if (!rule_has_timeout(r)) {
+        return;
+    }
+    if (!had) {
+        expirable_link(p, r);
+    }
+    /* The flow timer runs at least every FLOW_TIMER_MAX_MSEC, and this
+     * tells it when. */
+    p->next_timeout = SW_MIN(p->next_timeout, rule_expiry(r));
+}
+
 /* ---- Learning. ---- */
 
 /* When a flow was last of use: hit by a packet or refreshed by a learn. */

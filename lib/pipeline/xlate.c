@@ -877,6 +877,17 @@ static bool do_action(struct xlate_ctx *ctx, const struct ofpact *a)
         return do_dec_ttl(ctx, ofpact_get_DEC_TTL(a));
     case OFPACT_NOTE:
         break;
+    case OFPACT_FIN_TIMEOUT: {
+        /* TCP FIN or RST: the connection is closing. */
+        const struct ofpact_fin_timeout *ft = (const void *)a;
+        if (ctx->side_effects && ctx->rule && is_ip(f)
+            && f->nw_proto == IPPROTO_TCP_ && (f->tcp_flags & 0x005)) {
+            ofproto_rule_reduce_timeouts(ctx->ofproto, ctx->rule,
+                                         ft->fin_idle_timeout,
+                                         ft->fin_hard_timeout);
+        }
+        break;
+    }
     case OFPACT_EXIT:
         ctx->exit = true;
         return false;
@@ -912,6 +923,7 @@ static bool changes_flow(const struct ofpact *a)
     case OFPACT_RESUBMIT:
     case OFPACT_LEARN:
     case OFPACT_NOTE:
+    case OFPACT_FIN_TIMEOUT:
     case OFPACT_EXIT:
     case OFPACT_CLONE:
     case OFPACT_CLEAR_ACTIONS:

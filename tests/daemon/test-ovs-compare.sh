@@ -123,6 +123,9 @@ cat >"$SWD_DIR/more.flows" <<'F'
 table=3,priority=7,cookie=0x5,idle_timeout=30,hard_timeout=60,importance=2,send_flow_rem,in_port=1 actions=output:5
 table=3,priority=6,tun_id=0,in_port=5 actions=output:1
 table=3,priority=6,tun_id=0x0/0xff,in_port=6 actions=drop
+table=3,priority=5,tcp actions=fin_timeout(idle_timeout=5,hard_timeout=7),output:1
+table=3,priority=4,tcp actions=fin_timeout(hard_timeout=3),output:1
+table=3,priority=3,tcp actions=learn(table=9,fin_idle_timeout=5,fin_hard_timeout=7,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[]),output:1
 F
 swofctl add-flows br-tun "$SWD_DIR/more.flows"
 ovs_ref_ofctl add-flows br-tun "$SWD_DIR/more.flows"

@@ -91,6 +91,35 @@ static void run_ip(struct ofproto *p, uint16_t in_port, uint32_t nw_src,
     packet_uninit(&pkt);
 }
 
+/* A TCP segment from 'in_port' to port 80 with 'tcp_flags'. */
+static void run_tcp(struct ofproto *p, uint16_t in_port, uint16_t tcp_flags,
+                    struct xlate_result *res)
+{
+    struct flow f;
+    memset(&f, 0, sizeof f);
+    uint8_t src[6] = {0x02, 0, 0, 0, 0, 1}, dst[6] = {0x02, 0, 0, 0, 0, 2};
+    memcpy(f.dl_src, src, 6);
+    memcpy(f.dl_dst, dst, 6);
+    f.dl_type = ETH_TYPE_IP;
+    f.nw_src = 0x0a000001;
+    f.nw_dst = 0x0a000002;
+    f.nw_proto = IPPROTO_TCP_;
+    f.nw_ttl = 64;
+    f.tp_src = 40000;
+    f.tp_dst = 80;
+    f.tcp_flags = tcp_flags;
+    uint8_t frame[256];
+    size_t len = flow_compose(&f, frame, sizeof frame);
+    ck_assert_uint_gt(len, 0);
+    struct packet pkt;
+    packet_init(&pkt, frame, len);
+    struct flow md;
+    memset(&md, 0, sizeof md);
+    md.in_port = in_port;
+    ofproto_execute(p, &pkt, &md, true, res);
+    packet_uninit(&pkt);
+}
+
 /* "5,6" -- the output ports of 'res', or "drop". */
 static const char *outs(const struct xlate_result *res)
 {
@@ -1007,10 +1036,73 @@ START_TEST(test_monitor_client)
 }
 END_TEST
 
+/* A learn with fin_idle_timeout/fin_hard_timeout puts fin_timeout(...)
+ * first in the flow it adds, as OVS does, and a TCP FIN or RST through
+ * that flow shortens its timeouts; other segments leave them. */
+static const struct flow_print *learned_fp(struct ofproto *p,
+                                           struct dump *d)
+{
+    dump_all(p, d);
+    for (int i = 0; i < d->n; i++) {
+        if (d->flows[i].fp.table_id == 1 && d->flows[i].fp.priority == 5) {
+            return &d->flows[i].fp;
+        }
+    }
+    ck_abort_msg("no learned flow");
+    return NULL;
+}
+
+START_TEST(test_fin_timeout)
+{
+    clock_fake_set(1000000);
+    struct ofproto *p = bridge();
+    struct xlate_result res;
+    xlate_result_init(&res);
+    add(p, "table=0,priority=1,tcp,in_port=1 actions=learn(table=1,"
+           "idle_timeout=60,fin_idle_timeout=5,fin_hard_timeout=7,"
+           "priority=5,NXM_OF_ETH_SRC[],"
+           "output:NXM_OF_IN_PORT[]),"
+           "resubmit(,1)");
+    add(p, "table=1,priority=0 actions=output:2");
+    run_tcp(p, 1, 0x010 /* ACK */, &res);
+    struct dump d;
+    dump_all(p, &d);
+    int learned = -1;
+    for (int i = 0; i < d.n; i++) {
+        if (d.flows[i].fp.table_id == 1 && d.flows[i].fp.priority == 5) {
+            learned = i;
+        }
+    }
+    ck_assert_int_ge(learned, 0);
+    ck_assert_str_eq(d.flows[learned].text,
+                     "table=1 priority=5,dl_src=02:00:00:00:00:01 "
+                     "actions=fin_timeout(idle_timeout=5,hard_timeout=7),"
+                     "output:1");
+    ck_assert_uint_eq(d.flows[learned].fp.idle_timeout, 60);
+    ck_assert_uint_eq(d.flows[learned].fp.hard_timeout, 0);
+
+    /* Traffic through the learned flow: a plain segment, then a FIN. */
+    add(p, "table=0,priority=2,tcp,in_port=3 actions=resubmit(,1)");
+    run_tcp(p, 3, 0x010, &res);
+    ck_assert_str_eq(outs(&res), "1");
+    ck_assert_uint_eq(learned_fp(p, &d)->idle_timeout, 60);
+    run_tcp(p, 3, 0x011 /* FIN|ACK */, &res);
+    ck_assert_uint_eq(learned_fp(p, &d)->idle_timeout, 5);
+    ck_assert_uint_eq(learned_fp(p, &d)->hard_timeout, 7);
+    /* And it expires on them: idle after 5 s. */
+    clock_fake_advance(5000);
+    ck_assert_uint_eq(ofproto_run(p), 1);
+    xlate_result_uninit(&res);
+    ofproto_destroy(p);
+    clock_fake_off();
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("ofproto");
     TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_fin_timeout);
     tcase_add_test(tc, test_priorities_and_masks);
     tcase_add_test(tc, test_add_replaces_and_resets);
     tcase_add_test(tc, test_modify_loose_strict);
