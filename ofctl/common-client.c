@@ -104,6 +104,33 @@ common_call(const struct common_opts *opts, const char *method,
     return result;
 }
 
+static void
+write_chunk(const char *text, size_t len, void *aux)
+{
+    fwrite(text, 1, len, stdout);
+}
+
+json_t *
+common_call_chunks(const struct common_opts *opts, const char *method,
+                   json_t *params)
+{
+    json_t *result;
+    char *err;
+    if (!params) {
+        die(1, "could not encode the %s request", method);
+    }
+    int error = rpc_call_chunks(opts->rundir, method, params, write_chunk,
+                                NULL, &result, &err);
+    json_decref(params);
+    if (error) {
+        fflush(stdout);
+        fprintf(stderr, "%s: %s\n", program_name, err);
+        free(err);
+        exit(1);
+    }
+    return result;
+}
+
 void
 common_print_json(const json_t *result)
 {

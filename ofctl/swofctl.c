@@ -172,6 +172,17 @@ cmd_dump_flows(const struct common_opts *g, const struct cmd_opts *o,
         "match", argc > 1 ? argv[1] : "", "strict", o->strict, "stats",
         o->stats, "names", o->names, "text_only", !g->json, "sort", o->sort,
         "protocol", o->protocol);
+    if (!g->json && !json_array_size(o->sort)) {
+        /* The text of a dump comes in pieces, printed as they arrive:
+         * no size limit, and the memory of one piece. */
+        json_object_set_new(params, "stream", json_true());
+        json_t *r = common_call_chunks(g, "dump-flows", params);
+        if (json_object_get(r, "text")) {
+            return print_reply(g, r); /* A daemon that does not stream. */
+        }
+        json_decref(r);
+        return 0;
+    }
     return print_reply(g, common_call(g, "dump-flows", params));
 }
 

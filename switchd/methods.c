@@ -306,6 +306,50 @@ m_replace_flows(struct switchd *sw, json_t *params,
     return err;
 }
 
+/* dump-flows in pieces: about 'max_bytes' of text per step. */
+static bool
+flow_stream_step(void *st, size_t max_bytes, struct ds *out, char **errp)
+{
+    size_t start = out->length;
+    while (out->length - start < max_bytes) {
+        /* A flow line is about 150 bytes: 64 flows keep a step short
+         * and the check for the byte budget frequent. */
+        if (bridge_flow_stream_step(st, 64, out, errp) || *errp) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static json_t *
+flow_stream_finish(void *st)
+{
+    return json_pack("{s:I}", "n_flows",
+                     (json_int_t)bridge_flow_stream_n_flows(st));
+}
+
+static void
+flow_stream_destroy(void *st)
+{
+    bridge_flow_stream_destroy(st);
+}
+
+static char *
+dump_flows_stream(struct switchd *sw, const char *br,
+                  const struct bridge_dump_options *opts,
+                  struct switchd_call *call, json_t **resultp)
+{
+    struct bridge_flow_stream *st;
+    char *err = bridge_ofctl_dump_flows_stream(sw->bridges, br, opts, &st);
+    if (err) {
+        return err;
+    }
+    call->job = (struct switchd_job){flow_stream_step, flow_stream_finish,
+                                     flow_stream_destroy, st};
+    *resultp = json_pack("{s:b}", "stream", true);
+    return NULL;
+}
+
 static char *
 m_dump_flows(struct switchd *sw, json_t *params,
              struct switchd_call *call, json_t **resultp)
@@ -341,6 +385,11 @@ m_dump_flows(struct switchd *sw, json_t *params,
     opts.sort_keys = keys;
     opts.rsort = rsort;
     opts.n_sort_keys = n;
+    if (param_bool(params, "stream", false) && opts.text_only && !n) {
+        free(keys);
+        free(rsort);
+        return dump_flows_stream(sw, br, &opts, call, resultp);
+    }
     err = bridge_ofctl_dump_flows(sw->bridges, br, &opts, resultp);
     free(keys);
     free(rsort);
@@ -556,7 +605,7 @@ static const struct method methods[] = {
      "cookie VALUE[/MASK]) exactly 'flows'"},
     {"dump-flows", m_dump_flows,
      "{bridge, match, strict, stats, names, text_only, protocol, "
-     "sort: [{field, reverse}]}"},
+     "sort: [{field, reverse}], stream}"},
     {"dump-aggregate", m_dump_aggregate,
      "{bridge, match, strict, text, protocol}: packet, byte and flow "
      "counts of matching flows"},

@@ -74,6 +74,10 @@ struct conn {
     int64_t last_active;      /* clock_msec() of the last byte or reply. */
     size_t accounted;         /* Reader bytes counted in 'buffered'. */
     bool paused;              /* Not read: SERVER_MAX_BUFFERED reached. */
+    struct switchd_job job;   /* A reply in pieces ('step' set), whose
+                               * next piece is made by 'job_ev'. */
+    json_t *job_id;
+    struct event *job_ev;
 };
 
 struct server {
@@ -91,6 +95,73 @@ struct server {
 
 static void conn_process(struct conn *);
 static void conn_pump(struct conn *);
+static bool conn_flush(struct conn *);
+
+static void
+conn_job_end(struct conn *c)
+{
+    if (c->job.step) {
+        c->job.destroy(c->job.state);
+        memset(&c->job, 0, sizeof c->job);
+        json_decref(c->job_id);
+        c->job_id = NULL;
+    }
+}
+
+/* The next piece of a job is made on a later loop iteration, after the
+ * events that are ready now (packets first): a zero timeout. */
+static void
+conn_job_schedule(struct conn *c)
+{
+    static const struct timeval now = {0, 0};
+    if (!c->dead && c->job.step) {
+        event_add(c->job_ev, &now);
+    }
+}
+
+/* Appends {"id": ID, KEY: VALUE} and its newline to 'ds'; takes 'value'. */
+static void
+put_job_line(struct ds *ds, json_t *id, const char *key, json_t *value)
+{
+    json_t *msg = json_pack("{s:O, s:o}", "id", id, key, value);
+    char *text = json_dumps(msg, JSON_COMPACT | JSON_ENSURE_ASCII);
+    ds_put_format(ds, "%s\n", text);
+    free(text);
+    json_decref(msg);
+}
+
+static void
+conn_job_cb(evutil_socket_t fd, short what, void *c_)
+{
+    struct conn *c = c_;
+    if (c->dead || !c->job.step || c->out) {
+        return;
+    }
+    struct ds piece = DS_EMPTY_INITIALIZER;
+    char *err = NULL;
+    bool done = c->job.step(c->job.state, SERVER_STREAM_CHUNK, &piece, &err);
+    struct ds lines = DS_EMPTY_INITIALIZER;
+    if (piece.length) {
+        put_job_line(&lines, c->job_id, "chunk",
+                     json_stringn(piece.string, piece.length));
+    }
+    ds_destroy(&piece);
+    if (err) {
+        put_job_line(&lines, c->job_id, "error", json_string(err));
+        free(err);
+        conn_job_end(c);
+    } else if (done) {
+        put_job_line(&lines, c->job_id, "end", c->job.finish(c->job.state));
+        conn_job_end(c);
+    }
+    c->out = ds_steal_cstr(&lines);
+    c->out_len = strlen(c->out);
+    c->out_ofs = 0;
+    c->last_active = clock_msec();
+    if (conn_flush(c) && !c->job.step) {
+        conn_process(c);
+    }
+}
 
 /* Brings the server's count of buffered request bytes up to date with
  * 'c''s reader, and lets paused clients read again once there is room. */
@@ -122,6 +193,8 @@ conn_kill(struct conn *c)
     event_del(c->rd);
     event_del(c->wr);
     event_del(c->notify_ev);
+    event_del(c->job_ev);
+    conn_job_end(c);
     /* The subscription goes now, so the dataplane stops queueing for a
      * client that left; the hooks never call into this code. */
     bridge_sub_destroy(c->sub);
@@ -146,6 +219,7 @@ reaper_cb(evutil_socket_t fd, short what, void *server_)
             event_free(c->rd);
             event_free(c->wr);
             event_free(c->notify_ev);
+            event_free(c->job_ev);
             rpc_reader_uninit(&c->reader);
             free(c->out);
             free(c);
@@ -181,6 +255,7 @@ conn_flush(struct conn *c)
     free(c->out);
     c->out = NULL;
     c->out_len = c->out_ofs = 0;
+    conn_job_schedule(c);
     if (c->closing) {
         conn_kill(c);
         return false;
@@ -258,9 +333,13 @@ conn_handle(struct conn *c, const char *line)
         return;
     }
     json_t *result = NULL;
-    struct switchd_call call = {conn_notify, c, NULL};
+    struct switchd_call call = {conn_notify, c, NULL, {0}};
     err = switchd_dispatch(c->server->sw, method, params, &call, &result);
     c->sub = call.sub;
+    if (!err && call.job.step) {
+        c->job = call.job;
+        c->job_id = json_incref(id);
+    }
     if (err) {
         conn_send(c, rpc_encode_error(id, err));
         free(err);
@@ -277,7 +356,7 @@ conn_handle(struct conn *c, const char *line)
 static void
 conn_process(struct conn *c)
 {
-    while (!c->dead && !c->out && !c->sub) {
+    while (!c->dead && !c->out && !c->sub && !c->job.step) {
         char *line;
         int error = rpc_reader_next(&c->reader, &line);
         if (error == EAGAIN) {
@@ -307,7 +386,7 @@ conn_process(struct conn *c)
         free(line);
         conn_flush(c);
     }
-    if (!c->dead && c->out && !c->sub) {
+    if (!c->dead && (c->out || c->job.step) && !c->sub) {
         /* Back-pressure: read no more until the reply is gone. */
         event_del(c->rd);
     }
@@ -355,7 +434,7 @@ static void
 conn_write_cb(evutil_socket_t fd, short what, void *c_)
 {
     struct conn *c = c_;
-    if (conn_flush(c)) {
+    if (conn_flush(c) && !c->job.step) {
         conn_process(c);
     }
 }
@@ -380,7 +459,8 @@ tick_cb(evutil_socket_t fd, short what, void *s_)
     struct server *s = s_;
     int64_t now = clock_msec();
     for (struct conn *c = s->conns; c; c = c->next) {
-        if (!c->dead && !c->sub && !c->out && c->request_start
+        if (!c->dead && !c->sub && !c->out && !c->job.step
+            && c->request_start
             && now - c->request_start >= SERVER_REQUEST_MSEC) {
             LOG_RL(LOG_WARN, "dropping a client: its request (%zu bytes so "
                    "far) did not complete within %d ms", c->reader.len,
@@ -401,7 +481,7 @@ eviction_victim(struct server *s)
 {
     struct conn *victim = NULL;
     for (struct conn *c = s->conns; c; c = c->next) {
-        if (!c->dead && !c->sub && !c->out
+        if (!c->dead && !c->sub && !c->out && !c->job.step
             && (!victim || c->last_active < victim->last_active)) {
             victim = c;
         }
@@ -451,6 +531,7 @@ accept_cb(evutil_socket_t fd, short what, void *s_)
                       c);
     c->wr = event_new(s->base, cfd, EV_WRITE, conn_write_cb, c);
     c->notify_ev = event_new(s->base, -1, 0, conn_notify_cb, c);
+    c->job_ev = event_new(s->base, -1, 0, conn_job_cb, c);
     c->last_active = clock_msec();
     event_add(c->rd, NULL);
     c->next = s->conns;

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ds.h"
 #include "flowmod.h"
 
 struct bridges;
@@ -99,6 +100,25 @@ struct bridge_dump_options {
 char *bridge_ofctl_dump_flows(struct bridges *, const char *br,
                               const struct bridge_dump_options *,
                               json_t **resultp);
+
+/* dump-flows in pieces (the text form, unsorted): the lines
+ * bridge_ofctl_dump_flows() would put in "text", produced a few at a time
+ * so that the daemon sends a dump of millions of flows in chunks with
+ * packets forwarded in between, holding one chunk and one pointer per
+ * flow of the table being dumped.  Flows that change meanwhile are shown
+ * as they are when reached (ofproto_dump_step()).  Fails like
+ * bridge_ofctl_dump_flows() (unknown bridge, bad match). */
+struct bridge_flow_stream;
+char *bridge_ofctl_dump_flows_stream(struct bridges *, const char *br,
+                                     const struct bridge_dump_options *,
+                                     struct bridge_flow_stream **);
+/* Appends the lines of up to 'max_flows' more flows to 'out' (the reply
+ * header first).  Returns true when the dump is complete, or with an
+ * allocated message in '*errp' if the bridge went away. */
+bool bridge_flow_stream_step(struct bridge_flow_stream *, size_t max_flows,
+                             struct ds *out, char **errp);
+size_t bridge_flow_stream_n_flows(const struct bridge_flow_stream *);
+void bridge_flow_stream_destroy(struct bridge_flow_stream *);
 
 /* dump-aggregate: sums over the flows that 'match' selects, with the
  * same filter as dump-flows (NULL or "" for every flow; table=N for one

@@ -461,6 +461,113 @@ bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
     return NULL;
 }
 
+struct bridge_flow_stream {
+    struct bridges *bs;
+    char *bridge;
+    bool stats, names, plain, header_sent;
+    int of_version;
+    struct ofproto_dump *dump;
+    size_t n_flows;
+};
+
+char *
+bridge_ofctl_dump_flows_stream(struct bridges *bs, const char *name,
+                               const struct bridge_dump_options *opts,
+                               struct bridge_flow_stream **streamp)
+{
+    char *err;
+    *streamp = NULL;
+    struct bridge *br = bridge_need(bs, name, &err);
+    if (!br) {
+        return err;
+    }
+    struct flow_mod filter;
+    bool have_filter;
+    err = dump_filter_parse(opts->match, opts->strict,
+                            ofproto_portmap(br->ofproto), &filter,
+                            &have_filter);
+    if (err) {
+        return err;
+    }
+    struct bridge_flow_stream *st = xzalloc(sizeof *st);
+    st->bs = bs;
+    st->bridge = xstrdup(name);
+    st->stats = opts->stats;
+    st->names = opts->names;
+    st->plain = dump_is_plain(opts);
+    st->of_version = opts->of_version;
+    st->dump = ofproto_dump_start(br->ofproto, have_filter ? &filter : NULL,
+                                  opts->strict);
+    if (have_filter) {
+        flow_mod_uninit(&filter);
+    }
+    *streamp = st;
+    return NULL;
+}
+
+struct stream_ctx {
+    const struct bridge_flow_stream *st;
+    const struct portmap *map;
+    struct ds *out;
+    size_t n;
+};
+
+static void
+stream_flow_cb(const struct flow_print *fp_, void *ctx_)
+{
+    struct stream_ctx *ctx = ctx_;
+    struct flow_print fp = *fp_;
+    fp.show_stats = ctx->st->stats;
+    fp.show_ages = ctx->st->plain && ctx->st->of_version != 13;
+    fp.show_flags = ctx->st->of_version == 13;
+    flow_print_format(&fp, ctx->map, ctx->out);
+    ds_put_char(ctx->out, '\n');
+    ctx->n++;
+}
+
+bool
+bridge_flow_stream_step(struct bridge_flow_stream *st, size_t max_flows,
+                        struct ds *out, char **errp)
+{
+    *errp = NULL;
+    if (!st->header_sent) {
+        st->header_sent = true;
+        if (st->plain) {
+            ds_put_cstr(out, st->of_version == 13
+                                 ? "OFPST_FLOW reply (OF1.3) (xid=0x2):\n"
+                                 : "NXST_FLOW reply (xid=0x4):\n");
+        }
+    }
+    struct bridge *br = bridge_lookup(st->bs, st->bridge);
+    struct stream_ctx ctx = {
+        st, st->names && br ? ofproto_portmap(br->ofproto) : NULL, out, 0};
+    bool gone;
+    bool done = ofproto_dump_step(st->dump, max_flows, stream_flow_cb, &ctx,
+                                  &gone);
+    st->n_flows += ctx.n;
+    if (gone) {
+        *errp = xasprintf("bridge %s was removed during the dump",
+                          st->bridge);
+    }
+    return done;
+}
+
+size_t
+bridge_flow_stream_n_flows(const struct bridge_flow_stream *st)
+{
+    return st->n_flows;
+}
+
+void
+bridge_flow_stream_destroy(struct bridge_flow_stream *st)
+{
+    if (st) {
+        ofproto_dump_destroy(st->dump);
+        free(st->bridge);
+        free(st);
+    }
+}
+
 struct aggregate {
     uint64_t n_packets, n_bytes, n_flows;
 };

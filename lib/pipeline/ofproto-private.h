@@ -111,6 +111,15 @@ struct ofproto {
     int64_t exp_pass_next;
     size_t exp_pass_removed; /* For the memory trim at the pass's end. */
 
+    /* Resumable dumps in progress (ofproto_dump_start).  While there is
+     * one, removed rules are not freed but kept in 'graveyard' (marked
+     * RULE_F_DOOMED, out of every table), so that a dump that resumes
+     * never reads freed memory; they are freed when the last dump
+     * ends. */
+    struct ofproto_dump *dumps;
+    struct rule **graveyard;
+    size_t n_graveyard, allocated_graveyard;
+
     /* Flows per (table, cookie), for learn(limit=N). */
     struct hmap cookie_counts;
 

@@ -33,6 +33,17 @@
 #include "ofproto-private.h"
 #include "util.h"
 
+struct ofproto_dump {
+    struct ofproto *p; /* NULL once the bridge went away. */
+    struct ofproto_dump *next;
+    struct flow_mod filter; /* Its 'ofpacts' unused (empty). */
+    bool have_filter, strict;
+    size_t table;       /* The next table to collect. */
+    struct rule **rules; /* The table being dumped... */
+    size_t n_rules, allocated;
+    size_t pos;          /* ...and how far. */
+};
+
 /* ---- Retired action lists (see ofproto-private.h). ---- */
 
 static struct ofpact **retired;
@@ -264,6 +275,32 @@ static void rule_free(struct rule *r)
     }
 }
 
+/* Frees 'r', already out of its table, or keeps it for later while a
+ * dump may still hold a pointer to it. */
+static void rule_release(struct ofproto *p, struct rule *r)
+{
+    if (!p->dumps) {
+        rule_free(r);
+        return;
+    }
+    r->flags |= RULE_F_DOOMED;
+    if (p->n_graveyard >= p->allocated_graveyard) {
+        p->graveyard = x2nrealloc(p->graveyard, &p->allocated_graveyard,
+                                  p->n_graveyard + 1, sizeof *p->graveyard);
+    }
+    p->graveyard[p->n_graveyard++] = r;
+}
+
+static void graveyard_free(struct ofproto *p)
+{
+    for (size_t i = 0; i < p->n_graveyard; i++) {
+        rule_free(p->graveyard[i]);
+    }
+    free(p->graveyard);
+    p->graveyard = NULL;
+    p->n_graveyard = p->allocated_graveyard = 0;
+}
+
 /* Inserts new rule 'r' (replacing an identical one, which it returns with
  * its links moved to 'r'). */
 static struct rule *rule_insert(struct ofproto *p, struct rule *r)
@@ -355,7 +392,7 @@ static void rules_remove(struct ofproto *p, struct rule_vec *v, int reason)
         cookie_count_add(p, r->table_id, r->cookie, -1);
         p->n_flows--;
         ofproto_report(p, r, OFPROTO_FLOW_DELETED, r->remove_reason);
-        rule_free(r);
+        rule_release(p, r);
     }
     free(v->rules);
     v->rules = NULL;
@@ -400,6 +437,12 @@ void ofproto_destroy(struct ofproto *p)
     }
     /* Every rule is gone, and with it every count. */
     hmap_destroy(&p->cookie_counts);
+    /* Dumps in progress end with their next step. */
+    for (struct ofproto_dump *d = p->dumps; d; d = d->next) {
+        d->p = NULL;
+    }
+    p->dumps = NULL;
+    graveyard_free(p);
     portmap_destroy(&p->portmap);
     for (size_t i = 0; i < p->n_ports; i++) {
         free(p->ports[i].trunks);
@@ -856,7 +899,7 @@ static void flow_mod_add(struct ofproto *p, const struct flow_mod *fm)
     struct rule *old = rule_insert(p, r);
     if (old) {
         p->gen++;
-        rule_free(old);
+        rule_release(p, old);
         ofproto_report(p, r, OFPROTO_FLOW_MODIFIED, OFPROTO_REASON_REPLACED);
     } else {
         ofproto_report(p, r, OFPROTO_FLOW_ADDED, OFPROTO_REASON_CLIENT);
@@ -987,6 +1030,46 @@ static int rule_cmp_priority(const void *a_, const void *b_)
     return memcmp(&ma, &mb, sizeof ma);
 }
 
+/* The rules of table 't' that 'filter' selects, in dump order. */
+static void dump_collect(const struct ofproto *p,
+                         const struct flow_mod *filter, bool strict,
+                         size_t t, struct rule_vec *v)
+{
+    if (classifier_is_empty(&p->tables[t])
+        || (filter && filter->table_id != FM_TABLE_ALL
+            && filter->table_id != t)) {
+        return;
+    }
+    if (filter) {
+        struct flow_mod f = *filter;
+        f.table_id = (uint8_t)t;
+        rules_select(p, &f, strict, v);
+    } else {
+        classifier_for_each(&p->tables[t], collect_all, v);
+    }
+    if (v->n > 1) {
+        qsort(v->rules, v->n, sizeof *v->rules, rule_cmp_priority);
+    }
+}
+
+static void dump_rule(const struct rule *r, int64_t now,
+                      void (*cb)(const struct flow_print *, void *aux),
+                      void *aux)
+{
+    struct match m;
+    struct flow_print fp;
+    ofproto_rule_to_print(r, &m, &fp);
+    fp.show_stats = true;
+    fp.duration_msec = now - r->created;
+    fp.n_packets = r->n_packets;
+    fp.n_bytes = r->n_bytes;
+    fp.idle_age = (now - r->used) / 1000;
+    fp.hard_age = (r->flags & RULE_F_MODIFIED)
+                      ? (now - r->modified) / 1000
+                      : -1;
+    cb(&fp, aux);
+}
+
 void ofproto_dump_flows(const struct ofproto *p,
                         const struct flow_mod *filter, bool strict,
                         void (*cb)(const struct flow_print *, void *aux),
@@ -994,39 +1077,84 @@ void ofproto_dump_flows(const struct ofproto *p,
 {
     int64_t now = clock_msec();
     for (size_t t = 0; t < OFPROTO_N_TABLES; t++) {
-        if (classifier_is_empty(&p->tables[t])
-            || (filter && filter->table_id != FM_TABLE_ALL
-                && filter->table_id != t)) {
-            continue;
-        }
         struct rule_vec v = {NULL, 0, 0};
-        if (filter) {
-            struct flow_mod f = *filter;
-            f.table_id = (uint8_t)t;
-            rules_select(p, &f, strict, &v);
-        } else {
-            classifier_for_each(&p->tables[t], collect_all, &v);
-        }
-        if (v.n > 1) {
-            qsort(v.rules, v.n, sizeof *v.rules, rule_cmp_priority);
-        }
+        dump_collect(p, filter, strict, t, &v);
         for (size_t i = 0; i < v.n; i++) {
-            const struct rule *r = v.rules[i];
-            struct match m;
-            struct flow_print fp;
-            ofproto_rule_to_print(r, &m, &fp);
-            fp.show_stats = true;
-            fp.duration_msec = now - r->created;
-            fp.n_packets = r->n_packets;
-            fp.n_bytes = r->n_bytes;
-            fp.idle_age = (now - r->used) / 1000;
-            fp.hard_age = (r->flags & RULE_F_MODIFIED)
-                              ? (now - r->modified) / 1000
-                              : -1;
-            cb(&fp, aux);
+            dump_rule(v.rules[i], now, cb, aux);
         }
         free(v.rules);
     }
+}
+
+struct ofproto_dump *ofproto_dump_start(struct ofproto *p,
+                                        const struct flow_mod *filter,
+                                        bool strict)
+{
+    struct ofproto_dump *d = xzalloc(sizeof *d);
+    d->p = p;
+    if (filter) {
+        d->filter = *filter;
+        memset(&d->filter.ofpacts, 0, sizeof d->filter.ofpacts);
+        d->have_filter = true;
+    }
+    d->strict = strict;
+    d->next = p->dumps;
+    p->dumps = d;
+    return d;
+}
+
+bool ofproto_dump_step(struct ofproto_dump *d, size_t max,
+                       void (*cb)(const struct flow_print *, void *aux),
+                       void *aux, bool *gone)
+{
+    *gone = !d->p;
+    if (!d->p) {
+        return true;
+    }
+    int64_t now = clock_msec();
+    size_t n = 0;
+    while (n < max) {
+        if (d->pos >= d->n_rules) {
+            if (d->table >= OFPROTO_N_TABLES) {
+                return true;
+            }
+            struct rule_vec v = {d->rules, 0, d->allocated};
+            dump_collect(d->p, d->have_filter ? &d->filter : NULL,
+                         d->strict, d->table++, &v);
+            d->rules = v.rules;
+            d->n_rules = v.n;
+            d->allocated = v.allocated;
+            d->pos = 0;
+            continue;
+        }
+        const struct rule *r = d->rules[d->pos++];
+        if (!(r->flags & RULE_F_DOOMED)) {
+            dump_rule(r, now, cb, aux);
+            n++;
+        }
+    }
+    return d->pos >= d->n_rules && d->table >= OFPROTO_N_TABLES;
+}
+
+void ofproto_dump_destroy(struct ofproto_dump *d)
+{
+    if (!d) {
+        return;
+    }
+    struct ofproto *p = d->p;
+    if (p) {
+        for (struct ofproto_dump **pp = &p->dumps; *pp; pp = &(*pp)->next) {
+            if (*pp == d) {
+                *pp = d->next;
+                break;
+            }
+        }
+        if (!p->dumps) {
+            graveyard_free(p);
+        }
+    }
+    free(d->rules);
+    free(d);
 }
 
 /* ---- Timeouts. ---- */

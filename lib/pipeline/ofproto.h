@@ -76,6 +76,24 @@ void ofproto_dump_flows(const struct ofproto *, const struct flow_mod *filter,
                         void *aux);
 size_t ofproto_n_flows(const struct ofproto *);
 
+/* The same dump in pieces, so that a dump of a million flows never holds
+ * the caller for long: ofproto_dump_step() reports up to 'max' more flows
+ * (in the order ofproto_dump_flows() uses) and returns true once every
+ * flow was reported.  Between steps anything may happen: flows added
+ * since the dump reached their table are not reported, flows removed
+ * before they were reached are not reported, and a flow is reported as it
+ * is when reached.  Memory: one pointer per flow of the table being
+ * dumped.  If the bridge is destroyed meanwhile, the next step returns
+ * true with '*gone' set.  'filter' is copied. */
+struct ofproto_dump;
+struct ofproto_dump *ofproto_dump_start(struct ofproto *,
+                                        const struct flow_mod *filter,
+                                        bool strict);
+bool ofproto_dump_step(struct ofproto_dump *, size_t max,
+                       void (*cb)(const struct flow_print *, void *aux),
+                       void *aux, bool *gone);
+void ofproto_dump_destroy(struct ofproto_dump *);
+
 struct ofproto_table_stats {
     uint64_t active;   /* Flows in the table. */
     uint64_t lookups;  /* Packets looked up. */

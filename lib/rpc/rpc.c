@@ -278,17 +278,19 @@ transport_error(int error)
                                       strerror(error));
 }
 
+/* The id of the last request sent. */
+static json_int_t last_id;
+
 /* Sends one request and reads its reply through 'r', which keeps any
  * bytes that arrived after the reply. */
 static int
 call_with_reader(int fd, struct rpc_reader *r, const char *method,
                  json_t *params, json_t **resultp, char **errp)
 {
-    static json_int_t next_id = 1;
     *resultp = NULL;
     *errp = NULL;
 
-    json_t *id = json_integer(next_id++);
+    json_t *id = json_integer(++last_id);
     char *line = rpc_encode_request(id, method, params);
     int werror = write_all(fd, line, strlen(line));
     free(line);
@@ -366,6 +368,80 @@ rpc_call(const char *rundir, const char *method, json_t *params,
     }
     error = rpc_client_call(fd, method, params, resultp, errp);
     close(fd);
+    return error;
+}
+
+/* Reads the pieces of a streamed reply to request 'id' (see
+ * rpc_call_chunks()). */
+static int
+read_chunks(int fd, struct rpc_reader *r, json_t *id,
+            void (*chunk_cb)(const char *, size_t, void *), void *aux,
+            json_t **resultp, char **errp)
+{
+    for (;;) {
+        char *line;
+        int error = read_message(fd, r, false, &line);
+        if (error) {
+            *errp = transport_error(error);
+            return error;
+        }
+        json_error_t jerr;
+        json_t *msg = json_loads(line, 0, &jerr);
+        free(line);
+        json_t *chunk = json_object_get(msg, "chunk");
+        json_t *end = json_object_get(msg, "end");
+        json_t *err = json_object_get(msg, "error");
+        if (!json_is_object(msg) || !json_equal(json_object_get(msg, "id"),
+                                                id)) {
+            json_decref(msg);
+            *errp = xstrdup("malformed piece of a reply from switchd");
+            return EPROTO;
+        }
+        if (json_is_string(chunk)) {
+            chunk_cb(json_string_value(chunk), json_string_length(chunk),
+                     aux);
+        } else if (end) {
+            *resultp = json_incref(end);
+            json_decref(msg);
+            return 0;
+        } else {
+            *errp = xstrdup(json_is_string(err) ? json_string_value(err)
+                                                : "malformed piece of a "
+                                                  "reply from switchd");
+            json_decref(msg);
+            return EPROTO;
+        }
+        json_decref(msg);
+    }
+}
+
+int
+rpc_call_chunks(const char *rundir, const char *method, json_t *params,
+                void (*chunk_cb)(const char *, size_t, void *), void *aux,
+                json_t **resultp, char **errp)
+{
+    int fd;
+    *resultp = NULL;
+    int error = rpc_client_connect(rundir, &fd, errp);
+    if (error) {
+        return error;
+    }
+    struct rpc_reader r;
+    rpc_reader_init(&r, 4 * (size_t)RPC_MAX_MSG);
+    json_t *result;
+    /* call_with_reader() numbers requests from 1 up; the pieces carry
+     * the same id as the reply. */
+    error = call_with_reader(fd, &r, method, params, &result, errp);
+    if (!error && json_is_true(json_object_get(result, "stream"))) {
+        json_t *id = json_integer(last_id);
+        json_decref(result);
+        result = NULL;
+        error = read_chunks(fd, &r, id, chunk_cb, aux, &result, errp);
+        json_decref(id);
+    }
+    rpc_reader_uninit(&r);
+    close(fd);
+    *resultp = result;
     return error;
 }
 

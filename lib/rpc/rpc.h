@@ -87,6 +87,18 @@ int rpc_client_call(int fd, const char *method, json_t *params,
 int rpc_call(const char *rundir, const char *method, json_t *params,
              json_t **resultp, char **errp);
 
+/* A call whose reply may come in pieces (dump-flows with "stream":
+ * true): when the result is {"stream": true}, the daemon then sends
+ * {"id", "chunk": TEXT} lines, each handed to 'chunk_cb' as it arrives
+ * (so the client holds one piece, whatever the size of the whole), and
+ * ends with {"id", "end": RESULT} (returned in '*resultp') or {"id",
+ * "error"}.  Any other result is returned as rpc_call() returns it, so a
+ * daemon that does not stream still works. */
+int rpc_call_chunks(const char *rundir, const char *method, json_t *params,
+                    void (*chunk_cb)(const char *text, size_t len,
+                                     void *aux),
+                    void *aux, json_t **resultp, char **errp);
+
 /* Subscriptions (monitor, capture).  The daemon answers the request with
  * one reply, then keeps the connection and sends one JSON object per line
  * until it ends the stream (an {"event":"END"} line, then it closes) or
