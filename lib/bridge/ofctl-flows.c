@@ -466,6 +466,7 @@ struct bridge_flow_stream {
     char *bridge;
     bool stats, names, plain, header_sent;
     int of_version;
+    int xid; /* The header's (dump_xid()). */
     struct ofproto_dump *dump;
     size_t n_flows;
 };
@@ -496,6 +497,7 @@ bridge_ofctl_dump_flows_stream(struct bridges *bs, const char *name,
     st->names = opts->names;
     st->plain = dump_is_plain(opts);
     st->of_version = opts->of_version;
+    st->xid = dump_xid(opts->of_version, opts->match);
     st->dump = ofproto_dump_start(br->ofproto, have_filter ? &filter : NULL,
                                   opts->strict);
     if (have_filter) {
@@ -533,9 +535,10 @@ bridge_flow_stream_step(struct bridge_flow_stream *st, size_t max_flows,
     if (!st->header_sent) {
         st->header_sent = true;
         if (st->plain) {
-            ds_put_cstr(out, st->of_version == 13
-                                 ? "OFPST_FLOW reply (OF1.3) (xid=0x2):\n"
-                                 : "NXST_FLOW reply (xid=0x4):\n");
+            ds_put_format(out, st->of_version == 13
+                                   ? "OFPST_FLOW reply (OF1.3) (xid=0x%x):\n"
+                                   : "NXST_FLOW reply (xid=0x%x):\n",
+                          st->xid);
         }
     }
     struct bridge *br = bridge_lookup(st->bs, st->bridge);
