@@ -143,6 +143,14 @@ struct ofproto {
      * lasts.  Adding flows and refreshing learned ones leave it alone. */
     uint64_t gen;
 
+    /* Bumped by every change that can change what a walk does: a flow
+     * added, modified or removed (by anyone, learn included, but not a
+     * learn that only refreshes), a port added, removed, re-patched or
+     * brought up or down, and NORMAL's MAC table learning, moving or
+     * forgetting a MAC.  A cache of walk results (lib/datapath) trusts
+     * an entry only while this is unchanged (ofproto_version()). */
+    uint64_t version;
+
     /* Tables that held at least OFPROTO_BIG_TABLE rules when last seen
      * (a bit per table): the ones a batch prefetches for.  Set on
      * insert; a stale bit only costs a useless prefetch and is cleared

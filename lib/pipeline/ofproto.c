@@ -516,6 +516,7 @@ void ofproto_port_add(struct ofproto *p, uint16_t port, const char *name)
         free(p->ports[i].trunks);
     }
     p->ports[i] = (struct ofport){.port = port, .up = true, .tag = -1};
+    p->version++;
     portmap_rebuild(p, port, name, port);
 }
 
@@ -530,6 +531,7 @@ void ofproto_port_del(struct ofproto *p, uint16_t port)
         p->n_ports--;
         portmap_rebuild(p, port, NULL, 0);
         mac_learning_flush_port(p->ml, port);
+        p->version++;
     }
 }
 
@@ -541,6 +543,7 @@ void ofproto_port_set_patch(struct ofproto *p, uint16_t port,
     if (found) {
         p->ports[i].peer = peer;
         p->ports[i].peer_port = peer ? peer_port : 0;
+        p->version++;
     }
 }
 
@@ -570,9 +573,15 @@ void ofproto_port_set_up(struct ofproto *p, uint16_t port, bool up)
 {
     bool found;
     size_t i = port_index(p, port, &found);
-    if (found) {
+    if (found && p->ports[i].up != up) {
         p->ports[i].up = up;
+        p->version++;
     }
+}
+
+uint64_t ofproto_version(const struct ofproto *p)
+{
+    return p->version;
 }
 
 const struct portmap *ofproto_portmap(const struct ofproto *p)
@@ -632,6 +641,7 @@ void ofproto_fdb_dump(const struct ofproto *p,
 void ofproto_fdb_flush(struct ofproto *p)
 {
     mac_learning_flush(p->ml);
+    p->version++;
 }
 
 void ofproto_set_mac_aging(struct ofproto *p, unsigned idle_sec,
@@ -670,6 +680,7 @@ void ofproto_report(struct ofproto *p, const struct rule *r,
     /* Every add, modify and removal passes here: what the flow saver
      * watches (ofproto_change_seq()). */
     p->change_seq++;
+    p->version++; /* And what a cache of walks watches. */
     if (!p->flow_monitor_cb) {
         return;
     }
@@ -1162,7 +1173,9 @@ void ofproto_dump_destroy(struct ofproto_dump *d)
 size_t ofproto_run(struct ofproto *p)
 {
     int64_t now = clock_msec();
-    mac_learning_run(p->ml);
+    if (mac_learning_run(p->ml)) {
+        p->version++;
+    }
     ofproto_log_summary(p);
     if (!p->exp_pass) {
         if (now < p->next_timeout) {

@@ -217,6 +217,23 @@ void ofproto_execute(struct ofproto *, const struct packet *,
                      const struct flow *md, bool side_effects,
                      struct xlate_result *);
 
+/* For a cache of walk results (lib/datapath): runs the walk of a packet
+ * the cache forwarded 'n_packets' times ('n_bytes' in all) since it last
+ * asked, with side effects, as if they had all come through here: each
+ * rule the walk visits is credited with 'n_packets' and 'n_bytes' and
+ * marked used now (so idle_timeout sees them), a learn refreshes or
+ * installs its flow (so learned flows stay alive), NORMAL learns the
+ * source MAC.  The controller hook is not called: those packets were
+ * forwarded long ago.  'res' is the walk's result as ofproto_execute()
+ * gives it, which the cache compares with what it holds (revalidation). */
+void ofproto_execute_credit(struct ofproto *, const struct packet *,
+                            const struct flow *md, uint64_t n_packets,
+                            uint64_t n_bytes, struct xlate_result *res);
+
+/* Changes whenever what a walk would do may have changed (flows, ports,
+ * NORMAL's MAC table): see 'version' in ofproto-private.h. */
+uint64_t ofproto_version(const struct ofproto *);
+
 /* Packet-out: runs the action list 'ofpacts' ('len' bytes) on 'packet'
  * instead of looking the packet up in table 0, otherwise exactly as
  * ofproto_execute() does (same walk, same 'md' metadata, same result).

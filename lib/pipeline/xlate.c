@@ -40,6 +40,10 @@ struct xlate_ctx {
     uint32_t trunc_len;      /* output(max_len=N): bytes an output keeps
                               * while that action runs; 0: all. */
     uint32_t in_len;         /* Bytes credited to each rule. */
+    uint64_t credit_packets; /* Packets credited to each rule (1 but for
+                              * ofproto_execute_credit()). */
+    uint64_t credit_bytes;   /* Bytes, likewise (in_len but for it). */
+    bool credit_only;        /* ofproto_execute_credit(): no packet-ins. */
     uint16_t in_port;        /* The packet's in_port on arrival. */
     int64_t now;             /* clock_msec() once per packet: reading the
                               * clock per rule cost ~10% of the walk. */
@@ -191,7 +195,7 @@ static void to_controller(struct xlate_ctx *ctx, uint16_t max_len,
     ctx->res->n_controller++;
     TRACE(ctx, .type = XE_CONTROLLER, .reason = name ? name : "action");
     struct ofproto *p = ctx->ofproto;
-    if (!ctx->side_effects || !p->packet_in_cb) {
+    if (!ctx->side_effects || !p->packet_in_cb || ctx->credit_only) {
         return;
     }
     const struct packet *pkt = commit(ctx);
@@ -228,11 +232,11 @@ static void xlate_table(struct xlate_ctx *ctx, uint8_t table_id)
     uint8_t old_table = ctx->table_id;
     ctx->table_id = table_id;
     if (ctx->side_effects) {
-        p->tstats[table_id].lookups++;
+        p->tstats[table_id].lookups += ctx->credit_packets;
         if (rule) {
-            p->tstats[table_id].matched++;
-            rule->n_packets++;
-            rule->n_bytes += ctx->in_len;
+            p->tstats[table_id].matched += ctx->credit_packets;
+            rule->n_packets += ctx->credit_packets;
+            rule->n_bytes += ctx->credit_bytes;
             rule->used = ctx->now;
         }
     }
@@ -455,7 +459,9 @@ static void normal(struct xlate_ctx *ctx)
      * for its source MAC to a port that does not exist. */
     if (ctx->side_effects && f->in_port != OFPP_NONE
         && f->in_port != OFPP_CONTROLLER) {
-        mac_learning_learn(p->ml, f->dl_src, vlan, f->in_port);
+        if (mac_learning_learn(p->ml, f->dl_src, vlan, f->in_port)) {
+            p->version++; /* New or moved MAC: cached walks change. */
+        }
     }
     uint16_t port;
     if (f->dl_dst[0] & 1) {
@@ -982,6 +988,9 @@ static void ctx_init(struct xlate_ctx *ctx, struct ofproto *p,
     ctx->vlan_tpid = ETH_TYPE_VLAN;
     ctx->trunc_len = 0;
     ctx->in_len = (uint32_t)packet->len;
+    ctx->credit_packets = 1;
+    ctx->credit_bytes = packet->len;
+    ctx->credit_only = false;
     ctx->in_port = flow->in_port;
     ctx->now = now;
     ctx->side_effects = side_effects;
@@ -1066,6 +1075,20 @@ void ofproto_execute(struct ofproto *p, const struct packet *packet,
                      struct xlate_result *res)
 {
     ofproto_execute_trace(p, packet, md, side_effects, res, NULL, NULL);
+}
+
+void ofproto_execute_credit(struct ofproto *p, const struct packet *packet,
+                            const struct flow *md, uint64_t n_packets,
+                            uint64_t n_bytes, struct xlate_result *res)
+{
+    struct xlate_ctx ctx;
+    struct flow flow;
+    extract_key(packet, md, &flow);
+    ctx_init(&ctx, p, packet, &flow, true, clock_msec(), res, NULL, NULL);
+    ctx.credit_packets = n_packets;
+    ctx.credit_bytes = n_bytes;
+    ctx.credit_only = true;
+    ctx_run(&ctx);
 }
 
 void ofproto_execute_actions(struct ofproto *p, const struct packet *packet,
