@@ -39,7 +39,8 @@ static char *patch_check_options(const char *name,
 }
 
 static int patch_open(const char *name, const struct netdev_option *opts,
-                      size_t n, struct netdev **devp, char **errp)
+                      size_t n,
+                      unsigned flags, struct netdev **devp, char **errp)
 {
     struct netdev_patch *patch = xzalloc(sizeof *patch);
     netdev_init_(&patch->up, &netdev_patch_class, name);

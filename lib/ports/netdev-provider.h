@@ -37,9 +37,10 @@ struct netdev_class {
                            size_t n);
     /* Called after check_options() succeeded.  Allocates the class's
      * struct, calls netdev_init_() on its 'struct netdev', and stores it
-     * in '*devp'; or returns an errno and a message in '*errp'. */
+     * in '*devp'; or returns an errno and a message in '*errp'.  'flags'
+     * are netdev_open_flags()'s NETDEV_F_*. */
     int (*open)(const char *name, const struct netdev_option *, size_t n,
-                struct netdev **devp, char **errp);
+                unsigned flags, struct netdev **devp, char **errp);
     /* Frees everything, including 'dev' itself (after netdev_uninit_()). */
     void (*close)(struct netdev *dev);
     /* Optional: as close(), but a kernel device that open() created

@@ -46,8 +46,18 @@ static int pcap_status_to_errno(int status)
     }
 }
 
+/* With the kernel fast path receiving, the capture would copy every frame
+ * for nobody: a filter that accepts nothing keeps the kernel from it. */
+static bool reject_all(pcap_t *pcap)
+{
+    struct bpf_insn ret0 = BPF_STMT(BPF_RET | BPF_K, 0);
+    struct bpf_program prog = {.bf_len = 1, .bf_insns = &ret0};
+    return pcap_setfilter(pcap, &prog) == 0;
+}
+
 static int system_open(const char *name, const struct netdev_option *opts,
-                       size_t n, struct netdev **devp, char **errp)
+                       size_t n,
+                      unsigned flags, struct netdev **devp, char **errp)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     pcap_t *pcap = pcap_create(name, errbuf);
@@ -89,8 +99,16 @@ static int system_open(const char *name, const struct netdev_option *opts,
         pcap_close(pcap);
         return EIO;
     }
-    int fd = pcap_get_selectable_fd(pcap);
-    if (fd < 0) {
+    if ((flags & NETDEV_F_KERNEL_RX) && !reject_all(pcap)) {
+        *errp = xasprintf("%s: cannot stop capturing: %s", name,
+                          pcap_geterr(pcap));
+        pcap_close(pcap);
+        return EIO;
+    }
+    /* With the fast path receiving, the port only injects: no fd. */
+    bool kernel_rx = flags & NETDEV_F_KERNEL_RX;
+    int fd = kernel_rx ? -1 : pcap_get_selectable_fd(pcap);
+    if (!kernel_rx && fd < 0) {
         *errp = xasprintf("%s: libpcap gives no pollable fd", name);
         pcap_close(pcap);
         return EOPNOTSUPP;

@@ -78,7 +78,8 @@ static void tap_delete(int fd)
 }
 
 static int tap_open(const char *name, const struct netdev_option *opts,
-                    size_t n, struct netdev **devp, char **errp)
+                    size_t n,
+                      unsigned flags, struct netdev **devp, char **errp)
 {
     int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {

@@ -27,6 +27,7 @@
 
 struct netdev_vxlan {
     struct netdev up;
+    bool kernel_rx; /* NETDEV_F_KERNEL_RX: the socket only sends. */
     struct netdev_tunnel_config cfg;
     struct vxlan_socket *sock; /* (local_ip, dst_port): receives, sends. */
 
@@ -225,7 +226,8 @@ static int attach_socket(struct netdev_vxlan *v, uint32_t ip,
                          struct vxlan_socket **sockp, char **errp)
 {
     char *sockerr = NULL;
-    int error = vxlan_socket_ref(ip, v->cfg.dst_port, sockp, &sockerr);
+    int error = vxlan_socket_ref(ip, v->cfg.dst_port, !v->kernel_rx, sockp,
+                                 &sockerr);
     if (error) {
         *errp = xasprintf("%s: %s", v->up.name, sockerr);
         free(sockerr);
@@ -274,6 +276,12 @@ static int attach(struct netdev_vxlan *v, char **errp)
 {
     const struct netdev_tunnel_config *c = &v->cfg;
     bool mc = netdev_tunnel_is_multicast(c);
+    if (mc && v->kernel_rx) {
+        *errp = xasprintf("%s: multicast vxlan ports are not on the kernel "
+                          "fast path yet (use datapath_type=netdev)",
+                          v->up.name);
+        return EOPNOTSUPP;
+    }
     int error = mc ? underlay_ifindex(v->up.name, c, &v->mc_ifindex, errp)
                    : 0;
     if (!error) {
@@ -324,11 +332,13 @@ static void detach(struct netdev_vxlan *v)
 }
 
 static int vxlan_open(const char *name, const struct netdev_option *opts,
-                      size_t n, struct netdev **devp, char **errp)
+                      size_t n,
+                      unsigned flags, struct netdev **devp, char **errp)
 {
     struct netdev_vxlan *v = xzalloc(sizeof *v);
     netdev_init_(&v->up, &netdev_vxlan_class, name);
     v->poll_fd = -1;
+    v->kernel_rx = flags & NETDEV_F_KERNEL_RX;
     *errp = vxlan_parse_options(name, opts, n, &v->cfg);
     int error = *errp ? EINVAL : attach(v, errp);
     if (error) {

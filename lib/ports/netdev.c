@@ -107,13 +107,20 @@ int netdev_open(const char *type, const char *name,
                 const struct netdev_option *opts, size_t n,
                 struct netdev **devp, char **errp)
 {
+    return netdev_open_flags(type, name, opts, n, 0, devp, errp);
+}
+
+int netdev_open_flags(const char *type, const char *name,
+                      const struct netdev_option *opts, size_t n,
+                      unsigned flags, struct netdev **devp, char **errp)
+{
     *devp = NULL;
     *errp = netdev_check_options(type, name, opts, n);
     if (*errp) {
         return EINVAL;
     }
     const struct netdev_class *class = netdev_class_find(type);
-    int error = class->open(name, opts, n, devp, errp);
+    int error = class->open(name, opts, n, flags, devp, errp);
     if (error && !*errp) {
         *errp = xasprintf("%s: %s", name, strerror(error));
     }

@@ -116,6 +116,18 @@ char *netdev_check_options(const char *type, const char *name,
 int netdev_open(const char *type, const char *name,
                 const struct netdev_option *, size_t n, struct netdev **devp,
                 char **errp);
+/* As netdev_open() with NETDEV_F_* 'flags':
+ *   NETDEV_F_KERNEL_RX  the kernel fast path (lib/datapath) receives for
+ *                       this port: system and vxlan ports then only send
+ *                       (no fd to poll; a vxlan port binds nothing, so
+ *                       the kernel's vxlan device can own the UDP port;
+ *                       a system port's capture accepts nothing).
+ *                       Internal ports are unchanged: the fast path's
+ *                       misses still arrive through the TAP. */
+#define NETDEV_F_KERNEL_RX 0x1
+int netdev_open_flags(const char *type, const char *name,
+                      const struct netdev_option *, size_t n, unsigned flags,
+                      struct netdev **devp, char **errp);
 /* Closes and frees 'dev' (NULL is fine). */
 void netdev_close(struct netdev *dev);
 /* Closes 'dev' but leaves the kernel device that switchd made for it (an

@@ -51,7 +51,8 @@ struct vxlan_socket {
     uint32_t local_ip;
     uint16_t dst_port;
     int refcnt;
-    int udp_fd; /* Bound; receives, and sends when 'raw_fd' < 0. */
+    bool rx_bound; /* False: the kernel receives (datapath_type=system). */
+    int udp_fd; /* Bound if 'rx'; receives, and sends when 'raw_fd' < 0. */
     int raw_fd; /* IPPROTO_RAW sender, or -1. */
     struct vxlan_port *ports;
     struct vxlan_membership *groups;
@@ -77,7 +78,8 @@ struct vxlan_socket {
  * of (local_ip, dst_port) pairs a switch uses. */
 static struct vxlan_socket *all_sockets;
 
-static int open_udp(uint32_t local_ip, uint16_t dst_port, char **errp)
+static int open_udp(uint32_t local_ip, uint16_t dst_port, bool rx,
+                    char **errp)
 {
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
@@ -107,6 +109,11 @@ static int open_udp(uint32_t local_ip, uint16_t dst_port, char **errp)
     sin.sin_family = AF_INET;
     sin.sin_addr.s_addr = htonl(local_ip);
     sin.sin_port = htons(dst_port);
+    if (!rx) {
+        /* The kernel's vxlan device owns the port: this socket only
+         * sends, from an ephemeral port, if the raw socket is missing. */
+        return fd;
+    }
     if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
         int error = errno;
         char ipbuf[16];
@@ -137,17 +144,18 @@ static int open_raw(void)
     return fd;
 }
 
-int vxlan_socket_ref(uint32_t local_ip, uint16_t dst_port,
+int vxlan_socket_ref(uint32_t local_ip, uint16_t dst_port, bool rx,
                      struct vxlan_socket **sockp, char **errp)
 {
     for (struct vxlan_socket *s = all_sockets; s; s = s->next) {
-        if (s->local_ip == local_ip && s->dst_port == dst_port) {
+        if (s->local_ip == local_ip && s->dst_port == dst_port
+            && s->rx_bound == rx) {
             s->refcnt++;
             *sockp = s;
             return 0;
         }
     }
-    int fd = open_udp(local_ip, dst_port, errp);
+    int fd = open_udp(local_ip, dst_port, rx, errp);
     if (fd < 0) {
         return -fd;
     }
@@ -155,6 +163,7 @@ int vxlan_socket_ref(uint32_t local_ip, uint16_t dst_port,
     s->local_ip = local_ip;
     s->dst_port = dst_port;
     s->refcnt = 1;
+    s->rx_bound = rx;
     s->udp_fd = fd;
     /* A socket bound to a group only receives: ports send through the
      * socket of their local_ip. */
@@ -308,7 +317,7 @@ void vxlan_socket_leave(struct vxlan_socket *s, uint32_t group, int ifindex)
 
 int vxlan_socket_fd(const struct vxlan_socket *s)
 {
-    return s->udp_fd;
+    return s->rx_bound ? s->udp_fd : -1;
 }
 
 bool vxlan_socket_has_raw(const struct vxlan_socket *s)

@@ -67,8 +67,10 @@ struct vxlan_dest {
 };
 
 /* Finds or creates the socket for (local_ip, dst_port) and takes a
- * reference.  0 or an errno with an allocated message in '*errp'. */
-int vxlan_socket_ref(uint32_t local_ip, uint16_t dst_port,
+ * reference.  0 or an errno with an allocated message in '*errp'.  With
+ * 'rx' false the socket only sends (the kernel's vxlan device receives,
+ * datapath_type=system): nothing is bound and vxlan_socket_fd() is -1. */
+int vxlan_socket_ref(uint32_t local_ip, uint16_t dst_port, bool rx,
                      struct vxlan_socket **sockp, char **errp);
 /* Drops a reference; the last one closes the socket. */
 void vxlan_socket_unref(struct vxlan_socket *);
