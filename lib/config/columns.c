@@ -66,8 +66,10 @@ db_bridge_record(const struct config_bridge *br)
         json_object_set_new(oc, br->other_config[k].key,
                             json_string(br->other_config[k].value));
     }
-    return json_pack("{s:s, s:o, s:o, s:o, s:o}", "name", br->name, "ports",
-                     ports, "external_ids", smap_to_json(&br->external_ids),
+    return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o}", "name", br->name,
+                     "ports", ports, "datapath_type",
+                     br->datapath_type ? br->datapath_type : "",
+                     "external_ids", smap_to_json(&br->external_ids),
                      "other_config", oc, "fail_mode",
                      br->fail_mode ? json_string(br->fail_mode)
                                    : json_null());

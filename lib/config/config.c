@@ -150,6 +150,7 @@ bridge_destroy(struct config_bridge *br)
     free(br->fail_mode);
     free(br->name);
     smap_destroy(&br->external_ids);
+    free(br->datapath_type);
     free(br);
 }
 
@@ -203,6 +204,8 @@ config_clone(const struct config *src)
         br->other_config = options_clone(sb->other_config,
                                          sb->n_other_config);
         smap_clone(&br->external_ids, &sb->external_ids);
+        br->datapath_type = sb->datapath_type ? xstrdup(sb->datapath_type)
+                                              : NULL;
         br->n_ports = sb->n_ports;
         br->ports = xcalloc(sb->n_ports ? sb->n_ports : 1, sizeof *br->ports);
         for (size_t j = 0; j < sb->n_ports; j++) {
@@ -553,6 +556,23 @@ config_check_port(const struct config_port *p)
 }
 
 char *
+config_check_datapath_type(const char *bridge, const char *type)
+{
+    if (type && *type && strcmp(type, "netdev") && strcmp(type, "system")) {
+        return xasprintf("bridge %s: datapath_type \"%s\" is not netdev "
+                         "(userspace) or system (kernel fast path)", bridge,
+                         type);
+    }
+    return NULL;
+}
+
+bool
+config_bridge_is_system(const struct config_bridge *br)
+{
+    return br->datapath_type && !strcmp(br->datapath_type, "system");
+}
+
+char *
 config_validate(const struct config *cfg)
 {
     for (size_t i = 0; i < cfg->n_bridges; i++) {
@@ -560,6 +580,9 @@ config_validate(const struct config *cfg)
         char *err = check_name("bridge", br->name);
         if (!err && br->fail_mode) {
             err = config_check_fail_mode(br->name, br->fail_mode);
+        }
+        if (!err) {
+            err = config_check_datapath_type(br->name, br->datapath_type);
         }
         if (err) {
             return err;
@@ -744,6 +767,10 @@ config_to_json(const struct config *cfg)
         if (br->fail_mode) {
             json_object_set_new(jb, "fail_mode", json_string(br->fail_mode));
         }
+        if (br->datapath_type) {
+            json_object_set_new(jb, "datapath_type",
+                                json_string(br->datapath_type));
+        }
         json_array_append_new(bridges, jb);
     }
     return json_pack("{s:i, s:s, s:o}", "version", CONFIG_FORMAT_VERSION,
@@ -886,6 +913,10 @@ config_from_json(const json_t *j, struct config **cfgp)
                                  "string", name, okey);
             }
             config_bridge_set_other(br, okey, json_string_value(oval));
+        }
+        json_t *dt = json_object_get(jb, "datapath_type");
+        if (json_is_string(dt)) {
+            br->datapath_type = xstrdup(json_string_value(dt));
         }
         cfg->bridges = xrealloc(cfg->bridges,
                                 (cfg->n_bridges + 1) * sizeof *cfg->bridges);

@@ -63,6 +63,9 @@ struct config_port {
 struct config_bridge {
     char *name;
     struct smap external_ids;
+    /* "netdev" (the userspace datapath), "system" (the kernel fast path,
+     * lib/datapath) or NULL / "" for the default, netdev. */
+    char *datapath_type;
     struct config_port **ports; /* In insertion order. */
     size_t n_ports;
     /* other_config, sorted by key: only the keys below are accepted. */
@@ -166,6 +169,11 @@ size_t config_bridge_flow_limit(const struct config_bridge *);
 /* Checks names, types, options and ofport requests.  Returns NULL or an
  * allocated message naming the interface and the problem. */
 char *config_validate(const struct config *);
+/* NULL, or a message if 'type' is not a datapath_type ("", "netdev",
+ * "system"; NULL is fine too). */
+char *config_check_datapath_type(const char *bridge, const char *type);
+/* True for datapath_type=system. */
+bool config_bridge_is_system(const struct config_bridge *);
 /* Checks one port's type and options only. */
 char *config_check_port(const struct config_port *);
 /* Gives every port its OpenFlow number (see the essay above). */

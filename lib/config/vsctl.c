@@ -150,7 +150,8 @@ record_to_json(const struct vsctl_ctx *ctx, enum db_table t,
     return iface_to_json(ctx, p);
 }
 
-/* ---- The Bridge table: name, ports (read-only), other_config. ---- */
+/* ---- The Bridge table: name, ports (read-only), datapath_type,
+ * other_config. ---- */
 
 static bool
 is_other_config(const char *column)
@@ -174,12 +175,19 @@ set_bridge_column(struct vsctl_ctx *ctx, struct config_bridge *br,
     if (key) {
         *key++ = '\0';
     }
-    if (!is_other_config(column)) {
+    if (!strcmp(column, "datapath_type") && !key) {
+        err = config_check_datapath_type(br->name, value);
+        if (!err) {
+            free(br->datapath_type);
+            br->datapath_type = *value ? xstrdup(value) : NULL;
+            ctx->changed = true;
+        }
+    } else if (!is_other_config(column)) {
         err = !strcmp(column, "name") || !strcmp(column, "ports")
                   ? xasprintf("\"%s\": column %s is read-only", arg, column)
                   : xasprintf("\"%s\": table Bridge has no column %s (swctl "
-                              "knows external_ids, fail_mode and "
-                              "other_config)", arg, column);
+                              "knows datapath_type, external_ids, "
+                              "fail_mode and other_config)", arg, column);
     } else if (!key || !*key) {
         err = xasprintf("\"%s\": set other_config one key at a time "
                         "(other_config:KEY=VALUE)", arg);
@@ -466,6 +474,9 @@ cmd_clear(struct vsctl_ctx *ctx, json_t **resultp)
             }
         } else if (t != DB_BRIDGE && !strcmp(col, "ofport_request")) {
             p->ofport_request = 0;
+        } else if (t == DB_BRIDGE && !strcmp(col, "datapath_type")) {
+            free(br->datapath_type);
+            br->datapath_type = NULL;
         } else if (t == DB_BRIDGE && is_other_config(col)) {
             while (br->n_other_config) {
                 config_bridge_set_other(br, br->other_config[0].key, NULL);
