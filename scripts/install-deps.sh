@@ -4,6 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libevent-dev libjansson-dev libpcap-dev check
+      libbpf-dev bpftool llvm  # the kernel fast path (lib/datapath/bpf)
       iproute2 iputils-ping tcpdump iperf3 bridge-utils procps
       python3  # the daemon tests read JSON replies with it
       openvswitch-switch  # the reference OVS the comparison tests run (tests/common/ovs-ref.sh)

@@ -1,0 +1,366 @@
+/* dp-cache: the flow cache's entries, from a walk's result to the
+ * kernel's map and back (datapath.h has the rules). */
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "dp-private.h"
+#include "ds.h"
+#include "hash.h"
+#include "ofproto.h"
+#include "packet.h"
+#include "util.h"
+
+static uint32_t key_hash(const struct dp_key *k)
+{
+    return hash_bytes(k, sizeof *k, 0);
+}
+
+static struct dp_flow *flow_find(const struct dp *dp, const struct dp_key *k)
+{
+    struct dp_flow *f;
+    HMAP_FOR_EACH_WITH_HASH (f, node, key_hash(k), &dp->flows) {
+        if (!memcmp(&f->key, k, sizeof *k)) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+uint64_t dp_versions(const struct dp *dp)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < dp->n_ports; i++) {
+        sum += ofproto_version(dp->ports[i]->ofproto);
+    }
+    return sum + dp->n_ports;
+}
+
+static bool add_action(struct dp_entry *e, const struct dp_action *a)
+{
+    if (e->n_actions >= DP_MAX_ACTIONS) {
+        return false;
+    }
+    e->actions[e->n_actions++] = *a;
+    return true;
+}
+
+/* The action list for one output 'o' of a walk of 'in', the Ethernet
+ * addresses being 'eth' so far. */
+static bool translate_output(const struct dp *dp, const struct packet *in,
+                             const struct xlate_output *o, uint8_t eth[12],
+                             struct dp_entry *e)
+{
+    const struct dp_port *p = dp_port_find(dp, o->ofproto, o->port);
+    const uint8_t *od = packet_data(&o->packet);
+    if (!p || o->packet.len != in->len
+        || memcmp(od + 12, packet_data(in) + 12, in->len - 12)) {
+        return false; /* Not ours, or a change we cannot express. */
+    }
+    struct dp_action a;
+    if (memcmp(od, eth, 12)) {
+        memset(&a, 0, sizeof a);
+        a.type = DP_A_SET_ETH;
+        memcpy(a.eth, od, 12);
+        memcpy(eth, od, 12);
+        if (!add_action(e, &a)) {
+            return false;
+        }
+    }
+    memset(&a, 0, sizeof a);
+    if (p->spec.kind == DP_PORT_VXLAN) {
+        a.type = DP_A_SET_TUNNEL;
+        a.remote = p->spec.remote_ip ? p->spec.remote_ip : o->tun_dst;
+        a.vni = p->spec.key_flow ? (uint32_t)o->tun_id : p->spec.vni;
+        a.local = p->spec.local_ip;
+        a.ttl = p->spec.ttl;
+        if (!a.remote || !add_action(e, &a)) {
+            return false;
+        }
+        memset(&a, 0, sizeof a);
+    }
+    a.type = DP_A_OUTPUT;
+    a.ifindex = (uint32_t)p->ifindex;
+    a.flags = p->spec.kind == DP_PORT_INTERNAL ? DP_AF_INGRESS : 0;
+    return add_action(e, &a);
+}
+
+/* Builds the entry for a walk of 'in' that gave 'res'; false if the walk
+ * cannot be cached. */
+static bool translate(const struct dp *dp, const struct packet *in,
+                      const struct xlate_result *res, struct dp_entry *e)
+{
+    memset(e, 0, sizeof *e);
+    if (res->n_controller || res->n_learned || res->depth_exceeded
+        || in->len < 14) {
+        return false;
+    }
+    uint8_t eth[12];
+    memcpy(eth, packet_data(in), 12);
+    int last = -1;
+    for (size_t i = 0; i < res->n_outputs; i++) {
+        if (!translate_output(dp, in, &res->outputs[i], eth, e)) {
+            return false;
+        }
+        last = (int)e->n_actions - 1;
+    }
+    if (last >= 0) {
+        e->actions[last].flags |= DP_AF_LAST;
+    }
+    return true;
+}
+
+static bool same_actions(const struct dp_entry *a, const struct dp_entry *b)
+{
+    return a->n_actions == b->n_actions
+           && !memcmp(a->actions, b->actions,
+                      a->n_actions * sizeof a->actions[0]);
+}
+
+/* Credits what 'f' forwarded since last asked to the rules of its walk
+ * (replaying it once); with 'res', leaves the replay's result there.
+ * Returns false if the kernel has no such entry any more. */
+static bool harvest(struct dp *dp, struct dp_flow *f, bool *used,
+                    struct xlate_result *res)
+{
+    struct dp_entry now;
+    *used = false;
+    if (bpf_map_lookup_elem(dp->flows_fd, &f->key, &now)) {
+        return false;
+    }
+    uint64_t dp_ = now.packets - f->entry.packets;
+    uint64_t db = now.bytes - f->entry.bytes;
+    if (!dp_) {
+        return true;
+    }
+    f->entry.packets = now.packets;
+    f->entry.bytes = now.bytes;
+    f->used_msec = clock_msec();
+    f->ever_used = true;
+    *used = true;
+    struct packet pkt;
+    packet_init(&pkt, f->hdr, f->hdr_len);
+    struct xlate_result scratch;
+    xlate_result_init(&scratch);
+    ofproto_execute_credit(f->ofproto, &pkt, &f->md, dp_, db,
+                           res ? res : &scratch);
+    xlate_result_uninit(&scratch);
+    packet_uninit(&pkt);
+    return true;
+}
+
+static void flow_remove(struct dp *dp, struct dp_flow *f)
+{
+    bpf_map_delete_elem(dp->flows_fd, &f->key);
+    hmap_remove(&dp->flows, &f->node);
+    free(f);
+}
+
+void dp_cache_flush(struct dp *dp)
+{
+    struct dp_flow *f;
+    bool used;
+    HMAP_FOR_EACH_SAFE (f, node, &dp->flows) {
+        harvest(dp, f, &used, NULL);
+        flow_remove(dp, f);
+    }
+    dp->stats.n_flushes++;
+    dp->synced = dp_versions(dp);
+}
+
+void dp_credit(struct dp *dp)
+{
+    struct dp_flow *f;
+    bool used;
+    HMAP_FOR_EACH_SAFE (f, node, &dp->flows) {
+        if (!harvest(dp, f, &used, NULL)) {
+            hmap_remove(&dp->flows, &f->node);
+            free(f);
+        }
+    }
+}
+
+void dp_sync(struct dp *dp)
+{
+    if (dp_versions(dp) != dp->synced) {
+        dp_cache_flush(dp);
+    }
+}
+
+void dp_cache_install(struct dp *dp, struct ofproto *ofp, int ifindex,
+                      const struct packet *pkt, const struct flow *md,
+                      const struct xlate_result *res)
+{
+    dp_sync(dp); /* Whatever changed, this walk included, goes first. */
+    struct dp_key k;
+    memset(&k, 0, sizeof k);
+    k.ifindex = (uint32_t)ifindex;
+    k.tun_id = (uint32_t)md->tun_id;
+    k.tun_src = md->tun_src;
+    k.tun_dst = md->tun_dst;
+    const uint8_t *d = packet_data(pkt);
+    if (!dp_parse(d, d + pkt->len, (uint32_t)pkt->len, &k)
+        || flow_find(dp, &k)) {
+        return;
+    }
+    struct dp_flow *f = xzalloc(sizeof *f);
+    if (!translate(dp, pkt, res, &f->entry)
+        || bpf_map_update_elem(dp->flows_fd, &k, &f->entry, BPF_NOEXIST)) {
+        free(f);
+        return;
+    }
+    f->key = k;
+    f->ofproto = ofp;
+    memset(&f->md, 0, sizeof f->md);
+    f->md.in_port = md->in_port;
+    f->md.tun_id = md->tun_id;
+    f->md.tun_src = md->tun_src;
+    f->md.tun_dst = md->tun_dst;
+    f->hdr_len = (uint32_t)(pkt->len < DP_HDR_MAX ? pkt->len : DP_HDR_MAX);
+    memcpy(f->hdr, d, f->hdr_len);
+    f->used_msec = clock_msec();
+    hmap_insert(&dp->flows, &f->node, key_hash(&k));
+    dp->stats.n_installed++;
+}
+
+void dp_run(struct dp *dp)
+{
+    dp_sync(dp);
+    int64_t now = clock_msec();
+    struct xlate_result res;
+    xlate_result_init(&res);
+    struct dp_flow *f;
+    HMAP_FOR_EACH_SAFE (f, node, &dp->flows) {
+        bool used;
+        if (!harvest(dp, f, &used, &res)) {
+            hmap_remove(&dp->flows, &f->node);
+            free(f);
+            continue;
+        }
+        if (used) {
+            /* The replay is a fresh translation: keep the entry only if
+             * it still says the same. */
+            struct packet pkt;
+            struct dp_entry e;
+            packet_init(&pkt, f->hdr, f->hdr_len);
+            bool ok = translate(dp, &pkt, &res, &e)
+                      && same_actions(&e, &f->entry);
+            packet_uninit(&pkt);
+            if (!ok) {
+                flow_remove(dp, f);
+                dp->stats.n_revalidated_out++;
+            }
+        } else if (now - f->used_msec >= DP_IDLE_MS) {
+            flow_remove(dp, f);
+            dp->stats.n_idle_out++;
+        }
+    }
+    xlate_result_uninit(&res);
+    dp_sync(dp); /* A replay may have learned something new. */
+}
+
+static void format_actions(const struct dp_entry *e, struct ds *s)
+{
+    if (!e->n_actions) {
+        ds_put_cstr(s, "drop");
+    }
+    for (uint32_t i = 0; i < e->n_actions; i++) {
+        const struct dp_action *a = &e->actions[i];
+        char b1[16], b2[16], name[IF_NAMESIZE];
+        if (i) {
+            ds_put_char(s, ',');
+        }
+        if (a->type == DP_A_SET_TUNNEL) {
+            ds_put_format(s, "set_tunnel(vni=%u,dst=%s", a->vni,
+                          ipv4_to_str(a->remote, b1));
+            if (a->local) {
+                ds_put_format(s, ",src=%s", ipv4_to_str(a->local, b2));
+            }
+            ds_put_format(s, ",ttl=%u)", a->ttl);
+        } else if (a->type == DP_A_SET_ETH) {
+            const uint8_t *m = a->eth;
+            ds_put_format(s,
+                          "set_eth(dst=%02x:%02x:%02x:%02x:%02x:%02x,"
+                          "src=%02x:%02x:%02x:%02x:%02x:%02x)",
+                          m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7],
+                          m[8], m[9], m[10], m[11]);
+        } else {
+            if (!if_indextoname(a->ifindex, name)) {
+                snprintf(name, sizeof name, "%u", a->ifindex);
+            }
+            ds_put_format(s, "%s(%s)",
+                          a->flags & DP_AF_INGRESS ? "redirect_ingress"
+                                                   : "redirect",
+                          name);
+        }
+    }
+}
+
+/* The key in match syntax, with the bridge's in_port. */
+static void format_key(const struct dp_flow *f, struct ds *s)
+{
+    struct flow fl;
+    memset(&fl, 0, sizeof fl);
+    fl.in_port = f->md.in_port;
+    flow_extract(f->hdr, f->hdr_len, &fl);
+    fl.tun_id = f->md.tun_id;
+    fl.tun_src = f->md.tun_src;
+    fl.tun_dst = f->md.tun_dst;
+    flow_format(&fl, s);
+}
+
+json_t *dp_dump_flows(struct dp *dp, const struct ofproto *ofp)
+{
+    json_t *a = json_array();
+    int64_t now = clock_msec();
+    struct dp_flow *f;
+    HMAP_FOR_EACH (f, node, &dp->flows) {
+        if (f->ofproto != ofp) {
+            continue;
+        }
+        struct dp_entry cur;
+        if (bpf_map_lookup_elem(dp->flows_fd, &f->key, &cur)) {
+            continue;
+        }
+        bool used = f->ever_used || cur.packets != f->entry.packets;
+        double age = (double)(now - f->used_msec) / 1000.0;
+        struct ds key = DS_EMPTY_INITIALIZER;
+        struct ds acts = DS_EMPTY_INITIALIZER;
+        format_key(f, &key);
+        format_actions(&f->entry, &acts);
+        json_array_append_new(
+            a, json_pack("{s:s, s:s, s:I, s:I, s:f}", "key", ds_cstr(&key),
+                         "actions", ds_cstr(&acts), "packets",
+                         (json_int_t)cur.packets, "bytes",
+                         (json_int_t)cur.bytes, "used",
+                         used ? (age < 0 ? 0 : age) : -1.0));
+        ds_destroy(&key);
+        ds_destroy(&acts);
+    }
+    return a;
+}
+
+const char *dp_would_hit(struct dp *dp, const struct ofproto *ofp,
+                         const struct packet *pkt, const struct flow *md)
+{
+    const struct dp_port *p = dp_port_find(dp, ofp, md->in_port);
+    if (!p) {
+        return "not cacheable";
+    }
+    struct dp_key k;
+    memset(&k, 0, sizeof k);
+    k.ifindex = (uint32_t)p->ifindex;
+    if (p->spec.kind == DP_PORT_VXLAN) {
+        k.tun_id = (uint32_t)md->tun_id;
+        k.tun_src = md->tun_src;
+        k.tun_dst = md->tun_dst;
+    }
+    const uint8_t *d = packet_data(pkt);
+    if (!dp_parse(d, d + pkt->len, (uint32_t)pkt->len, &k)) {
+        return "not cacheable";
+    }
+    return flow_find(dp, &k) ? "hit" : "miss";
+}
