@@ -299,6 +299,37 @@ cmd_dump_tables(const struct common_opts *g, const struct cmd_opts *o,
                                       read_params(g, o, argv[0])));
 }
 
+/* The kernel fast path's entries, one per line: key, packets, bytes,
+ * used, actions (as ovs-dpctl dump-flows lays them out). */
+static int
+cmd_dump_dp_flows(const struct common_opts *g, const struct cmd_opts *o,
+                  char *argv[], int argc)
+{
+    json_t *r = common_call(g, "dump-dp-flows", bridge_params(argv[0]));
+    if (g->json) {
+        common_print_json(r);
+        json_decref(r);
+        return 0;
+    }
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(r, "flows"), i, e) {
+        double used = json_real_value(json_object_get(e, "used"));
+        char usedbuf[32];
+        if (used < 0) {
+            snprintf(usedbuf, sizeof usedbuf, "never");
+        } else {
+            snprintf(usedbuf, sizeof usedbuf, "%.3fs", used);
+        }
+        printf("%s, packets:%lld, bytes:%lld, used:%s, actions:%s\n",
+               json_string_value(json_object_get(e, "key")),
+               jint(e, "packets"), jint(e, "bytes"), usedbuf,
+               json_string_value(json_object_get(e, "actions")));
+    }
+    json_decref(r);
+    return 0;
+}
+
 static int
 cmd_stats(const struct common_opts *g, const struct cmd_opts *o,
           char *argv[], int argc)
@@ -664,6 +695,8 @@ static const struct cmd commands[] = {
      "print NORMAL's learned MAC table"},
     {"fdb-flush", "BRIDGE", 1, 1, cmd_fdb_flush,
      "empty NORMAL's learned MAC table (ovs-appctl fdb/flush)"},
+    {"dump-dp-flows", "[--json] BRIDGE", 1, 1, cmd_dump_dp_flows,
+     "print the kernel fast path's cache (datapath_type=system)"},
     {"trace", "[--generate] [--packet HEX] [--json] BRIDGE [FLOW]", 1, 2,
      cmd_trace, "show where a packet like FLOW goes, step by step"},
     {"monitor", "[--names] [--json] BRIDGE [watch:[SPEC,...]]", 1, 2,

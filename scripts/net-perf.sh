@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Overlay performance, switchd against the Linux kernel, in one run.
 #
-# Builds the article's three hosts twice, one world after the other:
+# Builds the article's three hosts three times, one world after the other:
 #   switchd: each host runs switchd with br-int, br-tun, the patch pair,
-#            vxlan ports and the article's nine flows (tests/net/topology.sh);
+#            vxlan ports and the article's nine flows (tests/net/topology.sh),
+#            on the userspace datapath (datapath_type=netdev);
+#   system:  the same with datapath_type=system (the kernel fast path);
 #   kernel:  each host has a Linux bridge br0 with a kernel vxlan device
 #            (VNI 0, unicast flooding with "bridge fdb append" entries).
 # In both, host 1 (10.1.1.2) measures against host 2 (10.1.1.3) over VXLAN:
@@ -28,12 +30,15 @@ PINGS=${NET_PERF_PINGS:-20}
 # and cleanup: prints "RESULT key=value ...".
 if [ "${1:-}" = --world ]; then
     world=$2
+    if [ "$world" = system ]; then
+        export SW_DATAPATH=system
+    fi
     # shellcheck source=../tests/net/topology.sh
     . "$SRC/tests/net/topology.sh"
     topo_init
     topo_hosts 3
     for h in 1 2 3; do
-        if [ "$world" = switchd ]; then
+        if [ "$world" != kernel ]; then
             topo_article_host "$h"
         else
             topo_kernel_host "$h"
@@ -85,7 +90,7 @@ fi
 export SW_BIN
 
 declare -A R
-for world in switchd kernel; do
+for world in switchd system kernel; do
     echo "== $world: 3 hosts, host 1 -> host 2 (iperf3 ${IPERF_SECS}s, $PINGS pings)" >&2
     out=$(timeout 180 bash "$0" --world "$world" | grep '^RESULT') || {
         echo "net-perf.sh: the $world run failed" >&2
@@ -108,12 +113,12 @@ Topology: the article's 3 hosts (namespaces, veth underlay, MTU 1500,
 overlay MTU 1450); host 1 -> host 2; iperf3 -t $IPERF_SECS, one TCP stream;
 ping -c $PINGS -i 0.05.
 
-| metric | switchd | Linux kernel vxlan | switchd / kernel |
-|---|---|---|---|
-| TCP throughput (Mbit/s) | ${R[switchd.tcp_mbps]} | ${R[kernel.tcp_mbps]} | $(ratio "${R[switchd.tcp_mbps]}" "${R[kernel.tcp_mbps]}") |
-| TCP retransmissions | ${R[switchd.retr]} | ${R[kernel.retr]} | |
-| ping RTT min (ms) | ${R[switchd.rtt_min]} | ${R[kernel.rtt_min]} | $(ratio "${R[switchd.rtt_min]}" "${R[kernel.rtt_min]}") |
-| ping RTT avg (ms) | ${R[switchd.rtt_avg]} | ${R[kernel.rtt_avg]} | $(ratio "${R[switchd.rtt_avg]}" "${R[kernel.rtt_avg]}") |
-| ping RTT max (ms) | ${R[switchd.rtt_max]} | ${R[kernel.rtt_max]} | $(ratio "${R[switchd.rtt_max]}" "${R[kernel.rtt_max]}") |
-| ping loss (%) | ${R[switchd.loss]} | ${R[kernel.loss]} | |
+| metric | switchd netdev | switchd system | Linux kernel vxlan | netdev / kernel | system / kernel |
+|---|---|---|---|---|---|
+| TCP throughput (Mbit/s) | ${R[switchd.tcp_mbps]} | ${R[system.tcp_mbps]} | ${R[kernel.tcp_mbps]} | $(ratio "${R[switchd.tcp_mbps]}" "${R[kernel.tcp_mbps]}") | $(ratio "${R[system.tcp_mbps]}" "${R[kernel.tcp_mbps]}") |
+| TCP retransmissions | ${R[switchd.retr]} | ${R[system.retr]} | ${R[kernel.retr]} | | |
+| ping RTT min (ms) | ${R[switchd.rtt_min]} | ${R[system.rtt_min]} | ${R[kernel.rtt_min]} | $(ratio "${R[switchd.rtt_min]}" "${R[kernel.rtt_min]}") | $(ratio "${R[system.rtt_min]}" "${R[kernel.rtt_min]}") |
+| ping RTT avg (ms) | ${R[switchd.rtt_avg]} | ${R[system.rtt_avg]} | ${R[kernel.rtt_avg]} | $(ratio "${R[switchd.rtt_avg]}" "${R[kernel.rtt_avg]}") | $(ratio "${R[system.rtt_avg]}" "${R[kernel.rtt_avg]}") |
+| ping RTT max (ms) | ${R[switchd.rtt_max]} | ${R[system.rtt_max]} | ${R[kernel.rtt_max]} | $(ratio "${R[switchd.rtt_max]}" "${R[kernel.rtt_max]}") | $(ratio "${R[system.rtt_max]}" "${R[kernel.rtt_max]}") |
+| ping loss (%) | ${R[switchd.loss]} | ${R[system.loss]} | ${R[kernel.loss]} | | |
 EOF

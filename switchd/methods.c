@@ -486,6 +486,15 @@ m_fdb_show(struct switchd *sw, json_t *params,
 }
 
 static char *
+m_dump_dp_flows(struct switchd *sw, json_t *params,
+                struct switchd_call *call, json_t **resultp)
+{
+    char *err = NULL;
+    const char *br = param_str(params, "bridge", &err);
+    return br ? bridge_ofctl_dump_dp_flows(sw->bridges, br, resultp) : err;
+}
+
+static char *
 m_trace(struct switchd *sw, json_t *params,
         struct switchd_call *call, json_t **resultp)
 {
@@ -620,6 +629,8 @@ static const struct method methods[] = {
      "{bridge}: flow limit, evictions, refused learns and adds, vxlan "
      "socket drops"},
     {"fdb-show", m_fdb_show, "{bridge, text}: NORMAL's MAC table"},
+    {"dump-dp-flows", m_dump_dp_flows,
+     "{bridge}: the kernel fast path's cache entries"},
     {"trace", m_trace,
      "{bridge, flow, packet, generate}: follow one packet through the "
      "pipeline"},
@@ -653,7 +664,11 @@ switchd_dispatch(struct switchd *sw, const char *method, json_t *params,
     *resultp = NULL;
     for (size_t i = 0; i < ARRAY_SIZE(methods); i++) {
         if (!strcmp(methods[i].name, method)) {
+            bridges_credit(sw->bridges);
             char *err = methods[i].handler(sw, params, call, resultp);
+            /* A request may have changed flows or ports: the fast path
+             * must not forward by the old ones once we reply. */
+            bridges_sync(sw->bridges);
             if (err) {
                 json_decref(*resultp);
                 *resultp = NULL;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bridge-private.h"
+#include "datapath.h"
 #include "ds.h"
 #include "netdev.h"
 #include "eth-addr.h"
@@ -115,6 +116,42 @@ bridge_ofctl_fdb_flush(struct bridges *bs, const char *name,
     return NULL;
 }
 
+/* ---- dump-dp-flows. ---- */
+
+char *
+bridge_ofctl_dump_dp_flows(struct bridges *bs, const char *name,
+                           json_t **resultp)
+{
+    char *err;
+    struct bridge *br = bridge_need(bs, name, &err);
+    if (!br) {
+        return err;
+    }
+    json_t *flows = br->system ? dp_dump_flows(bs->dp, br->ofproto)
+                               : json_array();
+    json_t *r = json_pack("{s:s, s:s, s:o}", "bridge", br->name,
+                          "datapath_type", br->system ? "system" : "netdev",
+                          "flows", flows);
+    if (br->system) {
+        struct dp_stats st;
+        dp_get_stats(bs->dp, &st);
+        json_object_set_new(
+            r, "stats",
+            json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                      "hits", (json_int_t)st.hits, "misses",
+                      (json_int_t)st.misses, "uncacheable",
+                      (json_int_t)st.uncacheable, "miss_dropped",
+                      (json_int_t)(st.miss_too_big + st.miss_lost),
+                      "n_flows", (json_int_t)st.n_flows, "installed",
+                      (json_int_t)st.n_installed, "flushes",
+                      (json_int_t)st.n_flushes, "revalidated_out",
+                      (json_int_t)st.n_revalidated_out, "idle_out",
+                      (json_int_t)st.n_idle_out));
+    }
+    *resultp = r;
+    return NULL;
+}
+
 /* ---- trace. ---- */
 
 char *
@@ -139,12 +176,23 @@ bridge_ofctl_trace(struct bridges *bs, const char *name,
         .port_info = trace_port_info_cb,
         .port_info_aux = bs,
     };
+    /* Asked before the walk, which may learn and so flush the cache. */
+    const char *cache = br->system ? dp_would_hit(bs->dp, br->ofproto,
+                                                  &packet, &md)
+                                   : NULL;
     struct trace *t = trace_run(br->ofproto, &packet, &md, &opts);
     packet_uninit(&packet);
 
     json_t *j = trace_to_json(t);
     struct ds text = DS_EMPTY_INITIALIZER;
     trace_format(t, &text);
+    json_object_set_new(j, "datapath_type",
+                        json_string(br->system ? "system" : "netdev"));
+    if (cache) {
+        json_object_set_new(j, "datapath_cache", json_string(cache));
+        ds_put_format(&text, "\nDatapath: system, kernel cache %s\n",
+                      cache);
+    }
     json_object_set_new(j, "text", json_string(ds_cstr(&text)));
     ds_destroy(&text);
     trace_destroy(t);

@@ -164,6 +164,14 @@ char *bridge_ofctl_dump_tables(struct bridges *, const char *br,
  * whichever bridge asks). */
 char *bridge_ofctl_stats(struct bridges *, const char *br, json_t **resultp);
 
+/* dump-dp-flows: the kernel fast path's entries for packets entering
+ * bridge 'br' (none on a netdev bridge): {"bridge", "datapath_type",
+ * "flows": [{"key", "actions", "packets", "bytes", "used"}], and on a
+ * system bridge "stats" (the programs' hits, misses, ... for all
+ * bridges)}. */
+char *bridge_ofctl_dump_dp_flows(struct bridges *, const char *br,
+                                 json_t **resultp);
+
 /* fdb-show: NORMAL's MAC table, oldest sighting first: {"bridge",
  * "entries": [{"port", "vlan", "mac", "age" (seconds)}]}. */
 char *bridge_ofctl_fdb_show(struct bridges *, const char *br,

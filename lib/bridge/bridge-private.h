@@ -17,6 +17,7 @@
 
 struct bridge;
 struct bridge_sub;
+struct dp;
 struct event;
 struct netdev;
 
@@ -43,6 +44,9 @@ struct bridge_port {
 struct bridge {
     struct bridges *bridges;
     char *name;
+    /* datapath_type=system and the fast path loaded: its ports are in
+     * bridges->dp. */
+    bool system;
     struct ofproto *ofproto;
     struct bridge_port **ports;
     size_t n_ports;
@@ -70,6 +74,11 @@ struct bridges {
     /* Reused by every receive batch (bridge.c), so the packet path does
      * not allocate result arrays per frame. */
     struct xlate_result rx_results[OFPROTO_BATCH_MAX];
+    /* The kernel fast path, loaded for the first system bridge (NULL
+     * until then, or if it cannot load: such bridges run as netdev). */
+    struct dp *dp;
+    struct event *dp_upcall_event; /* Ingress misses waiting. */
+    struct event *dp_timer;        /* dp_run() every DP_RUN_INTERVAL_MS. */
     /* Set by the first subscription (bridge-sub.c), else NULL. */
     const struct bridge_sub_hooks *sub_hooks;
     /* Saved flows: the directory (NULL: not saved), whether new

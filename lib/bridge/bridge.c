@@ -10,12 +10,14 @@
 #include <string.h>
 
 #include "clock.h"
+#include "datapath.h"
 #include "ds.h"
 #include "eth-addr.h"
 #include "log.h"
 #include "netdev.h"
 #include "ofproto.h"
 #include "util.h"
+#include "vxlan.h"
 
 /* Frames read from one port per readable event, so that one busy port
  * cannot starve the others or the control socket. */
@@ -211,6 +213,11 @@ rx_batch_flush(struct rx_batch *b)
                           bs->rx_results);
     for (size_t i = 0; i < b->n; i++) {
         bridges_send_outputs(bs, &bs->rx_results[i]);
+        if (b->bridge->system) {
+            /* A fast path miss that came through a TAP. */
+            dp_miss_handled(bs->dp, b->bridge->ofproto, &b->pkts[i],
+                            &b->md[i], &bs->rx_results[i]);
+        }
         xlate_result_clear(&bs->rx_results[i]);
         packet_uninit(&b->pkts[i]);
     }
@@ -321,6 +328,10 @@ port_destroy(struct bridge_port *p)
     if (p->rx_event) {
         event_free(p->rx_event);
     }
+    if (p->bridge->system) {
+        dp_port_del(p->bridge->bridges->dp, p->bridge->ofproto,
+                    (uint16_t)p->ofport);
+    }
     ofproto_port_del(p->bridge->ofproto, (uint16_t)p->ofport);
     if (p->bridge->bridges->keep_devices) {
         netdev_close_keep(p->netdev);
@@ -367,6 +378,37 @@ port_apply_mac(struct bridge_port *p)
     }
 }
 
+/* Puts a system bridge's port into the fast path.  NULL or an error for
+ * swctl show. */
+static char *
+port_join_fast_path(struct bridge_port *p, const struct config_port *cp)
+{
+    struct dp_port_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.devname = p->name;
+    bool internal = !strcmp(cp->type, "internal");
+    if (!netdev_type_is_tunnel(cp->type)) {
+        spec.kind = internal ? DP_PORT_INTERNAL : DP_PORT_SYSTEM;
+    } else {
+        const struct netdev_tunnel_config *c = &p->info.cfg;
+        spec.kind = DP_PORT_VXLAN;
+        spec.remote_ip = c->remote_flow ? 0 : c->remote_ip;
+        spec.key_flow = c->key_flow;
+        spec.vni = c->vni;
+        spec.local_ip = c->local_ip;
+        spec.dst_port = c->dst_port ? c->dst_port : VXLAN_DST_PORT;
+        spec.ttl = netdev_tunnel_ttl(c, spec.remote_ip);
+    }
+    char *err = dp_port_add(p->bridge->bridges->dp, p->bridge->ofproto,
+                            (uint16_t)p->ofport, &spec);
+    if (err) {
+        char *msg = xasprintf("%s: fast path: %s", p->name, err);
+        free(err);
+        return msg;
+    }
+    return NULL;
+}
+
 static void
 port_create(struct bridge *br, const struct config_port *cp)
 {
@@ -388,9 +430,19 @@ port_create(struct bridge *br, const struct config_port *cp)
         opts[i].value = cp->options[i].value;
     }
     bridge_port_info_init(p, opts, cp->n_options);
-    int error = netdev_open(cp->type, cp->name, opts, cp->n_options,
-                            &p->netdev, &p->open_error);
+    /* On a system bridge the fast path receives for system and vxlan
+     * ports; their netdevs only send what the slow path outputs. */
+    bool on_fast_path = br->system && !netdev_type_is_patch(cp->type);
+    unsigned flags = on_fast_path && strcmp(cp->type, "internal")
+                         ? NETDEV_F_KERNEL_RX
+                         : 0;
+    int error = netdev_open_flags(cp->type, cp->name, opts, cp->n_options,
+                                  flags, &p->netdev, &p->open_error);
     free(opts);
+    if (!error && on_fast_path) {
+        p->open_error = port_join_fast_path(p, cp);
+        error = p->open_error ? EINVAL : 0;
+    }
     if (error) {
         LOG(LOG_WARN, "%s", p->open_error ? p->open_error : cp->name);
         ofproto_port_set_up(br->ofproto, (uint16_t)p->ofport, false);
@@ -426,6 +478,9 @@ bridge_destroy(struct bridge *br)
     }
     while (br->n_ports) {
         bridge_del_port_at(br, br->n_ports - 1);
+    }
+    if (br->system) {
+        dp_bridge_del(br->bridges->dp, br->ofproto);
     }
     free(br->ports);
     ofproto_destroy(br->ofproto);
@@ -556,6 +611,13 @@ bridges_destroy(struct bridges *bs)
     for (size_t i = 0; i < bs->n; i++) {
         bridge_destroy(bs->v[i]);
     }
+    if (bs->dp_upcall_event) {
+        event_free(bs->dp_upcall_event);
+    }
+    if (bs->dp_timer) {
+        event_free(bs->dp_timer);
+    }
+    dp_destroy(bs->dp);
     for (size_t i = 0; i < OFPROTO_BATCH_MAX; i++) {
         xlate_result_uninit(&bs->rx_results[i]);
     }
@@ -625,6 +687,93 @@ wire_patches(struct bridges *bs, const struct config *cfg)
     }
 }
 
+/* ---- The kernel fast path. ---- */
+
+/* A miss the fast path hands up: run it and send what it outputs, as a
+ * packet read from the port's device would be. */
+static void
+fast_path_upcall(void *bs_, struct ofproto *ofp, const struct packet *pkt,
+                 const struct flow *md, struct xlate_result *res)
+{
+    struct bridges *bs = bs_;
+    struct bridge_port *port = port_of(bs, ofp, md->in_port);
+    if (port && port->netdev) {
+        netdev_count_rx(port->netdev, pkt->len);
+    }
+    if (port && port->captures) {
+        struct netdev_tunnel tnl = {md->tun_id, md->tun_src, md->tun_dst, 0};
+        bridge_capture(port, CAPTURE_RX, pkt, &tnl);
+    }
+    res->copy_crossings = bs->n_captures > 0;
+    ofproto_execute(ofp, pkt, md, true, res);
+    bridges_send_outputs(bs, res);
+}
+
+static void
+fast_path_upcall_cb(evutil_socket_t fd, short what, void *bs_)
+{
+    struct bridges *bs = bs_;
+    dp_upcall_run(bs->dp);
+}
+
+static void
+fast_path_timer_cb(evutil_socket_t fd, short what, void *bs_)
+{
+    struct bridges *bs = bs_;
+    dp_run(bs->dp);
+}
+
+/* Loads the fast path on first use; false (logged) if it cannot be. */
+static bool
+fast_path_load(struct bridges *bs)
+{
+    if (bs->dp) {
+        return true;
+    }
+    char *err = dp_create(fast_path_upcall, bs, &bs->dp);
+    if (err) {
+        LOG_RL(LOG_WARN, "datapath_type=system unavailable, bridges run "
+               "as netdev: %s", err);
+        free(err);
+        return false;
+    }
+    if (bs->base) {
+        bs->dp_upcall_event = event_new(bs->base, dp_upcall_fd(bs->dp),
+                                        EV_READ | EV_PERSIST,
+                                        fast_path_upcall_cb, bs);
+        event_add(bs->dp_upcall_event, NULL);
+        bs->dp_timer = event_new(bs->base, -1, EV_PERSIST,
+                                 fast_path_timer_cb, bs);
+        struct timeval tv = {0, DP_RUN_INTERVAL_MS * 1000};
+        event_add(bs->dp_timer, &tv);
+    }
+    LOG(LOG_INFO, "kernel fast path loaded (TC-BPF)");
+    return true;
+}
+
+/* Whether 'cbr' runs on the fast path: it asks for it and it loads. */
+static bool
+want_system(struct bridges *bs, const struct config_bridge *cbr)
+{
+    return config_bridge_is_system(cbr) && fast_path_load(bs);
+}
+
+void
+bridges_credit(struct bridges *bs)
+{
+    if (bs->dp) {
+        dp_credit(bs->dp);
+    }
+}
+
+void
+bridges_sync(struct bridges *bs)
+{
+    if (bs->dp) {
+        dp_sync(bs->dp);
+    }
+}
+
 void
 bridges_reconfigure(struct bridges *bs, const struct config *cfg)
 {
@@ -656,6 +805,17 @@ bridges_reconfigure(struct bridges *bs, const struct config *cfg)
             bridge_destroy(br);
             continue;
         }
+        bool system = want_system(bs, cbr);
+        if (system != br->system) {
+            /* Every port moves between datapaths: reopen them all. */
+            while (br->n_ports) {
+                bridge_del_port_at(br, br->n_ports - 1);
+            }
+            if (br->system) {
+                dp_bridge_del(bs->dp, br->ofproto);
+            }
+            br->system = system;
+        }
         for (size_t j = br->n_ports; j-- > 0;) {
             struct bridge_port *p = br->ports[j];
             struct config_bridge *owner;
@@ -673,6 +833,7 @@ bridges_reconfigure(struct bridges *bs, const struct config *cfg)
         struct bridge *br = bridge_lookup(bs, cbr->name);
         if (!br) {
             br = bridge_create(bs, cbr);
+            br->system = want_system(bs, cbr);
         } else {
             bridge_set_secure(br, config_bridge_is_secure(cbr));
             bridge_configure(br, cbr);
@@ -690,6 +851,7 @@ bridges_reconfigure(struct bridges *bs, const struct config *cfg)
         }
     }
     wire_patches(bs, cfg);
+    bridges_sync(bs);
 }
 
 size_t
@@ -700,6 +862,7 @@ bridges_run(struct bridges *bs)
         n += ofproto_run(bs->v[i]->ofproto);
     }
     netdev_report_drops();
+    bridges_sync(bs);
     return n;
 }
 

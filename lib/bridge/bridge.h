@@ -53,6 +53,16 @@ const char *bridges_iface_error(const struct bridges *, const char *iface);
  * it has no OpenFlow port, and ovs-vsctl would show ofport -1. */
 bool bridges_iface_open_failed(const struct bridges *, const char *iface);
 
+/* Brings the kernel fast path (datapath_type=system) in line with the
+ * bridges: whatever a change made stale is gone when this returns.  The
+ * daemon calls it after every request, before the reply goes out, so a
+ * del-flows that returned has reached cached packets too. */
+void bridges_sync(struct bridges *);
+/* Before a request: credits what the fast path forwarded so far to the
+ * flows (counters, learns), so that it counts as having come before the
+ * request's changes. */
+void bridges_credit(struct bridges *);
+
 /* Expires flow timeouts in every bridge.  Returns flows removed. */
 size_t bridges_run(struct bridges *);
 /* clock_msec() of the next timeout, or INT64_MAX. */

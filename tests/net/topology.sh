@@ -96,6 +96,19 @@ topo_run_shown() {
     topo_ctl "$h" "$@"
 }
 
+# topo_add_br H SHOW BR: swctl add-br on host H, with the datapath the
+# run asks for: SW_DATAPATH=system puts every bridge on the kernel fast
+# path (datapath_type=system), unset or netdev keeps the default.  ctest
+# runs each network test once per datapath.
+topo_add_br() {
+    local h=$1 show=$2 br=$3
+    if [ "${SW_DATAPATH:-netdev}" = system ]; then
+        topo_run_shown "$h" "$show" swctl add-br "$br" -- set bridge "$br" datapath_type=system
+    else
+        topo_run_shown "$h" "$show" swctl add-br "$br"
+    fi
+}
+
 # topo_peers H: the underlay addresses of every other host, in order.
 topo_peers() {
     local p
@@ -124,8 +137,8 @@ topo_tunnel_port() {
 topo_article_bridges() {
     local h=$1 show=${2:-true} peers
     mapfile -t peers < <(topo_peers "$h")
-    topo_run_shown "$h" "$show" swctl add-br br-int
-    topo_run_shown "$h" "$show" swctl add-br br-tun
+    topo_add_br "$h" "$show" br-int
+    topo_add_br "$h" "$show" br-tun
     topo_run_shown "$h" "$show" swctl add-port br-int patch-int -- set interface patch-int type=patch options:peer=patch-tun
     topo_run_shown "$h" "$show" swctl add-port br-tun patch-tun -- set interface patch-tun type=patch options:peer=patch-int ofport_request=1
     topo_run_shown "$h" "$show" swctl add-port br-tun vxlan0 -- set interface vxlan0 type=vxlan "options:remote_ip=${peers[0]}" ofport_request=5
@@ -365,9 +378,9 @@ topo_tenant_vm() {
 topo_mvni_bridges() {
     local h=$1 show=${2:-true} peers t n=1
     mapfile -t peers < <(topo_peers "$h")
-    topo_run_shown "$h" "$show" swctl add-br br-tun
+    topo_add_br "$h" "$show" br-tun
     for t in a b; do
-        topo_run_shown "$h" "$show" swctl add-br "br-$t"
+        topo_add_br "$h" "$show" "br-$t"
         topo_run_shown "$h" "$show" swctl add-port "br-$t" "vm$t" -- set interface "vm$t" type=system
         topo_run_shown "$h" "$show" swctl add-port "br-$t" "patch-$t" -- set interface "patch-$t" type=patch "options:peer=patch-t$t"
         topo_run_shown "$h" "$show" swctl add-port br-tun "patch-t$t" -- set interface "patch-t$t" type=patch "options:peer=patch-$t" "ofport_request=$n"
