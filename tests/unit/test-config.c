@@ -215,7 +215,8 @@ START_TEST(test_external_ids_and_vlans)
          "        : {foo=bar}\nname                : p1\ntag        "
          "         : 10\ntrunks              : [1, 2]\n"},
         {"find port external_ids:nokey=1", ""},
-        {"find bridge external_ids:a=b", "external_ids        : {a=b}\n"
+        {"find bridge external_ids:a=b", "datapath_type       : \"\"\n"
+         "external_ids        : {a=b}\n"
          "fail_mode           : []\n"
          "name                : br0\nother_config        : {}\n"
          "ports               : [br0, p1]\n"},
@@ -433,6 +434,46 @@ START_TEST(test_save_load)
     rmdir(dir);
     free(path);
     free(dir);
+}
+END_TEST
+
+/* datapath_type: netdev by default, system on request, stored, and a
+ * bad value refused with the bridge and the value named. */
+START_TEST(test_datapath_type)
+{
+    struct config *cfg = config_create();
+    run_ok(cfg, "add-br br0 -- add-br br1");
+    char *s = run_text(cfg, "get bridge br0 datapath_type", NULL);
+    ck_assert_str_eq(s, "\"\"\n");
+    free(s);
+    ck_assert(!config_bridge_is_system(config_find_bridge(cfg, "br0")));
+    run_ok(cfg, "set bridge br0 datapath_type=system");
+    s = run_text(cfg, "get bridge br0 datapath_type", NULL);
+    ck_assert_str_eq(s, "system\n");
+    free(s);
+    ck_assert(config_bridge_is_system(config_find_bridge(cfg, "br0")));
+    ck_assert(!config_bridge_is_system(config_find_bridge(cfg, "br1")));
+    config_check_round_trip(cfg);
+    check_err(cfg, "set bridge br1 datapath_type=kernel",
+              "bridge br1: datapath_type \"kernel\" is not netdev");
+    check_err(cfg, "set bridge br1 datapath_type:x=system", "no column");
+    run_ok(cfg, "set bridge br0 datapath_type=netdev");
+    ck_assert(!config_bridge_is_system(config_find_bridge(cfg, "br0")));
+    run_ok(cfg, "set bridge br0 datapath_type=system");
+    run_ok(cfg, "clear bridge br0 datapath_type");
+    ck_assert(!config_bridge_is_system(config_find_bridge(cfg, "br0")));
+
+    /* A database naming another datapath does not load. */
+    json_t *j = config_to_json(cfg);
+    json_object_set_new(json_array_get(json_object_get(j, "bridges"), 0),
+                        "datapath_type", json_string("dpdk"));
+    struct config *bad = NULL;
+    char *err = config_from_json(j, &bad);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_ptr_nonnull(strstr(err, "datapath_type \"dpdk\""));
+    free(err);
+    json_decref(j);
+    config_destroy(cfg);
 }
 END_TEST
 
@@ -689,6 +730,7 @@ config_suite(void)
     tcase_add_test(tc, test_save_load);
     tcase_add_test(tc, test_load_refuses_bridge_without_own_local_port);
     tcase_add_test(tc, test_options_edit);
+    tcase_add_test(tc, test_datapath_type);
     tcase_add_test(tc, test_bridges_live);
     suite_add_tcase(s, tc);
     return s;
