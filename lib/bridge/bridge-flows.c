@@ -116,6 +116,8 @@ bridge_save_flows(struct bridge *br)
     free(path);
     ds_destroy(&ds);
     int64_t end = clock_msec();
+    LOG(LOG_DBG, "%s: saved %zu flows in %lld ms", br->name,
+        ofproto_n_flows(br->ofproto), (long long)(end - start));
     br->saved_at = end;
     br->save_after = end + 19 * (end - start);
     if (!err) {
