@@ -252,12 +252,7 @@ char *trace_parse_packet(const char *flow_text, const char *packet_hex,
     /* Metadata comes from the text either way; the header fields are
      * whatever the frame says once the pipeline extracts it. */
     memset(md, 0, sizeof *md);
-    md->in_port = flow.in_port;
-    md->tun_id = flow.tun_id;
-    md->tun_src = flow.tun_src;
-    md->tun_dst = flow.tun_dst;
-    md->metadata = flow.metadata;
-    memcpy(md->regs, flow.regs, sizeof md->regs);
+    memcpy(md, &flow, FLOW_HEADERS_OFS); /* The metadata: see flow.h. */
     return NULL;
 }
 
