@@ -67,8 +67,7 @@ of_tag(const struct ofctl_view *view)
 static bool
 port_has_device(const struct bridge_port *p)
 {
-    return p->netdev && (!strcmp(p->type, "internal")
-                         || !strcmp(p->type, "system"));
+    return p->netdev && netdev_is_host_device(p->netdev);
 }
 
 static void

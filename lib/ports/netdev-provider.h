@@ -76,8 +76,10 @@ struct netdev_class {
     char *(*get_tunnel_config)(const char *name,
                                const struct netdev_option *, size_t n,
                                struct netdev_tunnel_config *cfg);
-    /* Optional: as netdev_get_flags(); without it both are true. */
-    void (*get_flags)(const struct netdev *, bool *admin_up, bool *link_up);
+    /* The device is a Linux interface named after the port, which the
+     * host configures: its flags and link are the host's to report
+     * (netdev_is_host_device()). */
+    bool host_device;
 };
 
 extern const struct netdev_class netdev_tap_class;
@@ -105,8 +107,6 @@ int netdev_ioctl_get_mtu(const char *ifname, int *mtu);
 int netdev_ioctl_set_mtu(const char *ifname, int mtu);
 int netdev_ioctl_get_mac(const char *ifname, uint8_t mac[6]);
 int netdev_ioctl_set_mac(const char *ifname, const uint8_t mac[6]);
-/* Interface flags (IFF_UP, IFF_RUNNING...) via SIOCGIFFLAGS; 0 or errno. */
-int netdev_ioctl_get_flags(const char *ifname, unsigned *flags);
 
 /* netdev-tap: the virtio-net header to send 'frame' to a TAP with
  * offloads whose MTU is 'mtu': a TCP GSO header, and in '*seedp' the

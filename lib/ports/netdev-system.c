@@ -182,4 +182,5 @@ const struct netdev_class netdev_system_class = {
     .get_fd = system_get_fd,
     .recv = system_recv,
     .send = system_send,
+    .host_device = true,
 };

@@ -299,18 +299,6 @@ static void tap_format(const struct netdev *dev, struct ds *ds)
     }
 }
 
-/* The host configures an internal port (ip link set ... up), so its
- * state is the device's, not ours. */
-static void tap_get_flags(const struct netdev *dev, bool *admin_up,
-                          bool *link_up)
-{
-    unsigned flags;
-    if (!netdev_ioctl_get_flags(dev->name, &flags)) {
-        *admin_up = flags & IFF_UP;
-        *link_up = flags & IFF_RUNNING;
-    }
-}
-
 const struct netdev_class netdev_tap_class = {
     .type = "internal",
     .check_options = tap_check_options,
@@ -322,5 +310,5 @@ const struct netdev_class netdev_tap_class = {
     .recv = tap_recv,
     .send = tap_send,
     .format = tap_format,
-    .get_flags = tap_get_flags,
+    .host_device = true,
 };

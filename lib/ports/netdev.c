@@ -352,13 +352,9 @@ int netdev_get_mtu(const struct netdev *dev)
     return dev->mtu;
 }
 
-void netdev_get_flags(const struct netdev *dev, bool *admin_up,
-                      bool *link_up)
+bool netdev_is_host_device(const struct netdev *dev)
 {
-    *admin_up = *link_up = true;
-    if (dev->class->get_flags) {
-        dev->class->get_flags(dev, admin_up, link_up);
-    }
+    return dev->class->host_device;
 }
 
 void netdev_format(const struct netdev *dev, struct ds *ds)
@@ -465,15 +461,4 @@ int netdev_ioctl_set_mac(const char *ifname, const uint8_t mac[6])
     ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
     memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
     return ifreq_ioctl(ifname, SIOCSIFHWADDR, &ifr);
-}
-
-int netdev_ioctl_get_flags(const char *ifname, unsigned *flags)
-{
-    struct ifreq ifr;
-    memset(&ifr, 0, sizeof ifr);
-    int error = ifreq_ioctl(ifname, SIOCGIFFLAGS, &ifr);
-    if (!error) {
-        *flags = (unsigned)(unsigned short)ifr.ifr_flags;
-    }
-    return error;
 }

@@ -214,10 +214,10 @@ bool netdev_vxlan_get_socket_stats(const struct netdev *,
 bool netdev_vxlan_get_group_socket_stats(const struct netdev *,
                                          struct netdev_vxlan_socket_stats *);
 
-/* Whether the host has 'dev' administratively up and running.  Devices
- * the host does not configure (everything but internal ports) are both
- * once open. */
-void netdev_get_flags(const struct netdev *, bool *admin_up, bool *link_up);
+/* True if 'dev' is a Linux interface named after the port (internal,
+ * system): the host owns its flags and link state, which ioctls on that
+ * name read.  Other ports are up once open. */
+bool netdev_is_host_device(const struct netdev *);
 
 /* ---- Tunnel configuration: one reading of a tunnel port's options. ---- */
 

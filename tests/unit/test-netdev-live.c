@@ -249,6 +249,7 @@ START_TEST(test_tap)
     char name[32];
     snprintf(name, sizeof name, "%s-tap", P);
     struct netdev *tap = open_in_a("internal", name, NULL, 0);
+    ck_assert(netdev_is_host_device(tap));
     ck_assert_str_eq(netdev_type(tap), "internal");
     ck_assert_int_ge(netdev_get_fd(tap), 0);
     /* The overlay default, visible to the host. */
@@ -329,6 +330,7 @@ START_TEST(test_system)
     char name[32];
     snprintf(name, sizeof name, "%s-sa", P);
     struct netdev *sys = open_in_a("system", name, NULL, 0);
+    ck_assert(netdev_is_host_device(sys));
     ck_assert_int_ge(netdev_get_fd(sys), 0);
     ck_assert_int_eq(netdev_get_mtu(sys), 1500);
 

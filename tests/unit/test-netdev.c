@@ -107,6 +107,7 @@ START_TEST(test_patch)
     ck_assert_str_eq(netdev_type(dev), "patch");
     ck_assert_str_eq(netdev_name(dev), "patch-int");
     ck_assert_str_eq(netdev_patch_peer(dev), "patch-tun");
+    ck_assert(!netdev_is_host_device(dev));
     ck_assert_int_eq(netdev_get_fd(dev), -1);
 
     struct packet pkt, in;
@@ -241,6 +242,7 @@ START_TEST(test_vxlan_loopback)
     struct netdev *b2 =
         open_vx("vxb2", "127.0.0.2", "127.0.0.3", "flow", port);
     ck_assert_int_eq(netdev_get_fd(b), netdev_get_fd(b2));
+    ck_assert(!netdev_is_host_device(b));
     ck_assert_int_ne(netdev_get_fd(a), netdev_get_fd(b));
 
     /* Same remote and key as 'b': refused. */
