@@ -430,3 +430,128 @@ topo_mvni_host() {
 topo_tenant_ping() {
     net_exec "h$1$2" ping -q -c "${4:-1}" -i 0.2 -W 2 "$3" >/dev/null
 }
+
+# ---- Flood and learn over a multicast group (the article's first part) ----
+#
+# The kernel's way: every host's vxlan device joins group 239.1.1.1 on
+# eth1 (VNI 42); broadcasts and unknown unicast go to the group, each host
+# learns "this MAC is behind that VTEP" from the outer source address, and
+# unicast then goes straight to that VTEP.  A switchd host takes part with
+# one multicast vxlan port in br-tun (port 2) and the article's flows with
+# one more load in the learn, which records the sender's VTEP in tun_dst.
+TOPO_MCAST_GROUP=239.1.1.1
+TOPO_MCAST_VNI=42
+
+# topo_mcast_kernel_host H: host H as in the article's first part: a Linux
+# bridge br0 holding the overlay address, with a group-mode vxlan device.
+topo_mcast_kernel_host() {
+    local h=$1 show=${2:-true}
+    local cmds=(
+        "ip link add br0 type bridge"
+        "ip link add vxlan0 type vxlan id $TOPO_MCAST_VNI group $TOPO_MCAST_GROUP dev eth1 dstport 4789"
+        "ip link set vxlan0 master br0"
+        "ip link set vxlan0 up"
+        "ip addr add $(topo_overlay_ip "$h")/24 dev br0"
+        "ip link set br0 up"
+    )
+    local c
+    for c in "${cmds[@]}"; do
+        [ "$show" = echo ] && echo "# $c"
+        # shellcheck disable=SC2086
+        topo_exec "$h" $c
+    done
+}
+
+# topo_mcast_flow_text [HARD_TIMEOUT]: br-tun's flows for this mode (port 1
+# patch-tun, port 2 the multicast port).
+topo_mcast_flow_text() {
+    local ht=${1:-300}
+    cat <<FLOWS
+table=0,priority=1,in_port=1 actions=resubmit(,1)
+table=0,priority=1,in_port=2 actions=resubmit(,2)
+table=0,priority=0,actions=drop
+table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,20)
+table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=resubmit(,21)
+table=2,priority=0,actions=learn(table=20,hard_timeout=$ht,priority=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],load:NXM_NX_TUN_IPV4_SRC[]->NXM_NX_TUN_IPV4_DST[],output:NXM_OF_IN_PORT[]),output:1
+table=20,priority=0,actions=resubmit(,21)
+table=21,priority=0,actions=output:2
+FLOWS
+}
+
+# topo_mcast_switchd_host H [HARD_TIMEOUT] [SHOW]: switchd on host H with
+# br-int (the overlay address), br-tun, the patch pair, the multicast port
+# and the flows.
+topo_mcast_switchd_host() {
+    local h=$1 ht=${2:-300} show=${3:-true} f
+    topo_start_switchd "$h"
+    topo_run_shown "$h" "$show" swctl add-br br-int
+    topo_run_shown "$h" "$show" swctl add-br br-tun
+    topo_run_shown "$h" "$show" swctl add-port br-int patch-int -- set interface patch-int type=patch options:peer=patch-tun
+    topo_run_shown "$h" "$show" swctl add-port br-tun patch-tun -- set interface patch-tun type=patch options:peer=patch-int ofport_request=1
+    topo_run_shown "$h" "$show" swctl add-port br-tun vxlan0 -- set interface vxlan0 type=vxlan \
+        "options:remote_ip=$TOPO_MCAST_GROUP" "options:key=$TOPO_MCAST_VNI" \
+        "options:local_ip=$(topo_underlay_ip "$h")" ofport_request=2
+    topo_exec "$h" ip addr add "$(topo_overlay_ip "$h")/24" dev br-int
+    topo_exec "$h" ip link set br-int up
+    topo_run_shown "$h" "$show" swofctl del-flows br-tun
+    while IFS= read -r f; do
+        topo_run_shown "$h" "$show" swofctl add-flow br-tun "$f"
+    done < <(topo_mcast_flow_text "$ht")
+}
+
+# topo_hex_ip ADDR: 192.168.33.13 -> 0xc0a8210d, as ovs-ofctl prints a
+# loaded address.
+topo_hex_ip() {
+    printf '0x%02x%02x%02x%02x' ${1//./ }
+}
+
+# topo_mcast_learned H MAC P: true if switchd host H's table 20 sends MAC
+# to host P's VTEP, in the form ovs-ofctl prints it.
+# (Output is read whole first: grep -q stopping early would fail the
+# pipe under pipefail.)
+topo_mcast_learned() {
+    local t20
+    t20=$(topo_ctl "$1" swofctl dump-flows br-tun table=20)
+    grep -Eq "priority=1,dl_dst=$2 actions=load:0x2a->NXM_NX_TUN_ID\[\],load:$(topo_hex_ip "$(topo_underlay_ip "$3")")->NXM_NX_TUN_IPV4_DST\[\],output:2$" <<<"$t20"
+}
+
+# topo_mcast_kernel_knows H MAC P: true if kernel host H's vxlan0 fdb has
+# MAC behind host P's VTEP.
+topo_mcast_kernel_knows() {
+    local fdb
+    fdb=$(topo_exec "$1" bridge fdb show dev vxlan0)
+    grep -q "^$2 dst $(topo_underlay_ip "$3") " <<<"$fdb"
+}
+
+# topo_mcast_pcap_lines PCAP: one line per VXLAN packet of an underlay
+# capture, "TTL SRC > DST INNER" (tcpdump -v prints the outer IP header,
+# the UDP line and the inner frame on separate lines).
+topo_mcast_pcap_lines() {
+    tcpdump -r "$1" -nn -v 2>/dev/null | awk '
+        /^[0-9].* IP \(.*ttl / { if (pkt != "") print pkt
+                                 match($0, /ttl [0-9]+/)
+                                 pkt = substr($0, RSTART + 4, RLENGTH - 4)
+                                 next }
+        { sub(/^ +/, ""); pkt = pkt " " $0 }
+        END { if (pkt != "") print pkt }'
+}
+
+# topo_mcast_check_flood PCAP H: host H's first ARP request in PCAP went
+# to the group with TTL 1, and every ICMP echo request it sent went
+# unicast to a VTEP with TTL 64.  Fails the test otherwise.
+topo_mcast_check_flood() {
+    local pcap=$1 u first bad n
+    u=$(topo_underlay_ip "$2")
+    topo_mcast_pcap_lines "$pcap" >"$pcap.lines"
+    first=$(grep -m1 "^[0-9]* $u\.[0-9]* > .* ARP, .*Request who-has" "$pcap.lines" || true)
+    grep -Eq "^1 $u\.[0-9]+ > $TOPO_MCAST_GROUP\.4789: VXLAN.* vni $TOPO_MCAST_VNI ARP, " <<<"$first" ||
+        net_fail "host $2's first ARP request did not go to $TOPO_MCAST_GROUP with TTL 1: $first
+$(cat "$pcap.lines")"
+    n=$(grep -c "^64 $u\.[0-9]* > 192\.168\.33\.[0-9]*\.4789: .*ICMP echo request" "$pcap.lines" || true)
+    bad=$(grep "^[0-9]* $u\.[0-9]* > .*ICMP echo request" "$pcap.lines" |
+        grep -v "^64 $u\.[0-9]* > 192\.168\.33\.[0-9]*\.4789: " || true)
+    [ "$n" -ge 2 ] && [ -z "$bad" ] ||
+        net_fail "host $2's echo requests: $n unicast with TTL 64, and these others:
+$bad"
+    echo "host $2: first ARP request to $TOPO_MCAST_GROUP (TTL 1), $n echo requests unicast (TTL 64)"
+}
