@@ -115,7 +115,7 @@ agent_status_json(const struct agent *a)
     snprintf(lease, sizeof lease, "%" PRIx64, (uint64_t)a->lease);
     json_t *etcd = json_pack(
         "{s:s, s:i, s:s, s:b, s:o, s:I, s:s, s:{s:I, s:I, s:I, s:I, s:I, "
-        "s:I}}",
+        "s:I, s:I}}",
         "endpoint", etcd_client_endpoint(a->etcd), "n_endpoints",
         (int)etcd_client_n_endpoints(a->etcd), "state", state_name(a->state),
         "healthy", a->state == AGENT_WATCHING, "last_error",
@@ -124,7 +124,8 @@ agent_status_json(const struct agent *a)
         "calls", (json_int_t)es.n_calls, "failures",
         (json_int_t)es.n_failures, "failovers", (json_int_t)es.n_failovers,
         "bytes_sent", (json_int_t)es.bytes_sent, "bytes_received",
-        (json_int_t)es.bytes_received, "watch_messages",
+        (json_int_t)es.bytes_received, "watch_bytes_received",
+        (json_int_t)es.watch_bytes_received, "watch_messages",
         (json_int_t)es.n_watch_messages);
     json_t *sw = json_pack("{s:b, s:o, s:i, s:i}", "connected",
                            a->sw_fd >= 0, "error",

@@ -393,6 +393,7 @@ watch_chunk(struct evhttp_request *req, void *arg)
     struct evbuffer *in = evhttp_request_get_input_buffer(req);
     size_t len = evbuffer_get_length(in);
     w->client->stats.bytes_received += len;
+    w->client->stats.watch_bytes_received += len;
     const char *data = (const char *)evbuffer_pullup(in, -1);
     if (data) {
         etcd_stream_feed(&w->stream, data, len);

@@ -73,6 +73,7 @@ struct etcd_client_stats {
     uint64_t n_calls, n_failures, n_failovers;
     uint64_t bytes_sent, bytes_received; /* HTTP bodies only. */
     uint64_t n_watch_messages;
+    uint64_t watch_bytes_received; /* Of those, on watch streams. */
 };
 void etcd_client_stats(const struct etcd_client *,
                        struct etcd_client_stats *);
