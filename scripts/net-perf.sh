@@ -10,6 +10,7 @@
 #            (VNI 0, unicast flooding with "bridge fdb append" entries).
 # In both, host 1 (10.1.1.2) measures against host 2 (10.1.1.3) over VXLAN:
 #   - TCP throughput: iperf3, one stream, 5 s;
+#   - 64-byte UDP: iperf3 -u -l 64 at UDP_RATE, packets delivered a second;
 #   - latency: 20 pings 0.05 s apart (after a warm-up ping, so ARP and
 #     MAC learning are done and the flows are the steady-state ones).
 # Prints both worlds side by side with the ratio switchd / kernel, plus the
@@ -25,6 +26,9 @@ set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 IPERF_SECS=${NET_PERF_SECS:-5}
 PINGS=${NET_PERF_PINGS:-20}
+# Offered load of the 64-byte UDP test (iperf3 -b; 64-byte payloads, so
+# 100M is about 195,000 packets a second).
+UDP_RATE=${NET_PERF_UDP_RATE:-100M}
 
 # One world, in a child process of its own so that each has its own prefix
 # and cleanup: prints "RESULT key=value ...".
@@ -65,7 +69,21 @@ if [ "${1:-}" = --world ]; then
     retr=$(echo "$iperf_out" | awk '/sender/ {print $(NF - 1)}' | tail -n 1)
     [ -n "$mbps" ] || net_fail "$world: no iperf3 result:
 $iperf_out"
-    echo "RESULT world=$world tcp_mbps=$mbps retr=$retr rtt_min=$rmin rtt_avg=$ravg rtt_max=$rmax loss=$loss"
+    # 64-byte UDP at a fixed offered load (UDP_RATE): what arrives.
+    net_bg h2 timeout $((IPERF_SECS + 25)) iperf3 -s -1 -B "$dst"
+    net_wait_for 10 listening || net_fail "$world: iperf3 server did not start"
+    udp_json=$(topo_exec 1 timeout $((IPERF_SECS + 20)) iperf3 -c "$dst" -u \
+        -l 64 -b "$UDP_RATE" -t "$IPERF_SECS" -J)
+    read -r udp_sent udp_kpps udp_lost < <(echo "$udp_json" | python3 -c '
+import json, sys
+e = json.load(sys.stdin)["end"]
+s = e["sum"]
+secs = s["seconds"] or 1
+sent = s["packets"]
+lost = s["lost_packets"]
+print(round(sent / secs / 1000, 1), round((sent - lost) / secs / 1000, 1),
+      round(100.0 * lost / sent, 1) if sent else 0)')
+    echo "RESULT world=$world tcp_mbps=$mbps retr=$retr rtt_min=$rmin rtt_avg=$ravg rtt_max=$rmax loss=$loss udp_sent_kpps=$udp_sent udp_kpps=$udp_kpps udp_lost=$udp_lost"
     if [ "$world" = switchd ]; then
         topo_ctl 1 swofctl dump-ports br-tun 5 >&2 || true
     fi
@@ -121,4 +139,7 @@ ping -c $PINGS -i 0.05.
 | ping RTT avg (ms) | ${R[switchd.rtt_avg]} | ${R[system.rtt_avg]} | ${R[kernel.rtt_avg]} | $(ratio "${R[switchd.rtt_avg]}" "${R[kernel.rtt_avg]}") | $(ratio "${R[system.rtt_avg]}" "${R[kernel.rtt_avg]}") |
 | ping RTT max (ms) | ${R[switchd.rtt_max]} | ${R[system.rtt_max]} | ${R[kernel.rtt_max]} | $(ratio "${R[switchd.rtt_max]}" "${R[kernel.rtt_max]}") | $(ratio "${R[system.rtt_max]}" "${R[kernel.rtt_max]}") |
 | ping loss (%) | ${R[switchd.loss]} | ${R[system.loss]} | ${R[kernel.loss]} | | |
+| 64-byte UDP offered (kpps) | ${R[switchd.udp_sent_kpps]} | ${R[system.udp_sent_kpps]} | ${R[kernel.udp_sent_kpps]} | | |
+| 64-byte UDP delivered (kpps) | ${R[switchd.udp_kpps]} | ${R[system.udp_kpps]} | ${R[kernel.udp_kpps]} | $(ratio "${R[switchd.udp_kpps]}" "${R[kernel.udp_kpps]}") | $(ratio "${R[system.udp_kpps]}" "${R[kernel.udp_kpps]}") |
+| 64-byte UDP lost (%) | ${R[switchd.udp_lost]} | ${R[system.udp_lost]} | ${R[kernel.udp_lost]} | | |
 EOF

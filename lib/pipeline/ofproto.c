@@ -567,6 +567,7 @@ void ofproto_port_set_vlan(struct ofproto *p, uint16_t port, int tag,
     op->trunks = n ? xmemdup(trunks, n * sizeof *trunks) : NULL;
     /* What NORMAL learned on the old VLANs of the port is stale. */
     mac_learning_flush_port(p->ml, port);
+    p->version++;
 }
 
 void ofproto_port_set_up(struct ofproto *p, uint16_t port, bool up)
