@@ -5,6 +5,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "bridge.h"
 #include "clock.h"
@@ -48,13 +51,58 @@ switchd_flows_changed(struct switchd *sw)
     event_add(sw->flow_timer, &tv);
 }
 
+/* Collects a finished save child; returns false while it still runs. */
+static bool
+save_child_done(struct switchd *sw, bool block)
+{
+    if (sw->save_child <= 0) {
+        return true;
+    }
+    int status = 0;
+    pid_t pid = waitpid(sw->save_child, &status, block ? 0 : WNOHANG);
+    if (pid == 0) {
+        return false;
+    }
+    bool ok = pid == sw->save_child && WIFEXITED(status)
+              && WEXITSTATUS(status) == 0;
+    if (!ok) {
+        LOG_RL(LOG_WARN, "saving flows failed (the writer's log line says "
+               "why); trying again");
+    }
+    bridges_save_end(sw->bridges, ok);
+    sw->save_child = 0;
+    return true;
+}
+
 /* Saves the flow tables that changed.  Coalesced: at most once per
- * SWITCHD_SAVE_MSEC, never per packet or per request. */
+ * SWITCHD_SAVE_MSEC, never per packet or per request.  The writing
+ * happens in a forked child, on a copy-on-write snapshot of the tables,
+ * so that a large table never holds the loop: the parent pays the fork
+ * and goes on forwarding. */
 static void
 save_timer_cb(evutil_socket_t fd, short what, void *sw_)
 {
     struct switchd *sw = sw_;
-    char *err = bridges_save_flows(sw->bridges, false);
+    if (!save_child_done(sw, false)
+        || !bridges_save_begin(sw->bridges, false)) {
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        char *err = bridges_save_write(sw->bridges);
+        if (err) {
+            LOG(LOG_WARN, "saving flows: %s", err);
+        }
+        /* No atexit handlers, no flushing of the parent's buffers. */
+        _exit(err ? 1 : 0);
+    }
+    if (pid > 0) {
+        sw->save_child = pid;
+        return;
+    }
+    /* No fork: write here, holding the loop. */
+    char *err = bridges_save_write(sw->bridges);
+    bridges_save_end(sw->bridges, !err);
     if (err) {
         LOG_RL(LOG_WARN, "saving flows: %s", err);
         free(err);
@@ -110,6 +158,7 @@ switchd_stop(struct switchd *sw, bool restart)
         event_free(sw->save_timer);
         sw->save_timer = NULL;
     }
+    save_child_done(sw, true);
     if (restart && sw->bridges) {
         char *err = bridges_save_flows(sw->bridges, true);
         if (err) {

@@ -5,7 +5,8 @@
  * and the timers the loop runs besides I/O: the flow timeout timer
  * (expires idle and hard timeouts, sleeping until the next one is due)
  * and the flow save timer (writes the flow tables that changed, at most
- * once per SWITCHD_SAVE_MSEC).  This file is their only owner: a method
+ * once per SWITCHD_SAVE_MSEC, in a forked child so that a large table
+ * never holds the loop).  This file is their only owner: a method
  * that may have changed flows says so with switchd_flows_changed() and
  * never touches a timer itself.
  *
@@ -38,6 +39,7 @@ struct switchd {
     int exit_requested;      /* The "exit" method: stop after replying. */
     struct event *flow_timer;
     struct event *save_timer;
+    int save_child;          /* pid of the flow writer, or 0. */
 };
 
 /* Starts the switch on 'cfg' (takes ownership): bridges and their ports

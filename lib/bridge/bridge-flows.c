@@ -6,7 +6,13 @@
  * A kill -9 loses at most what changed since the last save: the daemon
  * saves at most once per second after a change, and at a clean exit.
  * The file is replaced atomically, so a crash in the middle of a save
- * leaves the previous table, never half of one. */
+ * leaves the previous table, never half of one.
+ *
+ * The daemon writes in a forked child (bridges_save_begin() in the
+ * parent, bridges_save_write() in the child, bridges_save_end() in the
+ * parent when the child is done): the child writes a copy-on-write
+ * snapshot of the tables while the parent goes on forwarding, so a table
+ * of a million flows costs the loop a fork, not seconds. */
 #include "bridge-private.h"
 
 #include <errno.h>
@@ -76,10 +82,17 @@ bridge_restore_flows(struct bridge *br)
 void
 bridge_forget_flows(struct bridge *br)
 {
-    if (br->bridges->flow_dir) {
+    struct bridges *bs = br->bridges;
+    if (bs->flow_dir) {
         char *path = flow_file(br);
         unlink(path);
         free(path);
+        if (bs->save_active) {
+            bs->forgotten = xrealloc(bs->forgotten, (bs->n_forgotten + 1)
+                                                        * sizeof
+                                                        *bs->forgotten);
+            bs->forgotten[bs->n_forgotten++] = xstrdup(br->name);
+        }
     }
 }
 
@@ -103,40 +116,17 @@ save_due(const struct bridge *br, int64_t now, bool all)
            && now - br->saved_at >= BRIDGE_SAVE_REFRESH_MSEC;
 }
 
-static char *
-bridge_save_flows(struct bridge *br)
-{
-    int64_t start = clock_msec();
-    struct ds ds = DS_EMPTY_INITIALIZER;
-    uint64_t seq = ofproto_change_seq(br->ofproto);
-    ofproto_save_flows(br->ofproto, &ds);
-    char *path = flow_file(br);
-    char *err = file_write_atomic(path, ds.string ? ds.string : "",
-                                  ds.length, 0600);
-    free(path);
-    ds_destroy(&ds);
-    int64_t end = clock_msec();
-    LOG(LOG_DBG, "%s: saved %zu flows in %lld ms", br->name,
-        ofproto_n_flows(br->ofproto), (long long)(end - start));
-    br->saved_at = end;
-    br->save_after = end + 19 * (end - start);
-    if (!err) {
-        br->saved_seq = seq;
-        br->flow_file_gone = false;
-    }
-    return err;
-}
-
-char *
-bridges_save_flows(struct bridges *bs, bool all)
+bool
+bridges_save_begin(struct bridges *bs, bool all)
 {
     if (!bs->flow_dir) {
-        return NULL;
+        return false;
     }
-    struct ds errors = DS_EMPTY_INITIALIZER;
+    bool any = false;
     int64_t now = clock_msec();
     for (size_t i = 0; i < bs->n; i++) {
         struct bridge *br = bs->v[i];
+        br->save_pending = false;
         if (!br->save_flows) {
             /* Off: a stale file must not come back when it is on again,
              * and then the table is saved at once. */
@@ -148,16 +138,88 @@ bridges_save_flows(struct bridges *bs, bool all)
             continue;
         }
         if (save_due(br, now, all)) {
-            char *err = bridge_save_flows(br);
-            if (err) {
-                ds_put_format(&errors, "%s%s", errors.length ? "; " : "",
-                              err);
-                free(err);
-            }
+            br->save_pending = true;
+            br->pending_seq = ofproto_change_seq(br->ofproto);
+            any = true;
         }
     }
-    return errors.length ? ds_steal_cstr(&errors) : (ds_destroy(&errors),
-                                                     NULL);
+    if (any) {
+        bs->save_started = now;
+        bs->save_active = true;
+    }
+    return any;
+}
+
+char *
+bridges_save_write(struct bridges *bs)
+{
+    struct ds errors = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < bs->n; i++) {
+        struct bridge *br = bs->v[i];
+        if (!br->save_pending) {
+            continue;
+        }
+        int64_t start = clock_msec();
+        struct ds ds = DS_EMPTY_INITIALIZER;
+        ofproto_save_flows(br->ofproto, &ds);
+        char *path = flow_file(br);
+        char *err = file_write_atomic(path, ds.string ? ds.string : "",
+                                      ds.length, 0600);
+        free(path);
+        ds_destroy(&ds);
+        LOG(LOG_DBG, "%s: saved %zu flows in %lld ms", br->name,
+            ofproto_n_flows(br->ofproto), (long long)(clock_msec() - start));
+        if (err) {
+            ds_put_format(&errors, "%s%s", errors.length ? "; " : "", err);
+            free(err);
+        }
+    }
+    return errors.length ? ds_steal_cstr(&errors)
+                         : (ds_destroy(&errors), NULL);
+}
+
+void
+bridges_save_end(struct bridges *bs, bool ok)
+{
+    if (!bs->save_active) {
+        return;
+    }
+    int64_t end = clock_msec();
+    int64_t took = end - bs->save_started;
+    for (size_t i = 0; i < bs->n; i++) {
+        struct bridge *br = bs->v[i];
+        if (!br->save_pending) {
+            continue;
+        }
+        br->save_pending = false;
+        br->saved_at = end;
+        br->save_after = end + BRIDGE_SAVE_BACKOFF * took;
+        if (ok) {
+            br->saved_seq = br->pending_seq;
+            br->flow_file_gone = false;
+        }
+    }
+    /* A bridge deleted while its table was being written: the writer
+     * may have put its file back. */
+    for (size_t i = 0; i < bs->n_forgotten; i++) {
+        char *path = xasprintf("%s/%s", bs->flow_dir, bs->forgotten[i]);
+        unlink(path);
+        free(path);
+        free(bs->forgotten[i]);
+    }
+    bs->n_forgotten = 0;
+    bs->save_active = false;
+}
+
+char *
+bridges_save_flows(struct bridges *bs, bool all)
+{
+    if (!bridges_save_begin(bs, all)) {
+        return NULL;
+    }
+    char *err = bridges_save_write(bs);
+    bridges_save_end(bs, !err);
+    return err;
 }
 
 void

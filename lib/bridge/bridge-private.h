@@ -60,6 +60,8 @@ struct bridge {
     int64_t saved_at;     /* clock_msec() of the last save. */
     int64_t save_after;   /* No periodic save before this clock_msec(). */
     bool flow_file_gone;  /* Removed since saving was turned off. */
+    bool save_pending;    /* Being written by the current save. */
+    uint64_t pending_seq; /* ofproto_change_seq() it is writing. */
 };
 
 struct bridges {
@@ -88,6 +90,12 @@ struct bridges {
     bool restore_flows;
     bool keep_devices;
     char *uuid; /* The database's: seeds internal ports' MACs. */
+    /* A save between bridges_save_begin() and bridges_save_end(), and
+     * the bridges deleted meanwhile (their files go again at the end). */
+    bool save_active;
+    int64_t save_started;
+    char **forgotten;
+    size_t n_forgotten;
 };
 
 struct bridge *bridge_lookup(const struct bridges *, const char *name);

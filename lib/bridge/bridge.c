@@ -624,6 +624,10 @@ bridges_destroy(struct bridges *bs)
     free(bs->v);
     free(bs->flow_dir);
     free(bs->uuid);
+    for (size_t i = 0; i < bs->n_forgotten; i++) {
+        free(bs->forgotten[i]);
+    }
+    free(bs->forgotten);
     free(bs);
 }
 

@@ -78,15 +78,23 @@ int64_t bridges_next_timeout(const struct bridges *);
  * before the first bridges_reconfigure(); without it nothing is saved.
  * Returns NULL or an allocated message (the directory cannot be made). */
 char *bridges_set_flow_store(struct bridges *, const char *dir, bool restore);
-/* Saves the flows of every bridge whose flows changed since its last
- * save, or that has flows with timeouts and was last saved more than
- * BRIDGE_SAVE_REFRESH_MSEC ago (so remaining times stay close); with
- * 'all', of every bridge.  A bridge whose save took D ms is not saved
- * again (unless 'all') for 19 * D ms, so saving costs the loop at most
- * 5% of its time whatever the table size.  Returns NULL, or an
- * allocated message naming each file that could not be written (the
- * next call tries again). */
+/* Saving, in three steps so that the writing can happen in a forked
+ * child while the loop goes on (the daemon does that; see
+ * bridge-flows.c).  bridges_save_begin() picks the bridges due: those
+ * whose flows changed since their last save, or that have flows with
+ * timeouts and were last saved more than BRIDGE_SAVE_REFRESH_MSEC ago
+ * (so remaining times stay close), or, with 'all', every bridge; a
+ * bridge whose last save took D ms is not due again (unless 'all')
+ * before BRIDGE_SAVE_BACKOFF * D ms.  It returns false when none is due.
+ * bridges_save_write() writes their files (NULL, or an allocated message
+ * naming each file that could not be written); bridges_save_end() tells
+ * whether that worked ('ok' false: the next begin tries again).
+ * bridges_save_flows() does the three in a row. */
 #define BRIDGE_SAVE_REFRESH_MSEC 30000
+#define BRIDGE_SAVE_BACKOFF 4
+bool bridges_save_begin(struct bridges *, bool all);
+char *bridges_save_write(struct bridges *);
+void bridges_save_end(struct bridges *, bool ok);
 char *bridges_save_flows(struct bridges *, bool all);
 /* bridges_destroy() will leave internal ports' devices in place (a
  * daemon that exits to be restarted), instead of deleting them. */
