@@ -893,7 +893,7 @@ static const struct vsctl_cmd commands[] = {
     {"add-br", "BRIDGE", 1, 1, VSO_MAY_EXIST, cmd_add_br, format_nothing,
      "create a new bridge named BRIDGE with its internal port"},
     {"del-br", "BRIDGE", 1, 1, VSO_IF_EXISTS, cmd_del_br, format_nothing,
-     "delete BRIDGE and all of its ports"},
+     "delete BRIDGE, all of its ports and its saved flows"},
     {"list-br", "", 0, 0, 0, cmd_list_br, format_lines,
      "print the names of all the bridges"},
     {"br-exists", "BRIDGE", 1, 1, 0, cmd_br_exists, format_exists,

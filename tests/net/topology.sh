@@ -379,6 +379,9 @@ topo_mvni_bridges() {
     local h=$1 show=${2:-true} peers t n=1
     mapfile -t peers < <(topo_peers "$h")
     topo_add_br "$h" "$show" br-tun
+    # A mesh's tunnel bridge is secure: it never floods on its own, not
+    # even between add-br and the flows (swctl(8), Bridge fail_mode).
+    topo_run_shown "$h" "$show" swctl set-fail-mode br-tun secure
     for t in a b; do
         topo_add_br "$h" "$show" "br-$t"
         topo_run_shown "$h" "$show" swctl add-port "br-$t" "vm$t" -- set interface "vm$t" type=system
