@@ -28,11 +28,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
+#include <linux/capability.h>
 #include <netinet/in.h>
 
 #include "check-main.h"
@@ -763,10 +765,15 @@ static int recv_one(struct netdev *dev, struct packet *pkt,
 }
 
 /* Counts the VXLAN packets from 192.168.77.1 in 'pcap': to the group
- * with TTL 1, to .2 with TTL 64, and any other; 'dump' gets the text. */
-static void count_ours(const char *pcap, int *to_group, int *to_b_64,
-                       int *other, struct ds *dump)
+ * with TTL 'group_ttl', to .2 with TTL 'uni_ttl', and any other; 'dump'
+ * gets the text. */
+static void count_ours_ttl(const char *pcap, int group_ttl, int uni_ttl,
+                           int *to_group, int *to_b_64, int *other,
+                           struct ds *dump)
 {
+    char gt[16], ut[16];
+    snprintf(gt, sizeof gt, "ttl %d,", group_ttl);
+    snprintf(ut, sizeof ut, "ttl %d,", uni_ttl);
     *to_group = *to_b_64 = *other = 0;
     ds_clear(dump);
     char *cmd = xasprintf("tcpdump -r %s -nn -v 2>&1", pcap);
@@ -780,15 +787,22 @@ static void count_ours(const char *pcap, int *to_group, int *to_b_64,
          * addresses. */
         bool ours = strstr(line, "192.168.77.1.") == line + strspn(line, " ");
         if (ours && strstr(line, "> 239.1.1.1.4789")) {
-            *to_group += strstr(prev, "ttl 1,") != NULL;
-            *other += strstr(prev, "ttl 1,") == NULL;
+            *to_group += strstr(prev, gt) != NULL;
+            *other += strstr(prev, gt) == NULL;
         } else if (ours && strstr(line, "> 192.168.77.2.4789")) {
-            *to_b_64 += strstr(prev, "ttl 64,") != NULL;
-            *other += strstr(prev, "ttl 64,") == NULL;
+            *to_b_64 += strstr(prev, ut) != NULL;
+            *other += strstr(prev, ut) == NULL;
         }
         snprintf(prev, sizeof prev, "%s", line);
     }
     pclose(f);
+}
+
+/* The defaults: TTL 1 to the group, 64 to a VTEP. */
+static void count_ours(const char *pcap, int *to_group, int *to_b_64,
+                       int *other, struct ds *dump)
+{
+    count_ours_ttl(pcap, 1, 64, to_group, to_b_64, other, dump);
 }
 
 /* Our multicast port against a kernel vxlan device in group mode: our
@@ -1023,6 +1037,77 @@ START_TEST(test_vxlan_mcast_sharing)
 }
 END_TEST
 
+/* Drops (false) or restores (true) CAP_NET_RAW in this thread's
+ * effective set, so a test can open a port as an unprivileged daemon
+ * would. */
+static void set_net_raw(bool on)
+{
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[2];
+    ck_assert_int_eq(syscall(SYS_capget, &h, d), 0);
+    if (on) {
+        d[0].effective |= 1u << CAP_NET_RAW;
+    } else {
+        d[0].effective &= ~(1u << CAP_NET_RAW);
+    }
+    ck_assert_int_eq(syscall(SYS_capset, &h, d), 0);
+}
+
+/* Without CAP_NET_RAW a port sends from its bound UDP socket: a flood
+ * still leaves by the underlay interface and options:ttl still holds,
+ * given per datagram (IP_PKTINFO, IP_TTL) rather than in a header we
+ * build. */
+START_TEST(test_vxlan_mcast_fallback)
+{
+    struct netdev_option o[] = {{"remote_ip", "239.1.1.1"},
+                                {"local_ip", "192.168.77.1"},
+                                {"key", "42"},
+                                {"ttl", "5"}};
+    char name[32];
+    snprintf(name, sizeof name, "%s-f", P);
+    set_net_raw(false);
+    struct netdev *dev = NULL;
+    char *err = NULL;
+    enter_ns('a');
+    int error = netdev_open("vxlan", name, o, 4, &dev, &err);
+    leave_ns();
+    set_net_raw(true);
+    ck_assert_msg(!error, "%s", err ? err : "");
+    devs[0] = dev;
+
+    char pcap[128];
+    snprintf(pcap, sizeof pcap, "%s/fallback.pcap", tmpdir);
+    start_tcpdump(pcap);
+    uint8_t req[60];
+    size_t len = arp_request(req, our_mac, "10.42.0.1", "10.42.0.2");
+    struct packet out;
+    packet_init(&out, req, len);
+    ck_assert_int_eq(netdev_send(dev, &out, NULL), 0);
+    struct netdev_tunnel to_b = {.tun_dst = 0xc0a84d02u};
+    ck_assert_int_eq(netdev_send(dev, &out, &to_b), 0);
+    packet_uninit(&out);
+
+    struct ds dump = DS_EMPTY_INITIALIZER;
+    int to_group, to_b_64, other;
+    for (int64_t deadline = now_ms() + 5000;; usleep(50 * 1000)) {
+        count_ours_ttl(pcap, 5, 5, &to_group, &to_b_64, &other, &dump);
+        if ((to_group && to_b_64) || now_ms() > deadline) {
+            break;
+        }
+    }
+    stop_tcpdump();
+    count_ours_ttl(pcap, 5, 5, &to_group, &to_b_64, &other, &dump);
+    /* The bound socket's source port shows it was the fallback. */
+    ck_assert_msg(to_group == 1 && to_b_64 == 1 && !other &&
+                      strstr(ds_cstr(&dump),
+                             "192.168.77.1.4789 > 239.1.1.1.4789"),
+                  "want 1 flood from port 4789 and 1 unicast, both with "
+                  "TTL 5, saw %d, %d and %d others:\n%s",
+                  to_group, to_b_64, other, ds_cstr(&dump));
+    ds_destroy(&dump);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("netdev-live");
@@ -1042,6 +1127,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_vxlan_tso_gro);
     tcase_add_test(tc, test_vxlan_mcast_kernel);
     tcase_add_test(tc, test_vxlan_mcast_sharing);
+    tcase_add_test(tc, test_vxlan_mcast_fallback);
     suite_add_tcase(s, tc);
     return s;
 }
