@@ -1,6 +1,6 @@
 #!/bin/bash
-# fail_mode, as ovs-vsctl has it (compared with Open vSwitch 3.1 on this
-# machine): a standalone bridge (the default) starts with NORMAL, a
+# fail_mode, as ovs-vsctl has it (test-ovs-fail-mode runs the same steps
+# next to a real Open vSwitch 3.1): a standalone bridge (the default) starts with NORMAL, a
 # secure one with nothing; changing the mode of a running bridge removes
 # its flows, and standalone gets NORMAL back; deleting all flows is not
 # undone by later configuration.  The mode is stored in the database and
