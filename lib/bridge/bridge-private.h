@@ -114,12 +114,6 @@ struct bridge *bridge_need(struct bridges *, const char *name, char **errp);
  * packet-out).  Returns the number of outputs that had a device. */
 size_t bridges_send_outputs(struct bridges *, const struct xlate_result *);
 
-/* Fills 'p->info' from its type and, for a tunnel, the configuration
- * its class reads from 'opts' (so a port that failed to open still shows
- * where it would send). */
-void bridge_port_info_init(struct bridge_port *p,
-                           const struct netdev_option *opts, size_t n);
-
 /* Saved flows (bridge-flows.c).  bridge_restore_flows() fills a new
  * bridge's table from its file and returns true, or returns false (no
  * store, restoring off, no file, or a file that does not restore: that

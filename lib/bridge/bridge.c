@@ -304,6 +304,28 @@ bridges_poll_once(struct bridges *bs, size_t budget)
 
 /* ---- Reconfiguration. ---- */
 
+/* Fills 'p->info' from its type and, for a tunnel, the configuration
+ * its class reads from 'opts' (so a port that failed to open still shows
+ * where it would send). */
+static void
+bridge_port_info_init(struct bridge_port *p, const struct netdev_option *opts,
+                      size_t n)
+{
+    struct trace_port_info *info = &p->info;
+    memset(info, 0, sizeof *info);
+    snprintf(info->type, sizeof info->type, "%s", p->type);
+    if (!netdev_type_is_tunnel(p->type)) {
+        return;
+    }
+    /* The port's class reads its options, as it does when it opens them.
+     * Options it refuses leave the port without tunnel data; opening it
+     * fails with the same message, which swctl show reports. */
+    char *err = netdev_get_tunnel_config(p->type, p->name, opts, n,
+                                         &info->cfg);
+    info->tunnel = !err;
+    free(err);
+}
+
 static char *
 options_string(const struct config_port *cp)
 {

@@ -104,6 +104,10 @@ def check_includes(layers):
             if not m:
                 continue
             hdr = os.path.basename(m.group(1))
+            if hdr.endswith(".skel.h"):
+                # Generated at build time (bpftool gen skeleton) from a
+                # BPF object of the same layer.
+                continue
             if os.path.exists(os.path.join(os.path.dirname(path),
                                            m.group(1))):
                 continue
