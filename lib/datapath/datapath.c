@@ -4,6 +4,8 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+/* Generated at build time from bpf/datapath.bpf.c (lib/CMakeLists.txt). */
+#include <dp.skel.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -11,7 +13,6 @@
 
 #include "dp-kernel.h"
 #include "dp-private.h"
-#include "dp.skel.h"
 #include "log.h"
 #include "ofproto.h"
 #include "packet.h"
@@ -98,28 +99,6 @@ void dp_destroy(struct dp *dp)
     perf_buffer__free(dp->pb);
     dp_bpf__destroy(dp->skel);
     free(dp);
-}
-
-struct dp_port *dp_port_find(const struct dp *dp, const struct ofproto *ofp,
-                             uint16_t ofport)
-{
-    for (size_t i = 0; i < dp->n_ports; i++) {
-        struct dp_port *p = dp->ports[i];
-        if (p->ofproto == ofp && p->ofport == ofport) {
-            return p;
-        }
-    }
-    return NULL;
-}
-
-struct dp_port *dp_port_by_ifindex(const struct dp *dp, int ifindex)
-{
-    for (size_t i = 0; i < dp->n_ports; i++) {
-        if (dp->ports[i]->ifindex == ifindex && !dp->ports[i]->vx) {
-            return dp->ports[i];
-        }
-    }
-    return NULL;
 }
 
 /* The kernel vxlan device for (local_ip, dst_port), created on first

@@ -30,6 +30,28 @@ static struct dp_flow *flow_find(const struct dp *dp, const struct dp_key *k)
     return NULL;
 }
 
+struct dp_port *dp_port_find(const struct dp *dp, const struct ofproto *ofp,
+                             uint16_t ofport)
+{
+    for (size_t i = 0; i < dp->n_ports; i++) {
+        struct dp_port *p = dp->ports[i];
+        if (p->ofproto == ofp && p->ofport == ofport) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+struct dp_port *dp_port_by_ifindex(const struct dp *dp, int ifindex)
+{
+    for (size_t i = 0; i < dp->n_ports; i++) {
+        if (dp->ports[i]->ifindex == ifindex && !dp->ports[i]->vx) {
+            return dp->ports[i];
+        }
+    }
+    return NULL;
+}
+
 uint64_t dp_versions(const struct dp *dp)
 {
     uint64_t sum = 0;

@@ -64,11 +64,10 @@ struct dp {
     struct dp_stats stats;
 };
 
+/* dp-cache.c */
 struct dp_port *dp_port_find(const struct dp *, const struct ofproto *,
                              uint16_t ofport);
 struct dp_port *dp_port_by_ifindex(const struct dp *, int ifindex);
-
-/* dp-cache.c */
 void dp_cache_install(struct dp *, struct ofproto *, int ifindex,
                       const struct packet *, const struct flow *md,
                       const struct xlate_result *);
