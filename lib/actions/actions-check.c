@@ -42,8 +42,52 @@ static char *check_field(const char *what, const struct mf_field *field,
     return NULL;
 }
 
+static char *check_list(const struct ofpact *, size_t len,
+                        const struct match *, const char *subject,
+                        bool vlan);
+
+/* VLAN actions, with 'vlan' saying whether a tag is there at this point
+ * of the list (the match's, or pushed by an earlier action). */
+static char *check_vlan(const struct ofpact *a, const char *subject,
+                        bool *vlan)
+{
+    switch ((enum ofpact_type)a->type) {
+    case OFPACT_PUSH_VLAN:
+        *vlan = true;
+        break;
+    case OFPACT_STRIP_VLAN:
+        *vlan = false;
+        break;
+    case OFPACT_SET_VLAN_VID:
+    case OFPACT_SET_VLAN_PCP:
+        if (a->raw == OFPACT_RAW_SET_FIELD && !*vlan) {
+            return xasprintf("set_field: writing %s is inconsistent with "
+                             "%s: the packet has no VLAN tag there (match "
+                             "one, e.g. dl_vlan=N, or push_vlan first; "
+                             "mod_vlan_vid pushes one itself)",
+                             a->type == OFPACT_SET_VLAN_VID ? "vlan_vid"
+                                                            : "vlan_pcp",
+                             subject);
+        }
+        *vlan = true;
+        break;
+    default:
+        break;
+    }
+    return NULL;
+}
+
 char *ofpacts_check(const struct ofpact *ofpacts, size_t len,
                     const struct match *match, const char *subject)
+{
+    bool vlan = (match->wc.vlan_tci & VLAN_CFI) &&
+                (match->flow.vlan_tci & VLAN_CFI);
+    return check_list(ofpacts, len, match, subject, vlan);
+}
+
+static char *check_list(const struct ofpact *ofpacts, size_t len,
+                        const struct match *match, const char *subject,
+                        bool vlan)
 {
     const struct ofpact *a;
     OFPACT_FOR_EACH (a, ofpacts, len) {
@@ -96,10 +140,11 @@ char *ofpacts_check(const struct ofpact *ofpacts, size_t len,
         case OFPACT_WRITE_ACTIONS: {
             size_t n;
             const struct ofpact *inner = ofpact_nest_actions(p, &n);
-            err = ofpacts_check(inner, n, match, subject);
+            err = check_list(inner, n, match, subject, vlan);
             break;
         }
         default:
+            err = check_vlan(a, subject, &vlan);
             break;
         }
         if (err) {

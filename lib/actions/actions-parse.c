@@ -574,6 +574,7 @@ static char *parse_set_field(const struct ap_arg *a)
             struct ofpact_vlan_vid *vid = ap_at(a->out, ofs);
             vid->vid = (uint16_t)(mf_value_to_u64(&v) & VLAN_VID_MASK);
             vid->push_if_absent = true;
+            vid->ofpact.raw = OFPACT_RAW_SET_FIELD; /* Needs a tag. */
             return NULL;
         }
         case MFF_VLAN_TCI: {
@@ -602,6 +603,7 @@ static char *parse_set_field(const struct ap_arg *a)
             struct ofpact_vlan_pcp *pcp = ap_at(a->out, ofs);
             pcp->pcp = (uint8_t)mf_value_to_u64(&v);
             pcp->push_if_absent = true;
+            pcp->ofpact.raw = OFPACT_RAW_SET_FIELD; /* Needs a tag. */
             return NULL;
         }
         case MFF_NW_TOS:

@@ -353,6 +353,9 @@ char *ofpacts_check(const struct ofpact *, size_t len, const struct match *,
 #define OFPACT_RAW_LOAD 0       /* load:V->F[] */
 #define OFPACT_RAW_SET_FIELD 1  /* set_field:V->F, mod_nw_ecn */
 #define OFPACT_RAW_MOD_NW_TTL 2 /* mod_nw_ttl:T */
+/* SET_VLAN_VID / SET_VLAN_PCP: OFPACT_RAW_SET_FIELD when written as
+ * set_field:..->vlan_vid (or vlan_pcp), which, as in OVS, needs a tag:
+ * the match's or an earlier push_vlan's.  mod_vlan_vid pushes one. */
 /* SET_L4_SRC_PORT / SET_L4_DST_PORT: 0 for mod_tp_src/dst (any L4
  * protocol), else the IP protocol its set_field named (tcp_src: 6). */
 /* SET_IP_DSCP. */

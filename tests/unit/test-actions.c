@@ -388,8 +388,15 @@ static char *check(const char *match_text, const char *actions)
     struct match m;
     match_init_catchall(&m);
     if (*match_text) {
-        char *err = match_parse_piece(&m, match_text, NULL, NULL);
+        /* One piece: a shorthand ("ip") or "name=value". */
+        char *name = xstrdup(match_text);
+        char *value = strchr(name, '=');
+        if (value) {
+            *value++ = '\0';
+        }
+        char *err = match_parse_piece(&m, name, value, NULL);
         ck_assert_msg(!err, "%s", err);
+        free(name);
     }
     struct buf b;
     parse_ok(actions, &b);
@@ -407,6 +414,25 @@ START_TEST(test_check)
     ck_assert_ptr_null(check("", "load:5->NXM_NX_REG0[],mod_dl_src:"
                                  "00:00:00:00:00:01"));
     ck_assert_ptr_null(check("arp", "load:1->NXM_OF_ARP_OP[]"));
+    /* set_field on the VLAN needs a tag, as in OVS: the match's, or one
+     * pushed before; mod_vlan_vid pushes its own. */
+    ck_assert_ptr_null(check("dl_vlan=3", "set_field:5->vlan_vid"));
+    ck_assert_ptr_null(check("", "push_vlan:0x8100,set_field:5->vlan_pcp"));
+    ck_assert_ptr_null(check("", "mod_vlan_vid:5,set_field:5->vlan_pcp"));
+    ck_assert_ptr_null(check("udp", "set_field:5->udp_dst"));
+    err = check("", "set_field:0x1005->vlan_vid");
+    ck_assert_ptr_nonnull(err);
+    ck_assert_msg(strstr(err, "no VLAN tag") != NULL, "%s", err);
+    free(err);
+    err = check("dl_vlan=3", "strip_vlan,set_field:5->vlan_pcp");
+    ck_assert_ptr_nonnull(err);
+    ck_assert_msg(strstr(err, "vlan_pcp") != NULL, "%s", err);
+    free(err);
+    /* tp_src is TCP's in set_field, as in OVS. */
+    err = check("udp", "set_field:5->tp_src");
+    ck_assert_ptr_nonnull(err);
+    ck_assert_msg(strstr(err, "tcp ports") != NULL, "%s", err);
+    free(err);
 
     err = check("", "mod_nw_src:10.0.0.1");
     ck_assert_ptr_nonnull(err);
