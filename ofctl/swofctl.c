@@ -334,45 +334,8 @@ static int
 cmd_stats(const struct common_opts *g, const struct cmd_opts *o,
           char *argv[], int argc)
 {
-    json_t *r = common_call(g, "stats", bridge_params(argv[0]));
-    if (g->json) {
-        common_print_json(r);
-        json_decref(r);
-        return 0;
-    }
-    printf("bridge %s: %lld flows, limit %lld\n"
-           "  learned flows evicted at the limit: %lld\n"
-           "  learns failed at the limit: %lld\n"
-           "  learns refused by learn(limit): %lld\n"
-           "  flow adds refused at the limit: %lld\n"
-           "  flows expired: %lld\n"
-           "  packets dropped, resubmit too deep: %lld\n"
-           "  packet-ins: %lld\n",
-           json_string_value(json_object_get(r, "bridge")),
-           jint(r, "n_flows"), jint(r, "flow_limit"), jint(r, "n_evicted"),
-           jint(r, "n_learn_failed"), jint(r, "n_learn_limited"),
-           jint(r, "n_add_refused"), jint(r, "n_expired"),
-           jint(r, "n_depth_exceeded"), jint(r, "n_packet_in"));
-    size_t i;
-    json_t *s;
-    json_array_foreach(json_object_get(r, "vxlan_sockets"), i, s) {
-        printf("vxlan socket %s:%lld (",
-               json_string_value(json_object_get(s, "local_ip")),
-               jint(s, "dst_port"));
-        size_t j;
-        json_t *p;
-        json_array_foreach(json_object_get(s, "ports"), j, p) {
-            printf("%s%s", j ? " " : "", json_string_value(p));
-        }
-        printf("): dropped %lld from unknown peers, %lld malformed, "
-               "%lld with a VNI no port takes, %lld too big, %lld for want "
-               "of buffer space\n",
-               jint(s, "rx_unknown_peer"), jint(s, "rx_bad_header"),
-               jint(s, "rx_wrong_vni"), jint(s, "rx_truncated"),
-               jint(s, "rx_overflow"));
-    }
-    json_decref(r);
-    return 0;
+    return print_reply(g, common_call(g, "stats",
+                                      read_params(g, o, argv[0])));
 }
 
 static int

@@ -471,8 +471,9 @@ m_stats(struct switchd *sw, json_t *params,
         struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
-    const char *br = param_str(params, "bridge", &err);
-    return br ? bridge_ofctl_stats(sw->bridges, br, resultp) : err;
+    struct ofctl_view view;
+    const char *br = read_params(params, &view, &err);
+    return br ? bridge_ofctl_stats(sw->bridges, br, &view, resultp) : err;
 }
 
 static char *
@@ -626,8 +627,8 @@ static const struct method methods[] = {
     {"dump-tables", m_dump_tables,
      "{bridge, text, protocol}: table counters"},
     {"stats", m_stats,
-     "{bridge}: flow limit, evictions, refused learns and adds, vxlan "
-     "socket drops"},
+     "{bridge, text}: flow limit, evictions, refused learns and adds, "
+     "vxlan socket drops"},
     {"fdb-show", m_fdb_show, "{bridge, text}: NORMAL's MAC table"},
     {"dump-dp-flows", m_dump_dp_flows,
      "{bridge}: the kernel fast path's cache entries"},

@@ -99,3 +99,20 @@ void pr_bool(struct printer *pr, const char *key, const char *fmt,
         json_object_set_new(pr->obj, key, json_boolean(value));
     }
 }
+
+void pr_str_array(struct printer *pr, const char *key, const char *fmt,
+                  const char *sep, const char *const *values, size_t n)
+{
+    if (pr->ds) {
+        for (size_t i = 0; i < n; i++) {
+            ds_put_format(pr->ds, "%s", i ? sep : "");
+            ds_put_format(pr->ds, fmt, values[i]);
+        }
+    } else {
+        json_t *array = json_array();
+        for (size_t i = 0; i < n; i++) {
+            json_array_append_new(array, json_string(values[i]));
+        }
+        json_object_set_new(pr->obj, key, array);
+    }
+}

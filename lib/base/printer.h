@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ds.h"
@@ -52,6 +53,10 @@ struct pr_list {
 struct pr_list pr_list_open(struct printer *, const char *key);
 void pr_list_item(struct printer *, const struct pr_list *);
 void pr_list_close(struct printer *, const struct pr_list *);
+/* The 'n' strings 'values' as an array under 'key' (JSON mode), or each
+ * through 'fmt' with 'sep' between them (text mode). */
+void pr_str_array(struct printer *, const char *key, const char *fmt,
+                  const char *sep, const char *const *values, size_t n);
 /* A boolean: 'text_true' or 'text_false' through 'fmt' in text mode. */
 void pr_bool(struct printer *, const char *key, const char *fmt,
              const char *text_true, const char *text_false, bool value);

@@ -155,14 +155,16 @@ char *bridge_ofctl_dump_tables(struct bridges *, const char *br,
                                const struct ofctl_view *, json_t **resultp);
 
 /* stats: what the bridge's bounds refused and what its vxlan sockets
- * dropped: {"bridge", "n_flows", "flow_limit", "n_evicted",
+ * dropped, as text ("bridge NAME: N flows, limit L" and one line per
+ * counter and per socket) or JSON: {"bridge", "n_flows", "flow_limit", "n_evicted",
  * "n_learn_failed", "n_learn_limited", "n_add_refused", "n_expired",
  * "n_depth_exceeded", "n_packet_in", "vxlan_sockets": [{"local_ip",
  * "dst_port", "ports": [names], "rx_unknown_peer", "rx_bad_header",
  * "rx_wrong_vni", "rx_truncated", "rx_overflow"}]} (one entry per
  * socket the bridge's vxlan ports share; its counters are the socket's,
  * whichever bridge asks). */
-char *bridge_ofctl_stats(struct bridges *, const char *br, json_t **resultp);
+char *bridge_ofctl_stats(struct bridges *, const char *br,
+                         const struct ofctl_view *, json_t **resultp);
 
 /* dump-dp-flows: the kernel fast path's entries for packets entering
  * bridge 'br' (none on a netdev bridge): {"bridge", "datapath_type",

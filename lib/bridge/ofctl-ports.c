@@ -502,72 +502,122 @@ bridge_ofctl_dump_tables(struct bridges *bs, const char *name,
 }
 
 
-/* The entry of 'sockets' for the socket 'st' describes, added if new. */
-static json_t *
-socket_entry(json_t *sockets, const struct netdev_vxlan_socket_stats *st)
+/* A vxlan socket the bridge's ports are on, with those ports' names. */
+struct stats_socket {
+    struct netdev_vxlan_socket_stats st;
+    const char **ports;
+    size_t n_ports;
+};
+
+/* Adds port 'name' to the entry of 'v' (of '*n', room for 'cap' ports
+ * each) for the socket 'st' describes, adding the entry if new. */
+static void
+socket_add_port(struct stats_socket *v, size_t *n, size_t cap,
+                const struct netdev_vxlan_socket_stats *st, const char *name)
 {
-    char ip[16];
-    ipv4_to_str(st->local_ip, ip);
     size_t i;
-    json_t *e;
-    json_array_foreach(sockets, i, e) {
-        if (!strcmp(json_string_value(json_object_get(e, "local_ip")), ip)
-            && json_integer_value(json_object_get(e, "dst_port"))
-                   == st->dst_port) {
-            return e;
+    for (i = 0; i < *n; i++) {
+        if (v[i].st.local_ip == st->local_ip
+            && v[i].st.dst_port == st->dst_port) {
+            break;
         }
     }
-    e = json_pack("{s:s, s:i, s:[], s:I, s:I, s:I, s:I, s:I}", "local_ip",
-                  ip, "dst_port", (int)st->dst_port, "ports",
-                  "rx_unknown_peer", (json_int_t)st->rx_unknown_peer,
-                  "rx_bad_header", (json_int_t)st->rx_bad_header,
-                  "rx_wrong_vni", (json_int_t)st->rx_wrong_vni,
-                  "rx_truncated", (json_int_t)st->rx_truncated,
-                  "rx_overflow", (json_int_t)st->rx_overflow);
-    json_array_append_new(sockets, e);
-    return e;
+    if (i == *n) {
+        v[i].st = *st;
+        v[i].ports = xcalloc(cap, sizeof *v[i].ports);
+        v[i].n_ports = 0;
+        (*n)++;
+    }
+    v[i].ports[v[i].n_ports++] = name;
+}
+
+static void
+render_socket(struct printer *pr, const struct stats_socket *s)
+{
+    pr_ip(pr, "local_ip", "vxlan socket %s", s->st.local_ip);
+    pr_uint(pr, "dst_port", ":%" PRIu64 " (", s->st.dst_port);
+    pr_str_array(pr, "ports", "%s", " ", s->ports, s->n_ports);
+    pr_uint(pr, "rx_unknown_peer",
+            "): dropped %" PRIu64 " from unknown peers, ",
+            s->st.rx_unknown_peer);
+    pr_uint(pr, "rx_bad_header", "%" PRIu64 " malformed, ",
+            s->st.rx_bad_header);
+    pr_uint(pr, "rx_wrong_vni", "%" PRIu64 " with a VNI no port takes, ",
+            s->st.rx_wrong_vni);
+    pr_uint(pr, "rx_truncated", "%" PRIu64 " too big, ", s->st.rx_truncated);
+    pr_uint(pr, "rx_overflow", "%" PRIu64 " for want of buffer space\n",
+            s->st.rx_overflow);
+}
+
+static void
+render_bridge_stats(struct printer *pr, struct bridge *br)
+{
+    struct ofproto_stats st;
+    ofproto_get_stats(br->ofproto, &st);
+    pr_str(pr, "bridge", "bridge %s: ", br->name);
+    pr_uint(pr, "n_flows", "%" PRIu64 " flows, ",
+            (uint64_t)ofproto_n_flows(br->ofproto));
+    pr_uint(pr, "flow_limit", "limit %" PRIu64 "\n",
+            (uint64_t)ofproto_get_flow_limit(br->ofproto));
+    pr_uint(pr, "n_evicted",
+            "  learned flows evicted at the limit: %" PRIu64 "\n",
+            st.n_evicted);
+    pr_uint(pr, "n_learn_failed",
+            "  learns failed at the limit: %" PRIu64 "\n",
+            st.n_learn_failed);
+    pr_uint(pr, "n_learn_limited",
+            "  learns refused by learn(limit): %" PRIu64 "\n",
+            st.n_learn_limited);
+    pr_uint(pr, "n_add_refused",
+            "  flow adds refused at the limit: %" PRIu64 "\n",
+            st.n_add_refused);
+    pr_uint(pr, "n_expired", "  flows expired: %" PRIu64 "\n",
+            st.n_expired);
+    pr_uint(pr, "n_depth_exceeded",
+            "  packets dropped, resubmit too deep: %" PRIu64 "\n",
+            st.n_depth_exceeded);
+    pr_uint(pr, "n_packet_in", "  packet-ins: %" PRIu64 "\n",
+            st.n_packet_in);
 }
 
 char *
-bridge_ofctl_stats(struct bridges *bs, const char *name, json_t **resultp)
+bridge_ofctl_stats(struct bridges *bs, const char *name,
+                   const struct ofctl_view *view, json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
     if (!br) {
         return err;
     }
-    struct ofproto_stats st;
-    ofproto_get_stats(br->ofproto, &st);
-    json_t *sockets = json_array();
+    /* A multicast port also takes its group's own socket: a port is on
+     * at most two sockets, so 2 * n_ports bounds both the sockets and
+     * the names one socket lists. */
+    size_t cap = 2 * br->n_ports, n = 0;
+    struct stats_socket *socks = xcalloc(cap ? cap : 1, sizeof *socks);
     struct bridge_port **v = sorted_ports(br);
     for (size_t i = 0; i < br->n_ports; i++) {
         struct netdev_vxlan_socket_stats vs;
         if (v[i]->netdev && netdev_vxlan_get_socket_stats(v[i]->netdev,
                                                           &vs)) {
-            json_array_append_new(
-                json_object_get(socket_entry(sockets, &vs), "ports"),
-                json_string(v[i]->name));
+            socket_add_port(socks, &n, cap, &vs, v[i]->name);
         }
-        /* A multicast port also takes its group's own socket. */
         if (v[i]->netdev && netdev_vxlan_get_group_socket_stats(v[i]->netdev,
                                                                 &vs)) {
-            json_array_append_new(
-                json_object_get(socket_entry(sockets, &vs), "ports"),
-                json_string(v[i]->name));
+            socket_add_port(socks, &n, cap, &vs, v[i]->name);
         }
     }
+    struct printer pr;
+    ofctl_view_begin(view, &pr);
+    render_bridge_stats(&pr, br);
+    struct pr_list l = pr_list_open(&pr, "vxlan_sockets");
+    for (size_t i = 0; i < n; i++) {
+        pr_list_item(&pr, &l);
+        render_socket(&pr, &socks[i]);
+        free(socks[i].ports);
+    }
+    pr_list_close(&pr, &l);
+    free(socks);
     free(v);
-    json_t *r = json_pack(
-        "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "bridge",
-        br->name, "n_flows", (json_int_t)ofproto_n_flows(br->ofproto),
-        "flow_limit", (json_int_t)ofproto_get_flow_limit(br->ofproto),
-        "n_evicted", (json_int_t)st.n_evicted, "n_learn_failed",
-        (json_int_t)st.n_learn_failed, "n_learn_limited",
-        (json_int_t)st.n_learn_limited, "n_add_refused",
-        (json_int_t)st.n_add_refused, "n_expired", (json_int_t)st.n_expired,
-        "n_depth_exceeded", (json_int_t)st.n_depth_exceeded, "n_packet_in",
-        (json_int_t)st.n_packet_in);
-    json_object_set_new(r, "vxlan_sockets", sockets);
-    *resultp = r;
+    *resultp = ofctl_view_end(&pr);
     return NULL;
 }

@@ -92,4 +92,30 @@ swofctl stats br0 | grep -q "^  learns refused by learn(limit): 2$" \
 # Clearing other_config brings the default back.
 swctl clear Bridge br0 other_config
 swofctl stats br0 | grep -q "flows, limit 2000000$" || fail "cleared"
+
+# Two vxlan ports on one socket: one entry naming both (in ofport order),
+# the same in the text and in the JSON (one print call renders both).
+quiet_ns
+for p in vx1:127.0.0.2 vx0:127.0.0.1; do
+    swctl add-port br0 "${p%%:*}" -- set interface "${p%%:*}" type=vxlan \
+        "options:remote_ip=${p#*:}" options:key=42
+done
+swofctl stats br0 >"$SWD_DIR/stats.txt"
+want="vxlan socket 0.0.0.0:4789 (vx1 vx0): dropped 0 from unknown peers, \
+0 malformed, 0 with a VNI no port takes, 0 too big, 0 for want of buffer space"
+[ "$(tail -n 1 "$SWD_DIR/stats.txt")" = "$want" ] \
+    || fail "socket line: $(cat "$SWD_DIR/stats.txt")"
+[ "$(head -n 1 "$SWD_DIR/stats.txt")" = "bridge br0: 3 flows, limit 2000000" ] \
+    || fail "first line: $(cat "$SWD_DIR/stats.txt")"
+[ "$(wc -l <"$SWD_DIR/stats.txt")" = 9 ] || fail "lines: $(cat "$SWD_DIR/stats.txt")"
+swofctl --format json stats br0 >"$SWD_DIR/stats.json"
+python3 - "$SWD_DIR/stats.json" <<'PY' || fail "stats: $(cat "$SWD_DIR/stats.json")"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert "text" not in s and s["n_learn_limited"] == 2, s
+assert s["vxlan_sockets"] == [{
+    "local_ip": "0.0.0.0", "dst_port": 4789, "ports": ["vx1", "vx0"],
+    "rx_unknown_peer": 0, "rx_bad_header": 0, "rx_wrong_vni": 0,
+    "rx_truncated": 0, "rx_overflow": 0}], s
+PY
 echo PASS
