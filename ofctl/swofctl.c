@@ -19,6 +19,7 @@
 #include "flowmod.h"
 #include "portmap.h"
 #include "rpc.h"
+#include "stream-keys.h"
 #include "swofctl.h"
 
 
@@ -435,8 +436,18 @@ stream_lost(void)
 static bool
 is_end(const json_t *msg)
 {
-    const char *ev = json_string_value(json_object_get(msg, "event"));
-    return ev && !strcmp(ev, "END");
+    const char *ev =
+        json_string_value(json_object_get(msg, STREAM_KEY_EVENT));
+    return ev && !strcmp(ev, STREAM_EVENT_END);
+}
+
+/* Why a stream ended ("" if the END line says not). */
+static const char *
+end_reason(const json_t *msg)
+{
+    const char *reason =
+        json_string_value(json_object_get(msg, STREAM_KEY_REASON));
+    return reason ? reason : "";
 }
 
 static int
@@ -456,19 +467,19 @@ cmd_monitor(const struct common_opts *g, const struct cmd_opts *o,
     while (status < 0 && (msg = stream_next(st)) != NULL) {
         if (is_end(msg)) {
             fprintf(stderr, "%s: monitor ended: %s\n", program_name,
-                    json_string_value(json_object_get(msg, "reason")));
+                    end_reason(msg));
             status = 1;
             json_decref(msg);
             break;
         }
         if (g->json) {
-            json_object_del(msg, "text");
+            json_object_del(msg, STREAM_KEY_TEXT);
             char *line =
                 json_dumps(msg, JSON_COMPACT | JSON_REAL_PRECISION(10));
             puts(line);
             free(line);
         } else {
-            puts(json_string_value(json_object_get(msg, "text")));
+            puts(json_string_value(json_object_get(msg, STREAM_KEY_TEXT)));
         }
         json_decref(msg);
     }
@@ -487,14 +498,16 @@ cmd_capture(const struct common_opts *g, const struct cmd_opts *o,
                                argv[1], "count", (json_int_t)o->count);
     json_t *r;
     struct rpc_stream *st = open_stream(g, "capture", params, &r);
-    const char *port = json_string_value(json_object_get(r, "port"));
-    bool tunnel = json_is_true(json_object_get(r, "tunnel"));
+    const char *port =
+        json_string_value(json_object_get(r, CAPTURE_KEY_PORT));
+    bool tunnel = json_is_true(json_object_get(r, CAPTURE_KEY_TUNNEL));
+    long long snaplen = jint(r, CAPTURE_KEY_SNAPLEN);
 
     struct capture_writer *w = NULL;
     if (o->write) {
         char *err;
         if (capture_writer_open(o->write, tunnel,
-                                (uint32_t)jint(r, "snaplen"), &w, &err)) {
+                                (uint32_t)snaplen, &w, &err)) {
             die(1, "%s", err);
         }
     } else {
@@ -504,7 +517,7 @@ cmd_capture(const struct common_opts *g, const struct cmd_opts *o,
     fprintf(stderr, "listening on %s (bridge %s), link-type %s, snapshot "
             "length %lld bytes\n", port, argv[0],
             tunnel ? "RAW (Raw IP)" : "EN10MB (Ethernet)",
-            jint(r, "snaplen"));
+            snaplen);
 
     long long n = 0;
     int status = -1;
@@ -513,10 +526,9 @@ cmd_capture(const struct common_opts *g, const struct cmd_opts *o,
     while ((!o->count || n < o->count) && (msg = stream_next(st)) != NULL) {
         if (is_end(msg)) {
             status = 0;
-            if (strcmp(json_string_value(json_object_get(msg, "reason")),
-                       "packet count reached")) {
+            if (strcmp(end_reason(msg), STREAM_END_COUNT_REACHED)) {
                 fprintf(stderr, "%s: capture ended: %s\n", program_name,
-                        json_string_value(json_object_get(msg, "reason")));
+                        end_reason(msg));
                 status = 1;
             }
             json_decref(msg);

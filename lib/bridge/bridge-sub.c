@@ -9,6 +9,7 @@
 #include "monitor.h"
 #include "ofproto.h"
 #include "portmap.h"
+#include "stream-keys.h"
 #include "util.h"
 
 enum sub_kind { SUB_MONITOR, SUB_CAPTURE };
@@ -131,8 +132,9 @@ lost_line(uint64_t n)
 {
     char *text = xasprintf(" event=LOST n_lost=%llu (the monitor fell "
                            "behind)", (unsigned long long)n);
-    json_t *j = json_pack("{s:s, s:I, s:s}", "event", "LOST", "n_lost",
-                          (json_int_t)n, "text", text);
+    json_t *j = json_pack("{s:s, s:I, s:s}", STREAM_KEY_EVENT,
+                          STREAM_EVENT_LOST, STREAM_KEY_N_LOST,
+                          (json_int_t)n, STREAM_KEY_TEXT, text);
     free(text);
     return json_line(j);
 }
@@ -181,7 +183,7 @@ add_text(json_t *j, struct ds *ds)
     if (ds->length && ds->string[ds->length - 1] == '\n') {
         ds->string[--ds->length] = '\0';
     }
-    json_object_set_new(j, "text", json_string(ds_cstr(ds)));
+    json_object_set_new(j, STREAM_KEY_TEXT, json_string(ds_cstr(ds)));
 }
 
 /* An event being queued, with its renderings so far: one per
@@ -437,8 +439,9 @@ bridge_capture_start(struct bridges *bs, const char *name,
     bs->sub_hooks = &sub_hooks;
     *subp = s;
     *resultp = json_pack("{s:s, s:s, s:i, s:b, s:i}", "bridge", br->name,
-                         "port", p->name, "port_no", p->ofport, "tunnel",
-                         p->info.tunnel, "snaplen",
+                         CAPTURE_KEY_PORT, p->name, "port_no", p->ofport,
+                         CAPTURE_KEY_TUNNEL, p->info.tunnel,
+                         CAPTURE_KEY_SNAPLEN,
                          cfg->snaplen ? (int)cfg->snaplen
                                       : CAPTURE_DEFAULT_SNAPLEN);
     return NULL;
@@ -521,8 +524,8 @@ bridge_sub_bridge_gone(struct bridge *br)
 static char *
 end_line(struct bridge_sub *s)
 {
-    json_t *j = json_pack("{s:s, s:s}", "event", "END", "reason",
-                          s->end_reason);
+    json_t *j = json_pack("{s:s, s:s}", STREAM_KEY_EVENT, STREAM_EVENT_END,
+                          STREAM_KEY_REASON, s->end_reason);
     if (s->kind == SUB_CAPTURE) {
         struct capture_stats st;
         capture_queue_get_stats(s->queue, &st);
@@ -532,7 +535,8 @@ end_line(struct bridge_sub *s)
         json_object_set_new(j, "dropped",
                             json_integer((json_int_t)st.dropped));
     } else {
-        json_object_set_new(j, "n_lost", json_integer((json_int_t)s->n_lost));
+        json_object_set_new(j, STREAM_KEY_N_LOST,
+                            json_integer((json_int_t)s->n_lost));
     }
     return json_line(j);
 }
@@ -565,7 +569,7 @@ bridge_sub_next(struct bridge_sub *s)
             return line;
         }
         if (capture_queue_done(s->queue)) {
-            sub_end(s, xstrdup("packet count reached"));
+            sub_end(s, xstrdup(STREAM_END_COUNT_REACHED));
         }
     }
     if (s->end_reason) {

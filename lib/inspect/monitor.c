@@ -11,6 +11,7 @@
 #include "actions.h"
 #include "match.h"
 #include "printer.h"
+#include "stream-keys.h"
 #include "util.h"
 
 const char *monitor_event_name(enum monitor_event_type type)
@@ -55,9 +56,9 @@ static void render_flow_event(struct printer *pr,
                               const struct portmap *ports)
 {
     const struct flow_print *fp = ev->flow;
-    pr_str(pr, "event", " event=%s", monitor_event_name(ev->type));
+    pr_str(pr, STREAM_KEY_EVENT, " event=%s", monitor_event_name(ev->type));
     if (ev->type != MONITOR_INITIAL) {
-        pr_str(pr, "reason", " reason=%s", monitor_reason_name(ev->reason));
+        pr_str(pr, STREAM_KEY_REASON, " reason=%s", monitor_reason_name(ev->reason));
     }
     pr_str(pr, "bridge", " bridge=%s", ofproto_name(ev->ofproto));
     pr_uint(pr, "table", " table=%" PRIu64, fp->table_id);
@@ -121,11 +122,11 @@ static void render_packet_in(struct printer *pr,
                              const struct ofproto_packet_in *pin,
                              size_t max_bytes)
 {
-    pr_str(pr, "event", " event=%s", "PACKET_IN");
+    pr_str(pr, STREAM_KEY_EVENT, " event=%s", "PACKET_IN");
     pr_str(pr, "bridge", " bridge=%s", ofproto_name(pin->ofproto));
     pr_uint(pr, "table", " table=%" PRIu64, pin->table_id);
     pr_hex64(pr, "cookie", " cookie=%s", pin->cookie);
-    pr_str(pr, "reason", " reason=%s", packet_in_reason(pin->reason));
+    pr_str(pr, STREAM_KEY_REASON, " reason=%s", packet_in_reason(pin->reason));
     pr_uint(pr, "total_len", " total_len=%" PRIu64, pin->len);
     struct ds f = DS_EMPTY_INITIALIZER;
     flow_format(pin->flow, &f);
