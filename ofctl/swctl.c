@@ -49,20 +49,10 @@ help(void)
 static void
 report_setup_errors(const json_t *result)
 {
-    size_t i, j;
-    json_t *e, *p;
-    json_array_foreach((json_t *)result, i, e) {
-        const char *cmd = json_string_value(json_object_get(e, "command"));
-        if (!cmd || strcmp(cmd, "setup-errors")) {
-            continue;
-        }
-        json_array_foreach(json_object_get(e, "result"), j, p) {
-            fprintf(stderr, "%s: Error detected while setting up '%s': %s.  "
-                    "See switchd log for details.\n", program_name,
-                    json_string_value(json_object_get(p, "name")),
-                    json_string_value(json_object_get(p, "error")));
-        }
-    }
+    struct ds err = DS_EMPTY_INITIALIZER;
+    vsctl_format_setup_errors(result, program_name, &err);
+    fputs(ds_cstr(&err), stderr);
+    ds_destroy(&err);
 }
 
 static void

@@ -61,14 +61,12 @@ status_iface_open_failed(void *sw_, const char *iface)
 }
 
 /* After a commit: the ports this transaction added that could not be set
- * up, as one more result entry {"command": "setup-errors", "result":
- * [{"name", "error"}]} that swctl reports as ovs-vsctl does ("Error
- * detected while setting up ..."); swctl's formatting skips it. */
+ * up, as one more result entry (vsctl_add_setup_error()) that swctl
+ * reports as ovs-vsctl does ("Error detected while setting up ..."). */
 static void
 add_setup_errors(struct switchd *sw, const struct config *old,
                  json_t *results)
 {
-    json_t *errors = json_array();
     for (size_t b = 0; b < sw->cfg->n_bridges; b++) {
         const struct config_bridge *br = sw->cfg->bridges[b];
         for (size_t i = 0; i < br->n_ports; i++) {
@@ -76,18 +74,9 @@ add_setup_errors(struct switchd *sw, const struct config *old,
             const char *err = bridges_iface_error(sw->bridges, name);
             if (err && bridges_iface_open_failed(sw->bridges, name)
                 && !config_find_port(old, name, NULL)) {
-                json_array_append_new(errors,
-                                      json_pack("{s:s, s:s}", "name", name,
-                                                "error", err));
+                vsctl_add_setup_error(results, name, err);
             }
         }
-    }
-    if (json_array_size(errors)) {
-        json_array_append_new(results,
-                              json_pack("{s:s, s:o}", "command",
-                                        "setup-errors", "result", errors));
-    } else {
-        json_decref(errors);
     }
 }
 

@@ -1197,6 +1197,51 @@ format_records_as(const json_t *result, const char *columns, bool bare,
     }
 }
 
+#define SETUP_ERRORS "setup-errors"
+
+void
+vsctl_add_setup_error(json_t *results, const char *name, const char *error)
+{
+    size_t i;
+    json_t *e;
+    json_t *errors = NULL;
+    json_array_foreach(results, i, e) {
+        const char *cmd = json_string_value(json_object_get(e, "command"));
+        if (cmd && !strcmp(cmd, SETUP_ERRORS)) {
+            errors = json_object_get(e, "result");
+        }
+    }
+    if (!errors) {
+        errors = json_array();
+        json_array_append_new(results,
+                              json_pack("{s:s, s:o}", "command",
+                                        SETUP_ERRORS, "result", errors));
+    }
+    json_array_append_new(errors, json_pack("{s:s, s:s}", "name", name,
+                                            "error", error));
+}
+
+void
+vsctl_format_setup_errors(const json_t *result, const char *program,
+                          struct ds *out)
+{
+    size_t i, j;
+    json_t *e, *p;
+    json_array_foreach((json_t *)result, i, e) {
+        const char *cmd = json_string_value(json_object_get(e, "command"));
+        if (!cmd || strcmp(cmd, SETUP_ERRORS)) {
+            continue;
+        }
+        json_array_foreach(json_object_get(e, "result"), j, p) {
+            const char *name = json_string_value(json_object_get(p, "name"));
+            const char *err = json_string_value(json_object_get(p, "error"));
+            ds_put_format(out, "%s: Error detected while setting up '%s': "
+                          "%s.  See switchd log for details.\n", program,
+                          name ? name : "", err ? err : "");
+        }
+    }
+}
+
 void
 vsctl_format(const json_t *result, struct ds *out, int *exit_codep)
 {

@@ -54,6 +54,17 @@ void vsctl_format(const json_t *result, struct ds *out, int *exit_codep);
 void vsctl_format_bare(const json_t *result, bool bare, struct ds *out,
                        int *exit_codep);
 
+/* The ports a transaction added that could not be set up are one more
+ * result entry, {"command": "setup-errors", "result": [{"name",
+ * "error"}]}, which vsctl_format() skips.  vsctl_add_setup_error() adds
+ * port 'name' with 'error' to 'results' (creating the entry);
+ * vsctl_format_setup_errors() appends ovs-vsctl's stderr line for each,
+ * "PROGRAM: Error detected while setting up 'NAME': ERROR.  See ...". */
+void vsctl_add_setup_error(json_t *results, const char *name,
+                           const char *error);
+void vsctl_format_setup_errors(const json_t *result, const char *program,
+                               struct ds *out);
+
 /* Appends the usage text, generated from the command table. */
 void vsctl_usage(struct ds *out);
 
