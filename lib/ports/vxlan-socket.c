@@ -647,10 +647,11 @@ static int send_error(void)
  * leaves by (IP_PKTINFO) and, for the fallback sender, which builds no IP
  * header of its own, the TTL (IP_TTL). */
 struct tx_control {
-    union {
-        char buf[CMSG_SPACE(sizeof(struct in_pktinfo)) +
-                 CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
+    struct {
+        /* Aligned as a cmsghdr (a union with one would put glibc's
+         * flexible array member in the middle of this struct). */
+        _Alignas(struct cmsghdr) char buf[CMSG_SPACE(
+            sizeof(struct in_pktinfo)) + CMSG_SPACE(sizeof(int))];
     } u;
     size_t len;
 };
