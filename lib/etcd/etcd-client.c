@@ -146,15 +146,20 @@ etcd_client_destroy(struct etcd_client *c)
     for (size_t i = 0; i < c->n_eps; i++) {
         if (c->eps[i].conn) {
             evhttp_connection_free(c->eps[i].conn);
+            c->eps[i].conn = NULL;
         }
-        free(c->eps[i].url);
-        free(c->eps[i].host);
     }
+    /* The callbacks may still ask for the endpoint's URL (to log the
+     * failure), so the endpoints outlive them. */
     while (c->pending) {
         struct etcd_call *call = c->pending;
         pending_remove(call);
         call->cb(NULL, "etcd client destroyed", call->aux);
         free(call);
+    }
+    for (size_t i = 0; i < c->n_eps; i++) {
+        free(c->eps[i].url);
+        free(c->eps[i].host);
     }
     free(c->eps);
     free(c);
