@@ -337,9 +337,9 @@ static char *parse_resubmit_table(const struct apctx *ctx, const char *s,
         return ap_error(ctx, s, "resubmit: table %.*s: not a number",
                         (int)n, s);
     }
-    if (x > 254) {
+    if (x > OFPTT_MAX) {
         return ap_error(ctx, s, "resubmit: table=%.*s: table id out of "
-                        "range (0-254)", (int)n, s);
+                        "range (0-" OFPTT_MAX_STR ")", (int)n, s);
     }
     *table = (uint8_t)x;
     return NULL;
@@ -980,8 +980,8 @@ static char *parse_u8_table(const struct ap_arg *a, uint8_t *table)
 {
     uint64_t x;
     char *err = parse_num(a, UINT64_MAX, &x, "not a table number");
-    if (!err && x > 254) {
-        err = bad_value(a, "table id out of range (0-254)");
+    if (!err && x > OFPTT_MAX) {
+        err = bad_value(a, "table id out of range (0-" OFPTT_MAX_STR ")");
     }
     if (!err) {
         *table = (uint8_t)x;

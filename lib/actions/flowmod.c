@@ -180,9 +180,9 @@ static char *parse_keyword(struct flow_mod *fm, const struct apctx *ctx,
     switch (keywords[k].kw) {
     case KW_TABLE:
         err = kw_num(ctx, it, UINT64_MAX, &x);
-        if (!err && x > 254) {
+        if (!err && x > OFPTT_MAX) {
             err = ap_error(ctx, it->key, "table=%.*s: table id out of range "
-                           "(0-254)", (int)it->value_len, it->value);
+                           "(0-" OFPTT_MAX_STR ")", (int)it->value_len, it->value);
         }
         if (!err) {
             fm->table_id = (uint8_t)x;

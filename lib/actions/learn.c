@@ -295,9 +295,9 @@ static char *parse_item(struct learn_state *st, const struct ap_item *it)
     }
     if (ap_slice_eq(it->key, it->key_len, "table")) {
         err = learn_num(ctx, it, UINT64_MAX, &x);
-        if (!err && x > 254) {
+        if (!err && x > OFPTT_MAX) {
             err = ap_error(ctx, it->value, "learn: table=%.*s: table id "
-                           "out of range (0-254)", (int)it->value_len,
+                           "out of range (0-" OFPTT_MAX_STR ")", (int)it->value_len,
                            it->value);
         }
         if (!err) {

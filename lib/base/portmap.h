@@ -25,6 +25,11 @@
 #define OFPP_NONE 0xffff /* Also "any" in filters. */
 #define OFPP_ANY OFPP_NONE
 
+/* The highest table a flow can be in (table 255 means "all tables" in
+ * OpenFlow requests), and that number as text for messages. */
+#define OFPTT_MAX 254
+#define OFPTT_MAX_STR "254"
+
 struct portmap_entry {
     char *name;
     uint16_t port;

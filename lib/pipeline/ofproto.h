@@ -21,7 +21,7 @@
 #include "packet.h"
 #include "portmap.h"
 
-#define OFPROTO_N_TABLES 255
+#define OFPROTO_N_TABLES (OFPTT_MAX + 1)
 #define OFPROTO_MAX_RESUBMIT_DEPTH 64
 
 struct ofproto;
