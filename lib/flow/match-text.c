@@ -354,9 +354,12 @@ char *match_check_prereqs(const struct match *m)
         default:
             break;
         }
-        if (match_has_field(m, mf) &&
-            (!mf_prereq_ok(prereq, dl_type, nw_proto) ||
-             !nd_type_matched(m, prereq))) {
+        /* The cheap test first: most fields' prerequisites hold (or
+         * they have none), and only then does it matter whether the
+         * match uses the field. */
+        if ((!mf_prereq_ok(prereq, dl_type, nw_proto) ||
+             !nd_type_matched(m, prereq)) &&
+            match_has_field(m, mf)) {
             return match_prereq_error(m, mf, prereq);
         }
     }
