@@ -60,6 +60,14 @@ status_iface_open_failed(void *sw_, const char *iface)
     return bridges_iface_open_failed(sw->bridges, iface);
 }
 
+static bool
+status_iface_state(void *sw_, const char *iface, bool *admin_up,
+                   bool *link_up)
+{
+    struct switchd *sw = sw_;
+    return bridges_iface_state(sw->bridges, iface, admin_up, link_up);
+}
+
 /* After a commit: the ports this transaction added that could not be set
  * up, as one more result entry (vsctl_add_setup_error()) that swctl
  * reports as ovs-vsctl does ("Error detected while setting up ..."). */
@@ -103,7 +111,7 @@ m_vsctl(struct switchd *sw, json_t *params,
      * once the clone validated and reached the disk. */
     struct config *clone = config_clone(sw->cfg);
     struct vsctl_status st = {status_iface_error, status_iface_open_failed,
-                              sw};
+                              status_iface_state, sw};
     bool changed;
     char *err = vsctl_run(clone, (int)n, argv, &st, resultp, &changed);
     free(argv);

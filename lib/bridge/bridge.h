@@ -52,6 +52,11 @@ const char *bridges_iface_error(const struct bridges *, const char *iface);
 /* Whether 'iface' could not be opened at all (no device, no permission):
  * it has no OpenFlow port, and ovs-vsctl would show ofport -1. */
 bool bridges_iface_open_failed(const struct bridges *, const char *iface);
+/* Whether 'iface' is up as its device says (IFF_UP, IFF_RUNNING for a
+ * Linux device; a port without one is up once it opened): false if no
+ * such port is open, so there is no state to show. */
+bool bridges_iface_state(const struct bridges *, const char *iface,
+                         bool *admin_up, bool *link_up);
 
 /* Brings the kernel fast path (datapath_type=system) in line with the
  * bridges: whatever a change made stale is gone when this returns.  The

@@ -122,6 +122,28 @@ port_describe(const struct bridge_port *p, struct port_desc *d)
     close(s);
 }
 
+/* Here rather than in bridge.c: the state is what swofctl show prints
+ * (port_describe()), and bridge.c never calls up into this file. */
+bool
+bridges_iface_state(const struct bridges *bs, const char *iface,
+                    bool *admin_up, bool *link_up)
+{
+    for (size_t i = 0; i < bs->n; i++) {
+        struct bridge_port *p = bridge_port_lookup(bs->v[i], iface);
+        if (p) {
+            if (!p->netdev) {
+                return false;
+            }
+            struct port_desc d;
+            port_describe(p, &d);
+            *admin_up = d.admin_up;
+            *link_up = d.link_up;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* OpenFlow's name for a link speed ("10GB-FD"), NULL if it has none. */
 static const char *
 speed_feature(uint32_t mbps, bool full)

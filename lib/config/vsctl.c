@@ -77,15 +77,28 @@ iface_open_failed(const struct vsctl_ctx *ctx, const char *name)
            && st->iface_open_failed(st->aux, name);
 }
 
+/* "up" or "down" as ovs-vsctl shows admin_state or link_state; null
+ * ([]) for a port with no state to show. */
+static json_t *
+state_to_json(bool known, bool up)
+{
+    return known ? json_string(up ? "up" : "down") : json_null();
+}
+
 /* The interface record as list/get/show see it. */
 static json_t *
 iface_to_json(const struct vsctl_ctx *ctx, const struct config_port *p)
 {
+    const struct vsctl_status *st = ctx->status;
+    bool admin_up = false, link_up = false;
+    bool known = st && st->iface_state
+                 && st->iface_state(st->aux, p->name, &admin_up, &link_up);
     const char *err = iface_error(ctx, p->name);
     /* A port that could not be opened has no OpenFlow port: -1, as OVS
      * shows it. */
     bool failed = iface_open_failed(ctx, p->name);
-    return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "name", p->name,
+    json_t *r =
+        json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "name", p->name,
                      "external_ids", smap_to_json(&p->external_ids),
                      "type", p->type, "options", options_to_json(p),
                      "ofport",
@@ -96,6 +109,9 @@ iface_to_json(const struct vsctl_ctx *ctx, const struct config_port *p)
                      p->ofport_request ? json_integer(p->ofport_request)
                                        : json_null(),
                      "error", err ? json_string(err) : json_null());
+    json_object_set_new(r, "admin_state", state_to_json(known, admin_up));
+    json_object_set_new(r, "link_state", state_to_json(known, link_up));
+    return r;
 }
 
 /* Strips one level of double quotes, as the shell-quoted values of
@@ -256,7 +272,8 @@ set_column(struct vsctl_ctx *ctx, enum db_table t, struct config_port *p,
             p->ofport_request = (int)n;
         }
     } else if (!strcmp(column, "name") || !strcmp(column, "ofport")
-               || !strcmp(column, "error")) {
+               || !strcmp(column, "error") || !strcmp(column, "admin_state")
+               || !strcmp(column, "link_state")) {
         err = xasprintf("\"%s\": column %s is read-only", arg, column);
     } else {
         err = xasprintf("\"%s\": table Interface has no column %s", arg,

@@ -33,6 +33,10 @@ struct vsctl_status {
     /* Whether 'iface' could not be opened at all: its ofport reads -1, as
      * in OVS.  May be NULL. */
     bool (*iface_open_failed)(void *aux, const char *iface);
+    /* Fills whether 'iface' is administratively up and its link up;
+     * false if it has no state to show (not open).  May be NULL. */
+    bool (*iface_state)(void *aux, const char *iface, bool *admin_up,
+                        bool *link_up);
     void *aux;
 };
 

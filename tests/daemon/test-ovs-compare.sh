@@ -230,6 +230,12 @@ check_output "setup error" "$theirs" "$ours"
 check_output "setup error columns" \
     "$(ovs_ref_vsctl --columns=name,ofport,error list interface nosuch)" \
     "$(swctl --columns=name,ofport,error list interface nosuch)"
+# admin_state and link_state where both sides have the same kind of port.
+for iface in vxlan0 patch-tun nosuch; do
+    check_output "state $iface" \
+        "$(ovs_ref_vsctl --columns=name,admin_state,link_state list interface "$iface")" \
+        "$(swctl --columns=name,admin_state,link_state list interface "$iface")"
+done
 
 # -t: a daemon that does not answer (stopped) is given up on.
 kill -STOP "$SWD_PID"
