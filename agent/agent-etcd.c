@@ -28,12 +28,12 @@
 struct agent_call {
     struct agent *agent;
     uint64_t epoch;
-    char *key;          /* For single-key calls. */
+    char *key; /* For single-key calls. */
     int64_t mod_revision;
 };
 
 static void SW_PRINTF(2, 3)
-agent_set_error(struct agent *a, const char *fmt, ...)
+    agent_set_error(struct agent *a, const char *fmt, ...)
 {
     va_list args;
     va_start(args, fmt);
@@ -42,8 +42,7 @@ agent_set_error(struct agent *a, const char *fmt, ...)
     va_end(args);
 }
 
-static struct agent_call *
-call_new(struct agent *a, const char *key)
+static struct agent_call *call_new(struct agent *a, const char *key)
 {
     struct agent_call *c = xzalloc(sizeof *c);
     c->agent = a;
@@ -53,8 +52,7 @@ call_new(struct agent *a, const char *key)
 }
 
 /* Frees 'c' and says whether its session is still the current one. */
-static bool
-call_done(struct agent_call *c, struct agent **ap)
+static bool call_done(struct agent_call *c, struct agent **ap)
 {
     *ap = c->agent;
     bool current = c->epoch == c->agent->epoch;
@@ -65,15 +63,13 @@ call_done(struct agent_call *c, struct agent **ap)
 
 static void session_start(struct agent *);
 
-static void
-retry_cb(evutil_socket_t fd, short what, void *a_)
+static void retry_cb(evutil_socket_t fd, short what, void *a_)
 {
     session_start(a_);
 }
 
 /* Ends the session: the flows stay, a new session starts later. */
-static void
-session_fail(struct agent *a, const char *why)
+static void session_fail(struct agent *a, const char *why)
 {
     agent_set_error(a, "%s", why);
     LOG(LOG_WARN, "etcd session ended (%s); retrying in %d ms via %s", why,
@@ -84,25 +80,23 @@ session_fail(struct agent *a, const char *why)
         a->watch = NULL;
     }
     a->state = AGENT_BACKOFF;
-    struct timeval tv = {a->backoff_ms / 1000, (a->backoff_ms % 1000) * 1000};
+    struct timeval tv = { a->backoff_ms / 1000,
+                          (a->backoff_ms % 1000) * 1000 };
     evtimer_add(a->retry_timer, &tv);
     a->backoff_ms = SW_MIN(a->backoff_ms * 2, BACKOFF_MAX_MS);
 }
 
-char *
-agent_endpoint_key(const struct agent *a, const struct agent_local *l)
+char *agent_endpoint_key(const struct agent *a, const struct agent_local *l)
 {
     return overlay_endpoint_key(a->store.prefix, l->vni, l->mac);
 }
 
-static char *
-endpoint_value(const struct agent *a, const struct agent_local *l)
+static char *endpoint_value(const struct agent *a, const struct agent_local *l)
 {
     return overlay_endpoint_value(a->cfg.host, a->cfg.vtep, l->ip, l->port);
 }
 
-static char *
-host_value(const struct agent *a)
+static char *host_value(const struct agent *a)
 {
     uint32_t *vnis = xcalloc(a->n_vnis + 1, sizeof *vnis);
     for (size_t i = 0; i < a->n_vnis; i++) {
@@ -119,8 +113,7 @@ host_value(const struct agent *a)
  * lives elsewhere (a VM moved), so we do not re-assert it while the old
  * port lingers here.  (A DELETE is not a loss: our lease may have expired
  * while etcd was away, and the next session puts the keys back.) */
-static void
-note_own_key(struct agent *a, const struct etcd_event *ev)
+static void note_own_key(struct agent *a, const struct etcd_event *ev)
 {
     if (ev->type != ETCD_EVENT_PUT) {
         return;
@@ -135,16 +128,15 @@ note_own_key(struct agent *a, const struct etcd_event *ev)
         if (ep && !strcmp(ep->key, ev->kv.key)
             && (ep->vtep != a->cfg.vtep || !ep->host
                 || strcmp(ep->host, a->cfg.host))) {
-            LOG(LOG_INFO, "%s now belongs to %s; not re-asserting it",
-                ep->key, ep->host ? ep->host : "a static endpoint");
+            LOG(LOG_INFO, "%s now belongs to %s; not re-asserting it", ep->key,
+                ep->host ? ep->host : "a static endpoint");
             l->lost = true;
             l->mod_revision = 0;
         }
     }
 }
 
-static void
-watch_msg_cb(const json_t *msg, void *a_)
+static void watch_msg_cb(const json_t *msg, void *a_)
 {
     struct agent *a = a_;
     struct etcd_watch_msg m;
@@ -155,12 +147,14 @@ watch_msg_cb(const json_t *msg, void *a_)
         return;
     }
     if (m.canceled) {
-        char *why = m.compact_revision
-            ? xasprintf("watch: revision %" PRId64 " was compacted (oldest "
-                        "%" PRId64 "): full resync", a->revision + 1,
-                        m.compact_revision)
-            : xasprintf("watch cancelled: %s",
-                        m.cancel_reason ? m.cancel_reason : "no reason");
+        char *why =
+            m.compact_revision
+                ? xasprintf("watch: revision %" PRId64
+                            " was compacted (oldest "
+                            "%" PRId64 "): full resync",
+                            a->revision + 1, m.compact_revision)
+                : xasprintf("watch cancelled: %s",
+                            m.cancel_reason ? m.cancel_reason : "no reason");
         etcd_watch_msg_uninit(&m);
         session_fail(a, why);
         free(why);
@@ -170,8 +164,8 @@ watch_msg_cb(const json_t *msg, void *a_)
         const struct etcd_event *ev = &m.events[i];
         a->stats.n_watch_events++;
         if (ev->type == ETCD_EVENT_PUT) {
-            char *perr = overlay_store_put(&a->store, ev->kv.key,
-                                           ev->kv.value, ev->kv.mod_revision);
+            char *perr = overlay_store_put(&a->store, ev->kv.key, ev->kv.value,
+                                           ev->kv.mod_revision);
             if (perr) {
                 LOG_RL(LOG_WARN, "ignoring %s", perr);
                 free(perr);
@@ -190,8 +184,7 @@ watch_msg_cb(const json_t *msg, void *a_)
     etcd_watch_msg_uninit(&m);
 }
 
-static void
-watch_end_cb(const char *error, void *a_)
+static void watch_end_cb(const char *error, void *a_)
 {
     struct agent *a = a_;
     char *why = xasprintf("watch ended: %s", error ? error : "closed");
@@ -201,8 +194,7 @@ watch_end_cb(const char *error, void *a_)
 
 /* ---- Withdrawal of what is no longer ours. ---- */
 
-static void
-delete_reply(const json_t *reply, const char *error, void *c_)
+static void delete_reply(const json_t *reply, const char *error, void *c_)
 {
     struct agent *a;
     struct agent_call *c = c_;
@@ -222,8 +214,7 @@ delete_reply(const json_t *reply, const char *error, void *c_)
     free(key);
 }
 
-static void
-withdraw(struct agent *a, const char *key, int64_t mod_revision)
+static void withdraw(struct agent *a, const char *key, int64_t mod_revision)
 {
     struct agent_call *c = call_new(a, key);
     a->stats.n_deletes++;
@@ -235,12 +226,11 @@ withdraw(struct agent *a, const char *key, int64_t mod_revision)
 
 /* After a range read: keys at our VTEP under our host name that we no
  * longer have (removed while etcd was away) are withdrawn. */
-static void
-withdraw_stale(struct agent *a)
+static void withdraw_stale(struct agent *a)
 {
     size_t n;
-    const struct overlay_endpoint **eps = overlay_store_endpoints(&a->store,
-                                                                  &n);
+    const struct overlay_endpoint **eps =
+        overlay_store_endpoints(&a->store, &n);
     for (size_t i = 0; i < n; i++) {
         const struct overlay_endpoint *ep = eps[i];
         if (!ep->host || strcmp(ep->host, a->cfg.host)
@@ -261,8 +251,7 @@ withdraw_stale(struct agent *a)
 
 /* ---- Session steps. ---- */
 
-static void
-range_reply(const json_t *reply, const char *error, void *c_)
+static void range_reply(const json_t *reply, const char *error, void *c_)
 {
     struct agent *a;
     if (!call_done(c_, &a)) {
@@ -271,8 +260,8 @@ range_reply(const json_t *reply, const char *error, void *c_)
     struct etcd_kv *kvs = NULL;
     size_t n = 0;
     int64_t rev;
-    char *err = error ? xstrdup(error)
-                      : etcd_parse_range(reply, &rev, &kvs, &n);
+    char *err =
+        error ? xstrdup(error) : etcd_parse_range(reply, &rev, &kvs, &n);
     if (err) {
         session_fail(a, err);
         free(err);
@@ -293,20 +282,20 @@ range_reply(const json_t *reply, const char *error, void *c_)
     withdraw_stale(a);
     a->hooks.store_changed(a);
 
-    a->watch = etcd_watch_start(a->etcd,
-                                etcd_watch_prefix_request(a->store.prefix,
-                                                          rev + 1),
-                                watch_msg_cb, watch_end_cb, a);
+    a->watch = etcd_watch_start(
+        a->etcd, etcd_watch_prefix_request(a->store.prefix, rev + 1),
+        watch_msg_cb, watch_end_cb, a);
     a->state = AGENT_WATCHING;
     a->backoff_ms = BACKOFF_MIN_MS;
     free(a->last_error);
     a->last_error = NULL;
-    LOG(LOG_INFO, "in line with etcd at revision %" PRId64 " (%zu keys) via "
-        "%s; watching", rev, n, etcd_client_endpoint(a->etcd));
+    LOG(LOG_INFO,
+        "in line with etcd at revision %" PRId64 " (%zu keys) via "
+        "%s; watching",
+        rev, n, etcd_client_endpoint(a->etcd));
 }
 
-static void
-read_all(struct agent *a)
+static void read_all(struct agent *a)
 {
     char *range_prefix = xasprintf("%s/", a->store.prefix);
     etcd_client_call(a->etcd, "/v3/kv/range",
@@ -315,8 +304,7 @@ read_all(struct agent *a)
     free(range_prefix);
 }
 
-static void
-publish_reply(const json_t *reply, const char *error, void *c_)
+static void publish_reply(const json_t *reply, const char *error, void *c_)
 {
     struct agent *a;
     if (!call_done(c_, &a)) {
@@ -341,15 +329,14 @@ publish_reply(const json_t *reply, const char *error, void *c_)
 
 /* One transaction: the host record and every local endpoint we still
  * claim, all bound to the lease. */
-static void
-publish_all(struct agent *a)
+static void publish_all(struct agent *a)
 {
     json_t *ops = json_array();
     char *key = overlay_host_key(a->store.prefix, a->cfg.host);
     char *value = host_value(a);
-    json_array_append_new(ops, json_pack("{s:o}", "request_put",
-                                         etcd_put_request(key, value,
-                                                          a->lease)));
+    json_array_append_new(ops,
+                          json_pack("{s:o}", "request_put",
+                                    etcd_put_request(key, value, a->lease)));
     free(key);
     free(value);
     for (size_t i = 0; i < a->n_locals; i++) {
@@ -359,29 +346,27 @@ publish_all(struct agent *a)
         }
         key = agent_endpoint_key(a, l);
         value = endpoint_value(a, l);
-        json_array_append_new(ops, json_pack("{s:o}", "request_put",
-                                             etcd_put_request(key, value,
-                                                              a->lease)));
+        json_array_append_new(
+            ops, json_pack("{s:o}", "request_put",
+                           etcd_put_request(key, value, a->lease)));
         free(key);
         free(value);
     }
     a->stats.n_txns++;
     a->stats.n_puts += json_array_size(ops);
-    etcd_client_call(a->etcd, "/v3/kv/txn",
-                     json_pack("{s:o}", "success", ops), publish_reply,
-                     call_new(a, NULL));
+    etcd_client_call(a->etcd, "/v3/kv/txn", json_pack("{s:o}", "success", ops),
+                     publish_reply, call_new(a, NULL));
 }
 
-static void
-grant_reply(const json_t *reply, const char *error, void *c_)
+static void grant_reply(const json_t *reply, const char *error, void *c_)
 {
     struct agent *a;
     if (!call_done(c_, &a)) {
         return;
     }
     int64_t id, ttl;
-    char *err = error ? xstrdup(error)
-                      : etcd_parse_lease_grant(reply, &id, &ttl);
+    char *err =
+        error ? xstrdup(error) : etcd_parse_lease_grant(reply, &id, &ttl);
     if (err) {
         session_fail(a, err);
         free(err);
@@ -389,13 +374,12 @@ grant_reply(const json_t *reply, const char *error, void *c_)
     }
     a->lease = id;
     a->stats.n_leases++;
-    LOG(LOG_INFO, "lease %" PRIx64 " granted for %" PRId64 " s",
-        (uint64_t)id, ttl);
+    LOG(LOG_INFO, "lease %" PRIx64 " granted for %" PRId64 " s", (uint64_t)id,
+        ttl);
     publish_all(a);
 }
 
-static void
-grant(struct agent *a)
+static void grant(struct agent *a)
 {
     etcd_client_call(a->etcd, "/v3/lease/grant",
                      etcd_lease_grant_request(a->cfg.ttl), grant_reply,
@@ -403,8 +387,7 @@ grant(struct agent *a)
 }
 
 /* At session start with a lease from before: keep it if it lives. */
-static void
-revive_reply(const json_t *reply, const char *error, void *c_)
+static void revive_reply(const json_t *reply, const char *error, void *c_)
 {
     struct agent *a;
     if (!call_done(c_, &a)) {
@@ -425,15 +408,14 @@ revive_reply(const json_t *reply, const char *error, void *c_)
     }
 }
 
-static void
-session_start(struct agent *a)
+static void session_start(struct agent *a)
 {
     a->epoch++;
     a->state = AGENT_CONNECTING;
     if (a->lease) {
         etcd_client_call(a->etcd, "/v3/lease/keepalive",
-                         etcd_lease_keepalive_request(a->lease),
-                         revive_reply, call_new(a, NULL));
+                         etcd_lease_keepalive_request(a->lease), revive_reply,
+                         call_new(a, NULL));
     } else {
         grant(a);
     }
@@ -441,8 +423,7 @@ session_start(struct agent *a)
 
 /* ---- Keepalive. ---- */
 
-static void
-keepalive_reply(const json_t *reply, const char *error, void *c_)
+static void keepalive_reply(const json_t *reply, const char *error, void *c_)
 {
     struct agent *a;
     bool current = call_done(c_, &a);
@@ -462,8 +443,7 @@ keepalive_reply(const json_t *reply, const char *error, void *c_)
     }
 }
 
-static void
-keepalive_cb(evutil_socket_t fd, short what, void *a_)
+static void keepalive_cb(evutil_socket_t fd, short what, void *a_)
 {
     struct agent *a = a_;
     if (a->state == AGENT_WATCHING && a->lease && !a->keepalive_pending) {
@@ -484,8 +464,7 @@ keepalive_cb(evutil_socket_t fd, short what, void *a_)
 
 /* ---- Publishing local changes. ---- */
 
-static void
-put_reply(const json_t *reply, const char *error, void *c_)
+static void put_reply(const json_t *reply, const char *error, void *c_)
 {
     struct agent_call *c = c_;
     struct agent *a = c->agent;
@@ -511,8 +490,7 @@ put_reply(const json_t *reply, const char *error, void *c_)
     free(key);
 }
 
-static void
-put_key(struct agent *a, const char *key, const char *value)
+static void put_key(struct agent *a, const char *key, const char *value)
 {
     a->stats.n_puts++;
     etcd_client_call(a->etcd, "/v3/kv/put",
@@ -520,9 +498,8 @@ put_key(struct agent *a, const char *key, const char *value)
                      call_new(a, key));
 }
 
-void
-agent_etcd_publish_changes(struct agent *a, struct agent_local *gone,
-                           size_t n_gone)
+void agent_etcd_publish_changes(struct agent *a, struct agent_local *gone,
+                                size_t n_gone)
 {
     if (a->state != AGENT_WATCHING) {
         /* The next session publishes everything and withdraws the
@@ -561,26 +538,23 @@ agent_etcd_publish_changes(struct agent *a, struct agent_local *gone,
 
 /* ---- Start and stop. ---- */
 
-void
-agent_etcd_start(struct agent *a)
+void agent_etcd_start(struct agent *a)
 {
     a->backoff_ms = BACKOFF_MIN_MS;
     a->retry_timer = evtimer_new(a->base, retry_cb, a);
     a->keepalive_timer = event_new(a->base, -1, EV_PERSIST, keepalive_cb, a);
     int period_ms = SW_MAX(a->cfg.ttl * 1000 / 3, 300);
-    struct timeval tv = {period_ms / 1000, (period_ms % 1000) * 1000};
+    struct timeval tv = { period_ms / 1000, (period_ms % 1000) * 1000 };
     event_add(a->keepalive_timer, &tv);
     session_start(a);
 }
 
-static void
-revoke_done(const json_t *reply, const char *error, void *base_)
+static void revoke_done(const json_t *reply, const char *error, void *base_)
 {
     event_base_loopbreak(base_);
 }
 
-void
-agent_etcd_stop(struct agent *a)
+void agent_etcd_stop(struct agent *a)
 {
     a->epoch++;
     if (a->watch) {

@@ -41,9 +41,8 @@ static void sw_disconnect(struct agent *, const char *why);
 
 /* One blocking call to switchd.  NULL and '*resultp', or a message (the
  * connection is dropped on transport errors). */
-static char *
-sw_call(struct agent *a, const char *method, json_t *params,
-        json_t **resultp)
+static char *sw_call(struct agent *a, const char *method, json_t *params,
+                     json_t **resultp)
 {
     char *err = NULL;
     *resultp = NULL;
@@ -55,8 +54,7 @@ sw_call(struct agent *a, const char *method, json_t *params,
     return error ? (err ? err : xstrdup("switchd call failed")) : NULL;
 }
 
-static json_t *
-vsctl_params(const char *const *args, size_t n)
+static json_t *vsctl_params(const char *const *args, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
@@ -65,16 +63,14 @@ vsctl_params(const char *const *args, size_t n)
     return json_pack("{s:o}", "args", a);
 }
 
-static char *
-vsctl(struct agent *a, json_t *params, json_t **resultp)
+static char *vsctl(struct agent *a, json_t *params, json_t **resultp)
 {
     return sw_call(a, "vsctl", params, resultp);
 }
 
 /* ---- Connection and setup. ---- */
 
-static void
-sw_disconnect(struct agent *a, const char *why)
+static void sw_disconnect(struct agent *a, const char *why)
 {
     if (a->sw_fd < 0) {
         return;
@@ -94,8 +90,7 @@ sw_disconnect(struct agent *a, const char *why)
 
 /* The socket is readable only if switchd closed it (every reply is read
  * inside its call). */
-static void
-sw_readable_cb(evutil_socket_t fd, short what, void *a_)
+static void sw_readable_cb(evutil_socket_t fd, short what, void *a_)
 {
     struct agent *a = a_;
     char c;
@@ -105,8 +100,7 @@ sw_readable_cb(evutil_socket_t fd, short what, void *a_)
     }
 }
 
-static char *
-sw_setup(struct agent *a)
+static char *sw_setup(struct agent *a)
 {
     char vtep[16], local_ip[40];
     ipv4_to_str(a->cfg.vtep, vtep);
@@ -115,15 +109,48 @@ sw_setup(struct agent *a)
     snprintf(peer_int, sizeof peer_int, "options:peer=%s", PATCH_ON_TUN);
     snprintf(peer_tun, sizeof peer_tun, "options:peer=%s", PATCH_ON_INT);
     const char *args[] = {
-        "--may-exist", "add-br", a->cfg.int_bridge, "--",
-        "--may-exist", "add-br", a->cfg.tun_bridge, "--",
-        "--may-exist", "add-port", a->cfg.int_bridge, PATCH_ON_INT, "--",
-        "set", "interface", PATCH_ON_INT, "type=patch", peer_int, "--",
-        "--may-exist", "add-port", a->cfg.tun_bridge, PATCH_ON_TUN, "--",
-        "set", "interface", PATCH_ON_TUN, "type=patch", peer_tun, "--",
-        "--may-exist", "add-port", a->cfg.tun_bridge, TUNNEL_PORT, "--",
-        "set", "interface", TUNNEL_PORT, "type=vxlan",
-        "options:remote_ip=flow", "options:key=flow", local_ip,
+        "--may-exist",
+        "add-br",
+        a->cfg.int_bridge,
+        "--",
+        "--may-exist",
+        "add-br",
+        a->cfg.tun_bridge,
+        "--",
+        "--may-exist",
+        "add-port",
+        a->cfg.int_bridge,
+        PATCH_ON_INT,
+        "--",
+        "set",
+        "interface",
+        PATCH_ON_INT,
+        "type=patch",
+        peer_int,
+        "--",
+        "--may-exist",
+        "add-port",
+        a->cfg.tun_bridge,
+        PATCH_ON_TUN,
+        "--",
+        "set",
+        "interface",
+        PATCH_ON_TUN,
+        "type=patch",
+        peer_tun,
+        "--",
+        "--may-exist",
+        "add-port",
+        a->cfg.tun_bridge,
+        TUNNEL_PORT,
+        "--",
+        "set",
+        "interface",
+        TUNNEL_PORT,
+        "type=vxlan",
+        "options:remote_ip=flow",
+        "options:key=flow",
+        local_ip,
     };
     json_t *r;
     char *err = vsctl(a, vsctl_params(args, ARRAY_SIZE(args)), &r);
@@ -131,16 +158,16 @@ sw_setup(struct agent *a)
     if (err) {
         return err;
     }
-    const char *get[] = {"get", "interface", PATCH_ON_TUN, "ofport", "--",
-                         "get", "interface", TUNNEL_PORT, "ofport"};
+    const char *get[] = { "get", "interface", PATCH_ON_TUN, "ofport", "--",
+                          "get", "interface", TUNNEL_PORT,  "ofport" };
     err = vsctl(a, vsctl_params(get, ARRAY_SIZE(get)), &r);
     if (err) {
         return err;
     }
-    json_t *p0 = json_array_get(json_object_get(json_array_get(r, 0),
-                                                "result"), 0);
-    json_t *p1 = json_array_get(json_object_get(json_array_get(r, 1),
-                                                "result"), 0);
+    json_t *p0 =
+        json_array_get(json_object_get(json_array_get(r, 0), "result"), 0);
+    json_t *p1 =
+        json_array_get(json_object_get(json_array_get(r, 1), "result"), 0);
     if (!json_is_integer(p0) || !json_is_integer(p1)) {
         json_decref(r);
         return xstrdup("switchd gave no port numbers for the patch and "
@@ -152,8 +179,7 @@ sw_setup(struct agent *a)
     return NULL;
 }
 
-static void
-sw_connect(struct agent *a)
+static void sw_connect(struct agent *a)
 {
     char *err = NULL;
     if (rpc_client_connect(a->cfg.rundir, &a->sw_fd, &err)) {
@@ -162,11 +188,11 @@ sw_connect(struct agent *a)
         a->sw_fd = -1;
         return;
     }
-    struct timeval tv = {SWITCHD_TIMEOUT_SEC, 0};
+    struct timeval tv = { SWITCHD_TIMEOUT_SEC, 0 };
     setsockopt(a->sw_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(a->sw_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    a->sw_event = event_new(a->base, a->sw_fd, EV_READ | EV_PERSIST,
-                            sw_readable_cb, a);
+    a->sw_event =
+        event_new(a->base, a->sw_fd, EV_READ | EV_PERSIST, sw_readable_cb, a);
     event_add(a->sw_event, NULL);
     err = sw_setup(a);
     if (err) {
@@ -185,8 +211,7 @@ sw_connect(struct agent *a)
 
 /* ---- VNIs and VLANs. ---- */
 
-static bool
-vlan_used(const struct agent *a, uint16_t vlan)
+static bool vlan_used(const struct agent *a, uint16_t vlan)
 {
     for (size_t i = 0; i < a->n_vnis; i++) {
         if (a->vnis[i].vlan == vlan) {
@@ -196,8 +221,7 @@ vlan_used(const struct agent *a, uint16_t vlan)
     return false;
 }
 
-uint16_t
-agent_vlan_for_vni(struct agent *a, uint32_t vni)
+uint16_t agent_vlan_for_vni(struct agent *a, uint32_t vni)
 {
     for (size_t i = 0; i < a->n_vnis; i++) {
         if (a->vnis[i].vni == vni) {
@@ -214,13 +238,12 @@ agent_vlan_for_vni(struct agent *a, uint32_t vni)
         vlan = vlan_used(a, v) ? 0 : v;
     }
     a->vnis = xrealloc(a->vnis, (a->n_vnis + 1) * sizeof *a->vnis);
-    a->vnis[a->n_vnis++] = (struct overlay_local_vni){vni, vlan};
+    a->vnis[a->n_vnis++] = (struct overlay_local_vni){ vni, vlan };
     return vlan;
 }
 
 /* Forgets VNIs no local endpoint uses.  Returns whether any went. */
-static bool
-prune_vnis(struct agent *a)
+static bool prune_vnis(struct agent *a)
 {
     size_t k = 0;
     for (size_t i = 0; i < a->n_vnis; i++) {
@@ -239,19 +262,17 @@ prune_vnis(struct agent *a)
 
 /* ---- Reading the local endpoints. ---- */
 
-static const char *
-smap_str(const json_t *obj, const char *key)
+static const char *smap_str(const json_t *obj, const char *key)
 {
     return json_string_value(json_object_get(obj, key));
 }
 
 /* The MACs switchd reports for the integration bridge's ports. */
-static json_t *
-port_addrs(struct agent *a)
+static json_t *port_addrs(struct agent *a)
 {
     json_t *r;
-    char *err = sw_call(a, "show", json_pack("{s:s}", "bridge",
-                                             a->cfg.int_bridge), &r);
+    char *err = sw_call(a, "show",
+                        json_pack("{s:s}", "bridge", a->cfg.int_bridge), &r);
     if (err) {
         free(err);
         return json_object();
@@ -259,7 +280,8 @@ port_addrs(struct agent *a)
     json_t *addrs = json_object();
     size_t i;
     json_t *p;
-    json_array_foreach(json_object_get(r, "ports"), i, p) {
+    json_array_foreach(json_object_get(r, "ports"), i, p)
+    {
         const char *name = smap_str(p, "name"), *addr = smap_str(p, "addr");
         if (name && addr) {
             json_object_set_new(addrs, name, json_string(addr));
@@ -271,20 +293,21 @@ port_addrs(struct agent *a)
 
 /* Builds the local endpoint for port record 'iface' (Interface columns)
  * and 'port' (Port columns), or returns false if it is not one. */
-static bool
-local_from_records(const json_t *iface, const json_t *port,
-                   const json_t *addrs, struct agent_local *l)
+static bool local_from_records(const json_t *iface, const json_t *port,
+                               const json_t *addrs, struct agent_local *l)
 {
     const json_t *ids = json_object_get(iface, "external_ids");
     const json_t *pids = json_object_get(port, "external_ids");
     const char *name = smap_str(iface, "name");
-    const char *vni = smap_str(ids, "vni") ? smap_str(ids, "vni")
-                                           : smap_str(pids, "vni");
+    const char *vni =
+        smap_str(ids, "vni") ? smap_str(ids, "vni") : smap_str(pids, "vni");
     uint64_t v;
     if (!name || !vni || !str_to_u64(vni, OVERLAY_VNI_MAX, &v) || !v) {
         if (name && vni) {
-            LOG_RL(LOG_WARN, "port %s: external_ids:vni=%s is not a VNI "
-                   "from 1 to %u", name, vni, OVERLAY_VNI_MAX);
+            LOG_RL(LOG_WARN,
+                   "port %s: external_ids:vni=%s is not a VNI "
+                   "from 1 to %u",
+                   name, vni, OVERLAY_VNI_MAX);
         }
         return false;
     }
@@ -301,11 +324,13 @@ local_from_records(const json_t *iface, const json_t *port,
                mac ? mac : "none yet");
         return false;
     }
-    const char *ip = smap_str(ids, "ip") ? smap_str(ids, "ip")
-                                         : smap_str(pids, "ip");
+    const char *ip =
+        smap_str(ids, "ip") ? smap_str(ids, "ip") : smap_str(pids, "ip");
     if (ip && !overlay_parse_ipv4(ip, &l->ip)) {
-        LOG_RL(LOG_WARN, "port %s: external_ids:ip=%s is not an IPv4 "
-               "address; publishing without it", name, ip);
+        LOG_RL(LOG_WARN,
+               "port %s: external_ids:ip=%s is not an IPv4 "
+               "address; publishing without it",
+               name, ip);
         l->ip = 0;
     }
     json_t *tag = json_object_get(port, "tag");
@@ -321,8 +346,8 @@ static json_t *find_named(const json_t *records, const char *name);
  * port made again may have another device), and switchd is asked (show)
  * only when an endpoint without attached-mac has no MAC known yet, so a
  * quiet host costs one vsctl call per poll. */
-static void
-refresh_macs(struct agent *a, const json_t *names, const json_t *ifaces)
+static void refresh_macs(struct agent *a, const json_t *names,
+                         const json_t *ifaces)
 {
     if (!a->port_macs) {
         a->port_macs = json_object();
@@ -330,11 +355,13 @@ refresh_macs(struct agent *a, const json_t *names, const json_t *ifaces)
     const char *key;
     json_t *value;
     void *tmp;
-    json_object_foreach_safe(a->port_macs, tmp, key, value) {
+    json_object_foreach_safe(a->port_macs, tmp, key, value)
+    {
         bool present = false;
         size_t i;
         json_t *n;
-        json_array_foreach((json_t *)names, i, n) {
+        json_array_foreach((json_t *)names, i, n)
+        {
             present = present || !strcmp(json_string_value(n), key);
         }
         if (!present) {
@@ -343,7 +370,8 @@ refresh_macs(struct agent *a, const json_t *names, const json_t *ifaces)
     }
     size_t i;
     json_t *n;
-    json_array_foreach((json_t *)names, i, n) {
+    json_array_foreach((json_t *)names, i, n)
+    {
         const char *pn = json_string_value(n);
         json_t *iface = pn ? find_named(ifaces, pn) : NULL;
         json_t *ids = json_object_get(iface, "external_ids");
@@ -361,12 +389,12 @@ refresh_macs(struct agent *a, const json_t *names, const json_t *ifaces)
     }
 }
 
-static json_t *
-find_named(const json_t *records, const char *name)
+static json_t *find_named(const json_t *records, const char *name)
 {
     size_t i;
     json_t *r;
-    json_array_foreach((json_t *)records, i, r) {
+    json_array_foreach((json_t *)records, i, r)
+    {
         const char *n = smap_str(r, "name");
         if (n && !strcmp(n, name)) {
             return r;
@@ -376,11 +404,11 @@ find_named(const json_t *records, const char *name)
 }
 
 /* The integration bridge's endpoints now, or false on error. */
-static bool
-read_locals(struct agent *a, struct agent_local **lsp, size_t *np)
+static bool read_locals(struct agent *a, struct agent_local **lsp, size_t *np)
 {
-    const char *args[] = {"list", "bridge", a->cfg.int_bridge, "--", "list",
-                          "interface", "--", "list", "port"};
+    const char *args[] = { "list", "bridge", a->cfg.int_bridge,
+                           "--",   "list",   "interface",
+                           "--",   "list",   "port" };
     json_t *r;
     char *err = vsctl(a, vsctl_params(args, ARRAY_SIZE(args)), &r);
     if (err) {
@@ -388,24 +416,23 @@ read_locals(struct agent *a, struct agent_local **lsp, size_t *np)
         free(err);
         return false;
     }
-    json_t *br = json_array_get(json_object_get(json_array_get(r, 0),
-                                                "result"), 0);
+    json_t *br =
+        json_array_get(json_object_get(json_array_get(r, 0), "result"), 0);
     json_t *ifaces = json_object_get(json_array_get(r, 1), "result");
     json_t *ports = json_object_get(json_array_get(r, 2), "result");
     size_t i;
     json_t *name;
     refresh_macs(a, json_object_get(br, "ports"), ifaces);
     json_t *addrs = a->port_macs;
-    struct agent_local *ls = xcalloc(json_array_size(json_object_get(br,
-                                                                     "ports"))
-                                     + 1, sizeof *ls);
+    struct agent_local *ls =
+        xcalloc(json_array_size(json_object_get(br, "ports")) + 1, sizeof *ls);
     size_t n = 0;
-    json_array_foreach(json_object_get(br, "ports"), i, name) {
+    json_array_foreach(json_object_get(br, "ports"), i, name)
+    {
         const char *pn = json_string_value(name);
         json_t *iface = pn ? find_named(ifaces, pn) : NULL;
         json_t *port = pn ? find_named(ports, pn) : NULL;
-        if (iface && port && local_from_records(iface, port, addrs,
-                                                &ls[n])) {
+        if (iface && port && local_from_records(iface, port, addrs, &ls[n])) {
             n++;
         }
     }
@@ -415,8 +442,7 @@ read_locals(struct agent *a, struct agent_local **lsp, size_t *np)
     return true;
 }
 
-static void
-locals_free(struct agent_local *ls, size_t n)
+static void locals_free(struct agent_local *ls, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(ls[i].port);
@@ -424,8 +450,8 @@ locals_free(struct agent_local *ls, size_t n)
     free(ls);
 }
 
-static struct agent_local *
-find_local(struct agent_local *ls, size_t n, const struct agent_local *l)
+static struct agent_local *find_local(struct agent_local *ls, size_t n,
+                                      const struct agent_local *l)
 {
     for (size_t i = 0; i < n; i++) {
         if (!strcmp(ls[i].port, l->port) && ls[i].vni == l->vni
@@ -437,8 +463,7 @@ find_local(struct agent_local *ls, size_t n, const struct agent_local *l)
 }
 
 /* Gives each endpoint port the tag of its VNI's VLAN. */
-static void
-set_tags(struct agent *a)
+static void set_tags(struct agent *a)
 {
     for (size_t i = 0; i < a->n_locals; i++) {
         struct agent_local *l = &a->locals[i];
@@ -448,7 +473,7 @@ set_tags(struct agent *a)
         }
         char tag[16];
         snprintf(tag, sizeof tag, "tag=%u", vlan);
-        const char *args[] = {"set", "port", l->port, tag};
+        const char *args[] = { "set", "port", l->port, tag };
         json_t *r;
         char *err = vsctl(a, vsctl_params(args, ARRAY_SIZE(args)), &r);
         json_decref(r);
@@ -463,8 +488,7 @@ set_tags(struct agent *a)
 
 /* Brings 'a->locals' in line with the database, keeping what each
  * unchanged endpoint knows (its published revision). */
-static void
-sync_locals(struct agent *a)
+static void sync_locals(struct agent *a)
 {
     struct agent_local *now;
     size_t n_now;
@@ -504,8 +528,7 @@ sync_locals(struct agent *a)
     locals_free(gone, n_gone);
 }
 
-static void
-poll_cb(evutil_socket_t fd, short what, void *a_)
+static void poll_cb(evutil_socket_t fd, short what, void *a_)
 {
     struct agent *a = a_;
     if (a->sw_fd < 0) {
@@ -518,8 +541,7 @@ poll_cb(evutil_socket_t fd, short what, void *a_)
 
 /* ---- Flows. ---- */
 
-static void
-apply_cb(evutil_socket_t fd, short what, void *a_)
+static void apply_cb(evutil_socket_t fd, short what, void *a_)
 {
     struct agent *a = a_;
     if (a->sw_fd < 0 || a->state == AGENT_CONNECTING
@@ -547,11 +569,11 @@ apply_cb(evutil_socket_t fd, short what, void *a_)
     snprintf(cookie, sizeof cookie, "0x%" PRIx64 "/0x%" PRIx64,
              (uint64_t)AGENT_COOKIE, (uint64_t)AGENT_COOKIE_MASK);
     json_t *r;
-    char *err = sw_call(a, "replace-flows",
-                        json_pack("{s:s, s:s, s:s}", "bridge",
-                                  a->cfg.tun_bridge, "flows", ds_cstr(&text),
-                                  "cookie", cookie),
-                        &r);
+    char *err =
+        sw_call(a, "replace-flows",
+                json_pack("{s:s, s:s, s:s}", "bridge", a->cfg.tun_bridge,
+                          "flows", ds_cstr(&text), "cookie", cookie),
+                &r);
     if (err) {
         a->stats.n_flow_apply_errors++;
         LOG_RL(LOG_WARN, "replace-flows on %s: %s", a->cfg.tun_bridge, err);
@@ -569,33 +591,30 @@ apply_cb(evutil_socket_t fd, short what, void *a_)
     a->stats.n_flow_applies++;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    a->stats.last_apply_unix_ms = (int64_t)ts.tv_sec * 1000
-                                  + ts.tv_nsec / 1000000;
+    a->stats.last_apply_unix_ms =
+        (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     if (!a->stats.converged_unix_ms && a->state == AGENT_WATCHING) {
         a->stats.converged_unix_ms = a->stats.last_apply_unix_ms;
     }
 }
 
-void
-agent_schedule_apply(struct agent *a)
+void agent_schedule_apply(struct agent *a)
 {
     event_active(a->apply_event, EV_TIMEOUT, 0);
 }
 
-void
-agent_local_start(struct agent *a)
+void agent_local_start(struct agent *a)
 {
     a->sw_fd = -1;
     a->apply_event = event_new(a->base, -1, 0, apply_cb, a);
     a->poll_timer = event_new(a->base, -1, EV_PERSIST, poll_cb, a);
-    struct timeval tv = {a->cfg.poll_ms / 1000,
-                         (a->cfg.poll_ms % 1000) * 1000};
+    struct timeval tv = { a->cfg.poll_ms / 1000,
+                          (a->cfg.poll_ms % 1000) * 1000 };
     event_add(a->poll_timer, &tv);
     poll_cb(-1, 0, a);
 }
 
-void
-agent_local_stop(struct agent *a)
+void agent_local_stop(struct agent *a)
 {
     event_free(a->poll_timer);
     event_free(a->apply_event);

@@ -23,8 +23,7 @@
 
 #define STATUS_SOCKET "swagent.sock"
 
-static const char *
-state_name(enum agent_state s)
+static const char *state_name(enum agent_state s)
 {
     switch (s) {
     case AGENT_CONNECTING:
@@ -37,40 +36,36 @@ state_name(enum agent_state s)
     return "?";
 }
 
-static json_t *
-ip_json(uint32_t ip)
+static json_t *ip_json(uint32_t ip)
 {
     char buf[16];
     return ip ? json_string(ipv4_to_str(ip, buf)) : json_null();
 }
 
-static json_t *
-endpoints_json(const struct agent *a)
+static json_t *endpoints_json(const struct agent *a)
 {
     size_t n;
-    const struct overlay_endpoint **eps = overlay_store_endpoints(&a->store,
-                                                                  &n);
+    const struct overlay_endpoint **eps =
+        overlay_store_endpoints(&a->store, &n);
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         char mac[ETH_ADDR_STRLEN];
         json_array_append_new(
-            arr, json_pack("{s:i, s:s, s:o, s:o, s:o, s:o, s:b}", "vni",
-                           (int)eps[i]->vni, "mac",
-                           eth_addr_to_str(eps[i]->mac, mac), "ip",
-                           ip_json(eps[i]->ip), "host",
-                           eps[i]->host ? json_string(eps[i]->host)
-                                        : json_null(),
-                           "vtep", ip_json(eps[i]->vtep), "port",
-                           eps[i]->port ? json_string(eps[i]->port)
-                                        : json_null(),
-                           "local", eps[i]->vtep == a->cfg.vtep));
+            arr,
+            json_pack("{s:i, s:s, s:o, s:o, s:o, s:o, s:b}", "vni",
+                      (int)eps[i]->vni, "mac",
+                      eth_addr_to_str(eps[i]->mac, mac), "ip",
+                      ip_json(eps[i]->ip), "host",
+                      eps[i]->host ? json_string(eps[i]->host) : json_null(),
+                      "vtep", ip_json(eps[i]->vtep), "port",
+                      eps[i]->port ? json_string(eps[i]->port) : json_null(),
+                      "local", eps[i]->vtep == a->cfg.vtep));
     }
     free(eps);
     return arr;
 }
 
-static json_t *
-hosts_json(const struct agent *a)
+static json_t *hosts_json(const struct agent *a)
 {
     size_t n;
     const struct overlay_host **hs = overlay_store_hosts(&a->store, &n);
@@ -80,34 +75,31 @@ hosts_json(const struct agent *a)
         for (size_t j = 0; j < hs[i]->n_vnis; j++) {
             json_array_append_new(vnis, json_integer(hs[i]->vnis[j]));
         }
-        json_array_append_new(arr, json_pack("{s:s, s:o, s:o}", "name",
-                                             hs[i]->name, "vtep",
-                                             ip_json(hs[i]->vtep), "vnis",
-                                             vnis));
+        json_array_append_new(
+            arr, json_pack("{s:s, s:o, s:o}", "name", hs[i]->name, "vtep",
+                           ip_json(hs[i]->vtep), "vnis", vnis));
     }
     free(hs);
     return arr;
 }
 
-static json_t *
-locals_json(const struct agent *a)
+static json_t *locals_json(const struct agent *a)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < a->n_locals; i++) {
         const struct agent_local *l = &a->locals[i];
         char mac[ETH_ADDR_STRLEN];
         json_array_append_new(
-            arr, json_pack("{s:s, s:i, s:s, s:o, s:i, s:b}", "port", l->port,
-                           "vni", (int)l->vni, "mac",
-                           eth_addr_to_str(l->mac, mac), "ip", ip_json(l->ip),
-                           "vlan", l->tag, "published",
-                           l->mod_revision > 0 && !l->lost));
+            arr,
+            json_pack("{s:s, s:i, s:s, s:o, s:i, s:b}", "port", l->port, "vni",
+                      (int)l->vni, "mac", eth_addr_to_str(l->mac, mac), "ip",
+                      ip_json(l->ip), "vlan", l->tag, "published",
+                      l->mod_revision > 0 && !l->lost));
     }
     return arr;
 }
 
-json_t *
-agent_status_json(const struct agent *a)
+json_t *agent_status_json(const struct agent *a)
 {
     struct etcd_client_stats es;
     etcd_client_stats(a->etcd, &es);
@@ -119,41 +111,34 @@ agent_status_json(const struct agent *a)
         "endpoint", etcd_client_endpoint(a->etcd), "n_endpoints",
         (int)etcd_client_n_endpoints(a->etcd), "state", state_name(a->state),
         "healthy", a->state == AGENT_WATCHING, "last_error",
-        a->last_error ? json_string(a->last_error) : json_null(),
-        "revision", (json_int_t)a->revision, "lease", lease, "client",
-        "calls", (json_int_t)es.n_calls, "failures",
-        (json_int_t)es.n_failures, "failovers", (json_int_t)es.n_failovers,
-        "bytes_sent", (json_int_t)es.bytes_sent, "bytes_received",
+        a->last_error ? json_string(a->last_error) : json_null(), "revision",
+        (json_int_t)a->revision, "lease", lease, "client", "calls",
+        (json_int_t)es.n_calls, "failures", (json_int_t)es.n_failures,
+        "failovers", (json_int_t)es.n_failovers, "bytes_sent",
+        (json_int_t)es.bytes_sent, "bytes_received",
         (json_int_t)es.bytes_received, "watch_bytes_received",
         (json_int_t)es.watch_bytes_received, "watch_messages",
         (json_int_t)es.n_watch_messages);
-    json_t *sw = json_pack("{s:b, s:o, s:i, s:i}", "connected",
-                           a->sw_fd >= 0, "error",
-                           a->sw_error ? json_string(a->sw_error)
-                                       : json_null(),
-                           "patch_port", a->patch_port, "tunnel_port",
-                           a->tunnel_port);
-    json_t *flows = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-                              "last_apply_unix_ms",
-                              (json_int_t)a->stats.last_apply_unix_ms,
-                              "converged_unix_ms",
-                              (json_int_t)a->stats.converged_unix_ms,
-                              "installed",
-                              (json_int_t)a->n_flows, "unicast",
-                              (json_int_t)a->counts.n_unicast, "arp",
-                              (json_int_t)a->counts.n_arp, "flood_targets",
-                              (json_int_t)a->counts.n_flood_targets,
-                              "applies",
-                              (json_int_t)a->stats.n_flow_applies);
+    json_t *sw =
+        json_pack("{s:b, s:o, s:i, s:i}", "connected", a->sw_fd >= 0, "error",
+                  a->sw_error ? json_string(a->sw_error) : json_null(),
+                  "patch_port", a->patch_port, "tunnel_port", a->tunnel_port);
+    json_t *flows = json_pack(
+        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "last_apply_unix_ms",
+        (json_int_t)a->stats.last_apply_unix_ms, "converged_unix_ms",
+        (json_int_t)a->stats.converged_unix_ms, "installed",
+        (json_int_t)a->n_flows, "unicast", (json_int_t)a->counts.n_unicast,
+        "arp", (json_int_t)a->counts.n_arp, "flood_targets",
+        (json_int_t)a->counts.n_flood_targets, "applies",
+        (json_int_t)a->stats.n_flow_applies);
     const struct agent_stats *st = &a->stats;
     json_t *stats = json_pack(
         "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "puts",
-        (json_int_t)st->n_puts, "deletes", (json_int_t)st->n_deletes,
-        "txns", (json_int_t)st->n_txns, "resyncs",
-        (json_int_t)st->n_resyncs, "watch_events",
-        (json_int_t)st->n_watch_events, "leases", (json_int_t)st->n_leases,
-        "keepalives", (json_int_t)st->n_keepalives, "switchd_connects",
-        (json_int_t)st->n_switchd_connects);
+        (json_int_t)st->n_puts, "deletes", (json_int_t)st->n_deletes, "txns",
+        (json_int_t)st->n_txns, "resyncs", (json_int_t)st->n_resyncs,
+        "watch_events", (json_int_t)st->n_watch_events, "leases",
+        (json_int_t)st->n_leases, "keepalives", (json_int_t)st->n_keepalives,
+        "switchd_connects", (json_int_t)st->n_switchd_connects);
     json_t *vnis = json_array();
     for (size_t i = 0; i < a->n_vnis; i++) {
         json_array_append_new(vnis, json_pack("{s:i, s:i}", "vni",
@@ -161,25 +146,22 @@ agent_status_json(const struct agent *a)
                                               a->vnis[i].vlan));
     }
     char vtep[16];
-    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
-                     "s:o}",
-                     "host", a->cfg.host, "vtep",
-                     ipv4_to_str(a->cfg.vtep, vtep), "prefix",
-                     a->store.prefix, "etcd", etcd, "switchd", sw, "vnis",
-                     vnis, "local_endpoints", locals_json(a), "hosts",
-                     hosts_json(a), "endpoints", endpoints_json(a), "flows",
-                     flows, "stats", stats);
+    return json_pack(
+        "{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+        "s:o}",
+        "host", a->cfg.host, "vtep", ipv4_to_str(a->cfg.vtep, vtep), "prefix",
+        a->store.prefix, "etcd", etcd, "switchd", sw, "vnis", vnis,
+        "local_endpoints", locals_json(a), "hosts", hosts_json(a), "endpoints",
+        endpoints_json(a), "flows", flows, "stats", stats);
 }
 
-static const char *
-str_or(const json_t *j, const char *dflt)
+static const char *str_or(const json_t *j, const char *dflt)
 {
     const char *s = json_string_value(j);
     return s ? s : dflt;
 }
 
-static void
-format_endpoints(const json_t *eps, struct ds *out)
+static void format_endpoints(const json_t *eps, struct ds *out)
 {
     size_t i;
     json_t *e;
@@ -188,10 +170,10 @@ format_endpoints(const json_t *eps, struct ds *out)
         ds_put_format(out, "  %-8s  %-17s  %-15s  %-12s  %-15s\n", "VNI",
                       "MAC", "IP", "HOST", "VTEP");
     }
-    json_array_foreach((json_t *)eps, i, e) {
+    json_array_foreach((json_t *)eps, i, e)
+    {
         ds_put_format(out, "  %-8lld  %-17s  %-15s  %-12s  %-15s%s\n",
-                      (long long)json_integer_value(json_object_get(e,
-                                                                    "vni")),
+                      (long long)json_integer_value(json_object_get(e, "vni")),
                       str_or(json_object_get(e, "mac"), "?"),
                       str_or(json_object_get(e, "ip"), "-"),
                       str_or(json_object_get(e, "host"), "(static)"),
@@ -201,8 +183,7 @@ format_endpoints(const json_t *eps, struct ds *out)
     }
 }
 
-void
-agent_status_format(const json_t *s, struct ds *out)
+void agent_status_format(const json_t *s, struct ds *out)
 {
     const json_t *etcd = json_object_get(s, "etcd");
     const json_t *sw = json_object_get(s, "switchd");
@@ -211,14 +192,14 @@ agent_status_format(const json_t *s, struct ds *out)
                   str_or(json_object_get(s, "host"), "?"),
                   str_or(json_object_get(s, "vtep"), "?"),
                   str_or(json_object_get(s, "prefix"), "?"));
-    ds_put_format(out, "etcd: %s (%s), revision %lld, lease %s",
-                  str_or(json_object_get(etcd, "endpoint"), "?"),
-                  json_is_true(json_object_get(etcd, "healthy"))
-                      ? "healthy" : str_or(json_object_get(etcd, "state"),
-                                           "?"),
-                  (long long)json_integer_value(json_object_get(etcd,
-                                                                "revision")),
-                  str_or(json_object_get(etcd, "lease"), "0"));
+    ds_put_format(
+        out, "etcd: %s (%s), revision %lld, lease %s",
+        str_or(json_object_get(etcd, "endpoint"), "?"),
+        json_is_true(json_object_get(etcd, "healthy"))
+            ? "healthy"
+            : str_or(json_object_get(etcd, "state"), "?"),
+        (long long)json_integer_value(json_object_get(etcd, "revision")),
+        str_or(json_object_get(etcd, "lease"), "0"));
     const json_t *err = json_object_get(etcd, "last_error");
     if (json_is_string(err)) {
         ds_put_format(out, "; last error: %s", json_string_value(err));
@@ -226,28 +207,29 @@ agent_status_format(const json_t *s, struct ds *out)
     ds_put_format(out, "\nswitchd: %s\n",
                   json_is_true(json_object_get(sw, "connected"))
                       ? "connected"
-                      : str_or(json_object_get(sw, "error"),
-                               "not connected"));
-    ds_put_format(out, "flows: %lld installed (%lld unicast, %lld ARP "
-                  "responders, %lld flood copies)\n",
-                  (long long)json_integer_value(json_object_get(flows,
-                                                                "installed")),
-                  (long long)json_integer_value(json_object_get(flows,
-                                                                "unicast")),
-                  (long long)json_integer_value(json_object_get(flows, "arp")),
-                  (long long)json_integer_value(
-                      json_object_get(flows, "flood_targets")));
+                      : str_or(json_object_get(sw, "error"), "not connected"));
+    ds_put_format(
+        out,
+        "flows: %lld installed (%lld unicast, %lld ARP "
+        "responders, %lld flood copies)\n",
+        (long long)json_integer_value(json_object_get(flows, "installed")),
+        (long long)json_integer_value(json_object_get(flows, "unicast")),
+        (long long)json_integer_value(json_object_get(flows, "arp")),
+        (long long)json_integer_value(
+            json_object_get(flows, "flood_targets")));
     size_t i;
     json_t *h;
     const json_t *hosts = json_object_get(s, "hosts");
     ds_put_format(out, "hosts (%zu):\n", json_array_size(hosts));
-    json_array_foreach((json_t *)hosts, i, h) {
-        ds_put_format(out, "  %-12s  %-15s  vnis", 
+    json_array_foreach((json_t *)hosts, i, h)
+    {
+        ds_put_format(out, "  %-12s  %-15s  vnis",
                       str_or(json_object_get(h, "name"), "?"),
                       str_or(json_object_get(h, "vtep"), "?"));
         size_t j;
         json_t *v;
-        json_array_foreach(json_object_get(h, "vnis"), j, v) {
+        json_array_foreach(json_object_get(h, "vnis"), j, v)
+        {
             ds_put_format(out, "%s%lld", j ? "," : " ",
                           (long long)json_integer_value(v));
         }
@@ -258,8 +240,7 @@ agent_status_format(const json_t *s, struct ds *out)
 
 /* ---- The socket. ---- */
 
-static void
-status_accept_cb(evutil_socket_t lfd, short what, void *a_)
+static void status_accept_cb(evutil_socket_t lfd, short what, void *a_)
 {
     struct agent *a = a_;
     int fd = accept(lfd, NULL, NULL);
@@ -267,7 +248,7 @@ status_accept_cb(evutil_socket_t lfd, short what, void *a_)
         return;
     }
     /* One short exchange with a local client, bounded by a timeout. */
-    struct timeval tv = {1, 0};
+    struct timeval tv = { 1, 0 };
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     char buf[512];
@@ -289,11 +270,10 @@ status_accept_cb(evutil_socket_t lfd, short what, void *a_)
     close(fd);
 }
 
-char *
-agent_status_listen(struct agent *a)
+char *agent_status_listen(struct agent *a)
 {
     char *path = rpc_rundir_file(a->cfg.rundir, STATUS_SOCKET);
-    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
     if (strlen(path) >= sizeof sun.sun_path) {
         char *err = xasprintf("%s: path too long", path);
         free(path);
@@ -313,14 +293,13 @@ agent_status_listen(struct agent *a)
     }
     free(path);
     a->status_fd = fd;
-    a->status_listener_ev = event_new(a->base, fd, EV_READ | EV_PERSIST,
-                                      status_accept_cb, a);
+    a->status_listener_ev =
+        event_new(a->base, fd, EV_READ | EV_PERSIST, status_accept_cb, a);
     event_add(a->status_listener_ev, NULL);
     return NULL;
 }
 
-void
-agent_status_close(struct agent *a)
+void agent_status_close(struct agent *a)
 {
     if (a->status_listener_ev) {
         event_free(a->status_listener_ev);
@@ -331,24 +310,23 @@ agent_status_close(struct agent *a)
     }
 }
 
-char *
-agent_status_query(const char *rundir, json_t **statusp)
+char *agent_status_query(const char *rundir, json_t **statusp)
 {
     *statusp = NULL;
     char *path = rpc_rundir_file(rundir, STATUS_SOCKET);
-    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
     snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0) {
-        char *err = xasprintf("%s: %s (is swagent running?)", path,
-                              strerror(errno));
+        char *err =
+            xasprintf("%s: %s (is swagent running?)", path, strerror(errno));
         if (fd >= 0) {
             close(fd);
         }
         free(path);
         return err;
     }
-    struct timeval tv = {5, 0};
+    struct timeval tv = { 5, 0 };
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     const char *req = "{\"method\":\"status\"}\n";
     char *err = NULL;

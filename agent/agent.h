@@ -34,10 +34,10 @@ struct agent_config {
     const char *prefix;
     const char *int_bridge;
     const char *tun_bridge;
-    const char *rundir;   /* switchd's; the status socket lives there. */
+    const char *rundir; /* switchd's; the status socket lives there. */
     uint32_t vtep;
-    int ttl;              /* Lease TTL, seconds. */
-    int poll_ms;          /* How often the local ports are read. */
+    int ttl;     /* Lease TTL, seconds. */
+    int poll_ms; /* How often the local ports are read. */
     bool flood_unknown;
 };
 
@@ -90,27 +90,27 @@ struct agent {
     struct overlay_store store;
     enum agent_state state;
     uint64_t epoch;
-    int64_t revision;     /* Store revision mirrored. */
-    int64_t lease;        /* 0: none. */
+    int64_t revision; /* Store revision mirrored. */
+    int64_t lease;    /* 0: none. */
     struct etcd_watch *watch;
     int backoff_ms;
     char *last_error;
     struct event *retry_timer, *keepalive_timer;
     bool keepalive_pending;
-    bool host_published;  /* PREFIX/hosts/HOST up to date. */
+    bool host_published; /* PREFIX/hosts/HOST up to date. */
 
     /* switchd. */
-    int sw_fd;            /* -1: not connected. */
+    int sw_fd; /* -1: not connected. */
     struct event *sw_event;
     uint16_t patch_port, tunnel_port;
     struct event *poll_timer;
     struct agent_local *locals;
     size_t n_locals;
-    json_t *port_macs;    /* Port name -> MAC switchd reported, asked
-                           * only for ports it does not hold yet. */
+    json_t *port_macs;              /* Port name -> MAC switchd reported, asked
+                                     * only for ports it does not hold yet. */
     struct overlay_local_vni *vnis; /* VNI -> local VLAN. */
     size_t n_vnis;
-    char *applied;        /* Flow text in switchd, NULL: unknown. */
+    char *applied; /* Flow text in switchd, NULL: unknown. */
     size_t n_flows;
     struct overlay_flow_counts counts;
     struct event *apply_event;

@@ -17,8 +17,7 @@
 #include "rpc.h"
 #include "util.h"
 
-static void
-usage(void)
+static void usage(void)
 {
     printf("swagent: switchd's overlay agent on etcd\n"
            "usage: swagent --etcd URL[,URL...] --vtep IP [--host NAME]\n"
@@ -30,8 +29,7 @@ usage(void)
            "       swagent -h|--help | -V|--version\n");
 }
 
-static void SW_PRINTF(1, 2)
-die(const char *fmt, ...)
+static void SW_PRINTF(1, 2) die(const char *fmt, ...)
 {
     va_list args;
     fputs("swagent: ", stderr);
@@ -42,8 +40,7 @@ die(const char *fmt, ...)
     exit(1);
 }
 
-static int
-status_main(int argc, char *argv[])
+static int status_main(int argc, char *argv[])
 {
     bool json = false;
     const char *rundir = NULL;
@@ -56,7 +53,8 @@ status_main(int argc, char *argv[])
             rundir = argv[i] + strlen("--rundir=");
         } else {
             die("status: unknown argument \"%s\" (status [--json] "
-                "[--rundir DIR])", argv[i]);
+                "[--rundir DIR])",
+                argv[i]);
         }
     }
     json_t *st;
@@ -78,15 +76,13 @@ status_main(int argc, char *argv[])
     return 0;
 }
 
-static void
-signal_cb(evutil_socket_t sig, short what, void *base)
+static void signal_cb(evutil_socket_t sig, short what, void *base)
 {
     LOG(LOG_INFO, "caught signal %d, exiting", (int)sig);
     event_base_loopbreak(base);
 }
 
-static int
-parse_int(const char *opt, const char *s, int min, int max)
+static int parse_int(const char *opt, const char *s, int min, int max)
 {
     uint64_t v;
     if (!str_to_u64(s, (uint64_t)max, &v) || (int)v < min) {
@@ -95,52 +91,77 @@ parse_int(const char *opt, const char *s, int min, int max)
     return (int)v;
 }
 
-static void
-parse_options(int argc, char *argv[], struct agent_config *cfg,
-              const char **log_path, enum log_level *level)
+static void parse_options(int argc, char *argv[], struct agent_config *cfg,
+                          const char **log_path, enum log_level *level)
 {
     static const struct option longopts[] = {
-        {"etcd", required_argument, NULL, 'e'},
-        {"vtep", required_argument, NULL, 'v'},
-        {"host", required_argument, NULL, 'H'},
-        {"prefix", required_argument, NULL, 'p'},
-        {"ttl", required_argument, NULL, 't'},
-        {"int-bridge", required_argument, NULL, 'i'},
-        {"tun-bridge", required_argument, NULL, 'T'},
-        {"flood-unknown", no_argument, NULL, 'f'},
-        {"poll-ms", required_argument, NULL, 'P'},
-        {"rundir", required_argument, NULL, 'r'},
-        {"log-file", required_argument, NULL, 'l'},
-        {"log-level", required_argument, NULL, 'L'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        { "etcd", required_argument, NULL, 'e' },
+        { "vtep", required_argument, NULL, 'v' },
+        { "host", required_argument, NULL, 'H' },
+        { "prefix", required_argument, NULL, 'p' },
+        { "ttl", required_argument, NULL, 't' },
+        { "int-bridge", required_argument, NULL, 'i' },
+        { "tun-bridge", required_argument, NULL, 'T' },
+        { "flood-unknown", no_argument, NULL, 'f' },
+        { "poll-ms", required_argument, NULL, 'P' },
+        { "rundir", required_argument, NULL, 'r' },
+        { "log-file", required_argument, NULL, 'l' },
+        { "log-level", required_argument, NULL, 'L' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
     };
     const char *vtep = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'e': cfg->etcd_urls = optarg; break;
-        case 'v': vtep = optarg; break;
-        case 'H': cfg->host = optarg; break;
-        case 'p': cfg->prefix = optarg; break;
-        case 't': cfg->ttl = parse_int("--ttl", optarg, 2, 3600); break;
-        case 'i': cfg->int_bridge = optarg; break;
-        case 'T': cfg->tun_bridge = optarg; break;
-        case 'f': cfg->flood_unknown = true; break;
-        case 'P': cfg->poll_ms = parse_int("--poll-ms", optarg, 10, 60000);
+        case 'e':
+            cfg->etcd_urls = optarg;
             break;
-        case 'r': cfg->rundir = optarg; break;
-        case 'l': *log_path = optarg; break;
+        case 'v':
+            vtep = optarg;
+            break;
+        case 'H':
+            cfg->host = optarg;
+            break;
+        case 'p':
+            cfg->prefix = optarg;
+            break;
+        case 't':
+            cfg->ttl = parse_int("--ttl", optarg, 2, 3600);
+            break;
+        case 'i':
+            cfg->int_bridge = optarg;
+            break;
+        case 'T':
+            cfg->tun_bridge = optarg;
+            break;
+        case 'f':
+            cfg->flood_unknown = true;
+            break;
+        case 'P':
+            cfg->poll_ms = parse_int("--poll-ms", optarg, 10, 60000);
+            break;
+        case 'r':
+            cfg->rundir = optarg;
+            break;
+        case 'l':
+            *log_path = optarg;
+            break;
         case 'L':
             if (!log_level_from_string(optarg, level)) {
                 die("--log-level: \"%s\" is not err, warn, info or dbg",
                     optarg);
             }
             break;
-        case 'h': usage(); exit(0);
-        case 'V': printf("swagent (switchd) %s\n", SW_VERSION); exit(0);
-        default: exit(1);
+        case 'h':
+            usage();
+            exit(0);
+        case 'V':
+            printf("swagent (switchd) %s\n", SW_VERSION);
+            exit(0);
+        default:
+            exit(1);
         }
     }
     if (optind < argc) {
@@ -159,13 +180,11 @@ parse_options(int argc, char *argv[], struct agent_config *cfg,
         die("--prefix: \"%s\" must start with /", cfg->prefix);
     }
     if (!*cfg->host || strchr(cfg->host, '/')) {
-        die("--host: \"%s\" must be a non-empty name without '/'",
-            cfg->host);
+        die("--host: \"%s\" must be a non-empty name without '/'", cfg->host);
     }
 }
 
-int
-main(int argc, char *argv[])
+int main(int argc, char *argv[])
 {
     if (argc >= 2 && !strcmp(argv[1], "status")) {
         return status_main(argc - 1, argv + 1);
@@ -175,8 +194,12 @@ main(int argc, char *argv[])
         strcpy(hostname, "localhost");
     }
     struct agent_config cfg = {
-        .host = hostname, .prefix = "/switchd", .ttl = 10,
-        .int_bridge = "br-int", .tun_bridge = "br-tun", .poll_ms = 200,
+        .host = hostname,
+        .prefix = "/switchd",
+        .ttl = 10,
+        .int_bridge = "br-int",
+        .tun_bridge = "br-tun",
+        .poll_ms = 200,
     };
     const char *log_path = NULL;
     enum log_level level = LOG_INFO;
@@ -218,9 +241,11 @@ main(int argc, char *argv[])
         event_add(sigs[i], NULL);
     }
     char vtep[16];
-    LOG(LOG_INFO, "swagent %s: host %s, vtep %s, etcd %s, prefix %s, ttl "
-        "%d s", SW_VERSION, cfg.host, ipv4_to_str(cfg.vtep, vtep),
-        cfg.etcd_urls, cfg.prefix, cfg.ttl);
+    LOG(LOG_INFO,
+        "swagent %s: host %s, vtep %s, etcd %s, prefix %s, ttl "
+        "%d s",
+        SW_VERSION, cfg.host, ipv4_to_str(cfg.vtep, vtep), cfg.etcd_urls,
+        cfg.prefix, cfg.ttl);
     agent_local_start(a);
     agent_etcd_start(a);
     event_base_dispatch(a->base);

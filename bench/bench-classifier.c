@@ -30,9 +30,9 @@ int bench_classifier(int argc, char *argv[])
 {
     uint64_t n_rules = 100000, n_lookups = 10000000, batch = 1;
     struct bench_opt opts[] = {
-        {"rules", &n_rules, 100000000},
-        {"lookups", &n_lookups, UINT64_MAX},
-        {"batch", &batch, BENCH_MAX_BATCH},
+        { "rules", &n_rules, 100000000 },
+        { "lookups", &n_lookups, UINT64_MAX },
+        { "batch", &batch, BENCH_MAX_BATCH },
     };
     if (bench_parse_opts(argc, argv, opts, ARRAY_SIZE(opts))) {
         return -1;
@@ -48,8 +48,7 @@ int bench_classifier(int argc, char *argv[])
 
     size_t heap0 = bench_heap_bytes();
     uint64_t t0 = bench_now_ns();
-    struct bench_rule **rules = xcalloc(n_rules ? n_rules : 1,
-                                        sizeof *rules);
+    struct bench_rule **rules = xcalloc(n_rules ? n_rules : 1, sizeof *rules);
     memset(m.wc.dl_dst, 0xff, 6);
     for (uint32_t i = 0; i < n_rules; i++) {
         mac_of(i, m.flow.dl_dst);
@@ -63,11 +62,10 @@ int bench_classifier(int argc, char *argv[])
      * allocator's own overhead, minus the pointer array kept for
      * teardown. */
     size_t heap1 = bench_heap_bytes();
-    double grown = (double)heap1 - (double)heap0
-                   - (double)(n_rules * sizeof *rules);
+    double grown =
+        (double)heap1 - (double)heap0 - (double)(n_rules * sizeof *rules);
     /* 0 when the allocator does not report (ASan builds). */
-    double bytes_per_rule =
-        n_rules && grown > 0 ? grown / (double)n_rules : 0;
+    double bytes_per_rule = n_rules && grown > 0 ? grown / (double)n_rules : 0;
 
     /* Lookups: 7 in 8 hit a random learned MAC, the rest miss to the
      * catch-all, addresses spread over the whole table (cache misses
@@ -115,9 +113,9 @@ int bench_classifier(int argc, char *argv[])
            "hits=%llu lookups_per_s=%.0f ns_per_lookup=%.1f "
            "inserts_per_s=%.0f bytes_per_rule=%.1f sizeof_cls_rule=%zu\n",
            (unsigned long long)n_rules, (unsigned long long)batch,
-           classifier_n_subtables(&cls),
-           (unsigned long long)n_lookups, (unsigned long long)hits,
-           (double)n_lookups / secs, (double)(t3 - t2) / (double)n_lookups,
+           classifier_n_subtables(&cls), (unsigned long long)n_lookups,
+           (unsigned long long)hits, (double)n_lookups / secs,
+           (double)(t3 - t2) / (double)n_lookups,
            n_rules ? (double)n_rules / ((double)(t1 - t0) / 1e9) : 0,
            bytes_per_rule, sizeof(struct cls_rule));
 

@@ -40,8 +40,8 @@ static void remote_mac(uint32_t i, uint8_t mac[6])
     mac[5] = (uint8_t)i;
 }
 
-static const uint8_t local_mac[6] = {0x02, 0x11, 0x00, 0x00, 0x00, 0x01};
-static const uint8_t bcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+static const uint8_t local_mac[6] = { 0x02, 0x11, 0x00, 0x00, 0x00, 0x01 };
+static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 /* A 64-byte frame on the wire (60 without the FCS): Ethernet, IPv4,
  * UDP, zero payload.  Only the MACs change between packets. */
@@ -276,10 +276,10 @@ int bench_pipeline(int argc, char *argv[])
     uint64_t n_macs = 100000, n_packets = 5000000, batch_size = 32;
     uint64_t huge = 1;
     struct bench_opt opts[] = {
-        {"macs", &n_macs, 50000000},
-        {"packets", &n_packets, UINT64_MAX},
-        {"batch", &batch_size, 256},
-        {"huge", &huge, 1},
+        { "macs", &n_macs, 50000000 },
+        { "packets", &n_packets, UINT64_MAX },
+        { "batch", &batch_size, 256 },
+        { "huge", &huge, 1 },
     };
     if (bench_parse_opts(argc, argv, opts, ARRAY_SIZE(opts))) {
         return -1;
@@ -325,9 +325,9 @@ int bench_scaling(int argc, char *argv[])
     uint64_t small = 1000, large = 1000000, rounds = 10;
     uint64_t per_round = 1000000, batch_size = 32;
     struct bench_opt opts[] = {
-        {"small", &small, 50000000}, {"large", &large, 50000000},
-        {"rounds", &rounds, 1000},   {"packets", &per_round, UINT64_MAX},
-        {"batch", &batch_size, 256},
+        { "small", &small, 50000000 }, { "large", &large, 50000000 },
+        { "rounds", &rounds, 1000 },   { "packets", &per_round, UINT64_MAX },
+        { "batch", &batch_size, 256 },
     };
     if (bench_parse_opts(argc, argv, opts, ARRAY_SIZE(opts))) {
         return -1;
@@ -348,7 +348,7 @@ int bench_scaling(int argc, char *argv[])
     memset(&pp[0].c, 0, sizeof pp[0].c);
     memset(&pp[1].c, 0, sizeof pp[1].c);
 
-    uint64_t ns[2] = {0, 0};
+    uint64_t ns[2] = { 0, 0 };
     double rmin = 0, rmax = 0;
     for (uint64_t r = 0; r < rounds; r++) {
         uint64_t t[2];
@@ -367,8 +367,8 @@ int bench_scaling(int argc, char *argv[])
         rmax = r ? SW_MAX(rmax, ratio) : ratio;
     }
     double pkts = (double)(rounds * per_round);
-    double pps[2] = {pkts / ((double)ns[0] / 1e9),
-                     pkts / ((double)ns[1] / 1e9)};
+    double pps[2] = { pkts / ((double)ns[0] / 1e9),
+                      pkts / ((double)ns[1] / 1e9) };
     printf(
         "bench=scaling small=%llu large=%llu learned_small=%zu "
         "learned_large=%zu rounds=%llu packets=%llu batch=%llu "
@@ -388,7 +388,7 @@ int bench_flowmod(int argc, char *argv[])
 {
     uint64_t n_flows = 100000;
     struct bench_opt opts[] = {
-        {"flows", &n_flows, 50000000},
+        { "flows", &n_flows, 50000000 },
     };
     if (bench_parse_opts(argc, argv, opts, ARRAY_SIZE(opts))) {
         return -1;
@@ -410,8 +410,8 @@ int bench_flowmod(int argc, char *argv[])
         struct flow_mod fm;
         flow_mod_init(&fm, FM_ADD);
         uint64_t t0 = bench_now_ns();
-        char *err = flow_mod_parse(&fm, text, FM_PARSE_ADD,
-                                   ofproto_portmap(ofp));
+        char *err =
+            flow_mod_parse(&fm, text, FM_PARSE_ADD, ofproto_portmap(ofp));
         uint64_t t1 = bench_now_ns();
         if (err) {
             fprintf(stderr, "swbench: %s: %s\n", text, err);

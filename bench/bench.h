@@ -23,7 +23,7 @@ uint64_t bench_random(uint64_t *state);
 /* Options common to every subcommand: "--NAME VALUE" pairs.  Returns
  * false (after printing why on stderr) on an unknown or bad option. */
 struct bench_opt {
-    const char *name;  /* Without the leading "--". */
+    const char *name; /* Without the leading "--". */
     uint64_t *value;
     uint64_t max;
 };

@@ -47,8 +47,7 @@ uint64_t bench_random(uint64_t *state)
     return x * 0x2545f4914f6cdd1dULL;
 }
 
-int bench_parse_opts(int argc, char *argv[], struct bench_opt *opts,
-                     size_t n)
+int bench_parse_opts(int argc, char *argv[], struct bench_opt *opts, size_t n)
 {
     /* Options come in "--name value" pairs. */
     for (int i = 0; i < argc; i += 2) {
@@ -82,20 +81,20 @@ static const struct {
     int (*run)(int argc, char *argv[]);
     const char *usage;
 } commands[] = {
-    {"classifier", bench_classifier, "[--rules N] [--lookups N] [--batch N]"},
-    {"pipeline", bench_pipeline,
-     "[--macs N] [--packets N] [--batch N] [--huge 0/1]"},
-    {"scaling", bench_scaling,
-     "[--small N] [--large N] [--rounds N] [--packets N] [--batch N]"},
-    {"flowmod", bench_flowmod, "[--flows N]"},
+    { "classifier", bench_classifier,
+      "[--rules N] [--lookups N] [--batch N]" },
+    { "pipeline", bench_pipeline,
+      "[--macs N] [--packets N] [--batch N] [--huge 0/1]" },
+    { "scaling", bench_scaling,
+      "[--small N] [--large N] [--rounds N] [--packets N] [--batch N]" },
+    { "flowmod", bench_flowmod, "[--flows N]" },
 };
 
 static void usage(FILE *out)
 {
     fprintf(out, "usage:\n");
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-        fprintf(out, "  swbench %s %s\n", commands[i].name,
-                commands[i].usage);
+        fprintf(out, "  swbench %s %s\n", commands[i].name, commands[i].usage);
     }
 }
 

@@ -11,8 +11,7 @@
 
 const char *program_name = "switchd client";
 
-void
-die(int status, const char *fmt, ...)
+void die(int status, const char *fmt, ...)
 {
     va_list args;
     fprintf(stderr, "%s: ", program_name);
@@ -28,8 +27,7 @@ static const char *file_prefix = "";
 
 /* Dies unless 's' is valid UTF-8: the request is JSON, and jansson would
  * otherwise drop the string and send a request without it. */
-static void
-check_utf8(const char *what, const char *s)
+static void check_utf8(const char *what, const char *s)
 {
     json_t *j = json_string(s);
     if (!j) {
@@ -40,9 +38,8 @@ check_utf8(const char *what, const char *s)
     json_decref(j);
 }
 
-int
-common_parse_options(int argc, char *argv[], struct common_opts *opts,
-                     void (*help)(void))
+int common_parse_options(int argc, char *argv[], struct common_opts *opts,
+                         void (*help)(void))
 {
     for (int k = 1; k < argc; k++) {
         char what[32];
@@ -85,9 +82,8 @@ common_parse_options(int argc, char *argv[], struct common_opts *opts,
     return i;
 }
 
-json_t *
-common_call(const struct common_opts *opts, const char *method,
-            json_t *params)
+json_t *common_call(const struct common_opts *opts, const char *method,
+                    json_t *params)
 {
     json_t *result;
     char *err;
@@ -104,15 +100,13 @@ common_call(const struct common_opts *opts, const char *method,
     return result;
 }
 
-static void
-write_chunk(const char *text, size_t len, void *aux)
+static void write_chunk(const char *text, size_t len, void *aux)
 {
     fwrite(text, 1, len, stdout);
 }
 
-json_t *
-common_call_chunks(const struct common_opts *opts, const char *method,
-                   json_t *params)
+json_t *common_call_chunks(const struct common_opts *opts, const char *method,
+                           json_t *params)
 {
     json_t *result;
     char *err;
@@ -131,8 +125,7 @@ common_call_chunks(const struct common_opts *opts, const char *method,
     return result;
 }
 
-void
-common_print_json(const json_t *result)
+void common_print_json(const json_t *result)
 {
     /* Ten significant digits: a duration of 4.004 s prints as 4.004, not
      * as the nearest double's 4.0039999999999996. */
@@ -143,8 +136,7 @@ common_print_json(const json_t *result)
     free(s);
 }
 
-char *
-common_read_file(const char *path)
+char *common_read_file(const char *path)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
     if (!f) {
@@ -171,7 +163,8 @@ common_read_file(const char *path)
         file_prefix = xasprintf("%s: ", path);
         for (char *line = s; *line; lineno++) {
             char *nl = strchr(line, '\n');
-            char *one = xstrndup(line, nl ? (size_t)(nl - line) : strlen(line));
+            char *one =
+                xstrndup(line, nl ? (size_t)(nl - line) : strlen(line));
             char what[64];
             snprintf(what, sizeof what, "line %zu ", lineno);
             check_utf8(what, one);

@@ -13,9 +13,7 @@
 #include "ds.h"
 #include "vsctl.h"
 
-
-static void
-help(void)
+static void help(void)
 {
     struct ds ds = DS_EMPTY_INITIALIZER;
     vsctl_usage(&ds);
@@ -46,8 +44,7 @@ help(void)
 /* As ovs-vsctl after a transaction that added a port that could not be
  * set up: the port stays (ofport -1, its error in the error column) and
  * the command succeeds, but each such port is reported on stderr. */
-static void
-report_setup_errors(const json_t *result)
+static void report_setup_errors(const json_t *result)
 {
     struct ds err = DS_EMPTY_INITIALIZER;
     vsctl_format_setup_errors(result, program_name, &err);
@@ -55,8 +52,7 @@ report_setup_errors(const json_t *result)
     ds_destroy(&err);
 }
 
-static void
-on_alarm(int sig)
+static void on_alarm(int sig)
 {
     static const char msg[] = "swctl: timed out waiting for switchd\n";
     ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
@@ -66,8 +62,7 @@ on_alarm(int sig)
 
 /* --timeout=SECS, -t SECS: give up on switchd after SECS (0: never), as
  * ovs-vsctl gives up on ovsdb-server. */
-static void
-set_timeout(const char *secs)
+static void set_timeout(const char *secs)
 {
     uint64_t n;
     if (!str_to_u64(secs, UINT32_MAX, &n)) {
@@ -79,11 +74,10 @@ set_timeout(const char *secs)
     }
 }
 
-int
-main(int argc, char *argv[])
+int main(int argc, char *argv[])
 {
     program_name = "swctl";
-    struct common_opts opts = {NULL, false};
+    struct common_opts opts = { NULL, false };
     int first = common_parse_options(argc, argv, &opts, help);
     bool bare = false;
 
@@ -119,8 +113,8 @@ main(int argc, char *argv[])
     for (int i = first; i < argc; i++) {
         json_array_append_new(args, json_string(argv[i]));
     }
-    json_t *result = common_call(&opts, "vsctl",
-                                 json_pack("{s:o}", "args", args));
+    json_t *result =
+        common_call(&opts, "vsctl", json_pack("{s:o}", "args", args));
     int status = 0;
     struct ds out = DS_EMPTY_INITIALIZER;
     vsctl_format_bare(result, bare, &out, &status);

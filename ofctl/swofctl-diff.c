@@ -31,38 +31,35 @@ struct diff_flow {
 
 /* A source names a file when it holds a '/' or a file of that name
  * exists, else a bridge (ovs-ofctl: a switch). */
-static bool
-source_is_file(const char *src)
+static bool source_is_file(const char *src)
 {
     struct stat st;
     return strchr(src, '/') || !stat(src, &st);
 }
 
-static char *
-source_text(const struct common_opts *g, const struct cmd_opts *o,
-            const char *src)
+static char *source_text(const struct common_opts *g, const struct cmd_opts *o,
+                         const char *src)
 {
     if (source_is_file(src)) {
         return common_read_file(src);
     }
-    json_t *r = common_call(
-        g, "dump-flows",
-        json_pack("{s:s, s:b, s:b, s:s}", "bridge", src, "stats", false,
-                  "text_only", true, "protocol", o->protocol));
+    json_t *r = common_call(g, "dump-flows",
+                            json_pack("{s:s, s:b, s:b, s:s}", "bridge", src,
+                                      "stats", false, "text_only", true,
+                                      "protocol", o->protocol));
     char *text = xstrdup(json_string_value(json_object_get(r, "text")));
     json_decref(r);
     return text;
 }
 
-static struct diff_flow *
-load_flows(const struct common_opts *g, const struct cmd_opts *o,
-           const char *src, size_t *np)
+static struct diff_flow *load_flows(const struct common_opts *g,
+                                    const struct cmd_opts *o, const char *src,
+                                    size_t *np)
 {
     char *text = source_text(g, o, src);
     struct flow_mod *fms;
     size_t n;
-    char *err = bridge_parse_flows(text, FM_ADD, FM_PARSE_ADD, NULL, &fms,
-                                   &n);
+    char *err = bridge_parse_flows(text, FM_ADD, FM_PARSE_ADD, NULL, &fms, &n);
     free(text);
     if (err) {
         die(1, "%s: %s", src, err);
@@ -73,8 +70,8 @@ load_flows(const struct common_opts *g, const struct cmd_opts *o,
         struct flow_mod *fm = &fms[i];
         ds_clear(&ds);
         match_format(&fm->match, fm->priority, NULL, &ds);
-        v[i].key = xasprintf("%u %d %s", fm->table_id, fm->priority,
-                             ds_cstr(&ds));
+        v[i].key =
+            xasprintf("%u %d %s", fm->table_id, fm->priority, ds_cstr(&ds));
         v[i].table = fm->table_id;
         v[i].priority = fm->priority;
         struct ds line = DS_EMPTY_INITIALIZER;
@@ -108,8 +105,7 @@ load_flows(const struct common_opts *g, const struct cmd_opts *o,
 }
 
 /* Table ascending, then priority descending, then the match's text. */
-static int
-cmp_flows(const void *a_, const void *b_)
+static int cmp_flows(const void *a_, const void *b_)
 {
     const struct diff_flow *a = a_, *b = b_;
     if (a->table != b->table) {
@@ -121,8 +117,7 @@ cmp_flows(const void *a_, const void *b_)
     return strcmp(a->key, b->key);
 }
 
-static void
-free_flows(struct diff_flow *v, size_t n)
+static void free_flows(struct diff_flow *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(v[i].key);
@@ -131,9 +126,8 @@ free_flows(struct diff_flow *v, size_t n)
     free(v);
 }
 
-int
-swofctl_diff_flows(const struct common_opts *g, const struct cmd_opts *o,
-                   char *argv[], int argc)
+int swofctl_diff_flows(const struct common_opts *g, const struct cmd_opts *o,
+                       char *argv[], int argc)
 {
     size_t na, nb;
     struct diff_flow *a = load_flows(g, o, argv[0], &na);

@@ -22,7 +22,6 @@
 #include "stream-keys.h"
 #include "swofctl.h"
 
-
 struct cmd {
     const char *name;
     const char *args;
@@ -32,31 +31,27 @@ struct cmd {
     const char *help;
 };
 
-static long long
-jint(const json_t *o, const char *key)
+static long long jint(const json_t *o, const char *key)
 {
     return (long long)json_integer_value(json_object_get(o, key));
 }
 
-static json_t *
-bridge_params(const char *br)
+static json_t *bridge_params(const char *br)
 {
     return json_pack("{s:s}", "bridge", br);
 }
 
 /* The daemon renders every read reply (one renderer per reply, shared
  * with --format json): ask for text or JSON in the view of -O. */
-static json_t *
-read_params(const struct common_opts *g, const struct cmd_opts *o,
-            const char *br)
+static json_t *read_params(const struct common_opts *g,
+                           const struct cmd_opts *o, const char *br)
 {
     return json_pack("{s:s, s:b, s:s}", "bridge", br, "text", !g->json,
                      "protocol", o->protocol);
 }
 
 /* Prints a read reply: its "text", or the JSON itself. */
-static int
-print_reply(const struct common_opts *g, json_t *r)
+static int print_reply(const struct common_opts *g, json_t *r)
 {
     if (g->json) {
         common_print_json(r);
@@ -68,24 +63,22 @@ print_reply(const struct common_opts *g, json_t *r)
     return 0;
 }
 
-static int
-cmd_show(const struct common_opts *g, const struct cmd_opts *o, char *argv[],
-         int argc)
+static int cmd_show(const struct common_opts *g, const struct cmd_opts *o,
+                    char *argv[], int argc)
 {
     return print_reply(g, common_call(g, "show", read_params(g, o, argv[0])));
 }
 
-static int
-cmd_dump_ports_desc(const struct common_opts *g, const struct cmd_opts *o,
-                    char *argv[], int argc)
+static int cmd_dump_ports_desc(const struct common_opts *g,
+                               const struct cmd_opts *o, char *argv[],
+                               int argc)
 {
-    return print_reply(g, common_call(g, "dump-ports-desc",
-                                      read_params(g, o, argv[0])));
+    return print_reply(
+        g, common_call(g, "dump-ports-desc", read_params(g, o, argv[0])));
 }
 
-static int
-cmd_mod_port(const struct common_opts *g, const struct cmd_opts *o,
-             char *argv[], int argc)
+static int cmd_mod_port(const struct common_opts *g, const struct cmd_opts *o,
+                        char *argv[], int argc)
 {
     json_decref(common_call(g, "mod-port",
                             json_pack("{s:s, s:s, s:s}", "bridge", argv[0],
@@ -93,29 +86,25 @@ cmd_mod_port(const struct common_opts *g, const struct cmd_opts *o,
     return 0;
 }
 
-static int
-cmd_fdb_flush(const struct common_opts *g, const struct cmd_opts *o,
-              char *argv[], int argc)
+static int cmd_fdb_flush(const struct common_opts *g, const struct cmd_opts *o,
+                         char *argv[], int argc)
 {
-    return print_reply(g, common_call(g, "fdb-flush",
-                                      bridge_params(argv[0])));
+    return print_reply(g, common_call(g, "fdb-flush", bridge_params(argv[0])));
 }
 
-static int
-send_flows(const struct common_opts *g, const char *method, const char *br,
-           const char *key, const char *text, bool strict,
-           const char *protocol)
+static int send_flows(const struct common_opts *g, const char *method,
+                      const char *br, const char *key, const char *text,
+                      bool strict, const char *protocol)
 {
-    json_t *params = json_pack("{s:s, s:s, s:b, s:s}", "bridge", br, key,
-                               text, "strict", strict, "protocol", protocol);
+    json_t *params = json_pack("{s:s, s:s, s:b, s:s}", "bridge", br, key, text,
+                               "strict", strict, "protocol", protocol);
     json_t *r = common_call(g, method, params);
     json_decref(r);
     return 0;
 }
 
-static int
-cmd_add_flow(const struct common_opts *g, const struct cmd_opts *o,
-             char *argv[], int argc)
+static int cmd_add_flow(const struct common_opts *g, const struct cmd_opts *o,
+                        char *argv[], int argc)
 {
     if (strchr(argv[1], '\n')) {
         die(1, "add-flow takes one flow; use add-flows for several");
@@ -124,55 +113,50 @@ cmd_add_flow(const struct common_opts *g, const struct cmd_opts *o,
                       o->protocol);
 }
 
-static int
-cmd_add_flows(const struct common_opts *g, const struct cmd_opts *o,
-              char *argv[], int argc)
+static int cmd_add_flows(const struct common_opts *g, const struct cmd_opts *o,
+                         char *argv[], int argc)
 {
     char *text = common_read_file(argv[1]);
-    int r = send_flows(g, "add-flows", argv[0], "flows", text, false,
-                       o->protocol);
+    int r =
+        send_flows(g, "add-flows", argv[0], "flows", text, false, o->protocol);
     free(text);
     return r;
 }
 
-static int
-cmd_mod_flows(const struct common_opts *g, const struct cmd_opts *o,
-              char *argv[], int argc)
+static int cmd_mod_flows(const struct common_opts *g, const struct cmd_opts *o,
+                         char *argv[], int argc)
 {
     return send_flows(g, "mod-flows", argv[0], "flows", argv[1], o->strict,
                       o->protocol);
 }
 
-static int
-cmd_del_flows(const struct common_opts *g, const struct cmd_opts *o,
-              char *argv[], int argc)
+static int cmd_del_flows(const struct common_opts *g, const struct cmd_opts *o,
+                         char *argv[], int argc)
 {
     return send_flows(g, "del-flows", argv[0], "match",
                       argc > 1 ? argv[1] : "", o->strict, o->protocol);
 }
 
-static int
-cmd_replace_flows(const struct common_opts *g, const struct cmd_opts *o,
-                  char *argv[], int argc)
+static int cmd_replace_flows(const struct common_opts *g,
+                             const struct cmd_opts *o, char *argv[], int argc)
 {
     char *text = common_read_file(argv[1]);
-    json_t *r = common_call(g, "replace-flows",
-                            json_pack("{s:s, s:s}", "bridge", argv[0],
-                                      "flows", text));
+    json_t *r =
+        common_call(g, "replace-flows",
+                    json_pack("{s:s, s:s}", "bridge", argv[0], "flows", text));
     free(text);
     json_decref(r);
     return 0;
 }
 
-static int
-cmd_dump_flows(const struct common_opts *g, const struct cmd_opts *o,
-               char *argv[], int argc)
+static int cmd_dump_flows(const struct common_opts *g,
+                          const struct cmd_opts *o, char *argv[], int argc)
 {
-    json_t *params = json_pack(
-        "{s:s, s:s, s:b, s:b, s:b, s:b, s:O, s:s}", "bridge", argv[0],
-        "match", argc > 1 ? argv[1] : "", "strict", o->strict, "stats",
-        o->stats, "names", o->names, "text_only", !g->json, "sort", o->sort,
-        "protocol", o->protocol);
+    json_t *params =
+        json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:O, s:s}", "bridge",
+                  argv[0], "match", argc > 1 ? argv[1] : "", "strict",
+                  o->strict, "stats", o->stats, "names", o->names, "text_only",
+                  !g->json, "sort", o->sort, "protocol", o->protocol);
     if (!g->json && !json_array_size(o->sort)) {
         /* The text of a dump comes in pieces, printed as they arrive:
          * no size limit, and the memory of one piece. */
@@ -187,13 +171,11 @@ cmd_dump_flows(const struct common_opts *g, const struct cmd_opts *o,
     return print_reply(g, common_call(g, "dump-flows", params));
 }
 
-static int
-cmd_dump_aggregate(const struct common_opts *g, const struct cmd_opts *o,
-                   char *argv[], int argc)
+static int cmd_dump_aggregate(const struct common_opts *g,
+                              const struct cmd_opts *o, char *argv[], int argc)
 {
     json_t *params = read_params(g, o, argv[0]);
-    json_object_set_new(params, "match",
-                        json_string(argc > 1 ? argv[1] : ""));
+    json_object_set_new(params, "match", json_string(argc > 1 ? argv[1] : ""));
     json_object_set_new(params, "strict", json_boolean(o->strict));
     return print_reply(g, common_call(g, "dump-aggregate", params));
 }
@@ -201,9 +183,8 @@ cmd_dump_aggregate(const struct common_opts *g, const struct cmd_opts *o,
 /* OVS 3's packet-out form: one argument "in_port=P packet=HEX
  * actions=ACTIONS" (keywords in any order, separated by commas or
  * spaces; actions last, as in a flow). */
-static void
-parse_packet_out_spec(const char *spec, char **in_port, char **packet,
-                      char **actions)
+static void parse_packet_out_spec(const char *spec, char **in_port,
+                                  char **packet, char **actions)
 {
     *in_port = *packet = *actions = NULL;
     const char *s = spec;
@@ -228,12 +209,13 @@ parse_packet_out_spec(const char *spec, char **in_port, char **packet,
             dst = packet;
         }
         if (!dst) {
-            die(1, "packet-out: \"%s\": expected in_port=PORT, "
-                "packet=HEX or actions=ACTIONS", item);
+            die(1,
+                "packet-out: \"%s\": expected in_port=PORT, "
+                "packet=HEX or actions=ACTIONS",
+                item);
         }
         if (*dst) {
-            die(1, "packet-out: \"%.*s\" given twice", (int)(eq - item),
-                item);
+            die(1, "packet-out: \"%.*s\" given twice", (int)(eq - item), item);
         }
         *dst = xstrdup(eq + 1);
         free(item);
@@ -248,9 +230,8 @@ parse_packet_out_spec(const char *spec, char **in_port, char **packet,
     }
 }
 
-static int
-cmd_packet_out(const struct common_opts *g, const struct cmd_opts *o,
-               char *argv[], int argc)
+static int cmd_packet_out(const struct common_opts *g,
+                          const struct cmd_opts *o, char *argv[], int argc)
 {
     json_t *packets = json_array();
     char *in_port = NULL, *packet = NULL, *actions = NULL;
@@ -265,11 +246,11 @@ cmd_packet_out(const struct common_opts *g, const struct cmd_opts *o,
         }
     } else {
         die(1, "packet-out takes BRIDGE \"in_port=P packet=HEX "
-            "actions=A\", or BRIDGE IN_PORT ACTIONS HEX...");
+               "actions=A\", or BRIDGE IN_PORT ACTIONS HEX...");
     }
-    json_t *params = json_pack("{s:s, s:s, s:s, s:o}", "bridge", argv[0],
-                               "in_port", in_port, "actions", actions,
-                               "packets", packets);
+    json_t *params =
+        json_pack("{s:s, s:s, s:s, s:o}", "bridge", argv[0], "in_port",
+                  in_port, "actions", actions, "packets", packets);
     free(in_port);
     free(packet);
     free(actions);
@@ -281,9 +262,8 @@ cmd_packet_out(const struct common_opts *g, const struct cmd_opts *o,
     return 0;
 }
 
-static int
-cmd_dump_ports(const struct common_opts *g, const struct cmd_opts *o,
-               char *argv[], int argc)
+static int cmd_dump_ports(const struct common_opts *g,
+                          const struct cmd_opts *o, char *argv[], int argc)
 {
     json_t *params = read_params(g, o, argv[0]);
     if (argc > 1) {
@@ -292,19 +272,17 @@ cmd_dump_ports(const struct common_opts *g, const struct cmd_opts *o,
     return print_reply(g, common_call(g, "dump-ports", params));
 }
 
-static int
-cmd_dump_tables(const struct common_opts *g, const struct cmd_opts *o,
-                char *argv[], int argc)
+static int cmd_dump_tables(const struct common_opts *g,
+                           const struct cmd_opts *o, char *argv[], int argc)
 {
-    return print_reply(g, common_call(g, "dump-tables",
-                                      read_params(g, o, argv[0])));
+    return print_reply(
+        g, common_call(g, "dump-tables", read_params(g, o, argv[0])));
 }
 
 /* The kernel fast path's entries, one per line: key, packets, bytes,
  * used, actions (as ovs-dpctl dump-flows lays them out). */
-static int
-cmd_dump_dp_flows(const struct common_opts *g, const struct cmd_opts *o,
-                  char *argv[], int argc)
+static int cmd_dump_dp_flows(const struct common_opts *g,
+                             const struct cmd_opts *o, char *argv[], int argc)
 {
     json_t *r = common_call(g, "dump-dp-flows", bridge_params(argv[0]));
     if (g->json) {
@@ -314,7 +292,8 @@ cmd_dump_dp_flows(const struct common_opts *g, const struct cmd_opts *o,
     }
     size_t i;
     json_t *e;
-    json_array_foreach(json_object_get(r, "flows"), i, e) {
+    json_array_foreach(json_object_get(r, "flows"), i, e)
+    {
         double used = json_real_value(json_object_get(e, "used"));
         char usedbuf[32];
         if (used < 0) {
@@ -331,29 +310,25 @@ cmd_dump_dp_flows(const struct common_opts *g, const struct cmd_opts *o,
     return 0;
 }
 
-static int
-cmd_stats(const struct common_opts *g, const struct cmd_opts *o,
-          char *argv[], int argc)
+static int cmd_stats(const struct common_opts *g, const struct cmd_opts *o,
+                     char *argv[], int argc)
 {
-    return print_reply(g, common_call(g, "stats",
-                                      read_params(g, o, argv[0])));
+    return print_reply(g, common_call(g, "stats", read_params(g, o, argv[0])));
 }
 
-static int
-cmd_fdb_show(const struct common_opts *g, const struct cmd_opts *o,
-             char *argv[], int argc)
+static int cmd_fdb_show(const struct common_opts *g, const struct cmd_opts *o,
+                        char *argv[], int argc)
 {
-    return print_reply(g, common_call(g, "fdb-show",
-                                      read_params(g, o, argv[0])));
+    return print_reply(g,
+                       common_call(g, "fdb-show", read_params(g, o, argv[0])));
 }
 
-static int
-cmd_trace(const struct common_opts *g, const struct cmd_opts *o,
-          char *argv[], int argc)
+static int cmd_trace(const struct common_opts *g, const struct cmd_opts *o,
+                     char *argv[], int argc)
 {
-    json_t *params = json_pack("{s:s, s:s, s:b}", "bridge", argv[0], "flow",
-                               argc > 1 ? argv[1] : "", "generate",
-                               o->generate);
+    json_t *params =
+        json_pack("{s:s, s:s, s:b}", "bridge", argv[0], "flow",
+                  argc > 1 ? argv[1] : "", "generate", o->generate);
     if (o->packet) {
         json_object_set_new(params, "packet", json_string(o->packet));
     }
@@ -371,17 +346,16 @@ cmd_trace(const struct common_opts *g, const struct cmd_opts *o,
 /* Set by SIGINT/SIGTERM: a stream ends cleanly (files flushed). */
 static volatile sig_atomic_t interrupted;
 
-static void
-on_signal(int sig)
+static void on_signal(int sig)
 {
     interrupted = 1;
 }
 
 /* Opens a subscription and makes the signals that end it interrupt the
  * blocking read instead of killing us. */
-static struct rpc_stream *
-open_stream(const struct common_opts *g, const char *method, json_t *params,
-            json_t **resultp)
+static struct rpc_stream *open_stream(const struct common_opts *g,
+                                      const char *method, json_t *params,
+                                      json_t **resultp)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -393,8 +367,7 @@ open_stream(const struct common_opts *g, const char *method, json_t *params,
 
     struct rpc_stream *st;
     char *err;
-    int error = rpc_stream_open(g->rundir, method, params, resultp, &st,
-                                &err);
+    int error = rpc_stream_open(g->rundir, method, params, resultp, &st, &err);
     json_decref(params);
     if (error) {
         die(1, "%s", err);
@@ -404,8 +377,7 @@ open_stream(const struct common_opts *g, const char *method, json_t *params,
 
 /* The next message of 'st', or NULL at the end (interrupted, or the
  * daemon closed).  Exits on transport errors. */
-static json_t *
-stream_next(struct rpc_stream *st)
+static json_t *stream_next(struct rpc_stream *st)
 {
     while (!interrupted) {
         json_t *msg;
@@ -423,8 +395,7 @@ stream_next(struct rpc_stream *st)
 }
 
 /* A stream that stops without an END line: the daemon went away. */
-static int
-stream_lost(void)
+static int stream_lost(void)
 {
     if (interrupted) {
         return 0;
@@ -433,26 +404,22 @@ stream_lost(void)
     return 1;
 }
 
-static bool
-is_end(const json_t *msg)
+static bool is_end(const json_t *msg)
 {
-    const char *ev =
-        json_string_value(json_object_get(msg, STREAM_KEY_EVENT));
+    const char *ev = json_string_value(json_object_get(msg, STREAM_KEY_EVENT));
     return ev && !strcmp(ev, STREAM_EVENT_END);
 }
 
 /* Why a stream ended ("" if the END line says not). */
-static const char *
-end_reason(const json_t *msg)
+static const char *end_reason(const json_t *msg)
 {
     const char *reason =
         json_string_value(json_object_get(msg, STREAM_KEY_REASON));
     return reason ? reason : "";
 }
 
-static int
-cmd_monitor(const struct common_opts *g, const struct cmd_opts *o,
-            char *argv[], int argc)
+static int cmd_monitor(const struct common_opts *g, const struct cmd_opts *o,
+                       char *argv[], int argc)
 {
     json_t *params = json_pack("{s:s, s:s, s:b}", "bridge", argv[0], "watch",
                                argc > 1 ? argv[1] : "", "names", o->names);
@@ -487,9 +454,8 @@ cmd_monitor(const struct common_opts *g, const struct cmd_opts *o,
     return status < 0 ? stream_lost() : status;
 }
 
-static int
-cmd_capture(const struct common_opts *g, const struct cmd_opts *o,
-            char *argv[], int argc)
+static int cmd_capture(const struct common_opts *g, const struct cmd_opts *o,
+                       char *argv[], int argc)
 {
     if (o->count < 0) {
         die(1, "-c: the count must be positive");
@@ -498,25 +464,25 @@ cmd_capture(const struct common_opts *g, const struct cmd_opts *o,
                                argv[1], "count", (json_int_t)o->count);
     json_t *r;
     struct rpc_stream *st = open_stream(g, "capture", params, &r);
-    const char *port =
-        json_string_value(json_object_get(r, CAPTURE_KEY_PORT));
+    const char *port = json_string_value(json_object_get(r, CAPTURE_KEY_PORT));
     bool tunnel = json_is_true(json_object_get(r, CAPTURE_KEY_TUNNEL));
     long long snaplen = jint(r, CAPTURE_KEY_SNAPLEN);
 
     struct capture_writer *w = NULL;
     if (o->write) {
         char *err;
-        if (capture_writer_open(o->write, tunnel,
-                                (uint32_t)snaplen, &w, &err)) {
+        if (capture_writer_open(o->write, tunnel, (uint32_t)snaplen, &w,
+                                &err)) {
             die(1, "%s", err);
         }
     } else {
         setvbuf(stdout, NULL, _IOLBF, 0);
     }
     /* As tcpdump does: scripts wait for this line before they send. */
-    fprintf(stderr, "listening on %s (bridge %s), link-type %s, snapshot "
-            "length %lld bytes\n", port, argv[0],
-            tunnel ? "RAW (Raw IP)" : "EN10MB (Ethernet)",
+    fprintf(stderr,
+            "listening on %s (bridge %s), link-type %s, snapshot "
+            "length %lld bytes\n",
+            port, argv[0], tunnel ? "RAW (Raw IP)" : "EN10MB (Ethernet)",
             snaplen);
 
     long long n = 0;
@@ -573,13 +539,11 @@ cmd_capture(const struct common_opts *g, const struct cmd_opts *o,
 }
 
 /* Offline: prints each flow as dump-flows would, without statistics. */
-static int
-parse_and_print(const char *text)
+static int parse_and_print(const char *text)
 {
     struct flow_mod *fms;
     size_t n;
-    char *err = bridge_parse_flows(text, FM_ADD, FM_PARSE_ADD, NULL, &fms,
-                                   &n);
+    char *err = bridge_parse_flows(text, FM_ADD, FM_PARSE_ADD, NULL, &fms, &n);
     if (err) {
         die(1, "%s", err);
     }
@@ -612,9 +576,8 @@ parse_and_print(const char *text)
     return 0;
 }
 
-static int
-cmd_parse_flow(const struct common_opts *g, const struct cmd_opts *o,
-               char *argv[], int argc)
+static int cmd_parse_flow(const struct common_opts *g,
+                          const struct cmd_opts *o, char *argv[], int argc)
 {
     if (strchr(argv[0], '\n')) {
         die(1, "parse-flow takes one flow; use parse-flows for several");
@@ -622,9 +585,8 @@ cmd_parse_flow(const struct common_opts *g, const struct cmd_opts *o,
     return parse_and_print(argv[0]);
 }
 
-static int
-cmd_parse_flows(const struct common_opts *g, const struct cmd_opts *o,
-                char *argv[], int argc)
+static int cmd_parse_flows(const struct common_opts *g,
+                           const struct cmd_opts *o, char *argv[], int argc)
 {
     char *text = common_read_file(argv[0]);
     int r = parse_and_print(text);
@@ -633,62 +595,62 @@ cmd_parse_flows(const struct common_opts *g, const struct cmd_opts *o,
 }
 
 static const struct cmd commands[] = {
-    {"show", "BRIDGE", 1, 1, cmd_show, "show ports and their numbers"},
-    {"dump-ports-desc", "BRIDGE", 1, 1, cmd_dump_ports_desc,
-     "show the ports' descriptions"},
-    {"mod-port", "BRIDGE PORT up|down", 3, 3, cmd_mod_port,
-     "bring PORT's device up or down"},
-    {"add-flow", "BRIDGE FLOW", 2, 2, cmd_add_flow, "add FLOW"},
-    {"add-flows", "BRIDGE FILE|-", 2, 2, cmd_add_flows,
-     "add the flows in FILE, all or none"},
-    {"mod-flows", "[--strict] BRIDGE FLOW", 2, 2, cmd_mod_flows,
-     "modify the actions of flows matching FLOW"},
-    {"del-flows", "[--strict] BRIDGE [MATCH]", 1, 2, cmd_del_flows,
-     "delete matching flows (all flows without MATCH)"},
-    {"replace-flows", "BRIDGE FILE|-", 2, 2, cmd_replace_flows,
-     "make the flow table exactly the flows in FILE"},
-    {"dump-flows",
-     "[--strict] [--no-stats] [--names] [--sort[=F]|--rsort[=F]] BRIDGE "
-     "[MATCH]", 1, 2, cmd_dump_flows, "print matching flows"},
-    {"dump-aggregate", "[--strict] BRIDGE [MATCH]", 1, 2,
-     cmd_dump_aggregate, "print packet, byte and flow totals of matching "
-     "flows"},
-    {"packet-out",
-     "BRIDGE \"in_port=P packet=HEX actions=A\" | BRIDGE IN_PORT ACTIONS "
-     "HEX...", 2, INT_MAX, cmd_packet_out,
-     "run the actions on the packets and send the outputs"},
-    {"diff-flows", "SOURCE1 SOURCE2", 2, 2, swofctl_diff_flows,
-     "print the flows that differ (a source is a bridge or a file); "
-     "exit 2 if any"},
-    {"dump-ports", "BRIDGE [PORT]", 1, 2, cmd_dump_ports,
-     "print port counters"},
-    {"dump-tables", "BRIDGE", 1, 1, cmd_dump_tables,
-     "print table counters"},
-    {"stats", "BRIDGE", 1, 1, cmd_stats,
-     "print what the flow limit refused and what vxlan sockets dropped"},
-    {"fdb-show", "BRIDGE", 1, 1, cmd_fdb_show,
-     "print NORMAL's learned MAC table"},
-    {"fdb-flush", "BRIDGE", 1, 1, cmd_fdb_flush,
-     "empty NORMAL's learned MAC table (ovs-appctl fdb/flush)"},
-    {"dump-dp-flows", "[--json] BRIDGE", 1, 1, cmd_dump_dp_flows,
-     "print the kernel fast path's cache (datapath_type=system)"},
-    {"trace", "[--generate] [--packet HEX] [--json] BRIDGE [FLOW]", 1, 2,
-     cmd_trace, "show where a packet like FLOW goes, step by step"},
-    {"monitor", "[--names] [--json] BRIDGE [watch:[SPEC,...]]", 1, 2,
-     cmd_monitor, "print flow changes and packet-ins until interrupted"},
-    {"capture", "[-w FILE] [-c COUNT] [--json] BRIDGE PORT", 2, 2,
-     cmd_capture, "copy what PORT receives and sends (pcap with -w)"},
-    {"parse-flow", "FLOW", 1, 1, cmd_parse_flow,
-     "parse FLOW offline and print it"},
-    {"parse-flows", "FILE|-", 1, 1, cmd_parse_flows,
-     "parse the flows in FILE offline and print them"},
+    { "show", "BRIDGE", 1, 1, cmd_show, "show ports and their numbers" },
+    { "dump-ports-desc", "BRIDGE", 1, 1, cmd_dump_ports_desc,
+      "show the ports' descriptions" },
+    { "mod-port", "BRIDGE PORT up|down", 3, 3, cmd_mod_port,
+      "bring PORT's device up or down" },
+    { "add-flow", "BRIDGE FLOW", 2, 2, cmd_add_flow, "add FLOW" },
+    { "add-flows", "BRIDGE FILE|-", 2, 2, cmd_add_flows,
+      "add the flows in FILE, all or none" },
+    { "mod-flows", "[--strict] BRIDGE FLOW", 2, 2, cmd_mod_flows,
+      "modify the actions of flows matching FLOW" },
+    { "del-flows", "[--strict] BRIDGE [MATCH]", 1, 2, cmd_del_flows,
+      "delete matching flows (all flows without MATCH)" },
+    { "replace-flows", "BRIDGE FILE|-", 2, 2, cmd_replace_flows,
+      "make the flow table exactly the flows in FILE" },
+    { "dump-flows",
+      "[--strict] [--no-stats] [--names] [--sort[=F]|--rsort[=F]] BRIDGE "
+      "[MATCH]",
+      1, 2, cmd_dump_flows, "print matching flows" },
+    { "dump-aggregate", "[--strict] BRIDGE [MATCH]", 1, 2, cmd_dump_aggregate,
+      "print packet, byte and flow totals of matching "
+      "flows" },
+    { "packet-out",
+      "BRIDGE \"in_port=P packet=HEX actions=A\" | BRIDGE IN_PORT ACTIONS "
+      "HEX...",
+      2, INT_MAX, cmd_packet_out,
+      "run the actions on the packets and send the outputs" },
+    { "diff-flows", "SOURCE1 SOURCE2", 2, 2, swofctl_diff_flows,
+      "print the flows that differ (a source is a bridge or a file); "
+      "exit 2 if any" },
+    { "dump-ports", "BRIDGE [PORT]", 1, 2, cmd_dump_ports,
+      "print port counters" },
+    { "dump-tables", "BRIDGE", 1, 1, cmd_dump_tables, "print table counters" },
+    { "stats", "BRIDGE", 1, 1, cmd_stats,
+      "print what the flow limit refused and what vxlan sockets dropped" },
+    { "fdb-show", "BRIDGE", 1, 1, cmd_fdb_show,
+      "print NORMAL's learned MAC table" },
+    { "fdb-flush", "BRIDGE", 1, 1, cmd_fdb_flush,
+      "empty NORMAL's learned MAC table (ovs-appctl fdb/flush)" },
+    { "dump-dp-flows", "[--json] BRIDGE", 1, 1, cmd_dump_dp_flows,
+      "print the kernel fast path's cache (datapath_type=system)" },
+    { "trace", "[--generate] [--packet HEX] [--json] BRIDGE [FLOW]", 1, 2,
+      cmd_trace, "show where a packet like FLOW goes, step by step" },
+    { "monitor", "[--names] [--json] BRIDGE [watch:[SPEC,...]]", 1, 2,
+      cmd_monitor, "print flow changes and packet-ins until interrupted" },
+    { "capture", "[-w FILE] [-c COUNT] [--json] BRIDGE PORT", 2, 2,
+      cmd_capture, "copy what PORT receives and sends (pcap with -w)" },
+    { "parse-flow", "FLOW", 1, 1, cmd_parse_flow,
+      "parse FLOW offline and print it" },
+    { "parse-flows", "FILE|-", 1, 1, cmd_parse_flows,
+      "parse the flows in FILE offline and print them" },
 };
 
 /* -O/--protocols: a comma-separated list of OpenFlow versions, as
  * ovs-ofctl takes it; the highest one switchd renders wins, as the
  * version a real switch would negotiate. */
-static const char *
-parse_protocols(const char *list)
+static const char *parse_protocols(const char *list)
 {
     const char *best = NULL;
     char *copy = xstrdup(list);
@@ -700,12 +662,13 @@ parse_protocols(const char *list)
         } else if (!strcmp(v, "OpenFlow10")) {
             best = best ? best : "OpenFlow10";
         } else if (!strcmp(v, "OpenFlow11") || !strcmp(v, "OpenFlow12")
-                   || !strcmp(v, "OpenFlow14")
-                   || !strcmp(v, "OpenFlow15")) {
+                   || !strcmp(v, "OpenFlow14") || !strcmp(v, "OpenFlow15")) {
             continue; /* Known, but not one switchd renders. */
         } else {
-            die(1, "-O: \"%s\" is not an OpenFlow version (OpenFlow10, "
-                "OpenFlow13...)", v);
+            die(1,
+                "-O: \"%s\" is not an OpenFlow version (OpenFlow10, "
+                "OpenFlow13...)",
+                v);
         }
     }
     free(copy);
@@ -715,8 +678,7 @@ parse_protocols(const char *list)
     return best;
 }
 
-static void
-help(void)
+static void help(void)
 {
     printf("swofctl: manage switchd's flow tables\n"
            "usage: swofctl [OPTIONS] COMMAND [ARG...]\n\nCommands:\n");
@@ -751,13 +713,12 @@ help(void)
            "  -V, --version    print the version and exit\n");
 }
 
-int
-main(int argc, char *argv[])
+int main(int argc, char *argv[])
 {
     program_name = "swofctl";
-    struct common_opts g = {NULL, false};
-    struct cmd_opts o = {false, true, false, json_array(), false, NULL,
-                         NULL, 0, "OpenFlow10"};
+    struct common_opts g = { NULL, false };
+    struct cmd_opts o = { false, true, false, json_array(), false,
+                          NULL,  NULL, 0,     "OpenFlow10" };
     int first = common_parse_options(argc, argv, &g, help);
     bool want_help = false;
 
@@ -781,7 +742,8 @@ main(int argc, char *argv[])
                 die(1, "option %s needs an argument", a);
             }
             o.protocol = parse_protocols(argv[++i]);
-        } else if (str_starts_with(a, "-O") || str_starts_with(a, "--protocols=")) {
+        } else if (str_starts_with(a, "-O")
+                   || str_starts_with(a, "--protocols=")) {
             o.protocol = parse_protocols(a + (a[1] == 'O' ? 2 : 12));
         } else if (!strcmp(a, "--generate")) {
             o.generate = true;
@@ -813,10 +775,10 @@ main(int argc, char *argv[])
             if (*rest && *rest != '=') {
                 die(1, "unknown option '%s'", a);
             }
-            json_array_append_new(
-                o.sort, json_pack("{s:s, s:b}", "field",
-                                  *rest ? rest + 1 : "priority", "reverse",
-                                  reverse));
+            json_array_append_new(o.sort,
+                                  json_pack("{s:s, s:b}", "field",
+                                            *rest ? rest + 1 : "priority",
+                                            "reverse", reverse));
         } else if (!strcmp(a, "--rundir") || !strcmp(a, "--format")
                    || str_starts_with(a, "--rundir=")
                    || str_starts_with(a, "--format=")) {

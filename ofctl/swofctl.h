@@ -12,11 +12,11 @@ struct cmd_opts {
     bool strict;
     bool stats;
     bool names;
-    json_t *sort; /* [{field, reverse}] */
-    bool generate;       /* trace --generate */
-    const char *packet;  /* trace --packet HEX */
-    const char *write;   /* capture -w FILE */
-    long long count;     /* capture -c COUNT, 0: until interrupted */
+    json_t *sort;         /* [{field, reverse}] */
+    bool generate;        /* trace --generate */
+    const char *packet;   /* trace --packet HEX */
+    const char *write;    /* capture -w FILE */
+    long long count;      /* capture -c COUNT, 0: until interrupted */
     const char *protocol; /* -O: "OpenFlow10" or "OpenFlow13" */
 };
 

@@ -3,6 +3,7 @@
 # network examples.  Safe to run again: apt-get skips what is present.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
+      clang-format  # scripts/check-format.sh
       libevent-dev libjansson-dev libpcap-dev check
       libbpf-dev bpftool llvm  # the kernel fast path (lib/datapath/bpf)
       iproute2 iputils-ping tcpdump iperf3 bridge-utils procps

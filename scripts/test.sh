@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+# Every C file as .clang-format lays it out (STYLE.md rule 11).
+bash scripts/check-format.sh
 # The Release build is what examples/ and the benchmarks use; building it
 # here keeps its -Werror (which sees other warnings at -O2) honest.
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null

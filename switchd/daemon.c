@@ -21,24 +21,22 @@
 /* The shortest: a burst of changes does not spin the loop. */
 #define FLOW_TIMER_MIN_MSEC 10
 
-static void
-flow_timer_cb(evutil_socket_t fd, short what, void *sw_)
+static void flow_timer_cb(evutil_socket_t fd, short what, void *sw_)
 {
     struct switchd *sw = sw_;
     bridges_run(sw->bridges);
     switchd_flows_changed(sw);
 }
 
-void
-switchd_flows_changed(struct switchd *sw)
+void switchd_flows_changed(struct switchd *sw)
 {
     if (!sw->flow_timer) {
         return;
     }
     int64_t next = bridges_next_timeout(sw->bridges);
-    int64_t wait = next == INT64_MAX ? FLOW_TIMER_MAX_MSEC
-                                     : next - clock_msec();
-    wait = wait < FLOW_TIMER_MIN_MSEC ? FLOW_TIMER_MIN_MSEC
+    int64_t wait =
+        next == INT64_MAX ? FLOW_TIMER_MAX_MSEC : next - clock_msec();
+    wait = wait < FLOW_TIMER_MIN_MSEC   ? FLOW_TIMER_MIN_MSEC
            : wait > FLOW_TIMER_MAX_MSEC ? FLOW_TIMER_MAX_MSEC
                                         : wait;
     if (next == 0) {
@@ -46,14 +44,13 @@ switchd_flows_changed(struct switchd *sw)
          * the next loop iteration, after the packets that are ready. */
         wait = 0;
     }
-    struct timeval tv = {(time_t)(wait / 1000),
-                         (suseconds_t)(wait % 1000) * 1000};
+    struct timeval tv = { (time_t)(wait / 1000),
+                          (suseconds_t)(wait % 1000) * 1000 };
     event_add(sw->flow_timer, &tv);
 }
 
 /* Collects a finished save child; returns false while it still runs. */
-static bool
-save_child_done(struct switchd *sw, bool block)
+static bool save_child_done(struct switchd *sw, bool block)
 {
     if (sw->save_child <= 0) {
         return true;
@@ -63,11 +60,11 @@ save_child_done(struct switchd *sw, bool block)
     if (pid == 0) {
         return false;
     }
-    bool ok = pid == sw->save_child && WIFEXITED(status)
-              && WEXITSTATUS(status) == 0;
+    bool ok =
+        pid == sw->save_child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (!ok) {
         LOG_RL(LOG_WARN, "saving flows failed (the writer's log line says "
-               "why); trying again");
+                         "why); trying again");
     }
     bridges_save_end(sw->bridges, ok);
     sw->save_child = 0;
@@ -79,8 +76,7 @@ save_child_done(struct switchd *sw, bool block)
  * happens in a forked child, on a copy-on-write snapshot of the tables,
  * so that a large table never holds the loop: the parent pays the fork
  * and goes on forwarding. */
-static void
-save_timer_cb(evutil_socket_t fd, short what, void *sw_)
+static void save_timer_cb(evutil_socket_t fd, short what, void *sw_)
 {
     struct switchd *sw = sw_;
     if (!save_child_done(sw, false)
@@ -109,10 +105,9 @@ save_timer_cb(evutil_socket_t fd, short what, void *sw_)
     }
 }
 
-char *
-switchd_start(struct switchd *sw, struct event_base *base,
-              struct config *cfg, const char *db_path,
-              const struct switchd_flow_options *fo)
+char *switchd_start(struct switchd *sw, struct event_base *base,
+                    struct config *cfg, const char *db_path,
+                    const struct switchd_flow_options *fo)
 {
     memset(sw, 0, sizeof *sw);
     sw->base = base;
@@ -131,15 +126,14 @@ switchd_start(struct switchd *sw, struct event_base *base,
         sw->flow_timer = event_new(base, -1, 0, flow_timer_cb, sw);
         switchd_flows_changed(sw);
         sw->save_timer = event_new(base, -1, EV_PERSIST, save_timer_cb, sw);
-        struct timeval tv = {SWITCHD_SAVE_MSEC / 1000,
-                             (SWITCHD_SAVE_MSEC % 1000) * 1000};
+        struct timeval tv = { SWITCHD_SAVE_MSEC / 1000,
+                              (SWITCHD_SAVE_MSEC % 1000) * 1000 };
         event_add(sw->save_timer, &tv);
     }
     return NULL;
 }
 
-void
-switchd_commit(struct switchd *sw, struct config *cfg)
+void switchd_commit(struct switchd *sw, struct config *cfg)
 {
     config_destroy(sw->cfg);
     sw->cfg = cfg;
@@ -147,8 +141,7 @@ switchd_commit(struct switchd *sw, struct config *cfg)
     switchd_flows_changed(sw);
 }
 
-void
-switchd_stop(struct switchd *sw, bool restart)
+void switchd_stop(struct switchd *sw, bool restart)
 {
     if (sw->flow_timer) {
         event_free(sw->flow_timer);

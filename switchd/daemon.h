@@ -27,8 +27,8 @@ struct event_base;
 
 /* Where and whether flows are saved (switchd's --no-restore-flows). */
 struct switchd_flow_options {
-    const char *dir;    /* NULL: flows are neither saved nor restored. */
-    bool restore;       /* Bridges start from their saved flows. */
+    const char *dir; /* NULL: flows are neither saved nor restored. */
+    bool restore;    /* Bridges start from their saved flows. */
 };
 
 struct switchd {
@@ -36,10 +36,10 @@ struct switchd {
     struct config *cfg;      /* The committed configuration. */
     const char *db_path;
     struct bridges *bridges;
-    int exit_requested;      /* The "exit" method: stop after replying. */
+    int exit_requested; /* The "exit" method: stop after replying. */
     struct event *flow_timer;
     struct event *save_timer;
-    int save_child;          /* pid of the flow writer, or 0. */
+    int save_child; /* pid of the flow writer, or 0. */
 };
 
 /* Starts the switch on 'cfg' (takes ownership): bridges and their ports

@@ -38,8 +38,7 @@ struct options {
 static FILE *log_file;
 static const char *log_path;
 
-static void
-usage(void)
+static void usage(void)
 {
     printf("switchd: an OpenFlow-style software switch\n"
            "usage: switchd [OPTIONS]\n"
@@ -59,8 +58,7 @@ usage(void)
 }
 
 /* Creates every missing directory of 'dir'. */
-static int
-mkdir_p(const char *dir)
+static int mkdir_p(const char *dir)
 {
     char *p = xstrdup(dir);
     for (char *s = p + 1; *s; s++) {
@@ -75,8 +73,7 @@ mkdir_p(const char *dir)
     return r;
 }
 
-static void
-signal_cb(evutil_socket_t sig, short what, void *sw_)
+static void signal_cb(evutil_socket_t sig, short what, void *sw_)
 {
     struct switchd *sw = sw_;
     if (sig == SIGHUP) {
@@ -101,8 +98,7 @@ signal_cb(evutil_socket_t sig, short what, void *sw_)
 /* Whether a switchd answers on 'rundir''s socket: a request and its
  * reply, within PROBE_TIMEOUT_MSEC.  A process that merely holds the pid
  * of an old pid file (pids are reused) does not. */
-static bool
-switchd_answers(const char *rundir)
+static bool switchd_answers(const char *rundir)
 {
     int fd;
     char *err;
@@ -110,8 +106,8 @@ switchd_answers(const char *rundir)
         free(err);
         return false;
     }
-    struct timeval tv = {PROBE_TIMEOUT_MSEC / 1000,
-                         (PROBE_TIMEOUT_MSEC % 1000) * 1000};
+    struct timeval tv = { PROBE_TIMEOUT_MSEC / 1000,
+                          (PROBE_TIMEOUT_MSEC % 1000) * 1000 };
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     json_t *result = NULL;
@@ -127,8 +123,7 @@ switchd_answers(const char *rundir)
 /* A pid file naming a live process refuses the start only if that
  * process is a switchd answering on this run directory; anything else is
  * a stale file, taken over (by write_pidfile()) with a log line. */
-static char *
-check_pidfile(const char *path, const char *rundir)
+static char *check_pidfile(const char *path, const char *rundir)
 {
     FILE *f = fopen(path, "r");
     if (f) {
@@ -138,27 +133,27 @@ check_pidfile(const char *path, const char *rundir)
             if (switchd_answers(rundir)) {
                 fclose(f);
                 return xasprintf("%s: switchd is already running (pid %ld "
-                                 "answers on %s/%s)", path, pid, rundir,
-                                 RPC_SOCKET_NAME);
+                                 "answers on %s/%s)",
+                                 path, pid, rundir, RPC_SOCKET_NAME);
             }
-            LOG(LOG_WARN, "%s: stale pid file: pid %ld is alive but no "
-                "switchd answers on %s/%s; taking it over", path, pid,
-                rundir, RPC_SOCKET_NAME);
+            LOG(LOG_WARN,
+                "%s: stale pid file: pid %ld is alive but no "
+                "switchd answers on %s/%s; taking it over",
+                path, pid, rundir, RPC_SOCKET_NAME);
         }
         fclose(f);
     }
     return NULL;
 }
 
-static char *
-write_pidfile(const char *path)
+static char *write_pidfile(const char *path)
 {
     char *tmp = xasprintf("%s.tmp", path);
     FILE *f = fopen(tmp, "w");
     if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f)
         || rename(tmp, path) < 0) {
-        char *err = xasprintf("%s: cannot write pid file (%s)", path,
-                              strerror(errno));
+        char *err =
+            xasprintf("%s: cannot write pid file (%s)", path, strerror(errno));
         free(tmp);
         return err;
     }
@@ -171,8 +166,7 @@ write_pidfile(const char *path)
  * a kill -9 leaves nothing to clean up).  Returns the lock's fd, or -1
  * and an allocated message naming the database and, when the kernel
  * tells, the holder's pid. */
-static int
-lock_db(const char *db, char **errp)
+static int lock_db(const char *db, char **errp)
 {
     char *path = xasprintf("%s.lock", db);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -183,17 +177,18 @@ lock_db(const char *db, char **errp)
         free(path);
         return -1;
     }
-    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
     if (fcntl(fd, F_SETLK, &fl) < 0) {
         int error = errno;
-        struct flock who = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-        bool known = fcntl(fd, F_GETLK, &who) == 0
-                     && who.l_type != F_UNLCK && who.l_pid > 0;
+        struct flock who = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+        bool known = fcntl(fd, F_GETLK, &who) == 0 && who.l_type != F_UNLCK
+                     && who.l_pid > 0;
         if (error == EACCES || error == EAGAIN) {
-            char *holder = known ? xasprintf(" (pid %ld)", (long)who.l_pid)
-                                 : xstrdup("");
+            char *holder =
+                known ? xasprintf(" (pid %ld)", (long)who.l_pid) : xstrdup("");
             *errp = xasprintf("%s: database in use by another switchd%s; "
-                              "its lock is %s", db, holder, path);
+                              "its lock is %s",
+                              db, holder, path);
             free(holder);
         } else {
             *errp = xasprintf("%s: cannot lock (%s)", path, strerror(error));
@@ -207,8 +202,7 @@ lock_db(const char *db, char **errp)
 
 /* --detach: the parent waits until the child is serving (or failed), so
  * that "switchd --detach && swctl ..." works. */
-static int
-detach_start(void)
+static int detach_start(void)
 {
     int fds[2];
     if (pipe(fds) < 0) {
@@ -231,8 +225,7 @@ detach_start(void)
     return fds[1];
 }
 
-static void
-detach_finish(int fd)
+static void detach_finish(int fd)
 {
     if (fd < 0) {
         return;
@@ -253,8 +246,7 @@ detach_finish(int fd)
 
 /* Parses the command line into 'o'.  Returns -1 to go on, else the
  * exit code (--help, --version, a bad option). */
-static int
-parse_options(int argc, char *argv[], struct options *o)
+static int parse_options(int argc, char *argv[], struct options *o)
 {
     enum {
         OPT_RUNDIR = 256,
@@ -265,15 +257,15 @@ parse_options(int argc, char *argv[], struct options *o)
         OPT_NO_RESTORE_FLOWS,
     };
     static const struct option long_opts[] = {
-        {"rundir", required_argument, NULL, OPT_RUNDIR},
-        {"db", required_argument, NULL, OPT_DB},
-        {"detach", no_argument, NULL, OPT_DETACH},
-        {"no-restore-flows", no_argument, NULL, OPT_NO_RESTORE_FLOWS},
-        {"log-file", required_argument, NULL, OPT_LOG_FILE},
-        {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        { "rundir", required_argument, NULL, OPT_RUNDIR },
+        { "db", required_argument, NULL, OPT_DB },
+        { "detach", no_argument, NULL, OPT_DETACH },
+        { "no-restore-flows", no_argument, NULL, OPT_NO_RESTORE_FLOWS },
+        { "log-file", required_argument, NULL, OPT_LOG_FILE },
+        { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
     };
     const char *rundir = NULL;
     int c;
@@ -299,8 +291,10 @@ parse_options(int argc, char *argv[], struct options *o)
             break;
         case OPT_LOG_LEVEL:
             if (!log_level_from_string(optarg, &o->level)) {
-                fprintf(stderr, "switchd: unknown log level \"%s\" (use "
-                        "err, warn, info or dbg)\n", optarg);
+                fprintf(stderr,
+                        "switchd: unknown log level \"%s\" (use "
+                        "err, warn, info or dbg)\n",
+                        optarg);
                 return 1;
             }
             break;
@@ -316,8 +310,7 @@ parse_options(int argc, char *argv[], struct options *o)
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "switchd: unexpected argument \"%s\"\n",
-                argv[optind]);
+        fprintf(stderr, "switchd: unexpected argument \"%s\"\n", argv[optind]);
         return 1;
     }
     if (!o->db) {
@@ -329,8 +322,7 @@ parse_options(int argc, char *argv[], struct options *o)
 }
 
 /* Opens the log.  Returns NULL or an allocated message. */
-static char *
-open_log(enum log_level level)
+static char *open_log(enum log_level level)
 {
     log_set_level(level);
     if (log_path) {
@@ -347,8 +339,7 @@ open_log(enum log_level level)
 /* Loads the database (before anything else, so that a corrupt one stops
  * us before we touch a device) and creates the directories we write in.
  * Returns NULL and '*cfgp', or an allocated message. */
-static char *
-load_db(const struct options *o, struct config **cfgp)
+static char *load_db(const struct options *o, struct config **cfgp)
 {
     char *err = config_load(o->db, cfgp);
     if (err) {
@@ -370,8 +361,7 @@ load_db(const struct options *o, struct config **cfgp)
 }
 
 /* Reports 'err' (freed) on stderr and in the log; returns the exit code. */
-static int
-fail(char *err)
+static int fail(char *err)
 {
     fprintf(stderr, "switchd: %s\n", err);
     LOG(LOG_ERR, "%s", err);
@@ -379,8 +369,7 @@ fail(char *err)
     return 1;
 }
 
-int
-main(int argc, char *argv[])
+int main(int argc, char *argv[])
 {
     struct options o;
     int rc = parse_options(argc, argv, &o);
@@ -417,13 +406,13 @@ main(int argc, char *argv[])
         return fail(err);
     }
     char *flow_dir = xasprintf("%s.flows", o.db);
-    struct switchd_flow_options fo = {flow_dir, o.restore_flows};
+    struct switchd_flow_options fo = { flow_dir, o.restore_flows };
     if ((err = switchd_start(&sw, base, cfg, o.db, &fo))) {
         LOG(LOG_ERR, "%s: flows will not be saved", err);
         free(err);
     }
 
-    int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+    int sigs[] = { SIGTERM, SIGINT, SIGHUP };
     struct event *sig_evs[ARRAY_SIZE(sigs)];
     for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
         sig_evs[i] = evsignal_new(base, sigs[i], signal_cb, &sw);

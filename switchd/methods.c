@@ -15,14 +15,13 @@
 
 struct method {
     const char *name;
-    char *(*handler)(struct switchd *, json_t *params,
-                     struct switchd_call *, json_t **resultp);
+    char *(*handler)(struct switchd *, json_t *params, struct switchd_call *,
+                     json_t **resultp);
     const char *help;
 };
 
 /* Fetches a required string parameter. */
-static const char *
-param_str(json_t *params, const char *key, char **errp)
+static const char *param_str(json_t *params, const char *key, char **errp)
 {
     json_t *v = json_object_get(params, key);
     if (!json_is_string(v)) {
@@ -32,37 +31,32 @@ param_str(json_t *params, const char *key, char **errp)
     return json_string_value(v);
 }
 
-static const char *
-param_opt_str(json_t *params, const char *key)
+static const char *param_opt_str(json_t *params, const char *key)
 {
     json_t *v = json_object_get(params, key);
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static bool
-param_bool(json_t *params, const char *key, bool dflt)
+static bool param_bool(json_t *params, const char *key, bool dflt)
 {
     json_t *v = json_object_get(params, key);
     return json_is_boolean(v) ? json_is_true(v) : dflt;
 }
 
-static const char *
-status_iface_error(void *sw_, const char *iface)
+static const char *status_iface_error(void *sw_, const char *iface)
 {
     struct switchd *sw = sw_;
     return bridges_iface_error(sw->bridges, iface);
 }
 
-static bool
-status_iface_open_failed(void *sw_, const char *iface)
+static bool status_iface_open_failed(void *sw_, const char *iface)
 {
     struct switchd *sw = sw_;
     return bridges_iface_open_failed(sw->bridges, iface);
 }
 
-static bool
-status_iface_state(void *sw_, const char *iface, bool *admin_up,
-                   bool *link_up)
+static bool status_iface_state(void *sw_, const char *iface, bool *admin_up,
+                               bool *link_up)
 {
     struct switchd *sw = sw_;
     return bridges_iface_state(sw->bridges, iface, admin_up, link_up);
@@ -71,9 +65,8 @@ status_iface_state(void *sw_, const char *iface, bool *admin_up,
 /* After a commit: the ports this transaction added that could not be set
  * up, as one more result entry (vsctl_add_setup_error()) that swctl
  * reports as ovs-vsctl does ("Error detected while setting up ..."). */
-static void
-add_setup_errors(struct switchd *sw, const struct config *old,
-                 json_t *results)
+static void add_setup_errors(struct switchd *sw, const struct config *old,
+                             json_t *results)
 {
     for (size_t b = 0; b < sw->cfg->n_bridges; b++) {
         const struct config_bridge *br = sw->cfg->bridges[b];
@@ -88,9 +81,8 @@ add_setup_errors(struct switchd *sw, const struct config *old,
     }
 }
 
-static char *
-m_vsctl(struct switchd *sw, json_t *params,
-        struct switchd_call *call, json_t **resultp)
+static char *m_vsctl(struct switchd *sw, json_t *params,
+                     struct switchd_call *call, json_t **resultp)
 {
     json_t *args = json_object_get(params, "args");
     if (!json_is_array(args)) {
@@ -110,8 +102,8 @@ m_vsctl(struct switchd *sw, json_t *params,
     /* The transaction runs on a clone; the daemon's config changes only
      * once the clone validated and reached the disk. */
     struct config *clone = config_clone(sw->cfg);
-    struct vsctl_status st = {status_iface_error, status_iface_open_failed,
-                              status_iface_state, sw};
+    struct vsctl_status st = { status_iface_error, status_iface_open_failed,
+                               status_iface_state, sw };
     bool changed;
     char *err = vsctl_run(clone, (int)n, argv, &st, resultp, &changed);
     free(argv);
@@ -138,8 +130,7 @@ m_vsctl(struct switchd *sw, json_t *params,
 
 /* The rendering a read command asks for: "text" true for ovs-ofctl's
  * text, "protocol" "OpenFlow10" (default) or "OpenFlow13" for whose. */
-static char *
-param_view(json_t *params, struct ofctl_view *view)
+static char *param_view(json_t *params, struct ofctl_view *view)
 {
     view->text = param_bool(params, "text", false);
     const char *proto = param_opt_str(params, "protocol");
@@ -149,14 +140,15 @@ param_view(json_t *params, struct ofctl_view *view)
         view->of_version = 13;
     } else {
         return xasprintf("protocol \"%s\": switchd speaks OpenFlow10 and "
-                         "OpenFlow13", proto);
+                         "OpenFlow13",
+                         proto);
     }
     return NULL;
 }
 
 /* The bridge and view of a read command. */
-static const char *
-read_params(json_t *params, struct ofctl_view *view, char **errp)
+static const char *read_params(json_t *params, struct ofctl_view *view,
+                               char **errp)
 {
     const char *br = param_str(params, "bridge", errp);
     if (br) {
@@ -165,9 +157,8 @@ read_params(json_t *params, struct ofctl_view *view, char **errp)
     return *errp ? NULL : br;
 }
 
-static char *
-m_show(struct switchd *sw, json_t *params,
-       struct switchd_call *call, json_t **resultp)
+static char *m_show(struct switchd *sw, json_t *params,
+                    struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     struct ofctl_view view;
@@ -176,42 +167,38 @@ m_show(struct switchd *sw, json_t *params,
               : err;
 }
 
-static char *
-m_dump_ports_desc(struct switchd *sw, json_t *params,
-                  struct switchd_call *call, json_t **resultp)
+static char *m_dump_ports_desc(struct switchd *sw, json_t *params,
+                               struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     struct ofctl_view view;
     const char *br = read_params(params, &view, &err);
-    return br ? bridge_ofctl_show(sw->bridges, br, &view, true, resultp)
-              : err;
+    return br ? bridge_ofctl_show(sw->bridges, br, &view, true, resultp) : err;
 }
 
-static char *
-m_mod_port(struct switchd *sw, json_t *params,
-           struct switchd_call *call, json_t **resultp)
+static char *m_mod_port(struct switchd *sw, json_t *params,
+                        struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     const char *br = param_str(params, "bridge", &err);
     const char *port = br ? param_str(params, "port", &err) : NULL;
     const char *action = port ? param_str(params, "action", &err) : NULL;
-    return action ? bridge_ofctl_mod_port(sw->bridges, br, port, action,
-                                          resultp)
-                  : err;
+    return action
+               ? bridge_ofctl_mod_port(sw->bridges, br, port, action, resultp)
+               : err;
 }
 
-static char *
-m_fdb_flush(struct switchd *sw, json_t *params,
-            struct switchd_call *call, json_t **resultp)
+static char *m_fdb_flush(struct switchd *sw, json_t *params,
+                         struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     const char *br = param_str(params, "bridge", &err);
     return br ? bridge_ofctl_fdb_flush(sw->bridges, br, resultp) : err;
 }
 
-static char *
-flow_mods(struct switchd *sw, json_t *params, json_t **resultp,
-          enum fm_command cmd, enum fm_command strict_cmd, const char *key)
+static char *flow_mods(struct switchd *sw, json_t *params, json_t **resultp,
+                       enum fm_command cmd, enum fm_command strict_cmd,
+                       const char *key)
 {
     char *err = NULL;
     const char *br = param_str(params, "bridge", &err);
@@ -228,30 +215,27 @@ flow_mods(struct switchd *sw, json_t *params, json_t **resultp,
         return err;
     }
     uint32_t add_flags = view.of_version == 10 ? FM_F_RESET_COUNTS : 0;
-    err = bridge_ofctl_flow_mods_flags(sw->bridges, br, cmd,
-                                       text ? text : "", add_flags, resultp);
+    err = bridge_ofctl_flow_mods_flags(sw->bridges, br, cmd, text ? text : "",
+                                       add_flags, resultp);
     switchd_flows_changed(sw);
     return err;
 }
 
-static char *
-m_add_flows(struct switchd *sw, json_t *params,
-            struct switchd_call *call, json_t **resultp)
+static char *m_add_flows(struct switchd *sw, json_t *params,
+                         struct switchd_call *call, json_t **resultp)
 {
     return flow_mods(sw, params, resultp, FM_ADD, FM_ADD, "flows");
 }
 
-static char *
-m_mod_flows(struct switchd *sw, json_t *params,
-            struct switchd_call *call, json_t **resultp)
+static char *m_mod_flows(struct switchd *sw, json_t *params,
+                         struct switchd_call *call, json_t **resultp)
 {
     return flow_mods(sw, params, resultp, FM_MODIFY, FM_MODIFY_STRICT,
                      "flows");
 }
 
-static char *
-m_del_flows(struct switchd *sw, json_t *params,
-            struct switchd_call *call, json_t **resultp)
+static char *m_del_flows(struct switchd *sw, json_t *params,
+                         struct switchd_call *call, json_t **resultp)
 {
     return flow_mods(sw, params, resultp, FM_DELETE, FM_DELETE_STRICT,
                      "match");
@@ -259,8 +243,7 @@ m_del_flows(struct switchd *sw, json_t *params,
 
 /* "cookie": "VALUE[/MASK]" (ovs-ofctl's cookie syntax; MASK -1 or absent
  * is all ones).  Absent: no scope (mask 0). */
-static char *
-param_cookie(json_t *params, uint64_t *cookie, uint64_t *mask)
+static char *param_cookie(json_t *params, uint64_t *cookie, uint64_t *mask)
 {
     const char *s = param_opt_str(params, "cookie");
     *cookie = *mask = 0;
@@ -279,12 +262,12 @@ param_cookie(json_t *params, uint64_t *cookie, uint64_t *mask)
     free(value);
     return ok ? NULL
               : xasprintf("parameter \"cookie\": \"%s\" is not COOKIE[/MASK] "
-                          "(numbers, decimal or 0x hex; MASK nonzero)", s);
+                          "(numbers, decimal or 0x hex; MASK nonzero)",
+                          s);
 }
 
-static char *
-m_replace_flows(struct switchd *sw, json_t *params,
-                struct switchd_call *call, json_t **resultp)
+static char *m_replace_flows(struct switchd *sw, json_t *params,
+                             struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     const char *br = param_str(params, "bridge", &err);
@@ -304,8 +287,8 @@ m_replace_flows(struct switchd *sw, json_t *params,
 }
 
 /* dump-flows in pieces: about 'max_bytes' of text per step. */
-static bool
-flow_stream_step(void *st, size_t max_bytes, struct ds *out, char **errp)
+static bool flow_stream_step(void *st, size_t max_bytes, struct ds *out,
+                             char **errp)
 {
     size_t start = out->length;
     while (out->length - start < max_bytes) {
@@ -318,38 +301,34 @@ flow_stream_step(void *st, size_t max_bytes, struct ds *out, char **errp)
     return false;
 }
 
-static json_t *
-flow_stream_finish(void *st)
+static json_t *flow_stream_finish(void *st)
 {
     return json_pack("{s:I}", "n_flows",
                      (json_int_t)bridge_flow_stream_n_flows(st));
 }
 
-static void
-flow_stream_destroy(void *st)
+static void flow_stream_destroy(void *st)
 {
     bridge_flow_stream_destroy(st);
 }
 
-static char *
-dump_flows_stream(struct switchd *sw, const char *br,
-                  const struct bridge_dump_options *opts,
-                  struct switchd_call *call, json_t **resultp)
+static char *dump_flows_stream(struct switchd *sw, const char *br,
+                               const struct bridge_dump_options *opts,
+                               struct switchd_call *call, json_t **resultp)
 {
     struct bridge_flow_stream *st;
     char *err = bridge_ofctl_dump_flows_stream(sw->bridges, br, opts, &st);
     if (err) {
         return err;
     }
-    call->job = (struct switchd_job){flow_stream_step, flow_stream_finish,
-                                     flow_stream_destroy, st};
+    call->job = (struct switchd_job){ flow_stream_step, flow_stream_finish,
+                                      flow_stream_destroy, st };
     *resultp = json_pack("{s:b}", "stream", true);
     return NULL;
 }
 
-static char *
-m_dump_flows(struct switchd *sw, json_t *params,
-             struct switchd_call *call, json_t **resultp)
+static char *m_dump_flows(struct switchd *sw, json_t *params,
+                          struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     const char *br = param_str(params, "bridge", &err);
@@ -393,28 +372,25 @@ m_dump_flows(struct switchd *sw, json_t *params,
     return err;
 }
 
-static char *
-m_dump_aggregate(struct switchd *sw, json_t *params,
-                 struct switchd_call *call, json_t **resultp)
+static char *m_dump_aggregate(struct switchd *sw, json_t *params,
+                              struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     struct ofctl_view view;
     const char *br = read_params(params, &view, &err);
     return br ? bridge_ofctl_dump_aggregate(
-                    sw->bridges, br, param_opt_str(params, "match"),
-                    param_bool(params, "strict", false), &view, resultp)
+               sw->bridges, br, param_opt_str(params, "match"),
+               param_bool(params, "strict", false), &view, resultp)
               : err;
 }
 
-static char *
-m_packet_out(struct switchd *sw, json_t *params,
-             struct switchd_call *call, json_t **resultp)
+static char *m_packet_out(struct switchd *sw, json_t *params,
+                          struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     const char *br = param_str(params, "bridge", &err);
     const char *in_port = br ? param_str(params, "in_port", &err) : NULL;
-    const char *actions = in_port ? param_str(params, "actions", &err)
-                                  : NULL;
+    const char *actions = in_port ? param_str(params, "actions", &err) : NULL;
     if (!actions) {
         return err;
     }
@@ -439,22 +415,19 @@ m_packet_out(struct switchd *sw, json_t *params,
     return err;
 }
 
-static char *
-m_dump_ports(struct switchd *sw, json_t *params,
-             struct switchd_call *call, json_t **resultp)
+static char *m_dump_ports(struct switchd *sw, json_t *params,
+                          struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     struct ofctl_view view;
     const char *br = read_params(params, &view, &err);
-    return br ? bridge_ofctl_dump_ports(sw->bridges, br,
-                                        param_opt_str(params, "port"), &view,
-                                        resultp)
+    return br ? bridge_ofctl_dump_ports(
+               sw->bridges, br, param_opt_str(params, "port"), &view, resultp)
               : err;
 }
 
-static char *
-m_dump_tables(struct switchd *sw, json_t *params,
-              struct switchd_call *call, json_t **resultp)
+static char *m_dump_tables(struct switchd *sw, json_t *params,
+                           struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     struct ofctl_view view;
@@ -463,9 +436,8 @@ m_dump_tables(struct switchd *sw, json_t *params,
               : err;
 }
 
-static char *
-m_stats(struct switchd *sw, json_t *params,
-        struct switchd_call *call, json_t **resultp)
+static char *m_stats(struct switchd *sw, json_t *params,
+                     struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     struct ofctl_view view;
@@ -473,9 +445,8 @@ m_stats(struct switchd *sw, json_t *params,
     return br ? bridge_ofctl_stats(sw->bridges, br, &view, resultp) : err;
 }
 
-static char *
-m_fdb_show(struct switchd *sw, json_t *params,
-           struct switchd_call *call, json_t **resultp)
+static char *m_fdb_show(struct switchd *sw, json_t *params,
+                        struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     struct ofctl_view view;
@@ -483,18 +454,16 @@ m_fdb_show(struct switchd *sw, json_t *params,
     return br ? bridge_ofctl_fdb_show(sw->bridges, br, &view, resultp) : err;
 }
 
-static char *
-m_dump_dp_flows(struct switchd *sw, json_t *params,
-                struct switchd_call *call, json_t **resultp)
+static char *m_dump_dp_flows(struct switchd *sw, json_t *params,
+                             struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     const char *br = param_str(params, "bridge", &err);
     return br ? bridge_ofctl_dump_dp_flows(sw->bridges, br, resultp) : err;
 }
 
-static char *
-m_trace(struct switchd *sw, json_t *params,
-        struct switchd_call *call, json_t **resultp)
+static char *m_trace(struct switchd *sw, json_t *params,
+                     struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     const char *br = param_str(params, "bridge", &err);
@@ -502,9 +471,9 @@ m_trace(struct switchd *sw, json_t *params,
         return err;
     }
     bool generate = param_bool(params, "generate", false);
-    err = bridge_ofctl_trace(sw->bridges, br, param_opt_str(params, "flow"),
-                             param_opt_str(params, "packet"), generate,
-                             resultp);
+    err =
+        bridge_ofctl_trace(sw->bridges, br, param_opt_str(params, "flow"),
+                           param_opt_str(params, "packet"), generate, resultp);
     if (generate) {
         /* A learned flow may carry a timeout. */
         switchd_flows_changed(sw);
@@ -512,9 +481,8 @@ m_trace(struct switchd *sw, json_t *params,
     return err;
 }
 
-static char *
-m_monitor(struct switchd *sw, json_t *params,
-          struct switchd_call *call, json_t **resultp)
+static char *m_monitor(struct switchd *sw, json_t *params,
+                       struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     const char *br = param_str(params, "bridge", &err);
@@ -530,9 +498,8 @@ m_monitor(struct switchd *sw, json_t *params,
 }
 
 /* A non-negative integer parameter, 'dflt' when absent. */
-static bool
-param_uint(json_t *params, const char *key, uint64_t max, uint64_t dflt,
-           uint64_t *value, char **errp)
+static bool param_uint(json_t *params, const char *key, uint64_t max,
+                       uint64_t dflt, uint64_t *value, char **errp)
 {
     json_t *v = json_object_get(params, key);
     *value = dflt;
@@ -542,24 +509,24 @@ param_uint(json_t *params, const char *key, uint64_t max, uint64_t dflt,
     if (!json_is_integer(v) || json_integer_value(v) < 0
         || (uint64_t)json_integer_value(v) > max) {
         *errp = xasprintf("parameter \"%s\" must be an integer from 0 to "
-                          "%llu", key, (unsigned long long)max);
+                          "%llu",
+                          key, (unsigned long long)max);
         return false;
     }
     *value = (uint64_t)json_integer_value(v);
     return true;
 }
 
-static char *
-m_capture(struct switchd *sw, json_t *params,
-          struct switchd_call *call, json_t **resultp)
+static char *m_capture(struct switchd *sw, json_t *params,
+                       struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
     const char *br = param_str(params, "bridge", &err);
     const char *port = br ? param_str(params, "port", &err) : NULL;
     uint64_t count, snaplen;
     if (!port || !param_uint(params, "count", UINT32_MAX, 0, &count, &err)
-        || !param_uint(params, "snaplen", CAPTURE_DEFAULT_SNAPLEN, 0,
-                       &snaplen, &err)) {
+        || !param_uint(params, "snaplen", CAPTURE_DEFAULT_SNAPLEN, 0, &snaplen,
+                       &err)) {
         return err;
     }
     struct capture_queue_config cfg = {
@@ -570,17 +537,15 @@ m_capture(struct switchd *sw, json_t *params,
                                 call->notify_aux, &call->sub, resultp);
 }
 
-static char *
-m_version(struct switchd *sw, json_t *params,
-          struct switchd_call *call, json_t **resultp)
+static char *m_version(struct switchd *sw, json_t *params,
+                       struct switchd_call *call, json_t **resultp)
 {
     *resultp = json_pack("{s:s}", "version", SW_VERSION);
     return NULL;
 }
 
-static char *
-m_exit(struct switchd *sw, json_t *params,
-       struct switchd_call *call, json_t **resultp)
+static char *m_exit(struct switchd *sw, json_t *params,
+                    struct switchd_call *call, json_t **resultp)
 {
     /* The loop ends after this reply is flushed. */
     sw->exit_requested = 1;
@@ -588,76 +553,74 @@ m_exit(struct switchd *sw, json_t *params,
     return NULL;
 }
 
-static char *m_list_methods(struct switchd *, json_t *,
-                             struct switchd_call *, json_t **);
+static char *m_list_methods(struct switchd *, json_t *, struct switchd_call *,
+                            json_t **);
 
 static const struct method methods[] = {
-    {"vsctl", m_vsctl,
-     "{args: [...]}: run swctl commands as one transaction"},
-    {"show", m_show,
-     "{bridge, text, protocol}: ports, numbers and addresses (text: "
-     "ovs-ofctl's rendering for protocol OpenFlow10 or OpenFlow13)"},
-    {"dump-ports-desc", m_dump_ports_desc,
-     "{bridge, text, protocol}: the ports' descriptions"},
-    {"mod-port", m_mod_port,
-     "{bridge, port, action}: bring a port's device up or down"},
-    {"fdb-flush", m_fdb_flush, "{bridge}: empty NORMAL's MAC table"},
-    {"add-flows", m_add_flows, "{bridge, flows}: add flows, one per line"},
-    {"mod-flows", m_mod_flows,
-     "{bridge, flows, strict}: modify the actions of matching flows"},
-    {"del-flows", m_del_flows,
-     "{bridge, match, strict}: delete matching flows (all without match)"},
-    {"replace-flows", m_replace_flows,
-     "{bridge, flows, cookie}: make the flow table (or the flows of "
-     "cookie VALUE[/MASK]) exactly 'flows'"},
-    {"dump-flows", m_dump_flows,
-     "{bridge, match, strict, stats, names, text_only, protocol, "
-     "sort: [{field, reverse}], stream}"},
-    {"dump-aggregate", m_dump_aggregate,
-     "{bridge, match, strict, text, protocol}: packet, byte and flow "
-     "counts of matching flows"},
-    {"packet-out", m_packet_out,
-     "{bridge, in_port, actions, packets: [hex...]}: run actions on "
-     "packets and send the outputs"},
-    {"dump-ports", m_dump_ports,
-     "{bridge, port, text, protocol}: port counters"},
-    {"dump-tables", m_dump_tables,
-     "{bridge, text, protocol}: table counters"},
-    {"stats", m_stats,
-     "{bridge, text}: flow limit, evictions, refused learns and adds, "
-     "vxlan socket drops"},
-    {"fdb-show", m_fdb_show, "{bridge, text}: NORMAL's MAC table"},
-    {"dump-dp-flows", m_dump_dp_flows,
-     "{bridge}: the kernel fast path's cache entries"},
-    {"trace", m_trace,
-     "{bridge, flow, packet, generate}: follow one packet through the "
-     "pipeline"},
-    {"monitor", m_monitor,
-     "{bridge, watch, names}: stream flow changes and packet-ins"},
-    {"capture", m_capture,
-     "{bridge, port, count, snaplen}: stream the port's frames"},
-    {"version", m_version, "{}: the daemon's version"},
-    {"list-methods", m_list_methods, "{}: this list"},
-    {"exit", m_exit, "{}: stop the daemon"},
+    { "vsctl", m_vsctl,
+      "{args: [...]}: run swctl commands as one transaction" },
+    { "show", m_show,
+      "{bridge, text, protocol}: ports, numbers and addresses (text: "
+      "ovs-ofctl's rendering for protocol OpenFlow10 or OpenFlow13)" },
+    { "dump-ports-desc", m_dump_ports_desc,
+      "{bridge, text, protocol}: the ports' descriptions" },
+    { "mod-port", m_mod_port,
+      "{bridge, port, action}: bring a port's device up or down" },
+    { "fdb-flush", m_fdb_flush, "{bridge}: empty NORMAL's MAC table" },
+    { "add-flows", m_add_flows, "{bridge, flows}: add flows, one per line" },
+    { "mod-flows", m_mod_flows,
+      "{bridge, flows, strict}: modify the actions of matching flows" },
+    { "del-flows", m_del_flows,
+      "{bridge, match, strict}: delete matching flows (all without match)" },
+    { "replace-flows", m_replace_flows,
+      "{bridge, flows, cookie}: make the flow table (or the flows of "
+      "cookie VALUE[/MASK]) exactly 'flows'" },
+    { "dump-flows", m_dump_flows,
+      "{bridge, match, strict, stats, names, text_only, protocol, "
+      "sort: [{field, reverse}], stream}" },
+    { "dump-aggregate", m_dump_aggregate,
+      "{bridge, match, strict, text, protocol}: packet, byte and flow "
+      "counts of matching flows" },
+    { "packet-out", m_packet_out,
+      "{bridge, in_port, actions, packets: [hex...]}: run actions on "
+      "packets and send the outputs" },
+    { "dump-ports", m_dump_ports,
+      "{bridge, port, text, protocol}: port counters" },
+    { "dump-tables", m_dump_tables,
+      "{bridge, text, protocol}: table counters" },
+    { "stats", m_stats,
+      "{bridge, text}: flow limit, evictions, refused learns and adds, "
+      "vxlan socket drops" },
+    { "fdb-show", m_fdb_show, "{bridge, text}: NORMAL's MAC table" },
+    { "dump-dp-flows", m_dump_dp_flows,
+      "{bridge}: the kernel fast path's cache entries" },
+    { "trace", m_trace,
+      "{bridge, flow, packet, generate}: follow one packet through the "
+      "pipeline" },
+    { "monitor", m_monitor,
+      "{bridge, watch, names}: stream flow changes and packet-ins" },
+    { "capture", m_capture,
+      "{bridge, port, count, snaplen}: stream the port's frames" },
+    { "version", m_version, "{}: the daemon's version" },
+    { "list-methods", m_list_methods, "{}: this list" },
+    { "exit", m_exit, "{}: stop the daemon" },
 };
 
-static char *
-m_list_methods(struct switchd *sw, json_t *params,
-               struct switchd_call *call, json_t **resultp)
+static char *m_list_methods(struct switchd *sw, json_t *params,
+                            struct switchd_call *call, json_t **resultp)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < ARRAY_SIZE(methods); i++) {
-        json_array_append_new(a, json_pack("{s:s, s:s}", "name",
-                                           methods[i].name, "help",
-                                           methods[i].help));
+        json_array_append_new(a,
+                              json_pack("{s:s, s:s}", "name", methods[i].name,
+                                        "help", methods[i].help));
     }
     *resultp = a;
     return NULL;
 }
 
-char *
-switchd_dispatch(struct switchd *sw, const char *method, json_t *params,
-                 struct switchd_call *call, json_t **resultp)
+char *switchd_dispatch(struct switchd *sw, const char *method, json_t *params,
+                       struct switchd_call *call, json_t **resultp)
 {
     *resultp = NULL;
     for (size_t i = 0; i < ARRAY_SIZE(methods); i++) {

@@ -19,8 +19,7 @@
 struct switchd_job {
     /* Appends the next piece (about 'max_bytes') to 'out'; true when
      * nothing is left; an allocated message in '*errp' on failure. */
-    bool (*step)(void *state, size_t max_bytes, struct ds *out,
-                 char **errp);
+    bool (*step)(void *state, size_t max_bytes, struct ds *out, char **errp);
     json_t *(*finish)(void *state); /* New reference. */
     void (*destroy)(void *state);
     void *state;

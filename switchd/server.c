@@ -63,19 +63,19 @@ struct conn {
     int fd;
     struct event *rd, *wr;
     struct rpc_reader reader;
-    char *out;        /* Reply being written, or NULL. */
+    char *out; /* Reply being written, or NULL. */
     size_t out_len, out_ofs;
-    bool closing;     /* Close once 'out' is written. */
+    bool closing; /* Close once 'out' is written. */
     bool dead;
-    struct bridge_sub *sub;   /* Streaming, or NULL. */
-    struct event *notify_ev;  /* Activated when 'sub' has lines. */
-    int64_t request_start;    /* clock_msec() of the first byte of the
-                               * request being received, 0 if none. */
-    int64_t last_active;      /* clock_msec() of the last byte or reply. */
-    size_t accounted;         /* Reader bytes counted in 'buffered'. */
-    bool paused;              /* Not read: SERVER_MAX_BUFFERED reached. */
-    struct switchd_job job;   /* A reply in pieces ('step' set), whose
-                               * next piece is made by 'job_ev'. */
+    struct bridge_sub *sub;  /* Streaming, or NULL. */
+    struct event *notify_ev; /* Activated when 'sub' has lines. */
+    int64_t request_start;   /* clock_msec() of the first byte of the
+                              * request being received, 0 if none. */
+    int64_t last_active;     /* clock_msec() of the last byte or reply. */
+    size_t accounted;        /* Reader bytes counted in 'buffered'. */
+    bool paused;             /* Not read: SERVER_MAX_BUFFERED reached. */
+    struct switchd_job job;  /* A reply in pieces ('step' set), whose
+                              * next piece is made by 'job_ev'. */
     json_t *job_id;
     struct event *job_ev;
 };
@@ -89,16 +89,15 @@ struct server {
     struct event *reaper;
     struct conn *conns;
     size_t n_conns;
-    size_t buffered;     /* Sum of the conns' 'accounted'. */
-    struct event *tick;  /* Once a second: request timeouts. */
+    size_t buffered;    /* Sum of the conns' 'accounted'. */
+    struct event *tick; /* Once a second: request timeouts. */
 };
 
 static void conn_process(struct conn *);
 static void conn_pump(struct conn *);
 static bool conn_flush(struct conn *);
 
-static void
-conn_job_end(struct conn *c)
+static void conn_job_end(struct conn *c)
 {
     if (c->job.step) {
         c->job.destroy(c->job.state);
@@ -110,18 +109,17 @@ conn_job_end(struct conn *c)
 
 /* The next piece of a job is made on a later loop iteration, after the
  * events that are ready now (packets first): a zero timeout. */
-static void
-conn_job_schedule(struct conn *c)
+static void conn_job_schedule(struct conn *c)
 {
-    static const struct timeval now = {0, 0};
+    static const struct timeval now = { 0, 0 };
     if (!c->dead && c->job.step) {
         event_add(c->job_ev, &now);
     }
 }
 
 /* Appends {"id": ID, KEY: VALUE} and its newline to 'ds'; takes 'value'. */
-static void
-put_job_line(struct ds *ds, json_t *id, const char *key, json_t *value)
+static void put_job_line(struct ds *ds, json_t *id, const char *key,
+                         json_t *value)
 {
     json_t *msg = json_pack("{s:O, s:o}", "id", id, key, value);
     char *text = json_dumps(msg, JSON_COMPACT | JSON_ENSURE_ASCII);
@@ -130,8 +128,7 @@ put_job_line(struct ds *ds, json_t *id, const char *key, json_t *value)
     json_decref(msg);
 }
 
-static void
-conn_job_cb(evutil_socket_t fd, short what, void *c_)
+static void conn_job_cb(evutil_socket_t fd, short what, void *c_)
 {
     struct conn *c = c_;
     if (c->dead || !c->job.step || c->out) {
@@ -165,8 +162,7 @@ conn_job_cb(evutil_socket_t fd, short what, void *c_)
 
 /* Brings the server's count of buffered request bytes up to date with
  * 'c''s reader, and lets paused clients read again once there is room. */
-static void
-conn_account(struct conn *c)
+static void conn_account(struct conn *c)
 {
     struct server *s = c->server;
     size_t now = c->dead ? 0 : c->reader.allocated;
@@ -183,8 +179,7 @@ conn_account(struct conn *c)
     }
 }
 
-static void
-conn_kill(struct conn *c)
+static void conn_kill(struct conn *c)
 {
     if (c->dead) {
         return;
@@ -207,8 +202,7 @@ conn_kill(struct conn *c)
     event_active(c->server->reaper, 0, 0);
 }
 
-static void
-reaper_cb(evutil_socket_t fd, short what, void *server_)
+static void reaper_cb(evutil_socket_t fd, short what, void *server_)
 {
     struct server *s = server_;
     struct conn **pp = &s->conns;
@@ -232,8 +226,7 @@ reaper_cb(evutil_socket_t fd, short what, void *server_)
 
 /* Writes what it can of the pending reply.  Returns true if nothing is
  * left to write. */
-static bool
-conn_flush(struct conn *c)
+static bool conn_flush(struct conn *c)
 {
     while (c->out && c->out_ofs < c->out_len) {
         ssize_t n = send(c->fd, c->out + c->out_ofs, c->out_len - c->out_ofs,
@@ -266,8 +259,7 @@ conn_flush(struct conn *c)
     return true;
 }
 
-static void
-conn_send(struct conn *c, char *line)
+static void conn_send(struct conn *c, char *line)
 {
     c->out = line;
     c->out_len = strlen(line);
@@ -275,8 +267,7 @@ conn_send(struct conn *c, char *line)
 }
 
 /* bridge_sub_notify_func: only schedules the write. */
-static void
-conn_notify(void *c_)
+static void conn_notify(void *c_)
 {
     struct conn *c = c_;
     if (!c->dead) {
@@ -284,15 +275,13 @@ conn_notify(void *c_)
     }
 }
 
-static void
-conn_notify_cb(evutil_socket_t fd, short what, void *c_)
+static void conn_notify_cb(evutil_socket_t fd, short what, void *c_)
 {
     conn_pump(c_);
 }
 
 /* Moves queued subscription lines to the socket while it takes them. */
-static void
-conn_pump(struct conn *c)
+static void conn_pump(struct conn *c)
 {
     while (!c->dead && c->sub && !c->out) {
         struct ds ds = DS_EMPTY_INITIALIZER;
@@ -319,8 +308,7 @@ conn_pump(struct conn *c)
     }
 }
 
-static void
-conn_handle(struct conn *c, const char *line)
+static void conn_handle(struct conn *c, const char *line)
 {
     json_t *req, *id, *params;
     const char *method;
@@ -333,7 +321,7 @@ conn_handle(struct conn *c, const char *line)
         return;
     }
     json_t *result = NULL;
-    struct switchd_call call = {conn_notify, c, NULL, {0}};
+    struct switchd_call call = { conn_notify, c, NULL, { 0 } };
     err = switchd_dispatch(c->server->sw, method, params, &call, &result);
     c->sub = call.sub;
     if (!err && call.job.step) {
@@ -353,8 +341,7 @@ conn_handle(struct conn *c, const char *line)
 
 /* Handles buffered requests one at a time, stopping while a reply is
  * waiting to be written. */
-static void
-conn_process(struct conn *c)
+static void conn_process(struct conn *c)
 {
     while (!c->dead && !c->out && !c->sub && !c->job.step) {
         char *line;
@@ -370,7 +357,8 @@ conn_process(struct conn *c)
         }
         if (error) {
             char *msg = xasprintf("request too large (the limit is %u "
-                                  "bytes)", (unsigned)RPC_MAX_MSG);
+                                  "bytes)",
+                                  (unsigned)RPC_MAX_MSG);
             LOG(LOG_WARN, "dropping a client: %s", msg);
             conn_send(c, rpc_encode_error(NULL, msg));
             free(msg);
@@ -397,8 +385,7 @@ conn_process(struct conn *c)
     }
 }
 
-static void
-conn_read_cb(evutil_socket_t fd, short what, void *c_)
+static void conn_read_cb(evutil_socket_t fd, short what, void *c_)
 {
     struct conn *c = c_;
     static char chunk[SERVER_READ_CHUNK];
@@ -430,8 +417,7 @@ conn_read_cb(evutil_socket_t fd, short what, void *c_)
     }
 }
 
-static void
-conn_write_cb(evutil_socket_t fd, short what, void *c_)
+static void conn_write_cb(evutil_socket_t fd, short what, void *c_)
 {
     struct conn *c = c_;
     if (conn_flush(c) && !c->job.step) {
@@ -441,8 +427,7 @@ conn_write_cb(evutil_socket_t fd, short what, void *c_)
 
 /* Ends a connection with an error line (best effort: it may not fit
  * the socket buffer, the close matters more). */
-static void
-conn_drop(struct conn *c, const char *why)
+static void conn_drop(struct conn *c, const char *why)
 {
     char *msg = rpc_encode_error(NULL, why);
     ssize_t w = send(c->fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -453,18 +438,17 @@ conn_drop(struct conn *c, const char *why)
 
 /* Once a second: a request that did not complete in time ends its
  * connection. */
-static void
-tick_cb(evutil_socket_t fd, short what, void *s_)
+static void tick_cb(evutil_socket_t fd, short what, void *s_)
 {
     struct server *s = s_;
     int64_t now = clock_msec();
     for (struct conn *c = s->conns; c; c = c->next) {
-        if (!c->dead && !c->sub && !c->out && !c->job.step
-            && c->request_start
+        if (!c->dead && !c->sub && !c->out && !c->job.step && c->request_start
             && now - c->request_start >= SERVER_REQUEST_MSEC) {
-            LOG_RL(LOG_WARN, "dropping a client: its request (%zu bytes so "
-                   "far) did not complete within %d ms", c->reader.len,
-                   SERVER_REQUEST_MSEC);
+            LOG_RL(LOG_WARN,
+                   "dropping a client: its request (%zu bytes so "
+                   "far) did not complete within %d ms",
+                   c->reader.len, SERVER_REQUEST_MSEC);
             char *why = xasprintf("request not complete within %d ms: "
                                   "closing the connection",
                                   SERVER_REQUEST_MSEC);
@@ -476,8 +460,7 @@ tick_cb(evutil_socket_t fd, short what, void *s_)
 
 /* The connection whose slot a new client may take: the one idle longest
  * among those neither answered nor streaming, or NULL. */
-static struct conn *
-eviction_victim(struct server *s)
+static struct conn *eviction_victim(struct server *s)
 {
     struct conn *victim = NULL;
     for (struct conn *c = s->conns; c; c = c->next) {
@@ -489,8 +472,7 @@ eviction_victim(struct server *s)
     return victim;
 }
 
-static void
-accept_cb(evutil_socket_t fd, short what, void *s_)
+static void accept_cb(evutil_socket_t fd, short what, void *s_)
 {
     struct server *s = s_;
     int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -504,11 +486,13 @@ accept_cb(evutil_socket_t fd, short what, void *s_)
     for (struct conn *c = s->conns; c; c = c->next) {
         n_live += !c->dead;
     }
-    struct conn *victim = n_live >= SERVER_MAX_CLIENTS ? eviction_victim(s)
-                                                       : NULL;
+    struct conn *victim =
+        n_live >= SERVER_MAX_CLIENTS ? eviction_victim(s) : NULL;
     if (victim) {
-        LOG_RL(LOG_WARN, "%d clients connected: dropping the one idle "
-               "longest for a new one", SERVER_MAX_CLIENTS);
+        LOG_RL(LOG_WARN,
+               "%d clients connected: dropping the one idle "
+               "longest for a new one",
+               SERVER_MAX_CLIENTS);
         conn_drop(victim, "the server is full and this connection was "
                           "idle longest: closing it for a new client");
         n_live--;
@@ -527,8 +511,7 @@ accept_cb(evutil_socket_t fd, short what, void *s_)
     c->server = s;
     c->fd = cfd;
     rpc_reader_init(&c->reader, RPC_MAX_MSG);
-    c->rd = event_new(s->base, cfd, EV_READ | EV_PERSIST, conn_read_cb,
-                      c);
+    c->rd = event_new(s->base, cfd, EV_READ | EV_PERSIST, conn_read_cb, c);
     c->wr = event_new(s->base, cfd, EV_WRITE, conn_write_cb, c);
     c->notify_ev = event_new(s->base, -1, 0, conn_notify_cb, c);
     c->job_ev = event_new(s->base, -1, 0, conn_job_cb, c);
@@ -541,8 +524,7 @@ accept_cb(evutil_socket_t fd, short what, void *s_)
 
 /* Removes a socket file left by a daemon that died, but never one that
  * a live daemon still answers on. */
-static int
-clear_stale_socket(const struct sockaddr_un *sun, char **errp)
+static int clear_stale_socket(const struct sockaddr_un *sun, char **errp)
 {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd >= 0 && !connect(fd, (const struct sockaddr *)sun, sizeof *sun)) {
@@ -558,9 +540,8 @@ clear_stale_socket(const struct sockaddr_un *sun, char **errp)
     return 0;
 }
 
-struct server *
-server_create(struct event_base *base, struct switchd *sw, const char *path,
-              char **errp)
+struct server *server_create(struct event_base *base, struct switchd *sw,
+                             const char *path, char **errp)
 {
     struct sockaddr_un sun;
     *errp = NULL;
@@ -599,18 +580,16 @@ server_create(struct event_base *base, struct switchd *sw, const char *path,
     s->sw = sw;
     s->path = xstrdup(path);
     s->fd = fd;
-    s->accept_ev = event_new(base, fd, EV_READ | EV_PERSIST, accept_cb,
-                             s);
+    s->accept_ev = event_new(base, fd, EV_READ | EV_PERSIST, accept_cb, s);
     s->reaper = event_new(base, -1, 0, reaper_cb, s);
     event_add(s->accept_ev, NULL);
     s->tick = event_new(base, -1, EV_PERSIST, tick_cb, s);
-    struct timeval second = {1, 0};
+    struct timeval second = { 1, 0 };
     event_add(s->tick, &second);
     return s;
 }
 
-void
-server_destroy(struct server *s)
+void server_destroy(struct server *s)
 {
     if (!s) {
         return;

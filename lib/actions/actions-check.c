@@ -25,8 +25,9 @@ static uint8_t proto_of(const struct match *match)
 
 static const char *proto_name(uint8_t proto)
 {
-    return proto == IPPROTO_UDP_ ? "udp" : proto == IPPROTO_SCTP_ ? "sctp"
-                                                                  : "tcp";
+    return proto == IPPROTO_UDP_    ? "udp"
+           : proto == IPPROTO_SCTP_ ? "sctp"
+                                    : "tcp";
 }
 
 static char *check_field(const char *what, const struct mf_field *field,
@@ -43,8 +44,7 @@ static char *check_field(const char *what, const struct mf_field *field,
 }
 
 static char *check_list(const struct ofpact *, size_t len,
-                        const struct match *, const char *subject,
-                        bool vlan);
+                        const struct match *, const char *subject, bool vlan);
 
 /* VLAN actions, with 'vlan' saying whether a tag is there at this point
  * of the list (the match's, or pushed by an earlier action). */
@@ -80,8 +80,8 @@ static char *check_vlan(const struct ofpact *a, const char *subject,
 char *ofpacts_check(const struct ofpact *ofpacts, size_t len,
                     const struct match *match, const char *subject)
 {
-    bool vlan = (match->wc.vlan_tci & VLAN_CFI) &&
-                (match->flow.vlan_tci & VLAN_CFI);
+    bool vlan =
+        (match->wc.vlan_tci & VLAN_CFI) && (match->flow.vlan_tci & VLAN_CFI);
     return check_list(ofpacts, len, match, subject, vlan);
 }
 
@@ -127,10 +127,10 @@ static char *check_list(const struct ofpact *ofpacts, size_t len,
             err =
                 check_field("writing", mf_from_id(MFF_TP_SRC), match, subject);
             if (!err && a->raw && a->raw != proto_of(match)) {
-                err = xasprintf("set_field: writing %s ports is "
-                                "inconsistent with %s: it is not %s",
-                                proto_name(a->raw), subject,
-                                proto_name(a->raw));
+                err =
+                    xasprintf("set_field: writing %s ports is "
+                              "inconsistent with %s: it is not %s",
+                              proto_name(a->raw), subject, proto_name(a->raw));
             }
             break;
         case OFPACT_LEARN:

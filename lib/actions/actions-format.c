@@ -25,8 +25,8 @@ struct fmt_ctx {
     bool vlan;                 /* A tag is present at this point. */
 };
 
-static void format_list(const struct ofpact *, size_t len,
-                        struct fmt_ctx *, struct ds *);
+static void format_list(const struct ofpact *, size_t len, struct fmt_ctx *,
+                        struct ds *);
 
 static void format_output(const struct ofpact_output *o,
                           const struct portmap *ports, struct ds *ds)
@@ -44,8 +44,7 @@ static void format_output(const struct ofpact_output *o,
     }
 }
 
-static void format_controller(const struct ofpact_controller *c,
-                              struct ds *ds)
+static void format_controller(const struct ofpact_controller *c, struct ds *ds)
 {
     if (c->reason == OFPR_ACTION) {
         ds_put_format(ds, "CONTROLLER:%u", c->max_len);
@@ -93,7 +92,7 @@ static void format_set_field(const struct ofpact_set_field *sf,
     bool contiguous = lo < n && ap_fits(&sf->mask, hi);
     if (contiguous) {
         /* OVS shows every contiguous write in its NXM "load" form. */
-        struct mf_subfield dst = {sf->field, lo, hi - lo};
+        struct mf_subfield dst = { sf->field, lo, hi - lo };
         union mf_value v;
         ap_extract(&sf->value, lo, hi - lo, &v);
         ds_put_cstr(ds, "load:");
@@ -107,8 +106,7 @@ static void format_set_field(const struct ofpact_set_field *sf,
     }
 }
 
-static void format_mac(const char *name, const uint8_t mac[6],
-                       struct ds *ds)
+static void format_mac(const char *name, const uint8_t mac[6], struct ds *ds)
 {
     ds_put_format(ds, "%s:", name);
     eth_addr_format(mac, ds);
@@ -191,8 +189,7 @@ static void format_one(const struct ofpact *a, struct fmt_ctx *c,
         ds_put_format(ds, "%s:%s",
                       a->type == OFPACT_SET_IPV4_SRC ? "mod_nw_src"
                                                      : "mod_nw_dst",
-                      ipv4_to_str(((const struct ofpact_ipv4 *)p)->ipv4,
-                                  ip));
+                      ipv4_to_str(((const struct ofpact_ipv4 *)p)->ipv4, ip));
         break;
     case OFPACT_SET_IP_DSCP:
         ds_put_format(ds, "mod_nw_tos:%u",
@@ -225,8 +222,7 @@ static void format_one(const struct ofpact *a, struct fmt_ctx *c,
         }
         if (f->fin_hard_timeout) {
             ds_put_format(ds, "%shard_timeout=%u",
-                          f->fin_idle_timeout ? "," : "",
-                          f->fin_hard_timeout);
+                          f->fin_idle_timeout ? "," : "", f->fin_hard_timeout);
         }
         ds_put_char(ds, ')');
         break;
@@ -274,8 +270,7 @@ static void format_one(const struct ofpact *a, struct fmt_ctx *c,
 /* ---- The OpenFlow 1.3 view. ---- */
 
 /* The name OVS gives 'f' in set_field, where it differs from ours. */
-static const char *of13_name(const struct mf_field *f,
-                             const struct fmt_ctx *c)
+static const char *of13_name(const struct mf_field *f, const struct fmt_ctx *c)
 {
     uint16_t dl_type = 0;
     uint8_t proto = 0;
@@ -308,8 +303,7 @@ static const char *of13_name(const struct mf_field *f,
 }
 
 /* "set_field:VALUE->NAME" for the whole of 'f'. */
-static void put_set_field13(const struct mf_field *f,
-                            const union mf_value *v,
+static void put_set_field13(const struct mf_field *f, const union mf_value *v,
                             const struct fmt_ctx *c, struct ds *ds)
 {
     ds_put_cstr(ds, "set_field:");
@@ -354,13 +348,11 @@ static void need_vlan(struct fmt_ctx *c, struct ds *ds)
  * to print '*a' as a load. */
 static const struct ofpact *set_field13(const struct ofpact *a,
                                         const struct ofpact *end,
-                                        const struct fmt_ctx *c,
-                                        struct ds *ds)
+                                        const struct fmt_ctx *c, struct ds *ds)
 {
     const struct ofpact_set_field *sf = (const void *)a;
     if (a->raw == OFPACT_RAW_MOD_NW_TTL) {
-        ds_put_format(ds, "mod_nw_ttl:%" PRIu64,
-                      mf_value_to_u64(&sf->value));
+        ds_put_format(ds, "mod_nw_ttl:%" PRIu64, mf_value_to_u64(&sf->value));
         return a;
     }
     if (a->raw != OFPACT_RAW_SET_FIELD) {
@@ -406,8 +398,8 @@ static bool format_of13(const struct ofpact **ap, const struct ofpact *end,
         return last != NULL;
     }
     case OFPACT_SET_TUNNEL:
-        put_field_u64(MFF_TUN_ID, ((const struct ofpact_tunnel *)p)->tun_id,
-                      c, ds);
+        put_field_u64(MFF_TUN_ID, ((const struct ofpact_tunnel *)p)->tun_id, c,
+                      ds);
         return true;
     case OFPACT_SET_ETH_SRC:
     case OFPACT_SET_ETH_DST:
@@ -417,8 +409,7 @@ static bool format_of13(const struct ofpact **ap, const struct ofpact *end,
         return true;
     case OFPACT_SET_IPV4_SRC:
     case OFPACT_SET_IPV4_DST:
-        put_field_u64(a->type == OFPACT_SET_IPV4_SRC ? MFF_NW_SRC
-                                                     : MFF_NW_DST,
+        put_field_u64(a->type == OFPACT_SET_IPV4_SRC ? MFF_NW_SRC : MFF_NW_DST,
                       ((const struct ofpact_ipv4 *)p)->ipv4, c, ds);
         return true;
     case OFPACT_SET_IP_DSCP: {
@@ -477,7 +468,7 @@ static void format_list(const struct ofpact *ofpacts, size_t len,
 void ofpacts_format(const struct ofpact *ofpacts, size_t len,
                     const struct portmap *ports, struct ds *ds)
 {
-    struct fmt_ctx c = {ports, false, NULL, false};
+    struct fmt_ctx c = { ports, false, NULL, false };
     if (!len) {
         ds_put_cstr(ds, "drop");
     } else {
@@ -489,11 +480,11 @@ void ofpacts_format_flow(const struct ofpact *ofpacts, size_t len,
                          const struct match *match,
                          const struct portmap *ports, struct ds *ds)
 {
-    struct fmt_ctx c = {ports, ofpacts_need_of13(ofpacts, len), match,
-                        false};
+    struct fmt_ctx c = { ports, ofpacts_need_of13(ofpacts, len), match,
+                         false };
     /* A tag is guaranteed when the match requires one. */
-    c.vlan = match && (match->wc.vlan_tci & VLAN_CFI) &&
-             (match->flow.vlan_tci & VLAN_CFI);
+    c.vlan = match && (match->wc.vlan_tci & VLAN_CFI)
+             && (match->flow.vlan_tci & VLAN_CFI);
     if (!len) {
         ds_put_cstr(ds, "drop");
     } else {

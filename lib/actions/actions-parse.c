@@ -43,8 +43,8 @@ enum ap_rank {
 };
 
 static const char *const rank_names[] = {
-    "apply_actions", "clear_actions", "write_actions", "write_metadata",
-    "goto_table",
+    "apply_actions",  "clear_actions", "write_actions",
+    "write_metadata", "goto_table",
 };
 
 struct ap_row {
@@ -94,8 +94,8 @@ static char *parse_field_value(const struct ap_arg *a, enum mf_id id,
     char *err = mf_parse_value(f, s, a->ctx->ports, v, &mask);
     free(s);
     if (err) {
-        return ap_wrap(a->ctx, a->item->value, err, "%.*s: ",
-                       (int)a->item->key_len, a->item->key);
+        return ap_wrap(a->ctx, a->item->value, err,
+                       "%.*s: ", (int)a->item->key_len, a->item->key);
     }
     if (!mf_value_is_all_ones(&mask, f->n_bits)) {
         return bad_value(a, "a mask is not allowed here");
@@ -110,11 +110,10 @@ static void put_output(struct buf *out, uint16_t port)
     o->port = port;
 }
 
-static void put_controller(struct buf *out, uint16_t max_len,
-                           uint8_t reason)
+static void put_controller(struct buf *out, uint16_t max_len, uint8_t reason)
 {
-    size_t ofs = ap_put(out, OFPACT_CONTROLLER,
-                        sizeof(struct ofpact_controller));
+    size_t ofs =
+        ap_put(out, OFPACT_CONTROLLER, sizeof(struct ofpact_controller));
     struct ofpact_controller *c = ap_at(out, ofs);
     c->max_len = max_len;
     c->reason = reason;
@@ -122,13 +121,11 @@ static void put_controller(struct buf *out, uint16_t max_len,
 
 /* Appends an output to 'port' (already parsed), turning the reserved
  * ports that are really other actions into those actions. */
-static char *output_port(const struct ap_arg *a, const char *at,
-                         uint16_t port)
+static char *output_port(const struct ap_arg *a, const char *at, uint16_t port)
 {
     if (port == OFPP_CONTROLLER) {
         put_controller(a->out, UINT16_MAX, 1);
-    } else if (port == OFPP_NONE || port == OFPP_UNSET
-               || port == OFPP_TABLE) {
+    } else if (port == OFPP_NONE || port == OFPP_UNSET || port == OFPP_TABLE) {
         return ap_error(a->ctx, at, "output to port %s is not supported",
                         port_reserved_name(port) ? port_reserved_name(port)
                                                  : "NONE");
@@ -161,28 +158,31 @@ static char *parse_output_trunc(const struct ap_arg *a)
             bool ok = port_parse(name, a->ctx->ports, &port);
             free(name);
             if (!ok) {
-                return ap_error(a->ctx, sub.value, "output: port=%.*s: "
-                                "unknown port", (int)sub.value_len,
-                                sub.value);
+                return ap_error(a->ctx, sub.value,
+                                "output: port=%.*s: "
+                                "unknown port",
+                                (int)sub.value_len, sub.value);
             }
             port_at = sub.value;
-        } else if (ap_slice_eq(sub.key, sub.key_len, "max_len")
-                   && sub.value) {
+        } else if (ap_slice_eq(sub.key, sub.key_len, "max_len") && sub.value) {
             if (!ap_parse_u64(sub.value, sub.value_len, UINT32_MAX,
                               &max_len)) {
-                return ap_error(a->ctx, sub.value, "output: max_len=%.*s: "
+                return ap_error(a->ctx, sub.value,
+                                "output: max_len=%.*s: "
                                 "expected a number from %d to %" PRIu32,
                                 (int)sub.value_len, sub.value,
                                 OUTPUT_TRUNC_MIN, UINT32_MAX);
             }
             if (max_len < OUTPUT_TRUNC_MIN) {
-                return ap_error(a->ctx, sub.value, "output: max_len %"
-                                PRIu64 " is less than the minimum value %d",
+                return ap_error(a->ctx, sub.value,
+                                "output: max_len %" PRIu64
+                                " is less than the minimum value %d",
                                 max_len, OUTPUT_TRUNC_MIN);
             }
             have_len = true;
         } else {
-            return ap_error(a->ctx, sub.key, "output: invalid key '%.*s' "
+            return ap_error(a->ctx, sub.key,
+                            "output: invalid key '%.*s' "
                             "(expected port= and max_len=)",
                             (int)sub.key_len, sub.key);
         }
@@ -191,7 +191,8 @@ static char *parse_output_trunc(const struct ap_arg *a)
         return err;
     }
     if (!port_at || !have_len) {
-        return ap_error(a->ctx, it->key, "output(...) needs both port= and "
+        return ap_error(a->ctx, it->key,
+                        "output(...) needs both port= and "
                         "max_len=");
     }
     switch (port) {
@@ -202,9 +203,11 @@ static char *parse_output_trunc(const struct ap_arg *a)
     case OFPP_TABLE:
     case OFPP_NONE:
     case OFPP_UNSET:
-        return ap_error(a->ctx, port_at, "output: cannot truncate output "
-                        "to port %s", port_reserved_name(port)
-                                      ? port_reserved_name(port) : "NONE");
+        return ap_error(a->ctx, port_at,
+                        "output: cannot truncate output "
+                        "to port %s",
+                        port_reserved_name(port) ? port_reserved_name(port)
+                                                 : "NONE");
     default:
         break;
     }
@@ -254,8 +257,8 @@ static char *parse_output(const struct ap_arg *a)
     free(s);
     if (!ok) {
         return bad_value(a, "unknown port (expected a number 1-65279, a "
-                         "port name, or a subfield such as "
-                         "NXM_NX_REG0[0..15])");
+                            "port name, or a subfield such as "
+                            "NXM_NX_REG0[0..15])");
     }
     return output_port(a, it->value, port);
 }
@@ -281,8 +284,8 @@ static char *parse_controller(const struct ap_arg *a)
         return NULL;
     }
     if (it->sep != '(') {
-        char *err = parse_num(a, UINT16_MAX, &x,
-                              "invalid max_len (expected 0-65535)");
+        char *err =
+            parse_num(a, UINT16_MAX, &x, "invalid max_len (expected 0-65535)");
         if (!err) {
             put_controller(a->out, (uint16_t)x, 1);
         }
@@ -297,16 +300,17 @@ static char *parse_controller(const struct ap_arg *a)
     while (!(r = ap_next_item(a->ctx, &s, val_end(it), &sub, &err))) {
         if (ap_slice_eq(sub.key, sub.key_len, "max_len") && sub.value) {
             if (!ap_parse_u64(sub.value, sub.value_len, UINT16_MAX, &x)) {
-                return ap_error(a->ctx, sub.value, "controller: max_len=%.*s:"
-                                " expected 0-65535", (int)sub.value_len,
-                                sub.value);
+                return ap_error(a->ctx, sub.value,
+                                "controller: max_len=%.*s:"
+                                " expected 0-65535",
+                                (int)sub.value_len, sub.value);
             }
             max_len = (uint16_t)x;
-        } else if (ap_slice_eq(sub.key, sub.key_len, "reason")
-                   && sub.value) {
+        } else if (ap_slice_eq(sub.key, sub.key_len, "reason") && sub.value) {
             if (!ofp_packet_in_reason_parse(sub.value, sub.value_len,
                                             &reason)) {
-                return ap_error(a->ctx, sub.value, "controller: reason=%.*s:"
+                return ap_error(a->ctx, sub.value,
+                                "controller: reason=%.*s:"
                                 " expected no_match, action or invalid_ttl",
                                 (int)sub.value_len, sub.value);
             }
@@ -314,10 +318,13 @@ static char *parse_controller(const struct ap_arg *a)
                    || ap_slice_eq(sub.key, sub.key_len, "userdata")
                    || ap_slice_eq(sub.key, sub.key_len, "pause")
                    || ap_slice_eq(sub.key, sub.key_len, "meter_id")) {
-            return ap_error(a->ctx, sub.key, "controller: option '%.*s' is "
-                            "not supported", (int)sub.key_len, sub.key);
+            return ap_error(a->ctx, sub.key,
+                            "controller: option '%.*s' is "
+                            "not supported",
+                            (int)sub.key_len, sub.key);
         } else {
-            return ap_error(a->ctx, sub.key, "controller: unknown option "
+            return ap_error(a->ctx, sub.key,
+                            "controller: unknown option "
                             "'%.*s' (expected reason= or max_len=)",
                             (int)sub.key_len, sub.key);
         }
@@ -334,12 +341,14 @@ static char *parse_resubmit_table(const struct apctx *ctx, const char *s,
 {
     uint64_t x;
     if (!ap_parse_u64(s, n, UINT64_MAX, &x)) {
-        return ap_error(ctx, s, "resubmit: table %.*s: not a number",
-                        (int)n, s);
+        return ap_error(ctx, s, "resubmit: table %.*s: not a number", (int)n,
+                        s);
     }
     if (x > OFPTT_MAX) {
-        return ap_error(ctx, s, "resubmit: table=%.*s: table id out of "
-                        "range (0-" OFPTT_MAX_STR ")", (int)n, s);
+        return ap_error(ctx, s,
+                        "resubmit: table=%.*s: table id out of "
+                        "range (0-" OFPTT_MAX_STR ")",
+                        (int)n, s);
     }
     *table = (uint8_t)x;
     return NULL;
@@ -378,25 +387,26 @@ static char *parse_resubmit(const struct ap_arg *a)
             const char *t = comma + 1;
             const char *c2 = memchr(t, ',', (size_t)(e - t));
             if (c2) {
-                return ap_error(a->ctx, c2 + 1, "resubmit: %.*s: unknown "
+                return ap_error(a->ctx, c2 + 1,
+                                "resubmit: %.*s: unknown "
                                 "parameter (ct is not supported)",
                                 (int)(e - c2 - 1), c2 + 1);
             }
             if (e > t) {
-                err = parse_resubmit_table(a->ctx, t, (size_t)(e - t),
-                                           &table);
+                err = parse_resubmit_table(a->ctx, t, (size_t)(e - t), &table);
             }
         }
         if (!err && port == OFPP_IN_PORT && table == 255) {
-            return ap_error(a->ctx, it->key, "resubmit: at least one of "
+            return ap_error(a->ctx, it->key,
+                            "resubmit: at least one of "
                             "in_port and table must be given");
         }
     }
     if (err) {
         return err;
     }
-    size_t ofs = ap_put(a->out, OFPACT_RESUBMIT,
-                        sizeof(struct ofpact_resubmit));
+    size_t ofs =
+        ap_put(a->out, OFPACT_RESUBMIT, sizeof(struct ofpact_resubmit));
     struct ofpact_resubmit *r = ap_at(a->out, ofs);
     r->in_port = port;
     r->table_id = table;
@@ -428,8 +438,8 @@ static void put_set_field__(struct buf *out, const struct mf_field *f,
                             const union mf_value *v, const union mf_value *m,
                             uint8_t raw)
 {
-    size_t ofs = ap_put(out, OFPACT_SET_FIELD,
-                        sizeof(struct ofpact_set_field));
+    size_t ofs =
+        ap_put(out, OFPACT_SET_FIELD, sizeof(struct ofpact_set_field));
     struct ofpact_set_field *sf = ap_at(out, ofs);
     sf->ofpact.raw = raw;
     sf->field = f;
@@ -502,8 +512,10 @@ static char *parse_load(const struct ap_arg *a)
                         (int)vlen, it->value);
     }
     if (!ap_fits(&v, dst.n_bits)) {
-        return ap_error(a->ctx, it->value, "load: value %.*s does not fit "
-                        "into %u bits", (int)vlen, it->value, dst.n_bits);
+        return ap_error(a->ctx, it->value,
+                        "load: value %.*s does not fit "
+                        "into %u bits",
+                        (int)vlen, it->value, dst.n_bits);
     }
     union mf_value value, mask;
     memset(&value, 0, sizeof value);
@@ -526,8 +538,8 @@ static char *parse_set_field(const struct ap_arg *a)
     size_t n = (size_t)(val_end(it) - name);
     const struct mf_field *f = n ? mf_from_field_name(name, n) : NULL;
     if (!f) {
-        return ap_error(a->ctx, name, "set_field: %.*s: unknown field",
-                        (int)n, name);
+        return ap_error(a->ctx, name, "set_field: %.*s: unknown field", (int)n,
+                        name);
     }
     err = check_writable(a->ctx, name, f);
     if (err) {
@@ -541,7 +553,8 @@ static char *parse_set_field(const struct ap_arg *a)
         return ap_wrap(a->ctx, it->value, err, "set_field: ");
     }
     if (mf_value_is_zero(&m)) {
-        return ap_error(a->ctx, it->value, "set_field: an all-zero mask "
+        return ap_error(a->ctx, it->value,
+                        "set_field: an all-zero mask "
                         "writes nothing");
     }
     /* A whole-field write of a field with its own OpenFlow 1.0 action is
@@ -551,8 +564,7 @@ static char *parse_set_field(const struct ap_arg *a)
         switch (f->id) {
         case MFF_DL_SRC:
         case MFF_DL_DST: {
-            t = f->id == MFF_DL_SRC ? OFPACT_SET_ETH_SRC
-                                    : OFPACT_SET_ETH_DST;
+            t = f->id == MFF_DL_SRC ? OFPACT_SET_ETH_SRC : OFPACT_SET_ETH_DST;
             size_t ofs = ap_put(a->out, t, sizeof(struct ofpact_mac));
             struct ofpact_mac *mac = ap_at(a->out, ofs);
             memcpy(mac->mac, &v.b[10], 6);
@@ -608,8 +620,8 @@ static char *parse_set_field(const struct ap_arg *a)
         }
         case MFF_NW_TOS:
         case MFF_IP_DSCP: {
-            size_t ofs = ap_put(a->out, OFPACT_SET_IP_DSCP,
-                                sizeof(struct ofpact_dscp));
+            size_t ofs =
+                ap_put(a->out, OFPACT_SET_IP_DSCP, sizeof(struct ofpact_dscp));
             struct ofpact_dscp *d = ap_at(a->out, ofs);
             uint64_t x = mf_value_to_u64(&v);
             d->dscp = (uint8_t)(f->id == MFF_IP_DSCP ? x << 2 : x);
@@ -648,26 +660,26 @@ static char *parse_move(const struct ap_arg *a)
         return err;
     }
     struct mf_subfield src, dst;
-    err = ap_parse_subfield(a->ctx, it->value,
-                            (size_t)(arrow - it->value), &src);
+    err = ap_parse_subfield(a->ctx, it->value, (size_t)(arrow - it->value),
+                            &src);
     if (!err) {
         err = ap_parse_subfield(a->ctx, arrow + 2,
-                                (size_t)(val_end(it) - arrow - 2),
-                                &dst);
+                                (size_t)(val_end(it) - arrow - 2), &dst);
     }
     if (!err) {
         err = check_writable(a->ctx, arrow + 2, dst.field);
     }
     if (!err && src.n_bits != dst.n_bits) {
-        err = ap_error(a->ctx, it->value, "move: source is %u bits wide "
-                       "but destination is %u bits wide", src.n_bits,
-                       dst.n_bits);
+        err = ap_error(a->ctx, it->value,
+                       "move: source is %u bits wide "
+                       "but destination is %u bits wide",
+                       src.n_bits, dst.n_bits);
     }
     if (err) {
         return err;
     }
-    size_t ofs = ap_put(a->out, OFPACT_REG_MOVE,
-                        sizeof(struct ofpact_reg_move));
+    size_t ofs =
+        ap_put(a->out, OFPACT_REG_MOVE, sizeof(struct ofpact_reg_move));
     struct ofpact_reg_move *m = ap_at(a->out, ofs);
     m->src = src;
     m->dst = dst;
@@ -681,8 +693,8 @@ static char *parse_set_tunnel(const struct ap_arg *a)
     if (err) {
         return err;
     }
-    size_t ofs = ap_put(a->out, OFPACT_SET_TUNNEL,
-                        sizeof(struct ofpact_tunnel));
+    size_t ofs =
+        ap_put(a->out, OFPACT_SET_TUNNEL, sizeof(struct ofpact_tunnel));
     struct ofpact_tunnel *t = ap_at(a->out, ofs);
     t->tun_id = x;
     /* The 32-bit form cannot carry a wider id: OVS switches to the
@@ -714,9 +726,9 @@ static char *parse_ipv4(const struct ap_arg *a)
         return err;
     }
     bool src = !strcmp(a->row->name, "mod_nw_src");
-    size_t ofs = ap_put(a->out,
-                        src ? OFPACT_SET_IPV4_SRC : OFPACT_SET_IPV4_DST,
-                        sizeof(struct ofpact_ipv4));
+    size_t ofs =
+        ap_put(a->out, src ? OFPACT_SET_IPV4_SRC : OFPACT_SET_IPV4_DST,
+               sizeof(struct ofpact_ipv4));
     struct ofpact_ipv4 *ip = ap_at(a->out, ofs);
     ip->ipv4 = (uint32_t)mf_value_to_u64(&v);
     return NULL;
@@ -729,8 +741,8 @@ static char *parse_vlan_vid(const struct ap_arg *a)
     if (err) {
         return err;
     }
-    size_t ofs = ap_put(a->out, OFPACT_SET_VLAN_VID,
-                        sizeof(struct ofpact_vlan_vid));
+    size_t ofs =
+        ap_put(a->out, OFPACT_SET_VLAN_VID, sizeof(struct ofpact_vlan_vid));
     struct ofpact_vlan_vid *v = ap_at(a->out, ofs);
     v->vid = (uint16_t)x;
     v->push_if_absent = true;
@@ -744,8 +756,8 @@ static char *parse_vlan_pcp(const struct ap_arg *a)
     if (err) {
         return err;
     }
-    size_t ofs = ap_put(a->out, OFPACT_SET_VLAN_PCP,
-                        sizeof(struct ofpact_vlan_pcp));
+    size_t ofs =
+        ap_put(a->out, OFPACT_SET_VLAN_PCP, sizeof(struct ofpact_vlan_pcp));
     struct ofpact_vlan_pcp *v = ap_at(a->out, ofs);
     v->pcp = (uint8_t)x;
     v->push_if_absent = true;
@@ -761,10 +773,10 @@ static char *parse_push_vlan(const struct ap_arg *a)
     }
     if (x != ETH_TYPE_VLAN && x != ETH_TYPE_VLAN_8021AD) {
         return bad_value(a, "not a valid VLAN ethertype (expected 0x8100 "
-                         "or 0x88a8)");
+                            "or 0x88a8)");
     }
-    size_t ofs = ap_put(a->out, OFPACT_PUSH_VLAN,
-                        sizeof(struct ofpact_push_vlan));
+    size_t ofs =
+        ap_put(a->out, OFPACT_PUSH_VLAN, sizeof(struct ofpact_push_vlan));
     struct ofpact_push_vlan *p = ap_at(a->out, ofs);
     p->ethertype = (uint16_t)x;
     return NULL;
@@ -779,10 +791,10 @@ static char *parse_nw_tos(const struct ap_arg *a)
     }
     if (x & 3) {
         return bad_value(a, "not a valid TOS: the low 2 bits (ECN) must be "
-                         "zero");
+                            "zero");
     }
-    size_t ofs = ap_put(a->out, OFPACT_SET_IP_DSCP,
-                        sizeof(struct ofpact_dscp));
+    size_t ofs =
+        ap_put(a->out, OFPACT_SET_IP_DSCP, sizeof(struct ofpact_dscp));
     struct ofpact_dscp *d = ap_at(a->out, ofs);
     d->dscp = (uint8_t)x;
     return NULL;
@@ -796,9 +808,9 @@ static char *parse_tp_port(const struct ap_arg *a)
         return err;
     }
     bool src = !strcmp(a->row->name, "mod_tp_src");
-    size_t ofs = ap_put(a->out,
-                        src ? OFPACT_SET_L4_SRC_PORT : OFPACT_SET_L4_DST_PORT,
-                        sizeof(struct ofpact_l4_port));
+    size_t ofs =
+        ap_put(a->out, src ? OFPACT_SET_L4_SRC_PORT : OFPACT_SET_L4_DST_PORT,
+               sizeof(struct ofpact_l4_port));
     struct ofpact_l4_port *p = ap_at(a->out, ofs);
     p->port = (uint16_t)x;
     return NULL;
@@ -810,9 +822,10 @@ static char *parse_null(const struct ap_arg *a)
         const char *name;
         enum ofpact_type type;
     } nulls[] = {
-        {"strip_vlan", OFPACT_STRIP_VLAN}, {"pop_vlan", OFPACT_STRIP_VLAN},
-        {"exit", OFPACT_EXIT},
-        {"clear_actions", OFPACT_CLEAR_ACTIONS},
+        { "strip_vlan", OFPACT_STRIP_VLAN },
+        { "pop_vlan", OFPACT_STRIP_VLAN },
+        { "exit", OFPACT_EXIT },
+        { "clear_actions", OFPACT_CLEAR_ACTIONS },
     };
     for (size_t i = 0; i < ARRAY_SIZE(nulls); i++) {
         if (!strcmp(a->row->name, nulls[i].name)) {
@@ -829,11 +842,11 @@ static char *parse_dec_ttl(const struct ap_arg *a)
 {
     const struct ap_item *it = a->item;
     if (it->sep && it->sep != '(') {
-        return ap_error(a->ctx, it->key, "dec_ttl takes no argument (for "
+        return ap_error(a->ctx, it->key,
+                        "dec_ttl takes no argument (for "
                         "controller ids: dec_ttl(ID,...))");
     }
-    size_t ofs = ap_put(a->out, OFPACT_DEC_TTL,
-                        sizeof(struct ofpact_dec_ttl));
+    size_t ofs = ap_put(a->out, OFPACT_DEC_TTL, sizeof(struct ofpact_dec_ttl));
     if (it->sep != '(') {
         return NULL;
     }
@@ -854,13 +867,16 @@ static char *parse_dec_ttl(const struct ap_arg *a)
         if (!len || (next < end && *next != ',' && *next != ' ')
             || !ap_parse_u64(p, len, UINT16_MAX, &x)) {
             size_t bad = strcspn(p, ", )");
-            return ap_error(a->ctx, p, "dec_ttl: %.*s: not a controller "
+            return ap_error(a->ctx, p,
+                            "dec_ttl: %.*s: not a controller "
                             "id (expected a decimal number 0-65535)",
                             (int)SW_MIN(bad, (size_t)(end - p)), p);
         }
         if (n == DEC_TTL_MAX_IDS) {
-            return ap_error(a->ctx, p, "dec_ttl: more than %d controller "
-                            "ids", DEC_TTL_MAX_IDS);
+            return ap_error(a->ctx, p,
+                            "dec_ttl: more than %d controller "
+                            "ids",
+                            DEC_TTL_MAX_IDS);
         }
         ids[n++] = (uint16_t)x;
         p = next;
@@ -876,7 +892,8 @@ static char *parse_fin_timeout(const struct ap_arg *a)
 {
     const struct ap_item *it = a->item;
     if (it->sep != '(') {
-        return ap_error(a->ctx, it->key, "fin_timeout needs "
+        return ap_error(a->ctx, it->key,
+                        "fin_timeout needs "
                         "(idle_timeout=S,hard_timeout=S)");
     }
     uint16_t idle = 0, hard = 0;
@@ -899,19 +916,23 @@ static char *parse_fin_timeout(const struct ap_arg *a)
             dst = &hard;
         }
         if (!dst) {
-            return ap_error(a->ctx, p, "fin_timeout: %.*s: expected "
-                            "idle_timeout=S or hard_timeout=S", (int)len, p);
+            return ap_error(a->ctx, p,
+                            "fin_timeout: %.*s: expected "
+                            "idle_timeout=S or hard_timeout=S",
+                            (int)len, p);
         }
         if (!ap_parse_u64(eq + 1, (size_t)(p + len - eq - 1), UINT16_MAX,
                           &x)) {
-            return ap_error(a->ctx, eq + 1, "fin_timeout: %.*s: expected "
-                            "seconds (0-65535)", (int)len, p);
+            return ap_error(a->ctx, eq + 1,
+                            "fin_timeout: %.*s: expected "
+                            "seconds (0-65535)",
+                            (int)len, p);
         }
         *dst = (uint16_t)x;
         p += len;
     }
-    size_t ofs = ap_put(a->out, OFPACT_FIN_TIMEOUT,
-                        sizeof(struct ofpact_fin_timeout));
+    size_t ofs =
+        ap_put(a->out, OFPACT_FIN_TIMEOUT, sizeof(struct ofpact_fin_timeout));
     struct ofpact_fin_timeout *f = ap_at(a->out, ofs);
     f->fin_idle_timeout = idle;
     f->fin_hard_timeout = hard;
@@ -925,9 +946,9 @@ static char *parse_mod_nw(const struct ap_arg *a)
 {
     bool ttl = !strcmp(a->row->name, "mod_nw_ttl");
     uint64_t x;
-    char *err = parse_num(a, ttl ? 255 : 3, &x,
-                          ttl ? "not a valid TTL (0-255)"
-                              : "not a valid ECN (0-3)");
+    char *err =
+        parse_num(a, ttl ? 255 : 3, &x,
+                  ttl ? "not a valid TTL (0-255)" : "not a valid ECN (0-3)");
     if (err) {
         return err;
     }
@@ -954,7 +975,8 @@ static char *parse_note(const struct ap_arg *a)
         }
         if (p + 1 >= val_end(it) || ap_hex_digit(p[0]) < 0
             || ap_hex_digit(p[1]) < 0) {
-            return ap_error(a->ctx, p, "note: bad hex digit (expected hex "
+            return ap_error(a->ctx, p,
+                            "note: bad hex digit (expected hex "
                             "byte pairs such as 01.02.0a)");
         }
         if (n >= sizeof bytes - 8) {
@@ -968,8 +990,8 @@ static char *parse_note(const struct ap_arg *a)
      * our printer once the note is stored padded the same way. */
     size_t padded = ROUND_UP(n + 10, 8) - 10;
     memset(bytes + n, 0, padded - n);
-    size_t ofs = ap_put(a->out, OFPACT_NOTE,
-                        sizeof(struct ofpact_note) + padded);
+    size_t ofs =
+        ap_put(a->out, OFPACT_NOTE, sizeof(struct ofpact_note) + padded);
     struct ofpact_note *note = ap_at(a->out, ofs);
     note->length = (uint16_t)padded;
     memcpy(note->data, bytes, padded);
@@ -996,8 +1018,8 @@ static char *parse_goto_table(const struct ap_arg *a)
     if (err) {
         return err;
     }
-    size_t ofs = ap_put(a->out, OFPACT_GOTO_TABLE,
-                        sizeof(struct ofpact_goto_table));
+    size_t ofs =
+        ap_put(a->out, OFPACT_GOTO_TABLE, sizeof(struct ofpact_goto_table));
     struct ofpact_goto_table *g = ap_at(a->out, ofs);
     g->table_id = table;
     return NULL;
@@ -1010,17 +1032,21 @@ static char *parse_write_metadata(const struct ap_arg *a)
     size_t vlen = slash ? (size_t)(slash - it->value) : it->value_len;
     uint64_t v, m = UINT64_MAX;
     if (!ap_parse_u64(it->value, vlen, UINT64_MAX, &v)) {
-        return ap_error(a->ctx, it->value, "write_metadata: %.*s: not a "
-                        "64-bit number", (int)vlen, it->value);
+        return ap_error(a->ctx, it->value,
+                        "write_metadata: %.*s: not a "
+                        "64-bit number",
+                        (int)vlen, it->value);
     }
-    if (slash && !ap_parse_u64(slash + 1, (size_t)(val_end(it) - slash - 1),
-                               UINT64_MAX, &m)) {
-        return ap_error(a->ctx, slash + 1, "write_metadata: mask %.*s: not "
-                        "a 64-bit number", (int)(val_end(it) - slash - 1),
-                        slash + 1);
+    if (slash
+        && !ap_parse_u64(slash + 1, (size_t)(val_end(it) - slash - 1),
+                         UINT64_MAX, &m)) {
+        return ap_error(a->ctx, slash + 1,
+                        "write_metadata: mask %.*s: not "
+                        "a 64-bit number",
+                        (int)(val_end(it) - slash - 1), slash + 1);
     }
-    size_t ofs = ap_put(a->out, OFPACT_WRITE_METADATA,
-                        sizeof(struct ofpact_metadata));
+    size_t ofs =
+        ap_put(a->out, OFPACT_WRITE_METADATA, sizeof(struct ofpact_metadata));
     struct ofpact_metadata *md = ap_at(a->out, ofs);
     md->metadata = v; /* As written: OVS prints it so; xlate masks. */
     md->mask = m;
@@ -1033,8 +1059,7 @@ static char *parse_nest(const struct ap_arg *a)
     bool clone = !strcmp(a->row->name, "clone");
     if (it->sep != '(') {
         return ap_error(a->ctx, it->key, "%.*s: expected %.*s(ACTIONS)",
-                        (int)it->key_len, it->key, (int)it->key_len,
-                        it->key);
+                        (int)it->key_len, it->key, (int)it->key_len, it->key);
     }
     if (a->ctx->depth >= AP_MAX_DEPTH) {
         return ap_error(a->ctx, it->key, "%.*s: nested more than %d deep",
@@ -1044,8 +1069,7 @@ static char *parse_nest(const struct ap_arg *a)
                           sizeof(struct ofpact_nest));
     struct apctx inner = *a->ctx;
     inner.depth++;
-    char *err = ofpacts_parse__(&inner, it->value, val_end(it), a->out,
-                                true);
+    char *err = ofpacts_parse__(&inner, it->value, val_end(it), a->out, true);
     if (err) {
         return err;
     }
@@ -1060,58 +1084,66 @@ static char *parse_nest(const struct ap_arg *a)
 }
 
 static const struct ap_row rows[] = {
-    {"output", parse_output, RANK_APPLY, ARG_REQUIRED},
-    {"in_port", parse_reserved, RANK_APPLY, ARG_NONE},
-    {"normal", parse_reserved, RANK_APPLY, ARG_NONE},
-    {"flood", parse_reserved, RANK_APPLY, ARG_NONE},
-    {"all", parse_reserved, RANK_APPLY, ARG_NONE},
-    {"local", parse_reserved, RANK_APPLY, ARG_NONE},
-    {"controller", parse_controller, RANK_APPLY, ARG_OPTIONAL},
-    {"resubmit", parse_resubmit, RANK_APPLY, ARG_REQUIRED},
-    {"learn", parse_learn, RANK_APPLY, ARG_REQUIRED},
-    {"load", parse_load, RANK_APPLY, ARG_REQUIRED},
-    {"set_field", parse_set_field, RANK_APPLY, ARG_REQUIRED},
-    {"move", parse_move, RANK_APPLY, ARG_REQUIRED},
-    {"set_tunnel", parse_set_tunnel, RANK_APPLY, ARG_REQUIRED},
-    {"set_tunnel64", parse_set_tunnel, RANK_APPLY, ARG_REQUIRED},
-    {"mod_dl_src", parse_mac, RANK_APPLY, ARG_REQUIRED},
-    {"mod_dl_dst", parse_mac, RANK_APPLY, ARG_REQUIRED},
-    {"mod_vlan_vid", parse_vlan_vid, RANK_APPLY, ARG_REQUIRED},
-    {"mod_vlan_pcp", parse_vlan_pcp, RANK_APPLY, ARG_REQUIRED},
-    {"strip_vlan", parse_null, RANK_APPLY, ARG_NONE},
-    {"pop_vlan", parse_null, RANK_APPLY, ARG_NONE},
-    {"push_vlan", parse_push_vlan, RANK_APPLY, ARG_REQUIRED},
-    {"mod_nw_src", parse_ipv4, RANK_APPLY, ARG_REQUIRED},
-    {"mod_nw_dst", parse_ipv4, RANK_APPLY, ARG_REQUIRED},
-    {"mod_nw_tos", parse_nw_tos, RANK_APPLY, ARG_REQUIRED},
-    {"mod_tp_src", parse_tp_port, RANK_APPLY, ARG_REQUIRED},
-    {"mod_tp_dst", parse_tp_port, RANK_APPLY, ARG_REQUIRED},
-    {"dec_ttl", parse_dec_ttl, RANK_APPLY, ARG_OPTIONAL},
-    {"mod_nw_ttl", parse_mod_nw, RANK_APPLY, ARG_REQUIRED},
-    {"mod_nw_ecn", parse_mod_nw, RANK_APPLY, ARG_REQUIRED},
-    {"note", parse_note, RANK_APPLY, ARG_OPTIONAL},
-    {"fin_timeout", parse_fin_timeout, RANK_APPLY, ARG_REQUIRED},
-    {"exit", parse_null, RANK_APPLY, ARG_NONE},
-    {"clone", parse_nest, RANK_APPLY, ARG_REQUIRED},
-    {"clear_actions", parse_null, RANK_CLEAR, ARG_NONE},
-    {"write_actions", parse_nest, RANK_WRITE_ACTIONS, ARG_REQUIRED},
-    {"write_metadata", parse_write_metadata, RANK_WRITE_METADATA,
-     ARG_REQUIRED},
-    {"goto_table", parse_goto_table, RANK_GOTO, ARG_REQUIRED},
+    { "output", parse_output, RANK_APPLY, ARG_REQUIRED },
+    { "in_port", parse_reserved, RANK_APPLY, ARG_NONE },
+    { "normal", parse_reserved, RANK_APPLY, ARG_NONE },
+    { "flood", parse_reserved, RANK_APPLY, ARG_NONE },
+    { "all", parse_reserved, RANK_APPLY, ARG_NONE },
+    { "local", parse_reserved, RANK_APPLY, ARG_NONE },
+    { "controller", parse_controller, RANK_APPLY, ARG_OPTIONAL },
+    { "resubmit", parse_resubmit, RANK_APPLY, ARG_REQUIRED },
+    { "learn", parse_learn, RANK_APPLY, ARG_REQUIRED },
+    { "load", parse_load, RANK_APPLY, ARG_REQUIRED },
+    { "set_field", parse_set_field, RANK_APPLY, ARG_REQUIRED },
+    { "move", parse_move, RANK_APPLY, ARG_REQUIRED },
+    { "set_tunnel", parse_set_tunnel, RANK_APPLY, ARG_REQUIRED },
+    { "set_tunnel64", parse_set_tunnel, RANK_APPLY, ARG_REQUIRED },
+    { "mod_dl_src", parse_mac, RANK_APPLY, ARG_REQUIRED },
+    { "mod_dl_dst", parse_mac, RANK_APPLY, ARG_REQUIRED },
+    { "mod_vlan_vid", parse_vlan_vid, RANK_APPLY, ARG_REQUIRED },
+    { "mod_vlan_pcp", parse_vlan_pcp, RANK_APPLY, ARG_REQUIRED },
+    { "strip_vlan", parse_null, RANK_APPLY, ARG_NONE },
+    { "pop_vlan", parse_null, RANK_APPLY, ARG_NONE },
+    { "push_vlan", parse_push_vlan, RANK_APPLY, ARG_REQUIRED },
+    { "mod_nw_src", parse_ipv4, RANK_APPLY, ARG_REQUIRED },
+    { "mod_nw_dst", parse_ipv4, RANK_APPLY, ARG_REQUIRED },
+    { "mod_nw_tos", parse_nw_tos, RANK_APPLY, ARG_REQUIRED },
+    { "mod_tp_src", parse_tp_port, RANK_APPLY, ARG_REQUIRED },
+    { "mod_tp_dst", parse_tp_port, RANK_APPLY, ARG_REQUIRED },
+    { "dec_ttl", parse_dec_ttl, RANK_APPLY, ARG_OPTIONAL },
+    { "mod_nw_ttl", parse_mod_nw, RANK_APPLY, ARG_REQUIRED },
+    { "mod_nw_ecn", parse_mod_nw, RANK_APPLY, ARG_REQUIRED },
+    { "note", parse_note, RANK_APPLY, ARG_OPTIONAL },
+    { "fin_timeout", parse_fin_timeout, RANK_APPLY, ARG_REQUIRED },
+    { "exit", parse_null, RANK_APPLY, ARG_NONE },
+    { "clone", parse_nest, RANK_APPLY, ARG_REQUIRED },
+    { "clear_actions", parse_null, RANK_CLEAR, ARG_NONE },
+    { "write_actions", parse_nest, RANK_WRITE_ACTIONS, ARG_REQUIRED },
+    { "write_metadata", parse_write_metadata, RANK_WRITE_METADATA,
+      ARG_REQUIRED },
+    { "goto_table", parse_goto_table, RANK_GOTO, ARG_REQUIRED },
 };
 
 /* Actions OVS has and we deliberately do not carry out: refusing them by
  * name tells people it is a limitation, not a typo. */
 static const char *const unsupported[] = {
-    "enqueue",        "bundle",        "bundle_load",   "multipath",
-    "autopath",       "ct",            "ct_clear",      "nat",
-    "set_queue",      "pop_queue",     "sample",
-    "conjunction",    "group",         "meter",         "push_mpls",
-    "pop_mpls",       "dec_mpls_ttl",  "set_mpls_label", "set_mpls_tc",
-    "set_mpls_ttl",   "output_trunc",
-    "check_pkt_larger", "encap",       "decap",         "stack_push",
-    "stack_pop",      "dec_nsh_ttl",   "set_field_ttl", "mod_vlan_tci",
-    "strip_vlan_all", "debug_recirc",  "debug_slow",    "delete_field",
+    "enqueue",      "bundle",
+    "bundle_load",  "multipath",
+    "autopath",     "ct",
+    "ct_clear",     "nat",
+    "set_queue",    "pop_queue",
+    "sample",       "conjunction",
+    "group",        "meter",
+    "push_mpls",    "pop_mpls",
+    "dec_mpls_ttl", "set_mpls_label",
+    "set_mpls_tc",  "set_mpls_ttl",
+    "output_trunc", "check_pkt_larger",
+    "encap",        "decap",
+    "stack_push",   "stack_pop",
+    "dec_nsh_ttl",  "set_field_ttl",
+    "mod_vlan_tci", "strip_vlan_all",
+    "debug_recirc", "debug_slow",
+    "delete_field",
 };
 
 /* Action names are case-insensitive, as in OVS, so that the reserved
@@ -1131,7 +1163,7 @@ static char *parse_one(const struct apctx *ctx, const struct ap_item *it,
                        unsigned *seen)
 {
     const struct ap_row *row = find_row(it->key, it->key_len);
-    struct ap_arg a = {row, ctx, it, out, nested};
+    struct ap_arg a = { row, ctx, it, out, nested };
     if (!row) {
         for (size_t i = 0; i < ARRAY_SIZE(unsupported); i++) {
             if (ap_slice_eq(it->key, it->key_len, unsupported[i])) {
@@ -1159,30 +1191,36 @@ static char *parse_one(const struct apctx *ctx, const struct ap_item *it,
     }
     if (row->rank != RANK_APPLY) {
         if (nested) {
-            return ap_error(ctx, it->key, "%s instruction not allowed "
-                            "inside clone() or write_actions()", row->name);
+            return ap_error(ctx, it->key,
+                            "%s instruction not allowed "
+                            "inside clone() or write_actions()",
+                            row->name);
         }
         if (*seen & (1u << row->rank)) {
-            return ap_error(ctx, it->key, "instruction %s may be given "
-                            "only once", row->name);
+            return ap_error(ctx, it->key,
+                            "instruction %s may be given "
+                            "only once",
+                            row->name);
         }
         if (row->rank < *rank) {
-            return ap_error(ctx, it->key, "invalid instruction ordering: "
-                            "%s must appear before %s", row->name,
-                            rank_names[*rank]);
+            return ap_error(ctx, it->key,
+                            "invalid instruction ordering: "
+                            "%s must appear before %s",
+                            row->name, rank_names[*rank]);
         }
         *seen |= 1u << row->rank;
         *rank = row->rank;
     } else if (*rank != RANK_APPLY) {
-        return ap_error(ctx, it->key, "invalid instruction ordering: "
+        return ap_error(ctx, it->key,
+                        "invalid instruction ordering: "
                         "apply_actions (here %s) must appear before %s",
                         row->name, rank_names[*rank]);
     }
     return row->parse(&a);
 }
 
-char *ofpacts_parse__(const struct apctx *ctx, const char *s,
-                      const char *end, struct buf *out, bool nested)
+char *ofpacts_parse__(const struct apctx *ctx, const char *s, const char *end,
+                      struct buf *out, bool nested)
 {
     size_t start = out->size;
     enum ap_rank rank = RANK_APPLY;
@@ -1208,7 +1246,8 @@ char *ofpacts_parse__(const struct apctx *ctx, const char *s,
         }
     }
     if (!err && drop && n_items > 1) {
-        err = ap_error(ctx, drop, "\"drop\" must not be accompanied by any "
+        err = ap_error(ctx, drop,
+                       "\"drop\" must not be accompanied by any "
                        "other action or instruction");
     }
     if (err) {
@@ -1220,6 +1259,6 @@ char *ofpacts_parse__(const struct apctx *ctx, const char *s,
 char *ofpacts_parse(const char *s, const struct portmap *ports,
                     struct buf *out)
 {
-    struct apctx ctx = {s, ports, 0};
+    struct apctx ctx = { s, ports, 0 };
     return ofpacts_parse__(&ctx, s, s + strlen(s), out, false);
 }

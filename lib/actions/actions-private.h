@@ -50,7 +50,7 @@ struct ap_item {
     size_t key_len;
     const char *value; /* NULL for a bare key. */
     size_t value_len;
-    char sep;          /* ':', '=', '(' or 0 for a bare key. */
+    char sep; /* ':', '=', '(' or 0 for a bare key. */
 };
 
 /* Reads the next item from '*s' (up to 'end'), skipping separators.
@@ -111,7 +111,6 @@ char *learn_check(const struct ofpact_learn *, const struct match *,
 
 /* Checks that 'match' already satisfies the prerequisites of 'field'
  * (a learned or written field); returns NULL or an allocated message. */
-char *ap_check_field_prereqs(const struct mf_field *,
-                             const struct match *);
+char *ap_check_field_prereqs(const struct mf_field *, const struct match *);
 
 #endif

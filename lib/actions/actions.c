@@ -315,8 +315,7 @@ const struct ofpact *ofpact_nest_actions(const struct ofpact_nest *nest,
 {
     size_t hdr = ROUND_UP(sizeof *nest, OFPACT_ALIGN);
     *len = nest->ofpact.len - hdr;
-    return (const struct ofpact *)(const void *)((const uint8_t *)nest
-                                                 + hdr);
+    return (const struct ofpact *)(const void *)((const uint8_t *)nest + hdr);
 }
 
 bool ofpacts_equal(const struct ofpact *a, size_t a_len,

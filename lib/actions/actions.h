@@ -23,41 +23,41 @@ struct match;
 struct portmap;
 
 /* ENUM, struct name suffix, text keyword (primary). */
-#define OFPACTS                                                               \
-    OFPACT(OUTPUT, ofpact_output, "output")                                   \
-    OFPACT(OUTPUT_REG, ofpact_output_reg, "output")                           \
-    OFPACT(CONTROLLER, ofpact_controller, "controller")                       \
-    OFPACT(RESUBMIT, ofpact_resubmit, "resubmit")                             \
-    OFPACT(LEARN, ofpact_learn, "learn")                                      \
-    OFPACT(SET_FIELD, ofpact_set_field, "set_field")                          \
-    OFPACT(REG_MOVE, ofpact_reg_move, "move")                                 \
-    OFPACT(SET_TUNNEL, ofpact_tunnel, "set_tunnel")                           \
-    OFPACT(SET_ETH_SRC, ofpact_mac, "mod_dl_src")                             \
-    OFPACT(SET_ETH_DST, ofpact_mac, "mod_dl_dst")                             \
-    OFPACT(SET_VLAN_VID, ofpact_vlan_vid, "mod_vlan_vid")                     \
-    OFPACT(SET_VLAN_PCP, ofpact_vlan_pcp, "mod_vlan_pcp")                     \
-    OFPACT(STRIP_VLAN, ofpact_null, "strip_vlan")                             \
-    OFPACT(PUSH_VLAN, ofpact_push_vlan, "push_vlan")                          \
-    OFPACT(SET_IPV4_SRC, ofpact_ipv4, "mod_nw_src")                           \
-    OFPACT(SET_IPV4_DST, ofpact_ipv4, "mod_nw_dst")                           \
-    OFPACT(SET_IP_DSCP, ofpact_dscp, "mod_nw_tos")                            \
-    OFPACT(SET_L4_SRC_PORT, ofpact_l4_port, "mod_tp_src")                     \
-    OFPACT(SET_L4_DST_PORT, ofpact_l4_port, "mod_tp_dst")                     \
-    OFPACT(DEC_TTL, ofpact_dec_ttl, "dec_ttl")                                   \
-    OFPACT(NOTE, ofpact_note, "note")                                         \
-    OFPACT(FIN_TIMEOUT, ofpact_fin_timeout, "fin_timeout")                    \
-    OFPACT(EXIT, ofpact_null, "exit")                                         \
-    OFPACT(CLONE, ofpact_nest, "clone")                                       \
-    OFPACT(CLEAR_ACTIONS, ofpact_null, "clear_actions")                       \
-    OFPACT(WRITE_ACTIONS, ofpact_nest, "write_actions")                       \
-    OFPACT(WRITE_METADATA, ofpact_metadata, "write_metadata")                 \
+#define OFPACTS                                               \
+    OFPACT(OUTPUT, ofpact_output, "output")                   \
+    OFPACT(OUTPUT_REG, ofpact_output_reg, "output")           \
+    OFPACT(CONTROLLER, ofpact_controller, "controller")       \
+    OFPACT(RESUBMIT, ofpact_resubmit, "resubmit")             \
+    OFPACT(LEARN, ofpact_learn, "learn")                      \
+    OFPACT(SET_FIELD, ofpact_set_field, "set_field")          \
+    OFPACT(REG_MOVE, ofpact_reg_move, "move")                 \
+    OFPACT(SET_TUNNEL, ofpact_tunnel, "set_tunnel")           \
+    OFPACT(SET_ETH_SRC, ofpact_mac, "mod_dl_src")             \
+    OFPACT(SET_ETH_DST, ofpact_mac, "mod_dl_dst")             \
+    OFPACT(SET_VLAN_VID, ofpact_vlan_vid, "mod_vlan_vid")     \
+    OFPACT(SET_VLAN_PCP, ofpact_vlan_pcp, "mod_vlan_pcp")     \
+    OFPACT(STRIP_VLAN, ofpact_null, "strip_vlan")             \
+    OFPACT(PUSH_VLAN, ofpact_push_vlan, "push_vlan")          \
+    OFPACT(SET_IPV4_SRC, ofpact_ipv4, "mod_nw_src")           \
+    OFPACT(SET_IPV4_DST, ofpact_ipv4, "mod_nw_dst")           \
+    OFPACT(SET_IP_DSCP, ofpact_dscp, "mod_nw_tos")            \
+    OFPACT(SET_L4_SRC_PORT, ofpact_l4_port, "mod_tp_src")     \
+    OFPACT(SET_L4_DST_PORT, ofpact_l4_port, "mod_tp_dst")     \
+    OFPACT(DEC_TTL, ofpact_dec_ttl, "dec_ttl")                \
+    OFPACT(NOTE, ofpact_note, "note")                         \
+    OFPACT(FIN_TIMEOUT, ofpact_fin_timeout, "fin_timeout")    \
+    OFPACT(EXIT, ofpact_null, "exit")                         \
+    OFPACT(CLONE, ofpact_nest, "clone")                       \
+    OFPACT(CLEAR_ACTIONS, ofpact_null, "clear_actions")       \
+    OFPACT(WRITE_ACTIONS, ofpact_nest, "write_actions")       \
+    OFPACT(WRITE_METADATA, ofpact_metadata, "write_metadata") \
     OFPACT(GOTO_TABLE, ofpact_goto_table, "goto_table")
 
 enum ofpact_type {
 #define OFPACT(ENUM, STRUCT, NAME) OFPACT_##ENUM,
     OFPACTS
 #undef OFPACT
-    N_OFPACTS
+        N_OFPACTS
 };
 
 /* The action's name as the flow language spells it ("output", "learn"). */
@@ -157,7 +157,7 @@ struct ofpact_mac {
 
 struct ofpact_vlan_vid {
     struct ofpact ofpact;
-    uint16_t vid; /* 0..4095 */
+    uint16_t vid;        /* 0..4095 */
     bool push_if_absent; /* mod_vlan_vid pushes a tag if there is none. */
 };
 
@@ -248,9 +248,9 @@ struct learn_spec {
     enum learn_src_type src_type;
     enum learn_dst_type dst_type;
     unsigned n_bits;
-    struct mf_subfield src;   /* LEARN_SRC_FIELD. */
-    union mf_value src_imm;   /* LEARN_SRC_IMMEDIATE, right-aligned. */
-    struct mf_subfield dst;   /* LEARN_DST_MATCH, LEARN_DST_LOAD. */
+    struct mf_subfield src; /* LEARN_SRC_FIELD. */
+    union mf_value src_imm; /* LEARN_SRC_IMMEDIATE, right-aligned. */
+    struct mf_subfield dst; /* LEARN_DST_MATCH, LEARN_DST_LOAD. */
 };
 
 #define LEARN_F_SEND_FLOW_REM 0x1
@@ -277,11 +277,11 @@ struct ofpact_learn {
  * ofpact_get_OUTPUT(a) is 'a' as a struct ofpact_output.  The caller has
  * switched on a->type; these replace casts that the compiler cannot
  * check against the action list. */
-#define OFPACT(ENUM, STRUCT, NAME)                                            \
-    static inline const struct STRUCT *ofpact_get_##ENUM(                     \
-        const struct ofpact *a)                                               \
-    {                                                                         \
-        return (const struct STRUCT *)(const void *)a;                        \
+#define OFPACT(ENUM, STRUCT, NAME)                        \
+    static inline const struct STRUCT *ofpact_get_##ENUM( \
+        const struct ofpact *a)                           \
+    {                                                     \
+        return (const struct STRUCT *)(const void *)a;    \
     }
 OFPACTS
 #undef OFPACT
@@ -289,8 +289,7 @@ OFPACTS
 /* Iteration. */
 static inline const struct ofpact *ofpact_next(const struct ofpact *a)
 {
-    return (const struct ofpact *)(const void *)((const uint8_t *)a +
-                                                 a->len);
+    return (const struct ofpact *)(const void *)((const uint8_t *)a + a->len);
 }
 static inline const struct ofpact *ofpact_end(const struct ofpact *a,
                                               size_t len)
@@ -301,8 +300,8 @@ static inline const struct ofpact *ofpact_end(const struct ofpact *a,
     }
     return (const struct ofpact *)(const void *)((const uint8_t *)a + len);
 }
-#define OFPACT_FOR_EACH(POS, OFPACTS, LEN)                                    \
-    for ((POS) = (OFPACTS); (POS) < ofpact_end(OFPACTS, LEN);                 \
+#define OFPACT_FOR_EACH(POS, OFPACTS, LEN)                    \
+    for ((POS) = (OFPACTS); (POS) < ofpact_end(OFPACTS, LEN); \
          (POS) = ofpact_next(POS))
 
 /* The nested list of a CLONE or WRITE_ACTIONS. */
@@ -314,8 +313,8 @@ const struct ofpact *ofpact_nest_actions(const struct ofpact_nest *,
  * action, the offending text and why. */
 char *ofpacts_parse(const char *s, const struct portmap *, struct buf *out);
 /* Appends as ovs-ofctl prints it; an empty list prints "drop". */
-void ofpacts_format(const struct ofpact *, size_t len,
-                    const struct portmap *, struct ds *);
+void ofpacts_format(const struct ofpact *, size_t len, const struct portmap *,
+                    struct ds *);
 /* True if OpenFlow 1.0 cannot carry the list, so that ovs-ofctl must use
  * OpenFlow 1.1+ for its flow (an instruction, or push_vlan anywhere). */
 bool ofpacts_need_of13(const struct ofpact *, size_t len);
@@ -332,8 +331,7 @@ void ofpacts_format_flow(const struct ofpact *, size_t len,
 bool ofpacts_equal(const struct ofpact *a, size_t a_len,
                    const struct ofpact *b, size_t b_len);
 /* True if the list may output to 'port' (the out_port filter). */
-bool ofpacts_output_to_port(const struct ofpact *, size_t len,
-                            uint16_t port);
+bool ofpacts_output_to_port(const struct ofpact *, size_t len, uint16_t port);
 
 /* Checks 'ofpacts' against the match of the flow that holds them: every
  * field an action reads or writes (load, move, set_field, mod_nw_*,
@@ -347,8 +345,8 @@ char *ofpacts_check(const struct ofpact *, size_t len, const struct match *,
 
 /* 'raw' values that choose a spelling when printing.  (load and
  * set_field share one spelling, load, as in OVS.) */
-#define OFPACT_RAW_TUNNEL32 0  /* set_tunnel */
-#define OFPACT_RAW_TUNNEL64 1  /* set_tunnel64 (or an id > 32 bits) */
+#define OFPACT_RAW_TUNNEL32 0 /* set_tunnel */
+#define OFPACT_RAW_TUNNEL64 1 /* set_tunnel64 (or an id > 32 bits) */
 /* SET_FIELD: how it was written, which the OpenFlow 1.3 view shows. */
 #define OFPACT_RAW_LOAD 0       /* load:V->F[] */
 #define OFPACT_RAW_SET_FIELD 1  /* set_field:V->F, mod_nw_ecn */

@@ -52,8 +52,10 @@ static char *check_characters(const struct apctx *ctx, const char *text)
             return ap_error(ctx, p, "non-ASCII character in flow text");
         }
         if (u[0] < 0x20 && !strchr("\t\r\n", *p)) {
-            return ap_error(ctx, p, "control character 0x%02x in flow "
-                            "text", u[0]);
+            return ap_error(ctx, p,
+                            "control character 0x%02x in flow "
+                            "text",
+                            u[0]);
         }
     }
     return NULL;
@@ -82,23 +84,23 @@ static const struct {
     enum fm_kw kw;
     uint32_t flag;
 } keywords[] = {
-    {"table", KW_TABLE, 0},
-    {"priority", KW_PRIORITY, 0},
-    {"cookie", KW_COOKIE, 0},
-    {"idle_timeout", KW_IDLE_TIMEOUT, 0},
-    {"hard_timeout", KW_HARD_TIMEOUT, 0},
-    {"importance", KW_IMPORTANCE, 0},
-    {"out_port", KW_OUT_PORT, 0},
-    {"send_flow_rem", KW_FLAG, FM_F_SEND_FLOW_REM},
-    {"check_overlap", KW_FLAG, FM_F_CHECK_OVERLAP},
-    {"reset_counts", KW_FLAG, FM_F_RESET_COUNTS},
-    {"no_packet_counts", KW_FLAG, FM_F_NO_PACKET_COUNTS},
-    {"no_byte_counts", KW_FLAG, FM_F_NO_BYTE_COUNTS},
-    {"duration", KW_STAT, 0},
-    {"n_packets", KW_STAT, 0},
-    {"n_bytes", KW_STAT, 0},
-    {"idle_age", KW_STAT, 0},
-    {"hard_age", KW_STAT, 0},
+    { "table", KW_TABLE, 0 },
+    { "priority", KW_PRIORITY, 0 },
+    { "cookie", KW_COOKIE, 0 },
+    { "idle_timeout", KW_IDLE_TIMEOUT, 0 },
+    { "hard_timeout", KW_HARD_TIMEOUT, 0 },
+    { "importance", KW_IMPORTANCE, 0 },
+    { "out_port", KW_OUT_PORT, 0 },
+    { "send_flow_rem", KW_FLAG, FM_F_SEND_FLOW_REM },
+    { "check_overlap", KW_FLAG, FM_F_CHECK_OVERLAP },
+    { "reset_counts", KW_FLAG, FM_F_RESET_COUNTS },
+    { "no_packet_counts", KW_FLAG, FM_F_NO_PACKET_COUNTS },
+    { "no_byte_counts", KW_FLAG, FM_F_NO_BYTE_COUNTS },
+    { "duration", KW_STAT, 0 },
+    { "n_packets", KW_STAT, 0 },
+    { "n_bytes", KW_STAT, 0 },
+    { "idle_age", KW_STAT, 0 },
+    { "hard_age", KW_STAT, 0 },
 };
 
 static const char *mode_name(enum fm_parse_mode mode)
@@ -121,13 +123,14 @@ static char *kw_num(const struct apctx *ctx, const struct ap_item *it,
 {
     if (!it->value || it->sep != '=' || !it->value_len) {
         return ap_error(ctx, it->key, "%.*s needs a value (%.*s=N)",
-                        (int)it->key_len, it->key, (int)it->key_len,
-                        it->key);
+                        (int)it->key_len, it->key, (int)it->key_len, it->key);
     }
     if (!ap_parse_u64(it->value, it->value_len, max, x)) {
-        return ap_error(ctx, it->value, "%.*s=%.*s: expected a number from "
-                        "0 to %" PRIu64, (int)it->key_len, it->key,
-                        (int)it->value_len, it->value, max);
+        return ap_error(ctx, it->value,
+                        "%.*s=%.*s: expected a number from "
+                        "0 to %" PRIu64,
+                        (int)it->key_len, it->key, (int)it->value_len,
+                        it->value, max);
     }
     return NULL;
 }
@@ -151,16 +154,20 @@ static char *parse_cookie(struct flow_mod *fm, const struct apctx *ctx,
         if (ap_slice_eq(ms, mlen, "-1")) {
             m = UINT64_MAX;
         } else if (!ap_parse_u64(ms, mlen, UINT64_MAX, &m)) {
-            return ap_error(ctx, ms, "cookie=%.*s: mask is not a 64-bit "
-                            "number", (int)it->value_len, it->value);
+            return ap_error(ctx, ms,
+                            "cookie=%.*s: mask is not a 64-bit "
+                            "number",
+                            (int)it->value_len, it->value);
         }
         if (mode == FM_PARSE_ADD) {
-            return ap_error(ctx, slash, "cookie=%.*s: a cookie mask is only "
+            return ap_error(ctx, slash,
+                            "cookie=%.*s: a cookie mask is only "
                             "allowed when modifying, deleting or dumping",
                             (int)it->value_len, it->value);
         }
     } else if (mode == FM_PARSE_DELETE || mode == FM_PARSE_DUMP) {
-        return ap_error(ctx, it->value, "cookie=%.*s: %s by cookie needs a "
+        return ap_error(ctx, it->value,
+                        "cookie=%.*s: %s by cookie needs a "
                         "mask (cookie=%.*s/-1 for an exact cookie)",
                         (int)it->value_len, it->value, mode_name(mode),
                         (int)it->value_len, it->value);
@@ -181,8 +188,10 @@ static char *parse_keyword(struct flow_mod *fm, const struct apctx *ctx,
     case KW_TABLE:
         err = kw_num(ctx, it, UINT64_MAX, &x);
         if (!err && x > OFPTT_MAX) {
-            err = ap_error(ctx, it->key, "table=%.*s: table id out of range "
-                           "(0-" OFPTT_MAX_STR ")", (int)it->value_len, it->value);
+            err = ap_error(ctx, it->key,
+                           "table=%.*s: table id out of range "
+                           "(0-" OFPTT_MAX_STR ")",
+                           (int)it->value_len, it->value);
         }
         if (!err) {
             fm->table_id = (uint8_t)x;
@@ -193,7 +202,8 @@ static char *parse_keyword(struct flow_mod *fm, const struct apctx *ctx,
          * so a priority there would be silently ignored (del-flows
          * "table=3,priority=1" emptying table 3).  Refuse it instead. */
         if (filter && fm->command != FM_DELETE_STRICT) {
-            return ap_error(ctx, it->key, "priority is only allowed with "
+            return ap_error(ctx, it->key,
+                            "priority is only allowed with "
                             "--strict when %s flows (without --strict, "
                             "flows of every priority match)",
                             mode_name(mode));
@@ -214,16 +224,17 @@ static char *parse_keyword(struct flow_mod *fm, const struct apctx *ctx,
         }
         err = kw_num(ctx, it, UINT16_MAX, &x);
         if (!err) {
-            uint16_t *dst = keywords[k].kw == KW_IDLE_TIMEOUT ? &fm->idle_timeout
-                            : keywords[k].kw == KW_HARD_TIMEOUT
-                                ? &fm->hard_timeout
-                                : &fm->importance;
+            uint16_t *dst =
+                keywords[k].kw == KW_IDLE_TIMEOUT   ? &fm->idle_timeout
+                : keywords[k].kw == KW_HARD_TIMEOUT ? &fm->hard_timeout
+                                                    : &fm->importance;
             *dst = (uint16_t)x;
         }
         return err;
     case KW_OUT_PORT: {
         if (!filter) {
-            return ap_error(ctx, it->key, "out_port is only allowed when "
+            return ap_error(ctx, it->key,
+                            "out_port is only allowed when "
                             "deleting or dumping flows");
         }
         if (!it->value || it->sep != '=') {
@@ -261,13 +272,14 @@ static char *parse_match_item(struct flow_mod *fm, const struct apctx *ctx,
                               const struct ap_item *it)
 {
     if (it->sep == ':' || it->sep == '(') {
-        return ap_error(ctx, it->key, "%.*s%c: expected a match field "
+        return ap_error(ctx, it->key,
+                        "%.*s%c: expected a match field "
                         "(name=value), a keyword, or actions=",
                         (int)it->key_len, it->key, it->sep);
     }
     if (it->sep == '=' && !it->value_len) {
-        return ap_error(ctx, it->key, "%.*s=: missing value",
-                        (int)it->key_len, it->key);
+        return ap_error(ctx, it->key, "%.*s=: missing value", (int)it->key_len,
+                        it->key);
     }
     char *name = xstrndup(it->key, it->key_len);
     char *value = it->value ? xstrndup(it->value, it->value_len) : NULL;
@@ -294,7 +306,8 @@ static char *check_goto_table(const struct flow_mod *fm,
         if (a->type == OFPACT_GOTO_TABLE) {
             const struct ofpact_goto_table *g = (const void *)a;
             if (g->table_id <= fm->table_id) {
-                return ap_error(ctx, at, "goto_table:%u: a flow in table "
+                return ap_error(ctx, at,
+                                "goto_table:%u: a flow in table "
                                 "%u may only go to a later table",
                                 g->table_id, fm->table_id);
             }
@@ -306,7 +319,7 @@ static char *check_goto_table(const struct flow_mod *fm,
 static char *parse__(struct flow_mod *fm, const char *text,
                      enum fm_parse_mode mode, const struct portmap *ports)
 {
-    struct apctx ctx = {text, ports, 0};
+    struct apctx ctx = { text, ports, 0 };
     char *err = check_characters(&ctx, text);
     if (err) {
         return err;
@@ -362,9 +375,8 @@ static char *parse__(struct flow_mod *fm, const char *text,
     }
 
     if (!actions) {
-        match_normalize_vlan(&fm->match, match_is_of10(&fm->match)
-                                             ? MATCH_OF10
-                                             : MATCH_NXM);
+        match_normalize_vlan(
+            &fm->match, match_is_of10(&fm->match) ? MATCH_OF10 : MATCH_NXM);
         if (mode == FM_PARSE_ADD) {
             return xasprintf("must specify an action (actions=..., at the "
                              "end)");
@@ -372,8 +384,10 @@ static char *parse__(struct flow_mod *fm, const char *text,
         return NULL;
     }
     if (mode == FM_PARSE_DELETE || mode == FM_PARSE_DUMP) {
-        return ap_error(&ctx, actions, "actions are not allowed when %s "
-                        "flows", mode_name(mode));
+        return ap_error(&ctx, actions,
+                        "actions are not allowed when %s "
+                        "flows",
+                        mode_name(mode));
     }
     fm->has_actions = true;
     err = ofpacts_parse__(&ctx, actions + 8, end, &fm->ofpacts, false);
@@ -390,11 +404,10 @@ static char *parse__(struct flow_mod *fm, const char *text,
     }
     if (!err) {
         const struct ofpact *acts = (const void *)fm->ofpacts.data;
-        match_normalize_vlan(&fm->match,
-                             ofpacts_need_of13(acts, fm->ofpacts.size)
-                                 ? MATCH_OXM
-                             : match_is_of10(&fm->match) ? MATCH_OF10
-                                                         : MATCH_NXM);
+        match_normalize_vlan(
+            &fm->match, ofpacts_need_of13(acts, fm->ofpacts.size) ? MATCH_OXM
+                        : match_is_of10(&fm->match)               ? MATCH_OF10
+                                                                  : MATCH_NXM);
     }
     return err;
 }
@@ -434,8 +447,8 @@ void flow_mods_free(struct flow_mod *fms, size_t n)
 }
 
 char *flow_mods_parse_text(const char *text, enum fm_parse_mode mode,
-                           const struct portmap *ports,
-                           struct flow_mod **fmsp, size_t *n_fmsp)
+                           const struct portmap *ports, struct flow_mod **fmsp,
+                           size_t *n_fmsp)
 {
     struct flow_mod *fms = NULL;
     size_t n = 0, allocated = 0;
@@ -508,8 +521,8 @@ void flow_print_format(const struct flow_print *fp,
     /* Flags print as bare words followed by a space, as OVS does. */
     /* A flow only OpenFlow 1.1+ can carry is shown as a 1.3 reply shows
      * it (see ofpacts_format_flow()), flags included. */
-    bool flags = fp->show_flags ||
-                 ofpacts_need_of13(fp->ofpacts, fp->ofpacts_len);
+    bool flags =
+        fp->show_flags || ofpacts_need_of13(fp->ofpacts, fp->ofpacts_len);
     for (size_t k = 0; k < ARRAY_SIZE(keywords) && flags; k++) {
         if (keywords[k].kw == KW_FLAG && fp->flags & keywords[k].flag) {
             ds_put_format(ds, "%s ", keywords[k].name);
@@ -524,8 +537,8 @@ void flow_print_format(const struct flow_print *fp,
     }
     /* ovs-ofctl leaves out a hard_age that says no more than the
      * duration (a flow never modified since it was added). */
-    int64_t duration_sec = (fp->duration_msec < 0 ? 0 : fp->duration_msec)
-                           / 1000;
+    int64_t duration_sec =
+        (fp->duration_msec < 0 ? 0 : fp->duration_msec) / 1000;
     if (ages && fp->hard_age >= 0 && fp->hard_age != duration_sec) {
         ds_put_format(ds, "hard_age=%" PRId64 ", ", fp->hard_age);
     }

@@ -54,10 +54,10 @@ struct flow_mod {
     uint16_t idle_timeout; /* Seconds, 0 = none. */
     uint16_t hard_timeout;
     uint16_t importance;
-    uint16_t out_port;     /* Filter for delete/dump; OFPP_ANY = none. */
-    uint32_t flags;        /* FM_F_*. */
-    struct buf ofpacts;    /* Parsed actions (owned). */
-    bool has_actions;      /* The text had actions=. */
+    uint16_t out_port;  /* Filter for delete/dump; OFPP_ANY = none. */
+    uint32_t flags;     /* FM_F_*. */
+    struct buf ofpacts; /* Parsed actions (owned). */
+    bool has_actions;   /* The text had actions=. */
 };
 
 void flow_mod_init(struct flow_mod *, enum fm_command);

@@ -40,14 +40,17 @@ static char *learn_num(const struct apctx *ctx, const struct ap_item *it,
                        uint64_t max, uint64_t *x)
 {
     if (!it->value || it->sep != '=') {
-        return ap_error(ctx, it->key, "learn: %.*s needs a value "
-                        "(%.*s=N)", (int)it->key_len, it->key,
-                        (int)it->key_len, it->key);
+        return ap_error(ctx, it->key,
+                        "learn: %.*s needs a value "
+                        "(%.*s=N)",
+                        (int)it->key_len, it->key, (int)it->key_len, it->key);
     }
     if (!ap_parse_u64(it->value, it->value_len, max, x)) {
-        return ap_error(ctx, it->value, "learn: %.*s=%.*s: expected a "
-                        "number from 0 to %" PRIu64, (int)it->key_len,
-                        it->key, (int)it->value_len, it->value, max);
+        return ap_error(ctx, it->value,
+                        "learn: %.*s=%.*s: expected a "
+                        "number from 0 to %" PRIu64,
+                        (int)it->key_len, it->key, (int)it->value_len,
+                        it->value, max);
     }
     return NULL;
 }
@@ -71,9 +74,11 @@ static char *check_learned_prereqs(struct learn_state *st, const char *at,
 {
     char *err = ap_check_field_prereqs(field, &st->template);
     if (err) {
-        return ap_wrap(st->ctx, at, err, "learn: the learned flow cannot "
+        return ap_wrap(st->ctx, at, err,
+                       "learn: the learned flow cannot "
                        "use %s without its prerequisites (give them first "
-                       "as constants, e.g. dl_type=0x800): ", field->name);
+                       "as constants, e.g. dl_type=0x800): ",
+                       field->name);
     }
     return NULL;
 }
@@ -87,25 +92,31 @@ static char *parse_imm(struct learn_state *st, const char *s, size_t n,
     if (whole_syntax) {
         union mf_value mask;
         char *copy = xstrndup(s, n);
-        char *err = mf_parse_value(dst->field, copy, st->ctx->ports, imm,
-                                   &mask);
+        char *err =
+            mf_parse_value(dst->field, copy, st->ctx->ports, imm, &mask);
         free(copy);
         if (err) {
             return ap_wrap(st->ctx, s, err, "learn: ");
         }
         if (!mf_value_is_all_ones(&mask, dst->field->n_bits)) {
-            return ap_error(st->ctx, s, "learn: %.*s: masks are not "
-                            "allowed in learn", (int)n, s);
+            return ap_error(st->ctx, s,
+                            "learn: %.*s: masks are not "
+                            "allowed in learn",
+                            (int)n, s);
         }
         return NULL;
     }
     if (!ap_parse_uint(s, n, imm)) {
-        return ap_error(st->ctx, s, "learn: %.*s: not a number or a "
-                        "subfield", (int)n, s);
+        return ap_error(st->ctx, s,
+                        "learn: %.*s: not a number or a "
+                        "subfield",
+                        (int)n, s);
     }
     if (!ap_fits(imm, dst->n_bits)) {
-        return ap_error(st->ctx, s, "learn: value %.*s does not fit into "
-                        "%u bits", (int)n, s, dst->n_bits);
+        return ap_error(st->ctx, s,
+                        "learn: value %.*s does not fit into "
+                        "%u bits",
+                        (int)n, s, dst->n_bits);
     }
     return NULL;
 }
@@ -117,9 +128,10 @@ static char *width_error(struct learn_state *st, const char *at,
     struct ds a = DS_EMPTY_INITIALIZER, b = DS_EMPTY_INITIALIZER;
     mf_format_subfield(src, &a);
     mf_format_subfield(dst, &b);
-    char *err = ap_error(st->ctx, at, "learn: bit widths of %s (%u) and "
-                         "%s (%u) differ", ds_cstr(&a), src->n_bits,
-                         ds_cstr(&b), dst->n_bits);
+    char *err = ap_error(st->ctx, at,
+                         "learn: bit widths of %s (%u) and "
+                         "%s (%u) differ",
+                         ds_cstr(&a), src->n_bits, ds_cstr(&b), dst->n_bits);
     ds_destroy(&a);
     ds_destroy(&b);
     return err;
@@ -133,8 +145,7 @@ static bool is_field_source(const char *s, size_t n)
 }
 
 /* field=value, field[]=src[], or a bare field[]. */
-static char *parse_match_spec(struct learn_state *st,
-                              const struct ap_item *it)
+static char *parse_match_spec(struct learn_state *st, const struct ap_item *it)
 {
     const struct apctx *ctx = st->ctx;
     if (it->sep == ':' || it->sep == '(') {
@@ -143,8 +154,10 @@ static char *parse_match_spec(struct learn_state *st,
     }
     bool bracket = memchr(it->key, '[', it->key_len) != NULL;
     if (!bracket && !mf_from_name(it->key, it->key_len)) {
-        return ap_error(ctx, it->key, "learn: unknown keyword or field "
-                        "'%.*s'", (int)it->key_len, it->key);
+        return ap_error(ctx, it->key,
+                        "learn: unknown keyword or field "
+                        "'%.*s'",
+                        (int)it->key_len, it->key);
     }
     char *err = NULL;
     struct learn_spec *spec = new_spec(st, it, &err);
@@ -168,8 +181,7 @@ static char *parse_match_spec(struct learn_state *st,
     }
     if (is_field_source(it->value, it->value_len)) {
         spec->src_type = LEARN_SRC_FIELD;
-        err = ap_parse_subfield(ctx, it->value, it->value_len,
-                                &spec->src);
+        err = ap_parse_subfield(ctx, it->value, it->value_len, &spec->src);
         if (!err && spec->src.n_bits != spec->dst.n_bits) {
             err = width_error(st, it->key, &spec->dst, &spec->src);
         }
@@ -183,8 +195,7 @@ static char *parse_match_spec(struct learn_state *st,
          * prerequisites of the specs that follow. */
         union mf_value v, m;
         match_get_field(&st->template, spec->dst.field, &v, &m);
-        mf_value_set_bits(&v, spec->dst.ofs, &spec->src_imm, 0,
-                          spec->n_bits);
+        mf_value_set_bits(&v, spec->dst.ofs, &spec->src_imm, 0, spec->n_bits);
         ap_set_ones(&m, spec->dst.ofs, spec->n_bits);
         match_set_field(&st->template, spec->dst.field, &v, &m);
     }
@@ -192,12 +203,12 @@ static char *parse_match_spec(struct learn_state *st,
 }
 
 /* load:SRC->DST */
-static char *parse_load_spec(struct learn_state *st,
-                             const struct ap_item *it)
+static char *parse_load_spec(struct learn_state *st, const struct ap_item *it)
 {
     const struct apctx *ctx = st->ctx;
     if (it->sep != ':' || !it->value_len) {
-        return ap_error(ctx, it->key, "learn: load needs "
+        return ap_error(ctx, it->key,
+                        "learn: load needs "
                         "load:SOURCE->DESTINATION[]");
     }
     const char *end = it->value + it->value_len;
@@ -209,7 +220,8 @@ static char *parse_load_spec(struct learn_state *st,
         }
     }
     if (it->sep != ':' || !arrow) {
-        return ap_error(ctx, it->key, "learn: load needs "
+        return ap_error(ctx, it->key,
+                        "learn: load needs "
                         "load:SOURCE->DESTINATION[]");
     }
     char *err = NULL;
@@ -218,14 +230,17 @@ static char *parse_load_spec(struct learn_state *st,
         return err;
     }
     spec->dst_type = LEARN_DST_LOAD;
-    err = ap_parse_subfield(ctx, arrow + 2, (size_t)(end - arrow - 2), &spec->dst);
+    err = ap_parse_subfield(ctx, arrow + 2, (size_t)(end - arrow - 2),
+                            &spec->dst);
     if (err) {
         return err;
     }
     spec->n_bits = spec->dst.n_bits;
     if (!spec->dst.field->writable) {
-        return ap_error(ctx, arrow + 2, "learn: %s is read-only: it "
-                        "cannot be loaded", spec->dst.field->name);
+        return ap_error(ctx, arrow + 2,
+                        "learn: %s is read-only: it "
+                        "cannot be loaded",
+                        spec->dst.field->name);
     }
     err = check_learned_prereqs(st, arrow + 2, spec->dst.field);
     if (err) {
@@ -249,7 +264,8 @@ static char *parse_output_spec(struct learn_state *st,
                                const struct ap_item *it)
 {
     if (it->sep != ':') {
-        return ap_error(st->ctx, it->key, "learn: output needs "
+        return ap_error(st->ctx, it->key,
+                        "learn: output needs "
                         "output:FIELD[]");
     }
     char *err = NULL;
@@ -259,8 +275,7 @@ static char *parse_output_spec(struct learn_state *st,
     }
     spec->dst_type = LEARN_DST_OUTPUT;
     spec->src_type = LEARN_SRC_FIELD;
-    err = ap_parse_subfield(st->ctx, it->value, it->value_len,
-                            &spec->src);
+    err = ap_parse_subfield(st->ctx, it->value, it->value_len, &spec->src);
     spec->n_bits = spec->src.n_bits;
     return err;
 }
@@ -275,13 +290,13 @@ static char *parse_item(struct learn_state *st, const struct ap_item *it)
         const char *name;
         size_t offset;
     } timeouts[] = {
-        {"idle_timeout", offsetof(struct ofpact_learn, idle_timeout)},
-        {"hard_timeout", offsetof(struct ofpact_learn, hard_timeout)},
-        {"fin_idle_timeout", offsetof(struct ofpact_learn,
-                                      fin_idle_timeout)},
-        {"fin_hard_timeout", offsetof(struct ofpact_learn,
-                                      fin_hard_timeout)},
-        {"priority", offsetof(struct ofpact_learn, priority)},
+        { "idle_timeout", offsetof(struct ofpact_learn, idle_timeout) },
+        { "hard_timeout", offsetof(struct ofpact_learn, hard_timeout) },
+        { "fin_idle_timeout",
+          offsetof(struct ofpact_learn, fin_idle_timeout) },
+        { "fin_hard_timeout",
+          offsetof(struct ofpact_learn, fin_hard_timeout) },
+        { "priority", offsetof(struct ofpact_learn, priority) },
     };
     for (size_t i = 0; i < ARRAY_SIZE(timeouts); i++) {
         if (ap_slice_eq(it->key, it->key_len, timeouts[i].name)) {
@@ -296,9 +311,10 @@ static char *parse_item(struct learn_state *st, const struct ap_item *it)
     if (ap_slice_eq(it->key, it->key_len, "table")) {
         err = learn_num(ctx, it, UINT64_MAX, &x);
         if (!err && x > OFPTT_MAX) {
-            err = ap_error(ctx, it->value, "learn: table=%.*s: table id "
-                           "out of range (0-" OFPTT_MAX_STR ")", (int)it->value_len,
-                           it->value);
+            err = ap_error(ctx, it->value,
+                           "learn: table=%.*s: table id "
+                           "out of range (0-" OFPTT_MAX_STR ")",
+                           (int)it->value_len, it->value);
         }
         if (!err) {
             h->table_id = (uint8_t)x;
@@ -316,8 +332,8 @@ static char *parse_item(struct learn_state *st, const struct ap_item *it)
             return ap_error(ctx, it->key, "learn: %.*s takes no value",
                             (int)it->key_len, it->key);
         }
-        h->flags |= it->key[0] == 's' ? LEARN_F_SEND_FLOW_REM
-                                      : LEARN_F_DELETE_LEARNED;
+        h->flags |=
+            it->key[0] == 's' ? LEARN_F_SEND_FLOW_REM : LEARN_F_DELETE_LEARNED;
         return NULL;
     } else if (ap_slice_eq(it->key, it->key_len, "limit")) {
         err = learn_num(ctx, it, UINT32_MAX, &x);

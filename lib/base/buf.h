@@ -15,7 +15,10 @@ struct buf {
     size_t allocated;
 };
 
-#define BUF_INITIALIZER {NULL, 0, 0}
+#define BUF_INITIALIZER \
+    {                   \
+        NULL, 0, 0      \
+    }
 
 void buf_init(struct buf *);
 void buf_uninit(struct buf *);

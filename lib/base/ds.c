@@ -63,8 +63,8 @@ void ds_put_format_valist(struct ds *ds, const char *fmt, va_list args)
     va_list copy;
     va_copy(copy, args);
     size_t avail = ds->string ? ds->allocated - ds->length + 1 : 0;
-    int n = vsnprintf(ds->string ? ds->string + ds->length : NULL, avail,
-                      fmt, copy);
+    int n = vsnprintf(ds->string ? ds->string + ds->length : NULL, avail, fmt,
+                      copy);
     va_end(copy);
     if (n < 0) {
         return;

@@ -17,7 +17,10 @@ struct ds {
     size_t allocated; /* Bytes available for characters, excluding NUL. */
 };
 
-#define DS_EMPTY_INITIALIZER {NULL, 0, 0}
+#define DS_EMPTY_INITIALIZER \
+    {                        \
+        NULL, 0, 0           \
+    }
 
 void ds_init(struct ds *);
 void ds_destroy(struct ds *);
@@ -27,8 +30,7 @@ void ds_put_char(struct ds *, char);
 void ds_put_cstr(struct ds *, const char *);
 void ds_put_buffer(struct ds *, const char *, size_t n);
 void ds_put_format(struct ds *, const char *, ...) SW_PRINTF(2, 3);
-void ds_put_format_valist(struct ds *, const char *, va_list)
-    SW_PRINTF(2, 0);
+void ds_put_format_valist(struct ds *, const char *, va_list) SW_PRINTF(2, 0);
 void ds_put_hex(struct ds *, const void *, size_t n);
 const char *ds_cstr(struct ds *);
 /* Returns the string and leaves the ds empty: caller frees. */

@@ -19,11 +19,10 @@ void eth_addr_from_name(const char *name, uint8_t mac[ETH_ADDR_LEN])
     mac[5] = (uint8_t)(h2 >> 16);
 }
 
-char *eth_addr_to_str(const uint8_t m[ETH_ADDR_LEN],
-                      char buf[ETH_ADDR_STRLEN])
+char *eth_addr_to_str(const uint8_t m[ETH_ADDR_LEN], char buf[ETH_ADDR_STRLEN])
 {
-    snprintf(buf, ETH_ADDR_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", m[0],
-             m[1], m[2], m[3], m[4], m[5]);
+    snprintf(buf, ETH_ADDR_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
+             m[2], m[3], m[4], m[5]);
     return buf;
 }
 
@@ -33,14 +32,12 @@ void eth_addr_format(const uint8_t mac[ETH_ADDR_LEN], struct ds *ds)
     ds_put_cstr(ds, eth_addr_to_str(mac, buf));
 }
 
-static int
-hex_value(int c)
+static int hex_value(int c)
 {
     return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }
 
-bool
-eth_addr_parse(const char *s, uint8_t mac[ETH_ADDR_LEN])
+bool eth_addr_parse(const char *s, uint8_t mac[ETH_ADDR_LEN])
 {
     for (int i = 0; i < ETH_ADDR_LEN; i++) {
         if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1])

@@ -11,8 +11,7 @@
 
 #include "util.h"
 
-static int
-write_all(int fd, const char *p, size_t left)
+static int write_all(int fd, const char *p, size_t left)
 {
     while (left > 0) {
         ssize_t w = write(fd, p, left);
@@ -29,8 +28,7 @@ write_all(int fd, const char *p, size_t left)
 }
 
 /* Makes a rename in the directory of 'path' durable. */
-static void
-fsync_dir_of(const char *path)
+static void fsync_dir_of(const char *path)
 {
     char *dir = xstrdup(path);
     char *slash = strrchr(dir, '/');
@@ -47,14 +45,12 @@ fsync_dir_of(const char *path)
     free(dir);
 }
 
-char *
-file_write_atomic(const char *path, const void *data, size_t len,
-                  unsigned mode)
+char *file_write_atomic(const char *path, const void *data, size_t len,
+                        unsigned mode)
 {
     char *tmp = xasprintf("%s.tmp", path);
     char *err = NULL;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                  (mode_t)mode);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
     if (fd < 0) {
         err = xasprintf("%s: cannot create (%s)", tmp, strerror(errno));
         free(tmp);
@@ -83,8 +79,7 @@ file_write_atomic(const char *path, const void *data, size_t len,
     return err;
 }
 
-int
-file_read_all(const char *path, char **datap, size_t *lenp)
+int file_read_all(const char *path, char **datap, size_t *lenp)
 {
     *datap = NULL;
     *lenp = 0;

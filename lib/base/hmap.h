@@ -25,7 +25,10 @@ struct hmap {
     size_t n;    /* Number of nodes. */
 };
 
-#define HMAP_INITIALIZER {NULL, 0, 0}
+#define HMAP_INITIALIZER \
+    {                    \
+        NULL, 0, 0       \
+    }
 
 void hmap_init(struct hmap *);
 /* Frees the bucket array, not the nodes (they belong to the caller). */
@@ -67,23 +70,23 @@ static inline struct hmap_node *hmap_next_with_hash(const struct hmap_node *n)
 struct hmap_node *hmap_first(const struct hmap *);
 struct hmap_node *hmap_next(const struct hmap *, const struct hmap_node *);
 
-#define HMAP_FOR_EACH_WITH_HASH(NODE, MEMBER, HASH, MAP)                      \
-    for (struct hmap_node *node__ = hmap_first_with_hash(MAP, HASH);          \
-         node__ && ((NODE) = CONTAINER_OF(node__, __typeof__(*(NODE)),       \
-                                          MEMBER), 1);                        \
+#define HMAP_FOR_EACH_WITH_HASH(NODE, MEMBER, HASH, MAP)                     \
+    for (struct hmap_node *node__ = hmap_first_with_hash(MAP, HASH);         \
+         node__                                                              \
+         && ((NODE) = CONTAINER_OF(node__, __typeof__(*(NODE)), MEMBER), 1); \
          node__ = hmap_next_with_hash(node__))
 
-#define HMAP_FOR_EACH(NODE, MEMBER, MAP)                                      \
-    for (struct hmap_node *node__ = hmap_first(MAP);                          \
-         node__ && ((NODE) = CONTAINER_OF(node__, __typeof__(*(NODE)),       \
-                                          MEMBER), 1);                        \
+#define HMAP_FOR_EACH(NODE, MEMBER, MAP)                                     \
+    for (struct hmap_node *node__ = hmap_first(MAP);                         \
+         node__                                                              \
+         && ((NODE) = CONTAINER_OF(node__, __typeof__(*(NODE)), MEMBER), 1); \
          node__ = hmap_next(MAP, node__))
 
-#define HMAP_FOR_EACH_SAFE(NODE, MEMBER, MAP)                                 \
-    for (struct hmap_node *node__ = hmap_first(MAP), *next__ = NULL;          \
-         node__ && (next__ = hmap_next(MAP, node__),                          \
-                   (NODE) = CONTAINER_OF(node__, __typeof__(*(NODE)),        \
-                                         MEMBER), 1);                         \
+#define HMAP_FOR_EACH_SAFE(NODE, MEMBER, MAP)                               \
+    for (struct hmap_node *node__ = hmap_first(MAP), *next__ = NULL;        \
+         node__                                                             \
+         && (next__ = hmap_next(MAP, node__),                               \
+            (NODE) = CONTAINER_OF(node__, __typeof__(*(NODE)), MEMBER), 1); \
          node__ = next__)
 
 #endif

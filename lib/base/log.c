@@ -9,7 +9,7 @@
 static enum log_level min_level = LOG_INFO;
 static FILE *log_stream;
 
-static const char *const level_names[] = {"err", "warn", "info", "dbg"};
+static const char *const level_names[] = { "err", "warn", "info", "dbg" };
 
 bool log_level_from_string(const char *s, enum log_level *level)
 {

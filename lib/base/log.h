@@ -35,12 +35,12 @@ struct log_rl {
 bool log_rl_allow(struct log_rl *);
 
 #define LOG(LEVEL, ...) log_msg(LEVEL, __FILE__, __VA_ARGS__)
-#define LOG_RL(LEVEL, ...)                                                    \
-    do {                                                                      \
-        static struct log_rl rl__ = {0, 5, 60, 5, 0};                         \
-        if (log_enabled(LEVEL) && log_rl_allow(&rl__)) {                      \
-            log_msg(LEVEL, __FILE__, __VA_ARGS__);                            \
-        }                                                                     \
+#define LOG_RL(LEVEL, ...)                               \
+    do {                                                 \
+        static struct log_rl rl__ = { 0, 5, 60, 5, 0 };  \
+        if (log_enabled(LEVEL) && log_rl_allow(&rl__)) { \
+            log_msg(LEVEL, __FILE__, __VA_ARGS__);       \
+        }                                                \
     } while (0)
 
 #endif

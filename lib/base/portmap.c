@@ -12,11 +12,11 @@ static const struct {
     const char *name;
     uint16_t port;
 } reserved_ports[] = {
-    {"IN_PORT", OFPP_IN_PORT}, {"TABLE", OFPP_TABLE},
-    {"NORMAL", OFPP_NORMAL},   {"FLOOD", OFPP_FLOOD},
-    {"ALL", OFPP_ALL},         {"CONTROLLER", OFPP_CONTROLLER},
-    {"LOCAL", OFPP_LOCAL},     {"NONE", OFPP_NONE},
-    {"ANY", OFPP_NONE},
+    { "IN_PORT", OFPP_IN_PORT }, { "TABLE", OFPP_TABLE },
+    { "NORMAL", OFPP_NORMAL },   { "FLOOD", OFPP_FLOOD },
+    { "ALL", OFPP_ALL },         { "CONTROLLER", OFPP_CONTROLLER },
+    { "LOCAL", OFPP_LOCAL },     { "NONE", OFPP_NONE },
+    { "ANY", OFPP_NONE },
 };
 
 void portmap_init(struct portmap *map)

@@ -66,7 +66,7 @@ void pr_close(struct printer *pr, json_t *outer)
 
 struct pr_list pr_list_open(struct printer *pr, const char *key)
 {
-    struct pr_list l = {pr->obj, NULL};
+    struct pr_list l = { pr->obj, NULL };
     if (pr->obj) {
         l.array = json_array();
         json_object_set_new(pr->obj, key, l.array);

@@ -197,8 +197,8 @@ static void *huge_map(size_t size)
     if (raw == MAP_FAILED) {
         out_of_memory();
     }
-    uintptr_t a = ((uintptr_t)raw + SW_HUGE_PAGE - 1)
-                  & ~(uintptr_t)(SW_HUGE_PAGE - 1);
+    uintptr_t a =
+        ((uintptr_t)raw + SW_HUGE_PAGE - 1) & ~(uintptr_t)(SW_HUGE_PAGE - 1);
     char *p = (char *)a;
     size_t head = (size_t)(p - raw);
     if (head) {
@@ -256,14 +256,14 @@ struct slab_free {
 
 /* A chunk a class cut objects from, for sw_trim_memory(). */
 struct slab_chunk {
-    char *base;   /* SW_HUGE_PAGE bytes, aligned to SW_HUGE_PAGE. */
-    size_t n_cut; /* Objects cut from it so far. */
+    char *base;    /* SW_HUGE_PAGE bytes, aligned to SW_HUGE_PAGE. */
+    size_t n_cut;  /* Objects cut from it so far. */
     size_t n_free; /* Scratch: its objects on the free list. */
 };
 
 struct slab_class {
-    struct slab_free *free; /* Freed objects, most recent first. */
-    char *next, *end;       /* Uncut rest of the newest chunk. */
+    struct slab_free *free;    /* Freed objects, most recent first. */
+    char *next, *end;          /* Uncut rest of the newest chunk. */
     struct slab_chunk *chunks; /* The newest last. */
     size_t n_chunks, allocated_chunks;
 };
@@ -292,7 +292,7 @@ static void *slab_get(struct slab_class *c, size_t sz, size_t skew)
                 c->chunks = x2nrealloc(c->chunks, &c->allocated_chunks,
                                        c->n_chunks + 1, sizeof *c->chunks);
             }
-            c->chunks[c->n_chunks++] = (struct slab_chunk){chunk, 0, 0};
+            c->chunks[c->n_chunks++] = (struct slab_chunk){ chunk, 0, 0 };
         }
         p = c->next;
         c->next += sz;
@@ -337,16 +337,15 @@ void sw_slab_free(void *p, size_t size)
 
 /* The class of a hot-aligned object, or NULL for the heap: the skew puts
  * byte 'hot' of every object on a line boundary. */
-static struct slab_class *slab_hot_class(size_t size, size_t hot,
-                                         size_t *sz, size_t *skew)
+static struct slab_class *slab_hot_class(size_t size, size_t hot, size_t *sz,
+                                         size_t *skew)
 {
     *skew = (SLAB_LINE - hot % SLAB_LINE) % SLAB_LINE;
     *sz = ROUND_UP(size, SLAB_LINE);
     if (!size || *sz > SW_SLAB_MAX || *skew % 8 || !huge_enabled) {
         return NULL;
     }
-    return &slab_hot_classes[(*sz / SLAB_LINE - 1) * SLAB_SKEWS
-                             + *skew / 8];
+    return &slab_hot_classes[(*sz / SLAB_LINE - 1) * SLAB_SKEWS + *skew / 8];
 }
 
 void *sw_slab_zalloc_hot(size_t size, size_t hot)
@@ -381,7 +380,8 @@ static int slab_chunk_cmp(const void *a_, const void *b_)
 static struct slab_chunk *slab_chunk_of(struct slab_class *c, const void *p)
 {
     struct slab_chunk key = {
-        (char *)((uintptr_t)p & ~(uintptr_t)(SW_HUGE_PAGE - 1)), 0, 0};
+        (char *)((uintptr_t)p & ~(uintptr_t)(SW_HUGE_PAGE - 1)), 0, 0
+    };
     return bsearch(&key, c->chunks, c->n_chunks, sizeof *c->chunks,
                    slab_chunk_cmp);
 }

@@ -14,9 +14,9 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define SW_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define SW_MAX(a, b) ((a) > (b) ? (a) : (b))
-#define CONTAINER_OF(ptr, type, member)                                       \
-    ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
-#define ROUND_UP(x, y) (((x) + (y) - 1) / (y) * (y))
+#define CONTAINER_OF(ptr, type, member) \
+    ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
+#define ROUND_UP(x, y) (((x) + (y)-1) / (y) * (y))
 
 #if defined(__GNUC__)
 #define SW_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))

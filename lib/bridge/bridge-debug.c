@@ -21,14 +21,13 @@
 
 /* trace_port_info_func for every bridge in 'bs_': a trace that crosses a
  * patch asks about ports of the peer bridge too. */
-static bool
-trace_port_info_cb(const struct ofproto *ofproto, uint16_t port,
-                   struct trace_port_info *info, void *bs_)
+static bool trace_port_info_cb(const struct ofproto *ofproto, uint16_t port,
+                               struct trace_port_info *info, void *bs_)
 {
     const struct bridges *bs = bs_;
     const struct bridge *br = bridge_lookup_ofproto(bs, ofproto);
-    const struct bridge_port *p = br ? bridge_port_lookup_number(br, port)
-                                     : NULL;
+    const struct bridge_port *p =
+        br ? bridge_port_lookup_number(br, port) : NULL;
     if (!p) {
         return false;
     }
@@ -43,9 +42,8 @@ struct fdb_render {
     struct pr_list list;
 };
 
-static void
-fdb_entry_cb(uint16_t port, uint16_t vlan, const uint8_t mac[6],
-             int64_t age_sec, void *r_)
+static void fdb_entry_cb(uint16_t port, uint16_t vlan, const uint8_t mac[6],
+                         int64_t age_sec, void *r_)
 {
     struct fdb_render *r = r_;
     char macs[ETH_ADDR_STRLEN];
@@ -61,9 +59,8 @@ fdb_entry_cb(uint16_t port, uint16_t vlan, const uint8_t mac[6],
     pr_uint(r->pr, "age", "  %3" PRIu64 "\n", (uint64_t)age_sec);
 }
 
-char *
-bridge_ofctl_fdb_show(struct bridges *bs, const char *name,
-                      const struct ofctl_view *view, json_t **resultp)
+char *bridge_ofctl_fdb_show(struct bridges *bs, const char *name,
+                            const struct ofctl_view *view, json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -75,16 +72,15 @@ bridge_ofctl_fdb_show(struct bridges *bs, const char *name,
     /* ovs-appctl fdb/show's layout. */
     pr_str(&pr, "bridge", "", br->name);
     pr_text(&pr, " port  VLAN  MAC                Age\n");
-    struct fdb_render r = {&pr, pr_list_open(&pr, "entries")};
+    struct fdb_render r = { &pr, pr_list_open(&pr, "entries") };
     ofproto_fdb_dump(br->ofproto, fdb_entry_cb, &r);
     pr_list_close(&pr, &r.list);
     *resultp = ofctl_view_end(&pr);
     return NULL;
 }
 
-char *
-bridge_ofctl_fdb_flush(struct bridges *bs, const char *name,
-                       json_t **resultp)
+char *bridge_ofctl_fdb_flush(struct bridges *bs, const char *name,
+                             json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -99,31 +95,30 @@ bridge_ofctl_fdb_flush(struct bridges *bs, const char *name,
 
 /* ---- dump-dp-flows. ---- */
 
-char *
-bridge_ofctl_dump_dp_flows(struct bridges *bs, const char *name,
-                           json_t **resultp)
+char *bridge_ofctl_dump_dp_flows(struct bridges *bs, const char *name,
+                                 json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
     if (!br) {
         return err;
     }
-    json_t *flows = br->system ? dp_dump_flows(bs->dp, br->ofproto)
-                               : json_array();
-    json_t *r = json_pack("{s:s, s:s, s:o}", "bridge", br->name,
-                          "datapath_type", br->system ? "system" : "netdev",
-                          "flows", flows);
+    json_t *flows =
+        br->system ? dp_dump_flows(bs->dp, br->ofproto) : json_array();
+    json_t *r =
+        json_pack("{s:s, s:s, s:o}", "bridge", br->name, "datapath_type",
+                  br->system ? "system" : "netdev", "flows", flows);
     if (br->system) {
         struct dp_stats st;
         dp_get_stats(bs->dp, &st);
         json_object_set_new(
             r, "stats",
-            json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-                      "hits", (json_int_t)st.hits, "misses",
-                      (json_int_t)st.misses, "uncacheable",
-                      (json_int_t)st.uncacheable, "miss_dropped",
-                      (json_int_t)(st.miss_too_big + st.miss_lost),
-                      "n_flows", (json_int_t)st.n_flows, "installed",
+            json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "hits",
+                      (json_int_t)st.hits, "misses", (json_int_t)st.misses,
+                      "uncacheable", (json_int_t)st.uncacheable,
+                      "miss_dropped",
+                      (json_int_t)(st.miss_too_big + st.miss_lost), "n_flows",
+                      (json_int_t)st.n_flows, "installed",
                       (json_int_t)st.n_installed, "flushes",
                       (json_int_t)st.n_flushes, "revalidated_out",
                       (json_int_t)st.n_revalidated_out, "idle_out",
@@ -135,10 +130,9 @@ bridge_ofctl_dump_dp_flows(struct bridges *bs, const char *name,
 
 /* ---- trace. ---- */
 
-char *
-bridge_ofctl_trace(struct bridges *bs, const char *name,
-                   const char *flow_text, const char *packet_hex,
-                   bool generate, json_t **resultp)
+char *bridge_ofctl_trace(struct bridges *bs, const char *name,
+                         const char *flow_text, const char *packet_hex,
+                         bool generate, json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -158,9 +152,8 @@ bridge_ofctl_trace(struct bridges *bs, const char *name,
         .port_info_aux = bs,
     };
     /* Asked before the walk, which may learn and so flush the cache. */
-    const char *cache = br->system ? dp_would_hit(bs->dp, br->ofproto,
-                                                  &packet, &md)
-                                   : NULL;
+    const char *cache =
+        br->system ? dp_would_hit(bs->dp, br->ofproto, &packet, &md) : NULL;
     struct trace *t = trace_run(br->ofproto, &packet, &md, &opts);
     packet_uninit(&packet);
 
@@ -171,8 +164,7 @@ bridge_ofctl_trace(struct bridges *bs, const char *name,
                         json_string(br->system ? "system" : "netdev"));
     if (cache) {
         json_object_set_new(j, "datapath_cache", json_string(cache));
-        ds_put_format(&text, "\nDatapath: system, kernel cache %s\n",
-                      cache);
+        ds_put_format(&text, "\nDatapath: system, kernel cache %s\n", cache);
     }
     json_object_set_new(j, "text", json_string(ds_cstr(&text)));
     ds_destroy(&text);

@@ -28,14 +28,12 @@
 #include "ofproto.h"
 #include "util.h"
 
-static char *
-flow_file(const struct bridge *br)
+static char *flow_file(const struct bridge *br)
 {
     return xasprintf("%s/%s", br->bridges->flow_dir, br->name);
 }
 
-char *
-bridges_set_flow_store(struct bridges *bs, const char *dir, bool restore)
+char *bridges_set_flow_store(struct bridges *bs, const char *dir, bool restore)
 {
     if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
         return xasprintf("%s: cannot create the flow directory (%s)", dir,
@@ -47,8 +45,7 @@ bridges_set_flow_store(struct bridges *bs, const char *dir, bool restore)
     return NULL;
 }
 
-bool
-bridge_restore_flows(struct bridge *br)
+bool bridge_restore_flows(struct bridge *br)
 {
     struct bridges *bs = br->bridges;
     if (!bs->flow_dir || !bs->restore_flows || !br->save_flows) {
@@ -79,8 +76,7 @@ bridge_restore_flows(struct bridge *br)
     return !err;
 }
 
-void
-bridge_forget_flows(struct bridge *br)
+void bridge_forget_flows(struct bridge *br)
 {
     struct bridges *bs = br->bridges;
     if (bs->flow_dir) {
@@ -88,17 +84,15 @@ bridge_forget_flows(struct bridge *br)
         unlink(path);
         free(path);
         if (bs->save_active) {
-            bs->forgotten = xrealloc(bs->forgotten, (bs->n_forgotten + 1)
-                                                        * sizeof
-                                                        *bs->forgotten);
+            bs->forgotten = xrealloc(
+                bs->forgotten, (bs->n_forgotten + 1) * sizeof *bs->forgotten);
             bs->forgotten[bs->n_forgotten++] = xstrdup(br->name);
         }
     }
 }
 
 /* Whether 'br' is due for a save now. */
-static bool
-save_due(const struct bridge *br, int64_t now, bool all)
+static bool save_due(const struct bridge *br, int64_t now, bool all)
 {
     if (all) {
         return true;
@@ -116,8 +110,7 @@ save_due(const struct bridge *br, int64_t now, bool all)
            && now - br->saved_at >= BRIDGE_SAVE_REFRESH_MSEC;
 }
 
-bool
-bridges_save_begin(struct bridges *bs, bool all)
+bool bridges_save_begin(struct bridges *bs, bool all)
 {
     if (!bs->flow_dir) {
         return false;
@@ -150,8 +143,7 @@ bridges_save_begin(struct bridges *bs, bool all)
     return any;
 }
 
-char *
-bridges_save_write(struct bridges *bs)
+char *bridges_save_write(struct bridges *bs)
 {
     struct ds errors = DS_EMPTY_INITIALIZER;
     for (size_t i = 0; i < bs->n; i++) {
@@ -178,8 +170,7 @@ bridges_save_write(struct bridges *bs)
                          : (ds_destroy(&errors), NULL);
 }
 
-void
-bridges_save_end(struct bridges *bs, bool ok)
+void bridges_save_end(struct bridges *bs, bool ok)
 {
     if (!bs->save_active) {
         return;
@@ -211,8 +202,7 @@ bridges_save_end(struct bridges *bs, bool ok)
     bs->save_active = false;
 }
 
-char *
-bridges_save_flows(struct bridges *bs, bool all)
+char *bridges_save_flows(struct bridges *bs, bool all)
 {
     if (!bridges_save_begin(bs, all)) {
         return NULL;
@@ -222,8 +212,7 @@ bridges_save_flows(struct bridges *bs, bool all)
     return err;
 }
 
-void
-bridges_keep_devices(struct bridges *bs)
+void bridges_keep_devices(struct bridges *bs)
 {
     bs->keep_devices = true;
 }

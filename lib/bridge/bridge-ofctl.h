@@ -46,16 +46,14 @@ char *bridge_ofctl_show(struct bridges *, const char *br,
 /* mod-port: 'action' "up" or "down" sets the port's device up or down
  * (a port without a device, patch or vxlan, has no such state).
  * Result: {}. */
-char *bridge_ofctl_mod_port(struct bridges *, const char *br,
-                            const char *port, const char *action,
-                            json_t **resultp);
+char *bridge_ofctl_mod_port(struct bridges *, const char *br, const char *port,
+                            const char *action, json_t **resultp);
 
 /* add-flow/add-flows/mod-flows/del-flows: 'text' holds one flow per line
  * (blank lines and lines starting with '#' are skipped).  All lines are
  * parsed, then applied all-or-nothing.  Result: {"n_flows": N}. */
-char *bridge_ofctl_flow_mods(struct bridges *, const char *br,
-                             enum fm_command, const char *text,
-                             json_t **resultp);
+char *bridge_ofctl_flow_mods(struct bridges *, const char *br, enum fm_command,
+                             const char *text, json_t **resultp);
 /* The same with 'add_flags' (FM_F_*) set on every flow an FM_ADD adds:
  * an OpenFlow 1.0 add (what ovs-ofctl sends by default) carries
  * FM_F_RESET_COUNTS, which a 1.3 dump then shows. */
@@ -78,8 +76,8 @@ char *bridge_ofctl_replace_flows(struct bridges *, const char *br,
 struct bridge_dump_options {
     const char *match; /* Filter text, NULL or "" for all flows. */
     bool strict;
-    bool stats;        /* Statistics in the text lines. */
-    bool names;        /* Port names instead of numbers. */
+    bool stats; /* Statistics in the text lines. */
+    bool names; /* Port names instead of numbers. */
     /* Only the text, as one string: the reply swofctl asks for when it
      * prints text, because building one JSON object per flow costs more
      * than everything else in a dump of 100,000 flows. */
@@ -126,8 +124,7 @@ void bridge_flow_stream_destroy(struct bridge_flow_stream *);
  * "flow_count"}. */
 char *bridge_ofctl_dump_aggregate(struct bridges *, const char *br,
                                   const char *match, bool strict,
-                                  const struct ofctl_view *,
-                                  json_t **resultp);
+                                  const struct ofctl_view *, json_t **resultp);
 
 /* packet-out: runs 'actions' (action syntax, port names allowed) on each
  * of the 'n_packets' frames in 'packets' (hex, as trace --packet takes
@@ -156,12 +153,12 @@ char *bridge_ofctl_dump_tables(struct bridges *, const char *br,
 
 /* stats: what the bridge's bounds refused and what its vxlan sockets
  * dropped, as text ("bridge NAME: N flows, limit L" and one line per
- * counter and per socket) or JSON: {"bridge", "n_flows", "flow_limit", "n_evicted",
- * "n_learn_failed", "n_learn_limited", "n_add_refused", "n_expired",
- * "n_depth_exceeded", "n_packet_in", "vxlan_sockets": [{"local_ip",
- * "dst_port", "ports": [names], "rx_unknown_peer", "rx_bad_header",
- * "rx_wrong_vni", "rx_truncated", "rx_overflow"}]} (one entry per
- * socket the bridge's vxlan ports share; its counters are the socket's,
+ * counter and per socket) or JSON: {"bridge", "n_flows", "flow_limit",
+ * "n_evicted", "n_learn_failed", "n_learn_limited", "n_add_refused",
+ * "n_expired", "n_depth_exceeded", "n_packet_in", "vxlan_sockets":
+ * [{"local_ip", "dst_port", "ports": [names], "rx_unknown_peer",
+ * "rx_bad_header", "rx_wrong_vni", "rx_truncated", "rx_overflow"}]} (one entry
+ * per socket the bridge's vxlan ports share; its counters are the socket's,
  * whichever bridge asks). */
 char *bridge_ofctl_stats(struct bridges *, const char *br,
                          const struct ofctl_view *, json_t **resultp);

@@ -51,9 +51,9 @@ struct bridge {
     struct bridge_port **ports;
     size_t n_ports;
     struct bridge_sub *monitors; /* Active monitors (bridge-sub.c). */
-    bool secure;          /* fail_mode=secure: no NORMAL flow of its own. */
-    uint64_t dpid;        /* other_config:datapath-id, 0: from the MAC. */
-    char *hwaddr;         /* other_config:hwaddr applied, or NULL. */
+    bool secure;   /* fail_mode=secure: no NORMAL flow of its own. */
+    uint64_t dpid; /* other_config:datapath-id, 0: from the MAC. */
+    char *hwaddr;  /* other_config:hwaddr applied, or NULL. */
     /* Saved flows (bridge-flows.c). */
     bool save_flows;      /* other_config:restore-flows is not false. */
     uint64_t saved_seq;   /* ofproto_change_seq() at the last save. */

@@ -16,9 +16,9 @@ enum sub_kind { SUB_MONITOR, SUB_CAPTURE };
 
 struct bridge_sub {
     enum sub_kind kind;
-    struct bridge_sub *next;   /* In the bridge's or the port's list. */
-    struct bridge *bridge;     /* NULL once the bridge went away. */
-    struct bridge_port *port;  /* Capture: NULL once the port went away. */
+    struct bridge_sub *next;  /* In the bridge's or the port's list. */
+    struct bridge *bridge;    /* NULL once the bridge went away. */
+    struct bridge_port *port; /* Capture: NULL once the port went away. */
     bridge_sub_notify_func *notify;
     void *aux;
 
@@ -54,15 +54,13 @@ struct sub_line {
 
 static uint64_t n_renders;
 
-uint64_t
-bridge_sub_renders(void)
+uint64_t bridge_sub_renders(void)
 {
     return n_renders;
 }
 
 /* Takes 'text' (a '\n'-terminated line) and frees it. */
-static struct sub_line *
-line_create(char *text)
+static struct sub_line *line_create(char *text)
 {
     size_t len = strlen(text);
     struct sub_line *line = xmalloc(sizeof *line + len + 1);
@@ -73,8 +71,7 @@ line_create(char *text)
     return line;
 }
 
-static void
-line_unref(struct sub_line *line)
+static void line_unref(struct sub_line *line)
 {
     if (line && !--line->refcnt) {
         free(line);
@@ -82,8 +79,7 @@ line_unref(struct sub_line *line)
 }
 
 /* Queues a reference to 'line'. */
-static void
-ring_put(struct bridge_sub *s, struct sub_line *line)
+static void ring_put(struct bridge_sub *s, struct sub_line *line)
 {
     if (s->n_lines == s->cap_lines) {
         size_t cap = s->cap_lines ? 2 * s->cap_lines : 64;
@@ -103,8 +99,7 @@ ring_put(struct bridge_sub *s, struct sub_line *line)
 }
 
 /* Takes the oldest queued line; the caller unrefs it. */
-static struct sub_line *
-ring_get(struct bridge_sub *s)
+static struct sub_line *ring_get(struct bridge_sub *s)
 {
     if (!s->n_lines) {
         return NULL;
@@ -117,8 +112,7 @@ ring_get(struct bridge_sub *s)
 }
 
 /* Consumes 'j' and returns it as one line with its newline. */
-static char *
-json_line(json_t *j)
+static char *json_line(json_t *j)
 {
     char *text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(j);
@@ -127,14 +121,14 @@ json_line(json_t *j)
     return line;
 }
 
-static char *
-lost_line(uint64_t n)
+static char *lost_line(uint64_t n)
 {
     char *text = xasprintf(" event=LOST n_lost=%llu (the monitor fell "
-                           "behind)", (unsigned long long)n);
-    json_t *j = json_pack("{s:s, s:I, s:s}", STREAM_KEY_EVENT,
-                          STREAM_EVENT_LOST, STREAM_KEY_N_LOST,
-                          (json_int_t)n, STREAM_KEY_TEXT, text);
+                           "behind)",
+                           (unsigned long long)n);
+    json_t *j =
+        json_pack("{s:s, s:I, s:s}", STREAM_KEY_EVENT, STREAM_EVENT_LOST,
+                  STREAM_KEY_N_LOST, (json_int_t)n, STREAM_KEY_TEXT, text);
     free(text);
     return json_line(j);
 }
@@ -142,14 +136,12 @@ lost_line(uint64_t n)
 /* True if nothing more fits, whatever its size: checked before an event
  * is rendered, so a monitor that does not read costs a full queue's
  * event nothing but this test and a count. */
-static bool
-monitor_full(const struct bridge_sub *s)
+static bool monitor_full(const struct bridge_sub *s)
 {
     return s->n_lines >= s->max_lines || s->bytes >= s->max_bytes;
 }
 
-static void
-monitor_lose(struct bridge_sub *s)
+static void monitor_lose(struct bridge_sub *s)
 {
     s->n_lost++;
     s->lost_pending++;
@@ -159,8 +151,7 @@ monitor_lose(struct bridge_sub *s)
  * lost.  A LOST line goes in first when lines were lost before this one,
  * so the reader sees the gap where it happened; it may exceed the bound
  * by one line.  Returns true if queued. */
-static bool
-monitor_put(struct bridge_sub *s, struct sub_line *line)
+static bool monitor_put(struct bridge_sub *s, struct sub_line *line)
 {
     if (monitor_full(s) || s->bytes + line->len > s->max_bytes) {
         monitor_lose(s);
@@ -177,8 +168,7 @@ monitor_put(struct bridge_sub *s, struct sub_line *line)
 }
 
 /* Adds the text rendering 'ds' (without its newline) to 'j' as "text". */
-static void
-add_text(json_t *j, struct ds *ds)
+static void add_text(json_t *j, struct ds *ds)
 {
     if (ds->length && ds->string[ds->length - 1] == '\n') {
         ds->string[--ds->length] = '\0';
@@ -194,14 +184,13 @@ struct event_lines {
     struct sub_line *lines[4];
 };
 
-static struct sub_line *
-render_flow_event(struct event_lines *el, const struct bridge_sub *s)
+static struct sub_line *render_flow_event(struct event_lines *el,
+                                          const struct bridge_sub *s)
 {
     size_t v = (s->names ? 2 : 0) | (s->watch.actions ? 1 : 0);
     if (!el->lines[v]) {
-        const struct portmap *map = s->names && s->bridge
-                                        ? ofproto_portmap(s->bridge->ofproto)
-                                        : NULL;
+        const struct portmap *map =
+            s->names && s->bridge ? ofproto_portmap(s->bridge->ofproto) : NULL;
         json_t *j = monitor_flow_event_to_json(el->ev, &s->watch, map);
         struct ds ds = DS_EMPTY_INITIALIZER;
         monitor_format_flow_event(el->ev, &s->watch, map, &ds);
@@ -213,8 +202,7 @@ render_flow_event(struct event_lines *el, const struct bridge_sub *s)
     return el->lines[v];
 }
 
-static void
-event_lines_uninit(struct event_lines *el)
+static void event_lines_uninit(struct event_lines *el)
 {
     for (size_t i = 0; i < ARRAY_SIZE(el->lines); i++) {
         line_unref(el->lines[i]);
@@ -222,8 +210,7 @@ event_lines_uninit(struct event_lines *el)
 }
 
 /* Queues 'el''s event for 's' if it wants it.  Returns true if queued. */
-static bool
-monitor_queue_event(struct bridge_sub *s, struct event_lines *el)
+static bool monitor_queue_event(struct bridge_sub *s, struct event_lines *el)
 {
     if (!monitor_watch_wants(&s->watch, el->ev)) {
         return false;
@@ -235,8 +222,7 @@ monitor_queue_event(struct bridge_sub *s, struct event_lines *el)
     return monitor_put(s, render_flow_event(el, s));
 }
 
-static enum monitor_event_type
-event_type(enum ofproto_flow_event e)
+static enum monitor_event_type event_type(enum ofproto_flow_event e)
 {
     switch (e) {
     case OFPROTO_FLOW_ADDED:
@@ -249,8 +235,7 @@ event_type(enum ofproto_flow_event e)
     }
 }
 
-static enum monitor_reason
-event_reason(enum ofproto_flow_reason r)
+static enum monitor_reason event_reason(enum ofproto_flow_reason r)
 {
     switch (r) {
     case OFPROTO_REASON_CLIENT:
@@ -273,8 +258,7 @@ event_reason(enum ofproto_flow_reason r)
 
 /* The pipeline's flow-monitor hook: runs in the middle of a flow_mod, a
  * learn or an expiry, so it only formats and queues. */
-static void
-flow_changed_cb(const struct ofproto_flow_change *ch, void *br_)
+static void flow_changed_cb(const struct ofproto_flow_change *ch, void *br_)
 {
     struct bridge *br = br_;
     struct monitor_event ev = {
@@ -283,7 +267,7 @@ flow_changed_cb(const struct ofproto_flow_change *ch, void *br_)
         .ofproto = ch->ofproto,
         .flow = ch->flow,
     };
-    struct event_lines el = {.ev = &ev};
+    struct event_lines el = { .ev = &ev };
     for (struct bridge_sub *s = br->monitors; s; s = s->next) {
         if (monitor_queue_event(s, &el)) {
             s->notify(s->aux);
@@ -292,8 +276,7 @@ flow_changed_cb(const struct ofproto_flow_change *ch, void *br_)
     event_lines_uninit(&el);
 }
 
-static void
-packet_in_cb(const struct ofproto_packet_in *pin, void *br_)
+static void packet_in_cb(const struct ofproto_packet_in *pin, void *br_)
 {
     struct bridge *br = br_;
     struct sub_line *line = NULL;
@@ -303,8 +286,8 @@ packet_in_cb(const struct ofproto_packet_in *pin, void *br_)
             continue;
         }
         if (!line) {
-            json_t *j = monitor_packet_in_to_json(
-                pin, BRIDGE_MONITOR_PACKET_BYTES);
+            json_t *j =
+                monitor_packet_in_to_json(pin, BRIDGE_MONITOR_PACKET_BYTES);
             struct ds ds = DS_EMPTY_INITIALIZER;
             monitor_format_packet_in(pin, &ds);
             add_text(j, &ds);
@@ -319,8 +302,7 @@ packet_in_cb(const struct ofproto_packet_in *pin, void *br_)
     line_unref(line);
 }
 
-static void
-set_hooks(struct bridge *br)
+static void set_hooks(struct bridge *br)
 {
     bool on = br->monitors != NULL;
     ofproto_set_flow_monitor_cb(br->ofproto, on ? flow_changed_cb : NULL,
@@ -334,8 +316,7 @@ struct initial_ctx {
     size_t n;
 };
 
-static void
-initial_flow_cb(const struct flow_print *fp, void *ctx_)
+static void initial_flow_cb(const struct flow_print *fp, void *ctx_)
 {
     struct initial_ctx *ctx = ctx_;
     struct flow_print copy = *fp;
@@ -346,13 +327,13 @@ initial_flow_cb(const struct flow_print *fp, void *ctx_)
         .ofproto = ctx->sub->bridge->ofproto,
         .flow = &copy,
     };
-    struct event_lines el = {.ev = &ev};
+    struct event_lines el = { .ev = &ev };
     ctx->n += monitor_queue_event(ctx->sub, &el);
     event_lines_uninit(&el);
 }
 
-static struct bridge_sub *
-sub_create(enum sub_kind kind, bridge_sub_notify_func *notify, void *aux)
+static struct bridge_sub *sub_create(enum sub_kind kind,
+                                     bridge_sub_notify_func *notify, void *aux)
 {
     struct bridge_sub *s = xzalloc(sizeof *s);
     s->kind = kind;
@@ -365,11 +346,10 @@ sub_create(enum sub_kind kind, bridge_sub_notify_func *notify, void *aux)
  * end); every subscription start installs them. */
 static const struct bridge_sub_hooks sub_hooks;
 
-char *
-bridge_monitor_start(struct bridges *bs, const char *name,
-                     const struct bridge_monitor_options *opts,
-                     bridge_sub_notify_func *notify, void *aux,
-                     struct bridge_sub **subp, json_t **resultp)
+char *bridge_monitor_start(struct bridges *bs, const char *name,
+                           const struct bridge_monitor_options *opts,
+                           bridge_sub_notify_func *notify, void *aux,
+                           struct bridge_sub **subp, json_t **resultp)
 {
     char *err;
     *subp = NULL;
@@ -385,13 +365,13 @@ bridge_monitor_start(struct bridges *bs, const char *name,
         return err;
     }
     s->names = opts->names;
-    s->max_lines = opts->max_lines ? opts->max_lines
-                                   : BRIDGE_MONITOR_MAX_LINES;
-    s->max_bytes = opts->max_bytes ? opts->max_bytes
-                                   : BRIDGE_MONITOR_MAX_BYTES;
+    s->max_lines =
+        opts->max_lines ? opts->max_lines : BRIDGE_MONITOR_MAX_LINES;
+    s->max_bytes =
+        opts->max_bytes ? opts->max_bytes : BRIDGE_MONITOR_MAX_BYTES;
     s->bridge = br;
 
-    struct initial_ctx ctx = {s, 0};
+    struct initial_ctx ctx = { s, 0 };
     bs->sub_hooks = &sub_hooks;
     if (s->watch.initial) {
         ofproto_dump_flows(br->ofproto, NULL, false, initial_flow_cb, &ctx);
@@ -407,12 +387,11 @@ bridge_monitor_start(struct bridges *bs, const char *name,
 
 /* ---- Capture. ---- */
 
-char *
-bridge_capture_start(struct bridges *bs, const char *name,
-                     const char *port_name,
-                     const struct capture_queue_config *cfg,
-                     bridge_sub_notify_func *notify, void *aux,
-                     struct bridge_sub **subp, json_t **resultp)
+char *bridge_capture_start(struct bridges *bs, const char *name,
+                           const char *port_name,
+                           const struct capture_queue_config *cfg,
+                           bridge_sub_notify_func *notify, void *aux,
+                           struct bridge_sub **subp, json_t **resultp)
 {
     char *err;
     *subp = NULL;
@@ -438,18 +417,17 @@ bridge_capture_start(struct bridges *bs, const char *name,
     bs->n_captures++;
     bs->sub_hooks = &sub_hooks;
     *subp = s;
-    *resultp = json_pack("{s:s, s:s, s:i, s:b, s:i}", "bridge", br->name,
-                         CAPTURE_KEY_PORT, p->name, "port_no", p->ofport,
-                         CAPTURE_KEY_TUNNEL, p->info.tunnel,
-                         CAPTURE_KEY_SNAPLEN,
-                         cfg->snaplen ? (int)cfg->snaplen
-                                      : CAPTURE_DEFAULT_SNAPLEN);
+    *resultp =
+        json_pack("{s:s, s:s, s:i, s:b, s:i}", "bridge", br->name,
+                  CAPTURE_KEY_PORT, p->name, "port_no", p->ofport,
+                  CAPTURE_KEY_TUNNEL, p->info.tunnel, CAPTURE_KEY_SNAPLEN,
+                  cfg->snaplen ? (int)cfg->snaplen : CAPTURE_DEFAULT_SNAPLEN);
     return NULL;
 }
 
-static void
-bridge_sub_capture(struct bridge_port *p, enum capture_dir dir,
-                   const struct packet *pkt, const struct netdev_tunnel *t)
+static void bridge_sub_capture(struct bridge_port *p, enum capture_dir dir,
+                               const struct packet *pkt,
+                               const struct netdev_tunnel *t)
 {
     static const struct netdev_tunnel none;
     if (!t) {
@@ -482,8 +460,7 @@ bridge_sub_capture(struct bridge_port *p, enum capture_dir dir,
 
 /* ---- Ending. ---- */
 
-static void
-sub_end(struct bridge_sub *s, char *reason)
+static void sub_end(struct bridge_sub *s, char *reason)
 {
     if (!s->end_reason) {
         s->end_reason = reason;
@@ -492,8 +469,7 @@ sub_end(struct bridge_sub *s, char *reason)
     }
 }
 
-static void
-bridge_sub_port_gone(struct bridge_port *p)
+static void bridge_sub_port_gone(struct bridge_port *p)
 {
     while (p->captures) {
         struct bridge_sub *s = p->captures;
@@ -507,8 +483,7 @@ bridge_sub_port_gone(struct bridge_port *p)
     }
 }
 
-static void
-bridge_sub_bridge_gone(struct bridge *br)
+static void bridge_sub_bridge_gone(struct bridge *br)
 {
     while (br->monitors) {
         struct bridge_sub *s = br->monitors;
@@ -521,8 +496,7 @@ bridge_sub_bridge_gone(struct bridge *br)
     set_hooks(br);
 }
 
-static char *
-end_line(struct bridge_sub *s)
+static char *end_line(struct bridge_sub *s)
 {
     json_t *j = json_pack("{s:s, s:s}", STREAM_KEY_EVENT, STREAM_EVENT_END,
                           STREAM_KEY_REASON, s->end_reason);
@@ -530,8 +504,7 @@ end_line(struct bridge_sub *s)
         struct capture_stats st;
         capture_queue_get_stats(s->queue, &st);
         json_object_set_new(j, "seen", json_integer((json_int_t)st.seen));
-        json_object_set_new(j, "queued",
-                            json_integer((json_int_t)st.queued));
+        json_object_set_new(j, "queued", json_integer((json_int_t)st.queued));
         json_object_set_new(j, "dropped",
                             json_integer((json_int_t)st.dropped));
     } else {
@@ -541,8 +514,7 @@ end_line(struct bridge_sub *s)
     return json_line(j);
 }
 
-char *
-bridge_sub_next(struct bridge_sub *s)
+char *bridge_sub_next(struct bridge_sub *s)
 {
     if (s->end_sent) {
         return NULL;
@@ -579,14 +551,12 @@ bridge_sub_next(struct bridge_sub *s)
     return NULL;
 }
 
-bool
-bridge_sub_finished(const struct bridge_sub *s)
+bool bridge_sub_finished(const struct bridge_sub *s)
 {
     return s->end_sent;
 }
 
-uint64_t
-bridge_sub_dropped(const struct bridge_sub *s)
+uint64_t bridge_sub_dropped(const struct bridge_sub *s)
 {
     if (s->kind == SUB_MONITOR) {
         return s->n_lost;
@@ -597,8 +567,7 @@ bridge_sub_dropped(const struct bridge_sub *s)
 }
 
 /* Unlinks 's' from 'list'. */
-static void
-list_remove(struct bridge_sub **list, struct bridge_sub *s)
+static void list_remove(struct bridge_sub **list, struct bridge_sub *s)
 {
     for (struct bridge_sub **pp = list; *pp; pp = &(*pp)->next) {
         if (*pp == s) {
@@ -608,8 +577,7 @@ list_remove(struct bridge_sub **list, struct bridge_sub *s)
     }
 }
 
-void
-bridge_sub_destroy(struct bridge_sub *s)
+void bridge_sub_destroy(struct bridge_sub *s)
 {
     if (!s) {
         return;

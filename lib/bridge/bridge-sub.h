@@ -83,8 +83,7 @@ char *bridge_monitor_start(struct bridges *, const char *br,
  * receives and sends.  Returns NULL, '*subp' and '*resultp' ({"bridge",
  * "port", "port_no", "tunnel": bool, "snaplen"}), or an allocated
  * message. */
-char *bridge_capture_start(struct bridges *, const char *br,
-                           const char *port,
+char *bridge_capture_start(struct bridges *, const char *br, const char *port,
                            const struct capture_queue_config *,
                            bridge_sub_notify_func *, void *aux,
                            struct bridge_sub **subp, json_t **resultp);

@@ -25,8 +25,7 @@
 
 /* ---- Lookup. ---- */
 
-struct bridge *
-bridge_lookup(const struct bridges *bs, const char *name)
+struct bridge *bridge_lookup(const struct bridges *bs, const char *name)
 {
     for (size_t i = 0; i < bs->n; i++) {
         if (!strcmp(bs->v[i]->name, name)) {
@@ -36,8 +35,8 @@ bridge_lookup(const struct bridges *bs, const char *name)
     return NULL;
 }
 
-struct bridge *
-bridge_lookup_ofproto(const struct bridges *bs, const struct ofproto *ofp)
+struct bridge *bridge_lookup_ofproto(const struct bridges *bs,
+                                     const struct ofproto *ofp)
 {
     for (size_t i = 0; i < bs->n; i++) {
         if (bs->v[i]->ofproto == ofp) {
@@ -47,8 +46,8 @@ bridge_lookup_ofproto(const struct bridges *bs, const struct ofproto *ofp)
     return NULL;
 }
 
-struct bridge_port *
-bridge_port_lookup(const struct bridge *br, const char *name)
+struct bridge_port *bridge_port_lookup(const struct bridge *br,
+                                       const char *name)
 {
     for (size_t i = 0; i < br->n_ports; i++) {
         if (!strcmp(br->ports[i]->name, name)) {
@@ -58,8 +57,8 @@ bridge_port_lookup(const struct bridge *br, const char *name)
     return NULL;
 }
 
-struct bridge_port *
-bridge_port_lookup_number(const struct bridge *br, int ofport)
+struct bridge_port *bridge_port_lookup_number(const struct bridge *br,
+                                              int ofport)
 {
     for (size_t i = 0; i < br->n_ports; i++) {
         if (br->ports[i]->ofport == ofport) {
@@ -69,8 +68,8 @@ bridge_port_lookup_number(const struct bridge *br, int ofport)
     return NULL;
 }
 
-static struct bridge_port *
-find_port_anywhere(const struct bridges *bs, const char *name)
+static struct bridge_port *find_port_anywhere(const struct bridges *bs,
+                                              const char *name)
 {
     for (size_t i = 0; i < bs->n; i++) {
         struct bridge_port *p = bridge_port_lookup(bs->v[i], name);
@@ -81,22 +80,20 @@ find_port_anywhere(const struct bridges *bs, const char *name)
     return NULL;
 }
 
-struct ofproto *
-bridges_find_ofproto(const struct bridges *bs, const char *name)
+struct ofproto *bridges_find_ofproto(const struct bridges *bs,
+                                     const char *name)
 {
     struct bridge *br = bridge_lookup(bs, name);
     return br ? br->ofproto : NULL;
 }
 
-bool
-bridges_iface_open_failed(const struct bridges *bs, const char *iface)
+bool bridges_iface_open_failed(const struct bridges *bs, const char *iface)
 {
     struct bridge_port *p = find_port_anywhere(bs, iface);
     return p && !p->netdev && p->open_error;
 }
 
-const char *
-bridges_iface_error(const struct bridges *bs, const char *iface)
+const char *bridges_iface_error(const struct bridges *bs, const char *iface)
 {
     struct bridge_port *p = find_port_anywhere(bs, iface);
     if (!p) {
@@ -108,17 +105,16 @@ bridges_iface_error(const struct bridges *bs, const char *iface)
 /* ---- Packet path. ---- */
 
 /* Hands a frame to the captures of 'port' (call only when it has some). */
-static void
-bridge_capture(struct bridge_port *port, enum capture_dir dir,
-               const struct packet *pkt, const struct netdev_tunnel *tnl)
+static void bridge_capture(struct bridge_port *port, enum capture_dir dir,
+                           const struct packet *pkt,
+                           const struct netdev_tunnel *tnl)
 {
     port->bridge->bridges->sub_hooks->capture(port, dir, pkt, tnl);
 }
 
 /* Port 'port' of bridge 'ofproto', or NULL. */
 static struct bridge_port *
-port_of(const struct bridges *bs, const struct ofproto *ofproto,
-        uint16_t port)
+port_of(const struct bridges *bs, const struct ofproto *ofproto, uint16_t port)
 {
     const struct bridge *br = bridge_lookup_ofproto(bs, ofproto);
     return br ? bridge_port_lookup_number(br, port) : NULL;
@@ -128,8 +124,8 @@ port_of(const struct bridges *bs, const struct ofproto *ofproto,
  * credit tx on the sending patch port and rx on its peer here, for
  * dump-ports, and hand the frame to their captures (the walk copied it
  * if any capture was running). */
-static void
-credit_crossings(const struct bridges *bs, const struct xlate_result *xr)
+static void credit_crossings(const struct bridges *bs,
+                             const struct xlate_result *xr)
 {
     for (size_t i = 0; i < xr->n_crossings; i++) {
         const struct xlate_crossing *c = &xr->crossings[i];
@@ -154,8 +150,7 @@ credit_crossings(const struct bridges *bs, const struct xlate_result *xr)
  * chose, and credits its patch crossings: what a received packet and a
  * packet-out both end with.  Returns the number of outputs that had a
  * device to go to. */
-size_t
-bridges_send_outputs(struct bridges *bs, const struct xlate_result *xr)
+size_t bridges_send_outputs(struct bridges *bs, const struct xlate_result *xr)
 {
     size_t n_sent = 0;
     for (size_t i = 0; i < xr->n_outputs; i++) {
@@ -166,8 +161,8 @@ bridges_send_outputs(struct bridges *bs, const struct xlate_result *xr)
                    out->port);
             continue;
         }
-        struct netdev_tunnel otnl = {out->tun_id, out->tun_src,
-                                     out->tun_dst, 0};
+        struct netdev_tunnel otnl = { out->tun_id, out->tun_src, out->tun_dst,
+                                      0 };
         if (op->captures) {
             bridge_capture(op, CAPTURE_TX, &out->packet, &otnl);
         }
@@ -176,8 +171,7 @@ bridges_send_outputs(struct bridges *bs, const struct xlate_result *xr)
          * ordinary counted drop (netdev counts it), not worth a warning
          * per flooded packet. */
         if (error && error != EAGAIN && error != ENOBUFS && error != EIO) {
-            LOG_RL(LOG_WARN, "%s: send failed: %s", op->name,
-                   strerror(error));
+            LOG_RL(LOG_WARN, "%s: send failed: %s", op->name, strerror(error));
         }
         n_sent++;
     }
@@ -197,8 +191,7 @@ struct rx_batch {
 };
 
 /* Runs and sends the frames held in 'b', and empties it. */
-static void
-rx_batch_flush(struct rx_batch *b)
+static void rx_batch_flush(struct rx_batch *b)
 {
     if (!b->n) {
         return;
@@ -215,8 +208,8 @@ rx_batch_flush(struct rx_batch *b)
         bridges_send_outputs(bs, &bs->rx_results[i]);
         if (b->bridge->system) {
             /* A fast path miss that came through a TAP. */
-            dp_miss_handled(bs->dp, b->bridge->ofproto, &b->pkts[i],
-                            &b->md[i], &bs->rx_results[i]);
+            dp_miss_handled(bs->dp, b->bridge->ofproto, &b->pkts[i], &b->md[i],
+                            &bs->rx_results[i]);
         }
         xlate_result_clear(&bs->rx_results[i]);
         packet_uninit(&b->pkts[i]);
@@ -228,9 +221,8 @@ rx_batch_flush(struct rx_batch *b)
 /* Takes 'pkt' (ownership included), which arrived on 'port' with the
  * tunnel metadata 'tnl', into 'b', running what 'b' held first if it
  * is full or for another bridge. */
-static void
-rx_batch_add(struct rx_batch *b, struct bridge_port *port, struct packet *pkt,
-             const struct netdev_tunnel *tnl)
+static void rx_batch_add(struct rx_batch *b, struct bridge_port *port,
+                         struct packet *pkt, const struct netdev_tunnel *tnl)
 {
     if (b->n && (b->bridge != port->bridge || b->n == OFPROTO_BATCH_MAX)) {
         rx_batch_flush(b);
@@ -250,10 +242,9 @@ rx_batch_add(struct rx_batch *b, struct bridge_port *port, struct packet *pkt,
 
 /* Reads up to 'budget' frames through 'port's device.  Frames on a
  * shared socket may belong to another port: netdev tells us which. */
-static size_t
-port_poll(struct bridge_port *port, size_t budget)
+static size_t port_poll(struct bridge_port *port, size_t budget)
 {
-    struct rx_batch b = {.n = 0};
+    struct rx_batch b = { .n = 0 };
     size_t n = 0;
     while (port->netdev && n < budget) {
         struct packet pkt;
@@ -276,8 +267,7 @@ port_poll(struct bridge_port *port, size_t budget)
     return n;
 }
 
-static void
-port_rx_cb(evutil_socket_t fd, short what, void *port_)
+static void port_rx_cb(evutil_socket_t fd, short what, void *port_)
 {
     struct bridge_port *port = port_;
     port_poll(port, BRIDGE_RX_BATCH);
@@ -290,8 +280,7 @@ port_rx_cb(evutil_socket_t fd, short what, void *port_)
     }
 }
 
-size_t
-bridges_poll_once(struct bridges *bs, size_t budget)
+size_t bridges_poll_once(struct bridges *bs, size_t budget)
 {
     size_t n = 0;
     for (size_t i = 0; i < bs->n; i++) {
@@ -307,9 +296,8 @@ bridges_poll_once(struct bridges *bs, size_t budget)
 /* Fills 'p->info' from its type and, for a tunnel, the configuration
  * its class reads from 'opts' (so a port that failed to open still shows
  * where it would send). */
-static void
-bridge_port_info_init(struct bridge_port *p, const struct netdev_option *opts,
-                      size_t n)
+static void bridge_port_info_init(struct bridge_port *p,
+                                  const struct netdev_option *opts, size_t n)
 {
     struct trace_port_info *info = &p->info;
     memset(info, 0, sizeof *info);
@@ -320,26 +308,23 @@ bridge_port_info_init(struct bridge_port *p, const struct netdev_option *opts,
     /* The port's class reads its options, as it does when it opens them.
      * Options it refuses leave the port without tunnel data; opening it
      * fails with the same message, which swctl show reports. */
-    char *err = netdev_get_tunnel_config(p->type, p->name, opts, n,
-                                         &info->cfg);
+    char *err =
+        netdev_get_tunnel_config(p->type, p->name, opts, n, &info->cfg);
     info->tunnel = !err;
     free(err);
 }
 
-static char *
-options_string(const struct config_port *cp)
+static char *options_string(const struct config_port *cp)
 {
     struct ds ds = DS_EMPTY_INITIALIZER;
     ds_put_format(&ds, "%s;", cp->type);
     for (size_t i = 0; i < cp->n_options; i++) {
-        ds_put_format(&ds, "%s=%s,", cp->options[i].key,
-                      cp->options[i].value);
+        ds_put_format(&ds, "%s=%s,", cp->options[i].key, cp->options[i].value);
     }
     return ds_steal_cstr(&ds);
 }
 
-static void
-port_destroy(struct bridge_port *p)
+static void port_destroy(struct bridge_port *p)
 {
     if (!p) {
         return;
@@ -373,23 +358,21 @@ port_destroy(struct bridge_port *p)
  * (peers' ARP caches stay right) and differs between hosts whose bridges
  * have the same names (every host of the article has a br-int).  The
  * LOCAL port takes other_config:hwaddr instead when it is set. */
-static void
-port_stable_mac(const struct bridge_port *p, uint8_t mac[ETH_ADDR_LEN])
+static void port_stable_mac(const struct bridge_port *p,
+                            uint8_t mac[ETH_ADDR_LEN])
 {
     const struct bridge *br = p->bridge;
     if (!strcmp(p->name, br->name) && br->hwaddr
         && eth_addr_parse(br->hwaddr, mac)) {
         return;
     }
-    char *seed = xasprintf("%s/%s", br->bridges->uuid ? br->bridges->uuid
-                                                      : "",
+    char *seed = xasprintf("%s/%s", br->bridges->uuid ? br->bridges->uuid : "",
                            p->name);
     eth_addr_from_name(seed, mac);
     free(seed);
 }
 
-static void
-port_apply_mac(struct bridge_port *p)
+static void port_apply_mac(struct bridge_port *p)
 {
     uint8_t mac[ETH_ADDR_LEN];
     port_stable_mac(p, mac);
@@ -402,8 +385,8 @@ port_apply_mac(struct bridge_port *p)
 
 /* Puts a system bridge's port into the fast path.  NULL or an error for
  * swctl show. */
-static char *
-port_join_fast_path(struct bridge_port *p, const struct config_port *cp)
+static char *port_join_fast_path(struct bridge_port *p,
+                                 const struct config_port *cp)
 {
     struct dp_port_spec spec;
     memset(&spec, 0, sizeof spec);
@@ -431,8 +414,7 @@ port_join_fast_path(struct bridge_port *p, const struct config_port *cp)
     return NULL;
 }
 
-static void
-port_create(struct bridge *br, const struct config_port *cp)
+static void port_create(struct bridge *br, const struct config_port *cp)
 {
     struct bridge_port *p = xzalloc(sizeof *p);
     p->bridge = br;
@@ -455,9 +437,8 @@ port_create(struct bridge *br, const struct config_port *cp)
     /* On a system bridge the fast path receives for system and vxlan
      * ports; their netdevs only send what the slow path outputs. */
     bool on_fast_path = br->system && !netdev_type_is_patch(cp->type);
-    unsigned flags = on_fast_path && strcmp(cp->type, "internal")
-                         ? NETDEV_F_KERNEL_RX
-                         : 0;
+    unsigned flags =
+        on_fast_path && strcmp(cp->type, "internal") ? NETDEV_F_KERNEL_RX : 0;
     int error = netdev_open_flags(cp->type, cp->name, opts, cp->n_options,
                                   flags, &p->netdev, &p->open_error);
     free(opts);
@@ -482,8 +463,7 @@ port_create(struct bridge *br, const struct config_port *cp)
     }
 }
 
-static void
-bridge_del_port_at(struct bridge *br, size_t i)
+static void bridge_del_port_at(struct bridge *br, size_t i)
 {
     struct bridge_port *p = br->ports[i];
     memmove(&br->ports[i], &br->ports[i + 1],
@@ -492,8 +472,7 @@ bridge_del_port_at(struct bridge *br, size_t i)
     port_destroy(p);
 }
 
-static void
-bridge_destroy(struct bridge *br)
+static void bridge_destroy(struct bridge *br)
 {
     if (br->bridges->sub_hooks) {
         br->bridges->sub_hooks->bridge_gone(br);
@@ -514,8 +493,7 @@ bridge_destroy(struct bridge *br)
 /* The flows a bridge has when nobody gave it any: NORMAL in table 0
  * when standalone (OVS's default learning switch), nothing when
  * secure. */
-static void
-bridge_default_flows(struct bridge *br)
+static void bridge_default_flows(struct bridge *br)
 {
     if (br->secure) {
         LOG(LOG_INFO, "%s: fail_mode secure: starting without flows",
@@ -524,8 +502,8 @@ bridge_default_flows(struct bridge *br)
     }
     struct flow_mod fm;
     flow_mod_init(&fm, FM_ADD);
-    char *err = flow_mod_parse(&fm, "priority=0,actions=NORMAL",
-                               FM_PARSE_ADD, NULL);
+    char *err =
+        flow_mod_parse(&fm, "priority=0,actions=NORMAL", FM_PARSE_ADD, NULL);
     if (!err) {
         ofproto_flow_mods(br->ofproto, &fm, 1, &err);
     }
@@ -538,8 +516,7 @@ bridge_default_flows(struct bridge *br)
 
 /* A fail mode change removes every flow, as in OVS (the flows were made
  * for the other mode), then installs the new mode's default. */
-static void
-bridge_set_secure(struct bridge *br, bool secure)
+static void bridge_set_secure(struct bridge *br, bool secure)
 {
     if (br->secure == secure) {
         return;
@@ -559,8 +536,8 @@ bridge_set_secure(struct bridge *br, bool secure)
 
 /* The bridge columns that apply at once (fail_mode's change is in
  * bridge_set_secure()). */
-static void
-bridge_configure(struct bridge *br, const struct config_bridge *cbr)
+static void bridge_configure(struct bridge *br,
+                             const struct config_bridge *cbr)
 {
     /* At once, never removing flows: see ofproto_set_flow_limit(). */
     ofproto_set_flow_limit(br->ofproto, config_bridge_flow_limit(cbr));
@@ -580,8 +557,8 @@ bridge_configure(struct bridge *br, const struct config_bridge *cbr)
     }
 }
 
-static struct bridge *
-bridge_create(struct bridges *bs, const struct config_bridge *cbr)
+static struct bridge *bridge_create(struct bridges *bs,
+                                    const struct config_bridge *cbr)
 {
     struct bridge *br = xzalloc(sizeof *br);
     br->bridges = bs;
@@ -605,8 +582,7 @@ bridge_create(struct bridges *bs, const struct config_bridge *cbr)
     return br;
 }
 
-struct bridges *
-bridges_create(struct event_base *base)
+struct bridges *bridges_create(struct event_base *base)
 {
     struct bridges *bs = xzalloc(sizeof *bs);
     bs->base = base;
@@ -616,8 +592,7 @@ bridges_create(struct event_base *base)
     return bs;
 }
 
-void
-bridges_destroy(struct bridges *bs)
+void bridges_destroy(struct bridges *bs)
 {
     if (!bs) {
         return;
@@ -626,8 +601,8 @@ bridges_destroy(struct bridges *bs)
     for (size_t i = 0; i < bs->n; i++) {
         for (size_t j = 0; j < bs->v[i]->n_ports; j++) {
             ofproto_port_set_patch(bs->v[i]->ofproto,
-                                   (uint16_t)bs->v[i]->ports[j]->ofport,
-                                   NULL, 0);
+                                   (uint16_t)bs->v[i]->ports[j]->ofport, NULL,
+                                   0);
         }
     }
     for (size_t i = 0; i < bs->n; i++) {
@@ -654,8 +629,8 @@ bridges_destroy(struct bridges *bs)
 }
 
 /* True if live port 'p' still matches config port 'cp'. */
-static bool
-port_unchanged(const struct bridge_port *p, const struct config_port *cp)
+static bool port_unchanged(const struct bridge_port *p,
+                           const struct config_port *cp)
 {
     char *opts = options_string(cp);
     bool same = p->ofport == cp->ofport && !strcmp(p->options, opts);
@@ -663,8 +638,7 @@ port_unchanged(const struct bridge_port *p, const struct config_port *cp)
     return same;
 }
 
-static void
-wire_patches(struct bridges *bs, const struct config *cfg)
+static void wire_patches(struct bridges *bs, const struct config *cfg)
 {
     for (size_t i = 0; i < bs->n; i++) {
         struct bridge *br = bs->v[i];
@@ -676,23 +650,22 @@ wire_patches(struct bridges *bs, const struct config *cfg)
                 continue;
             }
             struct config_port *cp = config_find_port(cfg, p->name, NULL);
-            const char *peer_name = cp ? config_port_get_option(cp, "peer")
-                                       : NULL;
-            struct bridge_port *peer = peer_name
-                                           ? find_port_anywhere(bs, peer_name)
-                                           : NULL;
+            const char *peer_name =
+                cp ? config_port_get_option(cp, "peer") : NULL;
+            struct bridge_port *peer =
+                peer_name ? find_port_anywhere(bs, peer_name) : NULL;
             if (!peer) {
-                p->patch_error = xasprintf("%s: peer %s does not exist",
-                                           p->name,
-                                           peer_name ? peer_name : "(none)");
+                p->patch_error =
+                    xasprintf("%s: peer %s does not exist", p->name,
+                              peer_name ? peer_name : "(none)");
             } else if (!netdev_type_is_patch(peer->type)) {
                 p->patch_error = xasprintf("%s: peer %s is not a patch port",
                                            p->name, peer_name);
             } else {
-                struct config_port *pcp = config_find_port(cfg, peer->name,
-                                                           NULL);
-                const char *back = pcp ? config_port_get_option(pcp, "peer")
-                                       : NULL;
+                struct config_port *pcp =
+                    config_find_port(cfg, peer->name, NULL);
+                const char *back =
+                    pcp ? config_port_get_option(pcp, "peer") : NULL;
                 if (!back || strcmp(back, p->name)) {
                     p->patch_error = xasprintf(
                         "%s: peer %s has options:peer=%s, not %s", p->name,
@@ -700,8 +673,8 @@ wire_patches(struct bridges *bs, const struct config *cfg)
                 }
             }
             if (p->patch_error) {
-                ofproto_port_set_patch(br->ofproto, (uint16_t)p->ofport,
-                                       NULL, 0);
+                ofproto_port_set_patch(br->ofproto, (uint16_t)p->ofport, NULL,
+                                       0);
                 ofproto_port_set_up(br->ofproto, (uint16_t)p->ofport, false);
             } else {
                 ofproto_port_set_patch(br->ofproto, (uint16_t)p->ofport,
@@ -717,9 +690,9 @@ wire_patches(struct bridges *bs, const struct config *cfg)
 
 /* A miss the fast path hands up: run it and send what it outputs, as a
  * packet read from the port's device would be. */
-static void
-fast_path_upcall(void *bs_, struct ofproto *ofp, const struct packet *pkt,
-                 const struct flow *md, struct xlate_result *res)
+static void fast_path_upcall(void *bs_, struct ofproto *ofp,
+                             const struct packet *pkt, const struct flow *md,
+                             struct xlate_result *res)
 {
     struct bridges *bs = bs_;
     struct bridge_port *port = port_of(bs, ofp, md->in_port);
@@ -727,7 +700,7 @@ fast_path_upcall(void *bs_, struct ofproto *ofp, const struct packet *pkt,
         netdev_count_rx(port->netdev, pkt->len);
     }
     if (port && port->captures) {
-        struct netdev_tunnel tnl = {md->tun_id, md->tun_src, md->tun_dst, 0};
+        struct netdev_tunnel tnl = { md->tun_id, md->tun_src, md->tun_dst, 0 };
         bridge_capture(port, CAPTURE_RX, pkt, &tnl);
     }
     res->copy_crossings = bs->n_captures > 0;
@@ -735,42 +708,41 @@ fast_path_upcall(void *bs_, struct ofproto *ofp, const struct packet *pkt,
     bridges_send_outputs(bs, res);
 }
 
-static void
-fast_path_upcall_cb(evutil_socket_t fd, short what, void *bs_)
+static void fast_path_upcall_cb(evutil_socket_t fd, short what, void *bs_)
 {
     struct bridges *bs = bs_;
     dp_upcall_run(bs->dp);
 }
 
-static void
-fast_path_timer_cb(evutil_socket_t fd, short what, void *bs_)
+static void fast_path_timer_cb(evutil_socket_t fd, short what, void *bs_)
 {
     struct bridges *bs = bs_;
     dp_run(bs->dp);
 }
 
 /* Loads the fast path on first use; false (logged) if it cannot be. */
-static bool
-fast_path_load(struct bridges *bs)
+static bool fast_path_load(struct bridges *bs)
 {
     if (bs->dp) {
         return true;
     }
     char *err = dp_create(fast_path_upcall, bs, &bs->dp);
     if (err) {
-        LOG_RL(LOG_WARN, "datapath_type=system unavailable, bridges run "
-               "as netdev: %s", err);
+        LOG_RL(LOG_WARN,
+               "datapath_type=system unavailable, bridges run "
+               "as netdev: %s",
+               err);
         free(err);
         return false;
     }
     if (bs->base) {
-        bs->dp_upcall_event = event_new(bs->base, dp_upcall_fd(bs->dp),
-                                        EV_READ | EV_PERSIST,
-                                        fast_path_upcall_cb, bs);
+        bs->dp_upcall_event =
+            event_new(bs->base, dp_upcall_fd(bs->dp), EV_READ | EV_PERSIST,
+                      fast_path_upcall_cb, bs);
         event_add(bs->dp_upcall_event, NULL);
-        bs->dp_timer = event_new(bs->base, -1, EV_PERSIST,
-                                 fast_path_timer_cb, bs);
-        struct timeval tv = {0, DP_RUN_INTERVAL_MS * 1000};
+        bs->dp_timer =
+            event_new(bs->base, -1, EV_PERSIST, fast_path_timer_cb, bs);
+        struct timeval tv = { 0, DP_RUN_INTERVAL_MS * 1000 };
         event_add(bs->dp_timer, &tv);
     }
     LOG(LOG_INFO, "kernel fast path loaded (TC-BPF)");
@@ -778,30 +750,26 @@ fast_path_load(struct bridges *bs)
 }
 
 /* Whether 'cbr' runs on the fast path: it asks for it and it loads. */
-static bool
-want_system(struct bridges *bs, const struct config_bridge *cbr)
+static bool want_system(struct bridges *bs, const struct config_bridge *cbr)
 {
     return config_bridge_is_system(cbr) && fast_path_load(bs);
 }
 
-void
-bridges_credit(struct bridges *bs)
+void bridges_credit(struct bridges *bs)
 {
     if (bs->dp) {
         dp_credit(bs->dp);
     }
 }
 
-void
-bridges_sync(struct bridges *bs)
+void bridges_sync(struct bridges *bs)
 {
     if (bs->dp) {
         dp_sync(bs->dp);
     }
 }
 
-void
-bridges_reconfigure(struct bridges *bs, const struct config *cfg)
+void bridges_reconfigure(struct bridges *bs, const struct config *cfg)
 {
     if (!bs->uuid || strcmp(bs->uuid, cfg->uuid)) {
         free(bs->uuid);
@@ -812,8 +780,8 @@ bridges_reconfigure(struct bridges *bs, const struct config *cfg)
         for (size_t j = 0; j < bs->v[i]->n_ports; j++) {
             struct bridge_port *p = bs->v[i]->ports[j];
             if (netdev_type_is_patch(p->type)) {
-                ofproto_port_set_patch(bs->v[i]->ofproto,
-                                       (uint16_t)p->ofport, NULL, 0);
+                ofproto_port_set_patch(bs->v[i]->ofproto, (uint16_t)p->ofport,
+                                       NULL, 0);
             }
         }
     }
@@ -880,8 +848,7 @@ bridges_reconfigure(struct bridges *bs, const struct config *cfg)
     bridges_sync(bs);
 }
 
-size_t
-bridges_run(struct bridges *bs)
+size_t bridges_run(struct bridges *bs)
 {
     size_t n = 0;
     for (size_t i = 0; i < bs->n; i++) {
@@ -892,8 +859,7 @@ bridges_run(struct bridges *bs)
     return n;
 }
 
-int64_t
-bridges_next_timeout(const struct bridges *bs)
+int64_t bridges_next_timeout(const struct bridges *bs)
 {
     int64_t next = INT64_MAX;
     for (size_t i = 0; i < bs->n; i++) {
@@ -905,8 +871,7 @@ bridges_next_timeout(const struct bridges *bs)
 
 /* ---- Requests share this. ---- */
 
-struct bridge *
-bridge_need(struct bridges *bs, const char *name, char **errp)
+struct bridge *bridge_need(struct bridges *bs, const char *name, char **errp)
 {
     struct bridge *br = bridge_lookup(bs, name);
     *errp = br ? NULL : xasprintf("no bridge named %s", name);

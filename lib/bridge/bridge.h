@@ -44,8 +44,7 @@ struct bridges *bridges_create(struct event_base *);
 void bridges_destroy(struct bridges *);
 void bridges_reconfigure(struct bridges *, const struct config *);
 
-struct ofproto *bridges_find_ofproto(const struct bridges *,
-                                     const char *name);
+struct ofproto *bridges_find_ofproto(const struct bridges *, const char *name);
 /* Why 'iface' is not working, or NULL.  The string belongs to the
  * bridges and lives until the next reconfigure. */
 const char *bridges_iface_error(const struct bridges *, const char *iface);

@@ -18,8 +18,7 @@
 #include "printer.h"
 #include "util.h"
 
-static enum fm_parse_mode
-parse_mode_for(enum fm_command cmd)
+static enum fm_parse_mode parse_mode_for(enum fm_command cmd)
 {
     switch (cmd) {
     case FM_ADD:
@@ -34,10 +33,9 @@ parse_mode_for(enum fm_command cmd)
     }
 }
 
-char *
-bridge_parse_flows(const char *text, enum fm_command cmd,
-                   enum fm_parse_mode mode, const struct portmap *map,
-                   struct flow_mod **fmsp, size_t *np)
+char *bridge_parse_flows(const char *text, enum fm_command cmd,
+                         enum fm_parse_mode mode, const struct portmap *map,
+                         struct flow_mod **fmsp, size_t *np)
 {
     struct flow_mod *fms = NULL;
     size_t n = 0, allocated = 0;
@@ -58,8 +56,9 @@ bridge_parse_flows(const char *text, enum fm_command cmd,
             s++;
         }
         size_t slen = strlen(s);
-        while (slen && (s[slen - 1] == ' ' || s[slen - 1] == '\t'
-                        || s[slen - 1] == '\r')) {
+        while (slen
+               && (s[slen - 1] == ' ' || s[slen - 1] == '\t'
+                   || s[slen - 1] == '\r')) {
             s[--slen] = '\0';
         }
         if (!*s || *s == '#') {
@@ -93,8 +92,7 @@ bridge_parse_flows(const char *text, enum fm_command cmd,
     return err;
 }
 
-static void
-free_flow_mods(struct flow_mod *fms, size_t n)
+static void free_flow_mods(struct flow_mod *fms, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         flow_mod_uninit(&fms[i]);
@@ -103,8 +101,7 @@ free_flow_mods(struct flow_mod *fms, size_t n)
 }
 
 /* Single-line requests report errors without the "line 1: " prefix. */
-static char *
-strip_line_prefix(char *err, const char *text)
+static char *strip_line_prefix(char *err, const char *text)
 {
     if (err && !strchr(text, '\n') && str_starts_with(err, "line 1: ")) {
         char *s = xstrdup(err + strlen("line 1: "));
@@ -114,18 +111,16 @@ strip_line_prefix(char *err, const char *text)
     return err;
 }
 
-char *
-bridge_ofctl_flow_mods(struct bridges *bs, const char *name,
-                       enum fm_command cmd, const char *text,
-                       json_t **resultp)
+char *bridge_ofctl_flow_mods(struct bridges *bs, const char *name,
+                             enum fm_command cmd, const char *text,
+                             json_t **resultp)
 {
     return bridge_ofctl_flow_mods_flags(bs, name, cmd, text, 0, resultp);
 }
 
-char *
-bridge_ofctl_flow_mods_flags(struct bridges *bs, const char *name,
-                             enum fm_command cmd, const char *text,
-                             uint32_t add_flags, json_t **resultp)
+char *bridge_ofctl_flow_mods_flags(struct bridges *bs, const char *name,
+                                   enum fm_command cmd, const char *text,
+                                   uint32_t add_flags, json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -167,10 +162,9 @@ bridge_ofctl_flow_mods_flags(struct bridges *bs, const char *name,
 
 /* ---- replace-flows. ---- */
 
-char *
-bridge_ofctl_replace_flows(struct bridges *bs, const char *name,
-                           const char *text, uint64_t cookie,
-                           uint64_t cookie_mask, json_t **resultp)
+char *bridge_ofctl_replace_flows(struct bridges *bs, const char *name,
+                                 const char *text, uint64_t cookie,
+                                 uint64_t cookie_mask, json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -186,9 +180,9 @@ bridge_ofctl_replace_flows(struct bridges *bs, const char *name,
     }
     for (size_t i = 0; i < n_adds; i++) {
         if ((adds[i].cookie ^ cookie) & cookie_mask) {
-            err = xasprintf("flow %zu: cookie 0x%"PRIx64" is outside the "
-                            "replaced scope 0x%"PRIx64"/0x%"PRIx64, i + 1,
-                            adds[i].cookie, cookie, cookie_mask);
+            err = xasprintf("flow %zu: cookie 0x%" PRIx64 " is outside the "
+                            "replaced scope 0x%" PRIx64 "/0x%" PRIx64,
+                            i + 1, adds[i].cookie, cookie, cookie_mask);
             free_flow_mods(adds, n_adds);
             return err;
         }
@@ -200,8 +194,8 @@ bridge_ofctl_replace_flows(struct bridges *bs, const char *name,
     if (err) {
         return err;
     }
-    *resultp = json_pack("{s:I, s:I}", "added", (json_int_t)n_added,
-                         "deleted", (json_int_t)n_deleted);
+    *resultp = json_pack("{s:I, s:I}", "added", (json_int_t)n_added, "deleted",
+                         (json_int_t)n_deleted);
     return NULL;
 }
 
@@ -211,9 +205,9 @@ bridge_ofctl_replace_flows(struct bridges *bs, const char *name,
  * table=N) into '*filter' for ofproto_dump_flows(); '*have_filter' false
  * (and '*filter' untouched) when 'match' is NULL or empty, meaning every
  * flow.  On success with a filter the caller uninits '*filter'. */
-static char *
-dump_filter_parse(const char *match, bool strict, const struct portmap *map,
-                  struct flow_mod *filter, bool *have_filter)
+static char *dump_filter_parse(const char *match, bool strict,
+                               const struct portmap *map,
+                               struct flow_mod *filter, bool *have_filter)
 {
     *have_filter = match && *match;
     if (!*have_filter) {
@@ -231,8 +225,7 @@ dump_filter_parse(const char *match, bool strict, const struct portmap *map,
 /* ovs-ofctl prints the switch's reply as it came (header, ages) only
  * for a dump with statistics, without names and unsorted; otherwise it
  * prints the flows one by one, without either. */
-static bool
-dump_is_plain(const struct bridge_dump_options *o)
+static bool dump_is_plain(const struct bridge_dump_options *o)
 {
     return o->stats && !o->names && !o->n_sort_keys;
 }
@@ -240,8 +233,7 @@ dump_is_plain(const struct bridge_dump_options *o)
 /* The xid ovs-ofctl's reply shows: its request comes after the ones it
  * sends first, and a MATCH costs two more exchanges (the port and table
  * names it may need to parse it). */
-static int
-dump_xid(int of_version, const char *match)
+static int dump_xid(int of_version, const char *match)
 {
     int xid = of_version == 13 ? 2 : 4;
     return match && *match ? xid + 4 : xid;
@@ -253,7 +245,7 @@ struct sort_key {
 };
 
 struct dump_entry {
-    json_t *json;           /* Structured form, or NULL if 'text_only'. */
+    json_t *json;              /* Structured form, or NULL if 'text_only'. */
     size_t text_ofs, text_len; /* The line in dump_ctx's 'text'. */
     int priority;
     union mf_value *values; /* One per sort key. */
@@ -271,8 +263,7 @@ struct dump_ctx {
     struct ds text; /* Every line, when 'text_only'. */
 };
 
-static void
-dump_flow_cb(const struct flow_print *fp_, void *ctx_)
+static void dump_flow_cb(const struct flow_print *fp_, void *ctx_)
 {
     struct dump_ctx *ctx = ctx_;
     struct flow_print fp = *fp_;
@@ -311,10 +302,8 @@ dump_flow_cb(const struct flow_print *fp_, void *ctx_)
                             json_integer((json_int_t)fp.n_packets));
         json_object_set_new(j, "n_bytes",
                             json_integer((json_int_t)fp.n_bytes));
-        json_object_set_new(j, "idle_timeout",
-                            json_integer(fp.idle_timeout));
-        json_object_set_new(j, "hard_timeout",
-                            json_integer(fp.hard_timeout));
+        json_object_set_new(j, "idle_timeout", json_integer(fp.idle_timeout));
+        json_object_set_new(j, "hard_timeout", json_integer(fp.hard_timeout));
         json_object_set_new(j, "idle_age", json_integer(fp.idle_age));
         if (fp.hard_age >= 0) {
             json_object_set_new(j, "hard_age", json_integer(fp.hard_age));
@@ -352,8 +341,7 @@ dump_flow_cb(const struct flow_print *fp_, void *ctx_)
  * static is enough. */
 static const struct dump_ctx *sort_ctx;
 
-static int
-cmp_entries(const void *a_, const void *b_)
+static int cmp_entries(const void *a_, const void *b_)
 {
     const struct dump_entry *a = a_, *b = b_;
     for (size_t k = 0; k < sort_ctx->n_keys; k++) {
@@ -370,10 +358,9 @@ cmp_entries(const void *a_, const void *b_)
     return 0;
 }
 
-char *
-bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
-                        const struct bridge_dump_options *opts,
-                        json_t **resultp)
+char *bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
+                              const struct bridge_dump_options *opts,
+                              json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -411,8 +398,8 @@ bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
     ctx.n_keys = opts->n_sort_keys;
     ds_init(&ctx.ds);
     ds_init(&ctx.text);
-    ofproto_dump_flows(br->ofproto, have_filter ? &filter : NULL,
-                       opts->strict, dump_flow_cb, &ctx);
+    ofproto_dump_flows(br->ofproto, have_filter ? &filter : NULL, opts->strict,
+                       dump_flow_cb, &ctx);
     /* With no flow selected 'entries' is NULL, which qsort() must not
      * get even for zero elements (UBSan: nonnull argument). */
     if (ctx.n_keys && ctx.n > 1) {
@@ -425,17 +412,17 @@ bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
     if (opts->text_only) {
         ds_reserve(&lines, ctx.text.length + ctx.n + 64);
         if (dump_is_plain(opts)) {
-            ds_put_format(&lines, opts->of_version == 13
-                                      ? "OFPST_FLOW reply (OF1.3) (xid=0x%x):\n"
-                                      : "NXST_FLOW reply (xid=0x%x):\n",
+            ds_put_format(&lines,
+                          opts->of_version == 13
+                              ? "OFPST_FLOW reply (OF1.3) (xid=0x%x):\n"
+                              : "NXST_FLOW reply (xid=0x%x):\n",
                           dump_xid(opts->of_version, opts->match));
         }
     }
     for (size_t i = 0; i < ctx.n; i++) {
         struct dump_entry *e = &ctx.entries[i];
         if (opts->text_only) {
-            ds_put_buffer(&lines, ctx.text.string + e->text_ofs,
-                          e->text_len);
+            ds_put_buffer(&lines, ctx.text.string + e->text_ofs, e->text_len);
             ds_put_char(&lines, '\n');
         } else {
             json_array_append_new(flows, e->json);
@@ -451,9 +438,9 @@ bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
         flow_mod_uninit(&filter);
     }
     if (opts->text_only) {
-        *resultp = json_pack("{s:s%, s:I}", "text",
-                             lines.string ? lines.string : "", lines.length,
-                             "n_flows", (json_int_t)ctx.n);
+        *resultp =
+            json_pack("{s:s%, s:I}", "text", lines.string ? lines.string : "",
+                      lines.length, "n_flows", (json_int_t)ctx.n);
         ds_destroy(&lines);
     } else {
         *resultp = json_pack("{s:o}", "flows", flows);
@@ -471,10 +458,9 @@ struct bridge_flow_stream {
     size_t n_flows;
 };
 
-char *
-bridge_ofctl_dump_flows_stream(struct bridges *bs, const char *name,
-                               const struct bridge_dump_options *opts,
-                               struct bridge_flow_stream **streamp)
+char *bridge_ofctl_dump_flows_stream(struct bridges *bs, const char *name,
+                                     const struct bridge_dump_options *opts,
+                                     struct bridge_flow_stream **streamp)
 {
     char *err;
     *streamp = NULL;
@@ -484,9 +470,9 @@ bridge_ofctl_dump_flows_stream(struct bridges *bs, const char *name,
     }
     struct flow_mod filter;
     bool have_filter;
-    err = dump_filter_parse(opts->match, opts->strict,
-                            ofproto_portmap(br->ofproto), &filter,
-                            &have_filter);
+    err =
+        dump_filter_parse(opts->match, opts->strict,
+                          ofproto_portmap(br->ofproto), &filter, &have_filter);
     if (err) {
         return err;
     }
@@ -514,8 +500,7 @@ struct stream_ctx {
     size_t n;
 };
 
-static void
-stream_flow_cb(const struct flow_print *fp_, void *ctx_)
+static void stream_flow_cb(const struct flow_print *fp_, void *ctx_)
 {
     struct stream_ctx *ctx = ctx_;
     struct flow_print fp = *fp_;
@@ -527,42 +512,40 @@ stream_flow_cb(const struct flow_print *fp_, void *ctx_)
     ctx->n++;
 }
 
-bool
-bridge_flow_stream_step(struct bridge_flow_stream *st, size_t max_flows,
-                        struct ds *out, char **errp)
+bool bridge_flow_stream_step(struct bridge_flow_stream *st, size_t max_flows,
+                             struct ds *out, char **errp)
 {
     *errp = NULL;
     if (!st->header_sent) {
         st->header_sent = true;
         if (st->plain) {
-            ds_put_format(out, st->of_version == 13
-                                   ? "OFPST_FLOW reply (OF1.3) (xid=0x%x):\n"
-                                   : "NXST_FLOW reply (xid=0x%x):\n",
+            ds_put_format(out,
+                          st->of_version == 13
+                              ? "OFPST_FLOW reply (OF1.3) (xid=0x%x):\n"
+                              : "NXST_FLOW reply (xid=0x%x):\n",
                           st->xid);
         }
     }
     struct bridge *br = bridge_lookup(st->bs, st->bridge);
     struct stream_ctx ctx = {
-        st, st->names && br ? ofproto_portmap(br->ofproto) : NULL, out, 0};
+        st, st->names && br ? ofproto_portmap(br->ofproto) : NULL, out, 0
+    };
     bool gone;
-    bool done = ofproto_dump_step(st->dump, max_flows, stream_flow_cb, &ctx,
-                                  &gone);
+    bool done =
+        ofproto_dump_step(st->dump, max_flows, stream_flow_cb, &ctx, &gone);
     st->n_flows += ctx.n;
     if (gone) {
-        *errp = xasprintf("bridge %s was removed during the dump",
-                          st->bridge);
+        *errp = xasprintf("bridge %s was removed during the dump", st->bridge);
     }
     return done;
 }
 
-size_t
-bridge_flow_stream_n_flows(const struct bridge_flow_stream *st)
+size_t bridge_flow_stream_n_flows(const struct bridge_flow_stream *st)
 {
     return st->n_flows;
 }
 
-void
-bridge_flow_stream_destroy(struct bridge_flow_stream *st)
+void bridge_flow_stream_destroy(struct bridge_flow_stream *st)
 {
     if (st) {
         ofproto_dump_destroy(st->dump);
@@ -575,8 +558,7 @@ struct aggregate {
     uint64_t n_packets, n_bytes, n_flows;
 };
 
-static void
-aggregate_flow_cb(const struct flow_print *fp, void *agg_)
+static void aggregate_flow_cb(const struct flow_print *fp, void *agg_)
 {
     struct aggregate *agg = agg_;
     agg->n_packets += fp->n_packets;
@@ -584,10 +566,10 @@ aggregate_flow_cb(const struct flow_print *fp, void *agg_)
     agg->n_flows++;
 }
 
-char *
-bridge_ofctl_dump_aggregate(struct bridges *bs, const char *name,
-                            const char *match, bool strict,
-                            const struct ofctl_view *view, json_t **resultp)
+char *bridge_ofctl_dump_aggregate(struct bridges *bs, const char *name,
+                                  const char *match, bool strict,
+                                  const struct ofctl_view *view,
+                                  json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -601,7 +583,7 @@ bridge_ofctl_dump_aggregate(struct bridges *bs, const char *name,
     if (err) {
         return err;
     }
-    struct aggregate agg = {0, 0, 0};
+    struct aggregate agg = { 0, 0, 0 };
     ofproto_dump_flows(br->ofproto, have_filter ? &filter : NULL, strict,
                        aggregate_flow_cb, &agg);
     if (have_filter) {
@@ -609,9 +591,10 @@ bridge_ofctl_dump_aggregate(struct bridges *bs, const char *name,
     }
     struct printer pr;
     ofctl_view_begin(view, &pr);
-    pr_text(&pr, view->of_version == 13
-                     ? "OFPST_AGGREGATE reply (OF1.3) (xid=0x%x):"
-                     : "NXST_AGGREGATE reply (xid=0x%x):",
+    pr_text(&pr,
+            view->of_version == 13
+                ? "OFPST_AGGREGATE reply (OF1.3) (xid=0x%x):"
+                : "NXST_AGGREGATE reply (xid=0x%x):",
             dump_xid(view->of_version, match));
     pr_uint(&pr, "packet_count", " packet_count=%" PRIu64, agg.n_packets);
     pr_uint(&pr, "byte_count", " byte_count=%" PRIu64, agg.n_bytes);
@@ -619,4 +602,3 @@ bridge_ofctl_dump_aggregate(struct bridges *bs, const char *name,
     *resultp = ofctl_view_end(&pr);
     return NULL;
 }
-

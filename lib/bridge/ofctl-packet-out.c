@@ -19,9 +19,8 @@
 /* Parses packet-out's in_port: a port of 'br' (by number or name,
  * LOCAL included), or "none" or "controller" for a packet from no
  * port. */
-static char *
-packet_out_in_port(const struct bridge *br, const char *text,
-                   uint16_t *portp)
+static char *packet_out_in_port(const struct bridge *br, const char *text,
+                                uint16_t *portp)
 {
     uint16_t port;
     if (!port_parse(text, ofproto_portmap(br->ofproto), &port)) {
@@ -39,7 +38,8 @@ packet_out_in_port(const struct bridge *br, const char *text,
     case OFPP_ALL:
         return xasprintf("in_port %s: a packet cannot come from this port "
                          "(use a port of bridge %s, LOCAL, controller or "
-                         "none)", text, br->name);
+                         "none)",
+                         text, br->name);
     default:
         if (!bridge_port_lookup_number(br, port)) {
             return xasprintf("in_port %s: unknown port on bridge %s", text,
@@ -53,15 +53,15 @@ packet_out_in_port(const struct bridge *br, const char *text,
 
 /* OpenFlow's packet-out carries actions, not instructions, as in
  * ovs-ofctl: a top-level instruction is refused rather than run. */
-static char *
-packet_out_check_actions(const struct ofpact *ofpacts, size_t len)
+static char *packet_out_check_actions(const struct ofpact *ofpacts, size_t len)
 {
     const struct ofpact *a;
     OFPACT_FOR_EACH (a, ofpacts, len) {
         if (ofpact_is_instruction(a->type)) {
             return xasprintf("actions: %s is an instruction, which "
                              "packet-out does not take (resubmit(,N) runs "
-                             "a table)", ofpact_name(a->type));
+                             "a table)",
+                             ofpact_name(a->type));
         }
     }
     return NULL;
@@ -69,22 +69,19 @@ packet_out_check_actions(const struct ofpact *ofpacts, size_t len)
 
 /* Turns trace_parse_packet()'s "packet: ..." into "packet N: ...", so
  * that the user knows which of several packets is wrong. */
-static char *
-packet_out_packet_error(char *err, size_t idx)
+static char *packet_out_packet_error(char *err, size_t idx)
 {
-    const char *why = str_starts_with(err, "packet: ")
-                          ? err + strlen("packet: ")
-                          : err;
+    const char *why =
+        str_starts_with(err, "packet: ") ? err + strlen("packet: ") : err;
     char *msg = xasprintf("packet %zu: %s", idx + 1, why);
     free(err);
     return msg;
 }
 
-char *
-bridge_ofctl_packet_out(struct bridges *bs, const char *name,
-                        const char *in_port, const char *actions,
-                        const char *const *packets, size_t n_packets,
-                        json_t **resultp)
+char *bridge_ofctl_packet_out(struct bridges *bs, const char *name,
+                              const char *in_port, const char *actions,
+                              const char *const *packets, size_t n_packets,
+                              json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -161,9 +158,8 @@ bridge_ofctl_packet_out(struct bridges *bs, const char *name,
             n_outputs += bridges_send_outputs(bs, &xr);
         }
         xlate_result_uninit(&xr);
-        *resultp = json_pack("{s:I, s:I}", "n_packets",
-                             (json_int_t)n_packets, "n_outputs",
-                             (json_int_t)n_outputs);
+        *resultp = json_pack("{s:I, s:I}", "n_packets", (json_int_t)n_packets,
+                             "n_outputs", (json_int_t)n_outputs);
     }
     for (size_t i = 0; i < n_parsed; i++) {
         packet_uninit(&pkts[i]);
@@ -172,4 +168,3 @@ bridge_ofctl_packet_out(struct bridges *bs, const char *name,
     buf_uninit(&ofpacts);
     return err;
 }
-

@@ -29,8 +29,7 @@
 
 /* ---- Rendering in text or JSON. ---- */
 
-void
-ofctl_view_begin(const struct ofctl_view *view, struct printer *pr)
+void ofctl_view_begin(const struct ofctl_view *view, struct printer *pr)
 {
     if (view->text) {
         pr->ds = xzalloc(sizeof *pr->ds);
@@ -42,36 +41,31 @@ ofctl_view_begin(const struct ofctl_view *view, struct printer *pr)
     }
 }
 
-json_t *
-ofctl_view_end(struct printer *pr)
+json_t *ofctl_view_end(struct printer *pr)
 {
     if (!pr->ds) {
         return pr->obj;
     }
-    json_t *r = json_pack("{s:s%}", "text", ds_cstr(pr->ds),
-                          pr->ds->length);
+    json_t *r = json_pack("{s:s%}", "text", ds_cstr(pr->ds), pr->ds->length);
     ds_destroy(pr->ds);
     free(pr->ds);
     return r;
 }
 
 /* " (OF1.3)" after a message name, as ovs-ofctl marks non-1.0 replies. */
-static const char *
-of_tag(const struct ofctl_view *view)
+static const char *of_tag(const struct ofctl_view *view)
 {
     return view->of_version == 13 ? " (OF1.3)" : "";
 }
 
 /* ---- A port's description. ---- */
 
-static bool
-port_has_device(const struct bridge_port *p)
+static bool port_has_device(const struct bridge_port *p)
 {
     return p->netdev && netdev_is_host_device(p->netdev);
 }
 
-static void
-port_mac(const struct bridge_port *p, uint8_t mac[6])
+static void port_mac(const struct bridge_port *p, uint8_t mac[6])
 {
     if (p->netdev) {
         netdev_get_etheraddr(p->netdev, mac);
@@ -90,8 +84,7 @@ struct port_desc {
 /* For a port with a Linux device (internal, system), the device's flags
  * and what ethtool says of its link, as ovs-vswitchd reads them; other
  * ports are up once they opened. */
-static void
-port_describe(const struct bridge_port *p, struct port_desc *d)
+static void port_describe(const struct bridge_port *p, struct port_desc *d)
 {
     memset(d, 0, sizeof *d);
     d->admin_up = d->link_up = p->netdev != NULL && !p->patch_error;
@@ -124,9 +117,8 @@ port_describe(const struct bridge_port *p, struct port_desc *d)
 
 /* Here rather than in bridge.c: the state is what swofctl show prints
  * (port_describe()), and bridge.c never calls up into this file. */
-bool
-bridges_iface_state(const struct bridges *bs, const char *iface,
-                    bool *admin_up, bool *link_up)
+bool bridges_iface_state(const struct bridges *bs, const char *iface,
+                         bool *admin_up, bool *link_up)
 {
     for (size_t i = 0; i < bs->n; i++) {
         struct bridge_port *p = bridge_port_lookup(bs->v[i], iface);
@@ -145,17 +137,16 @@ bridges_iface_state(const struct bridges *bs, const char *iface,
 }
 
 /* OpenFlow's name for a link speed ("10GB-FD"), NULL if it has none. */
-static const char *
-speed_feature(uint32_t mbps, bool full)
+static const char *speed_feature(uint32_t mbps, bool full)
 {
     static const struct {
         uint32_t mbps;
         const char *hd, *fd;
     } speeds[] = {
-        {10, "10MB-HD", "10MB-FD"},   {100, "100MB-HD", "100MB-FD"},
-        {1000, "1GB-HD", "1GB-FD"},   {10000, NULL, "10GB-FD"},
-        {40000, NULL, "40GB-FD"},     {100000, NULL, "100GB-FD"},
-        {1000000, NULL, "1TB-FD"},
+        { 10, "10MB-HD", "10MB-FD" }, { 100, "100MB-HD", "100MB-FD" },
+        { 1000, "1GB-HD", "1GB-FD" }, { 10000, NULL, "10GB-FD" },
+        { 40000, NULL, "40GB-FD" },   { 100000, NULL, "100GB-FD" },
+        { 1000000, NULL, "1TB-FD" },
     };
     for (size_t i = 0; i < ARRAY_SIZE(speeds); i++) {
         if (speeds[i].mbps == mbps) {
@@ -165,9 +156,8 @@ speed_feature(uint32_t mbps, bool full)
     return mbps ? "OTHER" : NULL;
 }
 
-static void
-render_port_desc(struct printer *pr, const struct ofctl_view *view,
-                 const struct bridge_port *p)
+static void render_port_desc(struct printer *pr, const struct ofctl_view *view,
+                             const struct bridge_port *p)
 {
     struct port_desc d;
     port_describe(p, &d);
@@ -197,8 +187,7 @@ render_port_desc(struct printer *pr, const struct ofctl_view *view,
             d.speed_mbps);
 }
 
-static int
-cmp_port_number(const void *a_, const void *b_)
+static int cmp_port_number(const void *a_, const void *b_)
 {
     const struct bridge_port *const *a = a_, *const *b = b_;
     return (*a)->ofport - (*b)->ofport;
@@ -206,8 +195,7 @@ cmp_port_number(const void *a_, const void *b_)
 
 /* The bridge's ports by number, so LOCAL (65534) comes last as in
  * ovs-ofctl show. */
-static struct bridge_port **
-sorted_ports(const struct bridge *br)
+static struct bridge_port **sorted_ports(const struct bridge *br)
 {
     struct bridge_port **v = xcalloc(br->n_ports + 1, sizeof *v);
     memcpy(v, br->ports, br->n_ports * sizeof *v);
@@ -215,9 +203,9 @@ sorted_ports(const struct bridge *br)
     return v;
 }
 
-static void
-render_ports_desc(struct printer *pr, const struct ofctl_view *view,
-                  const struct bridge *br)
+static void render_ports_desc(struct printer *pr,
+                              const struct ofctl_view *view,
+                              const struct bridge *br)
 {
     struct bridge_port **v = sorted_ports(br);
     struct pr_list l = pr_list_open(pr, "ports");
@@ -229,10 +217,9 @@ render_ports_desc(struct printer *pr, const struct ofctl_view *view,
     free(v);
 }
 
-char *
-bridge_ofctl_show(struct bridges *bs, const char *name,
-                  const struct ofctl_view *view, bool desc_only,
-                  json_t **resultp)
+char *bridge_ofctl_show(struct bridges *bs, const char *name,
+                        const struct ofctl_view *view, bool desc_only,
+                        json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -248,7 +235,7 @@ bridge_ofctl_show(struct bridges *bs, const char *name,
         *resultp = ofctl_view_end(&pr);
         return NULL;
     }
-    uint8_t mac[6] = {0};
+    uint8_t mac[6] = { 0 };
     struct bridge_port *local = bridge_port_lookup(br, br->name);
     if (local) {
         port_mac(local, mac);
@@ -263,32 +250,33 @@ bridge_ofctl_show(struct bridges *bs, const char *name,
     }
     pr_text(&pr, "OFPT_FEATURES_REPLY%s (xid=0x2): ", tag);
     pr_str(&pr, "dpid", "dpid:%s\n", dpid);
-    pr_uint(&pr, "n_tables", "n_tables:%" PRIu64 ", ",
-            OFPROTO_N_TABLES - 1);
+    pr_uint(&pr, "n_tables", "n_tables:%" PRIu64 ", ", OFPROTO_N_TABLES - 1);
     pr_uint(&pr, "n_buffers", "n_buffers:%" PRIu64 "\n", 0);
     if (view->of_version == 13) {
         pr_text(&pr, "capabilities: FLOW_STATS TABLE_STATS PORT_STATS "
-                "GROUP_STATS QUEUE_STATS\n"
-                "OFPST_PORT_DESC reply (OF1.3) (xid=0x3):\n");
+                     "GROUP_STATS QUEUE_STATS\n"
+                     "OFPST_PORT_DESC reply (OF1.3) (xid=0x3):\n");
     } else {
         pr_text(&pr, "capabilities: FLOW_STATS TABLE_STATS PORT_STATS "
-                "QUEUE_STATS ARP_MATCH_IP\n"
-                "actions: output enqueue set_vlan_vid set_vlan_pcp "
-                "strip_vlan mod_dl_src mod_dl_dst mod_nw_src mod_nw_dst "
-                "mod_nw_tos mod_tp_src mod_tp_dst\n");
+                     "QUEUE_STATS ARP_MATCH_IP\n"
+                     "actions: output enqueue set_vlan_vid set_vlan_pcp "
+                     "strip_vlan mod_dl_src mod_dl_dst mod_nw_src mod_nw_dst "
+                     "mod_nw_tos mod_tp_src mod_tp_dst\n");
     }
     render_ports_desc(&pr, view, br);
-    pr_text(&pr, "OFPT_GET_CONFIG_REPLY%s (xid=0x%d): frags=normal "
-            "miss_send_len=0\n", tag, view->of_version == 13 ? 5 : 4);
+    pr_text(&pr,
+            "OFPT_GET_CONFIG_REPLY%s (xid=0x%d): frags=normal "
+            "miss_send_len=0\n",
+            tag, view->of_version == 13 ? 5 : 4);
     *resultp = ofctl_view_end(&pr);
     return NULL;
 }
 
 /* ---- mod-port. ---- */
 
-char *
-bridge_ofctl_mod_port(struct bridges *bs, const char *name,
-                      const char *port, const char *action, json_t **resultp)
+char *bridge_ofctl_mod_port(struct bridges *bs, const char *name,
+                            const char *port, const char *action,
+                            json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -320,8 +308,8 @@ bridge_ofctl_mod_port(struct bridges *bs, const char *name,
     strncpy(ifr.ifr_name, p->name, IFNAMSIZ - 1);
     int rc = s < 0 ? -1 : ioctl(s, SIOCGIFFLAGS, &ifr);
     if (!rc) {
-        ifr.ifr_flags = (short)(up ? ifr.ifr_flags | IFF_UP
-                                   : ifr.ifr_flags & ~IFF_UP);
+        ifr.ifr_flags =
+            (short)(up ? ifr.ifr_flags | IFF_UP : ifr.ifr_flags & ~IFF_UP);
         rc = ioctl(s, SIOCSIFFLAGS, &ifr);
     }
     err = rc ? xasprintf("%s: cannot bring the device %s: %s", p->name,
@@ -341,9 +329,8 @@ bridge_ofctl_mod_port(struct bridges *bs, const char *name,
 /* A port whose device keeps error counters (a Linux device); patch and
  * VXLAN ports count packets and bytes only, and ovs-ofctl prints '?'
  * for what a port does not count. */
-static void
-render_counter(struct printer *pr, bool known, const char *key,
-               const char *label, uint64_t value)
+static void render_counter(struct printer *pr, bool known, const char *key,
+                           const char *label, uint64_t value)
 {
     if (!known) {
         pr_text(pr, "%s?", label); /* JSON: the key is absent. */
@@ -354,9 +341,9 @@ render_counter(struct printer *pr, bool known, const char *key,
     pr_uint(pr, key, fmt, value);
 }
 
-static void
-render_port_stats(struct printer *pr, const struct ofctl_view *view,
-                  const struct bridge_port *p)
+static void render_port_stats(struct printer *pr,
+                              const struct ofctl_view *view,
+                              const struct bridge_port *p)
 {
     struct netdev_stats st;
     memset(&st, 0, sizeof st);
@@ -391,10 +378,9 @@ render_port_stats(struct printer *pr, const struct ofctl_view *view,
     }
 }
 
-char *
-bridge_ofctl_dump_ports(struct bridges *bs, const char *name,
-                        const char *port, const struct ofctl_view *view,
-                        json_t **resultp)
+char *bridge_ofctl_dump_ports(struct bridges *bs, const char *name,
+                              const char *port, const struct ofctl_view *view,
+                              json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -445,9 +431,8 @@ bridge_ofctl_dump_ports(struct bridges *bs, const char *name,
 
 /* ---- dump-tables. ---- */
 
-static bool
-same_table_stats(const struct ofproto_table_stats *a,
-                 const struct ofproto_table_stats *b)
+static bool same_table_stats(const struct ofproto_table_stats *a,
+                             const struct ofproto_table_stats *b)
 {
     return a->active == b->active && a->lookups == b->lookups
            && a->matched == b->matched;
@@ -455,8 +440,7 @@ same_table_stats(const struct ofproto_table_stats *a,
 
 /* "  table N: ditto" or "  tables A...B: ditto" for a run of tables whose
  * counters repeat the last table printed in full, as ovs-ofctl 3.1. */
-static void
-render_ditto(struct printer *pr, int first, int last)
+static void render_ditto(struct printer *pr, int first, int last)
 {
     if (first == last) {
         pr_text(pr, "\n  table %d: ditto\n", first);
@@ -465,9 +449,8 @@ render_ditto(struct printer *pr, int first, int last)
     }
 }
 
-char *
-bridge_ofctl_dump_tables(struct bridges *bs, const char *name,
-                         const struct ofctl_view *view, json_t **resultp)
+char *bridge_ofctl_dump_tables(struct bridges *bs, const char *name,
+                               const struct ofctl_view *view, json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -523,7 +506,6 @@ bridge_ofctl_dump_tables(struct bridges *bs, const char *name,
     return NULL;
 }
 
-
 /* A vxlan socket the bridge's ports are on, with those ports' names. */
 struct stats_socket {
     struct netdev_vxlan_socket_stats st;
@@ -533,9 +515,9 @@ struct stats_socket {
 
 /* Adds port 'name' to the entry of 'v' (of '*n', room for 'cap' ports
  * each) for the socket 'st' describes, adding the entry if new. */
-static void
-socket_add_port(struct stats_socket *v, size_t *n, size_t cap,
-                const struct netdev_vxlan_socket_stats *st, const char *name)
+static void socket_add_port(struct stats_socket *v, size_t *n, size_t cap,
+                            const struct netdev_vxlan_socket_stats *st,
+                            const char *name)
 {
     size_t i;
     for (i = 0; i < *n; i++) {
@@ -553,8 +535,7 @@ socket_add_port(struct stats_socket *v, size_t *n, size_t cap,
     v[i].ports[v[i].n_ports++] = name;
 }
 
-static void
-render_socket(struct printer *pr, const struct stats_socket *s)
+static void render_socket(struct printer *pr, const struct stats_socket *s)
 {
     pr_ip(pr, "local_ip", "vxlan socket %s", s->st.local_ip);
     pr_uint(pr, "dst_port", ":%" PRIu64 " (", s->st.dst_port);
@@ -571,8 +552,7 @@ render_socket(struct printer *pr, const struct stats_socket *s)
             s->st.rx_overflow);
 }
 
-static void
-render_bridge_stats(struct printer *pr, struct bridge *br)
+static void render_bridge_stats(struct printer *pr, struct bridge *br)
 {
     struct ofproto_stats st;
     ofproto_get_stats(br->ofproto, &st);
@@ -585,26 +565,22 @@ render_bridge_stats(struct printer *pr, struct bridge *br)
             "  learned flows evicted at the limit: %" PRIu64 "\n",
             st.n_evicted);
     pr_uint(pr, "n_learn_failed",
-            "  learns failed at the limit: %" PRIu64 "\n",
-            st.n_learn_failed);
+            "  learns failed at the limit: %" PRIu64 "\n", st.n_learn_failed);
     pr_uint(pr, "n_learn_limited",
             "  learns refused by learn(limit): %" PRIu64 "\n",
             st.n_learn_limited);
     pr_uint(pr, "n_add_refused",
             "  flow adds refused at the limit: %" PRIu64 "\n",
             st.n_add_refused);
-    pr_uint(pr, "n_expired", "  flows expired: %" PRIu64 "\n",
-            st.n_expired);
+    pr_uint(pr, "n_expired", "  flows expired: %" PRIu64 "\n", st.n_expired);
     pr_uint(pr, "n_depth_exceeded",
             "  packets dropped, resubmit too deep: %" PRIu64 "\n",
             st.n_depth_exceeded);
-    pr_uint(pr, "n_packet_in", "  packet-ins: %" PRIu64 "\n",
-            st.n_packet_in);
+    pr_uint(pr, "n_packet_in", "  packet-ins: %" PRIu64 "\n", st.n_packet_in);
 }
 
-char *
-bridge_ofctl_stats(struct bridges *bs, const char *name,
-                   const struct ofctl_view *view, json_t **resultp)
+char *bridge_ofctl_stats(struct bridges *bs, const char *name,
+                         const struct ofctl_view *view, json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -619,12 +595,11 @@ bridge_ofctl_stats(struct bridges *bs, const char *name,
     struct bridge_port **v = sorted_ports(br);
     for (size_t i = 0; i < br->n_ports; i++) {
         struct netdev_vxlan_socket_stats vs;
-        if (v[i]->netdev && netdev_vxlan_get_socket_stats(v[i]->netdev,
-                                                          &vs)) {
+        if (v[i]->netdev && netdev_vxlan_get_socket_stats(v[i]->netdev, &vs)) {
             socket_add_port(socks, &n, cap, &vs, v[i]->name);
         }
-        if (v[i]->netdev && netdev_vxlan_get_group_socket_stats(v[i]->netdev,
-                                                                &vs)) {
+        if (v[i]->netdev
+            && netdev_vxlan_get_group_socket_stats(v[i]->netdev, &vs)) {
             socket_add_port(socks, &n, cap, &vs, v[i]->name);
         }
     }

@@ -14,8 +14,7 @@ static const char *const table_names[] = {
     [DB_BRIDGE] = "Bridge",
 };
 
-char *
-db_table_parse(const char *name, enum db_table *t)
+char *db_table_parse(const char *name, enum db_table *t)
 {
     for (size_t i = 0; i < ARRAY_SIZE(table_names); i++) {
         if (!strcasecmp(name, table_names[i])) {
@@ -24,17 +23,16 @@ db_table_parse(const char *name, enum db_table *t)
         }
     }
     return xasprintf("unknown table \"%s\" (swctl knows Interface, Port "
-                     "and Bridge)", name);
+                     "and Bridge)",
+                     name);
 }
 
-const char *
-db_table_name(enum db_table t)
+const char *db_table_name(enum db_table t)
 {
     return table_names[t];
 }
 
-static json_t *
-trunks_json(const struct config_port *p)
+static json_t *trunks_json(const struct config_port *p)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < p->n_trunks; i++) {
@@ -43,8 +41,7 @@ trunks_json(const struct config_port *p)
     return a;
 }
 
-json_t *
-db_port_record(const struct config_port *p)
+json_t *db_port_record(const struct config_port *p)
 {
     return json_pack("{s:s, s:o, s:o, s:o}", "name", p->name, "tag",
                      p->tag >= 0 ? json_integer(p->tag) : json_null(),
@@ -52,8 +49,7 @@ db_port_record(const struct config_port *p)
                      smap_to_json(&p->port_external_ids));
 }
 
-json_t *
-db_bridge_record(const struct config_bridge *br)
+json_t *db_bridge_record(const struct config_bridge *br)
 {
     struct config_port **pv = config_sorted_ports(br);
     json_t *ports = json_array();
@@ -66,18 +62,15 @@ db_bridge_record(const struct config_bridge *br)
         json_object_set_new(oc, br->other_config[k].key,
                             json_string(br->other_config[k].value));
     }
-    return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o}", "name", br->name,
-                     "ports", ports, "datapath_type",
-                     br->datapath_type ? br->datapath_type : "",
-                     "external_ids", smap_to_json(&br->external_ids),
-                     "other_config", oc, "fail_mode",
-                     br->fail_mode ? json_string(br->fail_mode)
-                                   : json_null());
+    return json_pack(
+        "{s:s, s:o, s:s, s:o, s:o, s:o}", "name", br->name, "ports", ports,
+        "datapath_type", br->datapath_type ? br->datapath_type : "",
+        "external_ids", smap_to_json(&br->external_ids), "other_config", oc,
+        "fail_mode", br->fail_mode ? json_string(br->fail_mode) : json_null());
 }
 
-struct smap *
-db_map_column(enum db_table t, struct config_port *p,
-              struct config_bridge *br, const char *column)
+struct smap *db_map_column(enum db_table t, struct config_port *p,
+                           struct config_bridge *br, const char *column)
 {
     if (strcmp(column, "external_ids")) {
         return NULL;
@@ -95,8 +88,7 @@ db_map_column(enum db_table t, struct config_port *p,
 
 /* One level of double quotes off, as the shell hands ovs-vsctl's quoted
  * strings over. */
-static char *
-unquote_n(const char *s, size_t len)
+static char *unquote_n(const char *s, size_t len)
 {
     if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
         return xstrndup(s + 1, len - 2);
@@ -104,8 +96,7 @@ unquote_n(const char *s, size_t len)
     return xstrndup(s, len);
 }
 
-static char *
-trim(const char *s, size_t len)
+static char *trim(const char *s, size_t len)
 {
     while (len && (*s == ' ' || *s == '\t')) {
         s++;
@@ -118,13 +109,13 @@ trim(const char *s, size_t len)
 }
 
 /* "{k=v, k2=v2}" or "{}" into 'm' (emptied first). */
-static char *
-parse_map(struct smap *m, const char *value, const char *arg)
+static char *parse_map(struct smap *m, const char *value, const char *arg)
 {
     size_t len = strlen(value);
     if (len < 2 || value[0] != '{' || value[len - 1] != '}') {
         return xasprintf("\"%s\": a whole map is written {KEY=VALUE, ...}; "
-                         "use COLUMN:KEY=VALUE for one key", arg);
+                         "use COLUMN:KEY=VALUE for one key",
+                         arg);
     }
     struct smap new = SMAP_INITIALIZER;
     const char *p = value + 1, *end = value + len - 1;
@@ -156,8 +147,7 @@ parse_map(struct smap *m, const char *value, const char *arg)
     return NULL;
 }
 
-static bool
-parse_vlan(const char *s, uint16_t *vlan)
+static bool parse_vlan(const char *s, uint16_t *vlan)
 {
     uint64_t v;
     if (!*s || strspn(s, "0123456789") != strlen(s)
@@ -168,8 +158,7 @@ parse_vlan(const char *s, uint16_t *vlan)
     return true;
 }
 
-static char *
-set_tag(struct config_port *p, const char *value, const char *arg)
+static char *set_tag(struct config_port *p, const char *value, const char *arg)
 {
     uint16_t vlan;
     if (!*value || !strcmp(value, "[]")) {
@@ -178,18 +167,20 @@ set_tag(struct config_port *p, const char *value, const char *arg)
         p->tag = vlan;
     } else {
         return xasprintf("\"%s\": tag must be a VLAN from 0 to %d (or [] "
-                         "for none)", arg, CONFIG_VLAN_MAX);
+                         "for none)",
+                         arg, CONFIG_VLAN_MAX);
     }
     return NULL;
 }
 
 /* "1,2", "[1, 2]", "[]". */
-static char *
-set_trunks(struct config_port *p, const char *value, const char *arg)
+static char *set_trunks(struct config_port *p, const char *value,
+                        const char *arg)
 {
     size_t len = strlen(value);
     char *list = len >= 2 && value[0] == '[' && value[len - 1] == ']'
-                     ? xstrndup(value + 1, len - 2) : xstrdup(value);
+                     ? xstrndup(value + 1, len - 2)
+                     : xstrdup(value);
     uint16_t *v = xcalloc(strlen(list) + 1, sizeof *v);
     size_t n = 0;
     char *err = NULL, *save = NULL;
@@ -197,7 +188,8 @@ set_trunks(struct config_port *p, const char *value, const char *arg)
          tok = strtok_r(NULL, ", ", &save)) {
         if (!parse_vlan(tok, &v[n++])) {
             err = xasprintf("\"%s\": trunks: \"%s\" is not a VLAN from 0 "
-                            "to %d", arg, tok, CONFIG_VLAN_MAX);
+                            "to %d",
+                            arg, tok, CONFIG_VLAN_MAX);
         }
     }
     if (!err) {
@@ -208,10 +200,10 @@ set_trunks(struct config_port *p, const char *value, const char *arg)
     return err;
 }
 
-char *
-db_set_column(enum db_table t, struct config_port *p,
-              struct config_bridge *br, const char *column, const char *key,
-              const char *value, const char *arg, bool *handledp)
+char *db_set_column(enum db_table t, struct config_port *p,
+                    struct config_bridge *br, const char *column,
+                    const char *key, const char *value, const char *arg,
+                    bool *handledp)
 {
     *handledp = true;
     struct smap *m = db_map_column(t, p, br, column);
@@ -228,7 +220,8 @@ db_set_column(enum db_table t, struct config_port *p,
     bool port_column = !strcmp(column, "tag") || !strcmp(column, "trunks");
     if (port_column && t != DB_PORT) {
         return xasprintf("\"%s\": table %s has no column %s (it is a Port "
-                         "column)", arg, db_table_name(t), column);
+                         "column)",
+                         arg, db_table_name(t), column);
     }
     if (port_column && key) {
         return xasprintf("\"%s\": column %s has no keys", arg, column);
@@ -242,10 +235,10 @@ db_set_column(enum db_table t, struct config_port *p,
     if (t == DB_BRIDGE && !strcmp(column, "fail_mode")) {
         /* Empty or "[]" unsets it, as ovs-vsctl's empty set. */
         bool unset = !*value || !strcmp(value, "[]");
-        char *err = key ? xasprintf("\"%s\": column fail_mode has no keys",
-                                    arg)
-                    : unset ? NULL
-                            : config_check_fail_mode(br->name, value);
+        char *err =
+            key     ? xasprintf("\"%s\": column fail_mode has no keys", arg)
+            : unset ? NULL
+                    : config_check_fail_mode(br->name, value);
         if (!err) {
             config_bridge_set_fail_mode(br, unset ? NULL : value);
         }
@@ -255,10 +248,9 @@ db_set_column(enum db_table t, struct config_port *p,
     return NULL;
 }
 
-char *
-db_remove_value(enum db_table t, struct config_port *p,
-                struct config_bridge *br, const char *column,
-                const char *value)
+char *db_remove_value(enum db_table t, struct config_port *p,
+                      struct config_bridge *br, const char *column,
+                      const char *value)
 {
     struct smap *m = db_map_column(t, p, br, column);
     if (m) {
@@ -279,7 +271,8 @@ db_remove_value(enum db_table t, struct config_port *p,
     if (!port_column || t != DB_PORT) {
         return xasprintf("cannot remove values from column %s of table %s "
                          "(swctl removes from external_ids, tag and "
-                         "trunks)", column, db_table_name(t));
+                         "trunks)",
+                         column, db_table_name(t));
     }
     if (!parse_vlan(value, &vlan)) {
         return xasprintf("%s: \"%s\" is not a VLAN from 0 to %d", column,
@@ -301,10 +294,9 @@ db_remove_value(enum db_table t, struct config_port *p,
     return NULL;
 }
 
-void
-db_clear_column(enum db_table t, struct config_port *p,
-                struct config_bridge *br, const char *column,
-                bool *handledp)
+void db_clear_column(enum db_table t, struct config_port *p,
+                     struct config_bridge *br, const char *column,
+                     bool *handledp)
 {
     struct smap *m = db_map_column(t, p, br, column);
     *handledp = true;
@@ -321,8 +313,7 @@ db_clear_column(enum db_table t, struct config_port *p,
     }
 }
 
-bool
-db_value_equals(const json_t *col, const char *value)
+bool db_value_equals(const json_t *col, const char *value)
 {
     char *v = trim(value, strlen(value));
     bool eq;
@@ -348,7 +339,8 @@ db_value_equals(const json_t *col, const char *value)
         size_t i;
         json_t *e;
         eq = json_is_array(col);
-        json_array_foreach((json_t *)col, i, e) {
+        json_array_foreach((json_t *)col, i, e)
+        {
             ds_put_format(&have, "%s%lld", i ? "," : "",
                           (long long)json_integer_value(e));
         }

@@ -22,8 +22,7 @@
 
 /* ---- Construction and lookup. ---- */
 
-static char *
-make_uuid(void)
+static char *make_uuid(void)
 {
     uint8_t b[16];
     int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
@@ -46,16 +45,14 @@ make_uuid(void)
                      b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
-struct config *
-config_create(void)
+struct config *config_create(void)
 {
     struct config *cfg = xzalloc(sizeof *cfg);
     cfg->uuid = make_uuid();
     return cfg;
 }
 
-static void
-options_free(struct config_option *opts, size_t n)
+static void options_free(struct config_option *opts, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(opts[i].key);
@@ -64,8 +61,8 @@ options_free(struct config_option *opts, size_t n)
     free(opts);
 }
 
-static struct config_option *
-options_clone(const struct config_option *src, size_t n)
+static struct config_option *options_clone(const struct config_option *src,
+                                           size_t n)
 {
     struct config_option *opts = xcalloc(n ? n : 1, sizeof *opts);
     for (size_t i = 0; i < n; i++) {
@@ -76,9 +73,8 @@ options_clone(const struct config_option *src, size_t n)
 }
 
 /* Sets 'key' to 'value' (NULL removes it) in the sorted '*optsp'. */
-static void
-options_set(struct config_option **optsp, size_t *np, const char *key,
-            const char *value)
+static void options_set(struct config_option **optsp, size_t *np,
+                        const char *key, const char *value)
 {
     struct config_option *opts = *optsp;
     size_t n = *np, i;
@@ -110,8 +106,8 @@ options_set(struct config_option **optsp, size_t *np, const char *key,
     *np = n + 1;
 }
 
-static const char *
-options_get(const struct config_option *opts, size_t n, const char *key)
+static const char *options_get(const struct config_option *opts, size_t n,
+                               const char *key)
 {
     for (size_t i = 0; i < n; i++) {
         if (!strcmp(opts[i].key, key)) {
@@ -121,8 +117,7 @@ options_get(const struct config_option *opts, size_t n, const char *key)
     return NULL;
 }
 
-static void
-port_destroy(struct config_port *p)
+static void port_destroy(struct config_port *p)
 {
     if (!p) {
         return;
@@ -136,8 +131,7 @@ port_destroy(struct config_port *p)
     free(p);
 }
 
-static void
-bridge_destroy(struct config_bridge *br)
+static void bridge_destroy(struct config_bridge *br)
 {
     if (!br) {
         return;
@@ -154,8 +148,7 @@ bridge_destroy(struct config_bridge *br)
     free(br);
 }
 
-void
-config_destroy(struct config *cfg)
+void config_destroy(struct config *cfg)
 {
     if (!cfg) {
         return;
@@ -168,8 +161,7 @@ config_destroy(struct config *cfg)
     free(cfg);
 }
 
-static struct config_port *
-port_clone(const struct config_port *src)
+static struct config_port *port_clone(const struct config_port *src)
 {
     struct config_port *p = xzalloc(sizeof *p);
     p->name = xstrdup(src->name);
@@ -182,30 +174,28 @@ port_clone(const struct config_port *src)
     smap_clone(&p->port_external_ids, &src->port_external_ids);
     p->tag = src->tag;
     p->n_trunks = src->n_trunks;
-    p->trunks = xmemdup(src->trunks ? src->trunks : (uint16_t[1]){0},
+    p->trunks = xmemdup(src->trunks ? src->trunks : (uint16_t[1]){ 0 },
                         (src->n_trunks + 1) * sizeof *p->trunks);
     return p;
 }
 
-struct config *
-config_clone(const struct config *src)
+struct config *config_clone(const struct config *src)
 {
     struct config *cfg = xzalloc(sizeof *cfg);
     cfg->uuid = xstrdup(src->uuid);
     cfg->n_bridges = src->n_bridges;
-    cfg->bridges = xcalloc(src->n_bridges ? src->n_bridges : 1,
-                           sizeof *cfg->bridges);
+    cfg->bridges =
+        xcalloc(src->n_bridges ? src->n_bridges : 1, sizeof *cfg->bridges);
     for (size_t i = 0; i < src->n_bridges; i++) {
         const struct config_bridge *sb = src->bridges[i];
         struct config_bridge *br = xzalloc(sizeof *br);
         br->name = xstrdup(sb->name);
         br->fail_mode = sb->fail_mode ? xstrdup(sb->fail_mode) : NULL;
         br->n_other_config = sb->n_other_config;
-        br->other_config = options_clone(sb->other_config,
-                                         sb->n_other_config);
+        br->other_config = options_clone(sb->other_config, sb->n_other_config);
         smap_clone(&br->external_ids, &sb->external_ids);
-        br->datapath_type = sb->datapath_type ? xstrdup(sb->datapath_type)
-                                              : NULL;
+        br->datapath_type =
+            sb->datapath_type ? xstrdup(sb->datapath_type) : NULL;
         br->n_ports = sb->n_ports;
         br->ports = xcalloc(sb->n_ports ? sb->n_ports : 1, sizeof *br->ports);
         for (size_t j = 0; j < sb->n_ports; j++) {
@@ -216,8 +206,8 @@ config_clone(const struct config *src)
     return cfg;
 }
 
-struct config_bridge *
-config_find_bridge(const struct config *cfg, const char *name)
+struct config_bridge *config_find_bridge(const struct config *cfg,
+                                         const char *name)
 {
     for (size_t i = 0; i < cfg->n_bridges; i++) {
         if (!strcmp(cfg->bridges[i]->name, name)) {
@@ -227,9 +217,9 @@ config_find_bridge(const struct config *cfg, const char *name)
     return NULL;
 }
 
-struct config_port *
-config_find_port(const struct config *cfg, const char *name,
-                 struct config_bridge **brp)
+struct config_port *config_find_port(const struct config *cfg,
+                                     const char *name,
+                                     struct config_bridge **brp)
 {
     for (size_t i = 0; i < cfg->n_bridges; i++) {
         struct config_bridge *br = cfg->bridges[i];
@@ -248,15 +238,13 @@ config_find_port(const struct config *cfg, const char *name,
     return NULL;
 }
 
-bool
-config_port_is_local(const struct config_bridge *br,
-                     const struct config_port *p)
+bool config_port_is_local(const struct config_bridge *br,
+                          const struct config_port *p)
 {
     return !strcmp(br->name, p->name);
 }
 
-struct config_port *
-config_add_port(struct config_bridge *br, const char *name)
+struct config_port *config_add_port(struct config_bridge *br, const char *name)
 {
     struct config_port *p = xzalloc(sizeof *p);
     p->name = xstrdup(name);
@@ -268,13 +256,12 @@ config_add_port(struct config_bridge *br, const char *name)
     return p;
 }
 
-struct config_bridge *
-config_add_bridge(struct config *cfg, const char *name)
+struct config_bridge *config_add_bridge(struct config *cfg, const char *name)
 {
     struct config_bridge *br = xzalloc(sizeof *br);
     br->name = xstrdup(name);
-    cfg->bridges = xrealloc(cfg->bridges,
-                            (cfg->n_bridges + 1) * sizeof *cfg->bridges);
+    cfg->bridges =
+        xrealloc(cfg->bridges, (cfg->n_bridges + 1) * sizeof *cfg->bridges);
     cfg->bridges[cfg->n_bridges++] = br;
 
     struct config_port *local = config_add_port(br, name);
@@ -283,8 +270,7 @@ config_add_bridge(struct config *cfg, const char *name)
     return br;
 }
 
-void
-config_del_bridge(struct config *cfg, struct config_bridge *br)
+void config_del_bridge(struct config *cfg, struct config_bridge *br)
 {
     for (size_t i = 0; i < cfg->n_bridges; i++) {
         if (cfg->bridges[i] == br) {
@@ -297,8 +283,7 @@ config_del_bridge(struct config *cfg, struct config_bridge *br)
     }
 }
 
-void
-config_del_port(struct config_bridge *br, struct config_port *p)
+void config_del_port(struct config_bridge *br, struct config_port *p)
 {
     for (size_t i = 0; i < br->n_ports; i++) {
         if (br->ports[i] == p) {
@@ -311,23 +296,20 @@ config_del_port(struct config_bridge *br, struct config_port *p)
     }
 }
 
-void
-config_port_set_type(struct config_port *p, const char *type)
+void config_port_set_type(struct config_port *p, const char *type)
 {
     free(p->type);
     p->type = xstrdup(*type ? type : "system");
 }
 
-static int
-vlan_cmp(const void *a_, const void *b_)
+static int vlan_cmp(const void *a_, const void *b_)
 {
     uint16_t a = *(const uint16_t *)a_, b = *(const uint16_t *)b_;
     return a < b ? -1 : a > b;
 }
 
-void
-config_port_set_trunks(struct config_port *p, const uint16_t *vlans,
-                       size_t n)
+void config_port_set_trunks(struct config_port *p, const uint16_t *vlans,
+                            size_t n)
 {
     uint16_t *v = xcalloc(n + 1, sizeof *v);
     if (n) {
@@ -345,56 +327,50 @@ config_port_set_trunks(struct config_port *p, const uint16_t *vlans,
     p->n_trunks = k;
 }
 
-void
-config_port_set_option(struct config_port *p, const char *key,
-                       const char *value)
+void config_port_set_option(struct config_port *p, const char *key,
+                            const char *value)
 {
     options_set(&p->options, &p->n_options, key, value);
 }
 
-const char *
-config_port_get_option(const struct config_port *p, const char *key)
+const char *config_port_get_option(const struct config_port *p,
+                                   const char *key)
 {
     return options_get(p->options, p->n_options, key);
 }
 
-void
-config_bridge_set_other(struct config_bridge *br, const char *key,
-                        const char *value)
+void config_bridge_set_other(struct config_bridge *br, const char *key,
+                             const char *value)
 {
     options_set(&br->other_config, &br->n_other_config, key, value);
 }
 
-const char *
-config_bridge_get_other(const struct config_bridge *br, const char *key)
+const char *config_bridge_get_other(const struct config_bridge *br,
+                                    const char *key)
 {
     return options_get(br->other_config, br->n_other_config, key);
 }
 
-static bool
-check_flow_limit(const char *v)
+static bool check_flow_limit(const char *v)
 {
     uint64_t n;
     return str_to_u64(v, CONFIG_FLOW_LIMIT_MAX, &n) && n;
 }
 
-static bool
-check_hwaddr(const char *v)
+static bool check_hwaddr(const char *v)
 {
     uint8_t mac[ETH_ADDR_LEN];
     return eth_addr_parse(v, mac) && !(mac[0] & 1)
            && (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
 }
 
-static bool
-check_datapath_id(const char *v)
+static bool check_datapath_id(const char *v)
 {
     uint64_t dpid;
     return config_parse_datapath_id(v, &dpid);
 }
 
-static bool
-check_bool(const char *v)
+static bool check_bool(const char *v)
 {
     return !strcmp(v, "true") || !strcmp(v, "false");
 }
@@ -406,25 +382,25 @@ static const struct {
     bool (*check)(const char *value);
     const char *expect;
 } bridge_keys[] = {
-    {CONFIG_FLOW_LIMIT_KEY, check_flow_limit,
-     "a number of flows from 1 to 100000000"},
-    {CONFIG_BR_HWADDR, check_hwaddr,
-     "a unicast Ethernet address xx:xx:xx:xx:xx:xx, not all zeros"},
-    {CONFIG_BR_DATAPATH_ID, check_datapath_id,
-     "exactly 16 hex digits, not all zeros"},
-    {CONFIG_BR_RESTORE_FLOWS, check_bool, "true or false"},
+    { CONFIG_FLOW_LIMIT_KEY, check_flow_limit,
+      "a number of flows from 1 to 100000000" },
+    { CONFIG_BR_HWADDR, check_hwaddr,
+      "a unicast Ethernet address xx:xx:xx:xx:xx:xx, not all zeros" },
+    { CONFIG_BR_DATAPATH_ID, check_datapath_id,
+      "exactly 16 hex digits, not all zeros" },
+    { CONFIG_BR_RESTORE_FLOWS, check_bool, "true or false" },
 };
 
-char *
-config_check_bridge_other(const struct config_bridge *br, const char *key,
-                          const char *value)
+char *config_check_bridge_other(const struct config_bridge *br,
+                                const char *key, const char *value)
 {
     for (size_t k = 0; k < ARRAY_SIZE(bridge_keys); k++) {
         if (!strcmp(bridge_keys[k].key, key)) {
             return bridge_keys[k].check(value)
                        ? NULL
                        : xasprintf("bridge %s: other_config:%s=%s: expected "
-                                   "%s", br->name, key, value,
+                                   "%s",
+                                   br->name, key, value,
                                    bridge_keys[k].expect);
         }
     }
@@ -433,13 +409,13 @@ config_check_bridge_other(const struct config_bridge *br, const char *key,
         ds_put_format(&known, "%s%s", k ? ", " : "", bridge_keys[k].key);
     }
     char *err = xasprintf("bridge %s: other_config:%s: unknown key (switchd "
-                          "knows %s)", br->name, key, ds_cstr(&known));
+                          "knows %s)",
+                          br->name, key, ds_cstr(&known));
     ds_destroy(&known);
     return err;
 }
 
-bool
-config_parse_datapath_id(const char *s, uint64_t *dpid)
+bool config_parse_datapath_id(const char *s, uint64_t *dpid)
 {
     size_t n = strspn(s, "0123456789abcdefABCDEF");
     *dpid = 0;
@@ -450,51 +426,45 @@ config_parse_datapath_id(const char *s, uint64_t *dpid)
     return *dpid != 0;
 }
 
-char *
-config_check_fail_mode(const char *bridge, const char *mode)
+char *config_check_fail_mode(const char *bridge, const char *mode)
 {
     if (strcmp(mode, CONFIG_FAIL_STANDALONE)
         && strcmp(mode, CONFIG_FAIL_SECURE)) {
         return xasprintf("bridge %s: fail mode \"%s\" is neither "
-                         "standalone nor secure", bridge, mode);
+                         "standalone nor secure",
+                         bridge, mode);
     }
     return NULL;
 }
 
-void
-config_bridge_set_fail_mode(struct config_bridge *br, const char *mode)
+void config_bridge_set_fail_mode(struct config_bridge *br, const char *mode)
 {
     free(br->fail_mode);
     br->fail_mode = mode ? xstrdup(mode) : NULL;
 }
 
-bool
-config_bridge_is_secure(const struct config_bridge *br)
+bool config_bridge_is_secure(const struct config_bridge *br)
 {
     return br->fail_mode && !strcmp(br->fail_mode, CONFIG_FAIL_SECURE);
 }
 
-bool
-config_bridge_restores_flows(const struct config_bridge *br)
+bool config_bridge_restores_flows(const struct config_bridge *br)
 {
     const char *v = config_bridge_get_other(br, CONFIG_BR_RESTORE_FLOWS);
     return !v || strcmp(v, "false");
 }
 
-size_t
-config_bridge_flow_limit(const struct config_bridge *br)
+size_t config_bridge_flow_limit(const struct config_bridge *br)
 {
     const char *v = config_bridge_get_other(br, CONFIG_FLOW_LIMIT_KEY);
     uint64_t n;
-    return v && str_to_u64(v, CONFIG_FLOW_LIMIT_MAX, &n) && n
-               ? (size_t)n
-               : 2000000;
+    return v && str_to_u64(v, CONFIG_FLOW_LIMIT_MAX, &n) && n ? (size_t)n
+                                                              : 2000000;
 }
 
 /* ---- Validation. ---- */
 
-static char *
-check_name(const char *what, const char *name)
+static char *check_name(const char *what, const char *name)
 {
     size_t len = strlen(name);
     if (!len) {
@@ -513,29 +483,30 @@ check_name(const char *what, const char *name)
         if (*c >= 0x80) {
             err = xasprintf("%s name \"%s\" contains the non-ASCII byte "
                             "0x%02x at offset %zu: names are ASCII (they are "
-                            "Linux device names)", what, shown, *c,
+                            "Linux device names)",
+                            what, shown, *c,
                             (size_t)(c - (const unsigned char *)name));
         } else if (*c <= ' ' || *c == 0x7f) {
             err = xasprintf("%s name \"%s\" contains the control or space "
-                            "byte 0x%02x, which is not allowed", what, shown,
-                            *c);
+                            "byte 0x%02x, which is not allowed",
+                            what, shown, *c);
         } else if (*c == '/' || *c == ',' || *c == '=' || *c == ':'
                    || *c == '(' || *c == ')' || *c == '"') {
             err = xasprintf("%s name \"%s\" contains '%c', which is not "
-                            "allowed", what, shown, *c);
+                            "allowed",
+                            what, shown, *c);
         }
     }
     free(shown);
     return err;
 }
 
-char *
-config_check_port(const struct config_port *p)
+char *config_check_port(const struct config_port *p)
 {
     if (!netdev_type_exists(p->type)) {
         return xasprintf("%s: unknown interface type \"%s\" (expected "
-                         "internal, system, patch or vxlan)", p->name,
-                         p->type);
+                         "internal, system, patch or vxlan)",
+                         p->name, p->type);
     }
     /* Each port type's own table knows its options: ask it. */
     struct netdev_option *opts = xcalloc(p->n_options + 1, sizeof *opts);
@@ -555,25 +526,22 @@ config_check_port(const struct config_port *p)
     return NULL;
 }
 
-char *
-config_check_datapath_type(const char *bridge, const char *type)
+char *config_check_datapath_type(const char *bridge, const char *type)
 {
     if (type && *type && strcmp(type, "netdev") && strcmp(type, "system")) {
         return xasprintf("bridge %s: datapath_type \"%s\" is not netdev "
-                         "(userspace) or system (kernel fast path)", bridge,
-                         type);
+                         "(userspace) or system (kernel fast path)",
+                         bridge, type);
     }
     return NULL;
 }
 
-bool
-config_bridge_is_system(const struct config_bridge *br)
+bool config_bridge_is_system(const struct config_bridge *br)
 {
     return br->datapath_type && !strcmp(br->datapath_type, "system");
 }
 
-char *
-config_validate(const struct config *cfg)
+char *config_validate(const struct config *cfg)
 {
     for (size_t i = 0; i < cfg->n_bridges; i++) {
         const struct config_bridge *br = cfg->bridges[i];
@@ -607,7 +575,8 @@ config_validate(const struct config *cfg)
             }
             if (config_port_is_local(br, p) && strcmp(p->type, "internal")) {
                 return xasprintf("%s: the local port of bridge %s must be "
-                                 "of type internal", p->name, br->name);
+                                 "of type internal",
+                                 p->name, br->name);
             }
             err = config_check_port(p);
             if (err) {
@@ -616,14 +585,16 @@ config_validate(const struct config *cfg)
             if (p->ofport_request < 0
                 || p->ofport_request > CONFIG_OFPORT_MAX) {
                 return xasprintf("%s: ofport_request %d is out of range "
-                                 "(1 to %d)", p->name, p->ofport_request,
+                                 "(1 to %d)",
+                                 p->name, p->ofport_request,
                                  CONFIG_OFPORT_MAX);
             }
             for (size_t k = 0; k < j && p->ofport_request; k++) {
                 if (br->ports[k]->ofport_request == p->ofport_request) {
                     return xasprintf("%s: ofport_request %d is already "
-                                     "requested by %s", p->name,
-                                     p->ofport_request, br->ports[k]->name);
+                                     "requested by %s",
+                                     p->name, p->ofport_request,
+                                     br->ports[k]->name);
                 }
             }
         }
@@ -638,20 +609,17 @@ struct port_bitmap {
     uint64_t bits[65536 / 64];
 };
 
-static bool
-bitmap_test(const struct port_bitmap *b, int n)
+static bool bitmap_test(const struct port_bitmap *b, int n)
 {
     return b->bits[n / 64] & (UINT64_C(1) << (n % 64));
 }
 
-static void
-bitmap_set(struct port_bitmap *b, int n)
+static void bitmap_set(struct port_bitmap *b, int n)
 {
     b->bits[n / 64] |= UINT64_C(1) << (n % 64);
 }
 
-void
-config_assign_ofports(struct config *cfg)
+void config_assign_ofports(struct config *cfg)
 {
     struct port_bitmap *used = xmalloc(sizeof *used);
     for (size_t i = 0; i < cfg->n_bridges; i++) {
@@ -702,8 +670,7 @@ config_assign_ofports(struct config *cfg)
 
 /* ---- JSON. ---- */
 
-static json_t *
-port_to_json(const struct config_port *p)
+static json_t *port_to_json(const struct config_port *p)
 {
     json_t *opts = json_object();
     for (size_t i = 0; i < p->n_options; i++) {
@@ -738,8 +705,7 @@ port_to_json(const struct config_port *p)
     return j;
 }
 
-json_t *
-config_to_json(const struct config *cfg)
+json_t *config_to_json(const struct config *cfg)
 {
     json_t *bridges = json_array();
     for (size_t i = 0; i < cfg->n_bridges; i++) {
@@ -748,8 +714,7 @@ config_to_json(const struct config *cfg)
         for (size_t j = 0; j < br->n_ports; j++) {
             json_array_append_new(ports, port_to_json(br->ports[j]));
         }
-        json_t *jb = json_pack("{s:s, s:o}", "name", br->name, "ports",
-                               ports);
+        json_t *jb = json_pack("{s:s, s:o}", "name", br->name, "ports", ports);
         if (br->n_other_config) {
             json_t *oc = json_object();
             for (size_t k = 0; k < br->n_other_config; k++) {
@@ -778,8 +743,7 @@ config_to_json(const struct config *cfg)
 }
 
 /* The Port columns tag and trunks. */
-static char *
-port_vlans_from_json(const json_t *j, struct config_port *p)
+static char *port_vlans_from_json(const json_t *j, struct config_port *p)
 {
     json_t *tag = json_object_get(j, "tag");
     if (tag) {
@@ -802,7 +766,8 @@ port_vlans_from_json(const json_t *j, struct config_port *p)
             || json_integer_value(e) > CONFIG_VLAN_MAX) {
             free(v);
             return xasprintf("port %s: trunks item %zu is not a VLAN from 0 "
-                             "to %d", p->name, i + 1, CONFIG_VLAN_MAX);
+                             "to %d",
+                             p->name, i + 1, CONFIG_VLAN_MAX);
         }
         v[i] = (uint16_t)json_integer_value(e);
     }
@@ -811,8 +776,7 @@ port_vlans_from_json(const json_t *j, struct config_port *p)
     return NULL;
 }
 
-static char *
-port_from_json(const json_t *j, struct config_bridge *br)
+static char *port_from_json(const json_t *j, struct config_bridge *br)
 {
     const char *name = NULL, *type = NULL;
     json_t *opts = NULL;
@@ -835,10 +799,10 @@ port_from_json(const json_t *j, struct config_bridge *br)
     p->ofport_request = (int)req;
     const char *key;
     json_t *value;
-    json_object_foreach(opts, key, value) {
+    json_object_foreach(opts, key, value)
+    {
         if (!json_is_string(value)) {
-            return xasprintf("port %s: options:%s is not a string", name,
-                             key);
+            return xasprintf("port %s: options:%s is not a string", name, key);
         }
         config_port_set_option(p, key, json_string_value(value));
     }
@@ -855,8 +819,7 @@ port_from_json(const json_t *j, struct config_bridge *br)
     return err ? err : port_vlans_from_json(j, p);
 }
 
-char *
-config_from_json(const json_t *j, struct config **cfgp)
+char *config_from_json(const json_t *j, struct config **cfgp)
 {
     json_t *bridges = NULL;
     const char *uuid = NULL;
@@ -879,13 +842,14 @@ config_from_json(const json_t *j, struct config **cfgp)
     cfg->uuid = uuid ? xstrdup(uuid) : make_uuid();
     size_t i;
     json_t *jb;
-    json_array_foreach(bridges, i, jb) {
+    json_array_foreach(bridges, i, jb)
+    {
         const char *name = NULL;
         json_t *ports = NULL, *oc = NULL;
         json_t *mode = NULL;
-        if (json_unpack_ex(jb, &jerr, 0, "{s:s, s:o, s?o, s?o}", "name",
-                           &name, "ports", &ports, "other_config", &oc,
-                           "fail_mode", &mode)
+        if (json_unpack_ex(jb, &jerr, 0, "{s:s, s:o, s?o, s?o}", "name", &name,
+                           "ports", &ports, "other_config", &oc, "fail_mode",
+                           &mode)
             || !json_is_array(ports) || (oc && !json_is_object(oc))
             || (mode && !json_is_string(mode))) {
             config_destroy(cfg);
@@ -902,7 +866,8 @@ config_from_json(const json_t *j, struct config **cfgp)
         config_bridge_set_fail_mode(br, json_string_value(mode));
         const char *okey;
         json_t *oval;
-        json_object_foreach(oc, okey, oval) {
+        json_object_foreach(oc, okey, oval)
+        {
             if (!json_is_string(oval)) {
                 free(br->name);
                 free(br->fail_mode);
@@ -910,7 +875,8 @@ config_from_json(const json_t *j, struct config **cfgp)
                 free(br);
                 config_destroy(cfg);
                 return xasprintf("bridge %s: other_config:%s is not a "
-                                 "string", name, okey);
+                                 "string",
+                                 name, okey);
             }
             config_bridge_set_other(br, okey, json_string_value(oval));
         }
@@ -923,8 +889,7 @@ config_from_json(const json_t *j, struct config **cfgp)
         cfg->bridges[cfg->n_bridges++] = br;
         char *what = xasprintf("bridge %s: external_ids", name);
         char *eerr = smap_from_json(&br->external_ids,
-                                    json_object_get(jb, "external_ids"),
-                                    what);
+                                    json_object_get(jb, "external_ids"), what);
         free(what);
         if (eerr) {
             config_destroy(cfg);
@@ -932,7 +897,8 @@ config_from_json(const json_t *j, struct config **cfgp)
         }
         size_t k;
         json_t *jp;
-        json_array_foreach(ports, k, jp) {
+        json_array_foreach(ports, k, jp)
+        {
             char *err = port_from_json(jp, br);
             if (err) {
                 config_destroy(cfg);
@@ -967,8 +933,7 @@ config_from_json(const json_t *j, struct config **cfgp)
     return NULL;
 }
 
-char *
-config_load(const char *path, struct config **cfgp)
+char *config_load(const char *path, struct config **cfgp)
 {
     *cfgp = NULL;
     FILE *f = fopen(path, "r");
@@ -997,8 +962,7 @@ config_load(const char *path, struct config **cfgp)
     return NULL;
 }
 
-char *
-config_save(const char *path, const struct config *cfg)
+char *config_save(const char *path, const struct config *cfg)
 {
     json_t *j = config_to_json(cfg);
     char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -1014,22 +978,19 @@ config_save(const char *path, const struct config *cfg)
 
 /* ---- Sorted views. ---- */
 
-static int
-cmp_bridge(const void *a_, const void *b_)
+static int cmp_bridge(const void *a_, const void *b_)
 {
     const struct config_bridge *const *a = a_, *const *b = b_;
     return strcmp((*a)->name, (*b)->name);
 }
 
-static int
-cmp_port(const void *a_, const void *b_)
+static int cmp_port(const void *a_, const void *b_)
 {
     const struct config_port *const *a = a_, *const *b = b_;
     return strcmp((*a)->name, (*b)->name);
 }
 
-struct config_bridge **
-config_sorted_bridges(const struct config *cfg)
+struct config_bridge **config_sorted_bridges(const struct config *cfg)
 {
     struct config_bridge **v = xcalloc(cfg->n_bridges + 1, sizeof *v);
     memcpy(v, cfg->bridges, cfg->n_bridges * sizeof *v);
@@ -1037,8 +998,7 @@ config_sorted_bridges(const struct config *cfg)
     return v;
 }
 
-struct config_port **
-config_sorted_ports(const struct config_bridge *br)
+struct config_port **config_sorted_ports(const struct config_bridge *br)
 {
     struct config_port **v = xcalloc(br->n_ports + 1, sizeof *v);
     memcpy(v, br->ports, br->n_ports * sizeof *v);

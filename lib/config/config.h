@@ -44,19 +44,19 @@ struct config_option {
 
 struct config_port {
     char *name;
-    char *type;    /* "internal", "system", "patch", "vxlan". */
+    char *type; /* "internal", "system", "patch", "vxlan". */
     struct config_option *options; /* Sorted by key. */
     size_t n_options;
-    int ofport;         /* Assigned number, -1 if none yet. */
-    int ofport_request; /* 0: none. */
-    struct smap external_ids;      /* The Interface's column. */
+    int ofport;               /* Assigned number, -1 if none yet. */
+    int ofport_request;       /* 0: none. */
+    struct smap external_ids; /* The Interface's column. */
 
     /* Port columns.  'tag' makes the port an access port of that VLAN for
      * NORMAL; 'trunks' limits a trunk port (no tag) to those VLANs (empty:
      * all). */
     struct smap port_external_ids;
-    int tag;            /* -1: none. */
-    uint16_t *trunks;   /* Sorted, no duplicates. */
+    int tag;          /* -1: none. */
+    uint16_t *trunks; /* Sorted, no duplicates. */
     size_t n_trunks;
 };
 
@@ -149,8 +149,8 @@ const char *config_bridge_get_other(const struct config_bridge *,
                                     const char *key);
 /* Checks one other_config key and value: NULL or an allocated message
  * naming the bridge, the key and what is wrong. */
-char *config_check_bridge_other(const struct config_bridge *,
-                                const char *key, const char *value);
+char *config_check_bridge_other(const struct config_bridge *, const char *key,
+                                const char *value);
 /* Parses a datapath-id: exactly 16 hex digits, not all zeros. */
 bool config_parse_datapath_id(const char *, uint64_t *dpid);
 /* Whether the bridge's flows are saved and restored across restarts

@@ -6,15 +6,13 @@
 
 #include "util.h"
 
-void
-smap_init(struct smap *m)
+void smap_init(struct smap *m)
 {
     m->entries = NULL;
     m->n = 0;
 }
 
-void
-smap_clear(struct smap *m)
+void smap_clear(struct smap *m)
 {
     for (size_t i = 0; i < m->n; i++) {
         free(m->entries[i].key);
@@ -24,14 +22,12 @@ smap_clear(struct smap *m)
     smap_init(m);
 }
 
-void
-smap_destroy(struct smap *m)
+void smap_destroy(struct smap *m)
 {
     smap_clear(m);
 }
 
-void
-smap_clone(struct smap *dst, const struct smap *src)
+void smap_clone(struct smap *dst, const struct smap *src)
 {
     dst->n = src->n;
     dst->entries = xcalloc(src->n + 1, sizeof *dst->entries);
@@ -41,8 +37,7 @@ smap_clone(struct smap *dst, const struct smap *src)
     }
 }
 
-void
-smap_set(struct smap *m, const char *key, const char *value)
+void smap_set(struct smap *m, const char *key, const char *value)
 {
     size_t i;
     for (i = 0; i < m->n; i++) {
@@ -74,8 +69,7 @@ smap_set(struct smap *m, const char *key, const char *value)
     m->n++;
 }
 
-const char *
-smap_get(const struct smap *m, const char *key)
+const char *smap_get(const struct smap *m, const char *key)
 {
     for (size_t i = 0; i < m->n; i++) {
         if (!strcmp(m->entries[i].key, key)) {
@@ -85,8 +79,7 @@ smap_get(const struct smap *m, const char *key)
     return NULL;
 }
 
-json_t *
-smap_to_json(const struct smap *m)
+json_t *smap_to_json(const struct smap *m)
 {
     json_t *o = json_object();
     for (size_t i = 0; i < m->n; i++) {
@@ -96,8 +89,7 @@ smap_to_json(const struct smap *m)
     return o;
 }
 
-char *
-smap_from_json(struct smap *m, const json_t *obj, const char *what)
+char *smap_from_json(struct smap *m, const json_t *obj, const char *what)
 {
     if (!obj) {
         return NULL;
@@ -107,7 +99,8 @@ smap_from_json(struct smap *m, const json_t *obj, const char *what)
     }
     const char *key;
     json_t *value;
-    json_object_foreach((json_t *)obj, key, value) {
+    json_object_foreach((json_t *)obj, key, value)
+    {
         if (!json_is_string(value)) {
             return xasprintf("%s:%s is not a string", what, key);
         }

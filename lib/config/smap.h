@@ -21,7 +21,10 @@ struct smap {
     size_t n;
 };
 
-#define SMAP_INITIALIZER {NULL, 0}
+#define SMAP_INITIALIZER \
+    {                    \
+        NULL, 0          \
+    }
 
 void smap_init(struct smap *);
 void smap_destroy(struct smap *);

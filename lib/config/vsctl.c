@@ -18,9 +18,9 @@ struct vsctl_cmd;
 /* One parsed command of the chain. */
 struct vsctl_ctx {
     const struct vsctl_cmd *cmd;
-    unsigned opts;  /* VSO_* given. */
+    unsigned opts;       /* VSO_* given. */
     const char *columns; /* --columns=A,B of list and find, or NULL. */
-    int argc;       /* Arguments after the command name. */
+    int argc;            /* Arguments after the command name. */
     char **argv;
     struct config *cfg;
     const struct vsctl_status *status;
@@ -31,7 +31,7 @@ struct vsctl_cmd {
     const char *name;
     const char *args; /* Usage grammar of the arguments. */
     int min_args, max_args;
-    unsigned opts;    /* VSO_* accepted. */
+    unsigned opts; /* VSO_* accepted. */
     /* Returns NULL and '*resultp', or an allocated message. */
     char *(*run)(struct vsctl_ctx *, json_t **resultp);
     /* Appends the text rendering of 'result'. */
@@ -41,8 +41,8 @@ struct vsctl_cmd {
 
 /* ---- Helpers. ---- */
 
-static struct config_bridge *
-need_bridge(struct vsctl_ctx *ctx, const char *name, char **errp)
+static struct config_bridge *need_bridge(struct vsctl_ctx *ctx,
+                                         const char *name, char **errp)
 {
     struct config_bridge *br = config_find_bridge(ctx->cfg, name);
     if (!br) {
@@ -51,15 +51,13 @@ need_bridge(struct vsctl_ctx *ctx, const char *name, char **errp)
     return br;
 }
 
-static const char *
-iface_error(const struct vsctl_ctx *ctx, const char *name)
+static const char *iface_error(const struct vsctl_ctx *ctx, const char *name)
 {
     const struct vsctl_status *st = ctx->status;
     return st && st->iface_error ? st->iface_error(st->aux, name) : NULL;
 }
 
-static json_t *
-options_to_json(const struct config_port *p)
+static json_t *options_to_json(const struct config_port *p)
 {
     json_t *o = json_object();
     for (size_t i = 0; i < p->n_options; i++) {
@@ -69,25 +67,22 @@ options_to_json(const struct config_port *p)
     return o;
 }
 
-static bool
-iface_open_failed(const struct vsctl_ctx *ctx, const char *name)
+static bool iface_open_failed(const struct vsctl_ctx *ctx, const char *name)
 {
     const struct vsctl_status *st = ctx->status;
-    return st && st->iface_open_failed
-           && st->iface_open_failed(st->aux, name);
+    return st && st->iface_open_failed && st->iface_open_failed(st->aux, name);
 }
 
 /* "up" or "down" as ovs-vsctl shows admin_state or link_state; null
  * ([]) for a port with no state to show. */
-static json_t *
-state_to_json(bool known, bool up)
+static json_t *state_to_json(bool known, bool up)
 {
     return known ? json_string(up ? "up" : "down") : json_null();
 }
 
 /* The interface record as list/get/show see it. */
-static json_t *
-iface_to_json(const struct vsctl_ctx *ctx, const struct config_port *p)
+static json_t *iface_to_json(const struct vsctl_ctx *ctx,
+                             const struct config_port *p)
 {
     const struct vsctl_status *st = ctx->status;
     bool admin_up = false, link_up = false;
@@ -97,18 +92,16 @@ iface_to_json(const struct vsctl_ctx *ctx, const struct config_port *p)
     /* A port that could not be opened has no OpenFlow port: -1, as OVS
      * shows it. */
     bool failed = iface_open_failed(ctx, p->name);
-    json_t *r =
-        json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "name", p->name,
-                     "external_ids", smap_to_json(&p->external_ids),
-                     "type", p->type, "options", options_to_json(p),
-                     "ofport",
-                     failed ? json_integer(-1)
-                     : p->ofport > 0 ? json_integer(p->ofport)
-                                     : json_null(),
-                     "ofport_request",
-                     p->ofport_request ? json_integer(p->ofport_request)
-                                       : json_null(),
-                     "error", err ? json_string(err) : json_null());
+    json_t *r = json_pack(
+        "{s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "name", p->name, "external_ids",
+        smap_to_json(&p->external_ids), "type", p->type, "options",
+        options_to_json(p), "ofport",
+        failed          ? json_integer(-1)
+        : p->ofport > 0 ? json_integer(p->ofport)
+                        : json_null(),
+        "ofport_request",
+        p->ofport_request ? json_integer(p->ofport_request) : json_null(),
+        "error", err ? json_string(err) : json_null());
     json_object_set_new(r, "admin_state", state_to_json(known, admin_up));
     json_object_set_new(r, "link_state", state_to_json(known, link_up));
     return r;
@@ -116,8 +109,7 @@ iface_to_json(const struct vsctl_ctx *ctx, const struct config_port *p)
 
 /* Strips one level of double quotes, as the shell-quoted values of
  * ovs-vsctl ("options:remote_ip=\"1.2.3.4\"") arrive. */
-static char *
-unquote(const char *s)
+static char *unquote(const char *s)
 {
     size_t len = strlen(s);
     if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
@@ -128,10 +120,9 @@ unquote(const char *s)
 
 /* Finds RECORD of TABLE: a port (Interface and Port rows are the same
  * port here) with its bridge, or a bridge ('*pp' NULL). */
-static char *
-find_record(struct vsctl_ctx *ctx, const char *table, const char *record,
-            enum db_table *tp, struct config_port **pp,
-            struct config_bridge **brp)
+static char *find_record(struct vsctl_ctx *ctx, const char *table,
+                         const char *record, enum db_table *tp,
+                         struct config_port **pp, struct config_bridge **brp)
 {
     char *err = db_table_parse(table, tp);
     if (err) {
@@ -151,9 +142,9 @@ find_record(struct vsctl_ctx *ctx, const char *table, const char *record,
 }
 
 /* The record as list/get/find see it. */
-static json_t *
-record_to_json(const struct vsctl_ctx *ctx, enum db_table t,
-               const struct config_port *p, const struct config_bridge *br)
+static json_t *record_to_json(const struct vsctl_ctx *ctx, enum db_table t,
+                              const struct config_port *p,
+                              const struct config_bridge *br)
 {
     switch (t) {
     case DB_PORT:
@@ -169,16 +160,14 @@ record_to_json(const struct vsctl_ctx *ctx, enum db_table t,
 /* ---- The Bridge table: name, ports (read-only), datapath_type,
  * other_config. ---- */
 
-static bool
-is_other_config(const char *column)
+static bool is_other_config(const char *column)
 {
     return !strcmp(column, "other_config") || !strcmp(column, "other-config");
 }
 
 /* Applies one "other_config:KEY=VALUE" to a bridge. */
-static char *
-set_bridge_column(struct vsctl_ctx *ctx, struct config_bridge *br,
-                  const char *arg)
+static char *set_bridge_column(struct vsctl_ctx *ctx, struct config_bridge *br,
+                               const char *arg)
 {
     const char *eq = strchr(arg, '=');
     if (!eq) {
@@ -203,10 +192,12 @@ set_bridge_column(struct vsctl_ctx *ctx, struct config_bridge *br,
                   ? xasprintf("\"%s\": column %s is read-only", arg, column)
                   : xasprintf("\"%s\": table Bridge has no column %s (swctl "
                               "knows datapath_type, external_ids, "
-                              "fail_mode and other_config)", arg, column);
+                              "fail_mode and other_config)",
+                              arg, column);
     } else if (!key || !*key) {
         err = xasprintf("\"%s\": set other_config one key at a time "
-                        "(other_config:KEY=VALUE)", arg);
+                        "(other_config:KEY=VALUE)",
+                        arg);
     } else {
         err = config_check_bridge_other(br, key, value);
         if (!err) {
@@ -220,9 +211,9 @@ set_bridge_column(struct vsctl_ctx *ctx, struct config_bridge *br,
 }
 
 /* Applies one "column[:key]=value" to a record of table 't'. */
-static char *
-set_column(struct vsctl_ctx *ctx, enum db_table t, struct config_port *p,
-           struct config_bridge *br, const char *arg)
+static char *set_column(struct vsctl_ctx *ctx, enum db_table t,
+                        struct config_port *p, struct config_bridge *br,
+                        const char *arg)
 {
     const char *eq = strchr(arg, '=');
     if (!eq) {
@@ -245,7 +236,8 @@ set_column(struct vsctl_ctx *ctx, enum db_table t, struct config_port *p,
     } else if (!strcmp(column, "options")) {
         if (!key || !*key) {
             err = xasprintf("\"%s\": set options one key at a time "
-                            "(options:KEY=VALUE)", arg);
+                            "(options:KEY=VALUE)",
+                            arg);
         } else {
             config_port_set_option(p, key, value);
         }
@@ -254,7 +246,8 @@ set_column(struct vsctl_ctx *ctx, enum db_table t, struct config_port *p,
     } else if (!strcmp(column, "type")) {
         if (config_port_is_local(br, p) && strcmp(value, "internal")) {
             err = xasprintf("%s: the local port of bridge %s must stay "
-                            "internal", p->name, br->name);
+                            "internal",
+                            p->name, br->name);
         } else {
             config_port_set_type(p, value);
         }
@@ -264,7 +257,8 @@ set_column(struct vsctl_ctx *ctx, enum db_table t, struct config_port *p,
             p->ofport_request = 0;
         } else if (!str_to_u64(value, CONFIG_OFPORT_MAX, &n) || !n) {
             err = xasprintf("\"%s\": ofport_request must be a port number "
-                            "from 1 to %d", arg, CONFIG_OFPORT_MAX);
+                            "from 1 to %d",
+                            arg, CONFIG_OFPORT_MAX);
         } else if (config_port_is_local(br, p)) {
             err = xasprintf("%s: the local port's number is always LOCAL",
                             p->name);
@@ -276,8 +270,8 @@ set_column(struct vsctl_ctx *ctx, enum db_table t, struct config_port *p,
                || !strcmp(column, "link_state")) {
         err = xasprintf("\"%s\": column %s is read-only", arg, column);
     } else {
-        err = xasprintf("\"%s\": table Interface has no column %s", arg,
-                        column);
+        err =
+            xasprintf("\"%s\": table Interface has no column %s", arg, column);
     }
     free(column);
     free(value);
@@ -289,8 +283,7 @@ set_column(struct vsctl_ctx *ctx, enum db_table t, struct config_port *p,
 
 /* ---- Commands. ---- */
 
-static char *
-cmd_add_br(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_add_br(struct vsctl_ctx *ctx, json_t **resultp)
 {
     const char *name = ctx->argv[0];
     if (config_find_bridge(ctx->cfg, name)) {
@@ -298,21 +291,21 @@ cmd_add_br(struct vsctl_ctx *ctx, json_t **resultp)
             return NULL;
         }
         return xasprintf("cannot create a bridge named %s because a bridge "
-                         "named %s already exists", name, name);
+                         "named %s already exists",
+                         name, name);
     }
     struct config_bridge *owner;
     if (config_find_port(ctx->cfg, name, &owner)) {
         return xasprintf("cannot create a bridge named %s because a port "
-                         "named %s already exists on bridge %s", name, name,
-                         owner->name);
+                         "named %s already exists on bridge %s",
+                         name, name, owner->name);
     }
     config_add_bridge(ctx->cfg, name);
     ctx->changed = true;
     return NULL;
 }
 
-static char *
-cmd_del_br(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_del_br(struct vsctl_ctx *ctx, json_t **resultp)
 {
     struct config_bridge *br = config_find_bridge(ctx->cfg, ctx->argv[0]);
     if (!br) {
@@ -325,8 +318,7 @@ cmd_del_br(struct vsctl_ctx *ctx, json_t **resultp)
     return NULL;
 }
 
-static char *
-cmd_list_br(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_list_br(struct vsctl_ctx *ctx, json_t **resultp)
 {
     struct config_bridge **v = config_sorted_bridges(ctx->cfg);
     json_t *a = json_array();
@@ -338,15 +330,13 @@ cmd_list_br(struct vsctl_ctx *ctx, json_t **resultp)
     return NULL;
 }
 
-static char *
-cmd_br_exists(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_br_exists(struct vsctl_ctx *ctx, json_t **resultp)
 {
     *resultp = json_boolean(config_find_bridge(ctx->cfg, ctx->argv[0]));
     return NULL;
 }
 
-static char *
-cmd_add_port(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_add_port(struct vsctl_ctx *ctx, json_t **resultp)
 {
     char *err = NULL;
     struct config_bridge *br = need_bridge(ctx, ctx->argv[0], &err);
@@ -361,12 +351,13 @@ cmd_add_port(struct vsctl_ctx *ctx, json_t **resultp)
             return NULL;
         }
         return xasprintf("cannot create a port named %s because a port "
-                         "named %s already exists on bridge %s", name, name,
-                         owner->name);
+                         "named %s already exists on bridge %s",
+                         name, name, owner->name);
     }
     if (config_find_bridge(ctx->cfg, name)) {
         return xasprintf("cannot create a port named %s because a bridge "
-                         "named %s already exists", name, name);
+                         "named %s already exists",
+                         name, name);
     }
     p = config_add_port(br, name);
     ctx->changed = true;
@@ -376,8 +367,7 @@ cmd_add_port(struct vsctl_ctx *ctx, json_t **resultp)
     return err;
 }
 
-static char *
-cmd_del_port(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_del_port(struct vsctl_ctx *ctx, json_t **resultp)
 {
     const char *name = ctx->argv[ctx->argc - 1];
     struct config_bridge *want = NULL, *owner;
@@ -387,26 +377,26 @@ cmd_del_port(struct vsctl_ctx *ctx, json_t **resultp)
     }
     struct config_port *p = config_find_port(ctx->cfg, name, &owner);
     if (!p) {
-        return ctx->opts & VSO_IF_EXISTS
-                   ? NULL
-                   : xasprintf("no port named %s", name);
+        return ctx->opts & VSO_IF_EXISTS ? NULL
+                                         : xasprintf("no port named %s", name);
     }
     if (want && owner != want) {
         return xasprintf("bridge %s does not have a port %s (it is on "
-                         "bridge %s)", want->name, name, owner->name);
+                         "bridge %s)",
+                         want->name, name, owner->name);
     }
     if (config_port_is_local(owner, p)) {
         return xasprintf("cannot delete port %s because it is the local "
                          "port for bridge %s (deleting this port requires "
-                         "deleting the entire bridge)", name, owner->name);
+                         "deleting the entire bridge)",
+                         name, owner->name);
     }
     config_del_port(owner, p);
     ctx->changed = true;
     return NULL;
 }
 
-static char *
-cmd_list_ports(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_list_ports(struct vsctl_ctx *ctx, json_t **resultp)
 {
     char *err = NULL;
     struct config_bridge *br = need_bridge(ctx, ctx->argv[0], &err);
@@ -425,8 +415,7 @@ cmd_list_ports(struct vsctl_ctx *ctx, json_t **resultp)
     return NULL;
 }
 
-static char *
-cmd_port_to_br(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_port_to_br(struct vsctl_ctx *ctx, json_t **resultp)
 {
     struct config_bridge *owner;
     struct config_port *p = config_find_port(ctx->cfg, ctx->argv[0], &owner);
@@ -437,8 +426,7 @@ cmd_port_to_br(struct vsctl_ctx *ctx, json_t **resultp)
     return NULL;
 }
 
-static char *
-cmd_show(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_show(struct vsctl_ctx *ctx, json_t **resultp)
 {
     json_t *bridges = json_array();
     struct config_bridge **bv = config_sorted_bridges(ctx->cfg);
@@ -450,17 +438,15 @@ cmd_show(struct vsctl_ctx *ctx, json_t **resultp)
         }
         free(pv);
         json_array_append_new(bridges, json_pack("{s:s, s:o}", "name",
-                                                 bv[i]->name, "ports",
-                                                 ports));
+                                                 bv[i]->name, "ports", ports));
     }
     free(bv);
-    *resultp = json_pack("{s:s, s:o}", "uuid", ctx->cfg->uuid, "bridges",
-                         bridges);
+    *resultp =
+        json_pack("{s:s, s:o}", "uuid", ctx->cfg->uuid, "bridges", bridges);
     return NULL;
 }
 
-static char *
-cmd_set(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_set(struct vsctl_ctx *ctx, json_t **resultp)
 {
     struct config_port *p = NULL;
     struct config_bridge *br;
@@ -472,8 +458,7 @@ cmd_set(struct vsctl_ctx *ctx, json_t **resultp)
     return err;
 }
 
-static char *
-cmd_clear(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_clear(struct vsctl_ctx *ctx, json_t **resultp)
 {
     struct config_port *p = NULL;
     struct config_bridge *br;
@@ -506,8 +491,7 @@ cmd_clear(struct vsctl_ctx *ctx, json_t **resultp)
     return err;
 }
 
-static char *
-cmd_remove(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_remove(struct vsctl_ctx *ctx, json_t **resultp)
 {
     struct config_port *p = NULL;
     struct config_bridge *br;
@@ -520,9 +504,8 @@ cmd_remove(struct vsctl_ctx *ctx, json_t **resultp)
     return err;
 }
 
-static json_t *
-get_column(enum db_table t, const json_t *rec, const char *spec,
-           char **errp)
+static json_t *get_column(enum db_table t, const json_t *rec, const char *spec,
+                          char **errp)
 {
     char *column = xstrdup(spec);
     char *key = strchr(column, ':');
@@ -532,14 +515,15 @@ get_column(enum db_table t, const json_t *rec, const char *spec,
     }
     json_t *col = json_object_get(rec, column);
     if (!col) {
-        *errp = xasprintf("table %s has no column %s", db_table_name(t),
-                          column);
+        *errp =
+            xasprintf("table %s has no column %s", db_table_name(t), column);
     } else if (key) {
         if (!json_is_object(col)) {
             *errp = xasprintf("column %s has no keys", column);
         } else if (!(v = json_object_get(col, key))) {
             *errp = xasprintf("no key \"%s\" in %s record \"%s\" "
-                              "column %s", key, db_table_name(t),
+                              "column %s",
+                              key, db_table_name(t),
                               json_string_value(json_object_get(rec, "name")),
                               column);
         } else {
@@ -552,8 +536,7 @@ get_column(enum db_table t, const json_t *rec, const char *spec,
     return v;
 }
 
-static char *
-cmd_get(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_get(struct vsctl_ctx *ctx, json_t **resultp)
 {
     struct config_port *p;
     struct config_bridge *br;
@@ -587,8 +570,7 @@ cmd_get(struct vsctl_ctx *ctx, json_t **resultp)
 
 /* Every record of table 't', in name order (bridges, then each bridge's
  * ports). */
-static json_t *
-all_records(struct vsctl_ctx *ctx, enum db_table t)
+static json_t *all_records(struct vsctl_ctx *ctx, enum db_table t)
 {
     json_t *a = json_array();
     struct config_bridge **bv = config_sorted_bridges(ctx->cfg);
@@ -607,8 +589,7 @@ all_records(struct vsctl_ctx *ctx, enum db_table t)
     return a;
 }
 
-static char *
-cmd_list(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_list(struct vsctl_ctx *ctx, json_t **resultp)
 {
     enum db_table t;
     char *err = db_table_parse(ctx->argv[0], &t);
@@ -636,8 +617,7 @@ cmd_list(struct vsctl_ctx *ctx, json_t **resultp)
 
 /* find TABLE [COLUMN[:KEY]=VALUE]...: the records where every condition
  * holds (a missing key never matches). */
-static char *
-cmd_find(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_find(struct vsctl_ctx *ctx, json_t **resultp)
 {
     enum db_table t;
     char *err = db_table_parse(ctx->argv[0], &t);
@@ -654,17 +634,18 @@ cmd_find(struct vsctl_ctx *ctx, json_t **resultp)
     json_t *a = json_array();
     size_t i;
     json_t *rec;
-    json_array_foreach(all, i, rec) {
+    json_array_foreach(all, i, rec)
+    {
         bool match = true;
         for (int k = 1; k < ctx->argc && match && !err; k++) {
             const char *eq = strchr(ctx->argv[k], '=');
             char *spec = xstrndup(ctx->argv[k], (size_t)(eq - ctx->argv[k]));
             char *key = strchr(spec, ':');
-            json_t *col = json_object_get(rec, key ? (*key = '\0', spec)
-                                                   : spec);
+            json_t *col =
+                json_object_get(rec, key ? (*key = '\0', spec) : spec);
             if (!col) {
-                err = xasprintf("table %s has no column %s",
-                                db_table_name(t), spec);
+                err = xasprintf("table %s has no column %s", db_table_name(t),
+                                spec);
             } else if (key && !json_is_object(col)) {
                 err = xasprintf("column %s has no keys", spec);
             } else {
@@ -686,8 +667,7 @@ cmd_find(struct vsctl_ctx *ctx, json_t **resultp)
     return NULL;
 }
 
-static char *
-cmd_set_fail_mode(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_set_fail_mode(struct vsctl_ctx *ctx, json_t **resultp)
 {
     char *err = NULL;
     struct config_bridge *br = need_bridge(ctx, ctx->argv[0], &err);
@@ -698,8 +678,7 @@ cmd_set_fail_mode(struct vsctl_ctx *ctx, json_t **resultp)
     return err;
 }
 
-static char *
-cmd_get_fail_mode(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_get_fail_mode(struct vsctl_ctx *ctx, json_t **resultp)
 {
     char *err = NULL;
     struct config_bridge *br = need_bridge(ctx, ctx->argv[0], &err);
@@ -713,8 +692,7 @@ cmd_get_fail_mode(struct vsctl_ctx *ctx, json_t **resultp)
     return err;
 }
 
-static char *
-cmd_del_fail_mode(struct vsctl_ctx *ctx, json_t **resultp)
+static char *cmd_del_fail_mode(struct vsctl_ctx *ctx, json_t **resultp)
 {
     char *err = NULL;
     struct config_bridge *br = need_bridge(ctx, ctx->argv[0], &err);
@@ -727,14 +705,13 @@ cmd_del_fail_mode(struct vsctl_ctx *ctx, json_t **resultp)
 
 /* ---- Text renderings. ---- */
 
-void
-vsctl_format_string(const char *s, struct ds *out)
+void vsctl_format_string(const char *s, struct ds *out)
 {
     bool bare = *s && (isalpha((unsigned char)*s) || *s == '_')
                 && strcmp(s, "true") && strcmp(s, "false");
     for (const char *c = s; bare && *c; c++) {
-        bare = isalnum((unsigned char)*c) || *c == '_' || *c == '-'
-               || *c == '.';
+        bare =
+            isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '.';
     }
     if (bare) {
         ds_put_cstr(out, s);
@@ -752,8 +729,7 @@ vsctl_format_string(const char *s, struct ds *out)
 
 /* A column value in ovs-vsctl's notation: [] for empty, {k=v, ...} for
  * maps. */
-static void
-format_value(const json_t *v, struct ds *out)
+static void format_value(const json_t *v, struct ds *out)
 {
     if (json_is_string(v)) {
         vsctl_format_string(json_string_value(v), out);
@@ -766,7 +742,8 @@ format_value(const json_t *v, struct ds *out)
         json_t *value;
         bool first = true;
         ds_put_char(out, '{');
-        json_object_foreach((json_t *)v, key, value) {
+        json_object_foreach((json_t *)v, key, value)
+        {
             if (!first) {
                 ds_put_cstr(out, ", ");
             }
@@ -780,7 +757,8 @@ format_value(const json_t *v, struct ds *out)
         size_t i;
         json_t *e;
         ds_put_char(out, '[');
-        json_array_foreach((json_t *)v, i, e) {
+        json_array_foreach((json_t *)v, i, e)
+        {
             if (i) {
                 ds_put_cstr(out, ", ");
             }
@@ -792,13 +770,12 @@ format_value(const json_t *v, struct ds *out)
     }
 }
 
-static void
-format_nothing(const json_t *result, struct ds *out, int *exit_codep)
+static void format_nothing(const json_t *result, struct ds *out,
+                           int *exit_codep)
 {
 }
 
-static void
-format_lines(const json_t *result, struct ds *out, int *exit_codep)
+static void format_lines(const json_t *result, struct ds *out, int *exit_codep)
 {
     size_t i;
     json_t *e;
@@ -806,36 +783,39 @@ format_lines(const json_t *result, struct ds *out, int *exit_codep)
         ds_put_format(out, "%s\n", json_string_value(result));
         return;
     }
-    json_array_foreach((json_t *)result, i, e) {
+    json_array_foreach((json_t *)result, i, e)
+    {
         ds_put_format(out, "%s\n", json_string_value(e));
     }
 }
 
-static void
-format_exists(const json_t *result, struct ds *out, int *exit_codep)
+static void format_exists(const json_t *result, struct ds *out,
+                          int *exit_codep)
 {
     if (!json_is_true(result)) {
         *exit_codep = 2;
     }
 }
 
-static void
-format_values(const json_t *result, struct ds *out, int *exit_codep)
+static void format_values(const json_t *result, struct ds *out,
+                          int *exit_codep)
 {
     size_t i;
     json_t *e;
-    json_array_foreach((json_t *)result, i, e) {
+    json_array_foreach((json_t *)result, i, e)
+    {
         format_value(e, out);
         ds_put_char(out, '\n');
     }
 }
 
-static void
-format_records(const json_t *result, struct ds *out, int *exit_codep)
+static void format_records(const json_t *result, struct ds *out,
+                           int *exit_codep)
 {
     size_t i;
     json_t *rec;
-    json_array_foreach((json_t *)result, i, rec) {
+    json_array_foreach((json_t *)result, i, rec)
+    {
         const char *key;
         json_t *value;
         if (i) {
@@ -844,7 +824,8 @@ format_records(const json_t *result, struct ds *out, int *exit_codep)
         /* jansson keeps insertion order; ovs-vsctl lists columns sorted. */
         const char **keys = xcalloc(json_object_size(rec) + 1, sizeof *keys);
         size_t n = 0;
-        json_object_foreach(rec, key, value) {
+        json_object_foreach(rec, key, value)
+        {
             keys[n++] = key;
         }
         for (size_t a = 1; a < n; a++) {
@@ -864,21 +845,22 @@ format_records(const json_t *result, struct ds *out, int *exit_codep)
     }
 }
 
-static void
-format_show(const json_t *result, struct ds *out, int *exit_codep)
+static void format_show(const json_t *result, struct ds *out, int *exit_codep)
 {
     size_t i, j;
     json_t *br, *port;
     ds_put_format(out, "%s\n",
                   json_string_value(json_object_get(result, "uuid")));
-    json_array_foreach(json_object_get(result, "bridges"), i, br) {
+    json_array_foreach(json_object_get(result, "bridges"), i, br)
+    {
         ds_put_format(out, "    Bridge %s\n",
                       json_string_value(json_object_get(br, "name")));
-        json_array_foreach(json_object_get(br, "ports"), j, port) {
-            const char *name = json_string_value(json_object_get(port,
-                                                                 "name"));
-            const char *type = json_string_value(json_object_get(port,
-                                                                 "type"));
+        json_array_foreach(json_object_get(br, "ports"), j, port)
+        {
+            const char *name =
+                json_string_value(json_object_get(port, "name"));
+            const char *type =
+                json_string_value(json_object_get(port, "type"));
             json_t *opts = json_object_get(port, "options");
             json_t *err = json_object_get(port, "error");
             ds_put_cstr(out, "        Port ");
@@ -907,56 +889,54 @@ format_show(const json_t *result, struct ds *out, int *exit_codep)
 /* ---- The table. ---- */
 
 static const struct vsctl_cmd commands[] = {
-    {"add-br", "BRIDGE", 1, 1, VSO_MAY_EXIST, cmd_add_br, format_nothing,
-     "create a new bridge named BRIDGE with its internal port"},
-    {"del-br", "BRIDGE", 1, 1, VSO_IF_EXISTS, cmd_del_br, format_nothing,
-     "delete BRIDGE, all of its ports and its saved flows"},
-    {"list-br", "", 0, 0, 0, cmd_list_br, format_lines,
-     "print the names of all the bridges"},
-    {"br-exists", "BRIDGE", 1, 1, 0, cmd_br_exists, format_exists,
-     "exit 2 if BRIDGE does not exist"},
-    {"add-port", "BRIDGE PORT [COLUMN[:KEY]=VALUE]...", 2, 64,
-     VSO_MAY_EXIST, cmd_add_port, format_nothing,
-     "add network device PORT to BRIDGE"},
-    {"del-port", "[BRIDGE] PORT", 1, 2, VSO_IF_EXISTS, cmd_del_port,
-     format_nothing, "delete PORT (which must be on BRIDGE if given)"},
-    {"set-fail-mode", "BRIDGE standalone|secure", 2, 2, 0,
-     cmd_set_fail_mode, format_nothing,
-     "secure: BRIDGE gets no NORMAL flow of its own"},
-    {"get-fail-mode", "BRIDGE", 1, 1, 0, cmd_get_fail_mode, format_lines,
-     "print BRIDGE's fail mode (nothing when unset: standalone)"},
-    {"del-fail-mode", "BRIDGE", 1, 1, 0, cmd_del_fail_mode, format_nothing,
-     "unset BRIDGE's fail mode (standalone)"},
-    {"list-ports", "BRIDGE", 1, 1, 0, cmd_list_ports, format_lines,
-     "print the names of all the ports on BRIDGE"},
-    {"list-ifaces", "BRIDGE", 1, 1, 0, cmd_list_ports, format_lines,
-     "print the names of all the interfaces on BRIDGE"},
-    {"port-to-br", "PORT", 1, 1, 0, cmd_port_to_br, format_lines,
-     "print the name of the bridge that contains PORT"},
-    {"iface-to-br", "IFACE", 1, 1, 0, cmd_port_to_br, format_lines,
-     "print the name of the bridge that contains IFACE"},
-    {"show", "", 0, 0, 0, cmd_show, format_show,
-     "print an overview of the configuration"},
-    {"set", "TABLE RECORD COLUMN[:KEY]=VALUE...", 3, 64, 0, cmd_set,
-     format_nothing,
-     "set COLUMN values in RECORD of TABLE (Interface, Port, Bridge)"},
-    {"clear", "TABLE RECORD COLUMN...", 3, 64, 0, cmd_clear, format_nothing,
-     "clear COLUMN (options, ofport_request, external_ids, tag, trunks, "
-     "fail_mode, other_config) in RECORD"},
-    {"remove", "TABLE RECORD COLUMN KEY|KEY=VALUE|VALUE...", 4, 64, 0,
-     cmd_remove, format_nothing,
-     "remove keys (external_ids) or values (tag, trunks) from COLUMN"},
-    {"get", "TABLE RECORD COLUMN[:KEY]...", 3, 64, 0, cmd_get, format_values,
-     "print COLUMN values of RECORD in TABLE"},
-    {"list", "TABLE [RECORD]...", 1, 64, 0, cmd_list, format_records,
-     "list RECORDs (default: all) of TABLE (Interface, Port, Bridge)"},
-    {"find", "TABLE [COLUMN[:KEY]=VALUE]...", 1, 64, 0, cmd_find,
-     format_records, "list the RECORDs of TABLE where every COLUMN "
-     "equals VALUE"},
+    { "add-br", "BRIDGE", 1, 1, VSO_MAY_EXIST, cmd_add_br, format_nothing,
+      "create a new bridge named BRIDGE with its internal port" },
+    { "del-br", "BRIDGE", 1, 1, VSO_IF_EXISTS, cmd_del_br, format_nothing,
+      "delete BRIDGE, all of its ports and its saved flows" },
+    { "list-br", "", 0, 0, 0, cmd_list_br, format_lines,
+      "print the names of all the bridges" },
+    { "br-exists", "BRIDGE", 1, 1, 0, cmd_br_exists, format_exists,
+      "exit 2 if BRIDGE does not exist" },
+    { "add-port", "BRIDGE PORT [COLUMN[:KEY]=VALUE]...", 2, 64, VSO_MAY_EXIST,
+      cmd_add_port, format_nothing, "add network device PORT to BRIDGE" },
+    { "del-port", "[BRIDGE] PORT", 1, 2, VSO_IF_EXISTS, cmd_del_port,
+      format_nothing, "delete PORT (which must be on BRIDGE if given)" },
+    { "set-fail-mode", "BRIDGE standalone|secure", 2, 2, 0, cmd_set_fail_mode,
+      format_nothing, "secure: BRIDGE gets no NORMAL flow of its own" },
+    { "get-fail-mode", "BRIDGE", 1, 1, 0, cmd_get_fail_mode, format_lines,
+      "print BRIDGE's fail mode (nothing when unset: standalone)" },
+    { "del-fail-mode", "BRIDGE", 1, 1, 0, cmd_del_fail_mode, format_nothing,
+      "unset BRIDGE's fail mode (standalone)" },
+    { "list-ports", "BRIDGE", 1, 1, 0, cmd_list_ports, format_lines,
+      "print the names of all the ports on BRIDGE" },
+    { "list-ifaces", "BRIDGE", 1, 1, 0, cmd_list_ports, format_lines,
+      "print the names of all the interfaces on BRIDGE" },
+    { "port-to-br", "PORT", 1, 1, 0, cmd_port_to_br, format_lines,
+      "print the name of the bridge that contains PORT" },
+    { "iface-to-br", "IFACE", 1, 1, 0, cmd_port_to_br, format_lines,
+      "print the name of the bridge that contains IFACE" },
+    { "show", "", 0, 0, 0, cmd_show, format_show,
+      "print an overview of the configuration" },
+    { "set", "TABLE RECORD COLUMN[:KEY]=VALUE...", 3, 64, 0, cmd_set,
+      format_nothing,
+      "set COLUMN values in RECORD of TABLE (Interface, Port, Bridge)" },
+    { "clear", "TABLE RECORD COLUMN...", 3, 64, 0, cmd_clear, format_nothing,
+      "clear COLUMN (options, ofport_request, external_ids, tag, trunks, "
+      "fail_mode, other_config) in RECORD" },
+    { "remove", "TABLE RECORD COLUMN KEY|KEY=VALUE|VALUE...", 4, 64, 0,
+      cmd_remove, format_nothing,
+      "remove keys (external_ids) or values (tag, trunks) from COLUMN" },
+    { "get", "TABLE RECORD COLUMN[:KEY]...", 3, 64, 0, cmd_get, format_values,
+      "print COLUMN values of RECORD in TABLE" },
+    { "list", "TABLE [RECORD]...", 1, 64, 0, cmd_list, format_records,
+      "list RECORDs (default: all) of TABLE (Interface, Port, Bridge)" },
+    { "find", "TABLE [COLUMN[:KEY]=VALUE]...", 1, 64, 0, cmd_find,
+      format_records,
+      "list the RECORDs of TABLE where every COLUMN "
+      "equals VALUE" },
 };
 
-static const struct vsctl_cmd *
-find_cmd(const char *name)
+static const struct vsctl_cmd *find_cmd(const char *name)
 {
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
         if (!strcmp(commands[i].name, name)) {
@@ -966,8 +946,7 @@ find_cmd(const char *name)
     return NULL;
 }
 
-void
-vsctl_usage(struct ds *out)
+void vsctl_usage(struct ds *out)
 {
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
         const struct vsctl_cmd *c = &commands[i];
@@ -987,15 +966,14 @@ vsctl_usage(struct ds *out)
 
 /* ---- The runner. ---- */
 
-static const char *
-opt_name(unsigned opt)
+static const char *opt_name(unsigned opt)
 {
     return opt == VSO_MAY_EXIST ? "--may-exist" : "--if-exists";
 }
 
 /* Parses argv into 'ctxs' (at most argc of them). */
-static char *
-parse_chain(int argc, char *argv[], struct vsctl_ctx *ctxs, size_t *np)
+static char *parse_chain(int argc, char *argv[], struct vsctl_ctx *ctxs,
+                         size_t *np)
 {
     size_t n = 0;
     int i = 0;
@@ -1013,8 +991,8 @@ parse_chain(int argc, char *argv[], struct vsctl_ctx *ctxs, size_t *np)
             } else if (!strcmp(argv[i], "--if-exists")) {
                 ctx->opts |= VSO_IF_EXISTS;
             } else {
-                return xasprintf("unknown option '%s' (command %zu)",
-                                 argv[i], n + 1);
+                return xasprintf("unknown option '%s' (command %zu)", argv[i],
+                                 n + 1);
             }
         }
         if (i >= argc || !strcmp(argv[i], "--")) {
@@ -1063,14 +1041,14 @@ parse_chain(int argc, char *argv[], struct vsctl_ctx *ctxs, size_t *np)
 
 /* Keeps only the columns --columns names in each record of 'records' (a
  * list or find result), or says which column no record has. */
-static char *
-select_columns(const struct vsctl_ctx *ctx, json_t *records)
+static char *select_columns(const struct vsctl_ctx *ctx, json_t *records)
 {
     char *err = NULL;
     char *list = xstrdup(ctx->columns);
     size_t i;
     json_t *rec;
-    json_array_foreach(records, i, rec) {
+    json_array_foreach(records, i, rec)
+    {
         json_t *kept = json_object();
         char *save = NULL;
         for (char *c = strtok_r(list, ",", &save); c && !err;
@@ -1093,10 +1071,9 @@ select_columns(const struct vsctl_ctx *ctx, json_t *records)
     return err;
 }
 
-char *
-vsctl_run(struct config *cfg, int argc, char *argv[],
-          const struct vsctl_status *status, json_t **resultp,
-          bool *changedp)
+char *vsctl_run(struct config *cfg, int argc, char *argv[],
+                const struct vsctl_status *status, json_t **resultp,
+                bool *changedp)
 {
     struct vsctl_ctx *ctxs = xcalloc((size_t)argc + 1, sizeof *ctxs);
     size_t n;
@@ -1121,8 +1098,7 @@ vsctl_run(struct config *cfg, int argc, char *argv[],
                                   "result", r ? r : json_null());
             if (ctx->columns) {
                 /* The order to print them in, as given. */
-                json_object_set_new(e, "columns",
-                                    json_string(ctx->columns));
+                json_object_set_new(e, "columns", json_string(ctx->columns));
             }
             json_array_append_new(results, e);
         } else {
@@ -1147,8 +1123,7 @@ vsctl_run(struct config *cfg, int argc, char *argv[],
 
 /* A value as ovs-vsctl --bare prints it: no quotes, no brackets, set
  * members and map pairs separated by spaces. */
-static void
-format_bare_value(const json_t *v, struct ds *out)
+static void format_bare_value(const json_t *v, struct ds *out)
 {
     if (json_is_string(v)) {
         ds_put_cstr(out, json_string_value(v));
@@ -1156,7 +1131,8 @@ format_bare_value(const json_t *v, struct ds *out)
         const char *key;
         json_t *value;
         bool first = true;
-        json_object_foreach((json_t *)v, key, value) {
+        json_object_foreach((json_t *)v, key, value)
+        {
             ds_put_format(out, "%s%s=", first ? "" : " ", key);
             format_bare_value(value, out);
             first = false;
@@ -1164,7 +1140,8 @@ format_bare_value(const json_t *v, struct ds *out)
     } else if (json_is_array(v)) {
         size_t i;
         json_t *e;
-        json_array_foreach((json_t *)v, i, e) {
+        json_array_foreach((json_t *)v, i, e)
+        {
             ds_put_cstr(out, i ? " " : "");
             format_bare_value(e, out);
         }
@@ -1175,13 +1152,13 @@ format_bare_value(const json_t *v, struct ds *out)
 
 /* list and find with --columns (in their order) or --bare (values only,
  * one per line, a blank line between records), as ovs-vsctl. */
-static void
-format_records_as(const json_t *result, const char *columns, bool bare,
-                  struct ds *out)
+static void format_records_as(const json_t *result, const char *columns,
+                              bool bare, struct ds *out)
 {
     size_t i;
     json_t *rec;
-    json_array_foreach((json_t *)result, i, rec) {
+    json_array_foreach((json_t *)result, i, rec)
+    {
         if (i) {
             ds_put_char(out, '\n');
         }
@@ -1189,7 +1166,8 @@ format_records_as(const json_t *result, const char *columns, bool bare,
         size_t n = 0;
         const char *key;
         json_t *value;
-        json_object_foreach(rec, key, value) {
+        json_object_foreach(rec, key, value)
+        {
             keys[n++] = key; /* In --columns order (select_columns()). */
         }
         for (size_t a = 1; a < n && !columns; a++) {
@@ -1216,13 +1194,14 @@ format_records_as(const json_t *result, const char *columns, bool bare,
 
 #define SETUP_ERRORS "setup-errors"
 
-void
-vsctl_add_setup_error(json_t *results, const char *name, const char *error)
+void vsctl_add_setup_error(json_t *results, const char *name,
+                           const char *error)
 {
     size_t i;
     json_t *e;
     json_t *errors = NULL;
-    json_array_foreach(results, i, e) {
+    json_array_foreach(results, i, e)
+    {
         const char *cmd = json_string_value(json_object_get(e, "command"));
         if (cmd && !strcmp(cmd, SETUP_ERRORS)) {
             errors = json_object_get(e, "result");
@@ -1231,52 +1210,52 @@ vsctl_add_setup_error(json_t *results, const char *name, const char *error)
     if (!errors) {
         errors = json_array();
         json_array_append_new(results,
-                              json_pack("{s:s, s:o}", "command",
-                                        SETUP_ERRORS, "result", errors));
+                              json_pack("{s:s, s:o}", "command", SETUP_ERRORS,
+                                        "result", errors));
     }
-    json_array_append_new(errors, json_pack("{s:s, s:s}", "name", name,
-                                            "error", error));
+    json_array_append_new(
+        errors, json_pack("{s:s, s:s}", "name", name, "error", error));
 }
 
-void
-vsctl_format_setup_errors(const json_t *result, const char *program,
-                          struct ds *out)
+void vsctl_format_setup_errors(const json_t *result, const char *program,
+                               struct ds *out)
 {
     size_t i, j;
     json_t *e, *p;
-    json_array_foreach((json_t *)result, i, e) {
+    json_array_foreach((json_t *)result, i, e)
+    {
         const char *cmd = json_string_value(json_object_get(e, "command"));
         if (!cmd || strcmp(cmd, SETUP_ERRORS)) {
             continue;
         }
-        json_array_foreach(json_object_get(e, "result"), j, p) {
+        json_array_foreach(json_object_get(e, "result"), j, p)
+        {
             const char *name = json_string_value(json_object_get(p, "name"));
             const char *err = json_string_value(json_object_get(p, "error"));
-            ds_put_format(out, "%s: Error detected while setting up '%s': "
-                          "%s.  See switchd log for details.\n", program,
-                          name ? name : "", err ? err : "");
+            ds_put_format(out,
+                          "%s: Error detected while setting up '%s': "
+                          "%s.  See switchd log for details.\n",
+                          program, name ? name : "", err ? err : "");
         }
     }
 }
 
-void
-vsctl_format(const json_t *result, struct ds *out, int *exit_codep)
+void vsctl_format(const json_t *result, struct ds *out, int *exit_codep)
 {
     vsctl_format_bare(result, false, out, exit_codep);
 }
 
-void
-vsctl_format_bare(const json_t *result, bool bare, struct ds *out,
-                  int *exit_codep)
+void vsctl_format_bare(const json_t *result, bool bare, struct ds *out,
+                       int *exit_codep)
 {
     size_t i;
     json_t *e;
     *exit_codep = 0;
-    json_array_foreach((json_t *)result, i, e) {
+    json_array_foreach((json_t *)result, i, e)
+    {
         const char *name = json_string_value(json_object_get(e, "command"));
         const struct vsctl_cmd *c = name ? find_cmd(name) : NULL;
-        const char *columns =
-            json_string_value(json_object_get(e, "columns"));
+        const char *columns = json_string_value(json_object_get(e, "columns"));
         if (c && c->format == format_records && (columns || bare)) {
             format_records_as(json_object_get(e, "result"), columns, bare,
                               out);

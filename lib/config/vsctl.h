@@ -47,8 +47,7 @@ struct vsctl_status {
  * allocated message; '*resultp' is NULL and 'cfg' is in an unspecified
  * state (throw the clone away). */
 char *vsctl_run(struct config *cfg, int argc, char *argv[],
-                const struct vsctl_status *, json_t **resultp,
-                bool *changedp);
+                const struct vsctl_status *, json_t **resultp, bool *changedp);
 
 /* Renders a vsctl_run() result as swctl prints it.  '*exit_codep' is 0,
  * or 2 when a br-exists test was false. */

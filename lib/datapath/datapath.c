@@ -52,9 +52,8 @@ char *dp_create(dp_upcall_fn *upcall, void *aux, struct dp **dpp)
     dp->upcall = upcall;
     dp->upcall_aux = aux;
     hmap_init(&dp->flows);
-    dp->pb = perf_buffer__new(bpf_map__fd(skel->maps.dp_misses),
-                              DP_PERF_PAGES, upcall_sample, upcall_lost, dp,
-                              NULL);
+    dp->pb = perf_buffer__new(bpf_map__fd(skel->maps.dp_misses), DP_PERF_PAGES,
+                              upcall_sample, upcall_lost, dp, NULL);
     if (!dp->pb) {
         int error = errno;
         dp_destroy(dp);
@@ -118,8 +117,8 @@ static struct dp_vxdev *vxdev_ref(struct dp *dp, uint32_t local_ip,
     v->local_ip = local_ip;
     v->dst_port = dst_port;
     if (local_ip) {
-        snprintf(v->name, sizeof v->name, "swvx%06x%04x",
-                 local_ip & 0xffffff, dst_port);
+        snprintf(v->name, sizeof v->name, "swvx%06x%04x", local_ip & 0xffffff,
+                 dst_port);
     } else {
         snprintf(v->name, sizeof v->name, "swvx%u", dst_port);
     }
@@ -160,12 +159,11 @@ char *dp_port_add(struct dp *dp, struct ofproto *ofp, uint16_t ofport,
                             spec->devname);
         } else {
             bool ingress = spec->kind == DP_PORT_SYSTEM;
-            struct bpf_program *prog = ingress
-                                           ? dp->skel->progs.port_ingress
-                                           : dp->skel->progs.tap_egress;
+            struct bpf_program *prog = ingress ? dp->skel->progs.port_ingress
+                                               : dp->skel->progs.tap_egress;
             char *e2 = NULL;
-            if (dp_kernel_tc_attach(p->ifindex, ingress,
-                                    bpf_program__fd(prog), &e2)) {
+            if (dp_kernel_tc_attach(p->ifindex, ingress, bpf_program__fd(prog),
+                                    &e2)) {
                 err = xasprintf("%s: %s", spec->devname, e2);
                 free(e2);
             } else {
@@ -285,8 +283,10 @@ static void upcall_sample(void *dp_, int cpu, void *data, __u32 size)
 
 static void upcall_lost(void *dp_, int cpu, __u64 n)
 {
-    LOG_RL(LOG_WARN, "fast path: %llu missed packets lost on cpu %d "
-           "(miss buffer full)", (unsigned long long)n, cpu);
+    LOG_RL(LOG_WARN,
+           "fast path: %llu missed packets lost on cpu %d "
+           "(miss buffer full)",
+           (unsigned long long)n, cpu);
 }
 
 void dp_miss_handled(struct dp *dp, struct ofproto *ofp,
@@ -309,8 +309,8 @@ void dp_get_stats(struct dp *dp, struct dp_stats *s)
         return;
     }
     uint64_t *v = xcalloc((size_t)ncpu, sizeof *v);
-    uint64_t *dst[DP_C_N] = {&s->hits, &s->misses, &s->uncacheable,
-                             &s->miss_too_big, &s->miss_lost};
+    uint64_t *dst[DP_C_N] = { &s->hits, &s->misses, &s->uncacheable,
+                              &s->miss_too_big, &s->miss_lost };
     for (uint32_t c = 0; c < DP_C_N; c++) {
         *dst[c] = 0;
         if (!bpf_map_lookup_elem(fd, &c, v)) {

@@ -56,9 +56,9 @@ enum dp_port_kind {
 
 struct dp_port_spec {
     enum dp_port_kind kind;
-    const char *devname;  /* INTERNAL, SYSTEM: the device. */
+    const char *devname; /* INTERNAL, SYSTEM: the device. */
     /* VXLAN, as the port's options say. */
-    uint32_t remote_ip;   /* 0: remote_ip=flow. */
+    uint32_t remote_ip; /* 0: remote_ip=flow. */
     bool key_flow;
     uint32_t vni;
     uint32_t local_ip;
@@ -124,8 +124,7 @@ const char *dp_would_hit(struct dp *, const struct ofproto *,
 /* Counters of the programs summed over CPUs, and the cache size. */
 struct dp_stats {
     uint64_t hits, misses, uncacheable, miss_too_big, miss_lost;
-    uint64_t n_flows, n_installed, n_flushes, n_revalidated_out,
-        n_idle_out;
+    uint64_t n_flows, n_installed, n_flushes, n_revalidated_out, n_idle_out;
 };
 void dp_get_stats(struct dp *, struct dp_stats *);
 

@@ -268,8 +268,8 @@ void dp_run(struct dp *dp)
             struct packet pkt;
             struct dp_entry e;
             packet_init(&pkt, f->hdr, f->hdr_len);
-            bool ok = translate(dp, &pkt, &res, &e)
-                      && same_actions(&e, &f->entry);
+            bool ok =
+                translate(dp, &pkt, &res, &e) && same_actions(&e, &f->entry);
             packet_uninit(&pkt);
             if (!ok) {
                 flow_remove(dp, f);
@@ -307,8 +307,8 @@ static void format_actions(const struct dp_entry *e, struct ds *s)
             ds_put_format(s,
                           "set_eth(dst=%02x:%02x:%02x:%02x:%02x:%02x,"
                           "src=%02x:%02x:%02x:%02x:%02x:%02x)",
-                          m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7],
-                          m[8], m[9], m[10], m[11]);
+                          m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8],
+                          m[9], m[10], m[11]);
         } else {
             if (!if_indextoname(a->ifindex, name)) {
                 snprintf(name, sizeof name, "%u", a->ifindex);
@@ -353,12 +353,12 @@ json_t *dp_dump_flows(struct dp *dp, const struct ofproto *ofp)
         struct ds acts = DS_EMPTY_INITIALIZER;
         format_key(f, &key);
         format_actions(&f->entry, &acts);
-        json_array_append_new(
-            a, json_pack("{s:s, s:s, s:I, s:I, s:f}", "key", ds_cstr(&key),
-                         "actions", ds_cstr(&acts), "packets",
-                         (json_int_t)cur.packets, "bytes",
-                         (json_int_t)cur.bytes, "used",
-                         used ? (age < 0 ? 0 : age) : -1.0));
+        json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:I, s:f}", "key",
+                                           ds_cstr(&key), "actions",
+                                           ds_cstr(&acts), "packets",
+                                           (json_int_t)cur.packets, "bytes",
+                                           (json_int_t)cur.bytes, "used",
+                                           used ? (age < 0 ? 0 : age) : -1.0));
         ds_destroy(&key);
         ds_destroy(&acts);
     }

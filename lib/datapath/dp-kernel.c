@@ -97,7 +97,7 @@ int dp_kernel_vxlan_create(const char *name, uint32_t local_ip,
     struct rtattr *data = nl_put(&r, IFLA_INFO_DATA, NULL, 0);
     uint8_t one = 1, zero = 0;
     uint16_t port = htons(dst_port);
-    struct ifla_vxlan_port_range range = {htons(49152), htons(65535)};
+    struct ifla_vxlan_port_range range = { htons(49152), htons(65535) };
     nl_put(&r, IFLA_VXLAN_COLLECT_METADATA, &one, 1);
     nl_put(&r, IFLA_VXLAN_LEARNING, &zero, 1);
     nl_put(&r, IFLA_VXLAN_PORT, &port, sizeof port);
@@ -116,9 +116,9 @@ int dp_kernel_vxlan_create(const char *name, uint32_t local_ip,
     }
     if (error) {
         char ip[16];
-        *errp = xasprintf("kernel vxlan device %s (%s:%u): %s", name,
-                          ipv4_to_str(local_ip, ip), dst_port,
-                          strerror(error));
+        *errp =
+            xasprintf("kernel vxlan device %s (%s:%u): %s", name,
+                      ipv4_to_str(local_ip, ip), dst_port, strerror(error));
     }
     return error;
 }

@@ -20,8 +20,7 @@ void dp_kernel_link_del(int ifindex);
 /* Attaches 'prog_fd' at 'ifindex''s clsact ingress or egress hook
  * (creating the qdisc if need be) as direct-action filter handle 1,
  * priority 1, replacing what is there. */
-int dp_kernel_tc_attach(int ifindex, bool ingress, int prog_fd,
-                        char **errp);
+int dp_kernel_tc_attach(int ifindex, bool ingress, int prog_fd, char **errp);
 /* Detaches it again; the qdisc stays (others may use it). */
 void dp_kernel_tc_detach(int ifindex, bool ingress);
 

@@ -36,13 +36,13 @@ struct dp_port {
 struct dp_flow {
     struct hmap_node node;
     struct dp_key key;
-    struct dp_entry entry;    /* Actions as installed; counters as last
-                               * credited. */
-    struct ofproto *ofproto;  /* Bridge the packet enters. */
-    struct flow md;           /* in_port and tunnel metadata. */
-    uint8_t hdr[DP_HDR_MAX];  /* The first bytes of the packet. */
+    struct dp_entry entry;   /* Actions as installed; counters as last
+                              * credited. */
+    struct ofproto *ofproto; /* Bridge the packet enters. */
+    struct flow md;          /* in_port and tunnel metadata. */
+    uint8_t hdr[DP_HDR_MAX]; /* The first bytes of the packet. */
     uint32_t hdr_len;
-    int64_t used_msec;        /* Last seen used, or the install time. */
+    int64_t used_msec; /* Last seen used, or the install time. */
     bool ever_used;
 };
 
@@ -58,9 +58,9 @@ struct dp {
     struct dp_vxdev **vxdevs;
     size_t n_vxdevs;
 
-    struct hmap flows;        /* struct dp_flow by key. */
-    uint64_t synced;          /* Sum of bridge versions at the last
-                               * flush (or sync that found no change). */
+    struct hmap flows; /* struct dp_flow by key. */
+    uint64_t synced;   /* Sum of bridge versions at the last
+                        * flush (or sync that found no change). */
     struct dp_stats stats;
 };
 

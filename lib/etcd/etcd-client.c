@@ -15,7 +15,7 @@
 #define ETCD_STREAM_MAX (32u * 1024 * 1024)
 
 struct etcd_endpoint {
-    char *url;   /* As given, without a trailing path. */
+    char *url; /* As given, without a trailing path. */
     char *host;
     uint16_t port;
     struct evhttp_connection *conn; /* For unary calls; lazily made. */
@@ -60,8 +60,7 @@ struct etcd_watch {
     int status;
 };
 
-static char *
-parse_url(const char *url, struct etcd_endpoint *ep)
+static char *parse_url(const char *url, struct etcd_endpoint *ep)
 {
     const char *p = url;
     if (str_starts_with(p, "http://")) {
@@ -91,9 +90,8 @@ parse_url(const char *url, struct etcd_endpoint *ep)
     return NULL;
 }
 
-char *
-etcd_client_create(struct event_base *base, const char *urls,
-                   int timeout_sec, struct etcd_client **clientp)
+char *etcd_client_create(struct event_base *base, const char *urls,
+                         int timeout_sec, struct etcd_client **clientp)
 {
     *clientp = NULL;
     struct etcd_client *c = xzalloc(sizeof *c);
@@ -123,8 +121,7 @@ etcd_client_create(struct event_base *base, const char *urls,
     return NULL;
 }
 
-static void
-pending_remove(struct etcd_call *call)
+static void pending_remove(struct etcd_call *call)
 {
     struct etcd_client *c = call->client;
     if (call->prev) {
@@ -137,8 +134,7 @@ pending_remove(struct etcd_call *call)
     }
 }
 
-void
-etcd_client_destroy(struct etcd_client *c)
+void etcd_client_destroy(struct etcd_client *c)
 {
     if (!c) {
         return;
@@ -165,41 +161,37 @@ etcd_client_destroy(struct etcd_client *c)
     free(c);
 }
 
-const char *
-etcd_client_endpoint(const struct etcd_client *c)
+const char *etcd_client_endpoint(const struct etcd_client *c)
 {
     return c->eps[c->cur].url;
 }
 
-size_t
-etcd_client_n_endpoints(const struct etcd_client *c)
+size_t etcd_client_n_endpoints(const struct etcd_client *c)
 {
     return c->n_eps;
 }
 
-uint64_t
-etcd_client_generation(const struct etcd_client *c)
+uint64_t etcd_client_generation(const struct etcd_client *c)
 {
     return c->generation;
 }
 
-void
-etcd_client_next_endpoint(struct etcd_client *c)
+void etcd_client_next_endpoint(struct etcd_client *c)
 {
     c->cur = (c->cur + 1) % c->n_eps;
     c->generation++;
     c->stats.n_failovers++;
 }
 
-void
-etcd_client_stats(const struct etcd_client *c, struct etcd_client_stats *s)
+void etcd_client_stats(const struct etcd_client *c,
+                       struct etcd_client_stats *s)
 {
     *s = c->stats;
 }
 
-static struct evhttp_connection *
-new_connection(struct etcd_client *c, const struct etcd_endpoint *ep,
-               int timeout_sec)
+static struct evhttp_connection *new_connection(struct etcd_client *c,
+                                                const struct etcd_endpoint *ep,
+                                                int timeout_sec)
 {
     struct evhttp_connection *conn =
         evhttp_connection_base_new(c->base, NULL, ep->host, ep->port);
@@ -212,9 +204,8 @@ new_connection(struct etcd_client *c, const struct etcd_endpoint *ep,
 
 /* Makes a POST of 'body' (stolen); NULL if libevent refused. */
 static struct evhttp_request *
-new_post(struct etcd_client *c, const struct etcd_endpoint *ep,
-         json_t *body, void (*done)(struct evhttp_request *, void *),
-         void *arg)
+new_post(struct etcd_client *c, const struct etcd_endpoint *ep, json_t *body,
+         void (*done)(struct evhttp_request *, void *), void *arg)
 {
     char *text = json_dumps(body, JSON_COMPACT);
     json_decref(body);
@@ -238,8 +229,7 @@ new_post(struct etcd_client *c, const struct etcd_endpoint *ep,
     return req;
 }
 
-static const char *
-request_error_str(enum evhttp_request_error e)
+static const char *request_error_str(enum evhttp_request_error e)
 {
     switch (e) {
     case EVREQ_HTTP_TIMEOUT:
@@ -258,8 +248,7 @@ request_error_str(enum evhttp_request_error e)
     return "failed";
 }
 
-static void
-call_error_cb(enum evhttp_request_error e, void *arg)
+static void call_error_cb(enum evhttp_request_error e, void *arg)
 {
     struct etcd_call *call = arg;
     call->error = e;
@@ -267,8 +256,7 @@ call_error_cb(enum evhttp_request_error e, void *arg)
 }
 
 /* Reads a whole reply body as JSON, or NULL. */
-static json_t *
-read_json(struct etcd_client *c, struct evhttp_request *req)
+static json_t *read_json(struct etcd_client *c, struct evhttp_request *req)
 {
     struct evbuffer *in = evhttp_request_get_input_buffer(req);
     size_t len = evbuffer_get_length(in);
@@ -279,8 +267,7 @@ read_json(struct etcd_client *c, struct evhttp_request *req)
     return j;
 }
 
-static void
-call_done(struct evhttp_request *req, void *arg)
+static void call_done(struct evhttp_request *req, void *arg)
 {
     struct etcd_call *call = arg;
     struct etcd_client *c = call->client;
@@ -312,15 +299,13 @@ call_done(struct evhttp_request *req, void *arg)
     free(call);
 }
 
-static void
-call_fail_cb(evutil_socket_t fd, short what, void *arg)
+static void call_fail_cb(evutil_socket_t fd, short what, void *arg)
 {
     call_done(NULL, arg);
 }
 
-void
-etcd_client_call(struct etcd_client *c, const char *path, json_t *body,
-                 etcd_reply_cb *cb, void *aux)
+void etcd_client_call(struct etcd_client *c, const char *path, json_t *body,
+                      etcd_reply_cb *cb, void *aux)
 {
     struct etcd_endpoint *ep = &c->eps[c->cur];
     struct etcd_call *call = xzalloc(sizeof *call);
@@ -337,8 +322,8 @@ etcd_client_call(struct etcd_client *c, const char *path, json_t *body,
     if (!ep->conn) {
         ep->conn = new_connection(c, ep, c->timeout_sec);
     }
-    struct evhttp_request *req = ep->conn
-        ? new_post(c, ep, body, call_done, call) : NULL;
+    struct evhttp_request *req =
+        ep->conn ? new_post(c, ep, body, call_done, call) : NULL;
     if (!ep->conn) {
         json_decref(body);
     }
@@ -353,14 +338,13 @@ etcd_client_call(struct etcd_client *c, const char *path, json_t *body,
      * never sees its callback run inside its own call. */
     call->have_error = true;
     call->error = EVREQ_HTTP_BUFFER_ERROR;
-    struct timeval tv = {0, 0};
+    struct timeval tv = { 0, 0 };
     event_base_once(c->base, -1, EV_TIMEOUT, call_fail_cb, call, &tv);
 }
 
 /* ---- Watches. ---- */
 
-static void
-watch_free_cb(evutil_socket_t fd, short what, void *arg)
+static void watch_free_cb(evutil_socket_t fd, short what, void *arg)
 {
     struct etcd_watch *w = arg;
     if (w->conn) {
@@ -372,15 +356,13 @@ watch_free_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /* The connection is freed from the loop, never inside its own callback. */
-static void
-watch_free_later(struct etcd_watch *w)
+static void watch_free_later(struct etcd_watch *w)
 {
-    struct timeval tv = {0, 0};
+    struct timeval tv = { 0, 0 };
     event_base_once(w->client->base, -1, EV_TIMEOUT, watch_free_cb, w, &tv);
 }
 
-static void
-watch_end(struct etcd_watch *w, const char *error)
+static void watch_end(struct etcd_watch *w, const char *error)
 {
     if (w->ended) {
         return;
@@ -391,8 +373,7 @@ watch_end(struct etcd_watch *w, const char *error)
     }
 }
 
-static void
-watch_chunk(struct evhttp_request *req, void *arg)
+static void watch_chunk(struct evhttp_request *req, void *arg)
 {
     struct etcd_watch *w = arg;
     struct evbuffer *in = evhttp_request_get_input_buffer(req);
@@ -422,16 +403,14 @@ watch_chunk(struct evhttp_request *req, void *arg)
     }
 }
 
-static void
-watch_error_cb(enum evhttp_request_error e, void *arg)
+static void watch_error_cb(enum evhttp_request_error e, void *arg)
 {
     struct etcd_watch *w = arg;
     w->error = e;
     w->have_error = true;
 }
 
-static void
-watch_done(struct evhttp_request *req, void *arg)
+static void watch_done(struct evhttp_request *req, void *arg)
 {
     struct etcd_watch *w = arg;
     if (w->canceled) {
@@ -457,16 +436,15 @@ watch_done(struct evhttp_request *req, void *arg)
     free(error);
 }
 
-static void
-watch_fail_cb(evutil_socket_t fd, short what, void *arg)
+static void watch_fail_cb(evutil_socket_t fd, short what, void *arg)
 {
     watch_done(NULL, arg);
 }
 
-struct etcd_watch *
-etcd_watch_start(struct etcd_client *c, json_t *body,
-                 void (*msg_cb)(const json_t *, void *),
-                 void (*end_cb)(const char *, void *), void *aux)
+struct etcd_watch *etcd_watch_start(struct etcd_client *c, json_t *body,
+                                    void (*msg_cb)(const json_t *, void *),
+                                    void (*end_cb)(const char *, void *),
+                                    void *aux)
 {
     struct etcd_endpoint *ep = &c->eps[c->cur];
     struct etcd_watch *w = xzalloc(sizeof *w);
@@ -480,29 +458,27 @@ etcd_watch_start(struct etcd_client *c, json_t *body,
     /* A watch may be silent for long; the read timeout only bounds how
      * long a dead connection goes unnoticed. */
     w->conn = new_connection(c, ep, 3600);
-    struct evhttp_request *req = w->conn
-        ? new_post(c, ep, body, watch_done, w) : NULL;
+    struct evhttp_request *req =
+        w->conn ? new_post(c, ep, body, watch_done, w) : NULL;
     if (!w->conn) {
         json_decref(body);
     }
     if (req) {
         evhttp_request_set_chunked_cb(req, watch_chunk);
         evhttp_request_set_error_cb(req, watch_error_cb);
-        if (!evhttp_make_request(w->conn, req, EVHTTP_REQ_POST,
-                                 "/v3/watch")) {
+        if (!evhttp_make_request(w->conn, req, EVHTTP_REQ_POST, "/v3/watch")) {
             return w;
         }
     }
     /* Reported from the loop: the caller gets its handle first. */
     w->have_error = true;
     w->error = EVREQ_HTTP_BUFFER_ERROR;
-    struct timeval tv = {0, 0};
+    struct timeval tv = { 0, 0 };
     event_base_once(c->base, -1, EV_TIMEOUT, watch_fail_cb, w, &tv);
     return w;
 }
 
-void
-etcd_watch_cancel(struct etcd_watch *w)
+void etcd_watch_cancel(struct etcd_watch *w)
 {
     if (w) {
         w->canceled = true;
@@ -510,8 +486,7 @@ etcd_watch_cancel(struct etcd_watch *w)
     }
 }
 
-const char *
-etcd_watch_endpoint(const struct etcd_watch *w)
+const char *etcd_watch_endpoint(const struct etcd_watch *w)
 {
     return w->endpoint;
 }

@@ -47,8 +47,7 @@ uint64_t etcd_client_generation(const struct etcd_client *);
 void etcd_client_next_endpoint(struct etcd_client *);
 
 /* 'reply' is NULL on a transport failure, with 'error' saying why. */
-typedef void etcd_reply_cb(const json_t *reply, const char *error,
-                           void *aux);
+typedef void etcd_reply_cb(const json_t *reply, const char *error, void *aux);
 
 /* POSTs 'body' (stolen) to 'path' ("/v3/kv/put").  Bytes sent and
  * received are counted (etcd_client_stats()). */
@@ -59,12 +58,10 @@ void etcd_client_call(struct etcd_client *, const char *path, json_t *body,
  * stream ends ('error' NULL if the server closed it cleanly).  Neither is
  * called after etcd_watch_cancel(), which is also what frees the watch
  * (call it after 'end_cb' too, from the callback or later). */
-struct etcd_watch *etcd_watch_start(struct etcd_client *, json_t *body,
-                                    void (*msg_cb)(const json_t *msg,
-                                                   void *aux),
-                                    void (*end_cb)(const char *error,
-                                                   void *aux),
-                                    void *aux);
+struct etcd_watch *
+etcd_watch_start(struct etcd_client *, json_t *body,
+                 void (*msg_cb)(const json_t *msg, void *aux),
+                 void (*end_cb)(const char *error, void *aux), void *aux);
 void etcd_watch_cancel(struct etcd_watch *);
 /* The endpoint the watch runs on. */
 const char *etcd_watch_endpoint(const struct etcd_watch *);
@@ -75,7 +72,6 @@ struct etcd_client_stats {
     uint64_t n_watch_messages;
     uint64_t watch_bytes_received; /* Of those, on watch streams. */
 };
-void etcd_client_stats(const struct etcd_client *,
-                       struct etcd_client_stats *);
+void etcd_client_stats(const struct etcd_client *, struct etcd_client_stats *);
 
 #endif

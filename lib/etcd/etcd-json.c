@@ -12,8 +12,7 @@
 static const char b64_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-char *
-etcd_base64_encode(const void *data_, size_t n)
+char *etcd_base64_encode(const void *data_, size_t n)
 {
     const uint8_t *data = data_;
     char *out = xmalloc((n + 2) / 3 * 4 + 1);
@@ -35,15 +34,13 @@ etcd_base64_encode(const void *data_, size_t n)
     return out;
 }
 
-static int
-b64_value(char c)
+static int b64_value(char c)
 {
     const char *p = c ? strchr(b64_alphabet, c) : NULL;
     return p ? (int)(p - b64_alphabet) : -1;
 }
 
-char *
-etcd_base64_decode(const char *text, char **outp, size_t *np)
+char *etcd_base64_decode(const char *text, char **outp, size_t *np)
 {
     size_t len = strlen(text);
     *outp = NULL;
@@ -60,8 +57,7 @@ etcd_base64_decode(const char *text, char **outp, size_t *np)
         for (int j = 0; j < 4; j++) {
             char c = text[i + j];
             bool last = i + 4 == len;
-            if (c == '=' && last && j >= 2
-                && (j == 3 || text[i + 3] == '=')) {
+            if (c == '=' && last && j >= 2 && (j == 3 || text[i + 3] == '=')) {
                 v[j] = 0;
                 pad++;
                 continue;
@@ -70,7 +66,8 @@ etcd_base64_decode(const char *text, char **outp, size_t *np)
             if (v[j] < 0 || pad) {
                 free(out);
                 return xasprintf("base64 \"%s\": invalid character '%c' at "
-                                 "position %zu", text, c, i + j + 1);
+                                 "position %zu",
+                                 text, c, i + j + 1);
             }
         }
         uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12
@@ -91,8 +88,7 @@ etcd_base64_decode(const char *text, char **outp, size_t *np)
 
 /* ---- Requests. ---- */
 
-char *
-etcd_prefix_end(const char *prefix)
+char *etcd_prefix_end(const char *prefix)
 {
     size_t len = strlen(prefix);
     while (len && (uint8_t)prefix[len - 1] == 0xff) {
@@ -107,8 +103,7 @@ etcd_prefix_end(const char *prefix)
 }
 
 /* A key as etcd wants it. */
-static json_t *
-b64_json(const char *s, size_t n)
+static json_t *b64_json(const char *s, size_t n)
 {
     char *b = etcd_base64_encode(s, n);
     json_t *j = json_string(b);
@@ -116,15 +111,13 @@ b64_json(const char *s, size_t n)
     return j;
 }
 
-static json_t *
-str_b64_json(const char *s)
+static json_t *str_b64_json(const char *s)
 {
     return b64_json(s, strlen(s));
 }
 
 /* A 64-bit integer as etcd writes it: a decimal string. */
-static json_t *
-int64_json(int64_t v)
+static json_t *int64_json(int64_t v)
 {
     char buf[24];
     snprintf(buf, sizeof buf, "%" PRId64, v);
@@ -133,8 +126,7 @@ int64_json(int64_t v)
 
 /* The range end for a prefix, base64.  An empty end means "to the end of
  * the keyspace", which etcd spells as the single byte 0. */
-static json_t *
-prefix_end_json(const char *prefix)
+static json_t *prefix_end_json(const char *prefix)
 {
     char *end = etcd_prefix_end(prefix);
     json_t *j = *end ? str_b64_json(end) : b64_json("", 1);
@@ -142,56 +134,48 @@ prefix_end_json(const char *prefix)
     return j;
 }
 
-json_t *
-etcd_range_prefix_request(const char *prefix)
+json_t *etcd_range_prefix_request(const char *prefix)
 {
-    return json_pack("{s:o, s:o}", "key", str_b64_json(prefix),
-                     "range_end", prefix_end_json(prefix));
+    return json_pack("{s:o, s:o}", "key", str_b64_json(prefix), "range_end",
+                     prefix_end_json(prefix));
 }
 
-json_t *
-etcd_put_request(const char *key, const char *value, int64_t lease)
+json_t *etcd_put_request(const char *key, const char *value, int64_t lease)
 {
-    json_t *req = json_pack("{s:o, s:o}", "key", str_b64_json(key),
-                            "value", str_b64_json(value));
+    json_t *req = json_pack("{s:o, s:o}", "key", str_b64_json(key), "value",
+                            str_b64_json(value));
     if (lease) {
         json_object_set_new(req, "lease", int64_json(lease));
     }
     return req;
 }
 
-json_t *
-etcd_delete_request(const char *key)
+json_t *etcd_delete_request(const char *key)
 {
     return json_pack("{s:o}", "key", str_b64_json(key));
 }
 
-json_t *
-etcd_delete_if_request(const char *key, int64_t mod_revision)
+json_t *etcd_delete_if_request(const char *key, int64_t mod_revision)
 {
-    json_t *cmp = json_pack("{s:o, s:s, s:s, s:o}", "key",
-                            str_b64_json(key), "target", "MOD", "result",
-                            "EQUAL", "mod_revision",
+    json_t *cmp = json_pack("{s:o, s:s, s:s, s:o}", "key", str_b64_json(key),
+                            "target", "MOD", "result", "EQUAL", "mod_revision",
                             int64_json(mod_revision));
-    json_t *del = json_pack("{s:o}", "request_delete_range",
-                            etcd_delete_request(key));
+    json_t *del =
+        json_pack("{s:o}", "request_delete_range", etcd_delete_request(key));
     return json_pack("{s:[o], s:[o]}", "compare", cmp, "success", del);
 }
 
-json_t *
-etcd_lease_grant_request(int64_t ttl)
+json_t *etcd_lease_grant_request(int64_t ttl)
 {
     return json_pack("{s:o}", "TTL", int64_json(ttl));
 }
 
-json_t *
-etcd_lease_keepalive_request(int64_t id)
+json_t *etcd_lease_keepalive_request(int64_t id)
 {
     return json_pack("{s:o}", "ID", int64_json(id));
 }
 
-json_t *
-etcd_watch_prefix_request(const char *prefix, int64_t start_revision)
+json_t *etcd_watch_prefix_request(const char *prefix, int64_t start_revision)
 {
     json_t *create = json_pack("{s:o, s:o}", "key", str_b64_json(prefix),
                                "range_end", prefix_end_json(prefix));
@@ -204,8 +188,7 @@ etcd_watch_prefix_request(const char *prefix, int64_t start_revision)
 
 /* ---- Replies. ---- */
 
-char *
-etcd_reply_error(const json_t *reply)
+char *etcd_reply_error(const json_t *reply)
 {
     if (!json_is_object(reply)) {
         return xstrdup("etcd: reply is not a JSON object");
@@ -220,14 +203,13 @@ etcd_reply_error(const json_t *reply)
     }
     json_t *code = json_object_get(reply, "code");
     return xasprintf("etcd: %s (code %" PRId64 ")", msg,
-                     json_is_integer(code)
-                         ? (int64_t)json_integer_value(code) : 0);
+                     json_is_integer(code) ? (int64_t)json_integer_value(code)
+                                           : 0);
 }
 
 /* Reads an int64 that etcd wrote as a string (or, leniently, a number).
  * Absent means 0, as the gateway omits zero values. */
-static char *
-get_int64(const json_t *obj, const char *name, int64_t *vp)
+static char *get_int64(const json_t *obj, const char *name, int64_t *vp)
 {
     json_t *v = json_object_get(obj, name);
     *vp = 0;
@@ -250,8 +232,7 @@ get_int64(const json_t *obj, const char *name, int64_t *vp)
     return xasprintf("etcd: field \"%s\" is not a 64-bit integer", name);
 }
 
-char *
-etcd_parse_header(const json_t *reply, int64_t *revisionp)
+char *etcd_parse_header(const json_t *reply, int64_t *revisionp)
 {
     char *err = etcd_reply_error(reply);
     if (err) {
@@ -264,15 +245,13 @@ etcd_parse_header(const json_t *reply, int64_t *revisionp)
     return get_int64(header, "revision", revisionp);
 }
 
-void
-etcd_kv_uninit(struct etcd_kv *kv)
+void etcd_kv_uninit(struct etcd_kv *kv)
 {
     free(kv->key);
     free(kv->value);
 }
 
-void
-etcd_kvs_free(struct etcd_kv *kvs, size_t n)
+void etcd_kvs_free(struct etcd_kv *kvs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         etcd_kv_uninit(&kvs[i]);
@@ -281,9 +260,8 @@ etcd_kvs_free(struct etcd_kv *kvs, size_t n)
 }
 
 /* Decodes a base64 field; absent is "" unless 'required'. */
-static char *
-get_b64(const json_t *obj, const char *name, bool required, char **outp,
-        size_t *np)
+static char *get_b64(const json_t *obj, const char *name, bool required,
+                     char **outp, size_t *np)
 {
     json_t *v = json_object_get(obj, name);
     if (!v && !required) {
@@ -305,8 +283,7 @@ get_b64(const json_t *obj, const char *name, bool required, char **outp,
     return NULL;
 }
 
-static char *
-parse_kv(const json_t *j, bool with_value, struct etcd_kv *kv)
+static char *parse_kv(const json_t *j, bool with_value, struct etcd_kv *kv)
 {
     memset(kv, 0, sizeof *kv);
     if (!json_is_object(j)) {
@@ -336,9 +313,8 @@ parse_kv(const json_t *j, bool with_value, struct etcd_kv *kv)
     return err;
 }
 
-char *
-etcd_parse_range(const json_t *reply, int64_t *revisionp,
-                 struct etcd_kv **kvsp, size_t *np)
+char *etcd_parse_range(const json_t *reply, int64_t *revisionp,
+                       struct etcd_kv **kvsp, size_t *np)
 {
     *kvsp = NULL;
     *np = 0;
@@ -364,8 +340,7 @@ etcd_parse_range(const json_t *reply, int64_t *revisionp,
     return NULL;
 }
 
-char *
-etcd_parse_lease_grant(const json_t *reply, int64_t *idp, int64_t *ttlp)
+char *etcd_parse_lease_grant(const json_t *reply, int64_t *idp, int64_t *ttlp)
 {
     int64_t rev;
     char *err = etcd_parse_header(reply, &rev);
@@ -385,8 +360,7 @@ etcd_parse_lease_grant(const json_t *reply, int64_t *idp, int64_t *ttlp)
 
 /* Streamed replies wrap each message in {"result": ...}; an error in the
  * stream is {"error": {...}}. */
-static char *
-unwrap_result(const json_t *msg, const json_t **resultp)
+static char *unwrap_result(const json_t *msg, const json_t **resultp)
 {
     if (!json_is_object(msg)) {
         return xstrdup("etcd: stream message is not a JSON object");
@@ -408,8 +382,7 @@ unwrap_result(const json_t *msg, const json_t **resultp)
     return NULL;
 }
 
-char *
-etcd_parse_keepalive(const json_t *reply, int64_t *ttlp)
+char *etcd_parse_keepalive(const json_t *reply, int64_t *ttlp)
 {
     const json_t *result = NULL;
     *ttlp = 0;
@@ -417,8 +390,7 @@ etcd_parse_keepalive(const json_t *reply, int64_t *ttlp)
     return err ? err : get_int64(result, "TTL", ttlp);
 }
 
-char *
-etcd_parse_txn(const json_t *reply, bool *succeededp, int64_t *revisionp)
+char *etcd_parse_txn(const json_t *reply, bool *succeededp, int64_t *revisionp)
 {
     char *err = etcd_parse_header(reply, revisionp);
     if (err) {
@@ -428,8 +400,7 @@ etcd_parse_txn(const json_t *reply, bool *succeededp, int64_t *revisionp)
     return NULL;
 }
 
-void
-etcd_watch_msg_uninit(struct etcd_watch_msg *m)
+void etcd_watch_msg_uninit(struct etcd_watch_msg *m)
 {
     for (size_t i = 0; i < m->n_events; i++) {
         etcd_kv_uninit(&m->events[i].kv);
@@ -439,8 +410,7 @@ etcd_watch_msg_uninit(struct etcd_watch_msg *m)
     memset(m, 0, sizeof *m);
 }
 
-static char *
-parse_event(const json_t *j, struct etcd_event *ev)
+static char *parse_event(const json_t *j, struct etcd_event *ev)
 {
     if (!json_is_object(j)) {
         return xstrdup("etcd: a watch event is not an object");
@@ -458,8 +428,7 @@ parse_event(const json_t *j, struct etcd_event *ev)
                     &ev->kv);
 }
 
-char *
-etcd_parse_watch(const json_t *msg, struct etcd_watch_msg *m)
+char *etcd_parse_watch(const json_t *msg, struct etcd_watch_msg *m)
 {
     memset(m, 0, sizeof *m);
     const json_t *result = NULL;
@@ -479,8 +448,8 @@ etcd_parse_watch(const json_t *msg, struct etcd_watch_msg *m)
     }
     m->created = json_is_true(json_object_get(result, "created"));
     m->canceled = json_is_true(json_object_get(result, "canceled"));
-    const char *reason = json_string_value(json_object_get(result,
-                                                           "cancel_reason"));
+    const char *reason =
+        json_string_value(json_object_get(result, "cancel_reason"));
     m->cancel_reason = reason ? xstrdup(reason) : NULL;
 
     json_t *events = json_object_get(result, "events");
@@ -503,22 +472,19 @@ etcd_parse_watch(const json_t *msg, struct etcd_watch_msg *m)
 
 /* ---- Streams. ---- */
 
-void
-etcd_stream_init(struct etcd_stream *s, size_t max)
+void etcd_stream_init(struct etcd_stream *s, size_t max)
 {
     memset(s, 0, sizeof *s);
     s->max = max;
 }
 
-void
-etcd_stream_uninit(struct etcd_stream *s)
+void etcd_stream_uninit(struct etcd_stream *s)
 {
     free(s->buf);
     memset(s, 0, sizeof *s);
 }
 
-void
-etcd_stream_feed(struct etcd_stream *s, const void *data, size_t n)
+void etcd_stream_feed(struct etcd_stream *s, const void *data, size_t n)
 {
     if (s->len + n + 1 > s->allocated) {
         s->buf = x2nrealloc(s->buf, &s->allocated, s->len + n + 1, 1);
@@ -529,8 +495,7 @@ etcd_stream_feed(struct etcd_stream *s, const void *data, size_t n)
 
 /* Length of the complete JSON object at the start of 'p' (after
  * whitespace was skipped), or 0 if it is not complete yet. */
-static size_t
-object_length(const char *p, size_t len)
+static size_t object_length(const char *p, size_t len)
 {
     int depth = 0;
     bool in_string = false, escaped = false;
@@ -555,13 +520,11 @@ object_length(const char *p, size_t len)
     return 0;
 }
 
-char *
-etcd_stream_next(struct etcd_stream *s, json_t **msgp)
+char *etcd_stream_next(struct etcd_stream *s, json_t **msgp)
 {
     *msgp = NULL;
     size_t skip = 0;
-    while (skip < s->len && s->buf[skip]
-           && strchr(" \t\r\n", s->buf[skip])) {
+    while (skip < s->len && s->buf[skip] && strchr(" \t\r\n", s->buf[skip])) {
         skip++;
     }
     if (skip == s->len) {
@@ -570,7 +533,8 @@ etcd_stream_next(struct etcd_stream *s, json_t **msgp)
     }
     if (s->buf[skip] != '{') {
         return xasprintf("etcd: stream holds '%c' where an object should "
-                         "start", s->buf[skip]);
+                         "start",
+                         s->buf[skip]);
     }
     size_t n = object_length(s->buf + skip, s->len - skip);
     if (!n) {

@@ -81,8 +81,7 @@ char *etcd_parse_header(const json_t *reply, int64_t *revisionp);
 char *etcd_parse_range(const json_t *reply, int64_t *revisionp,
                        struct etcd_kv **kvsp, size_t *np);
 void etcd_kvs_free(struct etcd_kv *, size_t n);
-char *etcd_parse_lease_grant(const json_t *reply, int64_t *idp,
-                             int64_t *ttlp);
+char *etcd_parse_lease_grant(const json_t *reply, int64_t *idp, int64_t *ttlp);
 /* A keepalive reply (one {"result": ...} message).  '*ttlp' 0 means the
  * lease no longer exists. */
 char *etcd_parse_keepalive(const json_t *reply, int64_t *ttlp);
@@ -91,7 +90,7 @@ char *etcd_parse_txn(const json_t *reply, bool *succeededp,
 
 /* One message of a watch stream. */
 struct etcd_watch_msg {
-    int64_t revision;        /* Header revision (0 when absent). */
+    int64_t revision; /* Header revision (0 when absent). */
     bool created;
     bool canceled;
     int64_t compact_revision; /* Nonzero: the start revision was

@@ -173,11 +173,11 @@ static const struct {
     const char *name;
     uint8_t value, mask;
 } frag_names[] = {
-    {"no", 0, FLOW_NW_FRAG_ANY},
-    {"yes", FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_ANY},
-    {"first", FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_MASK},
-    {"later", FLOW_NW_FRAG_MASK, FLOW_NW_FRAG_MASK},
-    {"not_later", 0, FLOW_NW_FRAG_LATER},
+    { "no", 0, FLOW_NW_FRAG_ANY },
+    { "yes", FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_ANY },
+    { "first", FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_MASK },
+    { "later", FLOW_NW_FRAG_MASK, FLOW_NW_FRAG_MASK },
+    { "not_later", 0, FLOW_NW_FRAG_LATER },
 };
 
 static const char *tcp_flag_names[] = {
@@ -189,8 +189,8 @@ static const char *tcp_flag_names[] = {
 static int tcp_flag_bit(const char *p, size_t n)
 {
     for (size_t i = 0; i < ARRAY_SIZE(tcp_flag_names); i++) {
-        if (strlen(tcp_flag_names[i]) == n &&
-            !strncmp(p, tcp_flag_names[i], n)) {
+        if (strlen(tcp_flag_names[i]) == n
+            && !strncmp(p, tcp_flag_names[i], n)) {
             return (int)i;
         }
     }
@@ -234,8 +234,8 @@ static char *parse_tcp_flags(const struct mf_field *mf, const char *s,
                              mf->name, s, (int)n, p);
         }
         if ((*mask | *value) & (1u << bit)) {
-            return xasprintf("%s=%s: TCP flag '%.*s' given twice", mf->name,
-                             s, (int)n, p);
+            return xasprintf("%s=%s: TCP flag '%.*s' given twice", mf->name, s,
+                             (int)n, p);
         }
         *mask |= 1u << bit;
         if (set) {
@@ -324,8 +324,7 @@ static char *parse_ipv6_field(const struct mf_field *mf, const char *s,
     }
     if (m && strchr(m, ':')) {
         if (inet_pton(AF_INET6, m, am) != 1) {
-            return xasprintf("%s=%s: invalid IPv6 mask '%s'", mf->name, s,
-                             m);
+            return xasprintf("%s=%s: invalid IPv6 mask '%s'", mf->name, s, m);
         }
     } else if (m) {
         unsigned len = 128;
@@ -440,8 +439,8 @@ char *mf_parse_value(const struct mf_field *mf, const char *s,
     }
 
     case MFF_FMT_TCP_FLAGS:
-        if (v[0] == '+' || v[0] == '-' || (isalpha((unsigned char)v[0]) &&
-                                           !m) || (v[0] == '[' && !m)) {
+        if (v[0] == '+' || v[0] == '-' || (isalpha((unsigned char)v[0]) && !m)
+            || (v[0] == '[' && !m)) {
             uint64_t x = 0, xm = 0;
             if (m) {
                 error = xasprintf("%s=%s: the +flag-flag form takes no mask",
@@ -668,13 +667,13 @@ char *mf_parse_subfield(struct mf_subfield *sf, const char **sp)
     unsigned long a, b;
     int consumed = 0;
     char *range = xstrndup(p, (size_t)(end - p));
-    if (sscanf(range, "%lu..%lu%n", &a, &b, &consumed) == 2 &&
-        (size_t)consumed == strlen(range) &&
-        isdigit((unsigned char)range[0])) {
+    if (sscanf(range, "%lu..%lu%n", &a, &b, &consumed) == 2
+        && (size_t)consumed == strlen(range)
+        && isdigit((unsigned char)range[0])) {
         /* a..b */
-    } else if (sscanf(range, "%lu%n", &a, &consumed) == 1 &&
-               (size_t)consumed == strlen(range) &&
-               isdigit((unsigned char)range[0])) {
+    } else if (sscanf(range, "%lu%n", &a, &consumed) == 1
+               && (size_t)consumed == strlen(range)
+               && isdigit((unsigned char)range[0])) {
         b = a;
     } else {
         free(range);

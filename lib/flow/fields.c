@@ -8,16 +8,16 @@
 
 #include "util.h"
 
-#define F(MEMBER)                                                             \
+#define F(MEMBER) \
     sizeof(((struct flow *)0)->MEMBER), offsetof(struct flow, MEMBER)
 /* N registers from regs[FIRST], viewed as one wider field. */
-#define REGS(FIRST, N)                                                        \
+#define REGS(FIRST, N) \
     (N) * sizeof(uint32_t), offsetof(struct flow, regs[FIRST])
 
 /* One row per field, indexed by its id.  Columns: id, name, aliases,
  * NXM name, OXM name, width in bits, storage, format, prerequisite,
  * maskable, writable. */
-#define ROW(ID, ...) [ID] = {ID, __VA_ARGS__}
+#define ROW(ID, ...) [ID] = { ID, __VA_ARGS__ }
 /* clang-format off */
 static const struct mf_field mf_fields[MFF_N_IDS] = {
     ROW(MFF_TUN_ID, "tun_id", {"tunnel_id"}, "NXM_NX_TUN_ID",
@@ -165,16 +165,16 @@ static const struct {
     const char *name;
     enum mf_id id;
 } mf_extra_names[] = {
-    {"NXM_OF_UDP_SRC", MFF_TP_SRC},
-    {"NXM_OF_UDP_DST", MFF_TP_DST},
-    {"OXM_OF_UDP_SRC", MFF_TP_SRC},
-    {"OXM_OF_UDP_DST", MFF_TP_DST},
-    {"OXM_OF_SCTP_SRC", MFF_TP_SRC},
-    {"OXM_OF_SCTP_DST", MFF_TP_DST},
-    {"NXM_NX_ICMPV6_TYPE", MFF_ICMP_TYPE},
-    {"NXM_NX_ICMPV6_CODE", MFF_ICMP_CODE},
-    {"OXM_OF_ICMPV6_TYPE", MFF_ICMP_TYPE},
-    {"OXM_OF_ICMPV6_CODE", MFF_ICMP_CODE},
+    { "NXM_OF_UDP_SRC", MFF_TP_SRC },
+    { "NXM_OF_UDP_DST", MFF_TP_DST },
+    { "OXM_OF_UDP_SRC", MFF_TP_SRC },
+    { "OXM_OF_UDP_DST", MFF_TP_DST },
+    { "OXM_OF_SCTP_SRC", MFF_TP_SRC },
+    { "OXM_OF_SCTP_DST", MFF_TP_DST },
+    { "NXM_NX_ICMPV6_TYPE", MFF_ICMP_TYPE },
+    { "NXM_NX_ICMPV6_CODE", MFF_ICMP_CODE },
+    { "OXM_OF_ICMPV6_TYPE", MFF_ICMP_TYPE },
+    { "OXM_OF_ICMPV6_CODE", MFF_ICMP_CODE },
 };
 
 const struct mf_field *mf_from_id(enum mf_id id)
@@ -197,17 +197,16 @@ static bool xm_name_eq(const char *want, const char *name, size_t len)
     if (name_eq(want, name, len)) {
         return true;
     }
-    return want && len > 2 && !memcmp(name + len - 2, "_W", 2) &&
-           name_eq(want, name, len - 2);
+    return want && len > 2 && !memcmp(name + len - 2, "_W", 2)
+           && name_eq(want, name, len - 2);
 }
 
 const struct mf_field *mf_from_name(const char *name, size_t len)
 {
     for (size_t i = 0; i < MFF_N_IDS; i++) {
         const struct mf_field *mf = &mf_fields[i];
-        if (name_eq(mf->name, name, len) ||
-            xm_name_eq(mf->nxm_name, name, len) ||
-            xm_name_eq(mf->oxm_name, name, len)) {
+        if (name_eq(mf->name, name, len) || xm_name_eq(mf->nxm_name, name, len)
+            || xm_name_eq(mf->oxm_name, name, len)) {
             return mf;
         }
         for (size_t j = 0; j < ARRAY_SIZE(mf->aliases) && mf->aliases[j];
@@ -278,8 +277,8 @@ static void set_regs(struct flow *flow, unsigned first, unsigned n,
 {
     for (unsigned j = 0; j < n; j++) {
         const uint8_t *p = &value->b[16 - 4 * n + 4 * j];
-        flow->regs[first + j] = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-                                (uint32_t)p[2] << 8 | p[3];
+        flow->regs[first + j] = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16
+                                | (uint32_t)p[2] << 8 | p[3];
     }
 }
 
@@ -295,9 +294,9 @@ const char *mf_subfield_name(const struct mf_field *mf)
  * hold this many meaningful bits. */
 unsigned mf_value_bits(const struct mf_field *mf)
 {
-    if (mf->format == MFF_FMT_ETH || mf->format == MFF_FMT_IPV6 ||
-        mf->id == MFF_DL_VLAN || mf->id == MFF_DL_VLAN_PCP ||
-        mf->id == MFF_IP_DSCP) {
+    if (mf->format == MFF_FMT_ETH || mf->format == MFF_FMT_IPV6
+        || mf->id == MFF_DL_VLAN || mf->id == MFF_DL_VLAN_PCP
+        || mf->id == MFF_IP_DSCP) {
         return mf->n_bits;
     }
     return SW_MIN(mf->n_bits, mf->n_bytes * 8);
@@ -406,8 +405,8 @@ void mf_set_value(const struct mf_field *mf, const union mf_value *value,
         x = (old & ~(uint64_t)VLAN_VID_MASK) | (x & VLAN_VID_MASK) | VLAN_CFI;
         break;
     case MFF_DL_VLAN_PCP:
-        x = (old & ~(uint64_t)VLAN_PCP_MASK) |
-            ((x << VLAN_PCP_SHIFT) & VLAN_PCP_MASK) | VLAN_CFI;
+        x = (old & ~(uint64_t)VLAN_PCP_MASK)
+            | ((x << VLAN_PCP_SHIFT) & VLAN_PCP_MASK) | VLAN_CFI;
         break;
     case MFF_IP_DSCP:
         x = (old & 0x03) | ((x & 0x3f) << 2);
@@ -446,16 +445,16 @@ bool mf_prereq_ok(enum mf_prereq prereq, uint16_t dl_type, uint8_t nw_proto)
     case MFP_ARP:
         return is_arp(dl_type);
     case MFP_L4:
-        return is_ip_any(dl_type) &&
-               (nw_proto == IPPROTO_TCP_ || nw_proto == IPPROTO_UDP_ ||
-                nw_proto == IPPROTO_SCTP_);
+        return is_ip_any(dl_type)
+               && (nw_proto == IPPROTO_TCP_ || nw_proto == IPPROTO_UDP_
+                   || nw_proto == IPPROTO_SCTP_);
     case MFP_TCP:
         return is_ip_any(dl_type) && nw_proto == IPPROTO_TCP_;
     case MFP_ICMPV4:
         return dl_type == ETH_TYPE_IP && nw_proto == IPPROTO_ICMP_;
     case MFP_ICMP_ANY:
-        return (dl_type == ETH_TYPE_IP && nw_proto == IPPROTO_ICMP_) ||
-               (dl_type == ETH_TYPE_IPV6 && nw_proto == IPPROTO_ICMPV6_);
+        return (dl_type == ETH_TYPE_IP && nw_proto == IPPROTO_ICMP_)
+               || (dl_type == ETH_TYPE_IPV6 && nw_proto == IPPROTO_ICMPV6_);
     case MFP_IPV4_OR_ARP:
         return dl_type == ETH_TYPE_IP || is_arp(dl_type);
     case MFP_IP_OR_ARP:
@@ -485,8 +484,8 @@ bool mf_nd_type_ok(enum mf_prereq prereq, uint8_t icmp_type)
 
 bool mf_are_prereqs_ok(const struct mf_field *mf, const struct flow *flow)
 {
-    return mf_prereq_ok(mf->prereq, flow->dl_type, flow->nw_proto) &&
-           mf_nd_type_ok(mf->prereq, (uint8_t)flow->tp_src);
+    return mf_prereq_ok(mf->prereq, flow->dl_type, flow->nw_proto)
+           && mf_nd_type_ok(mf->prereq, (uint8_t)flow->tp_src);
 }
 
 /* Bit 'i' of a right-aligned value is bit i % 8 of byte 15 - i / 8. */

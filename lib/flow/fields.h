@@ -94,28 +94,28 @@ _Static_assert(MFF_REG0 + FLOW_N_REGS - 1 == MFF_REG15,
 
 /* How a value prints and parses. */
 enum mf_format {
-    MFF_FMT_DEC,     /* Decimal, e.g. nw_proto=6. */
-    MFF_FMT_HEX,     /* 0x-prefixed hex, e.g. tun_id=0x64, reg0=0x5. */
-    MFF_FMT_ETH,     /* aa:bb:cc:dd:ee:ff */
-    MFF_FMT_IPV4,    /* 10.1.1.2, masks as /N when CIDR-shaped. */
-    MFF_FMT_IPV6,    /* RFC 5952 text. */
-    MFF_FMT_PORT,    /* OpenFlow port: number or name. */
-    MFF_FMT_FRAG,    /* no, yes, first, later, not_later. */
+    MFF_FMT_DEC,       /* Decimal, e.g. nw_proto=6. */
+    MFF_FMT_HEX,       /* 0x-prefixed hex, e.g. tun_id=0x64, reg0=0x5. */
+    MFF_FMT_ETH,       /* aa:bb:cc:dd:ee:ff */
+    MFF_FMT_IPV4,      /* 10.1.1.2, masks as /N when CIDR-shaped. */
+    MFF_FMT_IPV6,      /* RFC 5952 text. */
+    MFF_FMT_PORT,      /* OpenFlow port: number or name. */
+    MFF_FMT_FRAG,      /* no, yes, first, later, not_later. */
     MFF_FMT_TCP_FLAGS, /* +syn-ack or 0x012/0xfff. */
 };
 
 /* What the match must already say for a field to be meaningful. */
 enum mf_prereq {
     MFP_NONE,
-    MFP_VLAN, /* None, but OVS orders it with vlan fields. */
-    MFP_IPV4,  /* dl_type=0x0800 */
-    MFP_IPV6,  /* dl_type=0x86dd */
-    MFP_IP_ANY, /* IPv4 or IPv6 */
-    MFP_ARP,   /* dl_type=0x0806 or 0x8035 */
-    MFP_L4,    /* IP(v4|v6) and nw_proto TCP, UDP or SCTP */
-    MFP_TCP,   /* IP(v4|v6) and nw_proto=6 */
-    MFP_ICMPV4, /* dl_type=0x0800, nw_proto=1 */
-    MFP_ICMP_ANY, /* ICMPv4 or ICMPv6 */
+    MFP_VLAN,        /* None, but OVS orders it with vlan fields. */
+    MFP_IPV4,        /* dl_type=0x0800 */
+    MFP_IPV6,        /* dl_type=0x86dd */
+    MFP_IP_ANY,      /* IPv4 or IPv6 */
+    MFP_ARP,         /* dl_type=0x0806 or 0x8035 */
+    MFP_L4,          /* IP(v4|v6) and nw_proto TCP, UDP or SCTP */
+    MFP_TCP,         /* IP(v4|v6) and nw_proto=6 */
+    MFP_ICMPV4,      /* dl_type=0x0800, nw_proto=1 */
+    MFP_ICMP_ANY,    /* ICMPv4 or ICMPv6 */
     MFP_IPV4_OR_ARP, /* nw_src/nw_dst: IPv4, or ARP/RARP (SPA/TPA). */
     MFP_IP_OR_ARP,   /* nw_proto: IPv4/IPv6, or ARP/RARP (opcode). */
     MFP_ND,          /* icmp6 with icmp_type 135 or 136. */
@@ -135,8 +135,8 @@ struct mf_field {
     size_t offset;          /* offsetof(struct flow, member). */
     enum mf_format format;
     enum mf_prereq prereq;
-    bool maskable;          /* Arbitrary masks allowed in a match. */
-    bool writable;          /* load/move/set_field may write it. */
+    bool maskable; /* Arbitrary masks allowed in a match. */
+    bool writable; /* load/move/set_field may write it. */
 };
 
 union mf_value {

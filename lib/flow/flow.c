@@ -19,8 +19,8 @@ static uint16_t get16(const uint8_t *p)
 
 static uint32_t get32(const uint8_t *p)
 {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           p[3];
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8
+           | p[3];
 }
 
 static void put16(uint8_t *p, uint16_t x)
@@ -185,8 +185,8 @@ static void extract_ipv6(const uint8_t *p, size_t n, struct flow *flow)
 
 static void extract_arp(const uint8_t *p, size_t n, struct flow *flow)
 {
-    if (n < 28 || get16(p) != 1 || get16(p + 2) != ETH_TYPE_IP || p[4] != 6 ||
-        p[5] != 4) {
+    if (n < 28 || get16(p) != 1 || get16(p + 2) != ETH_TYPE_IP || p[4] != 6
+        || p[5] != 4) {
         return;
     }
     uint16_t op = get16(p + 6);
@@ -348,8 +348,8 @@ size_t flow_compose(const struct flow *flow, uint8_t *out, size_t out_size)
     } else if (arp) {
         l3 = 28;
     }
-    if ((flow->dl_type == ETH_TYPE_IP || flow->dl_type == ETH_TYPE_IPV6) &&
-        !later) {
+    if ((flow->dl_type == ETH_TYPE_IP || flow->dl_type == ETH_TYPE_IPV6)
+        && !later) {
         l4 = l4_header_len(flow->nw_proto);
     }
     if (flow->dl_type == ETH_TYPE_IPV6 && flow->nw_frag) {
@@ -439,12 +439,12 @@ uint32_t flow_hash(const struct flow *flow, uint32_t basis)
 }
 
 /* Marks a flow member exact in 'wc' if it is nonzero in 'flow'. */
-#define EXACT_IF_SET(MEMBER)                                                  \
-    do {                                                                      \
-        static const uint8_t zero_[sizeof flow->MEMBER];                      \
-        if (memcmp(&flow->MEMBER, zero_, sizeof flow->MEMBER)) {              \
-            memset(&m.wc.MEMBER, 0xff, sizeof m.wc.MEMBER);                   \
-        }                                                                     \
+#define EXACT_IF_SET(MEMBER)                                     \
+    do {                                                         \
+        static const uint8_t zero_[sizeof flow->MEMBER];         \
+        if (memcmp(&flow->MEMBER, zero_, sizeof flow->MEMBER)) { \
+            memset(&m.wc.MEMBER, 0xff, sizeof m.wc.MEMBER);      \
+        }                                                        \
     } while (0)
 #define EXACT_IF_SET_(MEMBER) EXACT_IF_SET(MEMBER);
 

@@ -79,11 +79,11 @@ struct flow {
     uint32_t ipv6_label;   /* IPv6 flow label, low 20 bits. */
     uint8_t arp_sha[6];    /* ARP SHA, or ND's source link-layer address. */
     uint8_t arp_tha[6];    /* ARP THA, or ND's target link-layer address. */
-    uint8_t nw_proto; /* IP protocol, or the low 8 bits of the ARP op. */
-    uint8_t nw_tos;   /* DSCP in the upper 6 bits, low 2 bits zero. */
-    uint8_t nw_ecn;   /* ECN, low 2 bits. */
-    uint8_t nw_ttl;   /* IPv4 TTL or IPv6 hop limit. */
-    uint8_t nw_frag;  /* FLOW_NW_FRAG_* bits. */
+    uint8_t nw_proto;      /* IP protocol, or the low 8 bits of the ARP op. */
+    uint8_t nw_tos;        /* DSCP in the upper 6 bits, low 2 bits zero. */
+    uint8_t nw_ecn;        /* ECN, low 2 bits. */
+    uint8_t nw_ttl;        /* IPv4 TTL or IPv6 hop limit. */
+    uint8_t nw_frag;       /* FLOW_NW_FRAG_* bits. */
     uint8_t pad1[3];
 
     /* L4. */
@@ -96,29 +96,50 @@ struct flow {
  * treat each member (flow_format) expands this list, and the assertion
  * below fails to compile when a member is added to the struct but not
  * here. */
-#define FLOW_MEMBERS(M)                                                       \
-    M(tun_id) M(metadata) M(regs) M(tun_src) M(tun_dst) M(pkt_mark)          \
-    M(in_port) M(vlan_tci) M(dl_dst) M(dl_type) M(dl_src) M(tcp_flags)       \
-    M(nw_src) M(nw_dst) M(ipv6_src) M(ipv6_dst) M(nd_target) M(ipv6_label)  \
-    M(arp_sha)                                                                \
-    M(arp_tha) M(nw_proto) M(nw_tos) M(nw_ecn) M(nw_ttl) M(nw_frag)          \
-    M(tp_src) M(tp_dst)
+#define FLOW_MEMBERS(M) \
+    M(tun_id)           \
+    M(metadata)         \
+    M(regs)             \
+    M(tun_src)          \
+    M(tun_dst)          \
+    M(pkt_mark)         \
+    M(in_port)          \
+    M(vlan_tci)         \
+    M(dl_dst)           \
+    M(dl_type)          \
+    M(dl_src)           \
+    M(tcp_flags)        \
+    M(nw_src)           \
+    M(nw_dst)           \
+    M(ipv6_src)         \
+    M(ipv6_dst)         \
+    M(nd_target)        \
+    M(ipv6_label)       \
+    M(arp_sha)          \
+    M(arp_tha)          \
+    M(nw_proto)         \
+    M(nw_tos)           \
+    M(nw_ecn)           \
+    M(nw_ttl)           \
+    M(nw_frag)          \
+    M(tp_src)           \
+    M(tp_dst)
 #define FLOW_MEMBER_SIZE_(MEMBER) +sizeof(((struct flow *)0)->MEMBER)
-_Static_assert(0 FLOW_MEMBERS(FLOW_MEMBER_SIZE_) +
-                       sizeof(((struct flow *)0)->pad1) +
-                       sizeof(((struct flow *)0)->pad2) ==
-                   sizeof(struct flow),
+_Static_assert(0 FLOW_MEMBERS(FLOW_MEMBER_SIZE_)
+                       + sizeof(((struct flow *)0)->pad1)
+                       + sizeof(((struct flow *)0)->pad2)
+                   == sizeof(struct flow),
                "FLOW_MEMBERS must name every member of struct flow");
 
 /* Where the metadata a patch port keeps starts, and where the headers
  * start: metadata is [0, FLOW_HEADERS_OFS). */
 #define FLOW_PATCH_KEEP_OFS offsetof(struct flow, pkt_mark)
 #define FLOW_HEADERS_OFS offsetof(struct flow, vlan_tci)
-_Static_assert(offsetof(struct flow, tun_dst) + sizeof(uint32_t) ==
-                   FLOW_PATCH_KEEP_OFS,
+_Static_assert(offsetof(struct flow, tun_dst) + sizeof(uint32_t)
+                   == FLOW_PATCH_KEEP_OFS,
                "patch-cleared metadata is contiguous");
-_Static_assert(offsetof(struct flow, in_port) + sizeof(uint16_t) ==
-                   FLOW_HEADERS_OFS,
+_Static_assert(offsetof(struct flow, in_port) + sizeof(uint16_t)
+                   == FLOW_HEADERS_OFS,
                "in_port is the last metadata member");
 
 #define FLOW_U64S (sizeof(struct flow) / sizeof(uint64_t))

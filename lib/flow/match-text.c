@@ -14,18 +14,18 @@ static const struct {
     uint16_t dl_type;
     uint8_t nw_proto; /* 0: the shorthand says nothing of nw_proto. */
 } shorthands[] = {
-    {"ip", ETH_TYPE_IP, 0},
-    {"ipv6", ETH_TYPE_IPV6, 0},
-    {"arp", ETH_TYPE_ARP, 0},
-    {"rarp", ETH_TYPE_RARP, 0},
-    {"icmp", ETH_TYPE_IP, IPPROTO_ICMP_},
-    {"tcp", ETH_TYPE_IP, IPPROTO_TCP_},
-    {"udp", ETH_TYPE_IP, IPPROTO_UDP_},
-    {"sctp", ETH_TYPE_IP, IPPROTO_SCTP_},
-    {"icmp6", ETH_TYPE_IPV6, IPPROTO_ICMPV6_},
-    {"tcp6", ETH_TYPE_IPV6, IPPROTO_TCP_},
-    {"udp6", ETH_TYPE_IPV6, IPPROTO_UDP_},
-    {"sctp6", ETH_TYPE_IPV6, IPPROTO_SCTP_},
+    { "ip", ETH_TYPE_IP, 0 },
+    { "ipv6", ETH_TYPE_IPV6, 0 },
+    { "arp", ETH_TYPE_ARP, 0 },
+    { "rarp", ETH_TYPE_RARP, 0 },
+    { "icmp", ETH_TYPE_IP, IPPROTO_ICMP_ },
+    { "tcp", ETH_TYPE_IP, IPPROTO_TCP_ },
+    { "udp", ETH_TYPE_IP, IPPROTO_UDP_ },
+    { "sctp", ETH_TYPE_IP, IPPROTO_SCTP_ },
+    { "icmp6", ETH_TYPE_IPV6, IPPROTO_ICMPV6_ },
+    { "tcp6", ETH_TYPE_IPV6, IPPROTO_TCP_ },
+    { "udp6", ETH_TYPE_IPV6, IPPROTO_UDP_ },
+    { "sctp6", ETH_TYPE_IPV6, IPPROTO_SCTP_ },
 };
 
 /* Refuses to overwrite what an earlier piece said differently: OVS lets
@@ -100,8 +100,8 @@ char *match_parse_piece(struct match *m, const char *name, const char *value,
     union mf_value v, mask;
     char *error;
     uint64_t x;
-    if (mf->id == MFF_DL_VLAN && str_to_u64(value, UINT16_MAX, &x) &&
-        x == 0xffff) {
+    if (mf->id == MFF_DL_VLAN && str_to_u64(value, UINT16_MAX, &x)
+        && x == 0xffff) {
         /* OpenFlow 1.0's OFP_VLAN_NONE: only frames without a tag. */
         mf = mf_from_id(MFF_VLAN_TCI);
         mf_value_from_u64(&v, 0);
@@ -123,8 +123,8 @@ char *match_parse_piece(struct match *m, const char *name, const char *value,
 
     /* Say at once when an earlier "ip," rules a field out; a missing
      * prerequisite waits for match_check_prereqs(), as it may follow. */
-    if (mf->prereq != MFP_NONE && mf->prereq != MFP_VLAN &&
-        match_prereq_contradicted(m, mf->prereq)) {
+    if (mf->prereq != MFP_NONE && mf->prereq != MFP_VLAN
+        && match_prereq_contradicted(m, mf->prereq)) {
         return match_prereq_error(m, mf, mf->prereq);
     }
     return NULL;
@@ -153,9 +153,10 @@ static void put_vlan(const struct match *m, struct ds *ds)
         return;
     }
     uint16_t vid_mask = wc & VLAN_VID_MASK, pcp_mask = wc & VLAN_PCP_MASK;
-    if ((wc & VLAN_CFI) && (tci & VLAN_CFI) &&
-        (!vid_mask || vid_mask == VLAN_VID_MASK) &&
-        (!pcp_mask || pcp_mask == VLAN_PCP_MASK) && (vid_mask || pcp_mask)) {
+    if ((wc & VLAN_CFI) && (tci & VLAN_CFI)
+        && (!vid_mask || vid_mask == VLAN_VID_MASK)
+        && (!pcp_mask || pcp_mask == VLAN_PCP_MASK)
+        && (vid_mask || pcp_mask)) {
         if (vid_mask) {
             ds_put_format(ds, "dl_vlan=%u,", tci & VLAN_VID_MASK);
         }
@@ -186,8 +187,8 @@ void match_format(const struct match *m, int priority,
             if (shorthands[i].dl_type != dl_type) {
                 continue;
             }
-            if (shorthands[i].nw_proto && shorthands[i].nw_proto == nw_proto &&
-                m->wc.nw_proto == UINT8_MAX) {
+            if (shorthands[i].nw_proto && shorthands[i].nw_proto == nw_proto
+                && m->wc.nw_proto == UINT8_MAX) {
                 best = i;
                 skip_proto = true;
                 break;
@@ -235,8 +236,8 @@ void match_format(const struct match *m, int priority,
     put_field(m, MFF_NW_ECN, NULL, NULL, ds);
     put_field(m, MFF_NW_TTL, NULL, NULL, ds);
     put_field(m, MFF_NW_FRAG, NULL, NULL, ds);
-    if (mf_prereq_ok(MFP_ICMP_ANY, dl_type, nw_proto) &&
-        !(m->wc.tp_src & 0xff00) && !(m->wc.tp_dst & 0xff00)) {
+    if (mf_prereq_ok(MFP_ICMP_ANY, dl_type, nw_proto)
+        && !(m->wc.tp_src & 0xff00) && !(m->wc.tp_dst & 0xff00)) {
         put_field(m, MFF_ICMP_TYPE, NULL, NULL, ds);
         put_field(m, MFF_ICMP_CODE, NULL, NULL, ds);
     } else {
@@ -301,9 +302,9 @@ static bool nd_type_matched(const struct match *m, enum mf_prereq prereq)
         return true; /* Not an ND prerequisite. */
     }
     /* The code must be 0 (or left open, which reads as 0 here). */
-    return (m->wc.tp_src & 0xff) == 0xff &&
-           mf_nd_type_ok(prereq, (uint8_t)m->flow.tp_src) &&
-           !(m->flow.tp_dst & 0xff);
+    return (m->wc.tp_src & 0xff) == 0xff
+           && mf_nd_type_ok(prereq, (uint8_t)m->flow.tp_src)
+           && !(m->flow.tp_dst & 0xff);
 }
 
 char *match_check_prereqs(const struct match *m)
@@ -357,21 +358,21 @@ char *match_check_prereqs(const struct match *m)
         /* The cheap test first: most fields' prerequisites hold (or
          * they have none), and only then does it matter whether the
          * match uses the field. */
-        if ((!mf_prereq_ok(prereq, dl_type, nw_proto) ||
-             !nd_type_matched(m, prereq)) &&
-            match_has_field(m, mf)) {
+        if ((!mf_prereq_ok(prereq, dl_type, nw_proto)
+             || !nd_type_matched(m, prereq))
+            && match_has_field(m, mf)) {
             return match_prereq_error(m, mf, prereq);
         }
     }
 
     /* A later fragment carries no L4 header: OVS's switch refuses an L4
      * match on it (OFPBMC_BAD_PREREQ), and so do we, at once. */
-    if ((m->wc.nw_frag & FLOW_NW_FRAG_LATER) &&
-        (m->flow.nw_frag & FLOW_NW_FRAG_LATER) && !icmp &&
-        (m->wc.tp_src || m->wc.tp_dst || m->wc.tcp_flags)) {
-        const struct mf_field *mf = mf_from_id(
-            m->wc.tcp_flags ? MFF_TCP_FLAGS
-                            : m->wc.tp_src ? MFF_TP_SRC : MFF_TP_DST);
+    if ((m->wc.nw_frag & FLOW_NW_FRAG_LATER)
+        && (m->flow.nw_frag & FLOW_NW_FRAG_LATER) && !icmp
+        && (m->wc.tp_src || m->wc.tp_dst || m->wc.tcp_flags)) {
+        const struct mf_field *mf = mf_from_id(m->wc.tcp_flags ? MFF_TCP_FLAGS
+                                               : m->wc.tp_src  ? MFF_TP_SRC
+                                                               : MFF_TP_DST);
         union mf_value value, mask;
         struct ds ds = DS_EMPTY_INITIALIZER;
         match_get_field(m, mf, &value, &mask);
@@ -388,8 +389,8 @@ char *match_check_prereqs(const struct match *m)
         uint16_t wc = i ? m->wc.tp_dst : m->wc.tp_src;
         bool narrow = !(wc & 0xff00);
         const struct mf_field *mf;
-        if (!wc || (icmp && narrow) ||
-            (!icmp && mf_prereq_ok(MFP_L4, dl_type, nw_proto))) {
+        if (!wc || (icmp && narrow)
+            || (!icmp && mf_prereq_ok(MFP_L4, dl_type, nw_proto))) {
             continue;
         }
         if (narrow) {

@@ -68,8 +68,8 @@ void match_set_field(struct match *match, const struct mf_field *mf,
     for (int i = 0; i < 16; i++) {
         v.b[i] = value->b[i] & m.b[i];
     }
-    if ((mf->id == MFF_DL_VLAN || mf->id == MFF_DL_VLAN_PCP) &&
-        mf_value_is_zero(&m)) {
+    if ((mf->id == MFF_DL_VLAN || mf->id == MFF_DL_VLAN_PCP)
+        && mf_value_is_zero(&m)) {
         /* Setting these virtual fields also sets the "tagged" bit; a zero
          * mask means "forget the field", which must not. */
         uint16_t bits = mf->id == MFF_DL_VLAN ? VLAN_VID_MASK : VLAN_PCP_MASK;
@@ -182,39 +182,39 @@ static bool vlan_is_of10(uint16_t tci, uint16_t wc)
         return true;
     }
     uint16_t vid = wc & VLAN_VID_MASK, pcp = wc & VLAN_PCP_MASK;
-    return (wc & VLAN_CFI) && (!vid || vid == VLAN_VID_MASK) &&
-           (!pcp || pcp == VLAN_PCP_MASK);
+    return (wc & VLAN_CFI) && (!vid || vid == VLAN_VID_MASK)
+           && (!pcp || pcp == VLAN_PCP_MASK);
 }
 
 bool match_is_of10(const struct match *m)
 {
     const struct flow *w = &m->wc;
     static const uint8_t zero[16];
-    if (w->tun_id || w->metadata || w->tun_src || w->tun_dst ||
-        w->pkt_mark || memcmp(w->regs, zero, sizeof zero) ||
-        memcmp(w->regs + 4, zero, sizeof zero) ||
-        memcmp(w->regs + 8, zero, sizeof zero) ||
-        memcmp(w->regs + 12, zero, sizeof zero) ||
-        memcmp(w->ipv6_src, zero, 16) || memcmp(w->ipv6_dst, zero, 16) ||
-        memcmp(w->nd_target, zero, 16) || w->ipv6_label ||
-        memcmp(w->arp_sha, zero, 6) || memcmp(w->arp_tha, zero, 6) ||
-        w->nw_ecn || w->nw_ttl || w->nw_frag || w->tcp_flags) {
+    if (w->tun_id || w->metadata || w->tun_src || w->tun_dst || w->pkt_mark
+        || memcmp(w->regs, zero, sizeof zero)
+        || memcmp(w->regs + 4, zero, sizeof zero)
+        || memcmp(w->regs + 8, zero, sizeof zero)
+        || memcmp(w->regs + 12, zero, sizeof zero)
+        || memcmp(w->ipv6_src, zero, 16) || memcmp(w->ipv6_dst, zero, 16)
+        || memcmp(w->nd_target, zero, 16) || w->ipv6_label
+        || memcmp(w->arp_sha, zero, 6) || memcmp(w->arp_tha, zero, 6)
+        || w->nw_ecn || w->nw_ttl || w->nw_frag || w->tcp_flags) {
         return false;
     }
-    if (!all_or_nothing(w->dl_src, 6) || !all_or_nothing(w->dl_dst, 6) ||
-        !cidr32(w->nw_src) || !cidr32(w->nw_dst) ||
-        !vlan_is_of10(m->flow.vlan_tci, w->vlan_tci)) {
+    if (!all_or_nothing(w->dl_src, 6) || !all_or_nothing(w->dl_dst, 6)
+        || !cidr32(w->nw_src) || !cidr32(w->nw_dst)
+        || !vlan_is_of10(m->flow.vlan_tci, w->vlan_tci)) {
         return false;
     }
     uint16_t dl_type = w->dl_type == UINT16_MAX ? m->flow.dl_type : 0;
     if (dl_type == ETH_TYPE_IPV6 && (w->nw_proto || w->tp_src || w->tp_dst)) {
         return false; /* OpenFlow 1.0 has no IPv6 L3/L4 fields. */
     }
-    bool icmp = w->nw_proto == UINT8_MAX &&
-                mf_prereq_ok(MFP_ICMP_ANY, dl_type, m->flow.nw_proto);
+    bool icmp = w->nw_proto == UINT8_MAX
+                && mf_prereq_ok(MFP_ICMP_ANY, dl_type, m->flow.nw_proto);
     uint16_t full = icmp ? 0xff : UINT16_MAX;
-    return (!w->tp_src || w->tp_src == full) &&
-           (!w->tp_dst || w->tp_dst == full);
+    return (!w->tp_src || w->tp_src == full)
+           && (!w->tp_dst || w->tp_dst == full);
 }
 
 void match_normalize_vlan(struct match *m, enum match_encoding enc)

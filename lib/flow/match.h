@@ -30,8 +30,7 @@ uint32_t match_hash(const struct match *, uint32_t basis);
 /* Sets 'field' to 'value' under 'mask' (NULL: exact), replacing what the
  * match said of those bits. */
 void match_set_field(struct match *, const struct mf_field *,
-                     const union mf_value *value,
-                     const union mf_value *mask);
+                     const union mf_value *value, const union mf_value *mask);
 /* Reads back the value and mask of 'field'. */
 void match_get_field(const struct match *, const struct mf_field *,
                      union mf_value *value, union mf_value *mask);

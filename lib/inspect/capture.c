@@ -177,8 +177,8 @@ static bool parse_ip(const char *s, uint32_t *ip)
 {
     unsigned a, b, c, d;
     char extra;
-    if (!s || sscanf(s, "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) != 4 ||
-        a > 255 || b > 255 || c > 255 || d > 255) {
+    if (!s || sscanf(s, "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) != 4
+        || a > 255 || b > 255 || c > 255 || d > 255) {
         return false;
     }
     *ip = a << 24 | b << 16 | c << 8 | d;
@@ -199,17 +199,18 @@ char *capture_record_from_json(const json_t *o, struct capture_record *rec)
         return xasprintf("capture record: 'time_usec' missing or not an "
                          "integer");
     }
-    if (!json_is_string(dir) || (strcmp(json_string_value(dir), "rx") &&
-                                 strcmp(json_string_value(dir), "tx"))) {
+    if (!json_is_string(dir)
+        || (strcmp(json_string_value(dir), "rx")
+            && strcmp(json_string_value(dir), "tx"))) {
         return xasprintf("capture record: 'dir' must be \"rx\" or \"tx\"");
     }
     if (!hex || strlen(hex) % 2) {
         return xasprintf("capture record: 'data' missing or not hex bytes");
     }
     size_t len = strlen(hex) / 2;
-    if (len > UINT32_MAX || !json_is_integer(orig) ||
-        json_integer_value(orig) < (json_int_t)len ||
-        json_integer_value(orig) > UINT32_MAX) {
+    if (len > UINT32_MAX || !json_is_integer(orig)
+        || json_integer_value(orig) < (json_int_t)len
+        || json_integer_value(orig) > UINT32_MAX) {
         return xasprintf("capture record: 'orig_len' missing or less than "
                          "the data");
     }
@@ -230,16 +231,16 @@ char *capture_record_from_json(const json_t *o, struct capture_record *rec)
         json_t *sp = json_object_get(tnl, "src_port");
         json_t *dp = json_object_get(tnl, "dst_port");
         struct capture_tunnel *ct = &rec->tunnel;
-        if (!json_is_integer(vni) || json_integer_value(vni) < 0 ||
-            json_integer_value(vni) > VXLAN_VNI_MAX ||
-            !parse_ip(json_string_value(json_object_get(tnl, "src_ip")),
-                      &ct->src_ip) ||
-            !parse_ip(json_string_value(json_object_get(tnl, "dst_ip")),
-                      &ct->dst_ip) ||
-            !json_is_integer(sp) || json_integer_value(sp) < 0 ||
-            json_integer_value(sp) > UINT16_MAX || !json_is_integer(dp) ||
-            json_integer_value(dp) < 0 ||
-            json_integer_value(dp) > UINT16_MAX) {
+        if (!json_is_integer(vni) || json_integer_value(vni) < 0
+            || json_integer_value(vni) > VXLAN_VNI_MAX
+            || !parse_ip(json_string_value(json_object_get(tnl, "src_ip")),
+                         &ct->src_ip)
+            || !parse_ip(json_string_value(json_object_get(tnl, "dst_ip")),
+                         &ct->dst_ip)
+            || !json_is_integer(sp) || json_integer_value(sp) < 0
+            || json_integer_value(sp) > UINT16_MAX || !json_is_integer(dp)
+            || json_integer_value(dp) < 0
+            || json_integer_value(dp) > UINT16_MAX) {
             free(data);
             memset(rec, 0, sizeof *rec);
             return xasprintf("capture record: 'tunnel' needs vni (24 "
@@ -398,9 +399,8 @@ static void put_l3(struct ds *ds, const struct flow *f)
         }
         break;
     case ETH_TYPE_IP: {
-        bool ports = f->nw_proto == IPPROTO_TCP_ ||
-                     f->nw_proto == IPPROTO_UDP_ ||
-                     f->nw_proto == IPPROTO_SCTP_;
+        bool ports = f->nw_proto == IPPROTO_TCP_ || f->nw_proto == IPPROTO_UDP_
+                     || f->nw_proto == IPPROTO_SCTP_;
         ds_put_cstr(ds, "IPv4 ");
         put_ip(ds, f->nw_src);
         if (ports) {

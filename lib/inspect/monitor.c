@@ -58,7 +58,8 @@ static void render_flow_event(struct printer *pr,
     const struct flow_print *fp = ev->flow;
     pr_str(pr, STREAM_KEY_EVENT, " event=%s", monitor_event_name(ev->type));
     if (ev->type != MONITOR_INITIAL) {
-        pr_str(pr, STREAM_KEY_REASON, " reason=%s", monitor_reason_name(ev->reason));
+        pr_str(pr, STREAM_KEY_REASON, " reason=%s",
+               monitor_reason_name(ev->reason));
     }
     pr_str(pr, "bridge", " bridge=%s", ofproto_name(ev->ofproto));
     pr_uint(pr, "table", " table=%" PRIu64, fp->table_id);
@@ -99,7 +100,7 @@ void monitor_format_flow_event(const struct monitor_event *ev,
                                const struct monitor_watch *w,
                                const struct portmap *ports, struct ds *ds)
 {
-    struct printer pr = {ds, NULL};
+    struct printer pr = { ds, NULL };
     render_flow_event(&pr, ev, w, ports);
 }
 
@@ -107,7 +108,7 @@ json_t *monitor_flow_event_to_json(const struct monitor_event *ev,
                                    const struct monitor_watch *w,
                                    const struct portmap *ports)
 {
-    struct printer pr = {NULL, json_object()};
+    struct printer pr = { NULL, json_object() };
     render_flow_event(&pr, ev, w, ports);
     return pr.obj;
 }
@@ -152,14 +153,14 @@ static void render_packet_in(struct printer *pr,
 void monitor_format_packet_in(const struct ofproto_packet_in *pin,
                               struct ds *ds)
 {
-    struct printer pr = {ds, NULL};
+    struct printer pr = { ds, NULL };
     render_packet_in(&pr, pin, 0);
 }
 
 json_t *monitor_packet_in_to_json(const struct ofproto_packet_in *pin,
                                   size_t max_bytes)
 {
-    struct printer pr = {NULL, json_object()};
+    struct printer pr = { NULL, json_object() };
     render_packet_in(&pr, pin, max_bytes);
     return pr.obj;
 }
@@ -171,10 +172,10 @@ json_t *monitor_packet_in_to_json(const struct ofproto_packet_in *pin,
  * someone else's. */
 static bool *watch_flag(struct monitor_watch *w, const char *tok, bool *ok)
 {
-    static const char *const names[] = {"!initial", "!add",     "!delete",
-                                        "!modify",  "!actions", "!own"};
-    bool *flags[] = {&w->initial, &w->add,     &w->del,
-                     &w->modify,  &w->actions, NULL};
+    static const char *const names[] = { "!initial", "!add",     "!delete",
+                                         "!modify",  "!actions", "!own" };
+    bool *flags[] = { &w->initial, &w->add,     &w->del,
+                      &w->modify,  &w->actions, NULL };
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
         if (!strcmp(tok, names[i])) {
             *ok = true;
@@ -277,12 +278,13 @@ bool monitor_watch_wants(const struct monitor_watch *w,
     if (f->table_id != FM_TABLE_ALL && f->table_id != fp->table_id) {
         return false;
     }
-    if (f->cookie_mask &&
-        (fp->cookie & f->cookie_mask) != (f->cookie & f->cookie_mask)) {
+    if (f->cookie_mask
+        && (fp->cookie & f->cookie_mask) != (f->cookie & f->cookie_mask)) {
         return false;
     }
-    if (f->out_port != OFPP_ANY &&
-        !ofpacts_output_to_port(fp->ofpacts, fp->ofpacts_len, f->out_port)) {
+    if (f->out_port != OFPP_ANY
+        && !ofpacts_output_to_port(fp->ofpacts, fp->ofpacts_len,
+                                   f->out_port)) {
         return false;
     }
     return match_is_subset_of(fp->match, &f->match);

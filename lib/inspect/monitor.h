@@ -40,7 +40,7 @@ enum monitor_event_type {
     MONITOR_MODIFIED, /* Actions or timeouts changed in place. */
     MONITOR_DELETED,
     MONITOR_INITIAL, /* Never from the pipeline: what a monitor
-                           * shows for flows present when it starts. */
+                      * shows for flows present when it starts. */
 };
 
 enum monitor_reason {
@@ -49,10 +49,10 @@ enum monitor_reason {
     MONITOR_REASON_IDLE_TIMEOUT, /* Expired: idle_timeout. */
     MONITOR_REASON_HARD_TIMEOUT, /* Expired: hard_timeout. */
     MONITOR_REASON_REPLACED,     /* An add with the same match and priority
-                                * replaced it (reported as DELETED then
-                                * ADDED, or MODIFIED). */
+                                  * replaced it (reported as DELETED then
+                                  * ADDED, or MODIFIED). */
     MONITOR_REASON_DELETE_LEARNED, /* Its learning flow went away. */
-    MONITOR_REASON_EVICTED,  /* Made room for a learn at the flow limit. */
+    MONITOR_REASON_EVICTED, /* Made room for a learn at the flow limit. */
 };
 
 /* 'flow' is the flow after the change (for DELETED: as it was), valid

@@ -352,9 +352,9 @@ static bool lookup_tunnel(const struct trace_options *opts,
                           uint32_t *remote)
 {
     memset(info, 0, sizeof *info);
-    if (!opts->port_info ||
-        !opts->port_info(p, port, info, opts->port_info_aux) ||
-        !info->tunnel) {
+    if (!opts->port_info
+        || !opts->port_info(p, port, info, opts->port_info_aux)
+        || !info->tunnel) {
         return false;
     }
     *vni = netdev_tunnel_vni(&info->cfg, tun_id);
@@ -663,7 +663,7 @@ static void render_step(struct printer *pr, const struct trace_step *s,
         json_t *changes = pr->obj ? json_array() : NULL;
         for (size_t i = 0; i < s->n_changes; i++) {
             const struct trace_change *c = &s->changes[i];
-            struct printer sub = {pr->ds, changes ? json_object() : NULL};
+            struct printer sub = { pr->ds, changes ? json_object() : NULL };
             pr_note(&sub, s->depth);
             pr_str(&sub, "field", "%s: ", c->field);
             pr_str(&sub, "old", "%s -> ", c->old_value);
@@ -773,7 +773,7 @@ static void render(struct printer *pr, const struct trace *t)
     const char *last_bridge = NULL;
     json_t *steps = pr->obj ? json_array() : NULL;
     for (size_t i = 0; i < t->n_steps; i++) {
-        struct printer sub = {pr->ds, steps ? json_object() : NULL};
+        struct printer sub = { pr->ds, steps ? json_object() : NULL };
         render_step(&sub, &t->steps[i], &last_bridge);
         if (steps) {
             json_array_append_new(steps, sub.obj);
@@ -805,7 +805,7 @@ static void render(struct printer *pr, const struct trace *t)
     pr_text(pr, "Datapath actions: ");
     json_t *outs = pr->obj ? json_array() : NULL;
     for (size_t i = 0; i < t->n_outputs; i++) {
-        struct printer sub = {pr->ds, outs ? json_object() : NULL};
+        struct printer sub = { pr->ds, outs ? json_object() : NULL };
         pr_text(pr, i ? ", output:" : "output:");
         render_output(&sub, t, &t->outputs[i]);
         if (outs) {
@@ -834,13 +834,13 @@ static void render(struct printer *pr, const struct trace *t)
 
 void trace_format(const struct trace *t, struct ds *ds)
 {
-    struct printer pr = {ds, NULL};
+    struct printer pr = { ds, NULL };
     render(&pr, t);
 }
 
 json_t *trace_to_json(const struct trace *t)
 {
-    struct printer pr = {NULL, json_object()};
+    struct printer pr = { NULL, json_object() };
     render(&pr, t);
     return pr.obj;
 }

@@ -16,17 +16,16 @@
 #define T_FROM_TUN 4
 
 /* Starts a flow line: cookie, table, priority. */
-static void
-flow_start(struct ds *out, const struct overlay_params *p, int table,
-           int priority, struct overlay_flow_counts *c)
+static void flow_start(struct ds *out, const struct overlay_params *p,
+                       int table, int priority, struct overlay_flow_counts *c)
 {
     ds_put_format(out, "cookie=0x%" PRIx64 ",table=%d,priority=%d", p->cookie,
                   table, priority);
     c->n_flows++;
 }
 
-static bool
-is_remote(const struct overlay_endpoint *ep, const struct overlay_params *p)
+static bool is_remote(const struct overlay_endpoint *ep,
+                      const struct overlay_params *p)
 {
     return ep->vtep != p->vtep;
 }
@@ -35,43 +34,44 @@ is_remote(const struct overlay_endpoint *ep, const struct overlay_params *p)
  * addresses swapped, the endpoint's MAC and IP filled in) and goes back
  * out the port it came from, still tagged, so br-int's NORMAL delivers it
  * to the asking port. */
-static void
-arp_responder(struct ds *out, const struct overlay_params *p, uint16_t vlan,
-              const struct overlay_endpoint *ep,
-              struct overlay_flow_counts *c)
+static void arp_responder(struct ds *out, const struct overlay_params *p,
+                          uint16_t vlan, const struct overlay_endpoint *ep,
+                          struct overlay_flow_counts *c)
 {
     char ip[16];
     ipv4_to_str(ep->ip, ip);
     flow_start(out, p, T_FROM_INT, 20, c);
-    ds_put_format(out, ",arp,dl_vlan=%u,arp_op=1,arp_tpa=%s,actions=",
-                  vlan, ip);
+    ds_put_format(out, ",arp,dl_vlan=%u,arp_op=1,arp_tpa=%s,actions=", vlan,
+                  ip);
     ds_put_cstr(out, "move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],mod_dl_src:");
     eth_addr_format(ep->mac, out);
     ds_put_cstr(out, ",load:0x2->NXM_OF_ARP_OP[],"
-                "move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],"
-                "move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],load:0x");
+                     "move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],"
+                     "move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],load:0x");
     ds_put_hex(out, ep->mac, 6);
-    ds_put_format(out, "->NXM_NX_ARP_SHA[],load:0x%08" PRIx32
-                  "->NXM_OF_ARP_SPA[],in_port\n", ep->ip);
+    ds_put_format(out,
+                  "->NXM_NX_ARP_SHA[],load:0x%08" PRIx32
+                  "->NXM_OF_ARP_SPA[],in_port\n",
+                  ep->ip);
     c->n_arp++;
 }
 
-static void
-unicast(struct ds *out, const struct overlay_params *p, uint16_t vlan,
-        const struct overlay_endpoint *ep, struct overlay_flow_counts *c)
+static void unicast(struct ds *out, const struct overlay_params *p,
+                    uint16_t vlan, const struct overlay_endpoint *ep,
+                    struct overlay_flow_counts *c)
 {
     char vtep[16];
     flow_start(out, p, T_UNICAST, 10, c);
     ds_put_format(out, ",dl_vlan=%u,dl_dst=", vlan);
     eth_addr_format(ep->mac, out);
-    ds_put_format(out, ",actions=strip_vlan,set_tunnel:%" PRIu32
-                  ",set_field:%s->tun_dst,output:%u\n", ep->vni,
-                  ipv4_to_str(ep->vtep, vtep), p->tunnel_port);
+    ds_put_format(out,
+                  ",actions=strip_vlan,set_tunnel:%" PRIu32
+                  ",set_field:%s->tun_dst,output:%u\n",
+                  ep->vni, ipv4_to_str(ep->vtep, vtep), p->tunnel_port);
     c->n_unicast++;
 }
 
-static int
-u32_cmp(const void *a_, const void *b_)
+static int u32_cmp(const void *a_, const void *b_)
 {
     uint32_t a = *(const uint32_t *)a_, b = *(const uint32_t *)b_;
     return a < b ? -1 : a > b;
@@ -79,11 +79,10 @@ u32_cmp(const void *a_, const void *b_)
 
 /* Head-end replication: one copy per distinct remote VTEP with an
  * endpoint in the VNI; endpoints of one VNI are contiguous in 'eps'. */
-static void
-flood(struct ds *out, const struct overlay_params *p,
-      const struct overlay_local_vni *lv,
-      const struct overlay_endpoint **eps, size_t n,
-      struct overlay_flow_counts *c)
+static void flood(struct ds *out, const struct overlay_params *p,
+                  const struct overlay_local_vni *lv,
+                  const struct overlay_endpoint **eps, size_t n,
+                  struct overlay_flow_counts *c)
 {
     uint32_t *vteps = xcalloc(n + 1, sizeof *vteps);
     size_t nv = 0;
@@ -113,24 +112,23 @@ flood(struct ds *out, const struct overlay_params *p,
     free(vteps);
 }
 
-static int
-local_vni_cmp(const void *a_, const void *b_)
+static int local_vni_cmp(const void *a_, const void *b_)
 {
     const struct overlay_local_vni *a = a_, *b = b_;
     return u32_cmp(&a->vni, &b->vni);
 }
 
 /* The flows of one served VNI. */
-static void
-vni_flows(struct ds *out, const struct overlay_params *p,
-          const struct overlay_local_vni *lv,
-          const struct overlay_endpoint **eps, size_t n,
-          struct overlay_flow_counts *c)
+static void vni_flows(struct ds *out, const struct overlay_params *p,
+                      const struct overlay_local_vni *lv,
+                      const struct overlay_endpoint **eps, size_t n,
+                      struct overlay_flow_counts *c)
 {
     flow_start(out, p, T_FROM_INT, 10, c);
-    ds_put_format(out, ",dl_vlan=%u,dl_dst=01:00:00:00:00:00/"
-                  "01:00:00:00:00:00,actions=resubmit(,%d)\n", lv->vlan,
-                  T_FLOOD);
+    ds_put_format(out,
+                  ",dl_vlan=%u,dl_dst=01:00:00:00:00:00/"
+                  "01:00:00:00:00:00,actions=resubmit(,%d)\n",
+                  lv->vlan, T_FLOOD);
     flow_start(out, p, T_FROM_INT, 5, c);
     ds_put_format(out, ",dl_vlan=%u,actions=resubmit(,%d)\n", lv->vlan,
                   T_UNICAST);
@@ -151,15 +149,17 @@ vni_flows(struct ds *out, const struct overlay_params *p,
     }
     flood(out, p, lv, eps, n, c);
     flow_start(out, p, T_FROM_TUN, 10, c);
-    ds_put_format(out, ",tun_id=%" PRIu32 ",actions=mod_vlan_vid:%u,"
-                  "output:%u\n", lv->vni, lv->vlan, p->patch_port);
+    ds_put_format(out,
+                  ",tun_id=%" PRIu32 ",actions=mod_vlan_vid:%u,"
+                  "output:%u\n",
+                  lv->vni, lv->vlan, p->patch_port);
 }
 
-void
-overlay_flows(const struct overlay_store *st, const struct overlay_params *p,
-              struct ds *out, struct overlay_flow_counts *counts)
+void overlay_flows(const struct overlay_store *st,
+                   const struct overlay_params *p, struct ds *out,
+                   struct overlay_flow_counts *counts)
 {
-    struct overlay_flow_counts c = {0};
+    struct overlay_flow_counts c = { 0 };
     flow_start(out, p, T_CLASSIFY, 10, &c);
     ds_put_format(out, ",in_port=%u,actions=resubmit(,%d)\n", p->patch_port,
                   T_FROM_INT);
@@ -185,7 +185,7 @@ overlay_flows(const struct overlay_store *st, const struct overlay_params *p,
     /* What no VNI flow took: frames on an unknown VLAN, unknown unicast
      * (counted here: dump-flows shows how much was dropped), VNIs this
      * host does not serve. */
-    int drops[] = {T_FROM_INT, T_UNICAST, T_FLOOD, T_FROM_TUN};
+    int drops[] = { T_FROM_INT, T_UNICAST, T_FLOOD, T_FROM_TUN };
     for (size_t i = 0; i < ARRAY_SIZE(drops); i++) {
         flow_start(out, p, drops[i], 0, &c);
         ds_put_cstr(out, ",actions=drop\n");

@@ -13,14 +13,14 @@
 #include "hash.h"
 #include "util.h"
 
-bool
-overlay_parse_mac(const char *s, uint8_t mac[6])
+bool overlay_parse_mac(const char *s, uint8_t mac[6])
 {
     unsigned v[6];
     char tail;
     if (strlen(s) != 17
-        || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2],
-                  &v[3], &v[4], &v[5], &tail) != 6) {
+        || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
+                  &v[4], &v[5], &tail)
+               != 6) {
         return false;
     }
     for (int i = 0; i < 6; i++) {
@@ -37,8 +37,7 @@ overlay_parse_mac(const char *s, uint8_t mac[6])
     return true;
 }
 
-bool
-overlay_parse_ipv4(const char *s, uint32_t *ip)
+bool overlay_parse_ipv4(const char *s, uint32_t *ip)
 {
     struct in_addr a;
     if (inet_pton(AF_INET, s, &a) != 1) {
@@ -48,8 +47,7 @@ overlay_parse_ipv4(const char *s, uint32_t *ip)
     return true;
 }
 
-void
-overlay_store_init(struct overlay_store *st, const char *prefix)
+void overlay_store_init(struct overlay_store *st, const char *prefix)
 {
     size_t len = strlen(prefix);
     while (len && prefix[len - 1] == '/') {
@@ -60,8 +58,7 @@ overlay_store_init(struct overlay_store *st, const char *prefix)
     hmap_init(&st->hosts);
 }
 
-static void
-endpoint_free(struct overlay_endpoint *ep)
+static void endpoint_free(struct overlay_endpoint *ep)
 {
     free(ep->key);
     free(ep->host);
@@ -69,8 +66,7 @@ endpoint_free(struct overlay_endpoint *ep)
     free(ep);
 }
 
-static void
-host_free(struct overlay_host *h)
+static void host_free(struct overlay_host *h)
 {
     free(h->key);
     free(h->name);
@@ -78,8 +74,7 @@ host_free(struct overlay_host *h)
     free(h);
 }
 
-void
-overlay_store_clear(struct overlay_store *st)
+void overlay_store_clear(struct overlay_store *st)
 {
     struct overlay_endpoint *ep;
     HMAP_FOR_EACH_SAFE (ep, node, &st->endpoints) {
@@ -93,8 +88,7 @@ overlay_store_clear(struct overlay_store *st)
     }
 }
 
-void
-overlay_store_uninit(struct overlay_store *st)
+void overlay_store_uninit(struct overlay_store *st)
 {
     overlay_store_clear(st);
     hmap_destroy(&st->endpoints);
@@ -102,8 +96,7 @@ overlay_store_uninit(struct overlay_store *st)
     free(st->prefix);
 }
 
-static uint32_t
-key_hash(const char *key)
+static uint32_t key_hash(const char *key)
 {
     return hash_string(key, 0);
 }
@@ -120,8 +113,8 @@ find_endpoint_key(const struct overlay_store *st, const char *key)
     return NULL;
 }
 
-static struct overlay_host *
-find_host_key(const struct overlay_store *st, const char *key)
+static struct overlay_host *find_host_key(const struct overlay_store *st,
+                                          const char *key)
 {
     struct overlay_host *h;
     HMAP_FOR_EACH_WITH_HASH (h, node, key_hash(key), &st->hosts) {
@@ -132,8 +125,7 @@ find_host_key(const struct overlay_store *st, const char *key)
     return NULL;
 }
 
-bool
-overlay_store_delete(struct overlay_store *st, const char *key)
+bool overlay_store_delete(struct overlay_store *st, const char *key)
 {
     struct overlay_endpoint *ep = find_endpoint_key(st, key);
     if (ep) {
@@ -151,20 +143,20 @@ overlay_store_delete(struct overlay_store *st, const char *key)
 }
 
 /* What follows PREFIX/WHAT/ in 'key', or NULL. */
-static const char *
-key_rest(const struct overlay_store *st, const char *key, const char *what)
+static const char *key_rest(const struct overlay_store *st, const char *key,
+                            const char *what)
 {
     size_t plen = strlen(st->prefix), wlen = strlen(what);
     if (strncmp(key, st->prefix, plen) || key[plen] != '/'
-        || strncmp(key + plen + 1, what, wlen) || key[plen + 1 + wlen] != '/') {
+        || strncmp(key + plen + 1, what, wlen)
+        || key[plen + 1 + wlen] != '/') {
         return NULL;
     }
     return key + plen + 1 + wlen + 1;
 }
 
-static char *
-json_ipv4(const char *key, json_t *obj, const char *field, bool required,
-          uint32_t *ip)
+static char *json_ipv4(const char *key, json_t *obj, const char *field,
+                       bool required, uint32_t *ip)
 {
     json_t *v = json_object_get(obj, field);
     *ip = 0;
@@ -183,9 +175,8 @@ json_ipv4(const char *key, json_t *obj, const char *field, bool required,
     return NULL;
 }
 
-static char *
-json_opt_string(const char *key, json_t *obj, const char *field,
-                char **sp)
+static char *json_opt_string(const char *key, json_t *obj, const char *field,
+                             char **sp)
 {
     json_t *v = json_object_get(obj, field);
     *sp = NULL;
@@ -199,8 +190,7 @@ json_opt_string(const char *key, json_t *obj, const char *field,
     return NULL;
 }
 
-static bool
-parse_vni(const char *s, size_t len, uint32_t *vni)
+static bool parse_vni(const char *s, size_t len, uint32_t *vni)
 {
     char *copy = xstrndup(s, len);
     uint64_t v;
@@ -211,14 +201,14 @@ parse_vni(const char *s, size_t len, uint32_t *vni)
     return ok;
 }
 
-static char *
-parse_endpoint(const char *key, const char *rest, json_t *obj,
-               struct overlay_endpoint *ep)
+static char *parse_endpoint(const char *key, const char *rest, json_t *obj,
+                            struct overlay_endpoint *ep)
 {
     const char *slash = strchr(rest, '/');
     if (!slash || !parse_vni(rest, (size_t)(slash - rest), &ep->vni)) {
         return xasprintf("%s: expected .../endpoints/VNI/MAC with VNI from "
-                         "1 to %u", key, OVERLAY_VNI_MAX);
+                         "1 to %u",
+                         key, OVERLAY_VNI_MAX);
     }
     if (!overlay_parse_mac(slash + 1, ep->mac)) {
         return xasprintf("%s: \"%s\" is not a MAC address", key, slash + 1);
@@ -236,9 +226,8 @@ parse_endpoint(const char *key, const char *rest, json_t *obj,
     return err;
 }
 
-static char *
-parse_host(const char *key, const char *rest, json_t *obj,
-           struct overlay_host *h)
+static char *parse_host(const char *key, const char *rest, json_t *obj,
+                        struct overlay_host *h)
 {
     if (!*rest || strchr(rest, '/')) {
         return xasprintf("%s: expected .../hosts/HOST", key);
@@ -259,16 +248,16 @@ parse_host(const char *key, const char *rest, json_t *obj,
         json_int_t n = json_is_integer(v) ? json_integer_value(v) : 0;
         if (n < 1 || n > OVERLAY_VNI_MAX) {
             return xasprintf("%s: \"vnis\" item %zu is not a VNI from 1 to "
-                             "%u", key, i + 1, OVERLAY_VNI_MAX);
+                             "%u",
+                             key, i + 1, OVERLAY_VNI_MAX);
         }
         h->vnis[i] = (uint32_t)n;
     }
     return NULL;
 }
 
-char *
-overlay_store_put(struct overlay_store *st, const char *key,
-                  const char *value, int64_t mod_revision)
+char *overlay_store_put(struct overlay_store *st, const char *key,
+                        const char *value, int64_t mod_revision)
 {
     const char *ep_rest = key_rest(st, key, "endpoints");
     const char *host_rest = ep_rest ? NULL : key_rest(st, key, "hosts");
@@ -311,16 +300,15 @@ overlay_store_put(struct overlay_store *st, const char *key,
     return err;
 }
 
-char *
-overlay_endpoint_key(const char *prefix, uint32_t vni, const uint8_t m[6])
+char *overlay_endpoint_key(const char *prefix, uint32_t vni,
+                           const uint8_t m[6])
 {
     char mac[ETH_ADDR_STRLEN];
     return xasprintf("%s/endpoints/%" PRIu32 "/%s", prefix, vni,
                      eth_addr_to_str(m, mac));
 }
 
-char *
-overlay_host_key(const char *prefix, const char *host)
+char *overlay_host_key(const char *prefix, const char *host)
 {
     return xasprintf("%s/hosts/%s", prefix, host);
 }
@@ -335,9 +323,8 @@ overlay_store_find_endpoint(const struct overlay_store *st, uint32_t vni,
     return ep;
 }
 
-char *
-overlay_endpoint_value(const char *host, uint32_t vtep, uint32_t ip,
-                       const char *port)
+char *overlay_endpoint_value(const char *host, uint32_t vtep, uint32_t ip,
+                             const char *port)
 {
     char buf[16];
     json_t *o = json_pack("{s:s}", "vtep", ipv4_to_str(vtep, buf));
@@ -355,23 +342,21 @@ overlay_endpoint_value(const char *host, uint32_t vtep, uint32_t ip,
     return s;
 }
 
-char *
-overlay_host_value(uint32_t vtep, const uint32_t *vnis, size_t n)
+char *overlay_host_value(uint32_t vtep, const uint32_t *vnis, size_t n)
 {
     char buf[16];
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
         json_array_append_new(a, json_integer(vnis[i]));
     }
-    json_t *o = json_pack("{s:s, s:o}", "vtep", ipv4_to_str(vtep, buf),
-                          "vnis", a);
+    json_t *o =
+        json_pack("{s:s, s:o}", "vtep", ipv4_to_str(vtep, buf), "vnis", a);
     char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(o);
     return s;
 }
 
-static int
-endpoint_cmp(const void *a_, const void *b_)
+static int endpoint_cmp(const void *a_, const void *b_)
 {
     const struct overlay_endpoint *a = *(const struct overlay_endpoint **)a_;
     const struct overlay_endpoint *b = *(const struct overlay_endpoint **)b_;
@@ -396,20 +381,19 @@ overlay_store_endpoints(const struct overlay_store *st, size_t *np)
     return a;
 }
 
-static int
-host_cmp(const void *a_, const void *b_)
+static int host_cmp(const void *a_, const void *b_)
 {
     const struct overlay_host *a = *(const struct overlay_host **)a_;
     const struct overlay_host *b = *(const struct overlay_host **)b_;
     return strcmp(a->name, b->name);
 }
 
-const struct overlay_host **
-overlay_store_hosts(const struct overlay_store *st, size_t *np)
+const struct overlay_host **overlay_store_hosts(const struct overlay_store *st,
+                                                size_t *np)
 {
     size_t n = 0;
-    const struct overlay_host **a = xcalloc(hmap_count(&st->hosts) + 1,
-                                            sizeof *a);
+    const struct overlay_host **a =
+        xcalloc(hmap_count(&st->hosts) + 1, sizeof *a);
     const struct overlay_host *h;
     HMAP_FOR_EACH (h, node, &st->hosts) {
         a[n++] = h;

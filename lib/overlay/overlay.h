@@ -50,10 +50,10 @@ struct overlay_endpoint {
     char *key;
     uint32_t vni;
     uint8_t mac[6];
-    uint32_t vtep;   /* Host order. */
-    uint32_t ip;     /* Host order, 0: none. */
-    char *host;      /* NULL: none given (a static endpoint). */
-    char *port;      /* NULL: none given. */
+    uint32_t vtep; /* Host order. */
+    uint32_t ip;   /* Host order, 0: none. */
+    char *host;    /* NULL: none given (a static endpoint). */
+    char *port;    /* NULL: none given. */
     int64_t mod_revision;
 };
 
@@ -68,9 +68,9 @@ struct overlay_host {
 };
 
 struct overlay_store {
-    char *prefix;           /* Without a trailing slash. */
-    struct hmap endpoints;  /* By key. */
-    struct hmap hosts;      /* By key. */
+    char *prefix;          /* Without a trailing slash. */
+    struct hmap endpoints; /* By key. */
+    struct hmap hosts;     /* By key. */
 };
 
 void overlay_store_init(struct overlay_store *, const char *prefix);
@@ -111,12 +111,12 @@ struct overlay_local_vni {
 };
 
 struct overlay_params {
-    uint32_t vtep;           /* This host's VTEP: endpoints there are
-                              * local (reached through br-int). */
-    uint16_t patch_port;     /* br-tun's OpenFlow port to br-int. */
-    uint16_t tunnel_port;    /* br-tun's vxlan port (remote_ip=flow,
-                              * key=flow). */
-    uint64_t cookie;         /* On every flow. */
+    uint32_t vtep;        /* This host's VTEP: endpoints there are
+                           * local (reached through br-int). */
+    uint16_t patch_port;  /* br-tun's OpenFlow port to br-int. */
+    uint16_t tunnel_port; /* br-tun's vxlan port (remote_ip=flow,
+                           * key=flow). */
+    uint64_t cookie;      /* On every flow. */
     bool flood_unknown;
     const struct overlay_local_vni *vnis;
     size_t n_vnis;
@@ -124,16 +124,15 @@ struct overlay_params {
 
 struct overlay_flow_counts {
     size_t n_flows;
-    size_t n_unicast;        /* Table 2 remote MACs. */
-    size_t n_arp;            /* ARP responders. */
-    size_t n_flood_targets;  /* Sum over VNIs of the VTEPs in table 3. */
+    size_t n_unicast;       /* Table 2 remote MACs. */
+    size_t n_arp;           /* ARP responders. */
+    size_t n_flood_targets; /* Sum over VNIs of the VTEPs in table 3. */
 };
 
 /* Appends to 'out' every flow br-tun must hold, one per line in
  * ovs-ofctl syntax, in a stable order.  'counts' may be NULL. */
-void overlay_flows(const struct overlay_store *,
-                   const struct overlay_params *, struct ds *out,
-                   struct overlay_flow_counts *counts);
+void overlay_flows(const struct overlay_store *, const struct overlay_params *,
+                   struct ds *out, struct overlay_flow_counts *counts);
 
 /* Parses "aa:bb:cc:dd:ee:ff" (either case).  Returns false if it is not
  * one. */

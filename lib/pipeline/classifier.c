@@ -12,10 +12,10 @@
  * hashing and comparing touch only those words. */
 struct cls_mask {
     unsigned int refcnt;
-    uint32_t n;                    /* Entries used in 'idx'. */
-    uint32_t hash;                 /* Of 'words', for the subtable map. */
+    uint32_t n;    /* Entries used in 'idx'. */
+    uint32_t hash; /* Of 'words', for the subtable map. */
     uint8_t idx[FLOW_U64S];
-    uint64_t words[FLOW_U64S];     /* The full mask. */
+    uint64_t words[FLOW_U64S]; /* The full mask. */
 };
 
 /* One slot of a subtable's index: a chain head and its hash.  Linear
@@ -33,12 +33,12 @@ struct cls_index {
 };
 
 struct cls_subtable {
-    struct hmap_node node;   /* In classifier's 'subtables', by mask hash. */
-    struct cls_index rules;  /* Heads of 'next_same' chains. */
-    struct cls_mask *mask;   /* Reference held. */
-    size_t n_rules;          /* Including rules behind heads. */
-    int max_priority;        /* Highest priority of any rule here. */
-    size_t max_count;        /* Rules at 'max_priority'. */
+    struct hmap_node node;  /* In classifier's 'subtables', by mask hash. */
+    struct cls_index rules; /* Heads of 'next_same' chains. */
+    struct cls_mask *mask;  /* Reference held. */
+    size_t n_rules;         /* Including rules behind heads. */
+    int max_priority;       /* Highest priority of any rule here. */
+    size_t max_count;       /* Rules at 'max_priority'. */
 };
 
 /* The hash basis for masked flows; any constant will do. */
@@ -86,8 +86,9 @@ static void cls_mask_unref(struct cls_mask *mask)
 
 static bool cls_mask_equal(const struct cls_mask *a, const struct cls_mask *b)
 {
-    return a == b || (a->hash == b->hash && a->n == b->n
-                      && !memcmp(a->words, b->words, sizeof a->words));
+    return a == b
+           || (a->hash == b->hash && a->n == b->n
+               && !memcmp(a->words, b->words, sizeof a->words));
 }
 
 /* ---- rule values ---------------------------------------------------- */
@@ -394,9 +395,8 @@ static void resort_subtable(struct classifier *cls, size_t pos)
     a[pos] = st;
 }
 
-static struct cls_subtable *create_subtable(struct classifier *cls,
-                                            struct cls_mask *mask,
-                                            int priority)
+static struct cls_subtable *
+create_subtable(struct classifier *cls, struct cls_mask *mask, int priority)
 {
     struct cls_subtable *st = xzalloc(sizeof *st);
     index_init(&st->rules);
@@ -405,9 +405,9 @@ static struct cls_subtable *create_subtable(struct classifier *cls,
     st->max_count = 0;
     hmap_insert(&cls->subtables, &st->node, mask->hash);
     if (cls->n_subtables >= cls->allocated) {
-        cls->by_priority = x2nrealloc(cls->by_priority, &cls->allocated,
-                                      cls->n_subtables + 1,
-                                      sizeof *cls->by_priority);
+        cls->by_priority =
+            x2nrealloc(cls->by_priority, &cls->allocated, cls->n_subtables + 1,
+                       sizeof *cls->by_priority);
     }
     cls->by_priority[cls->n_subtables++] = st;
     resort_subtable(cls, cls->n_subtables - 1);
@@ -651,7 +651,7 @@ size_t classifier_prefetch_slots(const struct classifier *cls,
         for (size_t j = 0; j < n_flows && n < room; j++) {
             uint32_t hash = cls_hash_flow(st->mask, flow_u64(&flows[j]));
             __builtin_prefetch(&slots[hash & mask]);
-            out[n++] = (struct cls_prefetch){slots, mask, hash};
+            out[n++] = (struct cls_prefetch){ slots, mask, hash };
         }
     }
     return n;

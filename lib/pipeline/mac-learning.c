@@ -9,10 +9,10 @@
 #include "util.h"
 
 struct mac_entry {
-    struct hmap_node node;   /* In 'table', by (vlan, mac). */
-    struct mac_entry *prev;  /* LRU list, oldest at the head. */
+    struct hmap_node node;  /* In 'table', by (vlan, mac). */
+    struct mac_entry *prev; /* LRU list, oldest at the head. */
     struct mac_entry *next;
-    int64_t seen_msec;       /* Last sighting. */
+    int64_t seen_msec; /* Last sighting. */
     uint8_t mac[6];
     uint16_t vlan;
     uint16_t port;
@@ -68,8 +68,7 @@ static void entry_remove(struct mac_learning *ml, struct mac_entry *e)
     free(e);
 }
 
-struct mac_learning *mac_learning_create(unsigned idle_sec,
-                                         size_t max_entries)
+struct mac_learning *mac_learning_create(unsigned idle_sec, size_t max_entries)
 {
     struct mac_learning *ml = xzalloc(sizeof *ml);
     hmap_init(&ml->table);
@@ -89,8 +88,8 @@ void mac_learning_destroy(struct mac_learning *ml)
 
 void mac_learning_set_idle_time(struct mac_learning *ml, unsigned idle_sec)
 {
-    ml->idle_msec = (int64_t)(idle_sec ? idle_sec : MAC_DEFAULT_IDLE_SEC)
-                    * 1000;
+    ml->idle_msec =
+        (int64_t)(idle_sec ? idle_sec : MAC_DEFAULT_IDLE_SEC) * 1000;
 }
 
 void mac_learning_set_max_entries(struct mac_learning *ml, size_t max)

@@ -22,9 +22,9 @@
 #include "ofproto.h"
 
 /* rule->flags: the low bits are FM_F_* as given in the flow_mod. */
-#define RULE_F_MODIFIED 0x40     /* Modified since creation (hard_age). */
-#define RULE_F_DEL_LEARNED 0x80  /* Delete me when my learner goes. */
-#define RULE_F_DOOMED 0x100      /* Being removed by the current batch. */
+#define RULE_F_MODIFIED 0x40    /* Modified since creation (hard_age). */
+#define RULE_F_DEL_LEARNED 0x80 /* Delete me when my learner goes. */
+#define RULE_F_DOOMED 0x100     /* Being removed by the current batch. */
 
 struct rule {
     /* Cold: flow_mod, dumps, timeouts and learning bookkeeping. */
@@ -92,7 +92,7 @@ struct ofproto {
     char *name;
     struct classifier tables[OFPROTO_N_TABLES];
     struct ofproto_table_stats tstats[OFPROTO_N_TABLES]; /* 'active' is
-                                                       * read live. */
+                                                          * read live. */
     struct portmap portmap;
     struct ofport *ports; /* Sorted by port number. */
     size_t n_ports, allocated_ports;
@@ -176,12 +176,12 @@ struct ofproto {
 const struct ofport *ofproto_find_port(const struct ofproto *, uint16_t);
 /* What installing a learned flow did. */
 enum learn_result {
-    LEARN_ADDED,         /* A new flow. */
-    LEARN_MODIFIED,      /* An existing flow got new actions. */
-    LEARN_REFRESHED,     /* An existing flow, same actions: timeouts only. */
-    LEARN_LIMITED,       /* learn(limit=N) reached: nothing installed. */
-    LEARN_TABLE_FULL,    /* Flow limit reached, nothing to evict. */
-    LEARN_BAD_TABLE,     /* The learn names a table that does not exist. */
+    LEARN_ADDED,      /* A new flow. */
+    LEARN_MODIFIED,   /* An existing flow got new actions. */
+    LEARN_REFRESHED,  /* An existing flow, same actions: timeouts only. */
+    LEARN_LIMITED,    /* learn(limit=N) reached: nothing installed. */
+    LEARN_TABLE_FULL, /* Flow limit reached, nothing to evict. */
+    LEARN_BAD_TABLE,  /* The learn names a table that does not exist. */
 };
 /* The result as trace shows it ("added", "table full"...). */
 const char *learn_result_name(enum learn_result);
@@ -194,10 +194,10 @@ void ofproto_rule_reduce_timeouts(struct ofproto *, struct rule *r,
 /* Installs the flow built by a learn action of 'learner' (may be NULL).
  * 'now' is the execution's clock_msec(). */
 enum learn_result ofproto_learn_install(struct ofproto *, struct rule *learner,
-                                  const struct ofpact_learn *,
-                                  const struct match *,
-                                  const struct ofpact *, size_t len,
-                                  int64_t now);
+                                        const struct ofpact_learn *,
+                                        const struct match *,
+                                        const struct ofpact *, size_t len,
+                                        int64_t now);
 /* A learn may replace the actions of a rule that the walk is still
  * reading (a rule learning into its own table), so action lists replaced
  * by learns during an execution are retired, not freed, until the

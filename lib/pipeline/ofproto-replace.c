@@ -52,8 +52,7 @@ static uint32_t flow_copy_hash(const struct match *m, int priority,
 static void collect_flow_cb(const struct flow_print *fp, void *ctx_)
 {
     struct collect_ctx *ctx = ctx_;
-    if ((fp->cookie & ctx->cookie_mask)
-        != (ctx->cookie & ctx->cookie_mask)) {
+    if ((fp->cookie & ctx->cookie_mask) != (ctx->cookie & ctx->cookie_mask)) {
         return;
     }
     struct flow_copy *fc = xzalloc(sizeof *fc);
@@ -73,8 +72,7 @@ static bool flow_copy_equals_add(const struct flow_copy *fc,
                                  const struct flow_mod *fm)
 {
     return fc->priority == fm->priority && fc->table_id == fm->table_id
-           && match_equal(&fc->match, &fm->match)
-           && fc->cookie == fm->cookie
+           && match_equal(&fc->match, &fm->match) && fc->cookie == fm->cookie
            && fc->idle_timeout == fm->idle_timeout
            && fc->hard_timeout == fm->hard_timeout
            && ofpacts_equal(ofpacts_of(&fc->ofpacts), fc->ofpacts.size,
@@ -111,11 +109,10 @@ static void free_flow_copies(struct hmap *old)
 }
 
 int ofproto_replace_flows(struct ofproto *ofp, struct flow_mod *adds,
-                          size_t n_adds, uint64_t cookie,
-                          uint64_t cookie_mask, size_t *n_addedp,
-                          size_t *n_deletedp, char **errp)
+                          size_t n_adds, uint64_t cookie, uint64_t cookie_mask,
+                          size_t *n_addedp, size_t *n_deletedp, char **errp)
 {
-    struct collect_ctx ctx = {HMAP_INITIALIZER, cookie, cookie_mask};
+    struct collect_ctx ctx = { HMAP_INITIALIZER, cookie, cookie_mask };
     ofproto_dump_flows(ofp, NULL, false, collect_flow_cb, &ctx);
 
     bool *skip = xcalloc(n_adds + 1, sizeof *skip);

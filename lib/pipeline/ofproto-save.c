@@ -20,32 +20,30 @@ struct save_ctx {
     int64_t now;
 };
 
-static void
-save_rule(const struct rule *r, struct save_ctx *ctx)
+static void save_rule(const struct rule *r, struct save_ctx *ctx)
 {
     struct match m;
     struct flow_print fp;
     ofproto_rule_to_print(r, &m, &fp);
-    ds_put_format(ctx->out, "%" PRId64 " %" PRId64 " %" PRId64 " %d %" PRIu64
-                  " %" PRIu64, ctx->now - r->created, ctx->now - r->modified,
-                  ctx->now - r->used, (r->flags & RULE_F_MODIFIED) != 0,
-                  r->n_packets, r->n_bytes);
+    ds_put_format(
+        ctx->out,
+        "%" PRId64 " %" PRId64 " %" PRId64 " %d %" PRIu64 " %" PRIu64,
+        ctx->now - r->created, ctx->now - r->modified, ctx->now - r->used,
+        (r->flags & RULE_F_MODIFIED) != 0, r->n_packets, r->n_bytes);
     /* Table 0 prints no "table=" and a zero cookie no "cookie=": both
      * parse back to the same. */
     flow_print_format(&fp, NULL, ctx->out);
     ds_put_char(ctx->out, '\n');
 }
 
-static void
-save_cls_rule(const struct cls_rule *cr, void *ctx_)
+static void save_cls_rule(const struct cls_rule *cr, void *ctx_)
 {
     save_rule(rule_from_cls(cr), ctx_);
 }
 
-void
-ofproto_save_flows(const struct ofproto *p, struct ds *out)
+void ofproto_save_flows(const struct ofproto *p, struct ds *out)
 {
-    struct save_ctx ctx = {out, clock_msec()};
+    struct save_ctx ctx = { out, clock_msec() };
     ds_put_cstr(out, SAVE_HEADER "\n");
     for (size_t t = 0; t < OFPROTO_N_TABLES; t++) {
         classifier_for_each(&p->tables[t], save_cls_rule, &ctx);
@@ -60,14 +58,16 @@ struct saved_state {
 };
 
 /* Parses the numbers that open a saved line; '*flowp' gets the rest. */
-static bool
-parse_state(const char *line, struct saved_state *st, const char **flowp)
+static bool parse_state(const char *line, struct saved_state *st,
+                        const char **flowp)
 {
     int n = 0;
-    if (sscanf(line, "%" SCNd64 " %" SCNd64 " %" SCNd64 " %d %" SCNu64
-               " %" SCNu64 "%n", &st->age, &st->since_modified,
-               &st->since_used, &st->modified, &st->n_packets, &st->n_bytes,
-               &n) != 6
+    if (sscanf(line,
+               "%" SCNd64 " %" SCNd64 " %" SCNd64 " %d %" SCNu64 " %" SCNu64
+               "%n",
+               &st->age, &st->since_modified, &st->since_used, &st->modified,
+               &st->n_packets, &st->n_bytes, &n)
+            != 6
         || st->age < 0 || st->since_modified < 0 || st->since_used < 0
         || (st->modified != 0 && st->modified != 1)) {
         return false;
@@ -77,15 +77,14 @@ parse_state(const char *line, struct saved_state *st, const char **flowp)
 }
 
 /* Splits 'text' into the flow mods and states of its lines. */
-static char *
-parse_saved(const char *text, struct flow_mod **fmsp,
-            struct saved_state **statesp, size_t *np)
+static char *parse_saved(const char *text, struct flow_mod **fmsp,
+                         struct saved_state **statesp, size_t *np)
 {
     const char *nl = strchr(text, '\n');
     if (!nl || (size_t)(nl - text) != strlen(SAVE_HEADER)
         || strncmp(text, SAVE_HEADER, strlen(SAVE_HEADER))) {
-        return xstrdup("line 1: not a switchd flow file (expected \""
-                       SAVE_HEADER "\")");
+        return xstrdup(
+            "line 1: not a switchd flow file (expected \"" SAVE_HEADER "\")");
     }
     size_t n = 0, allocated = 0, lineno = 1;
     struct flow_mod *fms = NULL;
@@ -130,8 +129,7 @@ parse_saved(const char *text, struct flow_mod **fmsp,
     return NULL;
 }
 
-char *
-ofproto_restore_flows(struct ofproto *p, const char *text, size_t *np)
+char *ofproto_restore_flows(struct ofproto *p, const char *text, size_t *np)
 {
     /* Initialised for gcc -O2, which cannot see that parse_saved() sets
      * all three whenever it returns NULL. */

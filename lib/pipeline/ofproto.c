@@ -38,10 +38,10 @@ struct ofproto_dump {
     struct ofproto_dump *next;
     struct flow_mod filter; /* Its 'ofpacts' unused (empty). */
     bool have_filter, strict;
-    size_t table;       /* The next table to collect. */
+    size_t table;        /* The next table to collect. */
     struct rule **rules; /* The table being dumped... */
     size_t n_rules, allocated;
-    size_t pos;          /* ...and how far. */
+    size_t pos; /* ...and how far. */
 };
 
 /* ---- Retired action lists (see ofproto-private.h). ---- */
@@ -170,9 +170,8 @@ static uint32_t cookie_hash(uint8_t table_id, uint64_t cookie)
     return hash_finish(hash_add64(table_id, cookie), 12);
 }
 
-static struct cookie_count *cookie_count_find(const struct ofproto *p,
-                                              uint8_t table_id,
-                                              uint64_t cookie)
+static struct cookie_count *
+cookie_count_find(const struct ofproto *p, uint8_t table_id, uint64_t cookie)
 {
     struct cookie_count *cc;
     HMAP_FOR_EACH_WITH_HASH (cc, node, cookie_hash(table_id, cookie),
@@ -305,8 +304,8 @@ static void graveyard_free(struct ofproto *p)
  * its links moved to 'r'). */
 static struct rule *rule_insert(struct ofproto *p, struct rule *r)
 {
-    struct cls_rule *old_cr = classifier_replace(&p->tables[r->table_id],
-                                                 &r->cr);
+    struct cls_rule *old_cr =
+        classifier_replace(&p->tables[r->table_id], &r->cr);
     struct rule *old = rule_from_cls(old_cr);
     cookie_count_add(p, r->table_id, r->cookie, 1);
     if (old) {
@@ -351,8 +350,8 @@ struct rule_vec {
 static void rule_vec_push(struct rule_vec *v, struct rule *r)
 {
     if (v->n >= v->allocated) {
-        v->rules = x2nrealloc(v->rules, &v->allocated, v->n + 1,
-                              sizeof *v->rules);
+        v->rules =
+            x2nrealloc(v->rules, &v->allocated, v->n + 1, sizeof *v->rules);
     }
     v->rules[v->n++] = r;
 }
@@ -409,8 +408,7 @@ struct ofproto *ofproto_create(const char *name)
         classifier_init(&p->tables[i]);
     }
     portmap_init(&p->portmap);
-    p->ml = mac_learning_create(MAC_DEFAULT_IDLE_SEC,
-                                MAC_DEFAULT_MAX_ENTRIES);
+    p->ml = mac_learning_create(MAC_DEFAULT_IDLE_SEC, MAC_DEFAULT_MAX_ENTRIES);
     p->flow_limit = OFPROTO_DEFAULT_FLOW_LIMIT;
     p->next_timeout = INT64_MAX;
     hmap_init(&p->cookie_counts);
@@ -430,7 +428,7 @@ void ofproto_destroy(struct ofproto *p)
     }
     p->flow_monitor_cb = NULL; /* A bridge going away reports nothing. */
     for (size_t i = 0; i < OFPROTO_N_TABLES; i++) {
-        struct rule_vec v = {NULL, 0, 0};
+        struct rule_vec v = { NULL, 0, 0 };
         classifier_for_each(&p->tables[i], collect_all, &v);
         rules_remove(p, &v, OFPROTO_REASON_CLIENT);
         classifier_destroy(&p->tables[i]);
@@ -474,8 +472,7 @@ static size_t port_index(const struct ofproto *p, uint16_t port, bool *found)
     return lo;
 }
 
-const struct ofport *ofproto_find_port(const struct ofproto *p,
-                                       uint16_t port)
+const struct ofport *ofproto_find_port(const struct ofproto *p, uint16_t port)
 {
     bool found;
     size_t i = port_index(p, port, &found);
@@ -490,8 +487,7 @@ static void portmap_rebuild(struct ofproto *p, uint16_t skip,
     portmap_init(&p->portmap);
     for (size_t i = 0; i < old.n; i++) {
         if (old.entries[i].port != skip) {
-            portmap_add(&p->portmap, old.entries[i].name,
-                        old.entries[i].port);
+            portmap_add(&p->portmap, old.entries[i].name, old.entries[i].port);
         }
     }
     if (add_name) {
@@ -515,7 +511,7 @@ void ofproto_port_add(struct ofproto *p, uint16_t port, const char *name)
     } else {
         free(p->ports[i].trunks);
     }
-    p->ports[i] = (struct ofport){.port = port, .up = true, .tag = -1};
+    p->ports[i] = (struct ofport){ .port = port, .up = true, .tag = -1 };
     p->version++;
     portmap_rebuild(p, port, name, port);
 }
@@ -695,9 +691,8 @@ void ofproto_report(struct ofproto *p, const struct rule *r,
         fp.n_packets = r->n_packets;
         fp.n_bytes = r->n_bytes;
         fp.idle_age = (now - r->used) / 1000;
-        fp.hard_age = (r->flags & RULE_F_MODIFIED)
-                          ? (now - r->modified) / 1000
-                          : -1;
+        fp.hard_age =
+            (r->flags & RULE_F_MODIFIED) ? (now - r->modified) / 1000 : -1;
     }
     struct ofproto_flow_change change = {
         .ofproto = p,
@@ -729,8 +724,7 @@ static bool rule_selected(const struct rule *r, const struct match *match,
         return false;
     }
     if (fm->out_port != OFPP_ANY
-        && !ofpacts_output_to_port(r->ofpacts, r->ofpacts_len,
-                                   fm->out_port)) {
+        && !ofpacts_output_to_port(r->ofpacts, r->ofpacts_len, fm->out_port)) {
         return false;
     }
     return true;
@@ -775,7 +769,7 @@ static void rules_select(const struct ofproto *p, const struct flow_mod *fm,
                 }
             }
         } else {
-            struct select_aux aux = {fm, strict, v};
+            struct select_aux aux = { fm, strict, v };
             classifier_for_each(&p->tables[t], select_cb, &aux);
         }
     }
@@ -816,12 +810,13 @@ static bool flow_mod_adds_nothing(const struct ofproto *p,
 {
     if (fm->command == FM_ADD) {
         return classifier_find_exactly(&p->tables[fm->table_id], &fm->match,
-                                       fm->priority) != NULL;
+                                       fm->priority)
+               != NULL;
     }
     if (fm->cookie_mask) {
         return true; /* A modify with a cookie filter never adds. */
     }
-    struct rule_vec v = {NULL, 0, 0};
+    struct rule_vec v = { NULL, 0, 0 };
     rules_select(p, fm, fm->command == FM_MODIFY_STRICT, &v);
     free(v.rules);
     return v.n > 0;
@@ -836,8 +831,7 @@ static char *flow_mod_validate(const struct ofproto *p,
 {
     *errnum = EINVAL;
     if (fm->command == FM_ADD && fm->table_id == FM_TABLE_ALL) {
-        return xasprintf("flow_mod %zu: add needs one table, not all",
-                         idx);
+        return xasprintf("flow_mod %zu: add needs one table, not all", idx);
     }
     if (fm->table_id != FM_TABLE_ALL && fm->table_id >= OFPROTO_N_TABLES) {
         return xasprintf("flow_mod %zu: table %u out of range", idx,
@@ -853,14 +847,13 @@ static char *flow_mod_validate(const struct ofproto *p,
         || fm->command == FM_MODIFY_STRICT) {
         uint8_t table = fm->table_id == FM_TABLE_ALL ? 0 : fm->table_id;
         const struct ofpact *a;
-        const struct ofpact *acts = (const struct ofpact *)(const void *)
-            fm->ofpacts.data;
+        const struct ofpact *acts =
+            (const struct ofpact *)(const void *)fm->ofpacts.data;
         OFPACT_FOR_EACH (a, acts, fm->ofpacts.size) {
             if (a->type == OFPACT_GOTO_TABLE) {
                 const struct ofpact_goto_table *g =
                     (const struct ofpact_goto_table *)(const void *)a;
-                if (g->table_id <= table
-                    || g->table_id >= OFPROTO_N_TABLES) {
+                if (g->table_id <= table || g->table_id >= OFPROTO_N_TABLES) {
                     return xasprintf("flow_mod %zu: goto_table:%u must "
                                      "go to a later table than %u",
                                      idx, g->table_id, table);
@@ -869,13 +862,13 @@ static char *flow_mod_validate(const struct ofproto *p,
         }
     }
     if (fm->command == FM_ADD && fm->flags & FM_F_CHECK_OVERLAP) {
-        struct overlap_aux aux = {fm, false};
+        struct overlap_aux aux = { fm, false };
         classifier_for_each(&p->tables[fm->table_id], overlap_cb, &aux);
         if (aux.found) {
             *errnum = EEXIST;
             return xasprintf("flow_mod %zu: check_overlap: the flow overlaps "
-                             "another flow of priority %u in table %u", idx,
-                             fm->priority, fm->table_id);
+                             "another flow of priority %u in table %u",
+                             idx, fm->priority, fm->table_id);
         }
     }
     if (fm->command != FM_DELETE && fm->command != FM_DELETE_STRICT) {
@@ -890,7 +883,8 @@ static char *flow_mod_validate(const struct ofproto *p,
             *errnum = ENOSPC;
             ((struct ofproto *)p)->stats.n_add_refused++;
             return xasprintf("flow_mod %zu: the bridge is at its limit of "
-                             "%zu flows", idx, p->flow_limit);
+                             "%zu flows",
+                             idx, p->flow_limit);
         }
     }
     return NULL;
@@ -899,10 +893,10 @@ static char *flow_mod_validate(const struct ofproto *p,
 static void flow_mod_add(struct ofproto *p, const struct flow_mod *fm)
 {
     uint8_t table = fm->table_id == FM_TABLE_ALL ? 0 : fm->table_id;
-    struct rule *r = rule_create(p, &fm->match, fm->priority, table,
-                                 (const struct ofpact *)(const void *)
-                                     fm->ofpacts.data,
-                                 fm->ofpacts.size);
+    struct rule *r =
+        rule_create(p, &fm->match, fm->priority, table,
+                    (const struct ofpact *)(const void *)fm->ofpacts.data,
+                    fm->ofpacts.size);
     r->cookie = fm->cookie;
     r->idle_timeout = fm->idle_timeout;
     r->hard_timeout = fm->hard_timeout;
@@ -924,9 +918,9 @@ static void rule_modify(struct ofproto *p, struct rule *r,
     if (!ofpacts_equal(r->ofpacts, r->ofpacts_len,
                        (const struct ofpact *)(const void *)fm->ofpacts.data,
                        fm->ofpacts.size)) {
-        rule_replace_actions(p, r, (const struct ofpact *)(const void *)
-                                    fm->ofpacts.data,
-                             fm->ofpacts.size, false);
+        rule_replace_actions(
+            p, r, (const struct ofpact *)(const void *)fm->ofpacts.data,
+            fm->ofpacts.size, false);
     }
     if (fm->cookie && !fm->cookie_mask && fm->cookie != r->cookie) {
         cookie_count_add(p, r->table_id, r->cookie, -1);
@@ -943,7 +937,7 @@ static void rule_modify(struct ofproto *p, struct rule *r,
 
 static void flow_mod_apply(struct ofproto *p, const struct flow_mod *fm)
 {
-    struct rule_vec v = {NULL, 0, 0};
+    struct rule_vec v = { NULL, 0, 0 };
     switch (fm->command) {
     case FM_ADD:
         flow_mod_add(p, fm);
@@ -967,8 +961,8 @@ static void flow_mod_apply(struct ofproto *p, const struct flow_mod *fm)
     }
 }
 
-int ofproto_flow_mods(struct ofproto *p, const struct flow_mod *fms,
-                      size_t n, char **errp)
+int ofproto_flow_mods(struct ofproto *p, const struct flow_mod *fms, size_t n,
+                      char **errp)
 {
     size_t new_flows = 0;
     *errp = NULL;
@@ -1044,8 +1038,8 @@ static int rule_cmp_priority(const void *a_, const void *b_)
 
 /* The rules of table 't' that 'filter' selects, in dump order. */
 static void dump_collect(const struct ofproto *p,
-                         const struct flow_mod *filter, bool strict,
-                         size_t t, struct rule_vec *v)
+                         const struct flow_mod *filter, bool strict, size_t t,
+                         struct rule_vec *v)
 {
     if (classifier_is_empty(&p->tables[t])
         || (filter && filter->table_id != FM_TABLE_ALL
@@ -1076,20 +1070,19 @@ static void dump_rule(const struct rule *r, int64_t now,
     fp.n_packets = r->n_packets;
     fp.n_bytes = r->n_bytes;
     fp.idle_age = (now - r->used) / 1000;
-    fp.hard_age = (r->flags & RULE_F_MODIFIED)
-                      ? (now - r->modified) / 1000
-                      : -1;
+    fp.hard_age =
+        (r->flags & RULE_F_MODIFIED) ? (now - r->modified) / 1000 : -1;
     cb(&fp, aux);
 }
 
-void ofproto_dump_flows(const struct ofproto *p,
-                        const struct flow_mod *filter, bool strict,
+void ofproto_dump_flows(const struct ofproto *p, const struct flow_mod *filter,
+                        bool strict,
                         void (*cb)(const struct flow_print *, void *aux),
                         void *aux)
 {
     int64_t now = clock_msec();
     for (size_t t = 0; t < OFPROTO_N_TABLES; t++) {
-        struct rule_vec v = {NULL, 0, 0};
+        struct rule_vec v = { NULL, 0, 0 };
         dump_collect(p, filter, strict, t, &v);
         for (size_t i = 0; i < v.n; i++) {
             dump_rule(v.rules[i], now, cb, aux);
@@ -1130,9 +1123,9 @@ bool ofproto_dump_step(struct ofproto_dump *d, size_t max,
             if (d->table >= OFPROTO_N_TABLES) {
                 return true;
             }
-            struct rule_vec v = {d->rules, 0, d->allocated};
-            dump_collect(d->p, d->have_filter ? &d->filter : NULL,
-                         d->strict, d->table++, &v);
+            struct rule_vec v = { d->rules, 0, d->allocated };
+            dump_collect(d->p, d->have_filter ? &d->filter : NULL, d->strict,
+                         d->table++, &v);
             d->rules = v.rules;
             d->n_rules = v.n;
             d->allocated = v.allocated;
@@ -1190,7 +1183,7 @@ size_t ofproto_run(struct ofproto *p)
          * usual. */
         p->next_timeout = INT64_MAX;
     }
-    struct rule_vec v = {NULL, 0, 0};
+    struct rule_vec v = { NULL, 0, 0 };
     size_t scanned = 0;
     struct rule *r = p->exp_cursor;
     for (; r && scanned < OFPROTO_EXPIRE_SCAN && v.n < OFPROTO_EXPIRE_SLICE;
@@ -1199,9 +1192,9 @@ size_t ofproto_run(struct ofproto *p)
         if (now >= t) {
             /* Hard wins a tie, as the flow would have gone at that
              * moment whatever the traffic. */
-            bool hard = r->hard_timeout
-                        && now >= r->modified
-                                      + (int64_t)r->hard_timeout * 1000;
+            bool hard =
+                r->hard_timeout
+                && now >= r->modified + (int64_t)r->hard_timeout * 1000;
             r->remove_reason = hard ? OFPROTO_REASON_HARD_TIMEOUT
                                     : OFPROTO_REASON_IDLE_TIMEOUT;
             rule_vec_push(&v, r);
@@ -1307,7 +1300,7 @@ static bool evict_for_learn(struct ofproto *p, struct rule *learner,
             learned_link(learner, seen[i]);
         }
     }
-    struct rule_vec v = {NULL, 0, 0};
+    struct rule_vec v = { NULL, 0, 0 };
     rule_vec_push(&v, victim);
     rules_remove(p, &v, OFPROTO_REASON_EVICTED);
     p->stats.n_evicted++;
@@ -1316,17 +1309,17 @@ static bool evict_for_learn(struct ofproto *p, struct rule *learner,
 
 enum learn_result ofproto_learn_install(struct ofproto *p,
                                         struct rule *learner,
-                                  const struct ofpact_learn *learn,
-                                  const struct match *match,
-                                  const struct ofpact *acts, size_t len,
-                                  int64_t now)
+                                        const struct ofpact_learn *learn,
+                                        const struct match *match,
+                                        const struct ofpact *acts, size_t len,
+                                        int64_t now)
 {
     uint8_t table = learn->table_id;
     if (table >= OFPROTO_N_TABLES) {
         return LEARN_BAD_TABLE;
     }
-    struct rule *r = rule_from_cls(classifier_find_exactly(
-        &p->tables[table], match, learn->priority));
+    struct rule *r = rule_from_cls(
+        classifier_find_exactly(&p->tables[table], match, learn->priority));
     if (r) {
         enum learn_result what = LEARN_REFRESHED;
         bool changed = !ofpacts_equal(r->ofpacts, r->ofpacts_len, acts, len);

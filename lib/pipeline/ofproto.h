@@ -63,9 +63,8 @@ int ofproto_flow_mods(struct ofproto *, const struct flow_mod *, size_t n,
  * ofproto_flow_mods().  Takes the adds' actions (the caller still uninits
  * each add).  '*n_addedp' and '*n_deletedp' count what changed. */
 int ofproto_replace_flows(struct ofproto *, struct flow_mod *adds,
-                          size_t n_adds, uint64_t cookie,
-                          uint64_t cookie_mask, size_t *n_addedp,
-                          size_t *n_deletedp, char **errp);
+                          size_t n_adds, uint64_t cookie, uint64_t cookie_mask,
+                          size_t *n_addedp, size_t *n_deletedp, char **errp);
 
 /* Calls 'cb' for each flow that 'filter' selects (table_id, match with
  * loose semantics unless 'strict', cookie/cookie_mask, out_port), in
@@ -95,9 +94,9 @@ bool ofproto_dump_step(struct ofproto_dump *, size_t max,
 void ofproto_dump_destroy(struct ofproto_dump *);
 
 struct ofproto_table_stats {
-    uint64_t active;   /* Flows in the table. */
-    uint64_t lookups;  /* Packets looked up. */
-    uint64_t matched;  /* Lookups that hit a flow. */
+    uint64_t active;  /* Flows in the table. */
+    uint64_t lookups; /* Packets looked up. */
+    uint64_t matched; /* Lookups that hit a flow. */
 };
 void ofproto_table_stats(const struct ofproto *, uint8_t table,
                          struct ofproto_table_stats *);
@@ -110,7 +109,8 @@ void ofproto_table_stats(const struct ofproto *, uint8_t table,
  * every flow as one line of text:
  *
  *   switchd-flows 1
- *   <age> <since_modified> <since_used> <modified> <n_packets> <n_bytes> <flow>
+ *   <age> <since_modified> <since_used> <modified> <n_packets> <n_bytes>
+ * <flow>
  *
  * where the first three are milliseconds before the save, <modified> is
  * 1 if the flow was modified since it was added (dump-flows' hard_age),
@@ -196,7 +196,7 @@ struct xlate_result {
      * crossing's frame into its 'packet'.  The bridge sets it only while
      * a capture runs, so the packet path copies nothing otherwise. */
     bool copy_crossings;
-    bool depth_exceeded; /* A resubmit/patch chain went too deep. */
+    bool depth_exceeded;     /* A resubmit/patch chain went too deep. */
     const char *drop_reason; /* Static string when nothing was output. */
     unsigned n_controller;   /* Packets sent to the controller hook. */
     unsigned n_learned;      /* learn actions that added or changed a flow. */

@@ -42,7 +42,7 @@ static void csum_update16(uint8_t *csum, uint16_t old, uint16_t new)
 static void csum_update32(uint8_t *csum, uint32_t old, uint32_t new)
 {
     csum_update16(csum, (uint16_t)(old >> 16), (uint16_t)(new >> 16));
-    csum_update16(csum, (uint16_t)old, (uint16_t)new);
+    csum_update16(csum, (uint16_t)old, (uint16_t) new);
 }
 
 static uint16_t csum_full(const uint8_t *p, size_t n)
@@ -107,8 +107,8 @@ static void commit_l4(uint8_t *l4, size_t l4_len, uint8_t proto,
             return;
         }
         uint16_t before = get16(l4);
-        uint16_t after = (uint16_t)((new->tp_src & 0xff) << 8
-                                    | (new->tp_dst & 0xff));
+        uint16_t after =
+            (uint16_t)((new->tp_src & 0xff) << 8 | (new->tp_dst & 0xff));
         if (before != after) {
             csum_update16(l4 + 2, before, after);
             put16(l4, after);
@@ -242,8 +242,8 @@ void packet_commit(struct packet *pkt, const struct flow *old,
     memcpy(eth + 6, new->dl_src, 6);
 
     bool was_tagged = old->vlan_tci & VLAN_CFI;
-    bool tagged = new->vlan_tci & VLAN_CFI;
-    uint16_t tci = new->vlan_tci & (uint16_t)~VLAN_CFI;
+    bool tagged = new->vlan_tci &VLAN_CFI;
+    uint16_t tci = new->vlan_tci &(uint16_t)~VLAN_CFI;
     if (!was_tagged && tagged) {
         uint8_t *tag = packet_insert(pkt, 12, 4);
         put16(tag, vlan_tpid ? vlan_tpid : ETH_TYPE_VLAN);
@@ -260,8 +260,8 @@ void packet_commit(struct packet *pkt, const struct flow *old,
     uint8_t *data = packet_data(pkt);
     size_t ofs = 12;
     uint16_t type = get16(data + ofs);
-    for (int i = 0; i < 2 && (type == ETH_TYPE_VLAN
-                              || type == ETH_TYPE_VLAN_8021AD);
+    for (int i = 0;
+         i < 2 && (type == ETH_TYPE_VLAN || type == ETH_TYPE_VLAN_8021AD);
          i++) {
         if (pkt->len < ofs + 6) {
             return;

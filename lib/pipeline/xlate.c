@@ -53,8 +53,8 @@ struct xlate_ctx {
     bool exit;     /* "exit" action: stop every action list. */
     bool too_deep; /* Resubmit limit hit: drop everything. */
     uint8_t table_id;
-    struct rule *rule;      /* Rule whose actions are running. */
-    struct buf action_set;  /* OpenFlow 1.1 action set. */
+    struct rule *rule;     /* Rule whose actions are running. */
+    struct buf action_set; /* OpenFlow 1.1 action set. */
     const char *drop_reason;
 
     struct xlate_result *res;
@@ -134,12 +134,12 @@ static void trace_event(const struct xlate_ctx *ctx, struct xlate_event *ev)
     ctx->trace(ev, ctx->trace_aux);
 }
 
-#define TRACE(CTX, ...)                                                       \
-    do {                                                                      \
-        if ((CTX)->trace) {                                                   \
-            struct xlate_event ev__ = {__VA_ARGS__};                          \
-            trace_event(CTX, &ev__);                                          \
-        }                                                                     \
+#define TRACE(CTX, ...)                                \
+    do {                                               \
+        if ((CTX)->trace) {                            \
+            struct xlate_event ev__ = { __VA_ARGS__ }; \
+            trace_event(CTX, &ev__);                   \
+        }                                              \
     } while (0)
 
 static void drop(struct xlate_ctx *ctx, const char *reason)
@@ -227,8 +227,8 @@ static void xlate_table(struct xlate_ctx *ctx, uint8_t table_id)
         drop(ctx, "no such table");
         return;
     }
-    struct rule *rule = rule_from_cls(
-        classifier_lookup(&p->tables[table_id], &ctx->flow));
+    struct rule *rule =
+        rule_from_cls(classifier_lookup(&p->tables[table_id], &ctx->flow));
     uint8_t old_table = ctx->table_id;
     ctx->table_id = table_id;
     if (ctx->side_effects) {
@@ -268,9 +268,9 @@ static void record_crossing(struct xlate_ctx *ctx, const struct ofport *port)
 {
     struct xlate_result *res = ctx->res;
     if (res->n_crossings >= res->allocated_crossings) {
-        res->crossings = x2nrealloc(res->crossings, &res->allocated_crossings,
-                                    res->n_crossings + 1,
-                                    sizeof *res->crossings);
+        res->crossings =
+            x2nrealloc(res->crossings, &res->allocated_crossings,
+                       res->n_crossings + 1, sizeof *res->crossings);
     }
     /* Committing here is what the first output after the crossing would
      * do anyway; it makes 'bytes' include pushed or popped headers. */
@@ -423,8 +423,8 @@ static void normal_flood(struct xlate_ctx *ctx, uint16_t vlan)
 static bool normal_input_vlan(struct xlate_ctx *ctx, uint16_t *vlanp)
 {
     const struct flow *f = &ctx->flow;
-    uint16_t vid = (f->vlan_tci & VLAN_CFI) ? (f->vlan_tci & VLAN_VID_MASK)
-                                            : 0;
+    uint16_t vid =
+        (f->vlan_tci & VLAN_CFI) ? (f->vlan_tci & VLAN_VID_MASK) : 0;
     const struct ofport *in = ofproto_find_port(ctx->ofproto, f->in_port);
     if (in && in->tag >= 0) {
         if (vid) {
@@ -479,8 +479,8 @@ static void normal(struct xlate_ctx *ctx)
     }
 }
 
-static void output_port(struct xlate_ctx *ctx, uint16_t port,
-                        uint16_t max_len, bool allow_in_port)
+static void output_port(struct xlate_ctx *ctx, uint16_t port, uint16_t max_len,
+                        bool allow_in_port)
 {
     switch (port) {
     case OFPP_IN_PORT:
@@ -597,8 +597,8 @@ static bool same_slot(const struct ofpact *a, const struct ofpact *b)
         return false;
     }
     if (a->type == OFPACT_SET_FIELD) {
-        return ofpact_get_SET_FIELD(a)->field ==
-               ofpact_get_SET_FIELD(b)->field;
+        return ofpact_get_SET_FIELD(a)->field
+               == ofpact_get_SET_FIELD(b)->field;
     }
     return true;
 }
@@ -609,8 +609,8 @@ static void write_actions(struct xlate_ctx *ctx, const struct ofpact_nest *n)
     const struct ofpact *acts = ofpact_nest_actions(n, &len);
     const struct ofpact *a, *b;
     struct buf set = BUF_INITIALIZER;
-    const struct ofpact *old = (const struct ofpact *)(const void *)
-        ctx->action_set.data;
+    const struct ofpact *old =
+        (const struct ofpact *)(const void *)ctx->action_set.data;
     OFPACT_FOR_EACH (b, old, ctx->action_set.size) {
         bool replaced = false;
         OFPACT_FOR_EACH (a, acts, len) {
@@ -813,8 +813,7 @@ static void do_field_action(struct xlate_ctx *ctx, const struct ofpact *a)
           .reason = "field prerequisites not met");
 }
 
-static void do_resubmit(struct xlate_ctx *ctx,
-                        const struct ofpact_resubmit *r)
+static void do_resubmit(struct xlate_ctx *ctx, const struct ofpact_resubmit *r)
 {
     struct flow *f = &ctx->flow;
     uint8_t table = r->table_id == 255 ? ctx->table_id : r->table_id;
@@ -973,8 +972,7 @@ static void do_actions(struct xlate_ctx *ctx, const struct ofpact *acts,
  * already in 'flow'. */
 static void ctx_init(struct xlate_ctx *ctx, struct ofproto *p,
                      const struct packet *packet, const struct flow *flow,
-                     bool side_effects, int64_t now,
-                     struct xlate_result *res,
+                     bool side_effects, int64_t now, struct xlate_result *res,
                      void (*cb)(const struct xlate_event *, void *aux),
                      void *aux)
 {
@@ -1037,13 +1035,15 @@ static void ctx_finish(struct xlate_ctx *ctx)
         res->depth_exceeded = true;
         if (ctx->side_effects) {
             p->stats.n_depth_exceeded++;
-            LOG_RL(LOG_WARN, "%s: resubmit chain deeper than %d, packet "
-                   "dropped", p->name, OFPROTO_MAX_RESUBMIT_DEPTH);
+            LOG_RL(LOG_WARN,
+                   "%s: resubmit chain deeper than %d, packet "
+                   "dropped",
+                   p->name, OFPROTO_MAX_RESUBMIT_DEPTH);
         }
     }
     if (!res->n_outputs) {
-        res->drop_reason = ctx->drop_reason ? ctx->drop_reason
-                                            : "no output action";
+        res->drop_reason =
+            ctx->drop_reason ? ctx->drop_reason : "no output action";
         TRACE(ctx, .type = XE_DROP, .reason = res->drop_reason);
     }
 }
@@ -1116,10 +1116,10 @@ void ofproto_execute_actions(struct ofproto *p, const struct packet *packet,
  * warm part before them too (see struct rule). */
 #define HIT_OFFSET ((ptrdiff_t)CLS_RULE_HOT)
 #define HIT_BYTES (sizeof(struct rule) - RULE_HOT_OFFSET + 64)
-#define REFRESH_OFFSET                                                        \
-    ((ptrdiff_t)offsetof(struct rule, modified) -                             \
-     (ptrdiff_t)offsetof(struct rule, cr))
-#define REFRESH_BYTES                                                         \
+#define REFRESH_OFFSET                          \
+    ((ptrdiff_t)offsetof(struct rule, modified) \
+     - (ptrdiff_t)offsetof(struct rule, cr))
+#define REFRESH_BYTES \
     (sizeof(struct rule) - offsetof(struct rule, modified) + 64)
 
 /* Subtables this large miss the caches; smaller ones are left alone. */
@@ -1181,9 +1181,8 @@ static void prefetch_batch(struct ofproto *p, const struct flow *flows,
         if (cls && classifier_count(cls) >= BIG_SUBTABLE) {
             struct flow key;
             learn_key(l, &flows[i], &key);
-            n_pf += classifier_prefetch_slots(cls, &key, 1, BIG_SUBTABLE,
-                                              &pf[n_pf],
-                                              ARRAY_SIZE(pf) - n_pf);
+            n_pf += classifier_prefetch_slots(
+                cls, &key, 1, BIG_SUBTABLE, &pf[n_pf], ARRAY_SIZE(pf) - n_pf);
         }
     }
     size_t n_refresh = n_pf;

@@ -21,7 +21,7 @@ static struct netdev_patch *netdev_patch_cast(const struct netdev *dev)
 static char *patch_check_options(const char *name,
                                  const struct netdev_option *opts, size_t n)
 {
-    static const char *const known[] = {"peer", NULL};
+    static const char *const known[] = { "peer", NULL };
     char *err = netdev_options_check_known(name, opts, n, known);
     if (err) {
         return err;
@@ -39,8 +39,8 @@ static char *patch_check_options(const char *name,
 }
 
 static int patch_open(const char *name, const struct netdev_option *opts,
-                      size_t n,
-                      unsigned flags, struct netdev **devp, char **errp)
+                      size_t n, unsigned flags, struct netdev **devp,
+                      char **errp)
 {
     struct netdev_patch *patch = xzalloc(sizeof *patch);
     netdev_init_(&patch->up, &netdev_patch_class, name);

@@ -73,9 +73,8 @@ struct netdev_class {
      * options into '*cfg' as open() would, without opening anything, so
      * that a port that failed to open still has its configuration.
      * NULL or an allocated error, as check_options(). */
-    char *(*get_tunnel_config)(const char *name,
-                               const struct netdev_option *, size_t n,
-                               struct netdev_tunnel_config *cfg);
+    char *(*get_tunnel_config)(const char *name, const struct netdev_option *,
+                               size_t n, struct netdev_tunnel_config *cfg);
     /* The device is a Linux interface named after the port, which the
      * host configures: its flags and link are the host's to report
      * (netdev_is_host_device()). */

@@ -28,7 +28,7 @@ static struct netdev_system *netdev_system_cast(const struct netdev *dev)
 static char *system_check_options(const char *name,
                                   const struct netdev_option *opts, size_t n)
 {
-    static const char *const known[] = {NULL};
+    static const char *const known[] = { NULL };
     return netdev_options_check_known(name, opts, n, known);
 }
 
@@ -51,13 +51,13 @@ static int pcap_status_to_errno(int status)
 static bool reject_all(pcap_t *pcap)
 {
     struct bpf_insn ret0 = BPF_STMT(BPF_RET | BPF_K, 0);
-    struct bpf_program prog = {.bf_len = 1, .bf_insns = &ret0};
+    struct bpf_program prog = { .bf_len = 1, .bf_insns = &ret0 };
     return pcap_setfilter(pcap, &prog) == 0;
 }
 
 static int system_open(const char *name, const struct netdev_option *opts,
-                       size_t n,
-                      unsigned flags, struct netdev **devp, char **errp)
+                       size_t n, unsigned flags, struct netdev **devp,
+                       char **errp)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     pcap_t *pcap = pcap_create(name, errbuf);
@@ -75,11 +75,11 @@ static int system_open(const char *name, const struct netdev_option *opts,
         int error = pcap_status_to_errno(status);
         /* ovs-vswitchd's wording for the same, which ovs-vsctl's "Error
          * detected while setting up" quotes. */
-        *errp = error == ENODEV || error == EPERM
-                    ? xasprintf("could not open network device %s (%s)",
-                                name, strerror(error))
-                    : xasprintf("%s: cannot attach: %s", name,
-                                pcap_geterr(pcap));
+        *errp =
+            error == ENODEV || error == EPERM
+                ? xasprintf("could not open network device %s (%s)", name,
+                            strerror(error))
+                : xasprintf("%s: cannot attach: %s", name, pcap_geterr(pcap));
         pcap_close(pcap);
         return error;
     }

@@ -50,7 +50,7 @@ static struct netdev_tap *netdev_tap_cast(const struct netdev *dev)
 static char *tap_check_options(const char *name,
                                const struct netdev_option *opts, size_t n)
 {
-    static const char *const known[] = {"mtu", "offload", NULL};
+    static const char *const known[] = { "mtu", "offload", NULL };
     char *err = netdev_options_check_known(name, opts, n, known);
     if (err) {
         return err;
@@ -78,8 +78,8 @@ static void tap_delete(int fd)
 }
 
 static int tap_open(const char *name, const struct netdev_option *opts,
-                    size_t n,
-                      unsigned flags, struct netdev **devp, char **errp)
+                    size_t n, unsigned flags, struct netdev **devp,
+                    char **errp)
 {
     int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
@@ -108,8 +108,8 @@ static int tap_open(const char *name, const struct netdev_option *opts,
          * set it so that a kernel default can never surprise us. */
         int hdrsz = sizeof(struct virtio_net_hdr);
         unsigned long offloads = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
-        if (ioctl(fd, TUNSETVNETHDRSZ, &hdrsz) < 0 ||
-            ioctl(fd, TUNSETOFFLOAD, offloads) < 0) {
+        if (ioctl(fd, TUNSETVNETHDRSZ, &hdrsz) < 0
+            || ioctl(fd, TUNSETOFFLOAD, offloads) < 0) {
             /* Still correct with the header and no offloads: the host
              * then sends only finished, MTU-sized frames. */
             LOG(LOG_WARN, "%s: TAP offloads unavailable: %s", name,
@@ -192,8 +192,8 @@ static int tap_recv(struct netdev *dev, struct packet *pkt,
     struct netdev_tap *tap = netdev_tap_cast(dev);
     struct virtio_net_hdr vh;
     struct iovec iov[2] = {
-        {&vh, sizeof vh},
-        {tap->rxbuf, NETDEV_RX_BUF},
+        { &vh, sizeof vh },
+        { tap->rxbuf, NETDEV_RX_BUF },
     };
     struct iovec *v = tap->vnet_hdr ? iov : iov + 1;
     int nv = tap->vnet_hdr ? 2 : 1;
@@ -228,8 +228,8 @@ void netdev_tap_vnet_hdr_for(const uint8_t *frame, size_t len, int mtu,
 {
     memset(vh, 0, sizeof *vh);
     struct tso_tcp t;
-    if (mtu <= 0 || !tso_parse_tcp(frame, len, &t) ||
-        t.l3_end - t.l3_ofs <= (size_t)mtu) {
+    if (mtu <= 0 || !tso_parse_tcp(frame, len, &t)
+        || t.l3_end - t.l3_ofs <= (size_t)mtu) {
         return;
     }
     size_t l3_hdrs = t.payload_ofs - t.l3_ofs;
@@ -237,7 +237,8 @@ void netdev_tap_vnet_hdr_for(const uint8_t *frame, size_t len, int mtu,
         return;
     }
     vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-    vh->gso_type = t.ipv6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+    vh->gso_type =
+        t.ipv6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
     vh->gso_size = (uint16_t)((size_t)mtu - l3_hdrs);
     vh->hdr_len = (uint16_t)t.payload_ofs;
     vh->csum_start = (uint16_t)t.l4_ofs;
@@ -257,23 +258,23 @@ static int tap_send(struct netdev *dev, const struct packet *pkt,
     if (tap->vnet_hdr) {
         uint16_t seed = 0;
         netdev_tap_vnet_hdr_for(frame, pkt->len, dev->mtu, &vh, &seed);
-        iov[nv++] = (struct iovec){&vh, sizeof vh};
-        if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE &&
-            vh.hdr_len <= sizeof hdrs) {
+        iov[nv++] = (struct iovec){ &vh, sizeof vh };
+        if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE
+            && vh.hdr_len <= sizeof hdrs) {
             /* A partial checksum holds the pseudo-header sum; the frame is
              * const, so the headers go out from a copy. */
             memcpy(hdrs, frame, vh.hdr_len);
             hdrs[vh.csum_start + 16] = (uint8_t)(seed >> 8);
             hdrs[vh.csum_start + 17] = (uint8_t)seed;
-            iov[nv++] = (struct iovec){hdrs, vh.hdr_len};
-            iov[nv++] = (struct iovec){(void *)(frame + vh.hdr_len),
-                                       pkt->len - vh.hdr_len};
+            iov[nv++] = (struct iovec){ hdrs, vh.hdr_len };
+            iov[nv++] = (struct iovec){ (void *)(frame + vh.hdr_len),
+                                        pkt->len - vh.hdr_len };
         } else {
             memset(&vh, 0, sizeof vh);
-            iov[nv++] = (struct iovec){(void *)frame, pkt->len};
+            iov[nv++] = (struct iovec){ (void *)frame, pkt->len };
         }
     } else {
-        iov[nv++] = (struct iovec){(void *)frame, pkt->len};
+        iov[nv++] = (struct iovec){ (void *)frame, pkt->len };
     }
     size_t want = 0;
     for (int i = 0; i < nv; i++) {

@@ -35,8 +35,7 @@ uint32_t netdev_tunnel_vni(const struct netdev_tunnel_config *cfg,
     return cfg->key_flow ? (uint32_t)(tun_id & 0xffffff) : cfg->vni;
 }
 
-uint8_t netdev_tunnel_ttl(const struct netdev_tunnel_config *cfg,
-                          uint32_t dst)
+uint8_t netdev_tunnel_ttl(const struct netdev_tunnel_config *cfg, uint32_t dst)
 {
     if (cfg->ttl) {
         return cfg->ttl;

@@ -116,9 +116,8 @@ static char *parse_numbers(const char *name, const struct netdev_option *opts,
 }
 
 /* dev, and what a multicast port needs; NULL or an allocated error. */
-static char *parse_underlay(const char *name,
-                            const struct netdev_option *opts, size_t n,
-                            struct netdev_tunnel_config *c)
+static char *parse_underlay(const char *name, const struct netdev_option *opts,
+                            size_t n, struct netdev_tunnel_config *c)
 {
     const char *dev = netdev_option_find(opts, n, "dev");
     bool mc = netdev_tunnel_is_multicast(c);
@@ -129,8 +128,8 @@ static char *parse_underlay(const char *name,
                              "interface",
                              name);
         }
-        if (!dev[0] || strlen(dev) >= sizeof c->dev || strchr(dev, '/') ||
-            strchr(dev, ' ')) {
+        if (!dev[0] || strlen(dev) >= sizeof c->dev || strchr(dev, '/')
+            || strchr(dev, ' ')) {
             return xasprintf("%s: options:dev: '%s' is not an interface name "
                              "(1 to %zu characters, no '/' or space)",
                              name, dev, sizeof c->dev - 1);
@@ -152,9 +151,9 @@ static char *vxlan_parse_options(const char *name,
                                  const struct netdev_option *opts, size_t n,
                                  struct netdev_tunnel_config *c)
 {
-    static const char *const known[] = {"remote_ip", "local_ip", "key",
-                                        "dst_port",  "ttl",      "dev",
-                                        NULL};
+    static const char *const known[] = { "remote_ip", "local_ip", "key",
+                                         "dst_port",  "ttl",      "dev",
+                                         NULL };
     memset(c, 0, sizeof *c);
     char *err = netdev_options_check_known(name, opts, n, known);
     if (!err) {
@@ -179,15 +178,15 @@ static char *vxlan_check_options(const char *name,
 /* The interface a multicast port joins and floods on: options:dev, else
  * the one holding local_ip.  0 or an errno with a message in '*errp'. */
 static int underlay_ifindex(const char *name,
-                            const struct netdev_tunnel_config *c,
-                            int *ifindex, char **errp)
+                            const struct netdev_tunnel_config *c, int *ifindex,
+                            char **errp)
 {
     char ipbuf[16], groupbuf[16];
     if (c->dev[0]) {
         *ifindex = (int)if_nametoindex(c->dev);
         if (!*ifindex) {
-            *errp = xasprintf("%s: options:dev: no interface named '%s'",
-                              name, c->dev);
+            *errp = xasprintf("%s: options:dev: no interface named '%s'", name,
+                              c->dev);
             return ENODEV;
         }
         return 0;
@@ -195,8 +194,7 @@ static int underlay_ifindex(const char *name,
     struct ifaddrs *list;
     if (getifaddrs(&list)) {
         int error = errno;
-        *errp = xasprintf("%s: listing interfaces: %s", name,
-                          strerror(error));
+        *errp = xasprintf("%s: listing interfaces: %s", name, strerror(error));
         return error;
     }
     *ifindex = 0;
@@ -226,8 +224,8 @@ static int attach_socket(struct netdev_vxlan *v, uint32_t ip,
                          struct vxlan_socket **sockp, char **errp)
 {
     char *sockerr = NULL;
-    int error = vxlan_socket_ref(ip, v->cfg.dst_port, !v->kernel_rx, sockp,
-                                 &sockerr);
+    int error =
+        vxlan_socket_ref(ip, v->cfg.dst_port, !v->kernel_rx, sockp, &sockerr);
     if (error) {
         *errp = xasprintf("%s: %s", v->up.name, sockerr);
         free(sockerr);
@@ -256,9 +254,9 @@ static int make_poll_fd(struct netdev_vxlan *v, char **errp)
 {
     v->poll_fd = epoll_create1(EPOLL_CLOEXEC);
     int error = v->poll_fd < 0 ? errno : 0;
-    const struct vxlan_socket *socks[] = {v->sock, v->group_sock};
+    const struct vxlan_socket *socks[] = { v->sock, v->group_sock };
     for (size_t i = 0; !error && i < ARRAY_SIZE(socks); i++) {
-        struct epoll_event ev = {.events = EPOLLIN};
+        struct epoll_event ev = { .events = EPOLLIN };
         ev.data.fd = vxlan_socket_fd(socks[i]);
         if (epoll_ctl(v->poll_fd, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0) {
             error = errno;
@@ -282,8 +280,7 @@ static int attach(struct netdev_vxlan *v, char **errp)
                           v->up.name);
         return EOPNOTSUPP;
     }
-    int error = mc ? underlay_ifindex(v->up.name, c, &v->mc_ifindex, errp)
-                   : 0;
+    int error = mc ? underlay_ifindex(v->up.name, c, &v->mc_ifindex, errp) : 0;
     if (!error) {
         error = attach_socket(v, c->local_ip, &v->sock, errp);
     }
@@ -332,8 +329,8 @@ static void detach(struct netdev_vxlan *v)
 }
 
 static int vxlan_open(const char *name, const struct netdev_option *opts,
-                      size_t n,
-                      unsigned flags, struct netdev **devp, char **errp)
+                      size_t n, unsigned flags, struct netdev **devp,
+                      char **errp)
 {
     struct netdev_vxlan *v = xzalloc(sizeof *v);
     netdev_init_(&v->up, &netdev_vxlan_class, name);
@@ -403,8 +400,8 @@ static bool vxlan_dest_for(const struct netdev_vxlan *v,
 static bool vxlan_rx_pending(const struct netdev *dev)
 {
     const struct netdev_vxlan *v = netdev_vxlan_cast(dev);
-    return vxlan_socket_rx_pending(v->sock) ||
-           (v->group_sock && vxlan_socket_rx_pending(v->group_sock));
+    return vxlan_socket_rx_pending(v->sock)
+           || (v->group_sock && vxlan_socket_rx_pending(v->group_sock));
 }
 
 static int vxlan_send(struct netdev *dev, const struct packet *pkt,
@@ -456,8 +453,7 @@ static void vxlan_format(const struct netdev *dev, struct ds *ds)
 
 static char *vxlan_get_tunnel_config(const char *name,
                                      const struct netdev_option *opts,
-                                     size_t n,
-                                     struct netdev_tunnel_config *c)
+                                     size_t n, struct netdev_tunnel_config *c)
 {
     return vxlan_parse_options(name, opts, n, c);
 }
@@ -476,9 +472,8 @@ bool netdev_vxlan_get_socket_stats(const struct netdev *dev,
 bool netdev_vxlan_get_group_socket_stats(
     const struct netdev *dev, struct netdev_vxlan_socket_stats *stats)
 {
-    const struct netdev_vxlan *v = dev->class == &netdev_vxlan_class
-                                       ? netdev_vxlan_cast(dev)
-                                       : NULL;
+    const struct netdev_vxlan *v =
+        dev->class == &netdev_vxlan_class ? netdev_vxlan_cast(dev) : NULL;
     if (!v || !v->group_sock) {
         memset(stats, 0, sizeof *stats);
         return false;

@@ -216,8 +216,8 @@ static void count_tx(struct netdev *dev, int error, size_t bytes)
     if (!error) {
         dev->stats.tx_packets++;
         dev->stats.tx_bytes += bytes;
-    } else if (error == EMSGSIZE || error == ENOBUFS || error == EAGAIN ||
-               error == EIO) {
+    } else if (error == EMSGSIZE || error == ENOBUFS || error == EAGAIN
+               || error == EIO) {
         dev->stats.tx_dropped++;
     } else {
         dev->stats.tx_errors++;
@@ -236,8 +236,8 @@ static bool needs_segmenting(const struct netdev *dev,
         return true;
     }
     /* Ethernet + two VLAN tags + the MTU: nothing shorter can exceed it. */
-    return pkt->len > (size_t)dev->mtu + 14 &&
-           tso_l3_len(packet_data(pkt), pkt->len) > (size_t)dev->mtu;
+    return pkt->len > (size_t)dev->mtu + 14
+           && tso_l3_len(packet_data(pkt), pkt->len) > (size_t)dev->mtu;
 }
 
 /* Sends the segments of a TCP super frame; counts each as a packet. */
@@ -256,8 +256,7 @@ static int send_segments(struct netdev *dev, const struct tso_segs *segs,
         size_t n_sent = 0;
         int error = 0;
         if (dev->class->send_batch) {
-            error = dev->class->send_batch(dev, frames, lens, n, tnl,
-                                           &n_sent);
+            error = dev->class->send_batch(dev, frames, lens, n, tnl, &n_sent);
         } else {
             for (; n_sent < n; n_sent++) {
                 struct packet seg = {

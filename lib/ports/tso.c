@@ -26,8 +26,8 @@ static uint16_t get16(const uint8_t *p)
 
 static uint32_t get32(const uint8_t *p)
 {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           p[3];
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8
+           | p[3];
 }
 
 static void put16(uint8_t *p, uint16_t v)
@@ -117,16 +117,16 @@ bool tso_parse_tcp(const uint8_t *frame, size_t len, struct tso_tcp *t)
         size_t ihl = (size_t)(frame[l3] & 0xf) * 4;
         size_t tot = get16(frame + l3 + 2);
         /* MF set or a fragment offset: not a whole TCP segment. */
-        if (ihl < 20 || (get16(frame + l3 + 6) & 0x3fff) ||
-            frame[l3 + 9] != IPPROTO_TCP_ || tot < ihl || l3 + tot > len) {
+        if (ihl < 20 || (get16(frame + l3 + 6) & 0x3fff)
+            || frame[l3 + 9] != IPPROTO_TCP_ || tot < ihl || l3 + tot > len) {
             return false;
         }
         l4 = l3 + ihl;
         end = l3 + tot;
         t->ipv6 = false;
     } else if (type == ETH_TYPE_IPV6) {
-        if (len < l3 + 40 || frame[l3] >> 4 != 6 ||
-            frame[l3 + 6] != IPPROTO_TCP_) {
+        if (len < l3 + 40 || frame[l3] >> 4 != 6
+            || frame[l3 + 6] != IPPROTO_TCP_) {
             return false;
         }
         l4 = l3 + 40;
@@ -159,7 +159,7 @@ static uint32_t pseudo_sum(const uint8_t *frame, const struct tso_tcp *t,
     const uint8_t *ip = frame + t->l3_ofs;
     uint32_t sum =
         t->ipv6 ? tso_csum_add(0, ip + 8, 32) : tso_csum_add(0, ip + 12, 8);
-    sum = tso_csum_add(sum, (uint8_t[]){0, IPPROTO_TCP_}, 2);
+    sum = tso_csum_add(sum, (uint8_t[]){ 0, IPPROTO_TCP_ }, 2);
     uint8_t l[4];
     put32(l, (uint32_t)l4_len);
     return tso_csum_add(sum, l, 4);
@@ -218,9 +218,9 @@ int tso_segment(const uint8_t *frame, size_t len, size_t max_l3,
 {
     segs->n = 0;
     struct tso_tcp t;
-    if (!tso_parse_tcp(frame, len, &t) ||
-        (t.l3_end - t.l3_ofs <= max_l3 &&
-         (!max_frame || t.l3_end <= max_frame))) {
+    if (!tso_parse_tcp(frame, len, &t)
+        || (t.l3_end - t.l3_ofs <= max_l3
+            && (!max_frame || t.l3_end <= max_frame))) {
         return ENOENT;
     }
     size_t hdrs = t.payload_ofs;               /* L2 + L3 + TCP headers. */
@@ -309,17 +309,17 @@ bool tso_tcp_csum_ok(const uint8_t *frame, const struct tso_tcp *t)
 
 bool tso_gro_can_start(const uint8_t *a, size_t len, struct tso_tcp *t)
 {
-    return tso_parse_tcp(a, len, t) && t->l3_end > t->payload_ofs &&
-           a[t->l4_ofs + 13] == TCP_ACK && tso_tcp_csum_ok(a, t);
+    return tso_parse_tcp(a, len, t) && t->l3_end > t->payload_ofs
+           && a[t->l4_ofs + 13] == TCP_ACK && tso_tcp_csum_ok(a, t);
 }
 
 bool tso_gro_can_append(const uint8_t *a, const struct tso_tcp *t,
                         size_t first_seg, const uint8_t *b, size_t blen,
                         size_t max_l3, struct tso_tcp *tb)
 {
-    if (!tso_parse_tcp(b, blen, tb) || tb->ipv6 != t->ipv6 ||
-        tb->l3_ofs != t->l3_ofs || tb->l4_ofs != t->l4_ofs ||
-        tb->payload_ofs != t->payload_ofs) {
+    if (!tso_parse_tcp(b, blen, tb) || tb->ipv6 != t->ipv6
+        || tb->l3_ofs != t->l3_ofs || tb->l4_ofs != t->l4_ofs
+        || tb->payload_ofs != t->payload_ofs) {
         return false;
     }
     size_t plen = tb->l3_end - tb->payload_ofs;
@@ -340,9 +340,9 @@ bool tso_gro_can_append(const uint8_t *a, const struct tso_tcp *t,
     } else {
         /* Header length and TOS; DF; TTL, protocol; both addresses; and
          * the same IP options, if any. */
-        if (ia[0] != ib[0] || ia[1] != ib[1] || ia[6] != ib[6] ||
-            ia[8] != ib[8] ||
-            memcmp(ia + 12, ib + 12, t->l4_ofs - t->l3_ofs - 12)) {
+        if (ia[0] != ib[0] || ia[1] != ib[1] || ia[6] != ib[6]
+            || ia[8] != ib[8]
+            || memcmp(ia + 12, ib + 12, t->l4_ofs - t->l3_ofs - 12)) {
             return false;
         }
     }
@@ -350,10 +350,10 @@ bool tso_gro_can_append(const uint8_t *a, const struct tso_tcp *t,
     uint8_t flags = tb_[13];
     /* Ports, then ACK number; header length and window; urgent pointer
      * and options. */
-    if (memcmp(ta, tb_, 4) || memcmp(ta + 8, tb_ + 8, 5) ||
-        memcmp(ta + 14, tb_ + 14, 2) ||
-        memcmp(ta + 18, tb_ + 18, t->payload_ofs - t->l4_ofs - 18) ||
-        (flags != TCP_ACK && flags != (TCP_ACK | TCP_PSH))) {
+    if (memcmp(ta, tb_, 4) || memcmp(ta + 8, tb_ + 8, 5)
+        || memcmp(ta + 14, tb_ + 14, 2)
+        || memcmp(ta + 18, tb_ + 18, t->payload_ofs - t->l4_ofs - 18)
+        || (flags != TCP_ACK && flags != (TCP_ACK | TCP_PSH))) {
         return false;
     }
     uint32_t next = get32(ta + 4) + (uint32_t)(t->l3_end - t->payload_ofs);

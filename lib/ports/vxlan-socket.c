@@ -52,8 +52,8 @@ struct vxlan_socket {
     uint16_t dst_port;
     int refcnt;
     bool rx_bound; /* False: the kernel receives (datapath_type=system). */
-    int udp_fd; /* Bound if 'rx'; receives, and sends when 'raw_fd' < 0. */
-    int raw_fd; /* IPPROTO_RAW sender, or -1. */
+    int udp_fd;    /* Bound if 'rx'; receives, and sends when 'raw_fd' < 0. */
+    int raw_fd;    /* IPPROTO_RAW sender, or -1. */
     struct vxlan_port *ports;
     struct vxlan_membership *groups;
     struct netdev_vxlan_socket_stats stats;
@@ -78,8 +78,7 @@ struct vxlan_socket {
  * of (local_ip, dst_port) pairs a switch uses. */
 static struct vxlan_socket *all_sockets;
 
-static int open_udp(uint32_t local_ip, uint16_t dst_port, bool rx,
-                    char **errp)
+static int open_udp(uint32_t local_ip, uint16_t dst_port, bool rx, char **errp)
 {
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
@@ -218,9 +217,9 @@ int vxlan_socket_add_port(struct vxlan_socket *s, struct netdev *dev,
                           const struct vxlan_port_cfg *cfg)
 {
     for (struct vxlan_port *p = s->ports; p; p = p->next) {
-        if (demux_addr(p->cfg.remote_ip) == demux_addr(cfg->remote_ip) &&
-            p->cfg.key_flow == cfg->key_flow &&
-            (cfg->key_flow || p->cfg.vni == cfg->vni)) {
+        if (demux_addr(p->cfg.remote_ip) == demux_addr(cfg->remote_ip)
+            && p->cfg.key_flow == cfg->key_flow
+            && (cfg->key_flow || p->cfg.vni == cfg->vni)) {
             return EEXIST;
         }
     }
@@ -301,8 +300,8 @@ void vxlan_socket_leave(struct vxlan_socket *s, uint32_t group, int ifindex)
             continue;
         }
         if (--m->users == 0) {
-            int error = set_membership(s->udp_fd, IP_DROP_MEMBERSHIP, group,
-                                       ifindex);
+            int error =
+                set_membership(s->udp_fd, IP_DROP_MEMBERSHIP, group, ifindex);
             if (error) {
                 char ipbuf[16];
                 LOG(LOG_WARN, "leaving group %s: %s",
@@ -329,8 +328,8 @@ static uint64_t drops_total(const struct netdev_vxlan_socket_stats *);
 
 /* True if port 'p' is one pass 'pass' of demux() considers for a
  * datagram from 'src' to 'dst'. */
-static bool demux_candidate(const struct vxlan_port *p, int pass,
-                            uint32_t src, uint32_t dst)
+static bool demux_candidate(const struct vxlan_port *p, int pass, uint32_t src,
+                            uint32_t dst)
 {
     uint32_t remote = p->cfg.remote_ip;
     switch (pass) {
@@ -339,8 +338,8 @@ static bool demux_candidate(const struct vxlan_port *p, int pass,
     case 1:
         /* A group port takes its group's datagrams and unicast ones from
          * any VTEP (answers to its floods). */
-        return netdev_ip_is_multicast(remote) &&
-               (remote == dst || !netdev_ip_is_multicast(dst));
+        return netdev_ip_is_multicast(remote)
+               && (remote == dst || !netdev_ip_is_multicast(dst));
     default:
         return remote == 0;
     }
@@ -396,7 +395,7 @@ static int fill_ring(struct vxlan_socket *s)
              * pays for the ring. */
             s->rx[i] = xmalloc(NETDEV_RX_BUF);
         }
-        iov[i] = (struct iovec){s->rx[i], NETDEV_RX_BUF};
+        iov[i] = (struct iovec){ s->rx[i], NETDEV_RX_BUF };
         memset(&msgs[i], 0, sizeof msgs[i]);
         msgs[i].msg_hdr = (struct msghdr){
             .msg_name = &sin[i],
@@ -486,10 +485,10 @@ static bool gro(struct vxlan_socket *s, size_t i, uint32_t vni,
     while (s->rx_next < s->rx_n && !psh) {
         size_t j = s->rx_next;
         uint32_t vj = 0;
-        if (s->rxtrunc[j] || s->rxsrc[j] != s->rxsrc[i] ||
-            s->rxdst[j] != s->rxdst[i] ||
-            vxlan_header_parse(s->rx[j], s->rxlen[j], &vj) != VXLAN_OK ||
-            vj != vni) {
+        if (s->rxtrunc[j] || s->rxsrc[j] != s->rxsrc[i]
+            || s->rxdst[j] != s->rxdst[i]
+            || vxlan_header_parse(s->rx[j], s->rxlen[j], &vj) != VXLAN_OK
+            || vj != vni) {
             break;
         }
         const uint8_t *b = s->rx[j] + VXLAN_HLEN;
@@ -650,8 +649,8 @@ struct tx_control {
     struct {
         /* Aligned as a cmsghdr (a union with one would put glibc's
          * flexible array member in the middle of this struct). */
-        _Alignas(struct cmsghdr) char buf[CMSG_SPACE(
-            sizeof(struct in_pktinfo)) + CMSG_SPACE(sizeof(int))];
+        _Alignas(struct cmsghdr) char buf[CMSG_SPACE(sizeof(struct in_pktinfo))
+                                          + CMSG_SPACE(sizeof(int))];
     } u;
     size_t len;
 };
@@ -660,8 +659,8 @@ static void tx_control_init(struct tx_control *c, uint32_t src_ip,
                             const struct vxlan_dest *d, bool with_ttl)
 {
     memset(c, 0, sizeof *c);
-    struct msghdr msg = {.msg_control = c->u.buf,
-                         .msg_controllen = sizeof c->u.buf};
+    struct msghdr msg = { .msg_control = c->u.buf,
+                          .msg_controllen = sizeof c->u.buf };
     struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
     if (d->mc_ifindex && netdev_ip_is_multicast(d->dst_ip)) {
         struct in_pktinfo pi;
@@ -742,8 +741,7 @@ int vxlan_socket_send(struct vxlan_socket *s, const struct vxlan_dest *d,
     return n < 0 ? send_error() : 0;
 }
 
-int vxlan_socket_send_batch(struct vxlan_socket *s,
-                            const struct vxlan_dest *d,
+int vxlan_socket_send_batch(struct vxlan_socket *s, const struct vxlan_dest *d,
                             const uint8_t *const *frames, const size_t *lens,
                             size_t n, size_t *n_sent)
 {
@@ -751,8 +749,8 @@ int vxlan_socket_send_batch(struct vxlan_socket *s,
     *n_sent = 0;
     if (s->raw_fd < 0 || n > MAX) {
         for (; *n_sent < n; (*n_sent)++) {
-            int error = vxlan_socket_send(s, d, frames[*n_sent],
-                                          lens[*n_sent]);
+            int error =
+                vxlan_socket_send(s, d, frames[*n_sent], lens[*n_sent]);
             if (error) {
                 return error;
             }
@@ -782,8 +780,7 @@ int vxlan_socket_send_batch(struct vxlan_socket *s,
         }
         uint8_t *hdr = hdrs[i];
         vxlan_header_put(hdr + VXLAN_IP_HLEN + VXLAN_UDP_HLEN, d->vni);
-        uint16_t sport =
-            vxlan_src_port(vxlan_inner_hash(frames[i], lens[i]));
+        uint16_t sport = vxlan_src_port(vxlan_inner_hash(frames[i], lens[i]));
         vxlan_put_ip_udp(hdr, src_ip, d->dst_ip, sport, s->dst_port,
                          VXLAN_HLEN + lens[i], d->ttl, 0);
         iov[i][0].iov_base = hdr;

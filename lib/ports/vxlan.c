@@ -50,8 +50,8 @@ static uint16_t get_be16(const uint8_t *p)
 
 static uint32_t get_be32(const uint8_t *p)
 {
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-           ((uint32_t)p[2] << 8) | p[3];
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16)
+           | ((uint32_t)p[2] << 8) | p[3];
 }
 
 uint32_t vxlan_inner_hash(const uint8_t *frame, size_t len)
@@ -83,8 +83,8 @@ uint32_t vxlan_inner_hash(const uint8_t *frame, size_t len)
     hash = hash_add(hash, get_be32(ip + 16));
     hash = hash_add(hash, proto);
     bool fragment = (get_be16(ip + 6) & 0x3fff) != 0;
-    if (!fragment && ihl >= 20 && len >= ofs + ihl + 4 &&
-        (proto == 6 || proto == 17 || proto == 132)) {
+    if (!fragment && ihl >= 20 && len >= ofs + ihl + 4
+        && (proto == 6 || proto == 17 || proto == 132)) {
         hash = hash_add(hash, get_be32(ip + ihl));
     }
     return hash_finish(hash, 0);
@@ -95,8 +95,8 @@ uint16_t vxlan_src_port(uint32_t hash)
     uint32_t range = VXLAN_SRC_PORT_MAX - VXLAN_SRC_PORT_MIN + 1;
     /* Multiply-shift rather than modulo: uses the hash's high bits, which
      * murmur-style finishing mixes best, and avoids a division. */
-    return (uint16_t)(VXLAN_SRC_PORT_MIN +
-                      (uint32_t)(((uint64_t)hash * range) >> 32));
+    return (uint16_t)(VXLAN_SRC_PORT_MIN
+                      + (uint32_t)(((uint64_t)hash * range) >> 32));
 }
 
 bool vxlan_fits_mtu(size_t inner_len, unsigned underlay_mtu)

@@ -11,22 +11,19 @@
 
 #include "util.h"
 
-void
-rpc_reader_init(struct rpc_reader *r, size_t max)
+void rpc_reader_init(struct rpc_reader *r, size_t max)
 {
     memset(r, 0, sizeof *r);
     r->max = max;
 }
 
-void
-rpc_reader_uninit(struct rpc_reader *r)
+void rpc_reader_uninit(struct rpc_reader *r)
 {
     free(r->buf);
     memset(r, 0, sizeof *r);
 }
 
-void
-rpc_reader_shrink(struct rpc_reader *r)
+void rpc_reader_shrink(struct rpc_reader *r)
 {
     if (r->allocated <= 65536 || r->len + 1 > r->allocated / 4) {
         return;
@@ -39,8 +36,7 @@ rpc_reader_shrink(struct rpc_reader *r)
     r->allocated = want;
 }
 
-void
-rpc_reader_feed(struct rpc_reader *r, const void *data, size_t n)
+void rpc_reader_feed(struct rpc_reader *r, const void *data, size_t n)
 {
     if (r->len + n + 1 > r->allocated) {
         size_t want = r->allocated ? r->allocated : 4096;
@@ -54,8 +50,7 @@ rpc_reader_feed(struct rpc_reader *r, const void *data, size_t n)
     r->len += n;
 }
 
-int
-rpc_reader_next(struct rpc_reader *r, char **msgp)
+int rpc_reader_next(struct rpc_reader *r, char **msgp)
 {
     *msgp = NULL;
     /* Only bytes not yet scanned are searched, so a large message
@@ -79,9 +74,8 @@ rpc_reader_next(struct rpc_reader *r, char **msgp)
     return 0;
 }
 
-char *
-rpc_parse_request(const char *line, json_t **reqp, json_t **idp,
-                  const char **methodp, json_t **paramsp)
+char *rpc_parse_request(const char *line, json_t **reqp, json_t **idp,
+                        const char **methodp, json_t **paramsp)
 {
     json_error_t jerr;
     *reqp = NULL;
@@ -123,8 +117,7 @@ rpc_parse_request(const char *line, json_t **reqp, json_t **idp,
 }
 
 /* Dumps 'msg' compactly and appends the newline that ends a message. */
-static char *
-encode_line(json_t *msg)
+static char *encode_line(json_t *msg)
 {
     char *text = json_dumps(msg, JSON_COMPACT | JSON_ENSURE_ASCII);
     size_t len = strlen(text);
@@ -137,8 +130,7 @@ encode_line(json_t *msg)
     return line;
 }
 
-char *
-rpc_encode_request(json_t *id, const char *method, json_t *params)
+char *rpc_encode_request(json_t *id, const char *method, json_t *params)
 {
     json_t *msg = json_object();
     json_object_set(msg, "id", id ? id : json_null());
@@ -148,8 +140,7 @@ rpc_encode_request(json_t *id, const char *method, json_t *params)
     return encode_line(msg);
 }
 
-char *
-rpc_encode_reply(json_t *id, json_t *result)
+char *rpc_encode_reply(json_t *id, json_t *result)
 {
     json_t *msg = json_object();
     json_object_set(msg, "id", id ? id : json_null());
@@ -157,8 +148,7 @@ rpc_encode_reply(json_t *id, json_t *result)
     return encode_line(msg);
 }
 
-char *
-rpc_encode_error(json_t *id, const char *message)
+char *rpc_encode_error(json_t *id, const char *message)
 {
     json_t *msg = json_object();
     json_object_set(msg, "id", id ? id : json_null());
@@ -174,8 +164,7 @@ rpc_encode_error(json_t *id, const char *message)
     return encode_line(msg);
 }
 
-const char *
-rpc_rundir(const char *rundir)
+const char *rpc_rundir(const char *rundir)
 {
     if (rundir && *rundir) {
         return rundir;
@@ -184,14 +173,12 @@ rpc_rundir(const char *rundir)
     return env && *env ? env : RPC_DEFAULT_RUNDIR;
 }
 
-char *
-rpc_rundir_file(const char *rundir, const char *name)
+char *rpc_rundir_file(const char *rundir, const char *name)
 {
     return xasprintf("%s/%s", rpc_rundir(rundir), name);
 }
 
-int
-rpc_client_connect(const char *rundir, int *fdp, char **errp)
+int rpc_client_connect(const char *rundir, int *fdp, char **errp)
 {
     char *path = rpc_rundir_file(rundir, RPC_SOCKET_NAME);
     struct sockaddr_un sun;
@@ -227,8 +214,7 @@ rpc_client_connect(const char *rundir, int *fdp, char **errp)
     return 0;
 }
 
-static int
-write_all(int fd, const char *data, size_t n)
+static int write_all(int fd, const char *data, size_t n)
 {
     while (n > 0) {
         ssize_t w = send(fd, data, n, MSG_NOSIGNAL);
@@ -247,8 +233,8 @@ write_all(int fd, const char *data, size_t n)
 /* Reads from 'fd' into 'r' until it holds a whole message: 0 and
  * '*msgp' (caller frees), EPIPE when the peer closed, EINTR when a signal
  * interrupted the wait and 'stop_on_eintr', or another errno. */
-static int
-read_message(int fd, struct rpc_reader *r, bool stop_on_eintr, char **msgp)
+static int read_message(int fd, struct rpc_reader *r, bool stop_on_eintr,
+                        char **msgp)
 {
     char chunk[65536];
     for (;;) {
@@ -270,12 +256,11 @@ read_message(int fd, struct rpc_reader *r, bool stop_on_eintr, char **msgp)
     }
 }
 
-static char *
-transport_error(int error)
+static char *transport_error(int error)
 {
-    return error == EPIPE ? xstrdup("switchd closed the connection")
-                          : xasprintf("reading reply from switchd: %s",
-                                      strerror(error));
+    return error == EPIPE
+               ? xstrdup("switchd closed the connection")
+               : xasprintf("reading reply from switchd: %s", strerror(error));
 }
 
 /* The id of the last request sent. */
@@ -283,9 +268,8 @@ static json_int_t last_id;
 
 /* Sends one request and reads its reply through 'r', which keeps any
  * bytes that arrived after the reply. */
-static int
-call_with_reader(int fd, struct rpc_reader *r, const char *method,
-                 json_t *params, json_t **resultp, char **errp)
+static int call_with_reader(int fd, struct rpc_reader *r, const char *method,
+                            json_t *params, json_t **resultp, char **errp)
 {
     *resultp = NULL;
     *errp = NULL;
@@ -302,8 +286,7 @@ call_with_reader(int fd, struct rpc_reader *r, const char *method,
     int error = read_message(fd, r, false, &msg);
     if (error && werror) {
         json_decref(id);
-        *errp = xasprintf("sending request to switchd: %s",
-                          strerror(werror));
+        *errp = xasprintf("sending request to switchd: %s", strerror(werror));
         return werror;
     }
     if (error) {
@@ -343,9 +326,8 @@ call_with_reader(int fd, struct rpc_reader *r, const char *method,
     return error;
 }
 
-int
-rpc_client_call(int fd, const char *method, json_t *params,
-                json_t **resultp, char **errp)
+int rpc_client_call(int fd, const char *method, json_t *params,
+                    json_t **resultp, char **errp)
 {
     /* Replies can be larger than requests (dump-flows), so the reader
      * allows four times the request limit. */
@@ -356,9 +338,8 @@ rpc_client_call(int fd, const char *method, json_t *params,
     return error;
 }
 
-int
-rpc_call(const char *rundir, const char *method, json_t *params,
-         json_t **resultp, char **errp)
+int rpc_call(const char *rundir, const char *method, json_t *params,
+             json_t **resultp, char **errp)
 {
     int fd;
     *resultp = NULL;
@@ -373,10 +354,9 @@ rpc_call(const char *rundir, const char *method, json_t *params,
 
 /* Reads the pieces of a streamed reply to request 'id' (see
  * rpc_call_chunks()). */
-static int
-read_chunks(int fd, struct rpc_reader *r, json_t *id,
-            void (*chunk_cb)(const char *, size_t, void *), void *aux,
-            json_t **resultp, char **errp)
+static int read_chunks(int fd, struct rpc_reader *r, json_t *id,
+                       void (*chunk_cb)(const char *, size_t, void *),
+                       void *aux, json_t **resultp, char **errp)
 {
     for (;;) {
         char *line;
@@ -391,15 +371,14 @@ read_chunks(int fd, struct rpc_reader *r, json_t *id,
         json_t *chunk = json_object_get(msg, "chunk");
         json_t *end = json_object_get(msg, "end");
         json_t *err = json_object_get(msg, "error");
-        if (!json_is_object(msg) || !json_equal(json_object_get(msg, "id"),
-                                                id)) {
+        if (!json_is_object(msg)
+            || !json_equal(json_object_get(msg, "id"), id)) {
             json_decref(msg);
             *errp = xstrdup("malformed piece of a reply from switchd");
             return EPROTO;
         }
         if (json_is_string(chunk)) {
-            chunk_cb(json_string_value(chunk), json_string_length(chunk),
-                     aux);
+            chunk_cb(json_string_value(chunk), json_string_length(chunk), aux);
         } else if (end) {
             *resultp = json_incref(end);
             json_decref(msg);
@@ -415,10 +394,9 @@ read_chunks(int fd, struct rpc_reader *r, json_t *id,
     }
 }
 
-int
-rpc_call_chunks(const char *rundir, const char *method, json_t *params,
-                void (*chunk_cb)(const char *, size_t, void *), void *aux,
-                json_t **resultp, char **errp)
+int rpc_call_chunks(const char *rundir, const char *method, json_t *params,
+                    void (*chunk_cb)(const char *, size_t, void *), void *aux,
+                    json_t **resultp, char **errp)
 {
     int fd;
     *resultp = NULL;
@@ -450,9 +428,8 @@ struct rpc_stream {
     struct rpc_reader reader;
 };
 
-int
-rpc_stream_open(const char *rundir, const char *method, json_t *params,
-                json_t **resultp, struct rpc_stream **streamp, char **errp)
+int rpc_stream_open(const char *rundir, const char *method, json_t *params,
+                    json_t **resultp, struct rpc_stream **streamp, char **errp)
 {
     int fd;
     *resultp = NULL;
@@ -473,8 +450,7 @@ rpc_stream_open(const char *rundir, const char *method, json_t *params,
     return 0;
 }
 
-int
-rpc_stream_next(struct rpc_stream *st, json_t **msgp, char **errp)
+int rpc_stream_next(struct rpc_stream *st, json_t **msgp, char **errp)
 {
     char *msg;
     *msgp = NULL;
@@ -501,8 +477,7 @@ rpc_stream_next(struct rpc_stream *st, json_t **msgp, char **errp)
     return 0;
 }
 
-void
-rpc_stream_close(struct rpc_stream *st)
+void rpc_stream_close(struct rpc_stream *st)
 {
     if (st) {
         close(st->fd);

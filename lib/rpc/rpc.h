@@ -33,10 +33,10 @@
 /* Accumulates bytes and cuts them into messages. */
 struct rpc_reader {
     char *buf;
-    size_t len;       /* Bytes held. */
+    size_t len; /* Bytes held. */
     size_t allocated;
-    size_t scanned;   /* Bytes of 'buf' known to hold no newline. */
-    size_t max;       /* Largest message accepted (RPC_MAX_MSG). */
+    size_t scanned; /* Bytes of 'buf' known to hold no newline. */
+    size_t max;     /* Largest message accepted (RPC_MAX_MSG). */
 };
 
 void rpc_reader_init(struct rpc_reader *, size_t max);
@@ -95,8 +95,7 @@ int rpc_call(const char *rundir, const char *method, json_t *params,
  * "error"}.  Any other result is returned as rpc_call() returns it, so a
  * daemon that does not stream still works. */
 int rpc_call_chunks(const char *rundir, const char *method, json_t *params,
-                    void (*chunk_cb)(const char *text, size_t len,
-                                     void *aux),
+                    void (*chunk_cb)(const char *text, size_t len, void *aux),
                     void *aux, json_t **resultp, char **errp);
 
 /* Subscriptions (monitor, capture).  The daemon answers the request with

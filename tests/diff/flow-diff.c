@@ -166,7 +166,9 @@ int main(int argc, char *argv[])
         } else {
             char *subject = xasprintf("%s\t%s\t%s\t%s%s", flow, kind, want,
                                       got ? "" : "error: ",
-                                      got ? got : err ? err : "");
+                                      got   ? got
+                                      : err ? err
+                                            : "");
             size_t i;
             for (i = 0; i < n_known; i++) {
                 if (!regexec(&known[i].re, subject, 0, NULL, 0)) {
@@ -182,7 +184,10 @@ int main(int argc, char *argv[])
             }
             printf("%s: %s\n  ovs (%s): %s\n  ours: %s\n",
                    i < n_known ? known[i].name : "UNDOCUMENTED", flow, kind,
-                   want, got ? got : err ? err : "(no message)");
+                   want,
+                   got   ? got
+                   : err ? err
+                         : "(no message)");
         }
         free(got);
         free(err);

@@ -153,8 +153,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     struct config *cfg = NULL;
     json_error_t jerr;
-    json_t *j = json_loadb((const char *)data, db_len,
-                           JSON_REJECT_DUPLICATES, &jerr);
+    json_t *j =
+        json_loadb((const char *)data, db_len, JSON_REJECT_DUPLICATES, &jerr);
     if (j) {
         char *err = config_from_json(j, &cfg);
         if (err) {

@@ -21,14 +21,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const struct overlay_local_vni VNIS[] = {{100, 100}, {200, 7}};
+static const struct overlay_local_vni VNIS[] = { { 100, 100 }, { 200, 7 } };
 
-static void
-check_flows(const struct overlay_store *st)
+static void check_flows(const struct overlay_store *st)
 {
     struct overlay_params p = {
-        .vtep = 0xc0a8210c, .patch_port = 1, .tunnel_port = 2,
-        .cookie = 0x5377a6e700000000ULL, .vnis = VNIS, .n_vnis = 2,
+        .vtep = 0xc0a8210c,
+        .patch_port = 1,
+        .tunnel_port = 2,
+        .cookie = 0x5377a6e700000000ULL,
+        .vnis = VNIS,
+        .n_vnis = 2,
     };
     struct ds a = DS_EMPTY_INITIALIZER, b = DS_EMPTY_INITIALIZER;
     overlay_flows(st, &p, &a, NULL);
@@ -40,8 +43,7 @@ check_flows(const struct overlay_store *st)
     ds_destroy(&b);
 }
 
-static void
-apply(struct overlay_store *st, const json_t *msg)
+static void apply(struct overlay_store *st, const json_t *msg)
 {
     struct etcd_watch_msg m;
     char *err = etcd_parse_watch(msg, &m);
@@ -94,8 +96,7 @@ apply(struct overlay_store *st, const json_t *msg)
     check_flows(st);
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!size) {
         return 0;

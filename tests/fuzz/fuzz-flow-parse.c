@@ -89,7 +89,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = xstrndup((const char *)data, size);
 
     static const enum fm_parse_mode modes[] = {
-        FM_PARSE_ADD, FM_PARSE_MODIFY, FM_PARSE_DELETE, FM_PARSE_DUMP,
+        FM_PARSE_ADD,
+        FM_PARSE_MODIFY,
+        FM_PARSE_DELETE,
+        FM_PARSE_DUMP,
     };
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
         struct flow_mod fm;

@@ -7,10 +7,9 @@
  * match_format() and the printed text parsed again the same way: it must
  * parse, give an equal match (match_equal), print the same text again,
  * and still pass match_check_prereqs() (matches that fail it are
- * refused by the flow parser and are not printed).  The match's invariant (the flow
- * holds no bit outside the mask) is checked too, as the classifier
- * relies on it, and the match must match a packet carrying its own
- * values. */
+ * refused by the flow parser and are not printed).  The match's invariant (the
+ * flow holds no bit outside the mask) is checked too, as the classifier relies
+ * on it, and the match must match a packet carrying its own values. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

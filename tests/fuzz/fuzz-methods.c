@@ -177,7 +177,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     sandbox = enter_sandbox();
     verbose = getenv("FUZZ_METHODS_VERBOSE") != NULL;
     if (verbose) {
-        static const char *const names[] = {"netns", "unprivileged", "none"};
+        static const char *const names[] = { "netns", "unprivileged", "none" };
         fprintf(stderr, "fuzz-methods: sandbox %s, database %s\n",
                 names[sandbox], db_path);
     }
@@ -280,7 +280,7 @@ static void snapshot(struct switchd *sw, struct ds *out)
         const char *name = sw->cfg->bridges[i]->name;
         ds_put_format(out, "%s\n", name);
 
-        struct bridge_dump_options o = {.stats = false, .text_only = true};
+        struct bridge_dump_options o = { .stats = false, .text_only = true };
         json_t *r = NULL;
         char *err = bridge_ofctl_dump_flows(sw->bridges, name, &o, &r);
         if (err) {
@@ -288,9 +288,8 @@ static void snapshot(struct switchd *sw, struct ds *out)
         }
         put_json(out, r);
 
-        static const struct ofctl_view json_view = {false, 10};
-        err = bridge_ofctl_dump_ports(sw->bridges, name, NULL, &json_view,
-                                      &r);
+        static const struct ofctl_view json_view = { false, 10 };
+        err = bridge_ofctl_dump_ports(sw->bridges, name, NULL, &json_view, &r);
         if (err) {
             abort();
         }
@@ -302,7 +301,8 @@ static void snapshot(struct switchd *sw, struct ds *out)
         }
         size_t k;
         json_t *e;
-        json_array_foreach(json_object_get(r, "entries"), k, e) {
+        json_array_foreach(json_object_get(r, "entries"), k, e)
+        {
             json_object_del(e, "age");
         }
         put_json(out, r);
@@ -313,18 +313,18 @@ static void snapshot(struct switchd *sw, struct ds *out)
 static bool read_only(const char *method, json_t *params)
 {
     static const char *const names[] = {
-        "show",        "dump-flows",   "dump-aggregate", "dump-ports",
-        "dump-tables", "fdb-show",     "monitor",        "capture",
-        "dump-ports-desc",
-        "version",     "list-methods", "exit",
+        "show",       "dump-flows",   "dump-aggregate",
+        "dump-ports", "dump-tables",  "fdb-show",
+        "monitor",    "capture",      "dump-ports-desc",
+        "version",    "list-methods", "exit",
     };
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
         if (!strcmp(method, names[i])) {
             return true;
         }
     }
-    return !strcmp(method, "trace") &&
-           !json_is_true(json_object_get(params, "generate"));
+    return !strcmp(method, "trace")
+           && !json_is_true(json_object_get(params, "generate"));
 }
 
 /* ---- Subscriptions. ---- */
@@ -451,7 +451,7 @@ static void run_request(struct session *ss, json_t *id, const char *method,
 
     struct sub *s = &ss->subs[ss->n_subs];
     memset(s, 0, sizeof *s);
-    struct switchd_call call = {notify_cb, s, NULL, {0}};
+    struct switchd_call call = { notify_cb, s, NULL, { 0 } };
     json_t *result = NULL;
     char *err = switchd_dispatch(sw, method, params, &call, &result);
     check_reply(id, err, result);

@@ -72,16 +72,16 @@ static void build(void)
 }
 
 /* The ports a frame can arrive on, and two it cannot (unknown, LOCAL). */
-static const uint16_t in_ports[] = {1, 2, 3, 5, 6, 7, OFPP_LOCAL};
+static const uint16_t in_ports[] = { 1, 2, 3, 5, 6, 7, OFPP_LOCAL };
 
 static void check_outputs(const struct ofproto *p, uint16_t in_port,
-                          const struct xlate_result *res,
-                          const uint8_t *frame, size_t len)
+                          const struct xlate_result *res, const uint8_t *frame,
+                          size_t len)
 {
     for (size_t i = 0; i < res->n_outputs; i++) {
         const struct xlate_output *o = &res->outputs[i];
-        if (o->packet.len != len ||
-            (len && memcmp(packet_data(&o->packet), frame, len))) {
+        if (o->packet.len != len
+            || (len && memcmp(packet_data(&o->packet), frame, len))) {
             abort(); /* No flow here rewrites a header. */
         }
         if (o->ofproto == p && o->port == in_port) {
@@ -131,9 +131,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     f1 = md;
     flow_extract(frame, len, &f1);
-    if (f1.in_port != md.in_port || f1.tun_id != md.tun_id ||
-        f1.tun_src != md.tun_src || f1.tun_dst != md.tun_dst ||
-        memcmp(&f1, &md, FLOW_HEADERS_OFS)) {
+    if (f1.in_port != md.in_port || f1.tun_id != md.tun_id
+        || f1.tun_src != md.tun_src || f1.tun_dst != md.tun_dst
+        || memcmp(&f1, &md, FLOW_HEADERS_OFS)) {
         abort();
     }
     memset(&f2, 0xa5, sizeof f2); /* Stale header fields must be cleared. */
@@ -161,15 +161,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     xlate_result_clear(&res);
     ofproto_execute(p, &pkt, &md, true, &res);
     check_outputs(p, in_port, &res, frame, len);
-    if (ofproto_n_flows(br_tun) > FLOW_LIMIT ||
-        ofproto_n_flows(br_int) > FLOW_LIMIT) {
+    if (ofproto_n_flows(br_tun) > FLOW_LIMIT
+        || ofproto_n_flows(br_int) > FLOW_LIMIT) {
         abort();
     }
     (void)n_dry;
 
     /* And once more through the batch entry point, twice in one batch. */
-    const struct packet *pkts[2] = {&pkt, &pkt};
-    struct flow mds[2] = {md, md};
+    const struct packet *pkts[2] = { &pkt, &pkt };
+    struct flow mds[2] = { md, md };
     struct xlate_result results[2];
     xlate_result_init(&results[0]);
     xlate_result_init(&results[1]);

@@ -55,11 +55,11 @@ static void print_and_reparse(const struct flow_print *fp, void *aux_)
     if (err) {
         abort(); /* dump-flows printed a flow add-flows refuses. */
     }
-    if (!match_equal(fp->match, &fm.match) || fm.priority != fp->priority ||
-        fm.table_id != fp->table_id ||
-        !ofpacts_equal(fp->ofpacts, fp->ofpacts_len,
-                       (const struct ofpact *)(const void *)fm.ofpacts.data,
-                       fm.ofpacts.size)) {
+    if (!match_equal(fp->match, &fm.match) || fm.priority != fp->priority
+        || fm.table_id != fp->table_id
+        || !ofpacts_equal(fp->ofpacts, fp->ofpacts_len,
+                          (const struct ofpact *)(const void *)fm.ofpacts.data,
+                          fm.ofpacts.size)) {
         abort(); /* ... or text that means another flow. */
     }
     flow_mod_uninit(&fm);
@@ -143,8 +143,7 @@ static void build(unsigned *n_packet_in)
 
     struct flow_mod fm;
     flow_mod_init(&fm, FM_ADD);
-    if (flow_mod_parse(&fm, "priority=0,actions=NORMAL", FM_PARSE_ADD,
-                       NULL)) {
+    if (flow_mod_parse(&fm, "priority=0,actions=NORMAL", FM_PARSE_ADD, NULL)) {
         abort();
     }
     char *err = NULL;
@@ -159,8 +158,8 @@ static void apply(const char *text, enum fm_parse_mode mode, bool strict)
 {
     struct flow_mod *fms;
     size_t n;
-    char *err = flow_mods_parse_text(text, mode, ofproto_portmap(br0), &fms,
-                                     &n);
+    char *err =
+        flow_mods_parse_text(text, mode, ofproto_portmap(br0), &fms, &n);
     if (err) {
         free(err);
         return;
@@ -215,7 +214,7 @@ static void run_packet(const uint8_t *frame, size_t len, uint16_t in_port)
     packet_uninit(&pkt);
 }
 
-static const uint16_t in_ports[] = {1, 2, 3, 4, 5, 9, OFPP_LOCAL};
+static const uint16_t in_ports[] = { 1, 2, 3, 4, 5, 9, OFPP_LOCAL };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -232,8 +231,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     copy[size] = '\0';
 
     /* Cut into parts at NUL bytes. */
-    const char *part[3] = {copy, NULL, NULL};
-    size_t part_len[3] = {strlen(copy), 0, 0};
+    const char *part[3] = { copy, NULL, NULL };
+    size_t part_len[3] = { strlen(copy), 0, 0 };
     size_t used = part_len[0];
     for (int i = 1; i < 3 && used < size; i++) {
         part[i] = copy + used + 1;
@@ -256,14 +255,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (part[1] && part_len[1] >= 2) {
         const uint8_t *frame = (const uint8_t *)part[1] + 2;
         size_t len = part_len[1] - 2;
-        uint16_t in_port = in_ports[(uint8_t)part[1][1] %
-                                    (sizeof in_ports / sizeof in_ports[0])];
+        uint16_t in_port = in_ports[(uint8_t)part[1][1]
+                                    % (sizeof in_ports / sizeof in_ports[0])];
         run_packet(frame, len, in_port);
         check_tables();
 
         if (part[2] && *part[2]) {
             static const enum fm_parse_mode modes[] = {
-                FM_PARSE_MODIFY, FM_PARSE_DELETE, FM_PARSE_DELETE,
+                FM_PARSE_MODIFY,
+                FM_PARSE_DELETE,
+                FM_PARSE_DELETE,
                 FM_PARSE_MODIFY,
             };
             unsigned m = (uint8_t)part[2][0] % 4;

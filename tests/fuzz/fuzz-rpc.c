@@ -88,8 +88,8 @@ static void check_request(const char *line)
     json_t *req2, *id2, *params2;
     const char *method2;
     err = rpc_parse_request(msg, &req2, &id2, &method2, &params2);
-    if (err || strcmp(method, method2) || !json_equal(id, id2) ||
-        !json_equal(params, params2)) {
+    if (err || strcmp(method, method2) || !json_equal(id, id2)
+        || !json_equal(params, params2)) {
         abort();
     }
     json_decref(req2);
@@ -138,8 +138,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 break;
             }
             if (error == EMSGSIZE) {
-                size_t len = nl ? (size_t)(nl - (s + line_start))
-                                : fed - line_start;
+                size_t len =
+                    nl ? (size_t)(nl - (s + line_start)) : fed - line_start;
                 if (len <= max || msg) {
                     abort();
                 }
@@ -150,9 +150,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             }
             size_t len = (size_t)(nl - (s + line_start));
-            if (len > max || strlen(msg) != strnlen((const char *)s + line_start,
-                                                    len) ||
-                memcmp(msg, s + line_start, strlen(msg))) {
+            if (len > max
+                || strlen(msg) != strnlen((const char *)s + line_start, len)
+                || memcmp(msg, s + line_start, strlen(msg))) {
                 abort();
             }
             line_start += len + 1;

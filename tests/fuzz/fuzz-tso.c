@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     size_t max_l3 = 68 + (size_t)data[0] * 8; /* 68..2108 */
-    size_t mss = data[1];                      /* 0: no MSS limit */
+    size_t mss = data[1];                     /* 0: no MSS limit */
     const uint8_t *frame = data + 2;
     size_t len = size - 2;
 
@@ -53,8 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             size_t n = st.l3_end - st.payload_ofs;
             check(!mss || n <= mss);
             check(done + n <= payload);
-            check(!memcmp(seg + st.payload_ofs, copy + t.payload_ofs + done,
-                          n));
+            check(
+                !memcmp(seg + st.payload_ofs, copy + t.payload_ofs + done, n));
             done += n;
         }
         check(done == payload);

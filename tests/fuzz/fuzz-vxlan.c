@@ -24,8 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint8_t *copy = malloc(size);
         memcpy(copy, data, size);
         memcpy(copy, hdr, VXLAN_HLEN);
-        if (vxlan_header_parse(copy, size, &again) != VXLAN_OK ||
-            again != vni) {
+        if (vxlan_header_parse(copy, size, &again) != VXLAN_OK
+            || again != vni) {
             abort();
         }
         free(copy);

@@ -13,29 +13,29 @@
  * fail it if they fail.  The count lives in this process, which is why
  * main() runs the suite without forking (ctest sets CK_FORK=no anyway). */
 static int sw_tests_skipped;
-#define SW_SKIP(WHY)                                                          \
-    do {                                                                      \
-        printf("SKIP %s: %s\n", __func__, WHY);                               \
-        sw_tests_skipped++;                                                   \
-        return;                                                               \
+#define SW_SKIP(WHY)                            \
+    do {                                        \
+        printf("SKIP %s: %s\n", __func__, WHY); \
+        sw_tests_skipped++;                     \
+        return;                                 \
     } while (0)
 
-#define SW_TEST_MAIN(MAKE_SUITE)                                              \
-    int main(void)                                                            \
-    {                                                                         \
-        SRunner *sr = srunner_create(MAKE_SUITE());                           \
-        srunner_set_fork_status(sr, CK_NOFORK);                               \
-        srunner_run_all(sr, CK_NORMAL);                                       \
-        int failed = srunner_ntests_failed(sr);                               \
-        srunner_free(sr);                                                     \
-        if (failed) {                                                         \
-            return EXIT_FAILURE;                                              \
-        }                                                                     \
-        if (sw_tests_skipped) {                                               \
-            printf("%d test(s) skipped: exiting 77\n", sw_tests_skipped);     \
-            return 77;                                                        \
-        }                                                                     \
-        return EXIT_SUCCESS;                                                  \
+#define SW_TEST_MAIN(MAKE_SUITE)                                          \
+    int main(void)                                                        \
+    {                                                                     \
+        SRunner *sr = srunner_create(MAKE_SUITE());                       \
+        srunner_set_fork_status(sr, CK_NOFORK);                           \
+        srunner_run_all(sr, CK_NORMAL);                                   \
+        int failed = srunner_ntests_failed(sr);                           \
+        srunner_free(sr);                                                 \
+        if (failed) {                                                     \
+            return EXIT_FAILURE;                                          \
+        }                                                                 \
+        if (sw_tests_skipped) {                                           \
+            printf("%d test(s) skipped: exiting 77\n", sw_tests_skipped); \
+            return 77;                                                    \
+        }                                                                 \
+        return EXIT_SUCCESS;                                              \
     }
 
 #endif

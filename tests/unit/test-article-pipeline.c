@@ -32,10 +32,10 @@
 #include "util.h"
 
 /* Host .2 behind patch-tun, host .13 behind vxlan0 (the article's MAC). */
-static const uint8_t LOCAL_MAC[6] = {0x52, 0x54, 0x00, 0x0a, 0x01, 0x02};
-static const uint8_t REMOTE_MAC[6] = {0x2e, 0x7a, 0xa2, 0x53, 0x7b, 0x31};
-static const uint8_t OTHER_MAC[6] = {0x52, 0x54, 0x00, 0x0a, 0x01, 0x09};
-static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+static const uint8_t LOCAL_MAC[6] = { 0x52, 0x54, 0x00, 0x0a, 0x01, 0x02 };
+static const uint8_t REMOTE_MAC[6] = { 0x2e, 0x7a, 0xa2, 0x53, 0x7b, 0x31 };
+static const uint8_t OTHER_MAC[6] = { 0x52, 0x54, 0x00, 0x0a, 0x01, 0x09 };
+static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 static struct ofproto *build_br_tun(void)
 {
@@ -111,8 +111,8 @@ static const char *outs(const struct xlate_result *res)
     size_t n = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < res->n_outputs && n < sizeof buf - 16; i++) {
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%u",
-                              i ? "," : "", res->outputs[i].port);
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%u", i ? "," : "",
+                              res->outputs[i].port);
     }
     return res->n_outputs ? buf : "drop";
 }
@@ -221,16 +221,17 @@ START_TEST(test_article)
     ck_assert_int_eq(t.n, 2);
     snprintf(want, sizeof want, learned, 6);
     ck_assert_str_eq(t.flows[0], want);
-    ck_assert_uint_eq(t.fp[0].n_packets, 2);          /* Kept. */
-    ck_assert_int_eq(t.fp[0].duration_msec, 16000);   /* Kept. */
-    ck_assert_int_eq(t.fp[0].hard_age, 5);            /* Reset. */
+    ck_assert_uint_eq(t.fp[0].n_packets, 2);        /* Kept. */
+    ck_assert_int_eq(t.fp[0].duration_msec, 16000); /* Kept. */
+    ck_assert_int_eq(t.fp[0].hard_age, 5);          /* Reset. */
     ck_assert_int_lt(t.fp[0].hard_age, t.fp[0].duration_msec / 1000);
     /* The dump line, as in the article (everything after the cookie and
      * duration, whose exact spelling is flow_print's business). */
     char line[512];
     snprintf(line, sizeof line,
              "table=20, n_packets=2, n_bytes=%zu, hard_timeout=300, "
-             "idle_age=15, hard_age=5, %s", 2 * len, want);
+             "idle_age=15, hard_age=5, %s",
+             2 * len, want);
     ck_assert_msg(strstr(t.lines[0], line), "%s", t.lines[0]);
     ck_assert_msg(strstr(t.lines[0], "duration=16"), "%s", t.lines[0]);
     send_frame(p, icmp_flow(LOCAL_MAC, REMOTE_MAC), 1, 0, &res);
@@ -350,8 +351,10 @@ static void mix_next(uint64_t *rng, uint32_t n_macs, struct mix_pkt *m)
 static void expect_same_result(const struct xlate_result *a,
                                const struct xlate_result *b, size_t k)
 {
-    ck_assert_msg(a->n_outputs == b->n_outputs, "packet %zu: %zu vs %zu "
-                  "outputs", k, a->n_outputs, b->n_outputs);
+    ck_assert_msg(a->n_outputs == b->n_outputs,
+                  "packet %zu: %zu vs %zu "
+                  "outputs",
+                  k, a->n_outputs, b->n_outputs);
     for (size_t i = 0; i < a->n_outputs; i++) {
         const struct xlate_output *x = &a->outputs[i], *y = &b->outputs[i];
         ck_assert_uint_eq(x->port, y->port);
@@ -400,8 +403,8 @@ static char *state_text(struct ofproto *p)
 /* Runs 'n' packets into 'one' one by one and into 'batch' in groups of
  * sizes that vary from 1 to 70 (across OFPROTO_BATCH_MAX), comparing
  * every result. */
-static void run_both(struct ofproto *one, struct ofproto *batch,
-                     uint64_t *rng, uint32_t n_macs, size_t n)
+static void run_both(struct ofproto *one, struct ofproto *batch, uint64_t *rng,
+                     uint32_t n_macs, size_t n)
 {
     enum { MAXB = 70 };
     struct mix_pkt m[MAXB];
@@ -509,7 +512,8 @@ START_TEST(test_batch_same_as_single)
         struct ofproto *p = pass ? batch : one;
         struct flow_mod fm;
         flow_mod_init(&fm, FM_DELETE_STRICT);
-        char *err = flow_mod_parse(&fm, "table=20,priority=1,"
+        char *err = flow_mod_parse(&fm,
+                                   "table=20,priority=1,"
                                    "dl_dst=02:aa:00:00:00:03",
                                    FM_PARSE_DELETE, ofproto_portmap(p));
         ck_assert_msg(!err, "%s", err ? err : "");

@@ -25,20 +25,18 @@
 #include "vxlan.h"
 
 /* Replies as JSON, in OpenFlow 1.0 terms. */
-static const struct ofctl_view json_view = {false, 10};
+static const struct ofctl_view json_view = { false, 10 };
 
-static void
-run_ok(struct config *cfg, const char *line)
+static void run_ok(struct config *cfg, const char *line)
 {
     char *err = vsctl_line(cfg, line, NULL, NULL);
     ck_assert_msg(!err, "\"%s\": %s", line, err);
 }
 
 /* n_packets of the single flow of bridge 'br'. */
-static long long
-flow_packets(struct bridges *bs, const char *br)
+static long long flow_packets(struct bridges *bs, const char *br)
 {
-    struct bridge_dump_options o = {.stats = true};
+    struct bridge_dump_options o = { .stats = true };
     json_t *r;
     char *err = bridge_ofctl_dump_flows(bs, br, &o, &r);
     ck_assert_msg(!err, "%s", err);
@@ -51,8 +49,7 @@ flow_packets(struct bridges *bs, const char *br)
 }
 
 /* rx_packets of port 'port' of bridge 'br'. */
-static long long
-port_rx(struct bridges *bs, const char *br, const char *port)
+static long long port_rx(struct bridges *bs, const char *br, const char *port)
 {
     json_t *r;
     char *err = bridge_ofctl_dump_ports(bs, br, port, &json_view, &r);
@@ -80,7 +77,7 @@ START_TEST(test_shared_socket_batches)
     bridges_reconfigure(bs, cfg);
     /* One flow per bridge that drops, so its n_packets counts exactly
      * the frames that bridge ran. */
-    static const char *const brs[] = {"br0", "br1"};
+    static const char *const brs[] = { "br0", "br1" };
     for (size_t i = 0; i < 2; i++) {
         json_t *r;
         char *err = bridge_ofctl_flow_mods(bs, brs[i], FM_DELETE, "", &r);
@@ -94,12 +91,11 @@ START_TEST(test_shared_socket_batches)
 
     /* 40 frames for br0 first (more than one batch), then the two
      * bridges alternating in runs of 1 to 3. */
-    static const uint8_t vnis[] = {2, 1, 2, 2, 1, 1, 1, 2, 1, 2, 2, 2};
-    size_t want[3] = {0, 0, 0};
+    static const uint8_t vnis[] = { 2, 1, 2, 2, 1, 1, 1, 2, 1, 2, 2, 2 };
+    size_t want[3] = { 0, 0, 0 };
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     ck_assert_int_ge(fd, 0);
-    struct sockaddr_in to = {.sin_family = AF_INET,
-                             .sin_port = htons(4789)};
+    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(4789) };
     to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     for (size_t i = 0; i < 40 + sizeof vnis; i++) {
         uint8_t vni = i < 40 ? 1 : vnis[i - 40];
@@ -107,10 +103,10 @@ START_TEST(test_shared_socket_batches)
         memset(dgram, 0, sizeof dgram);
         vxlan_header_put(dgram, vni);
         uint8_t *eth = dgram + VXLAN_HLEN;
-        memset(eth, 0xff, 6);                      /* Broadcast. */
-        eth[6] = 0x02;                             /* Local source MAC. */
+        memset(eth, 0xff, 6); /* Broadcast. */
+        eth[6] = 0x02;        /* Local source MAC. */
         eth[11] = (uint8_t)i;
-        eth[12] = 0x88, eth[13] = 0xb5;            /* Experimental. */
+        eth[12] = 0x88, eth[13] = 0xb5; /* Experimental. */
         ck_assert_int_eq(sendto(fd, dgram, sizeof dgram, 0,
                                 (struct sockaddr *)&to, sizeof to),
                          (ssize_t)sizeof dgram);
@@ -138,8 +134,7 @@ START_TEST(test_shared_socket_batches)
 }
 END_TEST
 
-static Suite *
-make_suite(void)
+static Suite *make_suite(void)
 {
     Suite *s = suite_create("bridge-rx");
     TCase *tc = tcase_create("rx");

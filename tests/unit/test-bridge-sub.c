@@ -19,14 +19,13 @@
 #include "vsctl.h"
 
 /* Replies as JSON, in OpenFlow 1.0 terms. */
-static const struct ofctl_view json_view = {false, 10};
+static const struct ofctl_view json_view = { false, 10 };
 
 /* TAP devices of the LOCAL ports and vxlan sockets must not touch the
  * host: as root the tests run in a network namespace of their own; as
  * anyone else the devices simply fail to open, and the ports still have
  * their numbers, which is all the pipeline needs. */
-static void
-private_netns(void)
+static void private_netns(void)
 {
     static bool done;
     if (!done && geteuid() == 0) {
@@ -35,8 +34,7 @@ private_netns(void)
     done = true;
 }
 
-static void
-run_ok(struct config *cfg, const char *line)
+static void run_ok(struct config *cfg, const char *line)
 {
     char *err = vsctl_line(cfg, line, NULL, NULL);
     ck_assert_msg(!err, "\"%s\": %s", line, err);
@@ -48,8 +46,7 @@ struct fixture {
     int notified;
 };
 
-static void
-notify_cb(void *f_)
+static void notify_cb(void *f_)
 {
     struct fixture *f = f_;
     f->notified++;
@@ -57,8 +54,7 @@ notify_cb(void *f_)
 
 /* br0 with a patch to br1, and (as root only, where the socket lives in
  * our own namespace) a key=flow vxlan port. */
-static void
-setup(struct fixture *f, bool vxlan)
+static void setup(struct fixture *f, bool vxlan)
 {
     private_netns();
     memset(f, 0, sizeof *f);
@@ -79,15 +75,13 @@ setup(struct fixture *f, bool vxlan)
     bridges_reconfigure(f->bs, f->cfg);
 }
 
-static void
-teardown(struct fixture *f)
+static void teardown(struct fixture *f)
 {
     bridges_destroy(f->bs);
     config_destroy(f->cfg);
 }
 
-static void
-add_flows(struct fixture *f, const char *br, const char *text)
+static void add_flows(struct fixture *f, const char *br, const char *text)
 {
     json_t *r;
     char *err = bridge_ofctl_flow_mods(f->bs, br, FM_ADD, text, &r);
@@ -95,8 +89,7 @@ add_flows(struct fixture *f, const char *br, const char *text)
     json_decref(r);
 }
 
-static void
-del_flows(struct fixture *f, const char *br, const char *text)
+static void del_flows(struct fixture *f, const char *br, const char *text)
 {
     json_t *r;
     char *err = bridge_ofctl_flow_mods(f->bs, br, FM_DELETE, text, &r);
@@ -105,8 +98,7 @@ del_flows(struct fixture *f, const char *br, const char *text)
 }
 
 /* The next line of 's' parsed, or NULL. */
-static json_t *
-next_json(struct bridge_sub *s)
+static json_t *next_json(struct bridge_sub *s)
 {
     char *line = bridge_sub_next(s);
     if (!line) {
@@ -122,8 +114,7 @@ next_json(struct bridge_sub *s)
     return j;
 }
 
-static const char *
-jstr(const json_t *j, const char *key)
+static const char *jstr(const json_t *j, const char *key)
 {
     const char *s = json_string_value(json_object_get(j, key));
     ck_assert_msg(s != NULL, "no string \"%s\"", key);
@@ -136,7 +127,7 @@ START_TEST(test_monitor_events)
     setup(&f, false);
     struct bridge_sub *s;
     json_t *r;
-    struct bridge_monitor_options o = {.watch = NULL};
+    struct bridge_monitor_options o = { .watch = NULL };
     char *err = bridge_monitor_start(f.bs, "br0", &o, notify_cb, &f, &s, &r);
     ck_assert_msg(!err, "%s", err);
     ck_assert_int_eq(json_integer_value(json_object_get(r, "n_initial")), 1);
@@ -197,12 +188,13 @@ START_TEST(test_monitor_watch)
 {
     struct fixture f;
     setup(&f, false);
-    add_flows(&f, "br0", "table=20,priority=1,dl_dst=00:00:00:00:00:01,"
-                         "actions=output:1");
+    add_flows(&f, "br0",
+              "table=20,priority=1,dl_dst=00:00:00:00:00:01,"
+              "actions=output:1");
     struct bridge_sub *s;
     json_t *r;
-    struct bridge_monitor_options o = {.watch = "watch:table=20,!actions",
-                                       .names = true};
+    struct bridge_monitor_options o = { .watch = "watch:table=20,!actions",
+                                        .names = true };
     char *err = bridge_monitor_start(f.bs, "br0", &o, notify_cb, &f, &s, &r);
     ck_assert_msg(!err, "%s", err);
     json_decref(r);
@@ -247,8 +239,8 @@ START_TEST(test_monitor_overflow)
     setup(&f, false);
     struct bridge_sub *s;
     json_t *r;
-    struct bridge_monitor_options o = {.watch = "watch:!initial",
-                                       .max_lines = 2};
+    struct bridge_monitor_options o = { .watch = "watch:!initial",
+                                        .max_lines = 2 };
     char *err = bridge_monitor_start(f.bs, "br0", &o, notify_cb, &f, &s, &r);
     ck_assert_msg(!err, "%s", err);
     json_decref(r);
@@ -305,11 +297,11 @@ START_TEST(test_monitor_shared_lines)
     setup(&f, false);
     struct bridge_sub *s[10];
     json_t *r;
-    struct bridge_monitor_options o = {.watch = "watch:!initial",
-                                       .max_lines = 2};
+    struct bridge_monitor_options o = { .watch = "watch:!initial",
+                                        .max_lines = 2 };
     for (int i = 0; i < 10; i++) {
-        char *err = bridge_monitor_start(f.bs, "br0", &o, notify_cb, &f,
-                                         &s[i], &r);
+        char *err =
+            bridge_monitor_start(f.bs, "br0", &o, notify_cb, &f, &s[i], &r);
         ck_assert_msg(!err, "%s", err);
         json_decref(r);
     }
@@ -337,10 +329,10 @@ START_TEST(test_monitor_shared_lines)
     for (int i = 1; i < 10; i++) {
         bridge_sub_destroy(s[i]);
     }
-    struct bridge_monitor_options on = {.watch = "watch:!initial",
-                                        .names = true};
-    char *err = bridge_monitor_start(f.bs, "br0", &on, notify_cb, &f, &s[0],
-                                     &r);
+    struct bridge_monitor_options on = { .watch = "watch:!initial",
+                                         .names = true };
+    char *err =
+        bridge_monitor_start(f.bs, "br0", &on, notify_cb, &f, &s[0], &r);
     ck_assert_msg(!err, "%s", err);
     json_decref(r);
     err = bridge_monitor_start(f.bs, "br0", &o, notify_cb, &f, &s[1], &r);
@@ -367,7 +359,7 @@ START_TEST(test_monitor_bridge_gone)
     setup(&f, false);
     struct bridge_sub *s;
     json_t *r;
-    struct bridge_monitor_options o = {.watch = "watch:!initial"};
+    struct bridge_monitor_options o = { .watch = "watch:!initial" };
     char *err = bridge_monitor_start(f.bs, "br1", &o, notify_cb, &f, &s, &r);
     ck_assert_msg(!err, "%s", err);
     json_decref(r);
@@ -391,13 +383,12 @@ START_TEST(test_monitor_bridge_gone)
 END_TEST
 
 /* A broadcast ARP frame from 00:00:00:00:00:0a. */
-static void
-arp_frame(struct packet *pkt)
+static void arp_frame(struct packet *pkt)
 {
     static const uint8_t frame[42] = {
-        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0x0a,
-        0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1, 0, 0, 0, 0, 0, 0x0a,
-        10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 10, 0, 0, 2,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0,  0x0a, 0x08, 0x06,
+        0,    1,    0x08, 0,    6,    4,    0, 1, 0, 0, 0,  0,    0,    0x0a,
+        10,   0,    0,    1,    0,    0,    0, 0, 0, 0, 10, 0,    0,    2,
     };
     packet_init(pkt, frame, sizeof frame);
 }
@@ -408,18 +399,18 @@ START_TEST(test_capture)
     setup(&f, false);
     struct bridge_sub *s, *s2;
     json_t *r;
-    struct capture_queue_config cfg = {.count = 2, .snaplen = 20};
-    char *err = bridge_capture_start(f.bs, "br0", "p1", &cfg, notify_cb, &f,
-                                     &s, &r);
+    struct capture_queue_config cfg = { .count = 2, .snaplen = 20 };
+    char *err =
+        bridge_capture_start(f.bs, "br0", "p1", &cfg, notify_cb, &f, &s, &r);
     ck_assert_msg(!err, "%s", err);
     ck_assert_str_eq(jstr(r, "port"), "p1");
     ck_assert_int_eq(json_integer_value(json_object_get(r, "port_no")), 1);
     ck_assert(json_is_false(json_object_get(r, "tunnel")));
     json_decref(r);
     /* By number, a second capture of the same port. */
-    struct capture_queue_config cfg2 = {.count = 0};
-    err = bridge_capture_start(f.bs, "br0", "1", &cfg2, notify_cb, &f, &s2,
-                               &r);
+    struct capture_queue_config cfg2 = { .count = 0 };
+    err =
+        bridge_capture_start(f.bs, "br0", "1", &cfg2, notify_cb, &f, &s2, &r);
     ck_assert_msg(!err, "%s", err);
     json_decref(r);
 
@@ -471,8 +462,7 @@ START_TEST(test_capture)
     json_decref(j);
     bridge_sub_destroy(s2);
 
-    err = bridge_capture_start(f.bs, "br0", "p1", &cfg, notify_cb, &f, &s,
-                               &r);
+    err = bridge_capture_start(f.bs, "br0", "p1", &cfg, notify_cb, &f, &s, &r);
     ck_assert_str_eq(err, "p1: no such port on bridge br0");
     free(err);
     teardown(&f);
@@ -489,21 +479,21 @@ START_TEST(test_capture_tunnel)
     setup(&f, true);
     struct bridge_sub *s;
     json_t *r;
-    struct capture_queue_config cfg = {.count = 0};
-    char *err = bridge_capture_start(f.bs, "br0", "vx0", &cfg, notify_cb, &f,
-                                     &s, &r);
+    struct capture_queue_config cfg = { .count = 0 };
+    char *err =
+        bridge_capture_start(f.bs, "br0", "vx0", &cfg, notify_cb, &f, &s, &r);
     ck_assert_msg(!err, "%s", err);
     ck_assert(json_is_true(json_object_get(r, "tunnel")));
     json_decref(r);
-    struct bridge_port *p = bridge_port_lookup(bridge_lookup(f.bs, "br0"),
-                                               "vx0");
+    struct bridge_port *p =
+        bridge_port_lookup(bridge_lookup(f.bs, "br0"), "vx0");
     struct packet pkt;
     arp_frame(&pkt);
     /* Received from 192.168.1.2 (UDP source port 43210) with VNI 5; sent
      * with the flow's VNI 9 to the flow's destination (key=flow,
      * remote_ip=flow). */
-    struct netdev_tunnel rx = {5, 0xc0a80102, 0x0a000001, 43210};
-    struct netdev_tunnel tx = {9, 0, 0xc0a80103, 0};
+    struct netdev_tunnel rx = { 5, 0xc0a80102, 0x0a000001, 43210 };
+    struct netdev_tunnel tx = { 9, 0, 0xc0a80103, 0 };
     f.bs->sub_hooks->capture(p, CAPTURE_RX, &pkt, &rx);
     f.bs->sub_hooks->capture(p, CAPTURE_TX, &pkt, &tx);
     packet_uninit(&pkt);
@@ -527,9 +517,10 @@ START_TEST(test_capture_tunnel)
     json_decref(j);
 
     /* trace shows the same tunnel data for an output on vx0. */
-    add_flows(&f, "br0", "table=0,priority=9,in_port=1,"
-                         "actions=set_field:0x2a->tun_id,"
-                         "set_field:192.168.1.9->tun_dst,output:vx0");
+    add_flows(&f, "br0",
+              "table=0,priority=9,in_port=1,"
+              "actions=set_field:0x2a->tun_id,"
+              "set_field:192.168.1.9->tun_dst,output:vx0");
     err = bridge_ofctl_trace(f.bs, "br0", "in_port=p1", NULL, false, &r);
     ck_assert_msg(!err, "%s", err);
     json_t *o = json_array_get(json_object_get(r, "outputs"), 0);
@@ -537,11 +528,10 @@ START_TEST(test_capture_tunnel)
     ck_assert_int_eq(json_integer_value(json_object_get(t, "vni")), 42);
     ck_assert_str_eq(jstr(t, "remote_ip"), "192.168.1.9");
     ck_assert_str_eq(jstr(t, "local_ip"), "10.0.0.1");
-    ck_assert_int_eq(json_integer_value(json_object_get(t, "dst_port")),
-                     4790);
-    ck_assert_msg(strstr(jstr(r, "text"),
-                         "vxlan vni 42 10.0.0.1 -> 192.168.1.9:4790"),
-                  "%s", jstr(r, "text"));
+    ck_assert_int_eq(json_integer_value(json_object_get(t, "dst_port")), 4790);
+    ck_assert_msg(
+        strstr(jstr(r, "text"), "vxlan vni 42 10.0.0.1 -> 192.168.1.9:4790"),
+        "%s", jstr(r, "text"));
     json_decref(r);
     bridge_sub_destroy(s);
     teardown(&f);
@@ -577,8 +567,8 @@ START_TEST(test_fdb_and_trace)
     ck_assert_int_eq(json_integer_value(json_object_get(e, "vlan")), 3);
     json_decref(r);
 
-    err = bridge_ofctl_trace(f.bs, "br0", "in_port=1,nw_src=1.2.3.4.5",
-                             NULL, false, &r);
+    err = bridge_ofctl_trace(f.bs, "br0", "in_port=1,nw_src=1.2.3.4.5", NULL,
+                             false, &r);
     ck_assert(err && strstr(err, "nw_src"));
     free(err);
     err = bridge_ofctl_trace(f.bs, "br0", "in_port=1", "zz", false, &r);
@@ -604,19 +594,20 @@ START_TEST(test_multicast_port_view)
                   "ofport_request=8");
     bridges_reconfigure(f.bs, f.cfg);
     add_flows(&f, "br0", "table=0,priority=9,in_port=1,actions=output:vm");
-    add_flows(&f, "br0", "table=0,priority=10,in_port=1,"
-                         "dl_src=00:00:00:00:00:0b,actions="
-                         "set_field:192.168.33.13->tun_dst,output:vm");
+    add_flows(&f, "br0",
+              "table=0,priority=10,in_port=1,"
+              "dl_src=00:00:00:00:00:0b,actions="
+              "set_field:192.168.33.13->tun_dst,output:vm");
     static const struct {
         const char *flow, *remote;
     } cases[] = {
-        {"in_port=1", "239.1.1.1"},
-        {"in_port=1,dl_src=00:00:00:00:00:0b", "192.168.33.13"},
+        { "in_port=1", "239.1.1.1" },
+        { "in_port=1,dl_src=00:00:00:00:00:0b", "192.168.33.13" },
     };
     for (size_t i = 0; i < 2; i++) {
         json_t *r;
-        char *err = bridge_ofctl_trace(f.bs, "br0", cases[i].flow, NULL,
-                                       false, &r);
+        char *err =
+            bridge_ofctl_trace(f.bs, "br0", cases[i].flow, NULL, false, &r);
         ck_assert_msg(!err, "%s", err);
         json_t *o = json_array_get(json_object_get(r, "outputs"), 0);
         json_t *t = json_object_get(o, "tunnel");
@@ -625,16 +616,14 @@ START_TEST(test_multicast_port_view)
         char want[64];
         snprintf(want, sizeof want, "vxlan vni 42 10.0.0.1 -> %s:4791",
                  cases[i].remote);
-        ck_assert_msg(strstr(jstr(r, "text"), want), "%s",
-                      jstr(r, "text"));
+        ck_assert_msg(strstr(jstr(r, "text"), want), "%s", jstr(r, "text"));
         json_decref(r);
     }
     teardown(&f);
 }
 END_TEST
 
-static Suite *
-bridge_sub_suite(void)
+static Suite *bridge_sub_suite(void)
 {
     Suite *s = suite_create("bridge-sub");
     TCase *tc = tcase_create("core");

@@ -12,9 +12,9 @@
 #include "flow.h"
 #include "vxlan.h"
 
-static const uint8_t LOCAL_MAC[6] = {0x52, 0x54, 0x00, 0x0a, 0x01, 0x02};
-static const uint8_t REMOTE_MAC[6] = {0x2e, 0x7a, 0xa2, 0x53, 0x7b, 0x31};
-static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+static const uint8_t LOCAL_MAC[6] = { 0x52, 0x54, 0x00, 0x0a, 0x01, 0x02 };
+static const uint8_t REMOTE_MAC[6] = { 0x2e, 0x7a, 0xa2, 0x53, 0x7b, 0x31 };
+static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 /* 12:00:01.000002 UTC on 1970-01-01. */
 #define NOON_USEC ((int64_t)(12 * 3600 + 1) * 1000000 + 2)
@@ -77,7 +77,7 @@ START_TEST(test_queue_bounds)
 
     /* Bounded in packets: the fourth and fifth are dropped, not waited
      * for, and the queue keeps the oldest. */
-    struct capture_queue_config cfg = {.max_packets = 3};
+    struct capture_queue_config cfg = { .max_packets = 3 };
     struct capture_queue *q = capture_queue_create(&cfg);
     for (int i = 0; i < 5; i++) {
         frame[59] = (uint8_t)i;
@@ -107,7 +107,7 @@ START_TEST(test_queue_bounds)
     capture_queue_destroy(q);
 
     /* Bounded in bytes, with a snap length. */
-    cfg = (struct capture_queue_config){.max_bytes = 100, .snaplen = 40};
+    cfg = (struct capture_queue_config){ .max_bytes = 100, .snaplen = 40 };
     q = capture_queue_create(&cfg);
     ck_assert(capture_queue_put(q, CAPTURE_RX, frame, len, NULL, 0));
     ck_assert(capture_queue_put(q, CAPTURE_RX, frame, len, NULL, 0));
@@ -120,7 +120,7 @@ START_TEST(test_queue_bounds)
     capture_queue_destroy(q); /* Frees what is still queued. */
 
     /* -c: done after 'count' accepted packets. */
-    cfg = (struct capture_queue_config){.count = 2};
+    cfg = (struct capture_queue_config){ .count = 2 };
     q = capture_queue_create(&cfg);
     ck_assert(capture_queue_put(q, CAPTURE_RX, frame, len, NULL, 0));
     ck_assert(!capture_queue_done(q));
@@ -224,8 +224,8 @@ END_TEST
  * installed. */
 static char *run_tcpdump(const char *path)
 {
-    if (access("/usr/bin/tcpdump", X_OK) &&
-        access("/usr/sbin/tcpdump", X_OK)) {
+    if (access("/usr/bin/tcpdump", X_OK)
+        && access("/usr/sbin/tcpdump", X_OK)) {
         return NULL;
     }
     char *cmd = xasprintf("PATH=/usr/sbin:/usr/bin:/sbin:/bin "
@@ -254,7 +254,7 @@ START_TEST(test_pcap_ethernet)
     size_t arp_len = arp_frame(arp, sizeof arp, 1);
     memset(ping, 0, sizeof ping);
     size_t ping_len = ping_frame(ping, sizeof ping, 0);
-    struct capture_queue_config cfg = {.snaplen = 200};
+    struct capture_queue_config cfg = { .snaplen = 200 };
     struct capture_queue *q = capture_queue_create(&cfg);
     ck_assert(capture_queue_put(q, CAPTURE_RX, arp, arp_len, NULL, NOON_USEC));
     ck_assert(
@@ -318,8 +318,10 @@ START_TEST(test_pcap_tunnel)
     memset(big, 0, sizeof big);
     size_t big_len = ping_frame(big, sizeof big, sizeof big);
 
-    struct capture_tunnel tx = {.vni = 100, .src_ip = 0, .dst_ip = 0xc0a8210d};
-    struct capture_queue_config cfg = {.snaplen = 100};
+    struct capture_tunnel tx = { .vni = 100,
+                                 .src_ip = 0,
+                                 .dst_ip = 0xc0a8210d };
+    struct capture_queue_config cfg = { .snaplen = 100 };
     struct capture_queue *q = capture_queue_create(&cfg);
     ck_assert(
         capture_queue_put(q, CAPTURE_RX, arp, arp_len, &TNL_RX, NOON_USEC));

@@ -42,10 +42,10 @@ static void m_set(struct match *m, size_t off, const void *value,
     }
 }
 
-#define M_EXACT(M, FIELD, VAL)                                                \
-    do {                                                                      \
-        __typeof__((M)->flow.FIELD) v__ = (VAL);                              \
-        m_set(M, offsetof(struct flow, FIELD), &v__, NULL, sizeof v__);       \
+#define M_EXACT(M, FIELD, VAL)                                          \
+    do {                                                                \
+        __typeof__((M)->flow.FIELD) v__ = (VAL);                        \
+        m_set(M, offsetof(struct flow, FIELD), &v__, NULL, sizeof v__); \
     } while (0)
 
 static void m_dl_dst(struct match *m, const uint8_t mac[6],
@@ -54,10 +54,10 @@ static void m_dl_dst(struct match *m, const uint8_t mac[6],
     m_set(m, offsetof(struct flow, dl_dst), mac, mask, 6);
 }
 
-static const uint8_t MAC_A[6] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x01};
-static const uint8_t MAC_B[6] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x02};
-static const uint8_t MAC_BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-static const uint8_t MCAST_BIT[6] = {0x01, 0, 0, 0, 0, 0};
+static const uint8_t MAC_A[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x01 };
+static const uint8_t MAC_B[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x02 };
+static const uint8_t MAC_BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t MCAST_BIT[6] = { 0x01, 0, 0, 0, 0, 0 };
 
 static struct trule *new_rule(const struct match *m, int prio, int id)
 {
@@ -168,7 +168,7 @@ START_TEST(test_prefetch_slots)
     m_clear(&m);
     r[n_r++] = new_rule(&m, 0, 1); /* Catch-all: 1 rule. */
     for (int i = 0; i < 3; i++) {  /* dl_dst: 3 rules. */
-        uint8_t mac[6] = {2, 0, 0, 0, 0, (uint8_t)i};
+        uint8_t mac[6] = { 2, 0, 0, 0, 0, (uint8_t)i };
         m_clear(&m);
         m_dl_dst(&m, mac, NULL);
         r[n_r++] = new_rule(&m, 1, 10 + i);
@@ -181,7 +181,7 @@ START_TEST(test_prefetch_slots)
     for (size_t i = 0; i < n_r; i++) {
         ck_assert_ptr_null(classifier_replace(&cls, &r[i]->cr));
     }
-    struct flow f = flow_with(1, (const uint8_t[6]){2, 0, 0, 0, 0, 1});
+    struct flow f = flow_with(1, (const uint8_t[6]){ 2, 0, 0, 0, 0, 1 });
     struct cls_prefetch pf[CLS_PREFETCH_SUBTABLES];
     ck_assert_uint_eq(classifier_prefetch_slots(&cls, &f, 1, 0, pf, 4), 3);
     ck_assert_uint_eq(classifier_prefetch_slots(&cls, &f, 1, 2, pf, 4), 2);
@@ -196,7 +196,7 @@ START_TEST(test_prefetch_slots)
     ck_assert_int_eq(lookup_id(&cls, &f), 20);
     /* Two flows: records go subtable by subtable, flow by flow, and the
      * same flow hashes alike alone or in a batch. */
-    struct flow two[2] = {f, flow_with(2, MAC_A)};
+    struct flow two[2] = { f, flow_with(2, MAC_A) };
     struct cls_prefetch pf6[6];
     ck_assert_uint_eq(classifier_prefetch_slots(&cls, &f, 1, 2, pf, 4), 2);
     ck_assert_uint_eq(classifier_prefetch_slots(&cls, two, 2, 2, pf6, 6), 4);
@@ -219,7 +219,7 @@ START_TEST(test_overlapping_masks)
     struct classifier cls;
     classifier_init(&cls);
     struct match m;
-    uint8_t zero[6] = {0};
+    uint8_t zero[6] = { 0 };
 
     m_clear(&m);
     m_dl_dst(&m, zero, MCAST_BIT);
@@ -246,7 +246,7 @@ START_TEST(test_overlapping_masks)
     ck_assert_int_eq(lookup_id(&cls, &f), 99);
     f = flow_with(2, MAC_BCAST);
     ck_assert_int_eq(lookup_id(&cls, &f), 21);
-    uint8_t mc[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
+    uint8_t mc[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
     f = flow_with(1, mc);
     ck_assert_int_eq(lookup_id(&cls, &f), 21);
 
@@ -478,7 +478,7 @@ START_TEST(test_for_each_and_cleanup)
         expect += i;
     }
     ck_assert_uint_eq(classifier_n_subtables(&cls), 3);
-    int sum[2] = {0, 0};
+    int sum[2] = { 0, 0 };
     classifier_for_each(&cls, count_cb, sum);
     ck_assert_int_eq(sum[0], 30);
     ck_assert_int_eq(sum[1], expect);
@@ -535,7 +535,7 @@ START_TEST(test_rule_is_compact)
     struct match m;
     struct trule *r[3];
     for (int i = 0; i < 3; i++) {
-        uint8_t mac[6] = {0, 0, 0, 0, 0, (uint8_t)i};
+        uint8_t mac[6] = { 0, 0, 0, 0, 0, (uint8_t)i };
         m_clear(&m);
         m_dl_dst(&m, mac, NULL);
         r[i] = new_rule(&m, 1, i);
@@ -559,10 +559,10 @@ START_TEST(test_parsed_matches)
         const char *name, *value;
         int priority;
     } pieces[] = {
-        {"dl_dst", "00:00:00:00:00:00/01:00:00:00:00:00", 1},
-        {"dl_dst", "01:00:00:00:00:00/01:00:00:00:00:00", 1},
-        {"dl_dst", "ee:2c:09:42:0e:46", 2},
-        {"in_port", "5", 3},
+        { "dl_dst", "00:00:00:00:00:00/01:00:00:00:00:00", 1 },
+        { "dl_dst", "01:00:00:00:00:00/01:00:00:00:00:00", 1 },
+        { "dl_dst", "ee:2c:09:42:0e:46", 2 },
+        { "in_port", "5", 3 },
     };
     struct classifier cls;
     classifier_init(&cls);
@@ -570,20 +570,19 @@ START_TEST(test_parsed_matches)
     for (size_t i = 0; i < ARRAY_SIZE(pieces); i++) {
         struct match m;
         match_init_catchall(&m);
-        char *err = match_parse_piece(&m, pieces[i].name, pieces[i].value,
-                                      NULL);
+        char *err =
+            match_parse_piece(&m, pieces[i].name, pieces[i].value, NULL);
         ck_assert_msg(err == NULL, "%s", err);
         r[i] = new_rule(&m, pieces[i].priority, (int)i);
         classifier_replace(&cls, &r[i]->cr);
         struct match back;
         cls_rule_get_match(&r[i]->cr, &back);
         ck_assert(match_equal(&back, &m));
-        ck_assert_ptr_eq(
-            classifier_find_exactly(&cls, &m, pieces[i].priority),
-            &r[i]->cr);
+        ck_assert_ptr_eq(classifier_find_exactly(&cls, &m, pieces[i].priority),
+                         &r[i]->cr);
     }
     ck_assert_uint_eq(classifier_n_subtables(&cls), 3);
-    const uint8_t learned[6] = {0xee, 0x2c, 0x09, 0x42, 0x0e, 0x46};
+    const uint8_t learned[6] = { 0xee, 0x2c, 0x09, 0x42, 0x0e, 0x46 };
     struct flow f = flow_with(1, learned);
     ck_assert_int_eq(lookup_id(&cls, &f), 2);
     f = flow_with(1, MAC_A);
@@ -620,13 +619,13 @@ static void random_flow(struct flow *f)
     f->tun_id = rnd(4);
     f->regs[0] = rnd(4);
     f->dl_type = rnd(2) ? ETH_TYPE_IP : ETH_TYPE_ARP;
-    uint8_t dst[6] = {(uint8_t)(rnd(4) == 0), 0, 0, 0, 0, (uint8_t)rnd(16)};
-    uint8_t src[6] = {0, 0, 0, 0, 1, (uint8_t)rnd(16)};
+    uint8_t dst[6] = { (uint8_t)(rnd(4) == 0), 0, 0, 0, 0, (uint8_t)rnd(16) };
+    uint8_t src[6] = { 0, 0, 0, 0, 1, (uint8_t)rnd(16) };
     memcpy(f->dl_dst, dst, 6);
     memcpy(f->dl_src, src, 6);
     f->nw_dst = 0x0a000000u | (rnd(4) << 8) | rnd(8);
     f->nw_proto = rnd(2) ? 6 : 17;
-    f->tp_dst = (uint16_t[]){22, 80, 443}[rnd(3)];
+    f->tp_dst = (uint16_t[]){ 22, 80, 443 }[rnd(3)];
     f->ipv6_src[15] = (uint8_t)rnd(3);
 }
 
@@ -644,9 +643,9 @@ static int random_match(struct match *m)
     if (pick == 0) {
         return priority; /* Catch-all. */
     }
-    uint32_t bits = (uint32_t[]){0x001, 0x002, 0x004, 0x003, 0x018, 0x020,
-                                 0x041, 0x080, 0x0c1, 0x1ff, 0x100,
-                                 0x206}[pick - 1];
+    uint32_t bits =
+        (uint32_t[]){ 0x001, 0x002, 0x004, 0x003, 0x018, 0x020,
+                      0x041, 0x080, 0x0c1, 0x1ff, 0x100, 0x206 }[pick - 1];
     if (bits & 0x001) {
         M_EXACT(m, in_port, f.in_port);
     }
@@ -728,16 +727,16 @@ static void check_lookups(const struct classifier *cls,
          * the results must not differ. */
         if (k & 1) {
             struct cls_prefetch pf[CLS_PREFETCH_SUBTABLES];
-            size_t n_pf = classifier_prefetch_slots(cls, &f, 1, 0, pf,
-                                                    ARRAY_SIZE(pf));
+            size_t n_pf =
+                classifier_prefetch_slots(cls, &f, 1, 0, pf, ARRAY_SIZE(pf));
             ck_assert_uint_eq(n_pf, SW_MIN(classifier_n_subtables(cls),
                                            (size_t)CLS_PREFETCH_SUBTABLES));
             classifier_prefetch_rules(pf, n_pf, (ptrdiff_t)CLS_RULE_HOT, 200);
         }
         const struct cls_rule *got = classifier_lookup(cls, &f);
-        bool genuine = !got || (ref[trule_of(got)->id].in
-                                && ref_matches(&ref[trule_of(got)->id].m,
-                                               &f));
+        bool genuine = !got
+                       || (ref[trule_of(got)->id].in
+                           && ref_matches(&ref[trule_of(got)->id].m, &f));
         if ((best < 0) == (got == NULL) && genuine
             && (!got || got->priority == best)) {
             continue; /* The common case, checked without ck_assert. */
@@ -830,7 +829,7 @@ START_TEST(test_random_vs_linear)
         }
     }
 
-    int sum[2] = {0, 0};
+    int sum[2] = { 0, 0 };
     classifier_for_each(&cls, count_cb, sum);
     ck_assert_uint_eq((size_t)sum[0], live);
 
@@ -931,8 +930,12 @@ START_TEST(test_big_exact_table)
     size_t before = sw_huge_bytes();
     struct match m;
     for (int i = 0; i < N; i++) {
-        uint8_t mac[6] = {0x02, 0, (uint8_t)(i >> 24), (uint8_t)(i >> 16),
-                          (uint8_t)(i >> 8), (uint8_t)i};
+        uint8_t mac[6] = { 0x02,
+                           0,
+                           (uint8_t)(i >> 24),
+                           (uint8_t)(i >> 16),
+                           (uint8_t)(i >> 8),
+                           (uint8_t)i };
         m_clear(&m);
         m_dl_dst(&m, mac, NULL);
         rules[i] = new_rule(&m, 1, i);
@@ -945,8 +948,12 @@ START_TEST(test_big_exact_table)
     memset(&f, 0, sizeof f);
     int wrong = 0;
     for (int i = 0; i < N; i++) {
-        uint8_t mac[6] = {0x02, 0, (uint8_t)(i >> 24), (uint8_t)(i >> 16),
-                          (uint8_t)(i >> 8), (uint8_t)i};
+        uint8_t mac[6] = { 0x02,
+                           0,
+                           (uint8_t)(i >> 24),
+                           (uint8_t)(i >> 16),
+                           (uint8_t)(i >> 8),
+                           (uint8_t)i };
         memcpy(f.dl_dst, mac, 6);
         wrong += lookup_id(&cls, &f) != i;
     }

@@ -21,17 +21,16 @@
 #include "vsctl.h"
 
 /* Replies as JSON, in OpenFlow 1.0 terms. */
-static const struct ofctl_view json_view = {false, 10};
+static const struct ofctl_view json_view = { false, 10 };
 
 /* Runs a swctl command line against 'cfg' (tests/common/vsctl-line.h). */
-static char *
-run(struct config *cfg, const char *line, json_t **resultp, bool *changedp)
+static char *run(struct config *cfg, const char *line, json_t **resultp,
+                 bool *changedp)
 {
     return vsctl_line(cfg, line, resultp, changedp);
 }
 
-static void
-run_ok(struct config *cfg, const char *line)
+static void run_ok(struct config *cfg, const char *line)
 {
     char *err = run(cfg, line, NULL, NULL);
     if (err) {
@@ -40,8 +39,7 @@ run_ok(struct config *cfg, const char *line)
 }
 
 /* Runs 'line' and returns its text rendering (caller frees). */
-static char *
-run_text(struct config *cfg, const char *line, int *exitp)
+static char *run_text(struct config *cfg, const char *line, int *exitp)
 {
     json_t *result;
     char *err = run(cfg, line, &result, NULL);
@@ -61,8 +59,8 @@ run_text(struct config *cfg, const char *line, int *exitp)
 
 /* Runs 'line' on a clone (as the daemon does) and checks that it fails
  * with a message containing 'expect'. */
-static void
-check_err(struct config *cfg_, const char *line, const char *expect)
+static void check_err(struct config *cfg_, const char *line,
+                      const char *expect)
 {
     struct config *cfg = config_clone(cfg_);
     char *err = run(cfg, line, NULL, NULL);
@@ -73,8 +71,7 @@ check_err(struct config *cfg_, const char *line, const char *expect)
     free(err);
 }
 
-static struct config *
-article_config(void)
+static struct config *article_config(void)
 {
     struct config *cfg = config_create();
     run_ok(cfg, "add-br br-int");
@@ -128,8 +125,9 @@ START_TEST(test_show_and_lists)
     s = run_text(cfg, "port-to-br vxlan1", NULL);
     ck_assert_str_eq(s, "br-tun\n");
     free(s);
-    s = run_text(cfg, "get interface vxlan0 type options:remote_ip ofport "
-                      "options",
+    s = run_text(cfg,
+                 "get interface vxlan0 type options:remote_ip ofport "
+                 "options",
                  NULL);
     ck_assert_str_eq(s, "vxlan\n\"192.168.33.13\"\n5\n"
                         "{remote_ip=\"192.168.33.13\"}\n");
@@ -196,41 +194,45 @@ END_TEST
 START_TEST(test_external_ids_and_vlans)
 {
     struct config *cfg = config_create();
-    char *s = run_text(cfg, "add-br br0 -- add-port br0 p1 tag=10 "
-                            "external_ids:foo=bar -- set interface p1 "
-                            "type=internal external_ids:vni=100 "
-                            "external_ids:attached-mac=02:00:00:00:00:01 "
-                            "-- set port p1 trunks=1,2 -- set bridge br0 "
-                            "external_ids:a=b", NULL);
+    char *s = run_text(cfg,
+                       "add-br br0 -- add-port br0 p1 tag=10 "
+                       "external_ids:foo=bar -- set interface p1 "
+                       "type=internal external_ids:vni=100 "
+                       "external_ids:attached-mac=02:00:00:00:00:01 "
+                       "-- set port p1 trunks=1,2 -- set bridge br0 "
+                       "external_ids:a=b",
+                       NULL);
     free(s);
     static const char *const gets[][2] = {
-        {"get interface p1 external_ids",
-         "{attached-mac=\"02:00:00:00:00:01\", vni=\"100\"}\n"},
-        {"get interface p1 external_ids:vni", "\"100\"\n"},
-        {"get port p1 tag trunks", "10\n[1, 2]\n"},
-        {"get port p1 external_ids", "{foo=bar}\n"},
-        {"get bridge br0 external_ids", "{a=b}\n"},
-        {"find port tag=10", "external_ids        : {foo=bar}\n"
-                             "name                : p1\n"
-                             "tag                 : 10\n"
-                             "trunks              : [1, 2]\n"},
-        {"find port tag=11", ""},
-        {"find port trunks=[1,2] external_ids:foo=bar", "external_ids"
-         "        : {foo=bar}\nname                : p1\ntag        "
-         "         : 10\ntrunks              : [1, 2]\n"},
-        {"find port external_ids:nokey=1", ""},
-        {"find bridge external_ids:a=b", "datapath_type       : \"\"\n"
-         "external_ids        : {a=b}\n"
-         "fail_mode           : []\n"
-         "name                : br0\nother_config        : {}\n"
-         "ports               : [br0, p1]\n"},
-        {"list port br0", "external_ids        : {}\nname                "
-         ": br0\ntag                 : []\ntrunks              : []\n"},
+        { "get interface p1 external_ids",
+          "{attached-mac=\"02:00:00:00:00:01\", vni=\"100\"}\n" },
+        { "get interface p1 external_ids:vni", "\"100\"\n" },
+        { "get port p1 tag trunks", "10\n[1, 2]\n" },
+        { "get port p1 external_ids", "{foo=bar}\n" },
+        { "get bridge br0 external_ids", "{a=b}\n" },
+        { "find port tag=10", "external_ids        : {foo=bar}\n"
+                              "name                : p1\n"
+                              "tag                 : 10\n"
+                              "trunks              : [1, 2]\n" },
+        { "find port tag=11", "" },
+        { "find port trunks=[1,2] external_ids:foo=bar",
+          "external_ids"
+          "        : {foo=bar}\nname                : p1\ntag        "
+          "         : 10\ntrunks              : [1, 2]\n" },
+        { "find port external_ids:nokey=1", "" },
+        { "find bridge external_ids:a=b",
+          "datapath_type       : \"\"\n"
+          "external_ids        : {a=b}\n"
+          "fail_mode           : []\n"
+          "name                : br0\nother_config        : {}\n"
+          "ports               : [br0, p1]\n" },
+        { "list port br0",
+          "external_ids        : {}\nname                "
+          ": br0\ntag                 : []\ntrunks              : []\n" },
     };
     for (size_t i = 0; i < sizeof gets / sizeof gets[0]; i++) {
         s = run_text(cfg, gets[i][0], NULL);
-        ck_assert_msg(!strcmp(s, gets[i][1]), "%s: got \"%s\"", gets[i][0],
-                      s);
+        ck_assert_msg(!strcmp(s, gets[i][1]), "%s: got \"%s\"", gets[i][0], s);
         free(s);
     }
     s = run_text(cfg, "find interface external_ids:vni=100", NULL);
@@ -243,49 +245,59 @@ START_TEST(test_external_ids_and_vlans)
     struct config *back;
     ck_assert_ptr_null(config_from_json(j, &back));
     json_decref(j);
-    s = run_text(back, "get interface p1 external_ids:vni -- get port p1 "
-                       "tag trunks external_ids -- get bridge br0 "
-                       "external_ids", NULL);
+    s = run_text(back,
+                 "get interface p1 external_ids:vni -- get port p1 "
+                 "tag trunks external_ids -- get bridge br0 "
+                 "external_ids",
+                 NULL);
     ck_assert_str_eq(s, "\"100\"\n10\n[1, 2]\n{foo=bar}\n{a=b}\n");
     free(s);
     config_destroy(back);
 
     /* remove and clear. */
-    s = run_text(cfg, "remove port p1 trunks 1 -- remove interface p1 "
-                      "external_ids vni -- remove interface p1 external_ids "
-                      "attached-mac=xx -- remove port p1 tag 10 -- clear "
-                      "bridge br0 external_ids -- get port p1 trunks tag -- "
-                      "get interface p1 external_ids -- get bridge br0 "
-                      "external_ids", NULL);
+    s = run_text(cfg,
+                 "remove port p1 trunks 1 -- remove interface p1 "
+                 "external_ids vni -- remove interface p1 external_ids "
+                 "attached-mac=xx -- remove port p1 tag 10 -- clear "
+                 "bridge br0 external_ids -- get port p1 trunks tag -- "
+                 "get interface p1 external_ids -- get bridge br0 "
+                 "external_ids",
+                 NULL);
     ck_assert_str_eq(s, "[2]\n[]\n{attached-mac=\"02:00:00:00:00:01\"}\n"
                         "{}\n");
     free(s);
-    s = run_text(cfg, "set port p1 external_ids={a=b,c=\"d:e\"} -- get port "
-                      "p1 external_ids -- set port p1 tag=0 trunks=[] -- get "
-                      "port p1 tag trunks", NULL);
+    s = run_text(cfg,
+                 "set port p1 external_ids={a=b,c=\"d:e\"} -- get port "
+                 "p1 external_ids -- set port p1 tag=0 trunks=[] -- get "
+                 "port p1 tag trunks",
+                 NULL);
     ck_assert_str_eq(s, "{a=b, c=\"d:e\"}\n0\n[]\n");
     free(s);
 
-    check_err(cfg, "set port p1 tag=4096", "tag must be a VLAN from 0 to "
-                                           "4095");
+    check_err(cfg, "set port p1 tag=4096",
+              "tag must be a VLAN from 0 to "
+              "4095");
     check_err(cfg, "set port p1 tag=abc", "\"tag=abc\": tag must be");
     check_err(cfg, "set port p1 trunks=1,x", "trunks: \"x\" is not a VLAN");
     check_err(cfg, "set interface p1 tag=3",
               "table Interface has no column tag");
     check_err(cfg, "set port p1 external_ids=x", "a whole map is written");
-    check_err(cfg, "set port p1 external_ids={a}", "map item 1 is not "
-                                                  "KEY=VALUE");
+    check_err(cfg, "set port p1 external_ids={a}",
+              "map item 1 is not "
+              "KEY=VALUE");
     check_err(cfg, "set bridge br0 type=internal",
               "table Bridge has no column type");
     check_err(cfg, "get port p1 external_ids:nokey",
               "no key \"nokey\" in Port record \"p1\" column external_ids");
     check_err(cfg, "get bridge br9 external_ids",
               "no row \"br9\" in table Bridge");
-    check_err(cfg, "remove port p1 options x", "cannot remove values from "
-                                               "column options");
+    check_err(cfg, "remove port p1 options x",
+              "cannot remove values from "
+              "column options");
     check_err(cfg, "find port tag", "\"tag\": expected COLUMN[:KEY]=VALUE");
-    check_err(cfg, "find port nocolumn=1", "table Port has no column "
-                                           "nocolumn");
+    check_err(cfg, "find port nocolumn=1",
+              "table Port has no column "
+              "nocolumn");
     check_err(cfg, "list nothing", "unknown table \"nothing\"");
     config_destroy(cfg);
 }
@@ -300,7 +312,8 @@ START_TEST(test_errors_change_nothing)
     check_err(cfg, "add-port br-x p1", "no bridge named br-x");
     check_err(cfg, "list-ports br-x", "no bridge named br-x");
     check_err(cfg, "add-br br-int", "already exists");
-    check_err(cfg, "add-port br-int vxlan0", "already exists on bridge br-tun");
+    check_err(cfg, "add-port br-int vxlan0",
+              "already exists on bridge br-tun");
     check_err(cfg, "del-port br-int vxlan0", "does not have a port vxlan0");
     check_err(cfg, "del-port br-tun", "local port");
     check_err(cfg, "del-port nope", "no port named nope");
@@ -363,8 +376,7 @@ START_TEST(test_del_br_removes_ports)
 }
 END_TEST
 
-static char *
-tmpdir(void)
+static char *tmpdir(void)
 {
     char tmpl[] = "/tmp/test-config-XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(tmpl));
@@ -505,8 +517,7 @@ END_TEST
 
 /* ---- Live bridges (need a network namespace for TAP devices). ---- */
 
-static bool
-private_netns(void)
+static bool private_netns(void)
 {
     static int state = -1;
     if (state < 0) {
@@ -516,17 +527,17 @@ private_netns(void)
     return state;
 }
 
-static void
-flow_lines(struct bridges *bs, const char *br, const char *match,
-           struct ds *out)
+static void flow_lines(struct bridges *bs, const char *br, const char *match,
+                       struct ds *out)
 {
-    struct bridge_dump_options o = {.match = match, .stats = false};
+    struct bridge_dump_options o = { .match = match, .stats = false };
     json_t *r;
     char *err = bridge_ofctl_dump_flows(bs, br, &o, &r);
     ck_assert_msg(!err, "dump-flows: %s", err);
     size_t i;
     json_t *f;
-    json_array_foreach(json_object_get(r, "flows"), i, f) {
+    json_array_foreach(json_object_get(r, "flows"), i, f)
+    {
         ds_put_format(out, "%s\n",
                       json_string_value(json_object_get(f, "text")));
     }
@@ -568,8 +579,7 @@ START_TEST(test_bridges_live)
                                  "table=5,actions=drop\nin_port=nope,"
                                  "actions=drop\n",
                                  &r);
-    ck_assert(err && str_starts_with(err, "line 2: ")
-              && strstr(err, "nope"));
+    ck_assert(err && str_starts_with(err, "line 2: ") && strstr(err, "nope"));
     free(err);
     ds_clear(&ds);
     flow_lines(bs, "br-tun", NULL, &ds);
@@ -606,8 +616,8 @@ START_TEST(test_bridges_live)
     err = bridge_ofctl_replace_flows(
         bs, "br-tun",
         "cookie=0x5a,table=7,priority=1 actions=drop\n"
-        "cookie=0x5a,table=7,priority=2 actions=drop\n", 0x5a, UINT64_MAX,
-        &r);
+        "cookie=0x5a,table=7,priority=2 actions=drop\n",
+        0x5a, UINT64_MAX, &r);
     ck_assert_msg(!err, "%s", err);
     ck_assert_int_eq(json_integer_value(json_object_get(r, "added")), 2);
     ck_assert_int_eq(json_integer_value(json_object_get(r, "deleted")), 0);
@@ -636,18 +646,18 @@ START_TEST(test_bridges_live)
     json_decref(r);
 
     /* Sorting. */
-    struct bridge_dump_options o = {.stats = false};
-    const char *keys[] = {"priority"};
-    bool rev[] = {true};
+    struct bridge_dump_options o = { .stats = false };
+    const char *keys[] = { "priority" };
+    bool rev[] = { true };
     o.sort_keys = keys;
     o.rsort = rev;
     o.n_sort_keys = 1;
     err = bridge_ofctl_dump_flows(bs, "br-tun", &o, &r);
     ck_assert_ptr_null(err);
-    ck_assert_int_eq(json_integer_value(json_object_get(
-                         json_array_get(json_object_get(r, "flows"), 0),
-                         "priority")),
-                     1);
+    ck_assert_int_eq(
+        json_integer_value(json_object_get(
+            json_array_get(json_object_get(r, "flows"), 0), "priority")),
+        1);
     json_decref(r);
     /* Found by fuzz-methods: sorting a dump that selects no flow passed
      * qsort() a null array (UBSan aborts here without the fix). */
@@ -663,12 +673,12 @@ START_TEST(test_bridges_live)
     ck_assert_ptr_null(err);
     json_t *ports = json_object_get(r, "ports");
     ck_assert_uint_eq(json_array_size(ports), 4);
-    ck_assert_int_eq(json_integer_value(json_object_get(
-                         json_array_get(ports, 3), "port")),
-                     65534);
-    ck_assert_int_eq(json_integer_value(json_object_get(
-                         json_array_get(ports, 1), "port")),
-                     5);
+    ck_assert_int_eq(
+        json_integer_value(json_object_get(json_array_get(ports, 3), "port")),
+        65534);
+    ck_assert_int_eq(
+        json_integer_value(json_object_get(json_array_get(ports, 1), "port")),
+        5);
     json_decref(r);
 
     /* A patch whose peer disappears gets an error; errors for unknown
@@ -677,8 +687,8 @@ START_TEST(test_bridges_live)
     run_ok(cfg2, "del-br br-tun");
     bridges_reconfigure(bs, cfg2);
     ck_assert_ptr_nonnull(bridges_iface_error(bs, "patch-int"));
-    ck_assert(strstr(bridges_iface_error(bs, "patch-int"),
-                     "does not exist") != NULL);
+    ck_assert(strstr(bridges_iface_error(bs, "patch-int"), "does not exist")
+              != NULL);
     err = bridge_ofctl_show(bs, "br-tun", &json_view, false, &r);
     ck_assert_str_eq(err, "no bridge named br-tun");
     free(err);
@@ -704,8 +714,8 @@ START_TEST(test_load_refuses_bridge_without_own_local_port)
         "[{\"name\":\"x\",\"type\":\"internal\"}]},"
         "{\"name\":\"x\",\"ports\":[]}]}",
     };
-    static const char *const why[] = {"bridge x has no local port",
-                                      "bridge x appears twice"};
+    static const char *const why[] = { "bridge x has no local port",
+                                       "bridge x appears twice" };
     for (size_t i = 0; i < 2; i++) {
         json_error_t jerr;
         json_t *j = json_loads(dbs[i], 0, &jerr);
@@ -721,8 +731,7 @@ START_TEST(test_load_refuses_bridge_without_own_local_port)
 }
 END_TEST
 
-static Suite *
-config_suite(void)
+static Suite *config_suite(void)
 {
     Suite *s = suite_create("config");
     TCase *tc = tcase_create("core");

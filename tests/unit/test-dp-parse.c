@@ -12,8 +12,7 @@
 
 /* Parses 'frame'; on a cacheable frame, checks that flow_extract() sees
  * exactly what the key holds.  Returns the parser's verdict. */
-static int
-parse_and_compare(const uint8_t *frame, size_t len)
+static int parse_and_compare(const uint8_t *frame, size_t len)
 {
     struct dp_key k;
     memset(&k, 0, sizeof k);
@@ -46,13 +45,12 @@ parse_and_compare(const uint8_t *frame, size_t len)
     return 1;
 }
 
-static size_t
-compose(const char *what, uint8_t *buf, size_t size)
+static size_t compose(const char *what, uint8_t *buf, size_t size)
 {
     struct flow f;
     memset(&f, 0, sizeof f);
-    static const uint8_t a[6] = {0x02, 0, 0, 0, 0, 1};
-    static const uint8_t b[6] = {0x02, 0, 0, 0, 0, 2};
+    static const uint8_t a[6] = { 0x02, 0, 0, 0, 0, 1 };
+    static const uint8_t b[6] = { 0x02, 0, 0, 0, 0, 2 };
     memcpy(f.dl_src, a, 6);
     memcpy(f.dl_dst, b, 6);
     f.nw_src = 0x0a010102;
@@ -97,8 +95,8 @@ compose(const char *what, uint8_t *buf, size_t size)
 START_TEST(test_cacheable_kinds)
 {
     uint8_t buf[256];
-    static const char *const yes[] = {"tcp", "udp", "icmp", "arp"};
-    static const char *const no[] = {"sctp", "ipv6", "vlan"};
+    static const char *const yes[] = { "tcp", "udp", "icmp", "arp" };
+    static const char *const no[] = { "sctp", "ipv6", "vlan" };
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
         size_t n = compose(yes[i], buf, sizeof buf);
         ck_assert_msg(parse_and_compare(buf, n), "%s not cacheable", yes[i]);
@@ -135,9 +133,9 @@ END_TEST
  * agrees with field by field (parse_and_compare asserts it). */
 START_TEST(test_random_frames_agree)
 {
-    static const uint16_t types[] = {0x0800, 0x0806, 0x8035, 0x86dd,
-                                     0x8100, 0x88cc, 0x0600, 0x05ff};
-    static const uint8_t protos[] = {1, 6, 17, 132, 47, 58};
+    static const uint16_t types[] = { 0x0800, 0x0806, 0x8035, 0x86dd,
+                                      0x8100, 0x88cc, 0x0600, 0x05ff };
+    static const uint8_t protos[] = { 1, 6, 17, 132, 47, 58 };
     uint8_t buf[128];
     unsigned seed = 12345;
     int cacheable = 0;
@@ -155,7 +153,7 @@ START_TEST(test_random_frames_agree)
             buf[23] = protos[rand_r(&seed) % 6];
         }
         if ((t == 0x0806 || t == 0x8035) && rand_r(&seed) % 2) {
-            static const uint8_t arp[8] = {0, 1, 8, 0, 6, 4, 0, 2};
+            static const uint8_t arp[8] = { 0, 1, 8, 0, 6, 4, 0, 2 };
             memcpy(buf + 14, arp, 8);
         }
         size_t len = 14 + (size_t)rand_r(&seed) % (sizeof buf - 13);
@@ -165,8 +163,7 @@ START_TEST(test_random_frames_agree)
 }
 END_TEST
 
-static Suite *
-dp_parse_suite(void)
+static Suite *dp_parse_suite(void)
 {
     Suite *s = suite_create("dp-parse");
     TCase *tc = tcase_create("core");

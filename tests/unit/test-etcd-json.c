@@ -7,16 +7,14 @@
 #include "check-main.h"
 #include "etcd-json.h"
 
-static char *
-dump(json_t *j)
+static char *dump(json_t *j)
 {
     char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(j);
     return s;
 }
 
-static json_t *
-load(const char *s)
+static json_t *load(const char *s)
 {
     json_error_t err;
     json_t *j = json_loads(s, 0, &err);
@@ -28,9 +26,13 @@ START_TEST(test_base64_vectors)
 {
     /* RFC 4648 section 10. */
     static const char *const v[][2] = {
-        {"", ""},           {"f", "Zg=="},         {"fo", "Zm8="},
-        {"foo", "Zm9v"},    {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
-        {"foobar", "Zm9vYmFy"},
+        { "", "" },
+        { "f", "Zg==" },
+        { "fo", "Zm8=" },
+        { "foo", "Zm9v" },
+        { "foob", "Zm9vYg==" },
+        { "fooba", "Zm9vYmE=" },
+        { "foobar", "Zm9vYmFy" },
     };
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         char *enc = etcd_base64_encode(v[i][0], strlen(v[i][0]));
@@ -314,9 +316,9 @@ START_TEST(test_stream)
     for (size_t cut = 0; cut <= len; cut++) {
         struct etcd_stream s;
         etcd_stream_init(&s, 1000);
-        json_t *got[3] = {NULL, NULL, NULL};
+        json_t *got[3] = { NULL, NULL, NULL };
         size_t n = 0;
-        size_t pieces[2][2] = {{0, cut}, {cut, len}};
+        size_t pieces[2][2] = { { 0, cut }, { cut, len } };
         for (int p = 0; p < 2; p++) {
             etcd_stream_feed(&s, text + pieces[p][0],
                              pieces[p][1] - pieces[p][0]);
@@ -334,8 +336,8 @@ START_TEST(test_stream)
         ck_assert_str_eq(json_string_value(json_object_get(
                              json_object_get(got[0], "result"), "a")),
                          "}{\"");
-        ck_assert_ptr_nonnull(json_object_get(
-            json_object_get(got[1], "result"), "b"));
+        ck_assert_ptr_nonnull(
+            json_object_get(json_object_get(got[1], "result"), "b"));
         json_decref(got[0]);
         json_decref(got[1]);
         etcd_stream_uninit(&s);
@@ -371,8 +373,7 @@ START_TEST(test_stream_errors)
 }
 END_TEST
 
-static Suite *
-etcd_json_suite(void)
+static Suite *etcd_json_suite(void)
 {
     Suite *s = suite_create("etcd-json");
     TCase *tc = tcase_create("core");

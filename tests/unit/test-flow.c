@@ -8,8 +8,8 @@
 #include "match.h"
 #include "util.h"
 
-static const uint8_t mac_a[6] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55};
-static const uint8_t mac_b[6] = {0x2e, 0x7a, 0xa2, 0x53, 0x7b, 0x31};
+static const uint8_t mac_a[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
+static const uint8_t mac_b[6] = { 0x2e, 0x7a, 0xa2, 0x53, 0x7b, 0x31 };
 
 static void base_flow(struct flow *f, uint16_t dl_type)
 {
@@ -86,8 +86,8 @@ START_TEST(test_tcp_ipv4)
     ck_assert_uint_eq(ones_sum(0, ip, 20), 0xffff);
     /* TCP checksum over the pseudo-header and segment. */
     size_t seg = get16(ip + 2) - 20;
-    uint32_t pseudo = get16(ip + 12) + get16(ip + 14) + get16(ip + 16) +
-                      get16(ip + 18) + IPPROTO_TCP_ + (uint32_t)seg;
+    uint32_t pseudo = get16(ip + 12) + get16(ip + 14) + get16(ip + 16)
+                      + get16(ip + 18) + IPPROTO_TCP_ + (uint32_t)seg;
     ck_assert_uint_eq(ones_sum(pseudo, ip + 20, seg), 0xffff);
 
     struct ds ds = DS_EMPTY_INITIALIZER;
@@ -115,8 +115,8 @@ START_TEST(test_udp_sctp_icmp)
     roundtrip(&f, frame, sizeof frame);
     const uint8_t *ip = frame + 14;
     size_t seg = get16(ip + 2) - 20;
-    uint32_t pseudo = get16(ip + 12) + get16(ip + 14) + get16(ip + 16) +
-                      get16(ip + 18) + IPPROTO_UDP_ + (uint32_t)seg;
+    uint32_t pseudo = get16(ip + 12) + get16(ip + 14) + get16(ip + 16)
+                      + get16(ip + 18) + IPPROTO_UDP_ + (uint32_t)seg;
     ck_assert_uint_eq(ones_sum(pseudo, ip + 20, seg), 0xffff);
 
     f.nw_proto = IPPROTO_SCTP_;
@@ -321,8 +321,8 @@ START_TEST(test_fuzz)
             seed = seed * 1103515245 + 12345;
             buf[i] = (uint8_t)(seed >> 16);
         }
-        static const uint16_t types[] = {ETH_TYPE_IP, ETH_TYPE_IPV6,
-                                         ETH_TYPE_ARP, ETH_TYPE_VLAN};
+        static const uint16_t types[] = { ETH_TYPE_IP, ETH_TYPE_IPV6,
+                                          ETH_TYPE_ARP, ETH_TYPE_VLAN };
         uint16_t t = types[(seed >> 8) % 4];
         buf[12] = (uint8_t)(t >> 8);
         buf[13] = (uint8_t)t;

@@ -59,8 +59,7 @@ static char *parse_print(const char *text, const struct portmap *ports)
     flow_mod_init(&fm2, FM_ADD);
     err = flow_mod_parse(&fm2, ds_cstr(&ds), FM_PARSE_ADD, ports);
     ck_assert_msg(!err, "reparse of '%s': %s", ds_cstr(&ds), err);
-    ck_assert_msg(fm_equal(&fm, &fm2), "round trip of '%s' changed it",
-                  text);
+    ck_assert_msg(fm_equal(&fm, &fm2), "round trip of '%s' changed it", text);
     flow_mod_uninit(&fm);
     flow_mod_uninit(&fm2);
     return ds_steal_cstr(&ds);
@@ -93,31 +92,31 @@ static const struct {
     const char *in;
     const char *out;
 } article[] = {
-    {"table=0,priority=1,in_port=1 actions=resubmit(,1)",
-     " priority=1,in_port=1 actions=resubmit(,1)"},
-    {"table=0,priority=1,in_port=5 actions=resubmit(,2)",
-     " priority=1,in_port=5 actions=resubmit(,2)"},
-    {"table=0,priority=1,in_port=6 actions=resubmit(,2)",
-     " priority=1,in_port=6 actions=resubmit(,2)"},
-    {"table=0,priority=0,actions=drop", " priority=0 actions=drop"},
-    {"table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,"
-     "actions=resubmit(,20)",
-     " table=1, priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00 "
-     "actions=resubmit(,20)"},
-    {"table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,"
-     "actions=resubmit(,21)",
-     " table=1, priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 "
-     "actions=resubmit(,21)"},
-    {"table=2,priority=0,actions=learn(table=20,hard_timeout=300,"
-     "priority=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_NX_TUN_ID[]->"
-     "NXM_NX_TUN_ID[],output:NXM_OF_IN_PORT[]), output:1",
-     " table=2, priority=0 actions=learn(table=20,hard_timeout=300,"
-     "priority=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_NX_TUN_ID[]->"
-     "NXM_NX_TUN_ID[],output:NXM_OF_IN_PORT[]),output:1"},
-    {"table=20,priority=0,actions=resubmit(,21)",
-     " table=20, priority=0 actions=resubmit(,21)"},
-    {"table=21,priority=0,actions=output:5,output:6",
-     " table=21, priority=0 actions=output:5,output:6"},
+    { "table=0,priority=1,in_port=1 actions=resubmit(,1)",
+      " priority=1,in_port=1 actions=resubmit(,1)" },
+    { "table=0,priority=1,in_port=5 actions=resubmit(,2)",
+      " priority=1,in_port=5 actions=resubmit(,2)" },
+    { "table=0,priority=1,in_port=6 actions=resubmit(,2)",
+      " priority=1,in_port=6 actions=resubmit(,2)" },
+    { "table=0,priority=0,actions=drop", " priority=0 actions=drop" },
+    { "table=1,priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,"
+      "actions=resubmit(,20)",
+      " table=1, priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00 "
+      "actions=resubmit(,20)" },
+    { "table=1,priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,"
+      "actions=resubmit(,21)",
+      " table=1, priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 "
+      "actions=resubmit(,21)" },
+    { "table=2,priority=0,actions=learn(table=20,hard_timeout=300,"
+      "priority=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_NX_TUN_ID[]->"
+      "NXM_NX_TUN_ID[],output:NXM_OF_IN_PORT[]), output:1",
+      " table=2, priority=0 actions=learn(table=20,hard_timeout=300,"
+      "priority=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_NX_TUN_ID[]->"
+      "NXM_NX_TUN_ID[],output:NXM_OF_IN_PORT[]),output:1" },
+    { "table=20,priority=0,actions=resubmit(,21)",
+      " table=20, priority=0 actions=resubmit(,21)" },
+    { "table=21,priority=0,actions=output:5,output:6",
+      " table=21, priority=0 actions=output:5,output:6" },
 };
 
 START_TEST(test_article)
@@ -136,36 +135,36 @@ static const struct {
     const char *out;
 } flows[] = {
     /* White space as separator, keywords anywhere before actions. */
-    {"priority=5 in_port=3 actions=output:1",
-     " priority=5,in_port=3 actions=output:1"},
-    {"  in_port=3\tpriority=5,,actions=output:1  ",
-     " priority=5,in_port=3 actions=output:1"},
-    {"actions=normal", " actions=NORMAL"},
-    {"actions=", " actions=drop"},
-    {"priority=32768,actions=drop", " actions=drop"},
-    {"cookie=0x10,table=3,ip,actions=normal",
-     " cookie=0x10, table=3, ip actions=NORMAL"},
-    {"idle_timeout=5,hard_timeout=10,priority=7,ip,actions=normal",
-     " idle_timeout=5, hard_timeout=10, priority=7,ip actions=NORMAL"},
-    {"send_flow_rem,check_overlap,actions=drop",
-     " send_flow_rem check_overlap actions=drop"},
-    {"importance=3,priority=1,actions=drop",
-     " importance=3, priority=1 actions=drop"},
-    {"tcp,tp_dst=80,actions=mod_tp_dst:8080,mod_nw_tos:8",
-     " tcp,tp_dst=80 actions=mod_tp_dst:8080,mod_nw_tos:8"},
-    {"ip,nw_src=10.0.0.0/8,actions=learn(dl_type=0x800,"
-     "NXM_OF_IP_DST[]=NXM_OF_IP_SRC[]),resubmit(,3)",
-     " ip,nw_src=10.0.0.0/8 actions=learn(table=1,eth_type=0x800,"
-     "NXM_OF_IP_DST[]=NXM_OF_IP_SRC[]),resubmit(,3)"},
-    {"tun_id=0x64,actions=set_field:0x65->tun_id,output:2",
-     " tun_id=0x64 actions=load:0x65->NXM_NX_TUN_ID[],output:2"},
+    { "priority=5 in_port=3 actions=output:1",
+      " priority=5,in_port=3 actions=output:1" },
+    { "  in_port=3\tpriority=5,,actions=output:1  ",
+      " priority=5,in_port=3 actions=output:1" },
+    { "actions=normal", " actions=NORMAL" },
+    { "actions=", " actions=drop" },
+    { "priority=32768,actions=drop", " actions=drop" },
+    { "cookie=0x10,table=3,ip,actions=normal",
+      " cookie=0x10, table=3, ip actions=NORMAL" },
+    { "idle_timeout=5,hard_timeout=10,priority=7,ip,actions=normal",
+      " idle_timeout=5, hard_timeout=10, priority=7,ip actions=NORMAL" },
+    { "send_flow_rem,check_overlap,actions=drop",
+      " send_flow_rem check_overlap actions=drop" },
+    { "importance=3,priority=1,actions=drop",
+      " importance=3, priority=1 actions=drop" },
+    { "tcp,tp_dst=80,actions=mod_tp_dst:8080,mod_nw_tos:8",
+      " tcp,tp_dst=80 actions=mod_tp_dst:8080,mod_nw_tos:8" },
+    { "ip,nw_src=10.0.0.0/8,actions=learn(dl_type=0x800,"
+      "NXM_OF_IP_DST[]=NXM_OF_IP_SRC[]),resubmit(,3)",
+      " ip,nw_src=10.0.0.0/8 actions=learn(table=1,eth_type=0x800,"
+      "NXM_OF_IP_DST[]=NXM_OF_IP_SRC[]),resubmit(,3)" },
+    { "tun_id=0x64,actions=set_field:0x65->tun_id,output:2",
+      " tun_id=0x64 actions=load:0x65->NXM_NX_TUN_ID[],output:2" },
     /* A dump-flows line with statistics feeds back in. */
-    {" cookie=0x0, duration=164.902s, table=20, n_packets=36, "
-     "n_bytes=3360, hard_timeout=300, idle_age=19, hard_age=19, "
-     "priority=1,dl_dst=ee:2c:09:42:0e:46 "
-     "actions=load:0->NXM_NX_TUN_ID[],output:6",
-     " table=20, hard_timeout=300, priority=1,dl_dst=ee:2c:09:42:0e:46 "
-     "actions=load:0->NXM_NX_TUN_ID[],output:6"},
+    { " cookie=0x0, duration=164.902s, table=20, n_packets=36, "
+      "n_bytes=3360, hard_timeout=300, idle_age=19, hard_age=19, "
+      "priority=1,dl_dst=ee:2c:09:42:0e:46 "
+      "actions=load:0->NXM_NX_TUN_ID[],output:6",
+      " table=20, hard_timeout=300, priority=1,dl_dst=ee:2c:09:42:0e:46 "
+      "actions=load:0->NXM_NX_TUN_ID[],output:6" },
 };
 
 /* Flows OpenFlow 1.0 cannot carry (an instruction, push_vlan) print as
@@ -175,37 +174,37 @@ static const struct {
     const char *in;
     const char *out;
 } of13[] = {
-    {"tcp,actions=mod_nw_src:1.2.3.4,mod_nw_dst:1.2.3.5,mod_nw_tos:8,"
-     "mod_tp_src:1,mod_tp_dst:2,goto_table:1",
-     " tcp actions=set_field:1.2.3.4->ip_src,set_field:1.2.3.5->ip_dst,"
-     "set_field:2->ip_dscp,set_field:1->tcp_src,set_field:2->tcp_dst,"
-     "goto_table:1"},
-    {"udp,actions=mod_tp_src:1,set_field:5->udp_dst,goto_table:1",
-     " udp actions=set_field:1->udp_src,set_field:5->udp_dst,goto_table:1"},
-    {"dl_vlan=5,actions=mod_vlan_vid:7,mod_vlan_pcp:2,strip_vlan,"
-     "goto_table:1",
-     " dl_vlan=5 actions=set_field:4103->vlan_vid,set_field:2->vlan_pcp,"
-     "pop_vlan,goto_table:1"},
-    {"actions=mod_vlan_vid:7,goto_table:1",
-     " actions=push_vlan:0x8100,set_field:4103->vlan_vid,goto_table:1"},
-    {"ip,actions=set_field:5->ip_dscp,set_field:3->ip_ecn,mod_nw_ecn:2,"
-     "set_field:8->nw_tos,dec_ttl,goto_table:1",
-     " ip actions=set_field:5->ip_dscp,set_field:3->nw_ecn,"
-     "set_field:2->nw_ecn,set_field:8->nw_tos,dec_ttl,goto_table:1"},
-    {"ipv6,actions=set_field:::1->ipv6_src,set_field:5->ipv6_label,"
-     "goto_table:1",
-     " ipv6 actions=set_field:::1->ipv6_src,set_field:0x5->ipv6_label,"
-     "goto_table:1"},
-    {"ip,actions=mod_nw_ttl:5,set_field:5->nw_ttl,write_actions("
-     "set_field:5->reg0,mod_dl_src:00:00:00:00:00:01,output:1),goto_table:1",
-     " ip actions=mod_nw_ttl:5,set_field:5->nw_ttl,write_actions("
-     "set_field:0x5->reg0,set_field:00:00:00:00:00:01->eth_src,output:1),"
-     "goto_table:1"},
-    {"actions=set_tunnel:5,set_tunnel64:6,load:7->tun_id,goto_table:1",
-     " actions=set_field:0x5->tun_id,set_field:0x6->tun_id,"
-     "load:0x7->NXM_NX_TUN_ID[],goto_table:1"},
-    {"table=1,send_flow_rem,check_overlap,actions=goto_table:2",
-     " table=1, send_flow_rem check_overlap actions=goto_table:2"},
+    { "tcp,actions=mod_nw_src:1.2.3.4,mod_nw_dst:1.2.3.5,mod_nw_tos:8,"
+      "mod_tp_src:1,mod_tp_dst:2,goto_table:1",
+      " tcp actions=set_field:1.2.3.4->ip_src,set_field:1.2.3.5->ip_dst,"
+      "set_field:2->ip_dscp,set_field:1->tcp_src,set_field:2->tcp_dst,"
+      "goto_table:1" },
+    { "udp,actions=mod_tp_src:1,set_field:5->udp_dst,goto_table:1",
+      " udp actions=set_field:1->udp_src,set_field:5->udp_dst,goto_table:1" },
+    { "dl_vlan=5,actions=mod_vlan_vid:7,mod_vlan_pcp:2,strip_vlan,"
+      "goto_table:1",
+      " dl_vlan=5 actions=set_field:4103->vlan_vid,set_field:2->vlan_pcp,"
+      "pop_vlan,goto_table:1" },
+    { "actions=mod_vlan_vid:7,goto_table:1",
+      " actions=push_vlan:0x8100,set_field:4103->vlan_vid,goto_table:1" },
+    { "ip,actions=set_field:5->ip_dscp,set_field:3->ip_ecn,mod_nw_ecn:2,"
+      "set_field:8->nw_tos,dec_ttl,goto_table:1",
+      " ip actions=set_field:5->ip_dscp,set_field:3->nw_ecn,"
+      "set_field:2->nw_ecn,set_field:8->nw_tos,dec_ttl,goto_table:1" },
+    { "ipv6,actions=set_field:::1->ipv6_src,set_field:5->ipv6_label,"
+      "goto_table:1",
+      " ipv6 actions=set_field:::1->ipv6_src,set_field:0x5->ipv6_label,"
+      "goto_table:1" },
+    { "ip,actions=mod_nw_ttl:5,set_field:5->nw_ttl,write_actions("
+      "set_field:5->reg0,mod_dl_src:00:00:00:00:00:01,output:1),goto_table:1",
+      " ip actions=mod_nw_ttl:5,set_field:5->nw_ttl,write_actions("
+      "set_field:0x5->reg0,set_field:00:00:00:00:00:01->eth_src,output:1),"
+      "goto_table:1" },
+    { "actions=set_tunnel:5,set_tunnel64:6,load:7->tun_id,goto_table:1",
+      " actions=set_field:0x5->tun_id,set_field:0x6->tun_id,"
+      "load:0x7->NXM_NX_TUN_ID[],goto_table:1" },
+    { "table=1,send_flow_rem,check_overlap,actions=goto_table:2",
+      " table=1, send_flow_rem check_overlap actions=goto_table:2" },
 };
 
 START_TEST(test_of13_view)
@@ -242,8 +241,8 @@ START_TEST(test_flows)
 {
     for (size_t i = 0; i < sizeof flows / sizeof flows[0]; i++) {
         char *got = parse_print(flows[i].in, NULL);
-        ck_assert_msg(!strcmp(got, flows[i].out), "'%s' -> '%s'",
-                      flows[i].in, got);
+        ck_assert_msg(!strcmp(got, flows[i].out), "'%s' -> '%s'", flows[i].in,
+                      got);
         free(got);
     }
 }
@@ -269,68 +268,67 @@ static const struct {
     enum fm_parse_mode mode;
     const char *msg;
 } errors[] = {
-    {"table=0,priority=1,in_port=6 actions=resubmit(,2)\xe2\x80\x9d",
-     FM_PARSE_ADD,
-     "typographic quote '\xe2\x80\x9d' at position 50: use a plain ASCII "
-     "quote (\") in the shell"},
-    {"\xe2\x80\x9ctable=0,actions=drop", FM_PARSE_ADD,
-     "typographic quote '\xe2\x80\x9c' at position 1"},
-    {"in_port=1,actions=note:\xe2\x80\x98", FM_PARSE_ADD,
-     "typographic quote"},
-    {"in_port=1,actions=drop\xc3\xa9", FM_PARSE_ADD,
-     "non-ASCII character in flow text, at position 23"},
-    {"table=255,actions=drop", FM_PARSE_ADD,
-     "table=255: table id out of range (0-254), at position 1"},
-    {"table=300,actions=drop", FM_PARSE_DELETE, "table id out of range"},
-    {"table=x,actions=drop", FM_PARSE_ADD, "table=x: expected a number"},
-    {"priority=65536,actions=drop", FM_PARSE_ADD, "priority=65536"},
-    {"priority,actions=drop", FM_PARSE_ADD, "priority needs a value"},
-    {"priority=1,priority=2,actions=drop", FM_PARSE_ADD,
-     "priority given twice, at position 12"},
-    {"idle_timeout=-1,actions=drop", FM_PARSE_ADD, "idle_timeout=-1"},
-    {"in_port=1", FM_PARSE_ADD, "must specify an action"},
-    {"in_port=1,actions=drop", FM_PARSE_DELETE,
-     "actions are not allowed when deleting flows, at position 11"},
-    {"in_port=1,actions=drop", FM_PARSE_DUMP,
-     "actions are not allowed when dumping"},
-    {"out_port=1,actions=drop", FM_PARSE_ADD,
-     "out_port is only allowed when deleting or dumping"},
-    {"out_port=nosuch", FM_PARSE_DELETE, "out_port=nosuch: unknown port"},
-    {"cookie=1/1,actions=drop", FM_PARSE_ADD,
-     "a cookie mask is only allowed when"},
-    {"cookie=1", FM_PARSE_DELETE, "deleting by cookie needs a mask"},
-    {"cookie=zz/1", FM_PARSE_DELETE, "cookie=zz/1: not a 64-bit number"},
-    {"hard_timeout=5", FM_PARSE_DUMP,
-     "hard_timeout is not allowed when dumping flows"},
-    {"send_flow_rem", FM_PARSE_DELETE, "send_flow_rem is not allowed"},
-    {"send_flow_rem=1,actions=drop", FM_PARSE_ADD,
-     "send_flow_rem takes no value"},
-    {"in_port=1,actions=learn(table=20", FM_PARSE_ADD,
-     "unclosed parenthesis '(', at position 24"},
-    {"in_port=1,actions=resubmit(,1", FM_PARSE_ADD, "unclosed parenthesis"},
-    {"in_port=1,actions=output:1)", FM_PARSE_ADD, "unbalanced ')'"},
-    {"in_port=1 actions=frobnicate", FM_PARSE_ADD,
-     "unknown action 'frobnicate', at position 19"},
-    {"in_port=1,actions=output:1,priority=3", FM_PARSE_ADD,
-     "unknown action 'priority'"},
-    {"nw_src=10.0.0.1,actions=drop", FM_PARSE_ADD, "nw_src"},
-    {"ip,actions=mod_tp_dst:80", FM_PARSE_ADD,
-     "writing tp_src is inconsistent with the flow's match"},
-    {"actions=mod_nw_src:1.2.3.4", FM_PARSE_ADD,
-     "nw_src needs ip or arp"},
-    {"in_port:1,actions=drop", FM_PARSE_ADD, "in_port:: expected a match"},
-    {"bogus_field=1,actions=drop", FM_PARSE_ADD, "bogus_field"},
-    {"in_port=,actions=drop", FM_PARSE_ADD, "in_port=: missing value"},
-    {"action=drop", FM_PARSE_ADD, "write actions=ACTIONS"},
-    {"in_port=1,actions=output:1\x01", FM_PARSE_ADD,
-     "control character 0x01"},
+    { "table=0,priority=1,in_port=6 actions=resubmit(,2)\xe2\x80\x9d",
+      FM_PARSE_ADD,
+      "typographic quote '\xe2\x80\x9d' at position 50: use a plain ASCII "
+      "quote (\") in the shell" },
+    { "\xe2\x80\x9ctable=0,actions=drop", FM_PARSE_ADD,
+      "typographic quote '\xe2\x80\x9c' at position 1" },
+    { "in_port=1,actions=note:\xe2\x80\x98", FM_PARSE_ADD,
+      "typographic quote" },
+    { "in_port=1,actions=drop\xc3\xa9", FM_PARSE_ADD,
+      "non-ASCII character in flow text, at position 23" },
+    { "table=255,actions=drop", FM_PARSE_ADD,
+      "table=255: table id out of range (0-254), at position 1" },
+    { "table=300,actions=drop", FM_PARSE_DELETE, "table id out of range" },
+    { "table=x,actions=drop", FM_PARSE_ADD, "table=x: expected a number" },
+    { "priority=65536,actions=drop", FM_PARSE_ADD, "priority=65536" },
+    { "priority,actions=drop", FM_PARSE_ADD, "priority needs a value" },
+    { "priority=1,priority=2,actions=drop", FM_PARSE_ADD,
+      "priority given twice, at position 12" },
+    { "idle_timeout=-1,actions=drop", FM_PARSE_ADD, "idle_timeout=-1" },
+    { "in_port=1", FM_PARSE_ADD, "must specify an action" },
+    { "in_port=1,actions=drop", FM_PARSE_DELETE,
+      "actions are not allowed when deleting flows, at position 11" },
+    { "in_port=1,actions=drop", FM_PARSE_DUMP,
+      "actions are not allowed when dumping" },
+    { "out_port=1,actions=drop", FM_PARSE_ADD,
+      "out_port is only allowed when deleting or dumping" },
+    { "out_port=nosuch", FM_PARSE_DELETE, "out_port=nosuch: unknown port" },
+    { "cookie=1/1,actions=drop", FM_PARSE_ADD,
+      "a cookie mask is only allowed when" },
+    { "cookie=1", FM_PARSE_DELETE, "deleting by cookie needs a mask" },
+    { "cookie=zz/1", FM_PARSE_DELETE, "cookie=zz/1: not a 64-bit number" },
+    { "hard_timeout=5", FM_PARSE_DUMP,
+      "hard_timeout is not allowed when dumping flows" },
+    { "send_flow_rem", FM_PARSE_DELETE, "send_flow_rem is not allowed" },
+    { "send_flow_rem=1,actions=drop", FM_PARSE_ADD,
+      "send_flow_rem takes no value" },
+    { "in_port=1,actions=learn(table=20", FM_PARSE_ADD,
+      "unclosed parenthesis '(', at position 24" },
+    { "in_port=1,actions=resubmit(,1", FM_PARSE_ADD, "unclosed parenthesis" },
+    { "in_port=1,actions=output:1)", FM_PARSE_ADD, "unbalanced ')'" },
+    { "in_port=1 actions=frobnicate", FM_PARSE_ADD,
+      "unknown action 'frobnicate', at position 19" },
+    { "in_port=1,actions=output:1,priority=3", FM_PARSE_ADD,
+      "unknown action 'priority'" },
+    { "nw_src=10.0.0.1,actions=drop", FM_PARSE_ADD, "nw_src" },
+    { "ip,actions=mod_tp_dst:80", FM_PARSE_ADD,
+      "writing tp_src is inconsistent with the flow's match" },
+    { "actions=mod_nw_src:1.2.3.4", FM_PARSE_ADD, "nw_src needs ip or arp" },
+    { "in_port:1,actions=drop", FM_PARSE_ADD, "in_port:: expected a match" },
+    { "bogus_field=1,actions=drop", FM_PARSE_ADD, "bogus_field" },
+    { "in_port=,actions=drop", FM_PARSE_ADD, "in_port=: missing value" },
+    { "action=drop", FM_PARSE_ADD, "write actions=ACTIONS" },
+    { "in_port=1,actions=output:1\x01", FM_PARSE_ADD,
+      "control character 0x01" },
     /* Outside --strict a priority would be ignored: del-flows
      * "table=3,priority=1" must not empty table 3. */
-    {"table=3,priority=1", FM_PARSE_DELETE,
-     "priority is only allowed with --strict when deleting flows "
-     "(without --strict, flows of every priority match), at position 9"},
-    {"priority=1", FM_PARSE_DUMP,
-     "priority is only allowed with --strict when dumping flows"},
+    { "table=3,priority=1", FM_PARSE_DELETE,
+      "priority is only allowed with --strict when deleting flows "
+      "(without --strict, flows of every priority match), at position 9" },
+    { "priority=1", FM_PARSE_DUMP,
+      "priority is only allowed with --strict when dumping flows" },
 };
 
 START_TEST(test_errors)
@@ -350,9 +348,10 @@ START_TEST(test_modes)
 {
     struct flow_mod fm;
     flow_mod_init(&fm, FM_DELETE_STRICT);
-    char *err = flow_mod_parse(&fm, "table=3,cookie=0x10/0xf0,out_port=5,"
-                               "priority=9,in_port=1", FM_PARSE_DELETE,
-                               NULL);
+    char *err = flow_mod_parse(&fm,
+                               "table=3,cookie=0x10/0xf0,out_port=5,"
+                               "priority=9,in_port=1",
+                               FM_PARSE_DELETE, NULL);
     ck_assert_ptr_null(err);
     ck_assert_int_eq(fm.command, FM_DELETE_STRICT);
     ck_assert_uint_eq(fm.table_id, 3);
@@ -371,8 +370,8 @@ START_TEST(test_modes)
     ck_assert(match_is_catchall(&fm.match));
     flow_mod_uninit(&fm);
     flow_mod_init(&fm, FM_ADD);
-    ck_assert_ptr_null(flow_mod_parse(&fm, "actions=drop", FM_PARSE_ADD,
-                                      NULL));
+    ck_assert_ptr_null(
+        flow_mod_parse(&fm, "actions=drop", FM_PARSE_ADD, NULL));
     ck_assert_uint_eq(fm.table_id, 0);
     ck_assert(fm.has_actions);
     ck_assert_uint_eq(fm.ofpacts.size, 0);
@@ -380,8 +379,8 @@ START_TEST(test_modes)
 
     /* Modify: actions optional, cookie mask allowed. */
     flow_mod_init(&fm, FM_MODIFY);
-    ck_assert_ptr_null(flow_mod_parse(&fm, "cookie=1/-1,in_port=2",
-                                      FM_PARSE_MODIFY, NULL));
+    ck_assert_ptr_null(
+        flow_mod_parse(&fm, "cookie=1/-1,in_port=2", FM_PARSE_MODIFY, NULL));
     ck_assert_uint_eq(fm.cookie_mask, UINT64_MAX);
     ck_assert(!fm.has_actions);
     flow_mod_uninit(&fm);
@@ -391,8 +390,8 @@ START_TEST(test_modes)
     portmap_init(&map);
     portmap_add(&map, "vxlan0", 5);
     flow_mod_init(&fm, FM_DELETE);
-    ck_assert_ptr_null(flow_mod_parse(&fm, "out_port=vxlan0", FM_PARSE_DUMP,
-                                      &map));
+    ck_assert_ptr_null(
+        flow_mod_parse(&fm, "out_port=vxlan0", FM_PARSE_DUMP, &map));
     ck_assert_uint_eq(fm.out_port, 5);
     flow_mod_uninit(&fm);
     char *got = parse_print("in_port=vxlan0,actions=output:vxlan0", &map);
@@ -407,9 +406,11 @@ START_TEST(test_print_stats)
     struct flow_mod fm;
     flow_mod_init(&fm, FM_ADD);
     ck_assert_ptr_null(flow_mod_parse(
-        &fm, "table=20,priority=1,hard_timeout=300,"
-             "dl_dst=ee:2c:09:42:0e:46,actions=load:0->NXM_NX_TUN_ID[],"
-             "output:6", FM_PARSE_ADD, NULL));
+        &fm,
+        "table=20,priority=1,hard_timeout=300,"
+        "dl_dst=ee:2c:09:42:0e:46,actions=load:0->NXM_NX_TUN_ID[],"
+        "output:6",
+        FM_PARSE_ADD, NULL));
     struct flow_print fp;
     memset(&fp, 0, sizeof fp);
     fp.match = &fm.match;
@@ -448,8 +449,8 @@ START_TEST(test_print_stats)
 
     /* No match, default priority: "idle_age=0, actions=drop". */
     flow_mod_init(&fm, FM_ADD);
-    ck_assert_ptr_null(flow_mod_parse(&fm, "actions=drop", FM_PARSE_ADD,
-                                      NULL));
+    ck_assert_ptr_null(
+        flow_mod_parse(&fm, "actions=drop", FM_PARSE_ADD, NULL));
     memset(&fp, 0, sizeof fp);
     fp.match = &fm.match;
     fp.priority = fm.priority;

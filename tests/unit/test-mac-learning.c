@@ -6,9 +6,9 @@
 #include "clock.h"
 #include "mac-learning.h"
 
-static const uint8_t mac_a[6] = {0x2e, 0x7a, 0xa2, 0x53, 0x7b, 0x31};
-static const uint8_t mac_b[6] = {0xee, 0x2c, 0x09, 0x42, 0x0e, 0x46};
-static const uint8_t mac_mc[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
+static const uint8_t mac_a[6] = { 0x2e, 0x7a, 0xa2, 0x53, 0x7b, 0x31 };
+static const uint8_t mac_b[6] = { 0xee, 0x2c, 0x09, 0x42, 0x0e, 0x46 };
+static const uint8_t mac_mc[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
 
 START_TEST(test_learn_lookup_move)
 {
@@ -76,7 +76,7 @@ START_TEST(test_bounded)
 {
     clock_fake_set(0);
     struct mac_learning *ml = mac_learning_create(300, 10);
-    uint8_t mac[6] = {0x02, 0, 0, 0, 0, 0};
+    uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0 };
     for (int i = 0; i < 25; i++) {
         mac[5] = (uint8_t)i;
         mac_learning_learn(ml, mac, 0, (uint16_t)(i + 1));
@@ -127,7 +127,7 @@ START_TEST(test_flush_and_dump)
     clock_fake_advance(7000);
     mac_learning_learn(ml, mac_b, 0, 2);
     clock_fake_advance(2000);
-    struct dump_aux aux = {0};
+    struct dump_aux aux = { 0 };
     mac_learning_for_each(ml, dump_cb, &aux);
     ck_assert_int_eq(aux.n, 2);
     ck_assert_uint_eq(aux.ports[0], 1); /* Oldest first. */

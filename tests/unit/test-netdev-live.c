@@ -190,7 +190,7 @@ static size_t arp_request(uint8_t *f, const uint8_t sha[6], const char *spa,
     memcpy(f + 6, sha, 6);
     f[12] = 0x08;
     f[13] = 0x06;
-    static const uint8_t hdr[] = {0, 1, 8, 0, 6, 4, 0, 1};
+    static const uint8_t hdr[] = { 0, 1, 8, 0, 6, 4, 0, 1 };
     memcpy(f + 14, hdr, sizeof hdr);
     memcpy(f + 22, sha, 6);
     inet_pton(AF_INET, spa, f + 28);
@@ -205,9 +205,9 @@ static bool is_arp_reply(const struct packet *p, const char *spa,
     const uint8_t *f = packet_data(p);
     uint8_t ip[4];
     inet_pton(AF_INET, spa, ip);
-    return p->len >= 42 && f[12] == 0x08 && f[13] == 0x06 && f[21] == 2 &&
-           !memcmp(f + 28, ip, 4) && !memcmp(f + 32, tha, 6) &&
-           !memcmp(f, tha, 6);
+    return p->len >= 42 && f[12] == 0x08 && f[13] == 0x06 && f[21] == 2
+           && !memcmp(f + 28, ip, 4) && !memcmp(f + 32, tha, 6)
+           && !memcmp(f, tha, 6);
 }
 
 /* Receives frames on 'dev' for up to 'ms' milliseconds, until one is an
@@ -222,7 +222,7 @@ static bool wait_arp_reply(struct netdev *dev, const char *spa,
     int64_t deadline = now_ms() + ms;
     *n_frames = 0;
     while (now_ms() < deadline) {
-        struct pollfd pfd = {.fd = netdev_get_fd(dev), .events = POLLIN};
+        struct pollfd pfd = { .fd = netdev_get_fd(dev), .events = POLLIN };
         poll(&pfd, 1, (int)SW_MAX(1, deadline - now_ms()));
         struct packet p;
         struct netdev *rx;
@@ -230,8 +230,8 @@ static bool wait_arp_reply(struct netdev *dev, const char *spa,
         while (!(error = netdev_recv(dev, &p, tnl, &rx))) {
             (*n_frames)++;
             ck_assert_ptr_eq(rx, dev);
-            ck_assert_msg(!(never && p.len == never_len &&
-                            !memcmp(packet_data(&p), never, never_len)),
+            ck_assert_msg(!(never && p.len == never_len
+                            && !memcmp(packet_data(&p), never, never_len)),
                           "our own injected frame came back as received");
             if (is_arp_reply(&p, spa, tha)) {
                 *reply = p;
@@ -244,7 +244,7 @@ static bool wait_arp_reply(struct netdev *dev, const char *spa,
     return false;
 }
 
-static const uint8_t our_mac[6] = {0x02, 0x5e, 0x00, 0x00, 0x00, 0x01};
+static const uint8_t our_mac[6] = { 0x02, 0x5e, 0x00, 0x00, 0x00, 0x01 };
 
 START_TEST(test_tap)
 {
@@ -303,7 +303,7 @@ START_TEST(test_tap)
     run("ip -n %s-a neigh show 10.9.0.2 | grep -q 02:5e:00:00:00:01", P);
 
     /* options:mtu is honoured; an existing name is refused cleanly. */
-    struct netdev_option mtu[] = {{"mtu", "1400"}};
+    struct netdev_option mtu[] = { { "mtu", "1400" } };
     char name2[32];
     snprintf(name2, sizeof name2, "%s-tap2", P);
     struct netdev *tap2 = open_in_a("internal", name2, mtu, 1);
@@ -462,7 +462,7 @@ static int udp_in_b(const char *ip)
     enter_ns('b');
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     leave_ns();
-    struct sockaddr_in sin = {.sin_family = AF_INET};
+    struct sockaddr_in sin = { .sin_family = AF_INET };
     inet_pton(AF_INET, ip, &sin.sin_addr);
     ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
     return fd;
@@ -470,7 +470,8 @@ static int udp_in_b(const char *ip)
 
 static void send_to_a(int fd, const void *data, size_t n)
 {
-    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(4789)};
+    struct sockaddr_in sin = { .sin_family = AF_INET,
+                               .sin_port = htons(4789) };
     inet_pton(AF_INET, "192.168.77.1", &sin.sin_addr);
     ck_assert_int_eq(
         sendto(fd, data, n, 0, (struct sockaddr *)&sin, sizeof sin),
@@ -479,8 +480,8 @@ static void send_to_a(int fd, const void *data, size_t n)
 
 START_TEST(test_vxlan_kernel)
 {
-    struct netdev_option o[] = {{"remote_ip", "192.168.77.2"},
-                                {"local_ip", "192.168.77.1"}};
+    struct netdev_option o[] = { { "remote_ip", "192.168.77.2" },
+                                 { "local_ip", "192.168.77.1" } };
     char name[32];
     snprintf(name, sizeof name, "%s-v", P);
     struct netdev *vx = open_in_a("vxlan", name, o, 2);
@@ -503,7 +504,7 @@ START_TEST(test_vxlan_kernel)
     ck_assert_msg(wait_arp_reply(vx, "10.7.0.2", our_mac, 3000, NULL, 0,
                                  &reply, &tnl, &n),
                   "no VXLAN-encapsulated ARP reply from the kernel");
-    static const uint8_t kmac[6] = {0x02, 0, 0, 0, 0x07, 0x02};
+    static const uint8_t kmac[6] = { 0x02, 0, 0, 0, 0x07, 0x02 };
     ck_assert_mem_eq(packet_data(&reply) + 6, kmac, 6);
     ck_assert_uint_eq(tnl.tun_id, 0);
     char ipbuf[16];
@@ -556,8 +557,8 @@ START_TEST(test_vxlan_kernel)
             ours++;
             sport = (unsigned)atoi(p + strlen("192.168.77.1."));
         }
-        if (strstr(line, "192.168.77.2.") &&
-            strstr(line, "> 192.168.77.1.4789")) {
+        if (strstr(line, "192.168.77.2.")
+            && strstr(line, "> 192.168.77.1.4789")) {
             theirs++;
         }
         if (strstr(line, "frag") && !strstr(line, "offset 0, flags [DF]")) {
@@ -566,8 +567,8 @@ START_TEST(test_vxlan_kernel)
     }
     pclose(f);
     /* Our request and the 1464-byte frame; the kernel's reply. */
-    ck_assert_msg(ours == 2 && theirs >= 1 && vxlan_lines >= 3 &&
-                      big_frags == 0,
+    ck_assert_msg(ours == 2 && theirs >= 1 && vxlan_lines >= 3
+                      && big_frags == 0,
                   "tcpdump saw %d of ours, %d of the kernel's, %d VXLAN "
                   "lines, %d fragments:\n%s",
                   ours, theirs, vxlan_lines, big_frags, ds_cstr(&dump));
@@ -603,8 +604,8 @@ START_TEST(test_vxlan_kernel)
         }
         ck_assert_int_eq(error, EAGAIN);
         netdev_vxlan_get_socket_stats(vx, &vs);
-    } while (vs.rx_unknown_peer + vs.rx_wrong_vni + vs.rx_bad_header < 3 &&
-             now_ms() < deadline);
+    } while (vs.rx_unknown_peer + vs.rx_wrong_vni + vs.rx_bad_header < 3
+             && now_ms() < deadline);
     ck_assert_uint_eq(vs.rx_unknown_peer, 1);
     ck_assert_uint_eq(vs.rx_wrong_vni, 1);
     ck_assert_uint_eq(vs.rx_bad_header, 1);
@@ -626,17 +627,35 @@ END_TEST
  * rather than answering with a reset. */
 static size_t tcp_frame(uint8_t *f, size_t payload)
 {
-    static const uint8_t dst[6] = {0x02, 0, 0, 0, 0x07, 0x99};
+    static const uint8_t dst[6] = { 0x02, 0, 0, 0, 0x07, 0x99 };
     memcpy(f, dst, 6);
     memcpy(f + 6, our_mac, 6);
     f[12] = 0x08;
     f[13] = 0x00;
     size_t tot = 40 + payload;
-    uint8_t ip[20] = {0x45, 0,  (uint8_t)(tot >> 8), (uint8_t)tot, 0, 7,
-                      0x40, 0,  64, 6, 0, 0, 10, 7, 0, 1, 10, 7, 0, 99};
+    uint8_t ip[20] = { 0x45,
+                       0,
+                       (uint8_t)(tot >> 8),
+                       (uint8_t)tot,
+                       0,
+                       7,
+                       0x40,
+                       0,
+                       64,
+                       6,
+                       0,
+                       0,
+                       10,
+                       7,
+                       0,
+                       1,
+                       10,
+                       7,
+                       0,
+                       99 };
     memcpy(f + 14, ip, 20);
-    uint8_t th[20] = {0x30, 0x39, 0x13, 0x89, 0, 0, 1, 0, 0, 0, 0, 1,
-                      0x50, 0x10, 0x10, 0};
+    uint8_t th[20] = { 0x30, 0x39, 0x13, 0x89, 0,    0,    1,    0,
+                       0,    0,    0,    1,    0x50, 0x10, 0x10, 0 };
     memcpy(f + 34, th, 20);
     for (size_t i = 0; i < payload; i++) {
         f[54 + i] = (uint8_t)(i % 253);
@@ -660,8 +679,8 @@ static size_t tcp_frame(uint8_t *f, size_t payload)
 
 START_TEST(test_vxlan_tso_gro)
 {
-    struct netdev_option o[] = {{"remote_ip", "192.168.77.2"},
-                                {"local_ip", "192.168.77.1"}};
+    struct netdev_option o[] = { { "remote_ip", "192.168.77.2" },
+                                 { "local_ip", "192.168.77.1" } };
     char name[32];
     snprintf(name, sizeof name, "%s-v", P);
     struct netdev *vx = open_in_a("vxlan", name, o, 2);
@@ -743,7 +762,8 @@ static void send_from_b(int fd, const char *ip, const void *data, size_t n)
     struct in_addr ifaddr;
     inet_pton(AF_INET, "192.168.77.2", &ifaddr);
     setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &ifaddr, sizeof ifaddr);
-    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(4789)};
+    struct sockaddr_in sin = { .sin_family = AF_INET,
+                               .sin_port = htons(4789) };
     inet_pton(AF_INET, ip, &sin.sin_addr);
     ck_assert_int_eq(
         sendto(fd, data, n, 0, (struct sockaddr *)&sin, sizeof sin),
@@ -757,7 +777,7 @@ static int recv_one(struct netdev *dev, struct packet *pkt,
     int error = EAGAIN;
     for (int64_t deadline = now_ms() + 5000;
          error == EAGAIN && now_ms() < deadline;) {
-        struct pollfd pfd = {.fd = netdev_get_fd(dev), .events = POLLIN};
+        struct pollfd pfd = { .fd = netdev_get_fd(dev), .events = POLLIN };
         poll(&pfd, 1, 100);
         error = netdev_recv(dev, pkt, tnl, rxp);
     }
@@ -819,9 +839,9 @@ START_TEST(test_vxlan_mcast_kernel)
         "ip -n %s-b link set %s-gx up",
         P, P, P, P, P, P, P, P, P);
     ck_assert(!a_in_group());
-    struct netdev_option o[] = {{"remote_ip", "239.1.1.1"},
-                                {"local_ip", "192.168.77.1"},
-                                {"key", "42"}};
+    struct netdev_option o[] = { { "remote_ip", "239.1.1.1" },
+                                 { "local_ip", "192.168.77.1" },
+                                 { "key", "42" } };
     char name[32];
     snprintf(name, sizeof name, "%s-m", P);
     struct netdev *m = open_in_a("vxlan", name, o, 3);
@@ -869,7 +889,7 @@ START_TEST(test_vxlan_mcast_kernel)
     ck_assert_str_eq(ipv4_to_str(tnl.tun_src, ipbuf), "192.168.77.2");
 
     /* A learned VTEP: unicast. */
-    struct netdev_tunnel to_b = {.tun_dst = 0xc0a84d02u};
+    struct netdev_tunnel to_b = { .tun_dst = 0xc0a84d02u };
     ck_assert_int_eq(netdev_send(m, &out, &to_b), 0);
     /* Until tcpdump has written both (a loaded machine is slow). */
     struct ds dump = DS_EMPTY_INITIALIZER;
@@ -903,24 +923,24 @@ START_TEST(test_vxlan_mcast_sharing)
     snprintf(n2, sizeof n2, "%s-m2", P);
     snprintf(nu, sizeof nu, "%s-u", P);
     snprintf(nd, sizeof nd, "%s-d", P);
-    struct netdev_option o1[] = {{"remote_ip", "239.1.1.1"},
-                                 {"local_ip", "192.168.77.1"},
-                                 {"key", "42"}};
-    struct netdev_option o2[] = {{"remote_ip", "239.1.1.1"},
-                                 {"local_ip", "192.168.77.1"},
-                                 {"key", "43"}};
-    struct netdev_option ou[] = {{"remote_ip", "192.168.77.3"},
-                                 {"local_ip", "192.168.77.1"},
-                                 {"key", "42"}};
+    struct netdev_option o1[] = { { "remote_ip", "239.1.1.1" },
+                                  { "local_ip", "192.168.77.1" },
+                                  { "key", "42" } };
+    struct netdev_option o2[] = { { "remote_ip", "239.1.1.1" },
+                                  { "local_ip", "192.168.77.1" },
+                                  { "key", "43" } };
+    struct netdev_option ou[] = { { "remote_ip", "192.168.77.3" },
+                                  { "local_ip", "192.168.77.1" },
+                                  { "key", "42" } };
     struct netdev *u = open_in_a("vxlan", nu, ou, 3);
     struct netdev *m1 = open_in_a("vxlan", n1, o1, 3);
     struct netdev *m2 = open_in_a("vxlan", n2, o2, 3);
 
     /* Another port of key 42 in any group: a unicast answer could not
      * tell it from m1. */
-    struct netdev_option o3[] = {{"remote_ip", "239.2.2.2"},
-                                 {"local_ip", "192.168.77.1"},
-                                 {"key", "42"}};
+    struct netdev_option o3[] = { { "remote_ip", "239.2.2.2" },
+                                  { "local_ip", "192.168.77.1" },
+                                  { "key", "42" } };
     struct netdev *dev = NULL;
     char *err = NULL;
     enter_ns('a');
@@ -942,10 +962,10 @@ START_TEST(test_vxlan_mcast_sharing)
         uint32_t vni;
         struct netdev *want;
     } cases[] = {
-        {from2, "239.1.1.1", 42, m1},    /* The group, by VNI. */
-        {from2, "239.1.1.1", 43, m2},
-        {from3, "192.168.77.1", 42, u},  /* A named peer first. */
-        {from2, "192.168.77.1", 43, m2}, /* Any VTEP, unicast. */
+        { from2, "239.1.1.1", 42, m1 }, /* The group, by VNI. */
+        { from2, "239.1.1.1", 43, m2 },
+        { from3, "192.168.77.1", 42, u },  /* A named peer first. */
+        { from2, "192.168.77.1", 43, m2 }, /* Any VTEP, unicast. */
     };
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         vxlan_header_put(dgram, cases[i].vni);
@@ -994,19 +1014,19 @@ START_TEST(test_vxlan_mcast_sharing)
      * both the group and unicast. */
     char ua[32];
     snprintf(ua, sizeof ua, "%s-ua", P);
-    struct netdev_option od[] = {{"remote_ip", "239.1.1.1"},
-                                 {"dev", ua},
-                                 {"key", "42"}};
+    struct netdev_option od[] = { { "remote_ip", "239.1.1.1" },
+                                  { "dev", ua },
+                                  { "key", "42" } };
     struct netdev *d = open_in_a("vxlan", nd, od, 3);
     ck_assert(a_in_group());
     /* A unicast port on the same wildcard socket keeps it open after d
      * is gone: d must leave the group itself. */
     char nw[32];
     snprintf(nw, sizeof nw, "%s-w", P);
-    struct netdev_option ow[] = {{"remote_ip", "192.168.77.3"}};
+    struct netdev_option ow[] = { { "remote_ip", "192.168.77.3" } };
     struct netdev *w = open_in_a("vxlan", nw, ow, 1);
     ck_assert_int_eq(netdev_get_fd(w), netdev_get_fd(d));
-    const char *tos[] = {"239.1.1.1", "192.168.77.1"};
+    const char *tos[] = { "239.1.1.1", "192.168.77.1" };
     vxlan_header_put(dgram, 42);
     for (size_t i = 0; i < ARRAY_SIZE(tos); i++) {
         send_from_b(from2, tos[i], dgram, sizeof dgram);
@@ -1026,8 +1046,8 @@ START_TEST(test_vxlan_mcast_sharing)
     close_dev(w);
 
     /* An interface that does not exist: a clear error, nothing joined. */
-    struct netdev_option onx[] = {{"remote_ip", "239.1.1.1"},
-                                  {"dev", "nx0"}};
+    struct netdev_option onx[] = { { "remote_ip", "239.1.1.1" },
+                                   { "dev", "nx0" } };
     enter_ns('a');
     error = netdev_open("vxlan", "nx", onx, 2, &dev, &err);
     leave_ns();
@@ -1042,7 +1062,7 @@ END_TEST
  * would. */
 static void set_net_raw(bool on)
 {
-    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
     struct __user_cap_data_struct d[2];
     ck_assert_int_eq(syscall(SYS_capget, &h, d), 0);
     if (on) {
@@ -1059,10 +1079,10 @@ static void set_net_raw(bool on)
  * build. */
 START_TEST(test_vxlan_mcast_fallback)
 {
-    struct netdev_option o[] = {{"remote_ip", "239.1.1.1"},
-                                {"local_ip", "192.168.77.1"},
-                                {"key", "42"},
-                                {"ttl", "5"}};
+    struct netdev_option o[] = { { "remote_ip", "239.1.1.1" },
+                                 { "local_ip", "192.168.77.1" },
+                                 { "key", "42" },
+                                 { "ttl", "5" } };
     char name[32];
     snprintf(name, sizeof name, "%s-f", P);
     set_net_raw(false);
@@ -1083,7 +1103,7 @@ START_TEST(test_vxlan_mcast_fallback)
     struct packet out;
     packet_init(&out, req, len);
     ck_assert_int_eq(netdev_send(dev, &out, NULL), 0);
-    struct netdev_tunnel to_b = {.tun_dst = 0xc0a84d02u};
+    struct netdev_tunnel to_b = { .tun_dst = 0xc0a84d02u };
     ck_assert_int_eq(netdev_send(dev, &out, &to_b), 0);
     packet_uninit(&out);
 
@@ -1098,12 +1118,12 @@ START_TEST(test_vxlan_mcast_fallback)
     stop_tcpdump();
     count_ours_ttl(pcap, 5, 5, &to_group, &to_b_64, &other, &dump);
     /* The bound socket's source port shows it was the fallback. */
-    ck_assert_msg(to_group == 1 && to_b_64 == 1 && !other &&
-                      strstr(ds_cstr(&dump),
-                             "192.168.77.1.4789 > 239.1.1.1.4789"),
-                  "want 1 flood from port 4789 and 1 unicast, both with "
-                  "TTL 5, saw %d, %d and %d others:\n%s",
-                  to_group, to_b_64, other, ds_cstr(&dump));
+    ck_assert_msg(
+        to_group == 1 && to_b_64 == 1 && !other
+            && strstr(ds_cstr(&dump), "192.168.77.1.4789 > 239.1.1.1.4789"),
+        "want 1 flood from port 4789 and 1 unicast, both with "
+        "TTL 5, saw %d, %d and %d others:\n%s",
+        to_group, to_b_64, other, ds_cstr(&dump));
     ds_destroy(&dump);
 }
 END_TEST

@@ -48,7 +48,7 @@ START_TEST(test_check_options)
     check_err("internal", "a-name-that-is-too-long", NULL, 0,
               "longer than 15");
     check_err("internal", "", NULL, 0, "empty");
-    struct netdev_option off[] = {{"offload", "false"}, {"mtu", "9000"}};
+    struct netdev_option off[] = { { "offload", "false" }, { "mtu", "9000" } };
     check_ok("internal", "p0", off, 2);
     off[0].value = "true";
     check_ok("internal", "p0", off, 1);
@@ -56,41 +56,41 @@ START_TEST(test_check_options)
     check_err("internal", "p0", off, 1,
               "p0: options:offload: 'yes' is not true or false");
 
-    struct netdev_option vx[] = {{"remote_ip", "192.168.33.13"},
-                                 {"key", "flow"},
-                                 {"local_ip", "192.168.33.12"},
-                                 {"dst_port", "8472"},
-                                 {"ttl", "9"}};
+    struct netdev_option vx[] = { { "remote_ip", "192.168.33.13" },
+                                  { "key", "flow" },
+                                  { "local_ip", "192.168.33.12" },
+                                  { "dst_port", "8472" },
+                                  { "ttl", "9" } };
     check_ok("vxlan", "vxlan1", vx, ARRAY_SIZE(vx));
     check_ok("vxlan", "vxlan1", vx, 1);
     check_err("vxlan", "vxlan1", NULL, 0,
               "vxlan1: vxlan port needs options:remote_ip");
-    struct netdev_option bad_ip[] = {{"remote_ip", "192.168.33"}};
+    struct netdev_option bad_ip[] = { { "remote_ip", "192.168.33" } };
     check_err("vxlan", "vxlan1", bad_ip, 1,
               "vxlan1: options:remote_ip: '192.168.33' is not an IPv4");
-    struct netdev_option flow_ip[] = {{"remote_ip", "flow"}};
+    struct netdev_option flow_ip[] = { { "remote_ip", "flow" } };
     check_ok("vxlan", "vxlan1", flow_ip, 1);
-    struct netdev_option big_key[] = {{"remote_ip", "1.2.3.4"},
-                                      {"key", "16777216"}};
+    struct netdev_option big_key[] = { { "remote_ip", "1.2.3.4" },
+                                       { "key", "16777216" } };
     check_err("vxlan", "v", big_key, 2, "options:key: '16777216'");
-    struct netdev_option max_key[] = {{"remote_ip", "1.2.3.4"},
-                                      {"key", "0xffffff"}};
+    struct netdev_option max_key[] = { { "remote_ip", "1.2.3.4" },
+                                       { "key", "0xffffff" } };
     check_ok("vxlan", "v", max_key, 2);
-    struct netdev_option port0[] = {{"remote_ip", "1.2.3.4"},
-                                    {"dst_port", "0"}};
+    struct netdev_option port0[] = { { "remote_ip", "1.2.3.4" },
+                                     { "dst_port", "0" } };
     check_err("vxlan", "v", port0, 2, "options:dst_port: '0'");
-    struct netdev_option typo[] = {{"remote_ip", "1.2.3.4"},
-                                   {"remote-ip", "1.2.3.4"}};
+    struct netdev_option typo[] = { { "remote_ip", "1.2.3.4" },
+                                    { "remote-ip", "1.2.3.4" } };
     check_err("vxlan", "v", typo, 2, "v: unknown option 'remote-ip'");
 
-    struct netdev_option peer[] = {{"peer", "patch-tun"}};
+    struct netdev_option peer[] = { { "peer", "patch-tun" } };
     check_ok("patch", "patch-int", peer, 1);
     check_err("patch", "patch-int", NULL, 0, "needs options:peer");
     check_err("patch", "patch-tun", peer, 1, "its own peer");
 
-    struct netdev_option mtu[] = {{"mtu", "9000"}};
+    struct netdev_option mtu[] = { { "mtu", "9000" } };
     check_ok("internal", "br-int", mtu, 1);
-    struct netdev_option badmtu[] = {{"mtu", "12"}};
+    struct netdev_option badmtu[] = { { "mtu", "12" } };
     check_err("internal", "br-int", badmtu, 1, "options:mtu: '12'");
     check_err("system", "eth0", mtu, 1, "eth0: unknown option 'mtu'");
 }
@@ -98,7 +98,7 @@ END_TEST
 
 START_TEST(test_patch)
 {
-    struct netdev_option peer[] = {{"peer", "patch-tun"}};
+    struct netdev_option peer[] = { { "peer", "patch-tun" } };
     struct netdev *dev;
     char *err = NULL;
     ck_assert_int_eq(netdev_open("patch", "patch-int", peer, 1, &dev, &err),
@@ -111,7 +111,7 @@ START_TEST(test_patch)
     ck_assert_int_eq(netdev_get_fd(dev), -1);
 
     struct packet pkt, in;
-    uint8_t frame[60] = {0};
+    uint8_t frame[60] = { 0 };
     packet_init(&pkt, frame, sizeof frame);
     struct netdev *rx;
     ck_assert_int_eq(netdev_recv(dev, &in, NULL, &rx), EAGAIN);
@@ -161,9 +161,9 @@ static uint16_t pick_port(void)
         bool ok = true;
         for (int h = 1; h <= 2 && ok; h++) {
             int fd = socket(AF_INET, SOCK_DGRAM, 0);
-            struct sockaddr_in sin = {.sin_family = AF_INET,
-                                      .sin_port = htons(port),
-                                      .sin_addr.s_addr = htonl(LO(h))};
+            struct sockaddr_in sin = { .sin_family = AF_INET,
+                                       .sin_port = htons(port),
+                                       .sin_addr.s_addr = htonl(LO(h)) };
             ok = bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0;
             close(fd);
         }
@@ -181,10 +181,10 @@ static struct netdev *open_vx(const char *name, const char *local,
 {
     char portbuf[8];
     snprintf(portbuf, sizeof portbuf, "%u", port);
-    struct netdev_option o[] = {{"local_ip", local},
-                                {"remote_ip", remote},
-                                {"dst_port", portbuf},
-                                {"key", key}};
+    struct netdev_option o[] = { { "local_ip", local },
+                                 { "remote_ip", remote },
+                                 { "dst_port", portbuf },
+                                 { "key", key } };
     struct netdev *dev;
     char *err = NULL;
     int error = netdev_open("vxlan", name, o, key ? 4 : 3, &dev, &err);
@@ -194,7 +194,7 @@ static struct netdev *open_vx(const char *name, const char *local,
 
 static bool wait_readable(int fd)
 {
-    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
     return poll(&pfd, 1, 2000) == 1;
 }
 
@@ -214,8 +214,8 @@ static int recv_wait(struct netdev *dev, struct packet *pkt,
 static void send_udp(int from, uint16_t port, const void *data, size_t n)
 {
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in sin = {.sin_family = AF_INET,
-                              .sin_addr.s_addr = htonl(LO(from))};
+    struct sockaddr_in sin = { .sin_family = AF_INET,
+                               .sin_addr.s_addr = htonl(LO(from)) };
     ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
     sin.sin_addr.s_addr = htonl(LO(2));
     sin.sin_port = htons(port);
@@ -248,10 +248,10 @@ START_TEST(test_vxlan_loopback)
     /* Same remote and key as 'b': refused. */
     char portbuf[8];
     snprintf(portbuf, sizeof portbuf, "%u", port);
-    struct netdev_option dup[] = {{"local_ip", "127.0.0.2"},
-                                  {"remote_ip", "127.0.0.1"},
-                                  {"dst_port", portbuf},
-                                  {"key", "5"}};
+    struct netdev_option dup[] = { { "local_ip", "127.0.0.2" },
+                                   { "remote_ip", "127.0.0.1" },
+                                   { "dst_port", portbuf },
+                                   { "key", "5" } };
     struct netdev *dev;
     char *err = NULL;
     ck_assert_int_eq(netdev_open("vxlan", "vxdup", dup, 4, &dev, &err),
@@ -340,11 +340,11 @@ START_TEST(test_vxlan_loopback)
     /* key=flow on send: the VNI comes from tun_id.  b2 sends to .3, so
      * listen there with a plain socket. */
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in sin = {.sin_family = AF_INET,
-                              .sin_port = htons(port),
-                              .sin_addr.s_addr = htonl(LO(3))};
+    struct sockaddr_in sin = { .sin_family = AF_INET,
+                               .sin_port = htons(port),
+                               .sin_addr.s_addr = htonl(LO(3)) };
     ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
-    struct netdev_tunnel stnl = {.tun_id = 0x123456};
+    struct netdev_tunnel stnl = { .tun_id = 0x123456 };
     ck_assert_int_eq(netdev_send(b2, &out, &stnl), 0);
     /* A second inner flow, to see the source port follow the flow. */
     uint8_t frame2[100];
@@ -405,9 +405,8 @@ START_TEST(test_vxlan_junk_then_valid)
     send_udp(1, port, dgram, sizeof dgram);
 
     int got = 0, wakeups = 0;
-    struct pollfd pfd = {.fd = netdev_get_fd(b), .events = POLLIN};
-    while (wakeups < 100
-           && (netdev_rx_pending(b) || poll(&pfd, 1, 0) == 1)) {
+    struct pollfd pfd = { .fd = netdev_get_fd(b), .events = POLLIN };
+    while (wakeups < 100 && (netdev_rx_pending(b) || poll(&pfd, 1, 0) == 1)) {
         wakeups++;
         /* One wakeup: a budget of 32 frames, as the bridge's. */
         for (int n = 0; n < 32; n++) {
@@ -451,7 +450,7 @@ START_TEST(test_vxlan_remote_flow)
     ck_assert_uint_eq(st.tx_errors, 1);
     ck_assert_uint_eq(st.tx_packets, 0);
 
-    struct netdev_tunnel tnl = {.tun_dst = LO(2), .tun_id = 1234};
+    struct netdev_tunnel tnl = { .tun_dst = LO(2), .tun_id = 1234 };
     ck_assert_int_eq(netdev_send(a, &out, &tnl), 0);
     struct netdev *rx;
     ck_assert_int_eq(recv_wait(b, &in, &tnl, &rx), 0);
@@ -493,32 +492,32 @@ END_TEST
 /* Options of a multicast port: what is refused and why. */
 START_TEST(test_multicast_options)
 {
-    struct netdev_option ok[] = {{"remote_ip", "239.1.1.1"},
-                                 {"key", "42"},
-                                 {"local_ip", "192.168.33.12"}};
+    struct netdev_option ok[] = { { "remote_ip", "239.1.1.1" },
+                                  { "key", "42" },
+                                  { "local_ip", "192.168.33.12" } };
     check_ok("vxlan", "vx0", ok, ARRAY_SIZE(ok));
-    struct netdev_option by_dev[] = {{"remote_ip", "239.1.1.1"},
-                                     {"dev", "eth1"}};
+    struct netdev_option by_dev[] = { { "remote_ip", "239.1.1.1" },
+                                      { "dev", "eth1" } };
     check_ok("vxlan", "vx0", by_dev, ARRAY_SIZE(by_dev));
     /* Which interface joins the group must be said. */
     check_err("vxlan", "vx0", ok, 2,
               "vx0: a multicast remote_ip needs options:local_ip or "
               "options:dev");
-    struct netdev_option dev_unicast[] = {{"remote_ip", "192.168.33.13"},
-                                          {"dev", "eth1"}};
+    struct netdev_option dev_unicast[] = { { "remote_ip", "192.168.33.13" },
+                                           { "dev", "eth1" } };
     check_err("vxlan", "vx0", dev_unicast, 2,
               "vx0: options:dev: only a multicast remote_ip");
-    struct netdev_option long_dev[] = {{"remote_ip", "239.1.1.1"},
-                                       {"dev", "a-name-that-is-too-long"}};
+    struct netdev_option long_dev[] = { { "remote_ip", "239.1.1.1" },
+                                        { "dev", "a-name-that-is-too-long" } };
     check_err("vxlan", "vx0", long_dev, 2,
               "options:dev: 'a-name-that-is-too-long' is not an interface");
-    struct netdev_option mc_local[] = {{"remote_ip", "239.1.1.1"},
-                                       {"local_ip", "239.1.1.2"}};
+    struct netdev_option mc_local[] = { { "remote_ip", "239.1.1.1" },
+                                        { "local_ip", "239.1.1.2" } };
     check_err("vxlan", "vx0", mc_local, 2,
               "options:local_ip: '239.1.1.2' is a multicast address");
-    struct netdev_option ttl0[] = {{"remote_ip", "239.1.1.1"},
-                                   {"dev", "eth1"},
-                                   {"ttl", "0"}};
+    struct netdev_option ttl0[] = { { "remote_ip", "239.1.1.1" },
+                                    { "dev", "eth1" },
+                                    { "ttl", "0" } };
     check_err("vxlan", "vx0", ttl0, 3, "options:ttl: '0' is not in 1..255");
 }
 END_TEST
@@ -528,9 +527,9 @@ END_TEST
 START_TEST(test_tunnel_config)
 {
     struct netdev_tunnel_config c;
-    struct netdev_option mc[] = {{"remote_ip", "239.1.1.1"},
-                                 {"key", "42"},
-                                 {"dev", "eth1"}};
+    struct netdev_option mc[] = { { "remote_ip", "239.1.1.1" },
+                                  { "key", "42" },
+                                  { "dev", "eth1" } };
     char *err = netdev_get_tunnel_config("vxlan", "vx0", mc, 3, &c);
     ck_assert_msg(!err, "%s", err);
     ck_assert(netdev_tunnel_is_multicast(&c));
@@ -549,30 +548,30 @@ START_TEST(test_tunnel_config)
     ck_assert_uint_eq(netdev_tunnel_vni(&c, 7), 42);
 
     /* An explicit TTL holds for both. */
-    struct netdev_option ttl[] = {{"remote_ip", "239.1.1.1"},
-                                  {"dev", "eth1"},
-                                  {"ttl", "5"},
-                                  {"key", "flow"}};
+    struct netdev_option ttl[] = { { "remote_ip", "239.1.1.1" },
+                                   { "dev", "eth1" },
+                                   { "ttl", "5" },
+                                   { "key", "flow" } };
     ck_assert_ptr_null(netdev_get_tunnel_config("vxlan", "v", ttl, 4, &c));
     ck_assert_uint_eq(netdev_tunnel_ttl(&c, 0xef010101u), 5);
     ck_assert_uint_eq(netdev_tunnel_ttl(&c, 0xc0a8210du), 5);
     ck_assert_uint_eq(netdev_tunnel_vni(&c, 0x1000007), 7);
 
     /* A fixed unicast remote ignores tun_dst; remote_ip=flow needs it. */
-    struct netdev_option uni[] = {{"remote_ip", "192.168.33.13"},
-                                  {"dst_port", "8472"}};
+    struct netdev_option uni[] = { { "remote_ip", "192.168.33.13" },
+                                   { "dst_port", "8472" } };
     ck_assert_ptr_null(netdev_get_tunnel_config("vxlan", "v", uni, 2, &c));
     ck_assert(!netdev_tunnel_is_multicast(&c));
     ck_assert_uint_eq(c.dst_port, 8472);
     ck_assert_uint_eq(netdev_tunnel_dst(&c, 0x01020304u), 0xc0a8210du);
-    struct netdev_option flow[] = {{"remote_ip", "flow"}};
+    struct netdev_option flow[] = { { "remote_ip", "flow" } };
     ck_assert_ptr_null(netdev_get_tunnel_config("vxlan", "v", flow, 1, &c));
     ck_assert(c.remote_flow && !netdev_tunnel_is_multicast(&c));
     ck_assert_uint_eq(netdev_tunnel_dst(&c, 0), 0);
     ck_assert_uint_eq(netdev_tunnel_dst(&c, 0x01020304u), 0x01020304u);
 
     /* Never a silent default: bad options and non-tunnels are errors. */
-    struct netdev_option bad[] = {{"remote_ip", "239.1.1.1"}};
+    struct netdev_option bad[] = { { "remote_ip", "239.1.1.1" } };
     err = netdev_get_tunnel_config("vxlan", "v", bad, 1, &c);
     ck_assert_ptr_nonnull(strstr(err, "needs options:local_ip"));
     ck_assert_uint_eq(c.remote_ip, 0);

@@ -63,7 +63,7 @@ static void hit(struct ofproto *p)
 {
     struct xlate_result res;
     struct flow md;
-    uint8_t frame[60] = {0};
+    uint8_t frame[60] = { 0 };
     struct packet pkt;
     xlate_result_init(&res);
     memset(&md, 0, sizeof md);
@@ -111,7 +111,7 @@ START_TEST(test_round_trip_and_timeouts)
     char *after = dump(q);
     ck_assert_str_eq(after, before);
 
-    struct stats st = {0, 0, 0};
+    struct stats st = { 0, 0, 0 };
     ofproto_dump_flows(q, NULL, false, stats_cb, &st);
     ck_assert_uint_eq(st.n_packets, 2);
     ck_assert_int_eq(st.duration_msec, 50000);
@@ -147,18 +147,18 @@ START_TEST(test_bad_files_change_nothing)
         const char *text;
         const char *error;
     } cases[] = {
-        {"", "line 1: not a switchd flow file"},
-        {"switchd-flows 2\n", "line 1: not a switchd flow file"},
-        {"switchd-flows 1\n0 0 0 0 0 0 priority=1 actions=drop\n"
-         "1 2 x 0 0 0 priority=2 actions=drop\n",
-         "line 3: bad ages or counters"},
-        {"switchd-flows 1\n0 0 0 2 0 0 priority=1 actions=drop\n",
-         "line 2: bad ages or counters"},
-        {"switchd-flows 1\n0 0 0 0 0 0 priority=1 actions=drop\n"
-         "0 0 0 0 0 0 priority=1 actions=frobnicate\n",
-         "line 3: "},
-        {"switchd-flows 1\n0 0 0 0 0 0 priority=1 actions=drop",
-         "line 2: cut short (no newline)"},
+        { "", "line 1: not a switchd flow file" },
+        { "switchd-flows 2\n", "line 1: not a switchd flow file" },
+        { "switchd-flows 1\n0 0 0 0 0 0 priority=1 actions=drop\n"
+          "1 2 x 0 0 0 priority=2 actions=drop\n",
+          "line 3: bad ages or counters" },
+        { "switchd-flows 1\n0 0 0 2 0 0 priority=1 actions=drop\n",
+          "line 2: bad ages or counters" },
+        { "switchd-flows 1\n0 0 0 0 0 0 priority=1 actions=drop\n"
+          "0 0 0 0 0 0 priority=1 actions=frobnicate\n",
+          "line 3: " },
+        { "switchd-flows 1\n0 0 0 0 0 0 priority=1 actions=drop",
+          "line 2: cut short (no newline)" },
     };
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         struct ofproto *p = ofproto_create("br0");

@@ -69,7 +69,7 @@ static void run_ip(struct ofproto *p, uint16_t in_port, uint32_t nw_src,
 {
     struct flow f;
     memset(&f, 0, sizeof f);
-    uint8_t src[6] = {0x02, 0, 0, 0, 0, 1}, dst[6] = {0x02, 0, 0, 0, 0, 2};
+    uint8_t src[6] = { 0x02, 0, 0, 0, 0, 1 }, dst[6] = { 0x02, 0, 0, 0, 0, 2 };
     memcpy(f.dl_src, src, 6);
     memcpy(f.dl_dst, dst, 6);
     f.dl_type = ETH_TYPE_IP;
@@ -97,7 +97,7 @@ static void run_tcp(struct ofproto *p, uint16_t in_port, uint16_t tcp_flags,
 {
     struct flow f;
     memset(&f, 0, sizeof f);
-    uint8_t src[6] = {0x02, 0, 0, 0, 0, 1}, dst[6] = {0x02, 0, 0, 0, 0, 2};
+    uint8_t src[6] = { 0x02, 0, 0, 0, 0, 1 }, dst[6] = { 0x02, 0, 0, 0, 0, 2 };
     memcpy(f.dl_src, src, 6);
     memcpy(f.dl_dst, dst, 6);
     f.dl_type = ETH_TYPE_IP;
@@ -285,9 +285,8 @@ START_TEST(test_modify_loose_strict)
     ck_assert_str_eq(d.flows[1].text,
                      "table=0 priority=20,ip,nw_src=1.1.1.1,nw_dst=10.0.0.1 "
                      "actions=output:5");
-    ck_assert_str_eq(d.flows[2].text,
-                     "table=0 priority=10,ip,nw_dst=10.0.0.1 "
-                     "actions=output:5");
+    ck_assert_str_eq(d.flows[2].text, "table=0 priority=10,ip,nw_dst=10.0.0.1 "
+                                      "actions=output:5");
     /* Counters and duration kept, hard_age counts from the modify. */
     ck_assert_uint_eq(d.flows[1].fp.n_packets, 2);
     ck_assert_int_eq(d.flows[1].fp.duration_msec, 5000);
@@ -302,9 +301,8 @@ START_TEST(test_modify_loose_strict)
     ck_assert_str_eq(d.flows[1].text,
                      "table=0 priority=20,ip,nw_src=1.1.1.1,nw_dst=10.0.0.1 "
                      "actions=output:5");
-    ck_assert_str_eq(d.flows[2].text,
-                     "table=0 priority=10,ip,nw_dst=10.0.0.1 "
-                     "actions=output:6");
+    ck_assert_str_eq(d.flows[2].text, "table=0 priority=10,ip,nw_dst=10.0.0.1 "
+                                      "actions=output:6");
 
     /* Strict with a priority nothing has: OpenFlow 1.0 adds it. */
     ck_assert_int_eq(mod(p, FM_MODIFY_STRICT,
@@ -312,9 +310,9 @@ START_TEST(test_modify_loose_strict)
                      0);
     ck_assert_uint_eq(ofproto_n_flows(p), 4);
     /* ...unless a cookie mask makes it a filter. */
-    ck_assert_int_eq(mod(p, FM_MODIFY,
-                         "cookie=0x5/-1,ip,nw_dst=10.9.9.9 actions=output:7"),
-                     0);
+    ck_assert_int_eq(
+        mod(p, FM_MODIFY, "cookie=0x5/-1,ip,nw_dst=10.9.9.9 actions=output:7"),
+        0);
     ck_assert_uint_eq(ofproto_n_flows(p), 4);
     xlate_result_uninit(&res);
     ofproto_destroy(p);
@@ -334,11 +332,11 @@ START_TEST(test_delete_filters)
     ck_assert_uint_eq(ofproto_n_flows(p), 5);
 
     /* Strict needs the priority too. */
-    ck_assert_int_eq(mod(p, FM_DELETE_STRICT,
-                         "table=0,priority=11,ip,nw_dst=10.0.0.1"), 0);
+    ck_assert_int_eq(
+        mod(p, FM_DELETE_STRICT, "table=0,priority=11,ip,nw_dst=10.0.0.1"), 0);
     ck_assert_uint_eq(ofproto_n_flows(p), 5);
-    ck_assert_int_eq(mod(p, FM_DELETE_STRICT,
-                         "table=0,priority=10,ip,nw_dst=10.0.0.1"), 0);
+    ck_assert_int_eq(
+        mod(p, FM_DELETE_STRICT, "table=0,priority=10,ip,nw_dst=10.0.0.1"), 0);
     ck_assert_uint_eq(ofproto_n_flows(p), 4);
 
     /* out_port filter, all tables. */
@@ -370,9 +368,9 @@ START_TEST(test_batch_all_or_nothing)
     struct ofproto *p = bridge();
     add(p, "priority=1 actions=output:1");
     struct flow_mod fms[3];
-    const char *texts[3] = {"priority=2,in_port=1 actions=output:2",
-                            "table=3,priority=3 actions=output:3",
-                            "table=1,priority=4 actions=goto_table:2"};
+    const char *texts[3] = { "priority=2,in_port=1 actions=output:2",
+                             "table=3,priority=3 actions=output:3",
+                             "table=1,priority=4 actions=goto_table:2" };
     for (int i = 0; i < 3; i++) {
         flow_mod_init(&fms[i], FM_ADD);
         char *err = flow_mod_parse(&fms[i], texts[i], FM_PARSE_ADD, NULL);
@@ -429,22 +427,27 @@ START_TEST(test_check_overlap)
     struct ofproto *p = bridge();
     add(p, "priority=5,ip,nw_dst=10.0.0.0/8 actions=output:1");
     /* Same priority, overlapping: refused. */
-    ck_assert_int_eq(mod(p, FM_ADD, "check_overlap,priority=5,ip,"
-                                    "nw_src=1.1.1.1 actions=output:2"),
+    ck_assert_int_eq(mod(p, FM_ADD,
+                         "check_overlap,priority=5,ip,"
+                         "nw_src=1.1.1.1 actions=output:2"),
                      EEXIST);
     /* Disjoint, other priority, or identical (a replacement): fine. */
-    ck_assert_int_eq(mod(p, FM_ADD, "check_overlap,priority=5,ip,"
-                                    "nw_dst=11.0.0.0/8 actions=output:2"),
+    ck_assert_int_eq(mod(p, FM_ADD,
+                         "check_overlap,priority=5,ip,"
+                         "nw_dst=11.0.0.0/8 actions=output:2"),
                      0);
-    ck_assert_int_eq(mod(p, FM_ADD, "check_overlap,priority=6,ip,"
-                                    "nw_src=1.1.1.1 actions=output:2"),
+    ck_assert_int_eq(mod(p, FM_ADD,
+                         "check_overlap,priority=6,ip,"
+                         "nw_src=1.1.1.1 actions=output:2"),
                      0);
-    ck_assert_int_eq(mod(p, FM_ADD, "check_overlap,priority=5,ip,"
-                                    "nw_dst=10.0.0.0/8 actions=output:3"),
+    ck_assert_int_eq(mod(p, FM_ADD,
+                         "check_overlap,priority=5,ip,"
+                         "nw_dst=10.0.0.0/8 actions=output:3"),
                      0);
     /* Without the flag overlaps are allowed. */
-    ck_assert_int_eq(mod(p, FM_ADD, "priority=5,ip,nw_src=1.1.1.1 "
-                                    "actions=output:2"),
+    ck_assert_int_eq(mod(p, FM_ADD,
+                         "priority=5,ip,nw_src=1.1.1.1 "
+                         "actions=output:2"),
                      0);
     ck_assert_uint_eq(ofproto_n_flows(p), 4);
     ofproto_destroy(p);
@@ -471,8 +474,8 @@ START_TEST(test_dump_order_and_filter)
 
     struct flow_mod f;
     flow_mod_init(&f, FM_DELETE);
-    ck_assert_ptr_null(flow_mod_parse(&f, "table=0,in_port=2",
-                                      FM_PARSE_DUMP, NULL));
+    ck_assert_ptr_null(
+        flow_mod_parse(&f, "table=0,in_port=2", FM_PARSE_DUMP, NULL));
     d.n = 0;
     ofproto_dump_flows(p, &f, false, dump_cb, &d);
     ck_assert_int_eq(d.n, 1);
@@ -480,8 +483,7 @@ START_TEST(test_dump_order_and_filter)
                      "table=0 priority=50,in_port=2 actions=output:4");
     flow_mod_uninit(&f);
     flow_mod_init(&f, FM_DELETE);
-    ck_assert_ptr_null(flow_mod_parse(&f, "out_port=4", FM_PARSE_DUMP,
-                                      NULL));
+    ck_assert_ptr_null(flow_mod_parse(&f, "out_port=4", FM_PARSE_DUMP, NULL));
     d.n = 0;
     ofproto_dump_flows(p, &f, false, dump_cb, &d);
     ck_assert_int_eq(d.n, 2);
@@ -526,8 +528,8 @@ START_TEST(test_timeouts)
     /* A modify restarts a hard timeout (it counts from modification). */
     add(p, "priority=1,in_port=5,hard_timeout=10 actions=output:1");
     clock_fake_advance(9000);
-    ck_assert_int_eq(mod(p, FM_MODIFY_STRICT,
-                         "priority=1,in_port=5 actions=output:2"), 0);
+    ck_assert_int_eq(
+        mod(p, FM_MODIFY_STRICT, "priority=1,in_port=5 actions=output:2"), 0);
     clock_fake_advance(9000);
     ck_assert_uint_eq(ofproto_run(p), 0);
     clock_fake_advance(1000);
@@ -565,7 +567,7 @@ START_TEST(test_counters_and_ages)
     struct flow md;
     memset(&md, 0, sizeof md);
     md.in_port = 1;
-    uint8_t frame[60] = {0};
+    uint8_t frame[60] = { 0 };
     struct packet pkt;
     packet_init(&pkt, frame, sizeof frame);
     ofproto_execute(p, &pkt, &md, false, &res);
@@ -577,8 +579,10 @@ START_TEST(test_counters_and_ages)
     ofproto_table_stats(p, 1, &ts);
     ck_assert_uint_eq(ts.lookups, 3);
     /* reset_counts on modify clears the counters. */
-    ck_assert_int_eq(mod(p, FM_MODIFY, "reset_counts table=1 "
-                                       "actions=output:3"), 0);
+    ck_assert_int_eq(mod(p, FM_MODIFY,
+                         "reset_counts table=1 "
+                         "actions=output:3"),
+                     0);
     dump_all(p, &d);
     ck_assert_uint_eq(d.flows[1].fp.n_packets, 0);
     ck_assert_uint_eq(d.flows[0].fp.n_packets, 3);
@@ -665,7 +669,7 @@ START_TEST(test_learn_flow_limit)
     ck_assert_uint_eq(st.n_learn_failed, 0);
     ck_assert_uint_eq(st.n_evicted, 48);
     /* 10.0.0.1 is still learned: a packet to it is unicast to port 1. */
-    struct dump d = {.n = 0};
+    struct dump d = { .n = 0 };
     ofproto_dump_flows(p, NULL, false, dump_cb, &d);
     bool found = false;
     for (int i = 0; i < d.n; i++) {
@@ -716,8 +720,10 @@ START_TEST(test_learn_limit)
     ofproto_get_stats(p, &st);
     ck_assert_uint_eq(st.n_learn_limited, 3);
     /* Room again once one goes; a changed cookie moves the count. */
-    ck_assert_int_eq(mod(p, FM_MODIFY_STRICT, "table=1,cookie=0x8,"
-                         "priority=9,ip,nw_dst=9.9.9.9 actions=drop"), 0);
+    ck_assert_int_eq(mod(p, FM_MODIFY_STRICT,
+                         "table=1,cookie=0x8,"
+                         "priority=9,ip,nw_dst=9.9.9.9 actions=drop"),
+                     0);
     run_ip(p, 1, IP(1, 1, 1, 9), 2, &res);
     ck_assert_uint_eq(ofproto_n_flows(p), 1 + 4);
     xlate_result_uninit(&res);
@@ -744,8 +750,10 @@ START_TEST(test_dump_steps)
     struct ofproto *p = bridge();
     for (int i = 0; i < 300; i++) {
         char text[96];
-        snprintf(text, sizeof text, "table=%d,priority=%d,in_port=1 "
-                 "actions=output:2", i % 3, i);
+        snprintf(text, sizeof text,
+                 "table=%d,priority=%d,in_port=1 "
+                 "actions=output:2",
+                 i % 3, i);
         add(p, text);
     }
     struct ofproto_dump *d = ofproto_dump_start(p, NULL, false);
@@ -758,8 +766,10 @@ START_TEST(test_dump_steps)
     ck_assert_int_eq(mod(p, FM_DELETE, "table=0"), 0);
     for (int i = 1; i < 300; i += 3) {
         char text[96];
-        snprintf(text, sizeof text, "table=1,priority=%d,in_port=1 "
-                 "actions=output:3", i);
+        snprintf(text, sizeof text,
+                 "table=1,priority=%d,in_port=1 "
+                 "actions=output:3",
+                 i);
         add(p, text);
     }
     while (!ofproto_dump_step(d, 50, count_cb, &n, &gone) && steps < 100) {
@@ -789,10 +799,11 @@ START_TEST(test_expiry_slices)
     struct flow_mod *fms = xcalloc(n, sizeof *fms);
     for (size_t i = 0; i < n; i++) {
         char text[128];
-        snprintf(text, sizeof text, "table=3,priority=1,ip,nw_src=%u.%u.%u.1,"
-                 "idle_timeout=%u actions=drop", (unsigned)(i >> 16) & 255,
-                 (unsigned)(i >> 8) & 255, (unsigned)i & 255,
-                 i == n - 1 ? 100 : 10);
+        snprintf(text, sizeof text,
+                 "table=3,priority=1,ip,nw_src=%u.%u.%u.1,"
+                 "idle_timeout=%u actions=drop",
+                 (unsigned)(i >> 16) & 255, (unsigned)(i >> 8) & 255,
+                 (unsigned)i & 255, i == n - 1 ? 100 : 10);
         flow_mod_init(&fms[i], FM_ADD);
         char *err = flow_mod_parse(&fms[i], text, FM_PARSE_ADD, NULL);
         ck_assert_msg(!err, "%s", err ? err : "");
@@ -838,8 +849,8 @@ START_TEST(test_big_table_slab_rules)
     size_t huge0 = sw_huge_bytes();
     for (uint32_t i = 0; i < N; i++) {
         snprintf(text, sizeof text,
-                 "priority=1,ip,nw_dst=10.0.%u.%u actions=output:%u",
-                 i >> 8, i & 0xff, i % 7 + 2);
+                 "priority=1,ip,nw_dst=10.0.%u.%u actions=output:%u", i >> 8,
+                 i & 0xff, i % 7 + 2);
         add(p, text);
     }
     ck_assert_uint_eq(ofproto_n_flows(p), N);
@@ -873,8 +884,8 @@ START_TEST(test_big_table_slab_rules)
     /* Delete every fourth flow; the rest still forward, the deleted drop.
      * The table stays big, so re-adding takes rules from the slab. */
     for (uint32_t i = 0; i < N; i += 4) {
-        snprintf(text, sizeof text, "priority=1,ip,nw_dst=10.0.%u.%u",
-                 i >> 8, i & 0xff);
+        snprintf(text, sizeof text, "priority=1,ip,nw_dst=10.0.%u.%u", i >> 8,
+                 i & 0xff);
         ck_assert_int_eq(mod(p, FM_DELETE_STRICT, text), 0);
     }
     ck_assert_uint_eq(ofproto_n_flows(p), N - N / 4 + 2);
@@ -887,8 +898,8 @@ START_TEST(test_big_table_slab_rules)
      * checks they were poisoned and unpoisoned consistently). */
     for (uint32_t i = 0; i < N; i += 4) {
         snprintf(text, sizeof text,
-                 "priority=1,ip,nw_dst=10.0.%u.%u actions=output:%u",
-                 i >> 8, i & 0xff, (i + 1) % 7 + 2);
+                 "priority=1,ip,nw_dst=10.0.%u.%u actions=output:%u", i >> 8,
+                 i & 0xff, (i + 1) % 7 + 2);
         add(p, text);
     }
     ck_assert_uint_eq(ofproto_n_flows(p), N + 2);
@@ -912,17 +923,17 @@ struct mon_log {
 
 static void mon_cb(const struct ofproto_flow_change *c, void *aux)
 {
-    static const char *const events[] = {"ADDED", "MODIFIED", "DELETED"};
+    static const char *const events[] = { "ADDED", "MODIFIED", "DELETED" };
     static const char *const reasons[] = {
-        "client", "learned", "idle_timeout", "hard_timeout",
-        "delete_learned", "replaced",
+        "client",       "learned",        "idle_timeout",
+        "hard_timeout", "delete_learned", "replaced",
     };
     struct mon_log *log = aux;
     ck_assert_int_lt(log->n, 32);
     ck_assert_ptr_nonnull(c->ofproto);
     struct ds ds = DS_EMPTY_INITIALIZER;
-    ds_put_format(&ds, "%s/%s table=%u ", events[c->event],
-                  reasons[c->reason], c->flow->table_id);
+    ds_put_format(&ds, "%s/%s table=%u ", events[c->event], reasons[c->reason],
+                  c->flow->table_id);
     match_format(c->flow->match, c->flow->priority, NULL, &ds);
     ds_put_cstr(&ds, " actions=");
     ofpacts_format(c->flow->ofpacts, c->flow->ofpacts_len, NULL, &ds);
@@ -938,7 +949,8 @@ static void run_mac(struct ofproto *p, uint16_t in_port, uint8_t src,
 {
     struct flow f;
     memset(&f, 0, sizeof f);
-    uint8_t s[6] = {0x02, 0, 0, 0, 0, src}, d[6] = {0x02, 0, 0, 0, 0, 0xee};
+    uint8_t s[6] = { 0x02, 0, 0, 0, 0, src },
+            d[6] = { 0x02, 0, 0, 0, 0, 0xee };
     memcpy(f.dl_src, s, 6);
     memcpy(f.dl_dst, d, 6);
     f.dl_type = 0x88b5;
@@ -958,7 +970,7 @@ START_TEST(test_monitor_learn)
 {
     clock_fake_set(1000);
     struct ofproto *p = bridge();
-    struct mon_log log = {0};
+    struct mon_log log = { 0 };
     struct xlate_result res;
     xlate_result_init(&res);
     add(p, "priority=1 actions=learn(table=20,hard_timeout=300,priority=1,"
@@ -968,7 +980,8 @@ START_TEST(test_monitor_learn)
     /* Learned once: ADDED/learned, without statistics. */
     run_mac(p, 5, 0x31, &res);
     ck_assert_int_eq(log.n, 1);
-    ck_assert_str_eq(log.ev[0], "ADDED/learned table=20 "
+    ck_assert_str_eq(log.ev[0],
+                     "ADDED/learned table=20 "
                      "priority=1,dl_dst=02:00:00:00:00:31 actions=output:5");
     ck_assert(!log.stats[0]);
     /* Refreshing an identical flow says nothing, however often. */
@@ -980,7 +993,8 @@ START_TEST(test_monitor_learn)
     /* The MAC moves: MODIFIED/learned, with the new actions. */
     run_mac(p, 6, 0x31, &res);
     ck_assert_int_eq(log.n, 2);
-    ck_assert_str_eq(log.ev[1], "MODIFIED/learned table=20 "
+    ck_assert_str_eq(log.ev[1],
+                     "MODIFIED/learned table=20 "
                      "priority=1,dl_dst=02:00:00:00:00:31 actions=output:6");
     ck_assert(log.stats[1]);
     run_mac(p, 6, 0x31, &res);
@@ -994,11 +1008,11 @@ START_TEST(test_monitor_learn)
     int found = 0;
     for (int i = 3; i < 5; i++) {
         found += !strcmp(log.ev[i], "DELETED/hard_timeout table=20 "
-                         "priority=1,dl_dst=02:00:00:00:00:31 "
-                         "actions=output:6");
+                                    "priority=1,dl_dst=02:00:00:00:00:31 "
+                                    "actions=output:6");
         found += !strcmp(log.ev[i], "DELETED/hard_timeout table=20 "
-                         "priority=1,dl_dst=02:00:00:00:00:32 "
-                         "actions=output:7");
+                                    "priority=1,dl_dst=02:00:00:00:00:32 "
+                                    "actions=output:7");
     }
     ck_assert_int_eq(found, 2);
 
@@ -1007,7 +1021,8 @@ START_TEST(test_monitor_learn)
     ck_assert_int_eq(log.n, 6);
     ck_assert_int_eq(mod(p, FM_DELETE, "table=20"), 0);
     ck_assert_int_eq(log.n, 7);
-    ck_assert_str_eq(log.ev[6], "DELETED/client table=20 "
+    ck_assert_str_eq(log.ev[6],
+                     "DELETED/client table=20 "
                      "priority=1,dl_dst=02:00:00:00:00:33 actions=output:5");
     ck_assert(log.stats[6]);
     /* Turned off: nothing more is reported. */
@@ -1024,7 +1039,7 @@ START_TEST(test_monitor_client)
 {
     clock_fake_set(0);
     struct ofproto *p = bridge();
-    struct mon_log log = {0};
+    struct mon_log log = { 0 };
     struct xlate_result res;
     xlate_result_init(&res);
     ofproto_set_flow_monitor_cb(p, mon_cb, &log);
@@ -1032,22 +1047,24 @@ START_TEST(test_monitor_client)
     add(p, "priority=5,in_port=1 actions=output:2");
     ck_assert_int_eq(log.n, 1);
     ck_assert_str_eq(log.ev[0], "ADDED/client table=0 priority=5,in_port=1 "
-                     "actions=output:2");
+                                "actions=output:2");
     /* Same match and priority: one MODIFIED/replaced, as OVS reports. */
     add(p, "priority=5,in_port=1 actions=output:3");
     ck_assert_int_eq(log.n, 2);
     ck_assert_str_eq(log.ev[1], "MODIFIED/replaced table=0 "
-                     "priority=5,in_port=1 actions=output:3");
+                                "priority=5,in_port=1 actions=output:3");
     ck_assert_int_eq(mod(p, FM_MODIFY, "in_port=1 actions=output:4"), 0);
     ck_assert_int_eq(log.n, 3);
     ck_assert_str_eq(log.ev[2], "MODIFIED/client table=0 "
-                     "priority=5,in_port=1 actions=output:4");
+                                "priority=5,in_port=1 actions=output:4");
     /* A modify that selects nothing adds. */
-    ck_assert_int_eq(mod(p, FM_MODIFY_STRICT, "priority=7,in_port=2 "
-                                              "actions=output:1"), 0);
+    ck_assert_int_eq(mod(p, FM_MODIFY_STRICT,
+                         "priority=7,in_port=2 "
+                         "actions=output:1"),
+                     0);
     ck_assert_int_eq(log.n, 4);
     ck_assert_str_eq(log.ev[3], "ADDED/client table=0 priority=7,in_port=2 "
-                     "actions=output:1");
+                                "actions=output:1");
     /* A failing batch reports nothing. */
     ofproto_set_flow_limit(p, 2);
     ck_assert_int_eq(mod(p, FM_ADD, "priority=1,in_port=3 actions=drop"),
@@ -1061,16 +1078,19 @@ START_TEST(test_monitor_client)
            "output:NXM_OF_IN_PORT[])");
     run_ip(p, 3, IP(1, 1, 1, 1), 2, &res);
     ck_assert_int_eq(log.n, 6);
-    ck_assert_str_eq(log.ev[5], "ADDED/learned table=5 "
+    ck_assert_str_eq(log.ev[5],
+                     "ADDED/learned table=5 "
                      "priority=9,ip,nw_dst=1.1.1.1 actions=output:3");
     ck_assert_int_eq(mod(p, FM_DELETE_STRICT, "priority=1,ip,in_port=3"), 0);
     ck_assert_int_eq(log.n, 8);
-    ck_assert_str_eq(log.ev[6], "DELETED/client table=0 "
+    ck_assert_str_eq(log.ev[6],
+                     "DELETED/client table=0 "
                      "priority=1,ip,in_port=3 actions=learn(table=5,"
                      "priority=9,delete_learned,eth_type=0x800,"
                      "NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],"
                      "output:NXM_OF_IN_PORT[])");
-    ck_assert_str_eq(log.ev[7], "DELETED/delete_learned table=5 "
+    ck_assert_str_eq(log.ev[7],
+                     "DELETED/delete_learned table=5 "
                      "priority=9,ip,nw_dst=1.1.1.1 actions=output:3");
 
     /* Idle timeouts say so. */
@@ -1080,7 +1100,7 @@ START_TEST(test_monitor_client)
     ck_assert_uint_eq(ofproto_run(p), 1);
     ck_assert_int_eq(log.n, 10);
     ck_assert_str_eq(log.ev[9], "DELETED/idle_timeout table=0 "
-                     "priority=1,in_port=4 actions=output:1");
+                                "priority=1,in_port=4 actions=output:1");
     /* Destroying the bridge reports nothing. */
     ofproto_destroy(p);
     ck_assert_int_eq(log.n, 10);
@@ -1092,8 +1112,7 @@ END_TEST
 /* A learn with fin_idle_timeout/fin_hard_timeout puts fin_timeout(...)
  * first in the flow it adds, as OVS does, and a TCP FIN or RST through
  * that flow shortens its timeouts; other segments leave them. */
-static const struct flow_print *learned_fp(struct ofproto *p,
-                                           struct dump *d)
+static const struct flow_print *learned_fp(struct ofproto *p, struct dump *d)
 {
     dump_all(p, d);
     for (int i = 0; i < d->n; i++) {

@@ -13,25 +13,23 @@
 #include "overlay.h"
 #include "packet.h"
 
-static const uint8_t MAC1[6] = {0x02, 0, 0, 0, 0, 0x01};
-static const uint8_t MAC2[6] = {0x02, 0, 0, 0, 0, 0x02};
-static const uint8_t MAC3[6] = {0x02, 0, 0, 0, 0, 0x03};
-static const uint8_t MAC9[6] = {0x02, 0, 0, 0, 0, 0x09};
+static const uint8_t MAC1[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const uint8_t MAC2[6] = { 0x02, 0, 0, 0, 0, 0x02 };
+static const uint8_t MAC3[6] = { 0x02, 0, 0, 0, 0, 0x03 };
+static const uint8_t MAC9[6] = { 0x02, 0, 0, 0, 0, 0x09 };
 
 #define VTEP1 0xc0a8210c /* 192.168.33.12, this host */
 #define VTEP2 0xc0a8210d
 #define VTEP3 0xc0a8210e
 
-static void
-put(struct overlay_store *st, const char *key, const char *value)
+static void put(struct overlay_store *st, const char *key, const char *value)
 {
     char *err = overlay_store_put(st, key, value, 1);
     ck_assert_msg(!err, "%s", err ? err : "");
 }
 
 /* h1 (us) and h2 serve VNI 100 and 200, h3 VNI 100 and 300. */
-static void
-world(struct overlay_store *st)
+static void world(struct overlay_store *st)
 {
     overlay_store_init(st, "/sw/");
     put(st, "/sw/hosts/h1", "{\"vtep\":\"192.168.33.12\",\"vnis\":[100]}");
@@ -52,14 +50,17 @@ world(struct overlay_store *st)
     put(st, "/swx/hosts/h9", "not json");
 }
 
-static const struct overlay_local_vni LOCAL[] = {{200, 2}, {100, 1}};
+static const struct overlay_local_vni LOCAL[] = { { 200, 2 }, { 100, 1 } };
 
-static struct overlay_params
-params(void)
+static struct overlay_params params(void)
 {
     struct overlay_params p = {
-        .vtep = VTEP1, .patch_port = 1, .tunnel_port = 2,
-        .cookie = 0x5a, .vnis = LOCAL, .n_vnis = 2,
+        .vtep = VTEP1,
+        .patch_port = 1,
+        .tunnel_port = 2,
+        .cookie = 0x5a,
+        .vnis = LOCAL,
+        .n_vnis = 2,
     };
     return p;
 }
@@ -95,8 +96,10 @@ START_TEST(test_store)
     ck_assert_uint_eq(hosts[1]->vnis[1], 200);
     free(hosts);
 
-    ck_assert(overlay_store_delete(&st, "/sw/endpoints/100/02:00:00:00:00:02"));
-    ck_assert(!overlay_store_delete(&st, "/sw/endpoints/100/02:00:00:00:00:02"));
+    ck_assert(
+        overlay_store_delete(&st, "/sw/endpoints/100/02:00:00:00:00:02"));
+    ck_assert(
+        !overlay_store_delete(&st, "/sw/endpoints/100/02:00:00:00:00:02"));
     ck_assert_ptr_null(overlay_store_find_endpoint(&st, 100, MAC2));
     ck_assert(overlay_store_delete(&st, "/sw/hosts/h2"));
     ck_assert_uint_eq(hmap_count(&st.hosts), 1);
@@ -104,9 +107,8 @@ START_TEST(test_store)
 }
 END_TEST
 
-static void
-bad(struct overlay_store *st, const char *key, const char *value,
-    const char *expect)
+static void bad(struct overlay_store *st, const char *key, const char *value,
+                const char *expect)
 {
     char *err = overlay_store_put(st, key, value, 1);
     ck_assert_msg(err && strstr(err, expect), "%s=%s: got \"%s\", want \"%s\"",
@@ -165,13 +167,14 @@ START_TEST(test_keys_values)
     ck_assert_str_eq(s, "/switchd/hosts/h1");
     free(s);
     s = overlay_endpoint_value("h1", VTEP1, 0x0a010102, "vm1");
-    ck_assert_str_eq(s, "{\"host\":\"h1\",\"ip\":\"10.1.1.2\",\"port\":\"vm1\","
-                        "\"vtep\":\"192.168.33.12\"}");
+    ck_assert_str_eq(s,
+                     "{\"host\":\"h1\",\"ip\":\"10.1.1.2\",\"port\":\"vm1\","
+                     "\"vtep\":\"192.168.33.12\"}");
     free(s);
     s = overlay_endpoint_value(NULL, VTEP1, 0, NULL);
     ck_assert_str_eq(s, "{\"vtep\":\"192.168.33.12\"}");
     free(s);
-    uint32_t vnis[] = {100, 200};
+    uint32_t vnis[] = { 100, 200 };
     s = overlay_host_value(VTEP2, vnis, 2);
     ck_assert_str_eq(s, "{\"vnis\":[100,200],\"vtep\":\"192.168.33.13\"}");
     free(s);
@@ -279,9 +282,8 @@ START_TEST(test_flows_text)
     ds_clear(&out);
     p.flood_unknown = true;
     overlay_flows(&st, &p, &out, NULL);
-    ck_assert_ptr_nonnull(strstr(ds_cstr(&out),
-                                 "table=2,priority=1,dl_vlan=1,"
-                                 "actions=resubmit(,3)\n"));
+    ck_assert_ptr_nonnull(strstr(ds_cstr(&out), "table=2,priority=1,dl_vlan=1,"
+                                                "actions=resubmit(,3)\n"));
 
     /* No VNI served: only the classification and the drops. */
     ds_clear(&out);
@@ -295,8 +297,8 @@ START_TEST(test_flows_text)
 END_TEST
 
 /* The flows in a real br-tun (port 1 = patch, 2 = tunnel). */
-static struct ofproto *
-br_tun(const struct overlay_store *st, const struct overlay_params *p)
+static struct ofproto *br_tun(const struct overlay_store *st,
+                              const struct overlay_params *p)
 {
     struct ofproto *of = ofproto_create("br-tun");
     ofproto_port_add(of, 1, "patch-tun");
@@ -317,8 +319,7 @@ br_tun(const struct overlay_store *st, const struct overlay_params *p)
     return of;
 }
 
-static void
-run(struct ofproto *of, struct flow *f, struct xlate_result *res)
+static void run(struct ofproto *of, struct flow *f, struct xlate_result *res)
 {
     uint8_t frame[256];
     size_t len = flow_compose(f, frame, sizeof frame);
@@ -329,9 +330,8 @@ run(struct ofproto *of, struct flow *f, struct xlate_result *res)
     packet_uninit(&pkt);
 }
 
-static struct flow
-frame(uint16_t in_port, uint16_t vlan, const uint8_t src[6],
-      const uint8_t dst[6])
+static struct flow frame(uint16_t in_port, uint16_t vlan, const uint8_t src[6],
+                         const uint8_t dst[6])
 {
     struct flow f;
     memset(&f, 0, sizeof f);
@@ -373,7 +373,7 @@ START_TEST(test_flows_pipeline)
 
     /* Broadcast in VNI 100: one copy per remote VTEP with an endpoint in
      * the VNI (.13 and .14), none to ourselves. */
-    static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
     f = frame(1, 1, MAC1, bcast);
     run(of, &f, &res);
     ck_assert_uint_eq(res.n_outputs, 2);
@@ -440,8 +440,7 @@ START_TEST(test_flows_pipeline)
 }
 END_TEST
 
-static Suite *
-overlay_suite(void)
+static Suite *overlay_suite(void)
 {
     Suite *s = suite_create("overlay");
     TCase *tc = tcase_create("core");

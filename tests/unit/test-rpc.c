@@ -161,8 +161,7 @@ static const char EMPTY_REPLY[] = "(empty)";
 
 /* A one-shot server on the other end of a socketpair: reads a request
  * and answers with 'reply' (with the request's id unless 'bad_id'). */
-static void
-serve_once(int fd, const char *error, bool bad_id)
+static void serve_once(int fd, const char *error, bool bad_id)
 {
     struct rpc_reader r;
     char buf[4096], *line = NULL;
@@ -181,21 +180,19 @@ serve_once(int fd, const char *error, bool bad_id)
     }
     json_t *rid = bad_id ? json_integer(12345) : json_incref(id);
     json_t *res = json_pack("{s:s}", "echo", method);
-    char *out = error ? rpc_encode_error(rid, error)
-                      : rpc_encode_reply(rid, res);
+    char *out =
+        error ? rpc_encode_error(rid, error) : rpc_encode_reply(rid, res);
     if (error && !strcmp(error, EMPTY_REPLY)) {
         /* Neither a result nor an error. */
         free(out);
-        out = xasprintf("{\"id\":%lld}\n",
-                        (long long)json_integer_value(rid));
+        out = xasprintf("{\"id\":%lld}\n", (long long)json_integer_value(rid));
     }
     ssize_t w = write(fd, out, strlen(out));
     _exit(w > 0 ? 0 : 1);
 }
 
-static int
-call_child(const char *error, bool bad_id, bool hang_up, json_t **resultp,
-           char **errp)
+static int call_child(const char *error, bool bad_id, bool hang_up,
+                      json_t **resultp, char **errp)
 {
     int sv[2];
     ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
@@ -228,9 +225,9 @@ START_TEST(test_client_call)
                      "dump-flows");
     json_decref(result);
 
-    ck_assert_int_eq(call_child("no bridge named br-x", false, false, &result,
-                                &err),
-                     EPROTO);
+    ck_assert_int_eq(
+        call_child("no bridge named br-x", false, false, &result, &err),
+        EPROTO);
     ck_assert_str_eq(err, "no bridge named br-x");
     ck_assert_ptr_null(result);
     free(err);
@@ -244,13 +241,13 @@ START_TEST(test_client_call)
                      EPROTO);
     ck_assert_ptr_null(result);
     ck_assert_str_eq(err, "reply from switchd has neither a result nor an "
-                     "error");
+                          "error");
     free(err);
 
     /* An error quoting bytes that are not UTF-8 still arrives, escaped. */
-    ck_assert_int_eq(call_child("bridge name \"\xe9\" is bad", false, false,
-                                &result, &err),
-                     EPROTO);
+    ck_assert_int_eq(
+        call_child("bridge name \"\xe9\" is bad", false, false, &result, &err),
+        EPROTO);
     ck_assert_str_eq(err, "bridge name \"\\xe9\" is bad");
     free(err);
 
@@ -271,8 +268,7 @@ START_TEST(test_connect_missing)
 }
 END_TEST
 
-static Suite *
-rpc_suite(void)
+static Suite *rpc_suite(void)
 {
     Suite *s = suite_create("rpc");
     TCase *tc = tcase_create("core");

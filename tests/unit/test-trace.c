@@ -19,16 +19,16 @@
 #include "packet.h"
 #include "trace.h"
 
-#define ARP_REQUEST                                                           \
-    "in_port=1,dl_src=52:54:00:0a:01:02,dl_dst=ff:ff:ff:ff:ff:ff,arp,"        \
-    "arp_op=1,arp_spa=10.1.1.2,arp_tpa=10.1.1.3,"                             \
+#define ARP_REQUEST                                                    \
+    "in_port=1,dl_src=52:54:00:0a:01:02,dl_dst=ff:ff:ff:ff:ff:ff,arp," \
+    "arp_op=1,arp_spa=10.1.1.2,arp_tpa=10.1.1.3,"                      \
     "arp_sha=52:54:00:0a:01:02"
-#define ARP_REPLY                                                             \
-    "in_port=5,tun_src=192.168.33.13,tun_dst=192.168.33.12,"                  \
-    "dl_src=2e:7a:a2:53:7b:31,dl_dst=52:54:00:0a:01:02,arp,arp_op=2,"         \
+#define ARP_REPLY                                                     \
+    "in_port=5,tun_src=192.168.33.13,tun_dst=192.168.33.12,"          \
+    "dl_src=2e:7a:a2:53:7b:31,dl_dst=52:54:00:0a:01:02,arp,arp_op=2," \
     "arp_spa=10.1.1.3,arp_tpa=10.1.1.2"
-#define PING_REMOTE                                                           \
-    "in_port=1,dl_src=52:54:00:0a:01:02,dl_dst=2e:7a:a2:53:7b:31,icmp,"       \
+#define PING_REMOTE                                                     \
+    "in_port=1,dl_src=52:54:00:0a:01:02,dl_dst=2e:7a:a2:53:7b:31,icmp," \
     "nw_src=10.1.1.2,nw_dst=10.1.1.3,nw_ttl=64,icmp_type=8"
 
 static void add_flows(struct ofproto *p, const char *const *flows, size_t n)
@@ -96,7 +96,7 @@ static char *run(struct ofproto *p, const char *flow_text, const char *hex,
     return ds_steal_cstr(&ds);
 }
 
-#define ASSERT_HAS(TEXT, NEEDLE)                                              \
+#define ASSERT_HAS(TEXT, NEEDLE) \
     ck_assert_msg(strstr(TEXT, NEEDLE), "missing <<%s>> in:\n%s", NEEDLE, TEXT)
 #define ASSERT_LACKS(TEXT, NEEDLE)                                            \
     ck_assert_msg(!strstr(TEXT, NEEDLE), "unexpected <<%s>> in:\n%s", NEEDLE, \
@@ -389,7 +389,7 @@ START_TEST(test_patch)
     ofproto_port_add(in, 2, "tap0");
     ofproto_port_set_patch(in, 1, tun, 1);
     ofproto_port_set_patch(tun, 1, in, 1);
-    const char *const normal[] = {"priority=0 actions=NORMAL"};
+    const char *const normal[] = { "priority=0 actions=NORMAL" };
     add_flows(in, normal, 1);
 
     char *text = run(in,
@@ -515,7 +515,7 @@ START_TEST(test_monitor_packet_in)
         "table=30,priority=0,cookie=0x1234 actions=controller",
     };
     add_flows(p, ctl, 2);
-    struct pins pins = {DS_EMPTY_INITIALIZER, NULL, 0};
+    struct pins pins = { DS_EMPTY_INITIALIZER, NULL, 0 };
     ofproto_set_packet_in_cb(p, pin_cb, &pins);
 
     /* Trace without --generate reaches the controller but sends nothing. */

@@ -36,8 +36,8 @@ static unsigned get16(const uint8_t *p)
 
 static uint32_t get32(const uint8_t *p)
 {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           p[3];
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8
+           | p[3];
 }
 
 /* True if the TCP checksum of the segment at 'l3' (IPv4 or IPv6) is
@@ -72,7 +72,9 @@ static size_t make_tcp(uint8_t *f, bool v6, bool vlan, size_t payload,
                        uint8_t flags)
 {
     size_t o = 0;
-    static const uint8_t macs[12] = {0xaa, 0, 0, 0, 0, 1, 0xaa, 0, 0, 0, 0, 2};
+    static const uint8_t macs[12] = {
+        0xaa, 0, 0, 0, 0, 1, 0xaa, 0, 0, 0, 0, 2
+    };
     memcpy(f, macs, 12);
     o = 12;
     if (vlan) {
@@ -98,26 +100,26 @@ static size_t make_tcp(uint8_t *f, bool v6, bool vlan, size_t payload,
         o += 40;
     } else {
         size_t tot = 20 + tcplen;
-        uint8_t ip[20] = {0x45,
-                          0,
-                          (uint8_t)(tot >> 8),
-                          (uint8_t)tot,
-                          0x12,
-                          0x34,
-                          0x40,
-                          0,
-                          64,
-                          6,
-                          0,
-                          0,
-                          10,
-                          1,
-                          1,
-                          2,
-                          10,
-                          1,
-                          1,
-                          3};
+        uint8_t ip[20] = { 0x45,
+                           0,
+                           (uint8_t)(tot >> 8),
+                           (uint8_t)tot,
+                           0x12,
+                           0x34,
+                           0x40,
+                           0,
+                           64,
+                           6,
+                           0,
+                           0,
+                           10,
+                           1,
+                           1,
+                           2,
+                           10,
+                           1,
+                           1,
+                           3 };
         memcpy(f + o, ip, 20);
         uint16_t c = (uint16_t)~ref_fold(ref_sum(0, f + o, 20));
         f[o + 10] = (uint8_t)(c >> 8);
@@ -125,8 +127,8 @@ static size_t make_tcp(uint8_t *f, bool v6, bool vlan, size_t payload,
         o += 20;
     }
     size_t l4 = o;
-    uint8_t th[32] = {0x9c, 0x40, 0x14, 0x51, 0xff, 0xff,  0xf0, 0x00,
-                      0,    0,    0,    1,    0x80, flags, 0x01, 0xf5};
+    uint8_t th[32] = { 0x9c, 0x40, 0x14, 0x51, 0xff, 0xff,  0xf0, 0x00,
+                       0,    0,    0,    1,    0x80, flags, 0x01, 0xf5 };
     th[20] = 1;
     th[21] = 1;
     th[22] = 8;

@@ -158,14 +158,14 @@ static void render(struct printer *pr)
 START_TEST(test_printer)
 {
     struct ds ds = DS_EMPTY_INITIALIZER;
-    struct printer text = {&ds, NULL};
+    struct printer text = { &ds, NULL };
     render(&text);
     ck_assert_str_eq(ds_cstr(&ds),
                      "[name=br-tun port=5 vni=0x64 remote=192.168.33.13]");
     ds_destroy(&ds);
 
     json_t *obj = json_object();
-    struct printer js = {NULL, obj};
+    struct printer js = { NULL, obj };
     render(&js);
     char *dump = json_dumps(obj, JSON_SORT_KEYS | JSON_COMPACT);
     ck_assert_str_eq(dump, "{\"name\":\"br-tun\",\"port\":5,\"tunnel\":"

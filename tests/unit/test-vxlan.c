@@ -10,12 +10,12 @@ START_TEST(test_header_put)
     uint8_t h[VXLAN_HLEN];
     memset(h, 0xee, sizeof h);
     vxlan_header_put(h, 0x123456);
-    static const uint8_t want[] = {0x08, 0, 0, 0, 0x12, 0x34, 0x56, 0};
+    static const uint8_t want[] = { 0x08, 0, 0, 0, 0x12, 0x34, 0x56, 0 };
     ck_assert_mem_eq(h, want, sizeof want);
 
     /* VNI 0, as the article's tunnels use. */
     vxlan_header_put(h, 0);
-    static const uint8_t want0[] = {0x08, 0, 0, 0, 0, 0, 0, 0};
+    static const uint8_t want0[] = { 0x08, 0, 0, 0, 0, 0, 0, 0 };
     ck_assert_mem_eq(h, want0, sizeof want0);
 
     /* Bits above 24 cannot leak into the reserved byte or the flags. */
@@ -76,7 +76,9 @@ static size_t make_frame(uint8_t *f, uint32_t src, uint32_t dst, uint8_t proto,
                          uint16_t sport, uint16_t dport, bool vlan)
 {
     memset(f, 0, 128);
-    static const uint8_t macs[12] = {0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2};
+    static const uint8_t macs[12] = {
+        0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2
+    };
     memcpy(f, macs, 12);
     size_t o = 12;
     if (vlan) {
@@ -196,7 +198,7 @@ START_TEST(test_ip_udp)
     ck_assert_uint_eq(h[6], 0x40); /* DF. */
     ck_assert_uint_eq(h[8], 64);
     ck_assert_uint_eq(h[9], 17);
-    static const uint8_t addrs[] = {192, 168, 33, 12, 192, 168, 33, 13};
+    static const uint8_t addrs[] = { 192, 168, 33, 12, 192, 168, 33, 13 };
     ck_assert_mem_eq(h + 12, addrs, 8);
     /* A correct header checksums to zero. */
     ck_assert_uint_eq(vxlan_ip_csum(h, VXLAN_IP_HLEN), 0);
@@ -216,12 +218,12 @@ START_TEST(test_ip_csum_known)
 {
     /* The classic example header (Wikipedia's IPv4 checksum walkthrough):
      * checksum 0xb861. */
-    uint8_t h[20] = {0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40,
-                     0x00, 0x40, 0x11, 0x00, 0x00, 0xc0, 0xa8,
-                     0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
+    uint8_t h[20] = { 0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40,
+                      0x00, 0x40, 0x11, 0x00, 0x00, 0xc0, 0xa8,
+                      0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7 };
     ck_assert_uint_eq(vxlan_ip_csum(h, 20), 0xb861);
     /* Odd length pads with a zero byte. */
-    uint8_t odd[3] = {0x01, 0x02, 0x03};
+    uint8_t odd[3] = { 0x01, 0x02, 0x03 };
     ck_assert_uint_eq(vxlan_ip_csum(odd, 3), (uint16_t) ~(0x0102 + 0x0300));
 }
 END_TEST

@@ -38,10 +38,10 @@ static struct ofproto *bridge(const char *name, int n_ports)
     return p;
 }
 
-static const uint8_t MAC1[6] = {0x02, 0, 0, 0, 0, 0x01};
-static const uint8_t MAC2[6] = {0x02, 0, 0, 0, 0, 0x02};
-static const uint8_t MAC3[6] = {0x02, 0, 0, 0, 0, 0x03};
-static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+static const uint8_t MAC1[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const uint8_t MAC2[6] = { 0x02, 0, 0, 0, 0, 0x02 };
+static const uint8_t MAC3[6] = { 0x02, 0, 0, 0, 0, 0x03 };
+static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 /* A key for an IPv4/UDP frame from 'src' to 'dst'. */
 static struct flow ip_flow(const uint8_t src[6], const uint8_t dst[6])
@@ -87,8 +87,8 @@ static const char *outs(const struct xlate_result *res)
     size_t n = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < res->n_outputs && n < sizeof buf - 32; i++) {
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%u",
-                              i ? "," : "", res->outputs[i].port);
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%u", i ? "," : "",
+                              res->outputs[i].port);
     }
     return res->n_outputs ? buf : "drop";
 }
@@ -244,7 +244,7 @@ START_TEST(test_commit_at_output)
     size_t udp_len = (size_t)(ip[24] << 8 | ip[25]);
     ck_assert_uint_ge(udp_len, 8);
     ck_assert_uint_le(udp_len, 64);
-    uint8_t pseudo[12 + 64 + 1] = {0};
+    uint8_t pseudo[12 + 64 + 1] = { 0 };
     memcpy(pseudo, ip + 12, 8);
     pseudo[9] = IPPROTO_UDP_;
     pseudo[10] = ip[24];
@@ -288,7 +288,7 @@ START_TEST(test_controller_ttl_exit_clone)
     struct ofproto *p = bridge("br0", 4);
     struct xlate_result res;
     xlate_result_init(&res);
-    struct pin_log log = {0};
+    struct pin_log log = { 0 };
     ofproto_set_packet_in_cb(p, pin_cb, &log);
     add(p, "in_port=1 actions=controller,output:2");
     add(p, "in_port=2 actions=dec_ttl,output:3");
@@ -339,7 +339,7 @@ START_TEST(test_new_fields_and_actions)
     struct ofproto *p = bridge("br0", 4);
     struct xlate_result res;
     xlate_result_init(&res);
-    struct pin_log log = {0};
+    struct pin_log log = { 0 };
     ofproto_set_packet_in_cb(p, pin_cb, &log);
     add(p, "in_port=1 actions=set_field:5->pkt_mark,load:0x1234->xreg7,"
            "resubmit(,1)");
@@ -531,7 +531,7 @@ START_TEST(test_patch_crossings)
     md[1].in_port = 2;
     packet_init(&pkts[0], frame, len);
     packet_init(&pkts[1], frame, len);
-    const struct packet *ptrs[2] = {&pkts[0], &pkts[1]};
+    const struct packet *ptrs[2] = { &pkts[0], &pkts[1] };
     struct xlate_result results[2];
     xlate_result_init(&results[0]);
     xlate_result_init(&results[1]);
@@ -586,7 +586,7 @@ START_TEST(test_normal_vlans)
 {
     clock_fake_set(0);
     struct ofproto *p = bridge("br0", 5);
-    static const uint16_t only20[] = {20};
+    static const uint16_t only20[] = { 20 };
     ofproto_port_set_vlan(p, 1, 10, NULL, 0);
     ofproto_port_set_vlan(p, 2, 10, NULL, 0);
     ofproto_port_set_vlan(p, 3, 20, NULL, 0);
@@ -671,7 +671,7 @@ START_TEST(test_normal)
     run(p, 2, MAC3, MAC2, &res);
     ck_assert_str_eq(outs(&res), "drop");
     /* A trace learns nothing. */
-    uint8_t mac4[6] = {0x02, 0, 0, 0, 0, 4};
+    uint8_t mac4[6] = { 0x02, 0, 0, 0, 0, 4 };
     struct flow f = ip_flow(mac4, MAC1);
     f.in_port = 4;
     run_flow(p, &f, false, &res);
@@ -685,7 +685,7 @@ START_TEST(test_normal)
     run_flow(p, &f, true, &res);
     ck_assert_str_eq(outs(&res), "1,2,4");
 
-    struct fdb_aux aux = {0, 0};
+    struct fdb_aux aux = { 0, 0 };
     ofproto_fdb_dump(p, fdb_cb, &aux);
     ck_assert_int_eq(aux.n, 4); /* MAC1, MAC2, MAC3 on vlan 0; MAC2 v5. */
     ck_assert_uint_eq(aux.port, 1);
@@ -712,8 +712,8 @@ static void trace_cb(const struct xlate_event *ev, void *aux)
 {
     struct trace_log *log = aux;
     static const char *const names[] = {
-        "table", "action", "fields", "skip", "output", "patch", "learn",
-        "controller", "drop",
+        "table", "action", "fields",     "skip", "output",
+        "patch", "learn",  "controller", "drop",
     };
     ds_put_format(&log->ds, "%s", names[ev->type]);
     switch (ev->type) {
@@ -745,7 +745,7 @@ START_TEST(test_trace_events)
            "output:1");
     add(p, "table=1 actions=learn(table=2,NXM_OF_ETH_DST[]="
            "NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[]),output:2");
-    struct trace_log log = {DS_EMPTY_INITIALIZER};
+    struct trace_log log = { DS_EMPTY_INITIALIZER };
     struct flow f = ip_flow(MAC1, MAC2);
     f.in_port = 1;
     uint8_t frame[128];
@@ -780,8 +780,8 @@ END_TEST
 /* Runs the actions of flow text 'text' ("actions=...") on an IPv4 frame
  * from MAC1 to 'dst' arriving on 'in_port'. */
 static void run_actions(struct ofproto *p, uint16_t in_port,
-                        const uint8_t dst[6], const char *text,
-                        bool effects, struct xlate_result *res)
+                        const uint8_t dst[6], const char *text, bool effects,
+                        struct xlate_result *res)
 {
     struct flow_mod fm;
     flow_mod_init(&fm, FM_ADD);
@@ -793,10 +793,9 @@ static void run_actions(struct ofproto *p, uint16_t in_port,
     size_t len = flow_compose(&f, frame, sizeof frame);
     struct packet pkt;
     packet_init(&pkt, frame, len);
-    ofproto_execute_actions(p, &pkt, &f,
-                            (const struct ofpact *)(const void *)
-                                fm.ofpacts.data,
-                            fm.ofpacts.size, effects, res);
+    ofproto_execute_actions(
+        p, &pkt, &f, (const struct ofpact *)(const void *)fm.ofpacts.data,
+        fm.ofpacts.size, effects, res);
     packet_uninit(&pkt);
     flow_mod_uninit(&fm);
 }
@@ -830,8 +829,7 @@ START_TEST(test_execute_actions)
 
     /* resubmit(,0) runs the tables as a received packet would, with
      * their counters; without side effects nothing is counted. */
-    run_actions(p, 1, MAC2, "actions=resubmit(,0),resubmit(,1)", true,
-                &res);
+    run_actions(p, 1, MAC2, "actions=resubmit(,0),resubmit(,1)", true, &res);
     ck_assert_str_eq(outs(&res), "3,2");
     ofproto_table_stats(p, 0, &ts);
     ck_assert_uint_eq(ts.lookups, 1);

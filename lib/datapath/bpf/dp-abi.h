@@ -28,15 +28,15 @@
 
 /* Key: every field host order except the byte arrays (wire order). */
 struct dp_key {
-    __u32 ifindex;   /* Device the packet came from. */
-    __u32 tun_id;    /* Tunnel metadata, zero off a tunnel device. */
+    __u32 ifindex; /* Device the packet came from. */
+    __u32 tun_id;  /* Tunnel metadata, zero off a tunnel device. */
     __u32 tun_src;
     __u32 tun_dst;
     __u8 dl_dst[6];
     __u8 dl_src[6];
     __u16 dl_type;
     __u8 nw_proto;
-    __u8 nw_tos;     /* The whole TOS byte: DSCP and ECN. */
+    __u8 nw_tos; /* The whole TOS byte: DSCP and ECN. */
     __u8 nw_ttl;
     __u8 pad0;
     __u16 tcp_flags;
@@ -50,9 +50,9 @@ struct dp_key {
 };
 
 enum dp_action_type {
-    DP_A_OUTPUT = 1,  /* Redirect a copy (the last one: the packet). */
-    DP_A_SET_TUNNEL,  /* Tunnel key for the next OUTPUT to a vxlan dev. */
-    DP_A_SET_ETH,     /* Rewrite the 12 bytes of Ethernet addresses. */
+    DP_A_OUTPUT = 1, /* Redirect a copy (the last one: the packet). */
+    DP_A_SET_TUNNEL, /* Tunnel key for the next OUTPUT to a vxlan dev. */
+    DP_A_SET_ETH,    /* Rewrite the 12 bytes of Ethernet addresses. */
 };
 
 #define DP_AF_INGRESS 0x01 /* OUTPUT into the device's receive path. */
@@ -61,20 +61,20 @@ enum dp_action_type {
 struct dp_action {
     __u8 type;
     __u8 flags;
-    __u8 ttl;        /* SET_TUNNEL. */
+    __u8 ttl; /* SET_TUNNEL. */
     __u8 pad;
-    __u32 ifindex;   /* OUTPUT. */
-    __u32 vni;       /* SET_TUNNEL, host order like the key. */
+    __u32 ifindex; /* OUTPUT. */
+    __u32 vni;     /* SET_TUNNEL, host order like the key. */
     __u32 remote;
-    __u32 local;     /* 0: the kernel picks the route's source. */
-    __u8 eth[12];    /* SET_ETH: dl_dst then dl_src. */
+    __u32 local;  /* 0: the kernel picks the route's source. */
+    __u8 eth[12]; /* SET_ETH: dl_dst then dl_src. */
 };
 
 /* A cache entry.  No action at all means drop. */
 struct dp_entry {
     __u64 packets;
     __u64 bytes;
-    __u64 used_ns;   /* bpf_ktime_get_ns() of the last hit. */
+    __u64 used_ns; /* bpf_ktime_get_ns() of the last hit. */
     __u32 n_actions;
     __u32 pad;
     struct dp_action actions[DP_MAX_ACTIONS];
@@ -87,17 +87,17 @@ struct dp_miss {
     __u32 tun_id;
     __u32 tun_src;
     __u32 tun_dst;
-    __u32 len;       /* skb->len */
+    __u32 len; /* skb->len */
     __u32 caplen;
 };
 
 /* Counters (a per-CPU array indexed by these). */
 enum dp_counter {
     DP_C_HIT,
-    DP_C_MISS,          /* Looked up, not found. */
-    DP_C_UNCACHEABLE,   /* Not parsed: always slow path. */
-    DP_C_MISS_TOO_BIG,  /* Ingress miss over DP_MISS_MAX_LEN: dropped. */
-    DP_C_MISS_LOST,     /* perf output failed: dropped. */
+    DP_C_MISS,         /* Looked up, not found. */
+    DP_C_UNCACHEABLE,  /* Not parsed: always slow path. */
+    DP_C_MISS_TOO_BIG, /* Ingress miss over DP_MISS_MAX_LEN: dropped. */
+    DP_C_MISS_LOST,    /* perf output failed: dropped. */
     DP_C_N
 };
 
@@ -178,8 +178,8 @@ static inline int dp_parse_arp(const __u8 *d, const __u8 *end, __u32 len,
     if (a + 28 > end || len < 42) {
         return 0;
     }
-    if (dp_get16(a) != 1 || dp_get16(a + 2) != 0x0800 || a[4] != 6
-        || a[5] != 4 || dp_get16(a + 6) > 0xff) {
+    if (dp_get16(a) != 1 || dp_get16(a + 2) != 0x0800 || a[4] != 6 || a[5] != 4
+        || dp_get16(a + 6) > 0xff) {
         return 0; /* flow_extract would leave fields out: slow path. */
     }
     k->nw_proto = a[7];
