@@ -550,23 +550,7 @@ static int parse_and_print(const char *text)
     struct ds out = DS_EMPTY_INITIALIZER;
     for (size_t i = 0; i < n; i++) {
         struct flow_mod *fm = &fms[i];
-        struct flow_print fp = {
-            .match = &fm->match,
-            .priority = fm->priority,
-            .table_id = fm->table_id,
-            .cookie = fm->cookie,
-            .idle_timeout = fm->idle_timeout,
-            .hard_timeout = fm->hard_timeout,
-            .importance = fm->importance,
-            .flags = fm->flags,
-            .ofpacts = (const struct ofpact *)fm->ofpacts.data,
-            .ofpacts_len = fm->ofpacts.size,
-            .show_stats = false,
-            .hard_age = -1,
-            .show_flags = true,
-            .show_importance = true,
-        };
-        flow_print_format(&fp, NULL, &out);
+        flow_mod_format(fm, NULL, true, &out);
         ds_put_char(&out, '\n');
         flow_mod_uninit(fm);
     }

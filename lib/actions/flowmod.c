@@ -549,3 +549,25 @@ void flow_print_format(const struct flow_print *fp,
     ds_put_cstr(ds, "actions=");
     ofpacts_format_flow(fp->ofpacts, fp->ofpacts_len, fp->match, ports, ds);
 }
+
+void flow_mod_format(const struct flow_mod *fm, const struct portmap *map,
+                     bool as_parsed, struct ds *ds)
+{
+    struct flow_print fp = {
+        .match = &fm->match,
+        .priority = fm->priority,
+        .table_id = fm->table_id,
+        .cookie = fm->cookie,
+        .idle_timeout = fm->idle_timeout,
+        .hard_timeout = fm->hard_timeout,
+        .importance = fm->importance,
+        .flags = fm->flags,
+        .ofpacts = (const struct ofpact *)(const void *)fm->ofpacts.data,
+        .ofpacts_len = fm->ofpacts.size,
+        .show_stats = false,
+        .hard_age = -1,
+        .show_flags = as_parsed,
+        .show_importance = as_parsed,
+    };
+    flow_print_format(&fp, map, ds);
+}

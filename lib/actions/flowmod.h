@@ -116,4 +116,11 @@ struct flow_print {
 void flow_print_format(const struct flow_print *, const struct portmap *,
                        struct ds *);
 
+/* Appends the line of the flow 'fm' would add: as a dump without
+ * statistics prints it, or with 'as_parsed' as parse-flows shows what it
+ * parsed (flags and importance too).  The one conversion from a parsed
+ * flow to its line, for swofctl's offline parsing, tests and fuzzers. */
+void flow_mod_format(const struct flow_mod *, const struct portmap *,
+                     bool as_parsed, struct ds *);
+
 #endif

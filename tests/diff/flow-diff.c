@@ -82,21 +82,7 @@ static char *our_verdict(const char *flow, char **err)
     struct ds out = DS_EMPTY_INITIALIZER;
     for (size_t i = 0; i < n; i++) {
         struct flow_mod *fm = &fms[i];
-        struct flow_print fp = {
-            .match = &fm->match,
-            .priority = fm->priority,
-            .table_id = fm->table_id,
-            .cookie = fm->cookie,
-            .idle_timeout = fm->idle_timeout,
-            .hard_timeout = fm->hard_timeout,
-            .importance = fm->importance,
-            .flags = fm->flags,
-            .ofpacts = (const struct ofpact *)(const void *)fm->ofpacts.data,
-            .ofpacts_len = fm->ofpacts.size,
-            .show_stats = false,
-            .hard_age = -1,
-        };
-        flow_print_format(&fp, NULL, &out);
+        flow_mod_format(fm, NULL, false, &out);
         flow_mod_uninit(fm);
     }
     free(fms);

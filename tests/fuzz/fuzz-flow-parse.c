@@ -19,29 +19,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void print_fm(const struct flow_mod *fm, const struct portmap *map,
-                     struct ds *ds)
-{
-    struct flow_print fp;
-    memset(&fp, 0, sizeof fp);
-    fp.match = &fm->match;
-    fp.priority = fm->priority;
-    fp.table_id = fm->table_id;
-    fp.cookie = fm->cookie;
-    fp.idle_timeout = fm->idle_timeout;
-    fp.hard_timeout = fm->hard_timeout;
-    fp.importance = fm->importance;
-    fp.flags = fm->flags;
-    fp.ofpacts = (const struct ofpact *)(const void *)fm->ofpacts.data;
-    fp.ofpacts_len = fm->ofpacts.size;
-    fp.hard_age = -1;
-    flow_print_format(&fp, map, ds);
-}
-
 static void round_trip(const struct flow_mod *fm, const struct portmap *map)
 {
     struct ds ds = DS_EMPTY_INITIALIZER;
-    print_fm(fm, map, &ds);
+    flow_mod_format(fm, map, false, &ds);
     struct flow_mod fm2;
     flow_mod_init(&fm2, FM_ADD);
     char *err = flow_mod_parse(&fm2, ds_cstr(&ds), FM_PARSE_ADD, map);
@@ -63,7 +44,7 @@ static void round_trip(const struct flow_mod *fm, const struct portmap *map)
          * (mod_vlan_vid as push_vlan and set_field): the text must be a
          * fixed point instead. */
         struct ds again = DS_EMPTY_INITIALIZER;
-        print_fm(&fm2, map, &again);
+        flow_mod_format(&fm2, map, false, &again);
         if (strcmp(ds_cstr(&ds), ds_cstr(&again))) {
             abort();
         }
