@@ -165,21 +165,14 @@ static bool is_other_config(const char *column)
     return !strcmp(column, "other_config") || !strcmp(column, "other-config");
 }
 
-/* Applies one "other_config:KEY=VALUE" to a bridge. */
+/* Applies one bridge column that columns.c does not handle: 'arg' as
+ * typed, split by set_column() into 'column', 'key' (NULL without
+ * ":KEY") and 'value'. */
 static char *set_bridge_column(struct vsctl_ctx *ctx, struct config_bridge *br,
-                               const char *arg)
+                               const char *arg, const char *column,
+                               const char *key, const char *value)
 {
-    const char *eq = strchr(arg, '=');
-    if (!eq) {
-        return xasprintf("\"%s\": expected COLUMN[:KEY]=VALUE", arg);
-    }
-    char *column = xstrndup(arg, (size_t)(eq - arg));
-    char *value = unquote(eq + 1);
-    char *key = strchr(column, ':');
     char *err = NULL;
-    if (key) {
-        *key++ = '\0';
-    }
     if (!strcmp(column, "datapath_type") && !key) {
         err = config_check_datapath_type(br->name, value);
         if (!err) {
@@ -205,8 +198,6 @@ static char *set_bridge_column(struct vsctl_ctx *ctx, struct config_bridge *br,
             ctx->changed = true;
         }
     }
-    free(column);
-    free(value);
     return err;
 }
 
@@ -232,7 +223,7 @@ static char *set_column(struct vsctl_ctx *ctx, enum db_table t,
     if (handled || err) {
         /* Done by columns.c. */
     } else if (t == DB_BRIDGE) {
-        err = set_bridge_column(ctx, br, arg);
+        err = set_bridge_column(ctx, br, arg, column, key, value);
     } else if (!strcmp(column, "options")) {
         if (!key || !*key) {
             err = xasprintf("\"%s\": set options one key at a time "
