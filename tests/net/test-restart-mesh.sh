@@ -52,7 +52,9 @@ saved_learned() {
     [ "$(grep -c 'priority=1,dl_dst=' "$(topo_rundir "$1")/conf.json.flows/br-tun")" -eq 2 ]
 }
 for h in 1 2 3; do
-    net_wait_for 5 saved_learned "$h" || net_fail "h$h's learned flows were not saved: $(cat "$(topo_rundir "$h")/conf.json.flows/br-tun"; tail -3 "$(topo_rundir "$h")/switchd.log")"
+    # Saves are coalesced (at most one a second, longer after a slow
+    # one) and a loaded machine runs them late: a generous bound.
+    net_wait_for 15 saved_learned "$h" || net_fail "h$h's learned flows were not saved: $(cat "$(topo_rundir "$h")/conf.json.flows/br-tun"; tail -3 "$(topo_rundir "$h")/switchd.log")"
 done
 
 # restart H [ARGS]: kill -9 host H's switchd, start it again, same db.
