@@ -20,6 +20,7 @@
 #include "ds.h"
 #include "flowmod.h"
 #include "match.h"
+#include "printer.h"
 #include "swofctl.h"
 
 struct diff_flow {
@@ -47,7 +48,7 @@ static char *source_text(const struct common_opts *g, const struct cmd_opts *o,
                             json_pack("{s:s, s:b, s:b, s:s}", "bridge", src,
                                       "stats", false, "text_only", true,
                                       "protocol", o->protocol));
-    char *text = xstrdup(json_string_value(json_object_get(r, "text")));
+    char *text = xstrdup(json_string_value(json_object_get(r, PR_KEY_TEXT)));
     json_decref(r);
     return text;
 }

@@ -18,6 +18,7 @@
 #include "ds.h"
 #include "flowmod.h"
 #include "portmap.h"
+#include "printer.h"
 #include "rpc.h"
 #include "stream-keys.h"
 #include "swofctl.h"
@@ -46,7 +47,7 @@ static json_t *bridge_params(const char *br)
 static json_t *read_params(const struct common_opts *g,
                            const struct cmd_opts *o, const char *br)
 {
-    return json_pack("{s:s, s:b, s:s}", "bridge", br, "text", !g->json,
+    return json_pack("{s:s, s:b, s:s}", "bridge", br, PR_KEY_TEXT, !g->json,
                      "protocol", o->protocol);
 }
 
@@ -56,7 +57,7 @@ static int print_reply(const struct common_opts *g, json_t *r)
     if (g->json) {
         common_print_json(r);
     } else {
-        json_t *text = json_object_get(r, "text");
+        json_t *text = json_object_get(r, PR_KEY_TEXT);
         fwrite(json_string_value(text), 1, json_string_length(text), stdout);
     }
     json_decref(r);
@@ -162,7 +163,7 @@ static int cmd_dump_flows(const struct common_opts *g,
          * no size limit, and the memory of one piece. */
         json_object_set_new(params, "stream", json_true());
         json_t *r = common_call_chunks(g, "dump-flows", params);
-        if (json_object_get(r, "text")) {
+        if (json_object_get(r, PR_KEY_TEXT)) {
             return print_reply(g, r); /* A daemon that does not stream. */
         }
         json_decref(r);
@@ -279,35 +280,13 @@ static int cmd_dump_tables(const struct common_opts *g,
         g, common_call(g, "dump-tables", read_params(g, o, argv[0])));
 }
 
-/* The kernel fast path's entries, one per line: key, packets, bytes,
- * used, actions (as ovs-dpctl dump-flows lays them out). */
+/* The kernel fast path's entries, one per line (as ovs-dpctl dump-flows
+ * lays them out). */
 static int cmd_dump_dp_flows(const struct common_opts *g,
                              const struct cmd_opts *o, char *argv[], int argc)
 {
-    json_t *r = common_call(g, "dump-dp-flows", bridge_params(argv[0]));
-    if (g->json) {
-        common_print_json(r);
-        json_decref(r);
-        return 0;
-    }
-    size_t i;
-    json_t *e;
-    json_array_foreach(json_object_get(r, "flows"), i, e)
-    {
-        double used = json_real_value(json_object_get(e, "used"));
-        char usedbuf[32];
-        if (used < 0) {
-            snprintf(usedbuf, sizeof usedbuf, "never");
-        } else {
-            snprintf(usedbuf, sizeof usedbuf, "%.3fs", used);
-        }
-        printf("%s, packets:%lld, bytes:%lld, used:%s, actions:%s\n",
-               json_string_value(json_object_get(e, "key")),
-               jint(e, "packets"), jint(e, "bytes"), usedbuf,
-               json_string_value(json_object_get(e, "actions")));
-    }
-    json_decref(r);
-    return 0;
+    return print_reply(
+        g, common_call(g, "dump-dp-flows", read_params(g, o, argv[0])));
 }
 
 static int cmd_stats(const struct common_opts *g, const struct cmd_opts *o,
@@ -334,10 +313,10 @@ static int cmd_trace(const struct common_opts *g, const struct cmd_opts *o,
     }
     json_t *r = common_call(g, "trace", params);
     if (g->json) {
-        json_object_del(r, "text");
+        json_object_del(r, PR_KEY_TEXT);
         common_print_json(r);
     } else {
-        fputs(json_string_value(json_object_get(r, "text")), stdout);
+        fputs(json_string_value(json_object_get(r, PR_KEY_TEXT)), stdout);
     }
     json_decref(r);
     return 0;
@@ -440,13 +419,13 @@ static int cmd_monitor(const struct common_opts *g, const struct cmd_opts *o,
             break;
         }
         if (g->json) {
-            json_object_del(msg, STREAM_KEY_TEXT);
+            json_object_del(msg, PR_KEY_TEXT);
             char *line =
                 json_dumps(msg, JSON_COMPACT | JSON_REAL_PRECISION(10));
             puts(line);
             free(line);
         } else {
-            puts(json_string_value(json_object_get(msg, STREAM_KEY_TEXT)));
+            puts(json_string_value(json_object_get(msg, PR_KEY_TEXT)));
         }
         json_decref(msg);
     }

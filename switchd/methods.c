@@ -10,6 +10,7 @@
 #include "config.h"
 #include "log.h"
 #include "methods.h"
+#include "printer.h"
 #include "util.h"
 #include "vsctl.h"
 
@@ -132,7 +133,7 @@ static char *m_vsctl(struct switchd *sw, json_t *params,
  * text, "protocol" "OpenFlow10" (default) or "OpenFlow13" for whose. */
 static char *param_view(json_t *params, struct ofctl_view *view)
 {
-    view->text = param_bool(params, "text", false);
+    view->text = param_bool(params, PR_KEY_TEXT, false);
     const char *proto = param_opt_str(params, "protocol");
     if (!proto || !strcmp(proto, "OpenFlow10")) {
         view->of_version = 10;
@@ -458,8 +459,10 @@ static char *m_dump_dp_flows(struct switchd *sw, json_t *params,
                              struct switchd_call *call, json_t **resultp)
 {
     char *err = NULL;
-    const char *br = param_str(params, "bridge", &err);
-    return br ? bridge_ofctl_dump_dp_flows(sw->bridges, br, resultp) : err;
+    struct ofctl_view view;
+    const char *br = read_params(params, &view, &err);
+    return br ? bridge_ofctl_dump_dp_flows(sw->bridges, br, &view, resultp)
+              : err;
 }
 
 static char *m_trace(struct switchd *sw, json_t *params,

@@ -3,6 +3,63 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+void pr_reply_begin(struct printer *pr, bool text)
+{
+    if (text) {
+        pr->ds = xzalloc(sizeof *pr->ds);
+        ds_init(pr->ds);
+        pr->obj = NULL;
+    } else {
+        pr->ds = NULL;
+        pr->obj = json_object();
+    }
+}
+
+json_t *pr_reply_end(struct printer *pr)
+{
+    if (!pr->ds) {
+        return pr->obj;
+    }
+    json_t *r =
+        json_pack("{s:s%}", PR_KEY_TEXT, ds_cstr(pr->ds), pr->ds->length);
+    ds_destroy(pr->ds);
+    free(pr->ds);
+    pr->ds = NULL;
+    return r;
+}
+
+/* 'v' (consumed) into the JSON being built: appended to an array (see
+ * pr_array_open()), else under 'key'. */
+static void put(struct printer *pr, const char *key, json_t *v)
+{
+    if (json_is_array(pr->obj)) {
+        json_array_append_new(pr->obj, v);
+    } else {
+        json_object_set_new(pr->obj, key, v);
+    }
+}
+
+void pr_json(struct printer *pr, const char *key, json_t *value)
+{
+    if (pr->ds) {
+        json_decref(value);
+    } else {
+        put(pr, key, value);
+    }
+}
+
+json_t *pr_array_open(struct printer *pr, const char *key)
+{
+    json_t *outer = pr->obj;
+    if (outer) {
+        json_t *a = json_array();
+        put(pr, key, a);
+        pr->obj = a;
+    }
+    return outer;
+}
 
 void pr_text(struct printer *pr, const char *fmt, ...)
 {
@@ -20,7 +77,7 @@ void pr_str(struct printer *pr, const char *key, const char *fmt,
     if (pr->ds) {
         ds_put_format(pr->ds, fmt, value);
     } else {
-        json_object_set_new(pr->obj, key, json_string(value));
+        put(pr, key, json_string(value));
     }
 }
 
@@ -30,7 +87,17 @@ void pr_uint(struct printer *pr, const char *key, const char *fmt,
     if (pr->ds) {
         ds_put_format(pr->ds, fmt, value);
     } else {
-        json_object_set_new(pr->obj, key, json_integer((json_int_t)value));
+        put(pr, key, json_integer((json_int_t)value));
+    }
+}
+
+void pr_double(struct printer *pr, const char *key, const char *fmt,
+               double value)
+{
+    if (pr->ds) {
+        ds_put_format(pr->ds, fmt, value);
+    } else {
+        put(pr, key, json_real(value));
     }
 }
 
@@ -53,7 +120,7 @@ json_t *pr_open(struct printer *pr, const char *key)
     json_t *outer = pr->obj;
     if (outer) {
         json_t *obj = json_object();
-        json_object_set_new(outer, key, obj);
+        put(pr, key, obj);
         pr->obj = obj;
     }
     return outer;
@@ -69,7 +136,7 @@ struct pr_list pr_list_open(struct printer *pr, const char *key)
     struct pr_list l = { pr->obj, NULL };
     if (pr->obj) {
         l.array = json_array();
-        json_object_set_new(pr->obj, key, l.array);
+        put(pr, key, l.array);
     }
     return l;
 }
@@ -96,7 +163,7 @@ void pr_bool(struct printer *pr, const char *key, const char *fmt,
     if (pr->ds) {
         ds_put_format(pr->ds, fmt, value ? text_true : text_false);
     } else {
-        json_object_set_new(pr->obj, key, json_boolean(value));
+        put(pr, key, json_boolean(value));
     }
 }
 
@@ -113,6 +180,6 @@ void pr_str_array(struct printer *pr, const char *key, const char *fmt,
         for (size_t i = 0; i < n; i++) {
             json_array_append_new(array, json_string(values[i]));
         }
-        json_object_set_new(pr->obj, key, array);
+        put(pr, key, array);
     }
 }

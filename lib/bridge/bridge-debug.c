@@ -68,14 +68,14 @@ char *bridge_ofctl_fdb_show(struct bridges *bs, const char *name,
         return err;
     }
     struct printer pr;
-    ofctl_view_begin(view, &pr);
+    pr_reply_begin(&pr, view->text);
     /* ovs-appctl fdb/show's layout. */
     pr_str(&pr, "bridge", "", br->name);
     pr_text(&pr, " port  VLAN  MAC                Age\n");
     struct fdb_render r = { &pr, pr_list_open(&pr, "entries") };
     ofproto_fdb_dump(br->ofproto, fdb_entry_cb, &r);
     pr_list_close(&pr, &r.list);
-    *resultp = ofctl_view_end(&pr);
+    *resultp = pr_reply_end(&pr);
     return NULL;
 }
 
@@ -89,13 +89,14 @@ char *bridge_ofctl_fdb_flush(struct bridges *bs, const char *name,
     }
     ofproto_fdb_flush(br->ofproto);
     /* ovs-appctl fdb/flush's answer. */
-    *resultp = json_pack("{s:s}", "text", "table successfully flushed\n");
+    *resultp = json_pack("{s:s}", PR_KEY_TEXT, "table successfully flushed\n");
     return NULL;
 }
 
 /* ---- dump-dp-flows. ---- */
 
 char *bridge_ofctl_dump_dp_flows(struct bridges *bs, const char *name,
+                                 const struct ofctl_view *view,
                                  json_t **resultp)
 {
     char *err;
@@ -103,28 +104,32 @@ char *bridge_ofctl_dump_dp_flows(struct bridges *bs, const char *name,
     if (!br) {
         return err;
     }
-    json_t *flows =
-        br->system ? dp_dump_flows(bs->dp, br->ofproto) : json_array();
-    json_t *r =
-        json_pack("{s:s, s:s, s:o}", "bridge", br->name, "datapath_type",
-                  br->system ? "system" : "netdev", "flows", flows);
+    struct printer pr;
+    pr_reply_begin(&pr, view->text);
+    /* The text is the entries' lines alone, as ovs-dpctl dump-flows. */
+    pr_str(&pr, "bridge", "", br->name);
+    pr_str(&pr, "datapath_type", "", br->system ? "system" : "netdev");
+    struct pr_list l = pr_list_open(&pr, "flows");
+    if (br->system) {
+        dp_dump_flows(bs->dp, br->ofproto, &pr, &l);
+    }
+    pr_list_close(&pr, &l);
     if (br->system) {
         struct dp_stats st;
         dp_get_stats(bs->dp, &st);
-        json_object_set_new(
-            r, "stats",
-            json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "hits",
-                      (json_int_t)st.hits, "misses", (json_int_t)st.misses,
-                      "uncacheable", (json_int_t)st.uncacheable,
-                      "miss_dropped",
-                      (json_int_t)(st.miss_too_big + st.miss_lost), "n_flows",
-                      (json_int_t)st.n_flows, "installed",
-                      (json_int_t)st.n_installed, "flushes",
-                      (json_int_t)st.n_flushes, "revalidated_out",
-                      (json_int_t)st.n_revalidated_out, "idle_out",
-                      (json_int_t)st.n_idle_out));
+        json_t *outer = pr_open(&pr, "stats");
+        pr_uint(&pr, "hits", "", st.hits);
+        pr_uint(&pr, "misses", "", st.misses);
+        pr_uint(&pr, "uncacheable", "", st.uncacheable);
+        pr_uint(&pr, "miss_dropped", "", st.miss_too_big + st.miss_lost);
+        pr_uint(&pr, "n_flows", "", st.n_flows);
+        pr_uint(&pr, "installed", "", st.n_installed);
+        pr_uint(&pr, "flushes", "", st.n_flushes);
+        pr_uint(&pr, "revalidated_out", "", st.n_revalidated_out);
+        pr_uint(&pr, "idle_out", "", st.n_idle_out);
+        pr_close(&pr, outer);
     }
-    *resultp = r;
+    *resultp = pr_reply_end(&pr);
     return NULL;
 }
 
@@ -166,7 +171,7 @@ char *bridge_ofctl_trace(struct bridges *bs, const char *name,
         json_object_set_new(j, "datapath_cache", json_string(cache));
         ds_put_format(&text, "\nDatapath: system, kernel cache %s\n", cache);
     }
-    json_object_set_new(j, "text", json_string(ds_cstr(&text)));
+    json_object_set_new(j, PR_KEY_TEXT, json_string(ds_cstr(&text)));
     ds_destroy(&text);
     trace_destroy(t);
     *resultp = j;

@@ -32,9 +32,7 @@ struct ofctl_view {
     int of_version; /* 10 or 13: whose layout the text follows. */
 };
 
-/* Starts a reply in 'view's form; ofctl_view_end() returns it. */
-void ofctl_view_begin(const struct ofctl_view *, struct printer *);
-json_t *ofctl_view_end(struct printer *);
+/* A reply starts with pr_reply_begin(&pr, view->text) (printer.h). */
 
 /* swofctl show: {"dpid", "n_tables", "n_buffers", "ports": [{"port",
  * "name", "type", "addr", "admin_up", "link_up", "speed_mbps"}]}; with
@@ -165,11 +163,11 @@ char *bridge_ofctl_stats(struct bridges *, const char *br,
 
 /* dump-dp-flows: the kernel fast path's entries for packets entering
  * bridge 'br' (none on a netdev bridge): {"bridge", "datapath_type",
- * "flows": [{"key", "actions", "packets", "bytes", "used"}], and on a
+ * "flows": [{"key", "packets", "bytes", "used", "actions"}], and on a
  * system bridge "stats" (the programs' hits, misses, ... for all
- * bridges)}. */
+ * bridges)}, or as text one ovs-dpctl line per entry (dp_dump_flows()). */
 char *bridge_ofctl_dump_dp_flows(struct bridges *, const char *br,
-                                 json_t **resultp);
+                                 const struct ofctl_view *, json_t **resultp);
 
 /* fdb-show: NORMAL's MAC table, oldest sighting first: {"bridge",
  * "entries": [{"port", "vlan", "mac", "age" (seconds)}]}. */

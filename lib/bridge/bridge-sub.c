@@ -9,6 +9,7 @@
 #include "monitor.h"
 #include "ofproto.h"
 #include "portmap.h"
+#include "printer.h"
 #include "stream-keys.h"
 #include "util.h"
 
@@ -128,7 +129,7 @@ static char *lost_line(uint64_t n)
                            (unsigned long long)n);
     json_t *j =
         json_pack("{s:s, s:I, s:s}", STREAM_KEY_EVENT, STREAM_EVENT_LOST,
-                  STREAM_KEY_N_LOST, (json_int_t)n, STREAM_KEY_TEXT, text);
+                  STREAM_KEY_N_LOST, (json_int_t)n, PR_KEY_TEXT, text);
     free(text);
     return json_line(j);
 }
@@ -173,7 +174,7 @@ static void add_text(json_t *j, struct ds *ds)
     if (ds->length && ds->string[ds->length - 1] == '\n') {
         ds->string[--ds->length] = '\0';
     }
-    json_object_set_new(j, STREAM_KEY_TEXT, json_string(ds_cstr(ds)));
+    json_object_set_new(j, PR_KEY_TEXT, json_string(ds_cstr(ds)));
 }
 
 /* An event being queued, with its renderings so far: one per

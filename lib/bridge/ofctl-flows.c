@@ -290,7 +290,7 @@ static void dump_flow_cb(const struct flow_print *fp_, void *ctx_)
         j = json_object();
         ds_clear(&ctx->ds);
         flow_print_format(&fp, map, &ctx->ds);
-        json_object_set_new(j, "text", json_string(ds_cstr(&ctx->ds)));
+        json_object_set_new(j, PR_KEY_TEXT, json_string(ds_cstr(&ctx->ds)));
         snprintf(cookie, sizeof cookie, "0x%llx",
                  (unsigned long long)fp.cookie);
         json_object_set_new(j, "cookie", json_string(cookie));
@@ -438,9 +438,9 @@ char *bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
         flow_mod_uninit(&filter);
     }
     if (opts->text_only) {
-        *resultp =
-            json_pack("{s:s%, s:I}", "text", lines.string ? lines.string : "",
-                      lines.length, "n_flows", (json_int_t)ctx.n);
+        *resultp = json_pack("{s:s%, s:I}", PR_KEY_TEXT,
+                             lines.string ? lines.string : "", lines.length,
+                             "n_flows", (json_int_t)ctx.n);
         ds_destroy(&lines);
     } else {
         *resultp = json_pack("{s:o}", "flows", flows);
@@ -590,7 +590,7 @@ char *bridge_ofctl_dump_aggregate(struct bridges *bs, const char *name,
         flow_mod_uninit(&filter);
     }
     struct printer pr;
-    ofctl_view_begin(view, &pr);
+    pr_reply_begin(&pr, view->text);
     pr_text(&pr,
             view->of_version == 13
                 ? "OFPST_AGGREGATE reply (OF1.3) (xid=0x%x):"
@@ -599,6 +599,6 @@ char *bridge_ofctl_dump_aggregate(struct bridges *bs, const char *name,
     pr_uint(&pr, "packet_count", " packet_count=%" PRIu64, agg.n_packets);
     pr_uint(&pr, "byte_count", " byte_count=%" PRIu64, agg.n_bytes);
     pr_uint(&pr, "flow_count", " flow_count=%" PRIu64 "\n", agg.n_flows);
-    *resultp = ofctl_view_end(&pr);
+    *resultp = pr_reply_end(&pr);
     return NULL;
 }

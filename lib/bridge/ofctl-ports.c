@@ -27,31 +27,6 @@
 #include "printer.h"
 #include "util.h"
 
-/* ---- Rendering in text or JSON. ---- */
-
-void ofctl_view_begin(const struct ofctl_view *view, struct printer *pr)
-{
-    if (view->text) {
-        pr->ds = xzalloc(sizeof *pr->ds);
-        ds_init(pr->ds);
-        pr->obj = NULL;
-    } else {
-        pr->ds = NULL;
-        pr->obj = json_object();
-    }
-}
-
-json_t *ofctl_view_end(struct printer *pr)
-{
-    if (!pr->ds) {
-        return pr->obj;
-    }
-    json_t *r = json_pack("{s:s%}", "text", ds_cstr(pr->ds), pr->ds->length);
-    ds_destroy(pr->ds);
-    free(pr->ds);
-    return r;
-}
-
 /* " (OF1.3)" after a message name, as ovs-ofctl marks non-1.0 replies. */
 static const char *of_tag(const struct ofctl_view *view)
 {
@@ -227,12 +202,12 @@ char *bridge_ofctl_show(struct bridges *bs, const char *name,
         return err;
     }
     struct printer pr;
-    ofctl_view_begin(view, &pr);
+    pr_reply_begin(&pr, view->text);
     const char *tag = of_tag(view);
     if (desc_only) {
         pr_text(&pr, "OFPST_PORT_DESC reply%s (xid=0x2):\n", tag);
         render_ports_desc(&pr, view, br);
-        *resultp = ofctl_view_end(&pr);
+        *resultp = pr_reply_end(&pr);
         return NULL;
     }
     uint8_t mac[6] = { 0 };
@@ -268,7 +243,7 @@ char *bridge_ofctl_show(struct bridges *bs, const char *name,
             "OFPT_GET_CONFIG_REPLY%s (xid=0x%d): frags=normal "
             "miss_send_len=0\n",
             tag, view->of_version == 13 ? 5 : 4);
-    *resultp = ofctl_view_end(&pr);
+    *resultp = pr_reply_end(&pr);
     return NULL;
 }
 
@@ -402,7 +377,7 @@ char *bridge_ofctl_dump_ports(struct bridges *bs, const char *name,
         return xasprintf("%s: no such port on bridge %s", port, name);
     }
     struct printer pr;
-    ofctl_view_begin(view, &pr);
+    pr_reply_begin(&pr, view->text);
     /* ovs-ofctl asks for the port names first when PORT is a name. */
     uint64_t number;
     bool by_name = port && *port && !str_to_u64(port, UINT16_MAX, &number)
@@ -425,7 +400,7 @@ char *bridge_ofctl_dump_ports(struct bridges *bs, const char *name,
     }
     pr_list_close(&pr, &l);
     free(v);
-    *resultp = ofctl_view_end(&pr);
+    *resultp = pr_reply_end(&pr);
     return NULL;
 }
 
@@ -458,7 +433,7 @@ char *bridge_ofctl_dump_tables(struct bridges *bs, const char *name,
         return err;
     }
     struct printer pr;
-    ofctl_view_begin(view, &pr);
+    pr_reply_begin(&pr, view->text);
     pr_text(&pr, "OFPST_TABLE reply%s (xid=0x2):\n", of_tag(view));
     struct pr_list l = pr_list_open(&pr, "tables");
     struct ofproto_table_stats prev;
@@ -502,7 +477,7 @@ char *bridge_ofctl_dump_tables(struct bridges *bs, const char *name,
         render_ditto(&pr, ditto_from, n_tables - 1);
     }
     pr_list_close(&pr, &l);
-    *resultp = ofctl_view_end(&pr);
+    *resultp = pr_reply_end(&pr);
     return NULL;
 }
 
@@ -604,7 +579,7 @@ char *bridge_ofctl_stats(struct bridges *bs, const char *name,
         }
     }
     struct printer pr;
-    ofctl_view_begin(view, &pr);
+    pr_reply_begin(&pr, view->text);
     render_bridge_stats(&pr, br);
     struct pr_list l = pr_list_open(&pr, "vxlan_sockets");
     for (size_t i = 0; i < n; i++) {
@@ -615,6 +590,6 @@ char *bridge_ofctl_stats(struct bridges *bs, const char *name,
     pr_list_close(&pr, &l);
     free(socks);
     free(v);
-    *resultp = ofctl_view_end(&pr);
+    *resultp = pr_reply_end(&pr);
     return NULL;
 }

@@ -43,6 +43,8 @@ struct dp;
 struct flow;
 struct ofproto;
 struct packet;
+struct pr_list;
+struct printer;
 struct xlate_result;
 
 #define DP_RUN_INTERVAL_MS 500
@@ -110,10 +112,12 @@ void dp_sync(struct dp *);
 /* Statistics, learn refresh, revalidation and idle expiry (see above). */
 void dp_run(struct dp *);
 
-/* swofctl dump-dp-flows: the entries that packets entering 'ofproto'
- * use: [{"key", "actions", "packets", "bytes", "used" (seconds, -1:
- * never)}]. */
-json_t *dp_dump_flows(struct dp *, const struct ofproto *);
+/* swofctl dump-dp-flows: renders the entries that packets entering
+ * 'ofproto' use as items of 'list' (printer.h): {"key", "packets",
+ * "bytes", "used" (seconds, -1: never), "actions"}, or ovs-dpctl's line
+ * "KEY, packets:N, bytes:N, used:S.SSSs|never, actions:ACTIONS". */
+void dp_dump_flows(struct dp *, const struct ofproto *, struct printer *,
+                   const struct pr_list *);
 
 /* Whether a packet entering port md->in_port of 'ofproto' with these
  * bytes would hit the cache now: "hit", "miss" or "not cacheable" (for

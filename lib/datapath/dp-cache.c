@@ -2,6 +2,7 @@
  * kernel's map and back (datapath.h has the rules). */
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "hash.h"
 #include "ofproto.h"
 #include "packet.h"
+#include "printer.h"
 #include "util.h"
 
 static uint32_t key_hash(const struct dp_key *k)
@@ -334,9 +336,9 @@ static void format_key(const struct dp_flow *f, struct ds *s)
     flow_format(&fl, s);
 }
 
-json_t *dp_dump_flows(struct dp *dp, const struct ofproto *ofp)
+void dp_dump_flows(struct dp *dp, const struct ofproto *ofp,
+                   struct printer *pr, const struct pr_list *list)
 {
-    json_t *a = json_array();
     int64_t now = clock_msec();
     struct dp_flow *f;
     HMAP_FOR_EACH (f, node, &dp->flows) {
@@ -353,16 +355,18 @@ json_t *dp_dump_flows(struct dp *dp, const struct ofproto *ofp)
         struct ds acts = DS_EMPTY_INITIALIZER;
         format_key(f, &key);
         format_actions(&f->entry, &acts);
-        json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:I, s:f}", "key",
-                                           ds_cstr(&key), "actions",
-                                           ds_cstr(&acts), "packets",
-                                           (json_int_t)cur.packets, "bytes",
-                                           (json_int_t)cur.bytes, "used",
-                                           used ? (age < 0 ? 0 : age) : -1.0));
+        /* As ovs-dpctl dump-flows lays an entry out. */
+        pr_list_item(pr, list);
+        pr_str(pr, "key", "%s", ds_cstr(&key));
+        pr_uint(pr, "packets", ", packets:%" PRIu64, cur.packets);
+        pr_uint(pr, "bytes", ", bytes:%" PRIu64, cur.bytes);
+        /* Never used: -1 in JSON; the format then takes no value. */
+        pr_double(pr, "used", used ? ", used:%.3fs" : ", used:never",
+                  used ? (age < 0 ? 0 : age) : -1.0);
+        pr_str(pr, "actions", ", actions:%s\n", ds_cstr(&acts));
         ds_destroy(&key);
         ds_destroy(&acts);
     }
-    return a;
 }
 
 const char *dp_would_hit(struct dp *dp, const struct ofproto *ofp,

@@ -11,8 +11,8 @@
 #define STREAM_EVENT_LOST "LOST" /* A monitor fell behind: "n_lost". */
 #define STREAM_KEY_REASON "reason"
 #define STREAM_KEY_N_LOST "n_lost"
-/* A monitor line's rendering as ovs-ofctl monitor prints it. */
-#define STREAM_KEY_TEXT "text"
+/* A monitor line's rendering as ovs-ofctl monitor prints it is under
+ * PR_KEY_TEXT (printer.h), as every reply's text. */
 /* The END reason of a capture that took the packets it asked for (the
  * only end a client counts as success). */
 #define STREAM_END_COUNT_REACHED "packet count reached"

@@ -45,6 +45,11 @@ line=$(echo "$flows" | grep "icmp" | grep "set_tunnel(vni=0,dst=$U2" | head -n 1
 [ -n "$line" ] || net_fail "no cached ICMP entry tunnelling to $U2:
 $flows"
 echo "$line" | grep -q "redirect(swvx4789)" || net_fail "entry does not redirect into swvx4789: $line"
+# Every line in ovs-dpctl dump-flows' layout (rendered once, in switchd).
+if echo "$flows" | grep -Evq '^[^ ].*, packets:[0-9]+, bytes:[0-9]+, used:([0-9]+\.[0-9]{3}s|never), actions:.+$'; then
+    net_fail "a dump-dp-flows line is not KEY, packets:N, bytes:N, used:S, actions:A:
+$flows"
+fi
 pk=$(echo "$line" | sed -E 's/.*packets:([0-9]+).*/\1/')
 [ "$pk" -ge 5 ] || net_fail "the cached entry forwarded $pk packets, expected most of 10"
 hits=$(dpflows 1 br-int --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["stats"]["hits"])' 2>/dev/null ||
