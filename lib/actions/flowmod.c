@@ -446,41 +446,58 @@ void flow_mods_free(struct flow_mod *fms, size_t n)
     free(fms);
 }
 
-char *flow_mods_parse_text(const char *text, enum fm_parse_mode mode,
-                           const struct portmap *ports, struct flow_mod **fmsp,
-                           size_t *n_fmsp)
+/* Trims 'line' at both ends; blank lines and '#' comments have no flow,
+ * as ovs-ofctl reads a flow file. */
+static char *trim_line(void *aux, size_t index, char *line, const char **flowp)
+{
+    line += strspn(line, " \t\r");
+    size_t len = strlen(line);
+    while (len && strchr(" \t\r", line[len - 1])) {
+        line[--len] = '\0';
+    }
+    *flowp = *line && *line != '#' ? line : NULL;
+    return NULL;
+}
+
+char *flow_mods_parse_lines(const char *text, const struct flow_lines *how,
+                            struct flow_mod **fmsp, size_t *np)
 {
     struct flow_mod *fms = NULL;
     size_t n = 0, allocated = 0;
-    size_t lineno = 0;
+    size_t lineno = how->first_line ? how->first_line - 1 : 0;
     char *err = NULL;
-    const char *p = text;
     *fmsp = NULL;
-    *n_fmsp = 0;
-    while (*p && !err) {
+    *np = 0;
+    for (const char *p = text; *p && !err;) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         char *line = xstrndup(p, len);
         p += len + (nl ? 1 : 0);
         lineno++;
 
-        const char *s = line;
-        while (*s == ' ' || *s == '\t' || *s == '\r') {
-            s++;
+        const char *flow = NULL;
+        char *lerr = NULL;
+        if (!nl && how->need_newline) {
+            lerr = xstrdup("cut short (no newline)");
+        } else {
+            lerr =
+                (how->line ? how->line : trim_line)(how->aux, n, line, &flow);
         }
-        if (*s && *s != '#') {
+        if (!lerr && flow) {
             if (n >= allocated) {
                 fms = x2nrealloc(fms, &allocated, n + 1, sizeof *fms);
             }
-            flow_mod_init(&fms[n], mode_command(mode));
-            char *e = flow_mod_parse(&fms[n], line, mode, ports);
-            if (e) {
+            flow_mod_init(&fms[n], how->command);
+            lerr = flow_mod_parse(&fms[n], flow, how->mode, how->ports);
+            if (lerr) {
                 flow_mod_uninit(&fms[n]);
-                err = xasprintf("line %zu: %s", lineno, e);
-                free(e);
             } else {
                 n++;
             }
+        }
+        if (lerr) {
+            err = xasprintf("line %zu: %s", lineno, lerr);
+            free(lerr);
         }
         free(line);
     }
@@ -489,8 +506,18 @@ char *flow_mods_parse_text(const char *text, enum fm_parse_mode mode,
         return err;
     }
     *fmsp = fms;
-    *n_fmsp = n;
+    *np = n;
     return NULL;
+}
+
+char *flow_mods_parse_text(const char *text, enum fm_parse_mode mode,
+                           const struct portmap *ports, struct flow_mod **fmsp,
+                           size_t *n_fmsp)
+{
+    const struct flow_lines how = { .command = mode_command(mode),
+                                    .mode = mode,
+                                    .ports = ports };
+    return flow_mods_parse_lines(text, &how, fmsp, n_fmsp);
 }
 
 void flow_print_format(const struct flow_print *fp,

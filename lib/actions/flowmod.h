@@ -70,6 +70,30 @@ void flow_mod_uninit(struct flow_mod *);
 char *flow_mod_parse(struct flow_mod *, const char *text, enum fm_parse_mode,
                      const struct portmap *);
 
+/* The one reader of flow text a line at a time (flow files, add-flows,
+ * a bridge's saved flows): how flow_mods_parse_lines() reads 'text'. */
+struct flow_lines {
+    enum fm_command command; /* Of every flow mod. */
+    enum fm_parse_mode mode;
+    const struct portmap *ports;
+    size_t first_line; /* The number of the text's first line (0: 1). */
+    bool need_newline; /* A last line without '\n' is cut short. */
+    /* Called on each line (without its newline; writable) before it is
+     * parsed, 'index' being the number of flows parsed so far: returns
+     * NULL and the flow's text in '*flowp' (a pointer into 'line', or NULL
+     * for a line without a flow), or an allocated message.  NULL: the
+     * line trimmed, blank and '#' lines without a flow. */
+    char *(*line)(void *aux, size_t index, char *line, const char **flowp);
+    void *aux;
+};
+
+/* Parses each line of 'text' into a new array of '*np' flow mods
+ * ('*fmsp', caller frees with flow_mods_free()).  On any error nothing is
+ * returned (NULL, 0) and the message (caller frees) starts with "line N:
+ * ". */
+char *flow_mods_parse_lines(const char *text, const struct flow_lines *,
+                            struct flow_mod **fmsp, size_t *np);
+
 /* Parses 'text' holding one flow per line ('#' comment lines and blank
  * lines skipped) into a new array of '*n_fmsp' flow mods ('*fmsp', caller
  * frees with flow_mods_free()).  The command of each is FM_ADD,

@@ -50,15 +50,24 @@ void pr_json(struct printer *pr, const char *key, json_t *value)
     }
 }
 
-json_t *pr_array_open(struct printer *pr, const char *key)
+/* Puts 'inner' (consumed) under 'key' and makes it the one the following
+ * calls fill; returns the outer one (NULL and nothing done in text
+ * mode). */
+static json_t *enter(struct printer *pr, const char *key,
+                     json_t *(*make)(void))
 {
     json_t *outer = pr->obj;
     if (outer) {
-        json_t *a = json_array();
-        put(pr, key, a);
-        pr->obj = a;
+        json_t *inner = make();
+        put(pr, key, inner);
+        pr->obj = inner;
     }
     return outer;
+}
+
+json_t *pr_array_open(struct printer *pr, const char *key)
+{
+    return enter(pr, key, json_array);
 }
 
 void pr_text(struct printer *pr, const char *fmt, ...)
@@ -117,13 +126,7 @@ void pr_ip(struct printer *pr, const char *key, const char *fmt, uint32_t ip)
 
 json_t *pr_open(struct printer *pr, const char *key)
 {
-    json_t *outer = pr->obj;
-    if (outer) {
-        json_t *obj = json_object();
-        put(pr, key, obj);
-        pr->obj = obj;
-    }
-    return outer;
+    return enter(pr, key, json_object);
 }
 
 void pr_close(struct printer *pr, json_t *outer)

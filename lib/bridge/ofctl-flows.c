@@ -37,67 +37,10 @@ char *bridge_parse_flows(const char *text, enum fm_command cmd,
                          enum fm_parse_mode mode, const struct portmap *map,
                          struct flow_mod **fmsp, size_t *np)
 {
-    struct flow_mod *fms = NULL;
-    size_t n = 0, allocated = 0;
-    size_t lineno = 0;
-    const char *p = text;
-    char *err = NULL;
-
-    while (*p && !err) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        lineno++;
-        char *line = xstrndup(p, len);
-        p += len + (nl ? 1 : 0);
-
-        /* Trim, and skip blank lines and comments as ovs-ofctl does. */
-        char *s = line;
-        while (*s == ' ' || *s == '\t') {
-            s++;
-        }
-        size_t slen = strlen(s);
-        while (slen
-               && (s[slen - 1] == ' ' || s[slen - 1] == '\t'
-                   || s[slen - 1] == '\r')) {
-            s[--slen] = '\0';
-        }
-        if (!*s || *s == '#') {
-            free(line);
-            continue;
-        }
-        if (n >= allocated) {
-            fms = x2nrealloc(fms, &allocated, n + 1, sizeof *fms);
-        }
-        flow_mod_init(&fms[n], cmd);
-        char *perr = flow_mod_parse(&fms[n], s, mode, map);
-        if (perr) {
-            flow_mod_uninit(&fms[n]);
-            err = xasprintf("line %zu: %s", lineno, perr);
-            free(perr);
-        } else {
-            n++;
-        }
-        free(line);
-    }
-    if (err) {
-        for (size_t i = 0; i < n; i++) {
-            flow_mod_uninit(&fms[i]);
-        }
-        free(fms);
-        fms = NULL;
-        n = 0;
-    }
-    *fmsp = fms;
-    *np = n;
-    return err;
-}
-
-static void free_flow_mods(struct flow_mod *fms, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        flow_mod_uninit(&fms[i]);
-    }
-    free(fms);
+    const struct flow_lines how = { .command = cmd,
+                                    .mode = mode,
+                                    .ports = map };
+    return flow_mods_parse_lines(text, &how, fmsp, np);
 }
 
 /* Single-line requests report errors without the "line 1: " prefix. */
@@ -144,7 +87,7 @@ char *bridge_ofctl_flow_mods_flags(struct bridges *bs, const char *name,
         flow_mod_init(&fms[0], cmd);
         err = flow_mod_parse(&fms[0], "", FM_PARSE_DELETE, map);
         if (err) {
-            free_flow_mods(fms, 1);
+            flow_mods_free(fms, 1);
             return err;
         }
         n = 1;
@@ -152,7 +95,7 @@ char *bridge_ofctl_flow_mods_flags(struct bridges *bs, const char *name,
     if (n) {
         ofproto_flow_mods(br->ofproto, fms, n, &err);
     }
-    free_flow_mods(fms, n);
+    flow_mods_free(fms, n);
     if (err) {
         return strip_line_prefix(err, text);
     }
@@ -183,14 +126,14 @@ char *bridge_ofctl_replace_flows(struct bridges *bs, const char *name,
             err = xasprintf("flow %zu: cookie 0x%" PRIx64 " is outside the "
                             "replaced scope 0x%" PRIx64 "/0x%" PRIx64,
                             i + 1, adds[i].cookie, cookie, cookie_mask);
-            free_flow_mods(adds, n_adds);
+            flow_mods_free(adds, n_adds);
             return err;
         }
     }
     size_t n_added, n_deleted;
     ofproto_replace_flows(br->ofproto, adds, n_adds, cookie, cookie_mask,
                           &n_added, &n_deleted, &err);
-    free_flow_mods(adds, n_adds);
+    flow_mods_free(adds, n_adds);
     if (err) {
         return err;
     }

@@ -76,6 +76,27 @@ static bool parse_state(const char *line, struct saved_state *st,
     return true;
 }
 
+/* The states of the lines read so far. */
+struct saved_states {
+    struct saved_state *v;
+    size_t allocated;
+};
+
+/* A saved line: its state into the states, the rest is the flow. */
+static char *saved_line(void *states_, size_t index, char *line,
+                        const char **flowp)
+{
+    struct saved_states *states = states_;
+    if (index >= states->allocated) {
+        states->v = x2nrealloc(states->v, &states->allocated, index + 1,
+                               sizeof *states->v);
+    }
+    if (!parse_state(line, &states->v[index], flowp)) {
+        return xstrdup("bad ages or counters");
+    }
+    return NULL;
+}
+
 /* Splits 'text' into the flow mods and states of its lines. */
 static char *parse_saved(const char *text, struct flow_mod **fmsp,
                          struct saved_state **statesp, size_t *np)
@@ -86,46 +107,19 @@ static char *parse_saved(const char *text, struct flow_mod **fmsp,
         return xstrdup(
             "line 1: not a switchd flow file (expected \"" SAVE_HEADER "\")");
     }
-    size_t n = 0, allocated = 0, lineno = 1;
-    struct flow_mod *fms = NULL;
-    struct saved_state *states = NULL;
-    char *err = NULL;
-    for (const char *line = nl + 1; *line && !err; line = nl + 1) {
-        lineno++;
-        nl = strchr(line, '\n');
-        if (!nl) {
-            err = xasprintf("line %zu: cut short (no newline)", lineno);
-            break;
-        }
-        char *copy = xstrndup(line, (size_t)(nl - line));
-        const char *flow;
-        if (n >= allocated) {
-            fms = x2nrealloc(fms, &allocated, n + 1, sizeof *fms);
-            states = xrealloc(states, allocated * sizeof *states);
-        }
-        if (!parse_state(copy, &states[n], &flow)) {
-            err = xasprintf("line %zu: bad ages or counters", lineno);
-        } else {
-            flow_mod_init(&fms[n], FM_ADD);
-            char *perr = flow_mod_parse(&fms[n], flow, FM_PARSE_ADD, NULL);
-            if (perr) {
-                flow_mod_uninit(&fms[n]);
-                err = xasprintf("line %zu: %s", lineno, perr);
-                free(perr);
-            } else {
-                n++;
-            }
-        }
-        free(copy);
-    }
+    struct saved_states states = { NULL, 0 };
+    const struct flow_lines how = { .command = FM_ADD,
+                                    .mode = FM_PARSE_ADD,
+                                    .first_line = 2,
+                                    .need_newline = true,
+                                    .line = saved_line,
+                                    .aux = &states };
+    char *err = flow_mods_parse_lines(nl + 1, &how, fmsp, np);
     if (err) {
-        flow_mods_free(fms, n);
-        free(states);
+        free(states.v);
         return err;
     }
-    *fmsp = fms;
-    *statesp = states;
-    *np = n;
+    *statesp = states.v;
     return NULL;
 }
 
