@@ -239,6 +239,26 @@ static struct dp_port *vxlan_demux(const struct dp *dp,
     return NULL;
 }
 
+/* The missed frame as it was on the wire: a tag the kernel had taken out
+ * (every tag, at ingress) goes back after the Ethernet addresses. */
+static void miss_packet(const struct dp_miss *m, const uint8_t *frame,
+                        struct packet *pkt)
+{
+    if (!m->vlan_tpid) {
+        packet_init(pkt, frame, m->caplen);
+        return;
+    }
+    uint8_t *buf = xmalloc(m->caplen + 4);
+    memcpy(buf, frame, 12);
+    buf[12] = (uint8_t)(m->vlan_tpid >> 8);
+    buf[13] = (uint8_t)m->vlan_tpid;
+    buf[14] = (uint8_t)(m->vlan_tci >> 8);
+    buf[15] = (uint8_t)m->vlan_tci;
+    memcpy(buf + 16, frame + 12, m->caplen - 12);
+    packet_init(pkt, buf, m->caplen + 4);
+    free(buf);
+}
+
 static void upcall_sample(void *dp_, int cpu, void *data, __u32 size)
 {
     struct dp *dp = dp_;
@@ -272,7 +292,7 @@ static void upcall_sample(void *dp_, int cpu, void *data, __u32 size)
     md.tun_src = m.tun_src;
     md.tun_dst = m.tun_dst;
     struct packet pkt;
-    packet_init(&pkt, (const uint8_t *)data + sizeof m, m.caplen);
+    miss_packet(&m, (const uint8_t *)data + sizeof m, &pkt);
     struct xlate_result res;
     xlate_result_init(&res);
     dp->upcall(dp->upcall_aux, port->ofproto, &pkt, &md, &res);

@@ -19,7 +19,8 @@
  * What is cached: the walk's outputs become an action list (set the
  * tunnel key and redirect into the vxlan device; redirect into a TAP's
  * receive path; redirect out of a system port; rewrite the Ethernet
- * addresses), derived by comparing each output's bytes with the input,
+ * addresses; pop or push a VLAN tag), derived by comparing each output's
+ * bytes with the input,
  * so anything the list cannot express leaves the packet uncached (always
  * correct, only slower).  Not cached: walks that reach the controller,
  * learn something new (the next packet is cached), go too deep.

@@ -72,28 +72,88 @@ static bool add_action(struct dp_entry *e, const struct dp_action *a)
     return true;
 }
 
-/* The action list for one output 'o' of a walk of 'in', the Ethernet
- * addresses being 'eth' so far. */
-static bool translate_output(const struct dp *dp, const struct packet *in,
-                             const struct xlate_output *o, uint8_t eth[12],
-                             struct dp_entry *e)
+/* A frame as the cache's actions see it: Ethernet addresses, the outer
+ * tag if any (tpid << 16 | tci, 0: none) and the rest, from the
+ * EtherType on. */
+struct dp_frame {
+    const uint8_t *eth;
+    uint32_t tag;
+    const uint8_t *rest;
+    size_t rest_len;
+};
+
+static void frame_split(const struct packet *p, struct dp_frame *f)
 {
-    const struct dp_port *p = dp_port_find(dp, o->ofproto, o->port);
-    const uint8_t *od = packet_data(&o->packet);
-    if (!p || o->packet.len != in->len
-        || memcmp(od + 12, packet_data(in) + 12, in->len - 12)) {
-        return false; /* Not ours, or a change we cannot express. */
+    const uint8_t *d = packet_data(p);
+    uint16_t type = (uint16_t)(d[12] << 8 | d[13]);
+    f->eth = d;
+    f->tag = 0;
+    f->rest = d + 12;
+    f->rest_len = p->len - 12;
+    if ((type == DP_ETH_VLAN || type == DP_ETH_QINQ) && p->len >= 18) {
+        f->tag = (uint32_t)type << 16 | (uint32_t)(d[14] << 8 | d[15]);
+        f->rest += 4;
+        f->rest_len -= 4;
     }
+}
+
+/* The actions that turn the frame, its tag being '*tag' and its
+ * addresses 'eth' so far, into output 'out'; false if they cannot. */
+static bool translate_headers(const struct dp_frame *out, uint32_t *tag,
+                              uint8_t eth[12], struct dp_entry *e)
+{
     struct dp_action a;
-    if (memcmp(od, eth, 12)) {
+    if (out->tag != *tag) {
+        if (*tag) {
+            memset(&a, 0, sizeof a);
+            a.type = DP_A_POP_VLAN;
+            if (!add_action(e, &a)) {
+                return false;
+            }
+        }
+        if (out->tag) {
+            memset(&a, 0, sizeof a);
+            a.type = DP_A_PUSH_VLAN;
+            a.vlan_tpid = (uint16_t)(out->tag >> 16);
+            a.vlan_tci = (uint16_t)out->tag;
+            if (!add_action(e, &a)) {
+                return false;
+            }
+        }
+        *tag = out->tag;
+    }
+    if (memcmp(out->eth, eth, 12)) {
         memset(&a, 0, sizeof a);
         a.type = DP_A_SET_ETH;
-        memcpy(a.eth, od, 12);
-        memcpy(eth, od, 12);
+        memcpy(a.eth, out->eth, 12);
+        memcpy(eth, out->eth, 12);
         if (!add_action(e, &a)) {
             return false;
         }
     }
+    return true;
+}
+
+/* The action list for one output 'o' of a walk of 'in', the frame's tag
+ * being '*tag' and its Ethernet addresses 'eth' so far: the header
+ * changes, then the output.  Anything else that differs (IP, ARP or L4
+ * fields, a second tag) cannot be expressed. */
+static bool translate_output(const struct dp *dp, const struct dp_frame *in,
+                             const struct xlate_output *o, uint32_t *tag,
+                             uint8_t eth[12], struct dp_entry *e)
+{
+    const struct dp_port *p = dp_port_find(dp, o->ofproto, o->port);
+    if (!p || o->packet.len < 14) {
+        return false;
+    }
+    struct dp_frame out;
+    frame_split(&o->packet, &out);
+    if (out.rest_len != in->rest_len
+        || memcmp(out.rest, in->rest, in->rest_len)
+        || !translate_headers(&out, tag, eth, e)) {
+        return false; /* Not ours, or a change we cannot express. */
+    }
+    struct dp_action a;
     memset(&a, 0, sizeof a);
     if (p->spec.kind == DP_PORT_VXLAN) {
         a.type = DP_A_SET_TUNNEL;
@@ -122,11 +182,14 @@ static bool translate(const struct dp *dp, const struct packet *in,
         || in->len < 14) {
         return false;
     }
+    struct dp_frame fin;
+    frame_split(in, &fin);
+    uint32_t tag = fin.tag;
     uint8_t eth[12];
-    memcpy(eth, packet_data(in), 12);
+    memcpy(eth, fin.eth, 12);
     int last = -1;
     for (size_t i = 0; i < res->n_outputs; i++) {
-        if (!translate_output(dp, in, &res->outputs[i], eth, e)) {
+        if (!translate_output(dp, &fin, &res->outputs[i], &tag, eth, e)) {
             return false;
         }
         last = (int)e->n_actions - 1;
@@ -304,6 +367,12 @@ static void format_actions(const struct dp_entry *e, struct ds *s)
                 ds_put_format(s, ",src=%s", ipv4_to_str(a->local, b2));
             }
             ds_put_format(s, ",ttl=%u)", a->ttl);
+        } else if (a->type == DP_A_POP_VLAN) {
+            ds_put_cstr(s, "pop_vlan");
+        } else if (a->type == DP_A_PUSH_VLAN) {
+            ds_put_format(s, "push_vlan(tpid=0x%04x,vid=%u,pcp=%u)",
+                          a->vlan_tpid, a->vlan_tci & 0xfff,
+                          a->vlan_tci >> 13);
         } else if (a->type == DP_A_SET_ETH) {
             const uint8_t *m = a->eth;
             ds_put_format(s,

@@ -14,7 +14,10 @@
 #      del-flows nothing is forwarded; after vxlan0 is deleted no entry
 #      leads to .13;
 #   5. trace says whether a packet would hit the cache; dump-dp-flows
-#      --json parses.
+#      --json parses;
+#   6. VLANs: VMs on h1's and h2's access ports tag=30 ping each other;
+#      each kernel pushes the tag on the way to the tunnel and pops it
+#      on the way back, and those entries count the pings.
 : "${SW_SRC:?SW_SRC must point at the source tree}"
 
 . "$SW_SRC/tests/net/topology.sh"
@@ -127,4 +130,57 @@ assert isinstance(r["flows"], list) and r["flows"], r
 for f in r["flows"]:
     assert set(f) >= {"key", "actions", "packets", "bytes", "used"}, f
 ' || net_fail "dump-dp-flows --json is not what it should be"
+
+# 6. VLAN push and pop in the kernel.  h1 and h2 each have a VM on
+# br-int's access port v30, tag=30 (10.30.0.1 and .2).  br-int's NORMAL
+# pushes the tag towards the patch (a trunk) and strips it towards v30;
+# br-tun carries the tagged frame through the tunnel.  (This kernel has
+# no 8021q module, so no VLAN device on br-int's TAP.)
+for h in 1 2; do
+    net_add_host "h${h}v"
+    net_veth "h${h}v" eth0 "h$h" v30
+    net_exec "h${h}v" ip addr add "10.30.0.$h/24" dev eth0
+    topo_ctl "$h" swctl add-port br-int v30 tag=30 -- set interface v30 type=system
+done
+# Warm up: in the first ~3 s after the new ports, h2's cache was seen
+# flushed about once a ping (its bridge version keeps moving while the
+# MAC tables and learned flows settle; not yet explained further).
+# What follows must be cached.
+net_exec h1v ping -q -c 10 -i 0.3 -W 2 10.30.0.2 >/dev/null || true
+sleep 1
+net_exec h1v ping -q -c 15 -i 0.2 -W 2 10.30.0.2 >/dev/null ||
+    { topo_show_logs; net_fail "VM on VLAN 30 cannot ping 10.30.0.2 across the tunnel"; }
+# entry_packets H BR PATTERN...: packets of the first ICMP entry on H's
+# BR whose line holds every PATTERN (0: no such entry).
+entry_packets() {
+    local h=$1 br=$2 line p
+    shift 2
+    line=$(dpflows "$h" "$br" | grep icmp)
+    for p in "$@"; do
+        line=$(echo "$line" | grep -F -- "$p")
+    done
+    line=$(echo "$line" | head -n 1)
+    [ -n "$line" ] || { echo 0; return; }
+    echo "$line" | sed -E 's/.*packets:([0-9]+).*/\1/'
+}
+for h in 1 2; do
+    echo "h$h br-int and br-tun caches:"
+    dpflows "$h" br-int
+    dpflows "$h" br-tun
+done
+push1=$(entry_packets 1 br-int "push_vlan(tpid=0x8100,vid=30,pcp=0)" "set_tunnel(vni=0,dst=$U2" "redirect(swvx4789)")
+pop1=$(entry_packets 1 br-tun "dl_vlan=30" "pop_vlan" "redirect(v30)")
+push2=$(entry_packets 2 br-int "push_vlan(tpid=0x8100,vid=30,pcp=0)" "set_tunnel(vni=0,dst=$U1" "redirect(swvx4789)")
+pop2=$(entry_packets 2 br-tun "dl_vlan=30" "pop_vlan" "redirect(v30)")
+echo "VLAN entries: h1 push $push1, pop $pop1; h2 push $push2, pop $pop2 packets"
+for v in "$push1" "$pop1" "$push2" "$pop2"; do
+    [ "$v" -ge 8 ] || net_fail "a VLAN entry forwarded $v packets, expected most of 15 (see above)"
+done
+# On the wire the tunnel carries VLAN 30.
+topo_ul_tcpdump_start "$D/vlan.pcap" udp port 4789
+net_exec h2v ping -q -c 3 -i 0.2 -W 2 10.30.0.1 >/dev/null || net_fail "h2v cannot ping h1v"
+topo_tcpdump_stop
+nv=$(tcpdump -r "$D/vlan.pcap" -nn -e 2>/dev/null | grep -c "vlan 30" || true)
+[ "$nv" -ge 6 ] || net_fail "only $nv tunnelled frames carried VLAN 30"
+echo "the tunnel carried $nv frames tagged VLAN 30"
 echo "PASS body"

@@ -10,7 +10,10 @@
 #      it back, one per (tenant, peer MAC), out of the right tunnel port;
 #   4. the tenants are isolated: a VM cannot reach the other tenant's
 #      address, and the other tenant's VM never even sees its ARP request;
-#   5. nothing is left behind.
+#   5. nothing is left behind;
+#   6. on the kernel fast path (SW_DATAPATH=system), each tenant's pings
+#      are forwarded by the kernel: cached entries that set its VNI and
+#      count the packets.
 : "${SW_SRC:?SW_SRC must point at the source tree}"
 
 . "$SW_SRC/tests/net/topology.sh"
@@ -111,5 +114,25 @@ grep -q "who-has $(topo_tenant_ip 2 b) tell $(topo_tenant_ip 1 a)" "$D/h2a.txt" 
 grep -q "who-has $(topo_tenant_ip 2 a) tell $(topo_tenant_ip 3 b)" "$D/h2b.txt" ||
     net_fail "tenant b's broadcast did not reach tenant b's VM on h2: $(cat "$D/h2b.txt")"
 echo "isolation: no cross-tenant reachability, no cross-tenant broadcast"
+
+# 6. The kernel forwards both tenants (system datapath only).
+if [ "${SW_DATAPATH:-netdev}" = system ]; then
+    for t in a b; do
+        vni=$([ $t = a ] && echo "$TOPO_VNI_a" || echo "$TOPO_VNI_b")
+        topo_tenant_ping 1 "$t" "$(topo_tenant_ip 2 "$t")" 10 ||
+            net_fail "tenant $t: h1 cannot ping h2 for the cache check"
+        line=$(topo_ctl 1 swofctl dump-dp-flows "br-$t" | grep icmp |
+            grep -F "set_tunnel(vni=$vni,dst=$(topo_underlay_ip 2)" | head -n 1)
+        [ -n "$line" ] || net_fail "tenant $t: no cached entry setting VNI $vni:
+$(topo_ctl 1 swofctl dump-dp-flows "br-$t")"
+        pk=$(echo "$line" | sed -E 's/.*packets:([0-9]+).*/\1/')
+        [ "$pk" -ge 5 ] || net_fail "tenant $t: the entry forwarded $pk packets: $line"
+        back=$(topo_ctl 1 swofctl dump-dp-flows br-tun | grep icmp |
+            grep -F "tun_id=$(printf '0x%x' "$vni")" | grep -F "redirect(vm$t)" | head -n 1)
+        [ -n "$back" ] || net_fail "tenant $t: no cached entry from the tunnel to vm$t:
+$(topo_ctl 1 swofctl dump-dp-flows br-tun)"
+        echo "tenant $t: kernel entry with VNI $vni forwarded $pk packets"
+    done
+fi
 
 echo "PASS body"

@@ -26,7 +26,7 @@ static int parse_and_compare(const uint8_t *frame, size_t len)
     ck_assert(!memcmp(f.dl_dst, k.dl_dst, 6));
     ck_assert(!memcmp(f.dl_src, k.dl_src, 6));
     ck_assert_uint_eq(f.dl_type, k.dl_type);
-    ck_assert_uint_eq(f.vlan_tci, 0);
+    ck_assert_uint_eq(f.vlan_tci, k.vlan_tci);
     ck_assert_uint_eq(f.nw_src, k.nw_src);
     ck_assert_uint_eq(f.nw_dst, k.nw_dst);
     ck_assert_uint_eq(f.nw_proto, k.nw_proto);
@@ -84,8 +84,10 @@ static size_t compose(const char *what, uint8_t *buf, size_t size)
         f.nw_proto = IPPROTO_UDP_;
         f.ipv6_src[15] = 1;
     } else if (!strcmp(what, "vlan")) {
-        f.vlan_tci = VLAN_CFI | 10;
+        f.vlan_tci = VLAN_CFI | 0x2000 | 10;
         f.nw_proto = IPPROTO_UDP_;
+        f.tp_src = 1234;
+        f.tp_dst = 4789;
     }
     size_t n = flow_compose(&f, buf, size);
     ck_assert_uint_gt(n, 0);
@@ -95,8 +97,8 @@ static size_t compose(const char *what, uint8_t *buf, size_t size)
 START_TEST(test_cacheable_kinds)
 {
     uint8_t buf[256];
-    static const char *const yes[] = { "tcp", "udp", "icmp", "arp" };
-    static const char *const no[] = { "sctp", "ipv6", "vlan" };
+    static const char *const yes[] = { "tcp", "udp", "icmp", "arp", "vlan" };
+    static const char *const no[] = { "sctp", "ipv6" };
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
         size_t n = compose(yes[i], buf, sizeof buf);
         ck_assert_msg(parse_and_compare(buf, n), "%s not cacheable", yes[i]);
@@ -106,8 +108,36 @@ START_TEST(test_cacheable_kinds)
         ck_assert_msg(!parse_and_compare(buf, n), "%s cacheable", no[i]);
     }
 
+    /* One 802.1Q tag is in the key; its DEI bit set (where the key says
+     * "tagged"), an 802.1ad tag, a second tag or a cut tag are not. */
+    size_t n = compose("vlan", buf, sizeof buf);
+    struct dp_key k;
+    memset(&k, 0, sizeof k);
+    ck_assert(dp_parse(buf, buf + n, (uint32_t)n, &k));
+    ck_assert_uint_eq(k.vlan_tci, DP_VLAN_PRESENT | 0x2000 | 10);
+    ck_assert_uint_eq(k.dl_type, 0x0800);
+    ck_assert_uint_eq(k.tp_dst, 4789);
+    buf[14] |= 0x10;
+    ck_assert(!parse_and_compare(buf, n));
+    buf[14] &= (uint8_t)~0x10;
+    buf[12] = 0x88;
+    buf[13] = 0xa8;
+    ck_assert(!parse_and_compare(buf, n));
+    buf[12] = 0x81;
+    buf[13] = 0x00;
+    buf[16] = 0x81;
+    buf[17] = 0x00;
+    ck_assert(!parse_and_compare(buf, n));
+    ck_assert(!parse_and_compare(buf, 16));
+    /* A tag the kernel took out and put in the key leaves no room for
+     * another in the frame. */
+    n = compose("vlan", buf, sizeof buf);
+    memset(&k, 0, sizeof k);
+    k.vlan_tci = DP_VLAN_PRESENT | 5;
+    ck_assert(!dp_parse(buf, buf + n, (uint32_t)n, &k));
+
     /* IP options, fragments and truncated headers take the slow path. */
-    size_t n = compose("tcp", buf, sizeof buf);
+    n = compose("tcp", buf, sizeof buf);
     buf[14] = 0x46;
     ck_assert(!parse_and_compare(buf, n));
     n = compose("udp", buf, sizeof buf);
@@ -138,28 +168,41 @@ START_TEST(test_random_frames_agree)
     static const uint8_t protos[] = { 1, 6, 17, 132, 47, 58 };
     uint8_t buf[128];
     unsigned seed = 12345;
-    int cacheable = 0;
+    int cacheable = 0, tagged = 0;
     for (int i = 0; i < 20000; i++) {
         for (size_t j = 0; j < sizeof buf; j++) {
             buf[j] = (uint8_t)rand_r(&seed);
         }
         uint16_t t = types[rand_r(&seed) % 8];
-        buf[12] = (uint8_t)(t >> 8);
-        buf[13] = (uint8_t)t;
+        /* A third of them carry an 802.1Q tag (often without DEI) in
+         * front of the type. */
+        uint8_t *l2 = buf;
+        if (rand_r(&seed) % 3 == 0) {
+            buf[12] = 0x81;
+            buf[13] = 0x00;
+            buf[14] &= rand_r(&seed) % 4 ? 0xef : 0xff;
+            l2 = buf + 4;
+            t = types[rand_r(&seed) % 8];
+        }
+        l2[12] = (uint8_t)(t >> 8);
+        l2[13] = (uint8_t)t;
         if (t == 0x0800 && rand_r(&seed) % 4) {
-            buf[14] = 0x45;
-            buf[20] &= rand_r(&seed) % 2 ? 0x00 : 0xff; /* Often no frag. */
-            buf[21] &= buf[20] ? 0xff : 0x00;
-            buf[23] = protos[rand_r(&seed) % 6];
+            l2[14] = 0x45;
+            l2[20] &= rand_r(&seed) % 2 ? 0x00 : 0xff; /* Often no frag. */
+            l2[21] &= l2[20] ? 0xff : 0x00;
+            l2[23] = protos[rand_r(&seed) % 6];
         }
         if ((t == 0x0806 || t == 0x8035) && rand_r(&seed) % 2) {
             static const uint8_t arp[8] = { 0, 1, 8, 0, 6, 4, 0, 2 };
-            memcpy(buf + 14, arp, 8);
+            memcpy(l2 + 14, arp, 8);
         }
         size_t len = 14 + (size_t)rand_r(&seed) % (sizeof buf - 13);
-        cacheable += parse_and_compare(buf, len);
+        int ok = parse_and_compare(buf, len);
+        cacheable += ok;
+        tagged += ok && l2 != buf;
     }
     ck_assert_int_gt(cacheable, 1000); /* The test saw both outcomes. */
+    ck_assert_int_gt(tagged, 300);
 }
 END_TEST
 

@@ -18,6 +18,7 @@
  * helpers; the program is built from this file by CMake. */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
 #include "dp-abi.h"
@@ -52,20 +53,36 @@ static __always_inline void count(__u32 which)
     }
 }
 
-/* Builds the key of 'skb' (metadata already in '*k').  The headers the
+/* Builds the key of 'skb' (metadata already in '*k').  A tag the kernel
+ * took out of the frame (always so at ingress) goes into the key as if
+ * it were in the frame, which is where switchd sees it.  The headers the
  * parser reads must be in the linear part: pull them if they are not. */
 static __always_inline int build_key(struct __sk_buff *skb, struct dp_key *k)
 {
     if (skb->vlan_present) {
-        return 0; /* An offloaded tag: flow_extract would see it. */
+        if (skb->vlan_proto != bpf_htons(DP_ETH_VLAN)
+            || (skb->vlan_tci & DP_VLAN_PRESENT)) {
+            return 0; /* 802.1ad or DEI: not cacheable (dp-abi.h). */
+        }
+        k->vlan_tci = (__u16)(skb->vlan_tci | DP_VLAN_PRESENT);
     }
-    __u32 want = skb->len < 64 ? skb->len : 64;
+    __u32 want = skb->len < 68 ? skb->len : 68;
     const __u8 *d = (const __u8 *)(long)skb->data;
     const __u8 *end = (const __u8 *)(long)skb->data_end;
     if (d + want > end) {
         bpf_skb_pull_data(skb, want);
         d = (const __u8 *)(long)skb->data;
         end = (const __u8 *)(long)skb->data_end;
+    }
+    if (d + 14 > end) {
+        return 0;
+    }
+    /* A tag still in the data (a frame written to a TAP by a packet
+     * socket) is one bpf_skb_vlan_pop() would not see unless the skb's
+     * protocol says so: not cacheable then. */
+    if (dp_get16(d + 12) == DP_ETH_VLAN
+        && skb->protocol != bpf_htons(DP_ETH_VLAN)) {
+        return 0;
     }
     return dp_parse(d, end, skb->len, k);
 }
@@ -95,6 +112,15 @@ static __always_inline int execute(struct __sk_buff *skb, struct dp_entry *e)
             }
         } else if (a->type == DP_A_SET_ETH) {
             if (bpf_skb_store_bytes(skb, 0, a->eth, 12, 0) < 0) {
+                return TC_ACT_SHOT;
+            }
+        } else if (a->type == DP_A_POP_VLAN) {
+            if (bpf_skb_vlan_pop(skb) < 0) {
+                return TC_ACT_SHOT;
+            }
+        } else if (a->type == DP_A_PUSH_VLAN) {
+            if (bpf_skb_vlan_push(skb, bpf_htons(a->vlan_tpid), a->vlan_tci)
+                < 0) {
                 return TC_ACT_SHOT;
             }
         } else if (a->type == DP_A_OUTPUT) {
@@ -134,6 +160,10 @@ static __always_inline int upcall(struct __sk_buff *skb,
     m.tun_src = k->tun_src;
     m.tun_dst = k->tun_dst;
     m.len = skb->len;
+    if (skb->vlan_present) {
+        m.vlan_tpid = bpf_ntohs((__u16)skb->vlan_proto);
+        m.vlan_tci = (__u16)skb->vlan_tci;
+    }
     if (skb->len > DP_MISS_MAX_LEN) {
         count(DP_C_MISS_TOO_BIG);
         return TC_ACT_SHOT;

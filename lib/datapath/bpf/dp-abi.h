@@ -5,9 +5,10 @@
  * The parser is compiled twice, into the BPF object and into switchd,
  * so that the key a miss is installed under is the key the program
  * computes for the next packet of that flow.  It handles a strict subset
- * of what flow_extract() understands (Ethernet without VLAN tags; IPv4
- * without options or fragments carrying TCP, UDP, ICMP or another
- * protocol with no ports; ARP; any other EtherType but IPv6 as L2 only)
+ * of what flow_extract() understands (Ethernet with at most one 802.1Q
+ * tag whose DEI bit is clear; IPv4 without options or fragments carrying
+ * TCP, UDP, ICMP or another protocol with no ports; ARP; any other
+ * EtherType but IPv6 as L2 only)
  * and for that subset fills exactly the fields flow_extract() fills, so
  * two packets with one key are one flow to the pipeline.  Everything
  * else is "not cacheable" and always takes the slow path.
@@ -46,13 +47,23 @@ struct dp_key {
     __u16 tp_dst;
     __u8 arp_sha[6];
     __u8 arp_tha[6];
-    __u32 pad1;
+    __u16 vlan_tci; /* As flow_extract: tag | DP_VLAN_PRESENT, 0 none. */
+    __u16 pad1;
 };
+
+/* The bit of a key's vlan_tci that says "tagged" (the DEI bit's place,
+ * as in struct flow: frames with DEI set are not cacheable, so it is
+ * free). */
+#define DP_VLAN_PRESENT 0x1000
+#define DP_ETH_VLAN 0x8100
+#define DP_ETH_QINQ 0x88a8
 
 enum dp_action_type {
     DP_A_OUTPUT = 1, /* Redirect a copy (the last one: the packet). */
     DP_A_SET_TUNNEL, /* Tunnel key for the next OUTPUT to a vxlan dev. */
     DP_A_SET_ETH,    /* Rewrite the 12 bytes of Ethernet addresses. */
+    DP_A_POP_VLAN,   /* Remove the outer tag (offloaded or in the data). */
+    DP_A_PUSH_VLAN,  /* Push vlan_tpid, vlan_tci as the outer tag. */
 };
 
 #define DP_AF_INGRESS 0x01 /* OUTPUT into the device's receive path. */
@@ -66,8 +77,10 @@ struct dp_action {
     __u32 ifindex; /* OUTPUT. */
     __u32 vni;     /* SET_TUNNEL, host order like the key. */
     __u32 remote;
-    __u32 local;  /* 0: the kernel picks the route's source. */
-    __u8 eth[12]; /* SET_ETH: dl_dst then dl_src. */
+    __u32 local;     /* 0: the kernel picks the route's source. */
+    __u8 eth[12];    /* SET_ETH: dl_dst then dl_src. */
+    __u16 vlan_tpid; /* PUSH_VLAN, host order. */
+    __u16 vlan_tci;
 };
 
 /* A cache entry.  No action at all means drop. */
@@ -89,6 +102,10 @@ struct dp_miss {
     __u32 tun_dst;
     __u32 len; /* skb->len */
     __u32 caplen;
+    /* A tag the kernel took out of the frame (skb->vlan_tci): userspace
+     * puts it back after the Ethernet addresses.  0: none. */
+    __u16 vlan_tpid; /* Host order. */
+    __u16 vlan_tci;
 };
 
 /* Counters (a per-CPU array indexed by these). */
@@ -192,6 +209,11 @@ static inline int dp_parse_arp(const __u8 *d, const __u8 *end, __u32 len,
     return 1;
 }
 
+/* One 802.1Q tag in the frame becomes the key's vlan_tci, and the rest
+ * is parsed as if the tag were not there ('d' moved by 4: the L3 parsers
+ * only read from d + 14).  A second tag (in the frame, or after one the
+ * kernel took out and the caller put in the key), an 802.1ad tag and a
+ * set DEI bit are not cacheable. */
 static inline int dp_parse(const __u8 *d, const __u8 *end, __u32 len,
                            struct dp_key *k)
 {
@@ -203,6 +225,19 @@ static inline int dp_parse(const __u8 *d, const __u8 *end, __u32 len,
         k->dl_src[i] = d[6 + i];
     }
     __u16 type = dp_get16(d + 12);
+    if (type == DP_ETH_VLAN) {
+        if (k->vlan_tci || d + 18 > end || len < 18) {
+            return 0;
+        }
+        __u16 tci = dp_get16(d + 14);
+        if (tci & DP_VLAN_PRESENT) {
+            return 0;
+        }
+        k->vlan_tci = tci | DP_VLAN_PRESENT;
+        type = dp_get16(d + 16);
+        d += 4;
+        len -= 4;
+    }
     k->dl_type = type;
     switch (type) {
     case 0x0800:
@@ -210,10 +245,10 @@ static inline int dp_parse(const __u8 *d, const __u8 *end, __u32 len,
     case 0x0806:
     case 0x8035:
         return dp_parse_arp(d, end, len, k);
-    case 0x8100:
-    case 0x88a8:
+    case DP_ETH_VLAN:
+    case DP_ETH_QINQ:
     case 0x86dd:
-        return 0; /* VLAN tags and IPv6: not yet in the fast path. */
+        return 0; /* Stacked or 802.1ad tags and IPv6: not yet. */
     default:
         return type >= 0x600;
     }
