@@ -32,7 +32,8 @@ static const struct {
  * the last one win, which hides typos like "tcp,udp". */
 static char *check_conflict(const struct match *m, const struct mf_field *mf,
                             const union mf_value *value,
-                            const union mf_value *mask, const char *piece)
+                            const union mf_value *mask, const char *name,
+                            const char *value_text)
 {
     union mf_value ov, om, nv;
     match_get_field(m, mf, &ov, &om);
@@ -47,7 +48,12 @@ static char *check_conflict(const struct match *m, const struct mf_field *mf,
     }
     struct ds ds = DS_EMPTY_INITIALIZER;
     match_get_field(m, mf, &ov, &om);
-    ds_put_format(&ds, "%s conflicts with %s=", piece, mf->name);
+    /* The piece as given: "name=value", or a shorthand's name. */
+    ds_put_cstr(&ds, name);
+    if (value_text) {
+        ds_put_format(&ds, "=%s", value_text);
+    }
+    ds_put_format(&ds, " conflicts with %s=", mf->name);
     mf_format_value(mf, &ov, &om, NULL, &ds);
     ds_put_cstr(&ds, " given earlier");
     return ds_steal_cstr(&ds);
@@ -59,14 +65,16 @@ static char *parse_shorthand(struct match *m, size_t i)
     const struct mf_field *nw_proto = mf_from_id(MFF_NW_PROTO);
     union mf_value v;
     mf_value_from_u64(&v, shorthands[i].dl_type);
-    char *error = check_conflict(m, dl_type, &v, NULL, shorthands[i].name);
+    char *error =
+        check_conflict(m, dl_type, &v, NULL, shorthands[i].name, NULL);
     if (error) {
         return error;
     }
     match_set_field(m, dl_type, &v, NULL);
     if (shorthands[i].nw_proto) {
         mf_value_from_u64(&v, shorthands[i].nw_proto);
-        error = check_conflict(m, nw_proto, &v, NULL, shorthands[i].name);
+        error =
+            check_conflict(m, nw_proto, &v, NULL, shorthands[i].name, NULL);
         if (error) {
             return error;
         }
@@ -113,9 +121,7 @@ char *match_parse_piece(struct match *m, const char *name, const char *value,
         }
     }
 
-    char *piece = xasprintf("%s=%s", name, value);
-    error = check_conflict(m, mf, &v, &mask, piece);
-    free(piece);
+    error = check_conflict(m, mf, &v, &mask, name, value);
     if (error) {
         return error;
     }
@@ -307,15 +313,13 @@ static bool nd_type_matched(const struct match *m, enum mf_prereq prereq)
            && !(m->flow.tp_dst & 0xff);
 }
 
-char *match_check_prereqs(const struct match *m)
+/* The walk over every field: the first one the match uses whose
+ * prerequisite it does not meet, as an error, or NULL. */
+static char *unmet_field_error(const struct match *m, uint16_t dl_type,
+                               uint8_t nw_proto)
 {
-    uint16_t dl_type;
-    uint8_t nw_proto;
-    match_get_proto(m, &dl_type, &nw_proto);
     bool arp = dl_type == ETH_TYPE_ARP || dl_type == ETH_TYPE_RARP;
-    bool icmp = mf_prereq_ok(MFP_ICMP_ANY, dl_type, nw_proto);
     bool icmp6 = mf_prereq_ok(MFP_ND, dl_type, nw_proto);
-
     for (int id = 0; id < MFF_N_IDS; id++) {
         const struct mf_field *mf = mf_from_id(id);
         enum mf_prereq prereq = mf->prereq;
@@ -362,6 +366,107 @@ char *match_check_prereqs(const struct match *m)
              || !nd_type_matched(m, prereq))
             && match_has_field(m, mf)) {
             return match_prereq_error(m, mf, prereq);
+        }
+    }
+
+    return NULL;
+}
+
+/* Per prerequisite, the words of struct flow (and their bits) that the
+ * fields with that prerequisite live in, so that one pass of ANDs over
+ * the match's wildcards tells whether any of them is used.  Views that
+ * unmet_field_error() skips are left out; fields it skips only in some
+ * matches are in, which can only send a match to the walk, never let
+ * one past it. */
+#define MFP_N (MFP_ND_ADVERT + 1)
+struct prereq_words {
+    size_t n;
+    uint8_t word[FLOW_U64S];
+    uint64_t bits[FLOW_U64S];
+};
+
+static bool is_view(enum mf_id id)
+{
+    switch (id) {
+    case MFF_DL_VLAN:
+    case MFF_DL_VLAN_PCP:
+    case MFF_VLAN_VID:
+    case MFF_IP_DSCP:
+    case MFF_ARP_OP:
+    case MFF_ARP_SPA:
+    case MFF_ARP_TPA:
+    case MFF_TP_SRC:
+    case MFF_TP_DST:
+    case MFF_ICMP_TYPE:
+    case MFF_ICMP_CODE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Built on first use (switchd and its tools are single-threaded). */
+static const struct prereq_words *prereq_words(void)
+{
+    static struct prereq_words words[MFP_N];
+    static bool built;
+    if (built) {
+        return words;
+    }
+    struct flow storage[MFP_N];
+    memset(storage, 0, sizeof storage);
+    union mf_value ones;
+    memset(&ones, 0xff, sizeof ones);
+    for (int id = 0; id < MFF_N_IDS; id++) {
+        const struct mf_field *mf = mf_from_id(id);
+        if (!is_view(id)) {
+            mf_set_value(mf, &ones, &storage[mf->prereq]);
+        }
+    }
+    for (int p = 0; p < MFP_N; p++) {
+        const uint64_t *u = flow_u64(&storage[p]);
+        for (size_t i = 0; i < FLOW_U64S; i++) {
+            if (u[i]) {
+                words[p].word[words[p].n] = (uint8_t)i;
+                words[p].bits[words[p].n++] = u[i];
+            }
+        }
+    }
+    built = true;
+    return words;
+}
+
+/* True if the match uses a field of prerequisite 'p'. */
+static bool uses_prereq(const struct match *m, const struct prereq_words *w)
+{
+    const uint64_t *wc = flow_u64(&m->wc);
+    for (size_t i = 0; i < w->n; i++) {
+        if (wc[w->word[i]] & w->bits[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+char *match_check_prereqs(const struct match *m)
+{
+    uint16_t dl_type;
+    uint8_t nw_proto;
+    match_get_proto(m, &dl_type, &nw_proto);
+    bool icmp = mf_prereq_ok(MFP_ICMP_ANY, dl_type, nw_proto);
+
+    /* Runs on every flow add: walk the field table only when the match
+     * uses a field of an unmet prerequisite (that is, to say which). */
+    const struct prereq_words *words = prereq_words();
+    for (int p = 0; p < MFP_N; p++) {
+        if (uses_prereq(m, &words[p])
+            && (!mf_prereq_ok(p, dl_type, nw_proto)
+                || !nd_type_matched(m, p))) {
+            char *error = unmet_field_error(m, dl_type, nw_proto);
+            if (error) {
+                return error;
+            }
+            break;
         }
     }
 
