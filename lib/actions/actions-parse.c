@@ -6,6 +6,7 @@
  * be nested, as ovs-ofctl demands. */
 #include "actions.h"
 
+#include <endian.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -455,25 +456,48 @@ static void put_set_field__(struct buf *out, const struct mf_field *f,
  * value).  A mask with holes, or a write wider than 64 bits, becomes
  * several actions here already, so that what we print parses back to
  * the same list. */
+/* The bits of the 128-bit mask (lo, hi) from bit 'i' up, at most 64 and
+ * none at or above 'end', with bit i as bit 0. */
+static uint64_t mask_bits_at(uint64_t lo, uint64_t hi, unsigned i,
+                             unsigned end)
+{
+    uint64_t w;
+    if (i >= 128) {
+        return 0;
+    } else if (i >= 64) {
+        w = hi >> (i - 64);
+    } else if (i == 0) {
+        w = lo;
+    } else {
+        w = (lo >> i) | (hi << (64 - i));
+    }
+    unsigned n = end - i;
+    return n >= 64 ? w : w & ((UINT64_C(1) << n) - 1);
+}
+
 static void put_set_field(struct buf *out, const struct mf_field *f,
                           const union mf_value *v, const union mf_value *m,
                           uint8_t raw)
 {
-    unsigned bits = f->n_bits;
+    /* Every load parses through here: find the runs a word at a time
+     * (bits 0-63 are be64[1], 64-127 be64[0]). */
+    uint64_t lo = be64toh(m->be64[1]), hi = be64toh(m->be64[0]);
+    unsigned bits = f->n_bits < 128 ? f->n_bits : 128;
     unsigned i = 0;
     while (i < bits) {
-        if (!ap_bit(m, i)) {
-            i++;
+        uint64_t w = mask_bits_at(lo, hi, i, bits);
+        if (!w) {
+            i += 64; /* No run starts in this window. */
             continue;
         }
-        unsigned start = i;
-        while (i < bits && ap_bit(m, i) && i - start < 64) {
-            i++;
-        }
+        i += (unsigned)__builtin_ctzll(w);
+        w = mask_bits_at(lo, hi, i, bits);
+        unsigned n = ~w ? (unsigned)__builtin_ctzll(~w) : 64;
         union mf_value run;
         memset(&run, 0, sizeof run);
-        ap_set_ones(&run, start, i - start);
+        ap_set_ones(&run, i, n);
         put_set_field__(out, f, v, &run, raw);
+        i += n;
     }
 }
 

@@ -244,8 +244,17 @@ bool ap_bit(const union mf_value *v, unsigned i)
 
 bool ap_fits(const union mf_value *v, unsigned n_bits)
 {
-    for (unsigned i = n_bits; i < 128; i++) {
-        if (ap_bit(v, i)) {
+    if (n_bits >= 128) {
+        return true;
+    }
+    /* Bit i lives in byte 15 - i / 8: the byte holding bit n_bits keeps
+     * its lower bits, every byte above it must be zero. */
+    unsigned top = 15 - n_bits / 8;
+    if (v->b[top] >> (n_bits % 8)) {
+        return false;
+    }
+    for (unsigned i = 0; i < top; i++) {
+        if (v->b[i]) {
             return false;
         }
     }

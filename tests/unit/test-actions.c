@@ -58,6 +58,15 @@ static const struct {
       "controller(reason=no_match,max_len=200)" },
     { "controller(reason=invalid_ttl)", "controller(reason=invalid_ttl)" },
     { "output:controller", "CONTROLLER:65535" },
+    /* A write becomes one load per run of mask bits, each at most 64
+     * wide, whichever half of a 128-bit field the run is in. */
+    { "load:0->xxreg0[64..127]", "load:0->NXM_NX_XXREG0[64..127]" },
+    { "load:0x5->xxreg1[60..70]", "load:0x5->NXM_NX_XXREG1[60..70]" },
+    { "load:0x1ffffffffffffffff->xxreg0",
+      "load:0xffffffffffffffff->NXM_NX_XXREG0[0..63],"
+      "load:0x1->NXM_NX_XXREG0[64..127]" },
+    { "set_field:0xf0f/0xf0f->reg1",
+      "load:0xf->NXM_NX_REG1[0..3],load:0xf->NXM_NX_REG1[8..11]" },
     { "output:NXM_OF_IN_PORT[]", "output:NXM_OF_IN_PORT[]" },
     { "output:NXM_NX_REG0[0..15]", "output:NXM_NX_REG0[0..15]" },
     { "output:reg1[]", "output:NXM_NX_REG1[]" },
