@@ -442,6 +442,14 @@ static void port_create(struct bridge *br, const struct config_port *cp)
     int error = netdev_open_flags(cp->type, cp->name, opts, cp->n_options,
                                   flags, &p->netdev, &p->open_error);
     free(opts);
+    if (!error && !netdev_type_is_tunnel(cp->type)
+        && !netdev_type_is_patch(cp->type)
+        && dp_remove_stale_hooks(cp->name)) {
+        LOG(LOG_INFO,
+            "%s: %s: removed a fast-path program left on the device by an "
+            "earlier switchd",
+            br->name, cp->name);
+    }
     if (!error && on_fast_path) {
         p->open_error = port_join_fast_path(p, cp);
         error = p->open_error ? EINVAL : 0;

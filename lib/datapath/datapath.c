@@ -209,6 +209,17 @@ void dp_bridge_del(struct dp *dp, struct ofproto *ofp)
     }
 }
 
+int dp_remove_stale_hooks(const char *devname)
+{
+    int ifindex = (int)if_nametoindex(devname);
+    if (!ifindex) {
+        return 0;
+    }
+    libbpf_set_print(libbpf_log); /* No "no qdisc" noise on stderr. */
+    return dp_kernel_tc_detach_ours(ifindex, true)
+           + dp_kernel_tc_detach_ours(ifindex, false);
+}
+
 int dp_upcall_fd(const struct dp *dp)
 {
     return perf_buffer__epoll_fd(dp->pb);

@@ -89,6 +89,14 @@ void dp_port_del(struct dp *, struct ofproto *, uint16_t ofport);
 /* A bridge is going away: every port of it leaves. */
 void dp_bridge_del(struct dp *, struct ofproto *);
 
+/* Removes the fast path's programs from device 'devname''s clsact hooks
+ * (both), where a switchd that died left them: a persistent TAP or a
+ * system port that is now opened by a netdev bridge would still have its
+ * packets forwarded by stale entries or its misses dropped.  Needs no
+ * 'struct dp'.  Returns how many it removed (0: none, or no such
+ * device). */
+int dp_remove_stale_hooks(const char *devname);
+
 /* The perf buffer's epoll fd: readable when ingress misses wait. */
 int dp_upcall_fd(const struct dp *);
 /* Handles every waiting ingress miss. */

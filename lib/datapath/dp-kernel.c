@@ -2,6 +2,7 @@
 #include "dp-kernel.h"
 
 #include <arpa/inet.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/if_link.h>
@@ -176,4 +177,46 @@ void dp_kernel_tc_detach(int ifindex, bool ingress)
     opts.handle = 1;
     opts.priority = 1;
     bpf_tc_detach(&hook, &opts);
+}
+
+/* The names of the programs in bpf/datapath.bpf.c: a filter running one
+ * of them is ours (BPF keeps the first 15 characters of a name). */
+static bool is_our_program(int prog_id)
+{
+    static const char *const ours[] = { "tap_egress", "port_ingress",
+                                        "tunnel_ingress" };
+    int fd = bpf_prog_get_fd_by_id((uint32_t)prog_id);
+    if (fd < 0) {
+        return false;
+    }
+    struct bpf_prog_info info;
+    uint32_t len = sizeof info;
+    memset(&info, 0, sizeof info);
+    bool ours_ = false;
+    if (!bpf_obj_get_info_by_fd(fd, &info, &len)) {
+        for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++) {
+            ours_ = ours_ || !strcmp(info.name, ours[i]);
+        }
+    }
+    close(fd);
+    return ours_;
+}
+
+bool dp_kernel_tc_detach_ours(int ifindex, bool ingress)
+{
+    struct bpf_tc_hook hook;
+    tc_hook_init(&hook, ifindex, ingress);
+    struct bpf_tc_opts opts;
+    memset(&opts, 0, sizeof opts);
+    opts.sz = sizeof opts;
+    opts.handle = 1;
+    opts.priority = 1;
+    if (bpf_tc_query(&hook, &opts) || !is_our_program((int)opts.prog_id)) {
+        return false;
+    }
+    memset(&opts, 0, sizeof opts);
+    opts.sz = sizeof opts;
+    opts.handle = 1;
+    opts.priority = 1;
+    return !bpf_tc_detach(&hook, &opts);
 }

@@ -23,5 +23,9 @@ void dp_kernel_link_del(int ifindex);
 int dp_kernel_tc_attach(int ifindex, bool ingress, int prog_fd, char **errp);
 /* Detaches it again; the qdisc stays (others may use it). */
 void dp_kernel_tc_detach(int ifindex, bool ingress);
+/* Detaches the filter at handle 1, priority 1 of that hook only if it
+ * runs one of the fast path's programs (by name), whoever attached it.
+ * True if one was removed. */
+bool dp_kernel_tc_detach_ours(int ifindex, bool ingress);
 
 #endif
