@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,11 +17,16 @@
 #include "netdev-provider.h"
 #include "tso.h"
 #include "util.h"
+#include "vxlan-gso.h"
 #include "vxlan.h"
 
 /* Datagrams read per recvmmsg(): enough for the segments of one 64 KB
  * super frame (about 45), so that they can be merged back. */
 #define VXLAN_RX_BATCH 48
+/* Segments one received datagram may hold (UDP_GRO): the kernel's
+ * UDP_MAX_SEGMENTS (128 since Linux 6.9, 64 before) bounds what a sender
+ * coalesces; UDP_GRO_CNT_MAX (64) what GRO does. */
+#define VXLAN_RX_MAX_SEGS 128
 /* recvmmsg() calls one vxlan_socket_recv() may make while it finds only
  * datagrams no port takes.  Every datagram of a batch already read is
  * looked at, whatever this says (a batch is never left half read with
@@ -46,6 +52,16 @@ struct vxlan_membership {
     int users;
 };
 
+/* One datagram on the receive ring: 'len' bytes at 'data' (inside one of
+ * 'rxbuf'), from 'src':'sport' to 'dst'. */
+struct vxlan_rx_dgram {
+    uint8_t *data;
+    size_t len;
+    uint32_t src, dst;
+    uint16_t sport;
+    bool trunc;
+};
+
 struct vxlan_socket {
     struct vxlan_socket *next; /* In 'all_sockets'. */
     uint32_t local_ip;
@@ -54,18 +70,17 @@ struct vxlan_socket {
     bool rx_bound; /* False: the kernel receives (datapath_type=system). */
     int udp_fd;    /* Bound if 'rx'; receives, and sends when 'raw_fd' < 0. */
     int raw_fd;    /* IPPROTO_RAW sender, or -1. */
+    struct vxlan_gso_pool gso; /* Super frames' segments (with raw_fd). */
     struct vxlan_port *ports;
     struct vxlan_membership *groups;
     struct netdev_vxlan_socket_stats stats;
 
-    /* Receive ring, filled by one recvmmsg() and handed out one datagram
-     * at a time: rx[i] holds rxlen[i] bytes from rxsrc[i] to rxdst[i]. */
+    /* Receive ring, filled by one recvmmsg() into 'rxbuf' and handed out
+     * one datagram at a time; a coalesced (UDP_GRO) datagram is split
+     * into the datagrams it was made of, each its own entry. */
     size_t rx_next, rx_n;
-    uint8_t *rx[VXLAN_RX_BATCH]; /* NETDEV_RX_BUF bytes each. */
-    size_t rxlen[VXLAN_RX_BATCH];
-    uint32_t rxsrc[VXLAN_RX_BATCH], rxdst[VXLAN_RX_BATCH];
-    uint16_t rxsport[VXLAN_RX_BATCH]; /* Outer UDP source port. */
-    bool rxtrunc[VXLAN_RX_BATCH];
+    uint8_t *rxbuf[VXLAN_RX_BATCH]; /* NETDEV_RX_BUF bytes each. */
+    struct vxlan_rx_dgram *ring;    /* VXLAN_RX_BATCH * VXLAN_RX_MAX_SEGS. */
     uint8_t *grobuf; /* NETDEV_RX_BUF bytes: a merged TCP frame. */
     bool rx_more;    /* The last recv stopped at VXLAN_RX_MAX_FILLS. */
 
@@ -102,6 +117,11 @@ static int open_udp(uint32_t local_ip, uint16_t dst_port, bool rx, char **errp)
     /* The kernel then tells us, with each datagram, how many it dropped
      * because our buffer was full: the drops nobody else sees. */
     setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
+    /* Take the datagrams of a peer's GSO send (or of the kernel's UDP
+     * GRO) as they arrived, one buffer with the size of each (a
+     * UDP_GRO control message), rather than having the kernel cut them
+     * up first.  Where the kernel cannot, it delivers them one by one. */
+    setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof one);
 
     struct sockaddr_in sin;
     memset(&sin, 0, sizeof sin);
@@ -167,6 +187,10 @@ int vxlan_socket_ref(uint32_t local_ip, uint16_t dst_port, bool rx,
     /* A socket bound to a group only receives: ports send through the
      * socket of their local_ip. */
     s->raw_fd = netdev_ip_is_multicast(local_ip) ? -1 : open_raw();
+    /* Without the raw sender every datagram leaves from dst_port; GSO
+     * sends would vary it for some only. */
+    vxlan_gso_init(&s->gso, local_ip);
+    s->gso.off = s->raw_fd < 0;
     s->next = all_sockets;
     all_sockets = s;
     *sockp = s;
@@ -188,6 +212,7 @@ void vxlan_socket_unref(struct vxlan_socket *s)
     if (s->raw_fd >= 0) {
         close(s->raw_fd);
     }
+    vxlan_gso_uninit(&s->gso);
     while (s->ports) {
         struct vxlan_port *port = s->ports;
         s->ports = port->next;
@@ -200,8 +225,9 @@ void vxlan_socket_unref(struct vxlan_socket *s)
         free(m);
     }
     for (size_t i = 0; i < VXLAN_RX_BATCH; i++) {
-        free(s->rx[i]);
+        free(s->rxbuf[i]);
     }
+    free(s->ring);
     free(s->grobuf);
     free(s);
 }
@@ -377,25 +403,79 @@ static struct vxlan_port *demux(const struct vxlan_socket *s, uint32_t src,
     return NULL;
 }
 
+/* Puts what recvmmsg() message 'msg' ('len' bytes at 'buf', from 'sin')
+ * on the ring: one entry per datagram it holds ('gso' bytes each, the
+ * last shorter, when the kernel coalesced them; 0: one datagram). */
+static void ring_put(struct vxlan_socket *s, struct msghdr *msg, uint8_t *buf,
+                     size_t len, const struct sockaddr_in *sin)
+{
+    struct vxlan_rx_dgram d = {
+        .data = buf,
+        .len = len,
+        .src = ntohl(sin->sin_addr.s_addr),
+        .dst = s->local_ip,
+        .sport = ntohs(sin->sin_port),
+        .trunc = (msg->msg_flags & MSG_TRUNC) != 0,
+    };
+    size_t gso = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+            struct in_pktinfo pi;
+            memcpy(&pi, CMSG_DATA(c), sizeof pi);
+            d.dst = ntohl(pi.ipi_addr.s_addr);
+        } else if (c->cmsg_level == SOL_SOCKET
+                   && c->cmsg_type == SO_RXQ_OVFL) {
+            /* A running count for the socket's lifetime. */
+            uint32_t drops;
+            memcpy(&drops, CMSG_DATA(c), sizeof drops);
+            s->stats.rx_overflow = drops;
+        } else if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+            int size;
+            memcpy(&size, CMSG_DATA(c), sizeof size);
+            gso = size > 0 ? (size_t)size : 0;
+        }
+    }
+    size_t n_segs = vxlan_gro_count(len, gso);
+    if (d.trunc || n_segs <= 1) {
+        s->ring[s->rx_n++] = d;
+        return;
+    }
+    for (size_t k = 0; k < n_segs; k++) {
+        struct vxlan_rx_dgram *e = &s->ring[s->rx_n++];
+        *e = d;
+        e->data = buf + k * gso;
+        e->len = k + 1 < n_segs ? gso : len - k * gso;
+        if (k + 1 == VXLAN_RX_MAX_SEGS && k + 1 < n_segs) {
+            /* More than any kernel coalesces: the rest is dropped. */
+            e->trunc = true;
+            break;
+        }
+    }
+}
+
 /* Refills the receive ring with one recvmmsg(): 0, EAGAIN, or an
  * errno. */
 static int fill_ring(struct vxlan_socket *s)
 {
     struct sockaddr_in sin[VXLAN_RX_BATCH];
     struct iovec iov[VXLAN_RX_BATCH];
-    union {
-        char buf[CMSG_SPACE(sizeof(struct in_pktinfo))
-                 + CMSG_SPACE(sizeof(uint32_t))];
-        struct cmsghdr align;
+    struct {
+        _Alignas(struct cmsghdr) char buf[CMSG_SPACE(sizeof(struct in_pktinfo))
+                                          + CMSG_SPACE(sizeof(uint32_t))
+                                          + CMSG_SPACE(sizeof(int))];
     } cmsgbuf[VXLAN_RX_BATCH];
     struct mmsghdr msgs[VXLAN_RX_BATCH];
+    if (!s->ring) {
+        /* Allocated on first use: a socket that only sends never pays
+         * for the ring. */
+        s->ring =
+            xmalloc(VXLAN_RX_BATCH * VXLAN_RX_MAX_SEGS * sizeof *s->ring);
+    }
     for (size_t i = 0; i < VXLAN_RX_BATCH; i++) {
-        if (!s->rx[i]) {
-            /* Allocated on first use: a socket that only sends never
-             * pays for the ring. */
-            s->rx[i] = xmalloc(NETDEV_RX_BUF);
+        if (!s->rxbuf[i]) {
+            s->rxbuf[i] = xmalloc(NETDEV_RX_BUF);
         }
-        iov[i] = (struct iovec){ s->rx[i], NETDEV_RX_BUF };
+        iov[i] = (struct iovec){ s->rxbuf[i], NETDEV_RX_BUF };
         memset(&msgs[i], 0, sizeof msgs[i]);
         msgs[i].msg_hdr = (struct msghdr){
             .msg_name = &sin[i],
@@ -413,30 +493,11 @@ static int fill_ring(struct vxlan_socket *s)
     if (n < 0) {
         return errno == EWOULDBLOCK ? EAGAIN : errno;
     }
-    for (int i = 0; i < n; i++) {
-        struct msghdr *msg = &msgs[i].msg_hdr;
-        s->rxtrunc[i] = (msg->msg_flags & MSG_TRUNC) != 0;
-        s->rxlen[i] = msgs[i].msg_len;
-        s->rxsrc[i] = ntohl(sin[i].sin_addr.s_addr);
-        s->rxsport[i] = ntohs(sin[i].sin_port);
-        s->rxdst[i] = s->local_ip;
-        for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c;
-             c = CMSG_NXTHDR(msg, c)) {
-            if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-                struct in_pktinfo pi;
-                memcpy(&pi, CMSG_DATA(c), sizeof pi);
-                s->rxdst[i] = ntohl(pi.ipi_addr.s_addr);
-            } else if (c->cmsg_level == SOL_SOCKET
-                       && c->cmsg_type == SO_RXQ_OVFL) {
-                /* A running count for the socket's lifetime. */
-                uint32_t drops;
-                memcpy(&drops, CMSG_DATA(c), sizeof drops);
-                s->stats.rx_overflow = drops;
-            }
-        }
-    }
     s->rx_next = 0;
-    s->rx_n = (size_t)n;
+    s->rx_n = 0;
+    for (int i = 0; i < n; i++) {
+        ring_put(s, &msgs[i].msg_hdr, s->rxbuf[i], msgs[i].msg_len, &sin[i]);
+    }
     return n ? 0 : EAGAIN;
 }
 
@@ -457,7 +518,7 @@ static int read_one(struct vxlan_socket *s, size_t *ip, int *fills)
         }
     }
     size_t i = s->rx_next++;
-    if (s->rxtrunc[i]) {
+    if (s->ring[i].trunc) {
         s->stats.rx_truncated++;
         return EMSGSIZE;
     }
@@ -472,8 +533,9 @@ static int read_one(struct vxlan_socket *s, size_t *ip, int *fills)
 static bool gro(struct vxlan_socket *s, size_t i, uint32_t vni,
                 struct packet *pkt)
 {
-    const uint8_t *a = s->rx[i] + VXLAN_HLEN;
-    size_t alen = s->rxlen[i] - VXLAN_HLEN;
+    const struct vxlan_rx_dgram *di = &s->ring[i];
+    const uint8_t *a = di->data + VXLAN_HLEN;
+    size_t alen = di->len - VXLAN_HLEN;
     struct tso_tcp t;
     if (s->rx_next >= s->rx_n || !tso_gro_can_start(a, alen, &t)) {
         return false;
@@ -483,21 +545,20 @@ static bool gro(struct vxlan_socket *s, size_t i, uint32_t vni,
     uint8_t psh = 0;
     bool merged = false;
     while (s->rx_next < s->rx_n && !psh) {
-        size_t j = s->rx_next;
+        const struct vxlan_rx_dgram *dj = &s->ring[s->rx_next];
         uint32_t vj = 0;
-        if (s->rxtrunc[j] || s->rxsrc[j] != s->rxsrc[i]
-            || s->rxdst[j] != s->rxdst[i]
-            || vxlan_header_parse(s->rx[j], s->rxlen[j], &vj) != VXLAN_OK
+        if (dj->trunc || dj->src != di->src || dj->dst != di->dst
+            || vxlan_header_parse(dj->data, dj->len, &vj) != VXLAN_OK
             || vj != vni) {
             break;
         }
-        const uint8_t *b = s->rx[j] + VXLAN_HLEN;
+        const uint8_t *b = dj->data + VXLAN_HLEN;
         struct tso_tcp tb;
         /* The merged frame's IP packet stays within 65535 bytes, and the
          * whole frame within the buffer. */
         size_t max_l3 = NETDEV_RX_BUF - 1 - t.l3_ofs;
         if (!tso_gro_can_append(merged ? s->grobuf : a, &t, first_seg, b,
-                                s->rxlen[j] - VXLAN_HLEN, max_l3, &tb)) {
+                                dj->len - VXLAN_HLEN, max_l3, &tb)) {
             break;
         }
         if (!merged) {
@@ -543,11 +604,12 @@ int vxlan_socket_recv(struct vxlan_socket *s, struct packet *pkt,
             }
             return error;
         }
-        size_t len = s->rxlen[ri];
-        uint32_t src = s->rxsrc[ri], dst = s->rxdst[ri];
+        const struct vxlan_rx_dgram *d = &s->ring[ri];
+        size_t len = d->len;
+        uint32_t src = d->src, dst = d->dst;
 
         uint32_t vni = 0;
-        enum vxlan_parse_error perr = vxlan_header_parse(s->rx[ri], len, &vni);
+        enum vxlan_parse_error perr = vxlan_header_parse(d->data, len, &vni);
         struct vxlan_port *peer;
         struct vxlan_port *port = demux(s, src, dst, vni, &peer);
         char ipbuf[16];
@@ -575,12 +637,12 @@ int vxlan_socket_recv(struct vxlan_socket *s, struct packet *pkt,
             continue;
         }
         if (!gro(s, ri, vni, pkt)) {
-            packet_init(pkt, s->rx[ri] + VXLAN_HLEN, len - VXLAN_HLEN);
+            packet_init(pkt, d->data + VXLAN_HLEN, len - VXLAN_HLEN);
         }
         tnl->tun_id = vni;
         tnl->tun_src = src;
         tnl->tun_dst = dst;
-        tnl->udp_src = s->rxsport[ri];
+        tnl->udp_src = d->sport;
         *devp = port->dev;
         return 0;
     }
@@ -719,7 +781,8 @@ int vxlan_socket_send(struct vxlan_socket *s, const struct vxlan_dest *d,
     struct tx_control control;
     int fd;
     if (s->raw_fd >= 0) {
-        uint16_t sport = vxlan_src_port(vxlan_inner_hash(frame, len));
+        uint16_t sport =
+            vxlan_gso_src_port(&s->gso, vxlan_inner_hash(frame, len));
         vxlan_put_ip_udp(hdr, src_ip, d->dst_ip, sport, s->dst_port,
                          VXLAN_HLEN + len, d->ttl, 0);
         iov[0].iov_base = hdr;
@@ -741,9 +804,11 @@ int vxlan_socket_send(struct vxlan_socket *s, const struct vxlan_dest *d,
     return n < 0 ? send_error() : 0;
 }
 
-int vxlan_socket_send_batch(struct vxlan_socket *s, const struct vxlan_dest *d,
-                            const uint8_t *const *frames, const size_t *lens,
-                            size_t n, size_t *n_sent)
+/* vxlan_socket_send_batch() one datagram a frame: one sendmmsg() on the
+ * raw socket, a loop on the fallback. */
+static int send_batch_raw(struct vxlan_socket *s, const struct vxlan_dest *d,
+                          const uint8_t *const *frames, const size_t *lens,
+                          size_t n, size_t *n_sent)
 {
     enum { MAX = 64 };
     *n_sent = 0;
@@ -780,7 +845,8 @@ int vxlan_socket_send_batch(struct vxlan_socket *s, const struct vxlan_dest *d,
         }
         uint8_t *hdr = hdrs[i];
         vxlan_header_put(hdr + VXLAN_IP_HLEN + VXLAN_UDP_HLEN, d->vni);
-        uint16_t sport = vxlan_src_port(vxlan_inner_hash(frames[i], lens[i]));
+        uint16_t sport =
+            vxlan_gso_src_port(&s->gso, vxlan_inner_hash(frames[i], lens[i]));
         vxlan_put_ip_udp(hdr, src_ip, d->dst_ip, sport, s->dst_port,
                          VXLAN_HLEN + lens[i], d->ttl, 0);
         iov[i][0].iov_base = hdr;
@@ -808,6 +874,53 @@ int vxlan_socket_send_batch(struct vxlan_socket *s, const struct vxlan_dest *d,
     }
     /* A frame too big for a datagram cut the batch short above. */
     return n < n_all ? EMSGSIZE : 0;
+}
+
+int vxlan_socket_send_batch(struct vxlan_socket *s, const struct vxlan_dest *d,
+                            const uint8_t *const *frames, const size_t *lens,
+                            size_t n, size_t *n_sent)
+{
+    *n_sent = 0;
+    if (s->gso.off || netdev_ip_is_multicast(d->dst_ip)) {
+        return send_batch_raw(s, d, frames, lens, n, n_sent);
+    }
+    const struct vxlan_gso_dest gd = {
+        .dst_ip = d->dst_ip,
+        .dst_port = s->dst_port,
+        .vni = d->vni,
+        .ttl = d->ttl,
+    };
+    while (*n_sent < n) {
+        size_t i = *n_sent;
+        size_t k = vxlan_gso_plan(lens + i, n - i);
+        int error = EOPNOTSUPP;
+        if (k >= 2) {
+            uint32_t hash = vxlan_inner_hash(frames[i], lens[i]);
+            error =
+                vxlan_gso_send(&s->gso, &gd, hash, frames + i, lens + i, k);
+        }
+        if (!error) {
+            *n_sent += k;
+            continue;
+        }
+        if (error != EOPNOTSUPP) {
+            return error;
+        }
+        if (k < 2) {
+            /* Alone: so do the frames after it that make no GSO send. */
+            while (i + k < n && vxlan_gso_plan(lens + i + k, n - i - k) < 2) {
+                k++;
+            }
+        }
+        /* These go one datagram each (alone, or refused). */
+        size_t done = 0;
+        error = send_batch_raw(s, d, frames + i, lens + i, k, &done);
+        *n_sent += done;
+        if (error) {
+            return error;
+        }
+    }
+    return 0;
 }
 
 void vxlan_socket_get_stats(const struct vxlan_socket *s,

@@ -23,7 +23,9 @@
  * fragment silently" rule.  Without CAP_NET_RAW we fall back to sending
  * from the bound UDP socket (source port = dst_port) with
  * IP_PMTUDISC_DO, which keeps the no-fragmentation guarantee and loses only
- * the source port entropy.
+ * the source port entropy.  The segments of a TCP super frame go out as
+ * one UDP GSO send where the kernel can (vxlan-gso.h), from sockets whose
+ * source ports follow the flow as the raw sender's do.
  *
  * Multicast (a port whose remote_ip is a group): a socket bound to a
  * unicast local_ip never sees datagrams addressed to a group, so the
@@ -95,7 +97,8 @@ int vxlan_socket_fd(const struct vxlan_socket *);
 /* True if sending varies the source port (raw socket available). */
 bool vxlan_socket_has_raw(const struct vxlan_socket *);
 
-/* Receives datagrams (read in batches by recvmmsg(), and in-order TCP
+/* Receives datagrams (read in batches by recvmmsg(), a coalesced one
+ * split into its datagrams by UDP_GRO's size, and in-order TCP
  * segments of one batch merged back into one frame, tso.h) until one is
  * accepted by a port (0, '*pkt' holds the
  * inner frame, '*devp' the port, 'tnl' the outer addresses and VNI) or
@@ -120,9 +123,11 @@ void vxlan_sockets_report(void);
 int vxlan_socket_send(struct vxlan_socket *, const struct vxlan_dest *dest,
                       const uint8_t *frame, size_t len);
 
-/* As vxlan_socket_send() for 'n' frames to the same destination, with one
- * sendmmsg() on the raw socket (a loop on the fallback).  '*n_sent' is how
- * many went out; returns 0 or the error that stopped the rest. */
+/* As vxlan_socket_send() for 'n' frames to the same destination: runs of
+ * equal-sized frames (a super frame's segments) as UDP GSO sends, the
+ * rest, or all when GSO is unavailable, with one sendmmsg() on the raw
+ * socket (a loop on the fallback).  '*n_sent' is how many went out;
+ * returns 0 or the error that stopped the rest. */
 int vxlan_socket_send_batch(struct vxlan_socket *,
                             const struct vxlan_dest *dest,
                             const uint8_t *const *frames, const size_t *lens,

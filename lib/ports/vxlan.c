@@ -99,6 +99,14 @@ uint16_t vxlan_src_port(uint32_t hash)
                       + (uint32_t)(((uint64_t)hash * range) >> 32));
 }
 
+size_t vxlan_gro_count(size_t len, size_t gso_size)
+{
+    if (!gso_size || len <= gso_size) {
+        return 1;
+    }
+    return (len + gso_size - 1) / gso_size;
+}
+
 bool vxlan_fits_mtu(size_t inner_len, unsigned underlay_mtu)
 {
     return inner_len + VXLAN_IP_UDP_VXLAN_HLEN <= underlay_mtu;

@@ -85,6 +85,12 @@ void vxlan_put_ip_udp(uint8_t *out, uint32_t src_ip, uint32_t dst_ip,
                       uint16_t src_port, uint16_t dst_port, size_t payload_len,
                       uint8_t ttl, uint8_t tos);
 
+/* How many datagrams a received buffer of 'len' bytes holds when the
+ * kernel coalesced them (UDP_GRO) with 'gso_size' bytes each, the last
+ * one shorter: ceil(len / gso_size), and 1 for 'gso_size' 0 (not
+ * coalesced) or a buffer no longer than one. */
+size_t vxlan_gro_count(size_t len, size_t gso_size);
+
 /* The Internet checksum of 'n' bytes (for the IP header, and for tests
  * verifying it). */
 uint16_t vxlan_ip_csum(const void *data, size_t n);
