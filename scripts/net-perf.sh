@@ -19,6 +19,14 @@
 # Usage (as root): scripts/net-perf.sh
 # Uses the programs in $SW_BIN if set, else build-perf/bin (a Release build
 # made on first use: numbers from a sanitizer build mean little).
+#
+# Comparing two builds (A/B) on a shared machine: NET_PERF_OLD_BIN=DIR adds
+# the world "old" (the userspace datapath with the programs in DIR), and
+# NET_PERF_ROUNDS=N runs the worlds N times, interleaved, one table a
+# round, so that old, new and the kernel meet the same load.  Also:
+#   NET_PERF_WORLDS   the worlds, in order (default: switchd system kernel,
+#                     or old switchd kernel with NET_PERF_OLD_BIN)
+#   NET_PERF_TESTS    which of tcp ping udp to run (default: all three)
 # Every step is bounded in time; everything it creates is removed on exit,
 # failure or Ctrl-C (tests/net/lib.sh).
 set -euo pipefail
@@ -36,6 +44,8 @@ if [ "${1:-}" = --world ]; then
     world=$2
     if [ "$world" = system ]; then
         export SW_DATAPATH=system
+    elif [ "$world" = old ]; then
+        SW_BIN=$NET_PERF_OLD_BIN
     fi
     # shellcheck source=../tests/net/topology.sh
     . "$SRC/tests/net/topology.sh"
@@ -54,27 +64,40 @@ if [ "${1:-}" = --world ]; then
         net_fail "$world: host 1 cannot reach $dst"
     topo_ping 1 "$dst" 3
 
-    ping_out=$(topo_exec 1 timeout 30 ping -q -c "$PINGS" -i 0.05 -W 2 "$dst")
-    rtt=$(echo "$ping_out" | sed -n 's|.*= \([0-9.]*\)/\([0-9.]*\)/\([0-9.]*\)/.*|\1 \2 \3|p')
-    loss=$(echo "$ping_out" | sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p')
-    read -r rmin ravg rmax <<<"$rtt"
+    has_test() { [[ " ${NET_PERF_TESTS:-tcp ping udp} " == *" $1 "* ]]; }
+    rmin=- ravg=- rmax=- loss=- mbps=- retr=- udp_sent=- udp_kpps=- udp_lost=-
+    if has_test ping; then
+        ping_out=$(topo_exec 1 timeout 30 ping -q -c "$PINGS" -i 0.05 -W 2 "$dst")
+        rtt=$(echo "$ping_out" | sed -n 's|.*= \([0-9.]*\)/\([0-9.]*\)/\([0-9.]*\)/.*|\1 \2 \3|p')
+        loss=$(echo "$ping_out" | sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p')
+        read -r rmin ravg rmax <<<"$rtt"
+    fi
 
-    net_bg h2 timeout $((IPERF_SECS + 25)) iperf3 -s -1 -B "$dst"
     listening() { net_exec h2 ss -Hltn "sport = :5201" | grep -q .; }
-    net_wait_for 10 listening || net_fail "$world: iperf3 server did not start"
-    iperf_out=$(topo_exec 1 timeout $((IPERF_SECS + 20)) iperf3 -c "$dst" \
-        -t "$IPERF_SECS" -f m)
-    mbps=$(echo "$iperf_out" | awk '/receiver/ {for (i = 1; i <= NF; i++)
-        if ($i == "Mbits/sec") print $(i - 1)}' | tail -n 1)
-    retr=$(echo "$iperf_out" | awk '/sender/ {print $(NF - 1)}' | tail -n 1)
-    [ -n "$mbps" ] || net_fail "$world: no iperf3 result:
+    if has_test tcp; then
+        net_bg h2 timeout $((IPERF_SECS + 25)) iperf3 -s -1 -B "$dst"
+        net_wait_for 10 listening || net_fail "$world: iperf3 server did not start"
+        iperf_out=$(topo_exec 1 timeout $((IPERF_SECS + 20)) iperf3 -c "$dst" \
+            -t "$IPERF_SECS" -f m)
+        mbps=$(echo "$iperf_out" | awk '/receiver/ {for (i = 1; i <= NF; i++)
+            if ($i == "Mbits/sec") print $(i - 1)}' | tail -n 1)
+        retr=$(echo "$iperf_out" | awk '/sender/ {print $(NF - 1)}' | tail -n 1)
+        [ -n "$mbps" ] || net_fail "$world: no iperf3 result:
 $iperf_out"
-    # 64-byte UDP at a fixed offered load (UDP_RATE): what arrives.
-    net_bg h2 timeout $((IPERF_SECS + 25)) iperf3 -s -1 -B "$dst"
-    net_wait_for 10 listening || net_fail "$world: iperf3 server did not start"
-    udp_json=$(topo_exec 1 timeout $((IPERF_SECS + 20)) iperf3 -c "$dst" -u \
-        -l 64 -b "$UDP_RATE" -t "$IPERF_SECS" -J)
-    read -r udp_sent udp_kpps udp_lost < <(echo "$udp_json" | python3 -c '
+        if [ "$world" != kernel ]; then
+            # Host 1's tunnel to host 2 and host 2's internal port: frames
+            # and bytes, so a run shows how big its writes and sends were.
+            topo_ctl 1 swofctl dump-ports br-tun 5 >&2 || true
+            topo_ctl 2 swofctl dump-ports br-int LOCAL >&2 || true
+        fi
+    fi
+    if has_test udp; then
+        # 64-byte UDP at a fixed offered load (UDP_RATE): what arrives.
+        net_bg h2 timeout $((IPERF_SECS + 25)) iperf3 -s -1 -B "$dst"
+        net_wait_for 10 listening || net_fail "$world: iperf3 server did not start"
+        udp_json=$(topo_exec 1 timeout $((IPERF_SECS + 20)) iperf3 -c "$dst" -u \
+            -l 64 -b "$UDP_RATE" -t "$IPERF_SECS" -J)
+        read -r udp_sent udp_kpps udp_lost < <(echo "$udp_json" | python3 -c '
 import json, sys
 e = json.load(sys.stdin)["end"]
 s = e["sum"]
@@ -83,10 +106,8 @@ sent = s["packets"]
 lost = s["lost_packets"]
 print(round(sent / secs / 1000, 1), round((sent - lost) / secs / 1000, 1),
       round(100.0 * lost / sent, 1) if sent else 0)')
-    echo "RESULT world=$world tcp_mbps=$mbps retr=$retr rtt_min=$rmin rtt_avg=$ravg rtt_max=$rmax loss=$loss udp_sent_kpps=$udp_sent udp_kpps=$udp_kpps udp_lost=$udp_lost"
-    if [ "$world" = switchd ]; then
-        topo_ctl 1 swofctl dump-ports br-tun 5 >&2 || true
     fi
+    echo "RESULT world=$world tcp_mbps=$mbps retr=$retr rtt_min=$rmin rtt_avg=$ravg rtt_max=$rmax loss=$loss udp_sent_kpps=$udp_sent udp_kpps=$udp_kpps udp_lost=$udp_lost"
     exit 0
 fi
 
@@ -107,39 +128,109 @@ if [ -z "${SW_BIN:-}" ]; then
 fi
 export SW_BIN
 
-declare -A R
-for world in switchd system kernel; do
-    echo "== $world: 3 hosts, host 1 -> host 2 (iperf3 ${IPERF_SECS}s, $PINGS pings)" >&2
-    out=$(timeout 180 bash "$0" --world "$world" | grep '^RESULT') || {
-        echo "net-perf.sh: the $world run failed" >&2
-        exit 1
-    }
-    echo "$out" >&2
-    for kv in ${out#RESULT }; do
-        R[$world.${kv%%=*}]=${kv#*=}
-    done
-done
+if [ -n "${NET_PERF_OLD_BIN:-}" ]; then
+    [ -x "$NET_PERF_OLD_BIN/switchd" ] ||
+        { echo "net-perf.sh: no switchd in NET_PERF_OLD_BIN=$NET_PERF_OLD_BIN" >&2; exit 1; }
+    NET_PERF_OLD_BIN=$(cd "$NET_PERF_OLD_BIN" && pwd)
+    export NET_PERF_OLD_BIN
+    WORLDS=${NET_PERF_WORLDS:-old switchd kernel}
+else
+    WORLDS=${NET_PERF_WORLDS:-switchd system kernel}
+fi
+export NET_PERF_TESTS
+ROUNDS=${NET_PERF_ROUNDS:-1}
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
+label() {
+    case $1 in
+    switchd) echo "switchd netdev" ;;
+    old) echo "switchd netdev, old build" ;;
+    system) echo "switchd system" ;;
+    kernel) echo "Linux kernel vxlan" ;;
+    esac
+}
+short() {
+    case $1 in
+    switchd) echo netdev ;;
+    *) echo "$1" ;;
+    esac
+}
+# row TITLE KEY [ratio]: one metric across the worlds, then each world's
+# ratio to the kernel's when asked for and the kernel ran.
+row() {
+    local title=$1 key=$2 want_ratio=${3:-} w line
+    line="| $title |"
+    for w in $WORLDS; do
+        line+=" ${R[$w.$key]:--} |"
+    done
+    if [ -n "$HAVE_KERNEL" ]; then
+        for w in $WORLDS; do
+            [ "$w" = kernel ] && continue
+            if [ -n "$want_ratio" ]; then
+                line+=" $(ratio "${R[$w.$key]:-}" "${R[kernel.$key]:-}") |"
+            else
+                line+=" |"
+            fi
+        done
+    fi
+    echo "$line"
+}
+
 build=$(grep -m1 '^CMAKE_BUILD_TYPE:' "$SW_BIN/../CMakeCache.txt" 2>/dev/null | cut -d= -f2 || true)
 sanitize=$(grep -m1 '^SW_SANITIZE:' "$SW_BIN/../CMakeCache.txt" 2>/dev/null | cut -d= -f2 || true)
+HAVE_KERNEL=
+if [[ " $WORLDS " == *" kernel "* ]]; then
+    HAVE_KERNEL=1
+fi
 cat <<EOF
 
 Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) CPUs; kernel $(uname -r)
-Date: $(date -u +%Y-%m-%d); switchd build: ${build:-?}${sanitize:+, SW_SANITIZE=$sanitize}
+Date: $(date -u +%Y-%m-%d); switchd build: ${build:-?}${sanitize:+, SW_SANITIZE=$sanitize}${NET_PERF_OLD_BIN:+; old build: $NET_PERF_OLD_BIN}
 Topology: the article's 3 hosts (namespaces, veth underlay, MTU 1500,
 overlay MTU 1450); host 1 -> host 2; iperf3 -t $IPERF_SECS, one TCP stream;
 ping -c $PINGS -i 0.05.
-
-| metric | switchd netdev | switchd system | Linux kernel vxlan | netdev / kernel | system / kernel |
-|---|---|---|---|---|---|
-| TCP throughput (Mbit/s) | ${R[switchd.tcp_mbps]} | ${R[system.tcp_mbps]} | ${R[kernel.tcp_mbps]} | $(ratio "${R[switchd.tcp_mbps]}" "${R[kernel.tcp_mbps]}") | $(ratio "${R[system.tcp_mbps]}" "${R[kernel.tcp_mbps]}") |
-| TCP retransmissions | ${R[switchd.retr]} | ${R[system.retr]} | ${R[kernel.retr]} | | |
-| ping RTT min (ms) | ${R[switchd.rtt_min]} | ${R[system.rtt_min]} | ${R[kernel.rtt_min]} | $(ratio "${R[switchd.rtt_min]}" "${R[kernel.rtt_min]}") | $(ratio "${R[system.rtt_min]}" "${R[kernel.rtt_min]}") |
-| ping RTT avg (ms) | ${R[switchd.rtt_avg]} | ${R[system.rtt_avg]} | ${R[kernel.rtt_avg]} | $(ratio "${R[switchd.rtt_avg]}" "${R[kernel.rtt_avg]}") | $(ratio "${R[system.rtt_avg]}" "${R[kernel.rtt_avg]}") |
-| ping RTT max (ms) | ${R[switchd.rtt_max]} | ${R[system.rtt_max]} | ${R[kernel.rtt_max]} | $(ratio "${R[switchd.rtt_max]}" "${R[kernel.rtt_max]}") | $(ratio "${R[system.rtt_max]}" "${R[kernel.rtt_max]}") |
-| ping loss (%) | ${R[switchd.loss]} | ${R[system.loss]} | ${R[kernel.loss]} | | |
-| 64-byte UDP offered (kpps) | ${R[switchd.udp_sent_kpps]} | ${R[system.udp_sent_kpps]} | ${R[kernel.udp_sent_kpps]} | | |
-| 64-byte UDP delivered (kpps) | ${R[switchd.udp_kpps]} | ${R[system.udp_kpps]} | ${R[kernel.udp_kpps]} | $(ratio "${R[switchd.udp_kpps]}" "${R[kernel.udp_kpps]}") | $(ratio "${R[system.udp_kpps]}" "${R[kernel.udp_kpps]}") |
-| 64-byte UDP lost (%) | ${R[switchd.udp_lost]} | ${R[system.udp_lost]} | ${R[kernel.udp_lost]} | | |
 EOF
+declare -A R
+for round in $(seq 1 "$ROUNDS"); do
+    R=()
+    for world in $WORLDS; do
+        echo "== round $round, $world: 3 hosts, host 1 -> host 2 (iperf3 ${IPERF_SECS}s, $PINGS pings)" >&2
+        out=$(timeout 180 bash "$0" --world "$world" | grep '^RESULT') || {
+            echo "net-perf.sh: the $world run failed" >&2
+            exit 1
+        }
+        echo "$out" >&2
+        for kv in ${out#RESULT }; do
+            R[$world.${kv%%=*}]=${kv#*=}
+        done
+    done
+
+    head="| metric |"
+    sep="|---|"
+    for w in $WORLDS; do
+        head+=" $(label "$w") |"
+        sep+="---|"
+    done
+    if [ -n "$HAVE_KERNEL" ]; then
+        for w in $WORLDS; do
+            [ "$w" = kernel ] && continue
+            head+=" $(short "$w") / kernel |"
+            sep+="---|"
+        done
+    fi
+    if [ "$ROUNDS" -gt 1 ]; then
+        printf '\nRound %s of %s (load average %s):\n' "$round" "$ROUNDS" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    fi
+    echo
+    echo "$head"
+    echo "$sep"
+    row "TCP throughput (Mbit/s)" tcp_mbps ratio
+    row "TCP retransmissions" retr
+    row "ping RTT min (ms)" rtt_min ratio
+    row "ping RTT avg (ms)" rtt_avg ratio
+    row "ping RTT max (ms)" rtt_max ratio
+    row "ping loss (%)" loss
+    row "64-byte UDP offered (kpps)" udp_sent_kpps
+    row "64-byte UDP delivered (kpps)" udp_kpps ratio
+    row "64-byte UDP lost (%)" udp_lost
+done
