@@ -1,8 +1,8 @@
 /* swctl: configure switchd's bridges and ports (ovs-vsctl's shape).
  *
  * The command line after the global options goes to the daemon as is:
- * the daemon parses and runs it as one transaction (lib/vsctl.c), and we
- * render the reply. */
+ * the daemon parses and runs it as one transaction (lib/config/vsctl.c)
+ * and renders the reply, as text or JSON; we print it. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 
 #include "common.h"
 #include "ds.h"
+#include "printer.h"
 #include "vsctl.h"
 
 static void help(void)
@@ -44,10 +45,10 @@ static void help(void)
 /* As ovs-vsctl after a transaction that added a port that could not be
  * set up: the port stays (ofport -1, its error in the error column) and
  * the command succeeds, but each such port is reported on stderr. */
-static void report_setup_errors(const json_t *result)
+static void report_setup_errors(const json_t *reply)
 {
     struct ds err = DS_EMPTY_INITIALIZER;
-    vsctl_format_setup_errors(result, program_name, &err);
+    vsctl_reply_errors(reply, program_name, &err);
     fputs(ds_cstr(&err), stderr);
     ds_destroy(&err);
 }
@@ -113,18 +114,17 @@ int main(int argc, char *argv[])
     for (int i = first; i < argc; i++) {
         json_array_append_new(args, json_string(argv[i]));
     }
-    json_t *result =
-        common_call(&opts, "vsctl", json_pack("{s:o}", "args", args));
-    int status = 0;
-    struct ds out = DS_EMPTY_INITIALIZER;
-    vsctl_format_bare(result, bare, &out, &status);
-    report_setup_errors(result);
+    json_t *reply =
+        common_call(&opts, "vsctl",
+                    json_pack("{s:o, s:b, s:b}", "args", args, PR_KEY_TEXT,
+                              !opts.json, VSCTL_PARAM_BARE, bare));
+    int status = vsctl_reply_status(reply);
+    report_setup_errors(reply);
     if (opts.json) {
-        common_print_json(result);
+        common_print_json(reply);
     } else {
-        fputs(ds_cstr(&out), stdout);
+        fputs(vsctl_reply_text(reply), stdout);
     }
-    ds_destroy(&out);
-    json_decref(result);
+    json_decref(reply);
     return status;
 }

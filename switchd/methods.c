@@ -103,10 +103,13 @@ static char *m_vsctl(struct switchd *sw, json_t *params,
     /* The transaction runs on a clone; the daemon's config changes only
      * once the clone validated and reached the disk. */
     struct config *clone = config_clone(sw->cfg);
-    struct vsctl_status st = { status_iface_error, status_iface_open_failed,
-                               status_iface_state, sw };
+    struct db_status st = { status_iface_error, status_iface_open_failed,
+                            status_iface_state, sw };
     bool changed;
-    char *err = vsctl_run(clone, (int)n, argv, &st, resultp, &changed);
+    /* "text": swctl's text; "bare": as --bare. */
+    struct vsctl_view view = { param_bool(params, PR_KEY_TEXT, false),
+                               param_bool(params, VSCTL_PARAM_BARE, false) };
+    char *err = vsctl_run(clone, (int)n, argv, &st, &view, resultp, &changed);
     free(argv);
     if (!err && changed) {
         char *serr = config_save(sw->db_path, clone);

@@ -32,43 +32,6 @@ const char *db_table_name(enum db_table t)
     return table_names[t];
 }
 
-static json_t *trunks_json(const struct config_port *p)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < p->n_trunks; i++) {
-        json_array_append_new(a, json_integer(p->trunks[i]));
-    }
-    return a;
-}
-
-json_t *db_port_record(const struct config_port *p)
-{
-    return json_pack("{s:s, s:o, s:o, s:o}", "name", p->name, "tag",
-                     p->tag >= 0 ? json_integer(p->tag) : json_null(),
-                     "trunks", trunks_json(p), "external_ids",
-                     smap_to_json(&p->port_external_ids));
-}
-
-json_t *db_bridge_record(const struct config_bridge *br)
-{
-    struct config_port **pv = config_sorted_ports(br);
-    json_t *ports = json_array();
-    for (size_t j = 0; j < br->n_ports; j++) {
-        json_array_append_new(ports, json_string(pv[j]->name));
-    }
-    free(pv);
-    json_t *oc = json_object();
-    for (size_t k = 0; k < br->n_other_config; k++) {
-        json_object_set_new(oc, br->other_config[k].key,
-                            json_string(br->other_config[k].value));
-    }
-    return json_pack(
-        "{s:s, s:o, s:s, s:o, s:o, s:o}", "name", br->name, "ports", ports,
-        "datapath_type", br->datapath_type ? br->datapath_type : "",
-        "external_ids", smap_to_json(&br->external_ids), "other_config", oc,
-        "fail_mode", br->fail_mode ? json_string(br->fail_mode) : json_null());
-}
-
 struct smap *db_map_column(enum db_table t, struct config_port *p,
                            struct config_bridge *br, const char *column)
 {
@@ -200,10 +163,15 @@ static char *set_trunks(struct config_port *p, const char *value,
     return err;
 }
 
-char *db_set_column(enum db_table t, struct config_port *p,
-                    struct config_bridge *br, const char *column,
-                    const char *key, const char *value, const char *arg,
-                    bool *handledp)
+/* Applies "COLUMN[:KEY]=VALUE" ('column', 'key' may be NULL, 'value'
+ * already split out of 'arg') for the columns of the header.  Returns
+ * NULL and '*handledp' true when it was one of them, NULL and false when
+ * the column is not one of those (db_set() tries the rest), or an
+ * allocated message naming 'arg'. */
+static char *set_known_column(enum db_table t, struct config_port *p,
+                              struct config_bridge *br, const char *column,
+                              const char *key, const char *value,
+                              const char *arg, bool *handledp)
 {
     *handledp = true;
     struct smap *m = db_map_column(t, p, br, column);
@@ -294,9 +262,11 @@ char *db_remove_value(enum db_table t, struct config_port *p,
     return NULL;
 }
 
-void db_clear_column(enum db_table t, struct config_port *p,
-                     struct config_bridge *br, const char *column,
-                     bool *handledp)
+/* clear for the columns of the header; '*handledp' as in
+ * set_known_column(). */
+static void clear_known_column(enum db_table t, struct config_port *p,
+                               struct config_bridge *br, const char *column,
+                               bool *handledp)
 {
     struct smap *m = db_map_column(t, p, br, column);
     *handledp = true;
@@ -350,4 +320,146 @@ bool db_value_equals(const json_t *col, const char *value)
     }
     free(v);
     return eq;
+}
+
+static bool is_other_config(const char *column)
+{
+    return !strcmp(column, "other_config") || !strcmp(column, "other-config");
+}
+
+/* A bridge column that set_known_column() does not handle: 'arg' as
+ * typed, split into 'column', 'key' (NULL without ":KEY") and 'value'. */
+static char *set_bridge_column(struct config_bridge *br, const char *arg,
+                               const char *column, const char *key,
+                               const char *value)
+{
+    if (!strcmp(column, "datapath_type") && !key) {
+        char *err = config_check_datapath_type(br->name, value);
+        if (!err) {
+            free(br->datapath_type);
+            br->datapath_type = *value ? xstrdup(value) : NULL;
+        }
+        return err;
+    }
+    if (!is_other_config(column)) {
+        return !strcmp(column, "name") || !strcmp(column, "ports")
+                   ? xasprintf("\"%s\": column %s is read-only", arg, column)
+                   : xasprintf("\"%s\": table Bridge has no column %s (swctl "
+                               "knows datapath_type, external_ids, "
+                               "fail_mode and other_config)",
+                               arg, column);
+    }
+    if (!key || !*key) {
+        return xasprintf("\"%s\": set other_config one key at a time "
+                         "(other_config:KEY=VALUE)",
+                         arg);
+    }
+    char *err = config_check_bridge_other(br, key, value);
+    if (!err) {
+        config_bridge_set_other(br, key, value);
+    }
+    return err;
+}
+
+/* An Interface column that set_known_column() does not handle. */
+static char *set_iface_column(struct config_port *p, struct config_bridge *br,
+                              const char *arg, const char *column,
+                              const char *key, const char *value)
+{
+    if (!strcmp(column, "options")) {
+        if (!key || !*key) {
+            return xasprintf("\"%s\": set options one key at a time "
+                             "(options:KEY=VALUE)",
+                             arg);
+        }
+        config_port_set_option(p, key, value);
+        return NULL;
+    }
+    if (key) {
+        return xasprintf("\"%s\": column %s has no keys", arg, column);
+    }
+    if (!strcmp(column, "type")) {
+        if (config_port_is_local(br, p) && strcmp(value, "internal")) {
+            return xasprintf("%s: the local port of bridge %s must stay "
+                             "internal",
+                             p->name, br->name);
+        }
+        config_port_set_type(p, value);
+        return NULL;
+    }
+    if (!strcmp(column, "ofport_request")) {
+        uint64_t n;
+        if (!*value || !strcmp(value, "[]")) {
+            p->ofport_request = 0;
+        } else if (!str_to_u64(value, CONFIG_OFPORT_MAX, &n) || !n) {
+            return xasprintf("\"%s\": ofport_request must be a port number "
+                             "from 1 to %d",
+                             arg, CONFIG_OFPORT_MAX);
+        } else if (config_port_is_local(br, p)) {
+            return xasprintf("%s: the local port's number is always LOCAL",
+                             p->name);
+        } else {
+            p->ofport_request = (int)n;
+        }
+        return NULL;
+    }
+    if (!strcmp(column, "name") || !strcmp(column, "ofport")
+        || !strcmp(column, "error") || !strcmp(column, "admin_state")
+        || !strcmp(column, "link_state")) {
+        return xasprintf("\"%s\": column %s is read-only", arg, column);
+    }
+    return xasprintf("\"%s\": table Interface has no column %s", arg, column);
+}
+
+char *db_set(enum db_table t, struct config_port *p, struct config_bridge *br,
+             const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq) {
+        return xasprintf("\"%s\": expected COLUMN[:KEY]=VALUE", arg);
+    }
+    char *column = xstrndup(arg, (size_t)(eq - arg));
+    char *value = unquote_n(eq + 1, strlen(eq + 1));
+    char *key = strchr(column, ':');
+    if (key) {
+        *key++ = '\0';
+    }
+    bool handled;
+    char *err = set_known_column(t, p, br, column, key, value, arg, &handled);
+    if (handled || err) {
+        /* Done. */
+    } else if (t == DB_BRIDGE) {
+        err = set_bridge_column(br, arg, column, key, value);
+    } else {
+        err = set_iface_column(p, br, arg, column, key, value);
+    }
+    free(column);
+    free(value);
+    return err;
+}
+
+char *db_clear(enum db_table t, struct config_port *p,
+               struct config_bridge *br, const char *column)
+{
+    bool handled;
+    clear_known_column(t, p, br, column, &handled);
+    if (handled) {
+        /* Done. */
+    } else if (t != DB_BRIDGE && !strcmp(column, "options")) {
+        while (p->n_options) {
+            config_port_set_option(p, p->options[0].key, NULL);
+        }
+    } else if (t != DB_BRIDGE && !strcmp(column, "ofport_request")) {
+        p->ofport_request = 0;
+    } else if (t == DB_BRIDGE && !strcmp(column, "datapath_type")) {
+        free(br->datapath_type);
+        br->datapath_type = NULL;
+    } else if (t == DB_BRIDGE && is_other_config(column)) {
+        while (br->n_other_config) {
+            config_bridge_set_other(br, br->other_config[0].key, NULL);
+        }
+    } else {
+        return xasprintf("cannot clear column %s", column);
+    }
+    return NULL;
 }

@@ -10,6 +10,13 @@
 char *vsctl_line(struct config *cfg, const char *line, json_t **resultp,
                  bool *changedp)
 {
+    return vsctl_line_view(cfg, line, NULL, resultp, changedp);
+}
+
+char *vsctl_line_view(struct config *cfg, const char *line,
+                      const struct vsctl_view *view, json_t **resultp,
+                      bool *changedp)
+{
     char *copy = xstrdup(line);
     char *argv[VSCTL_LINE_MAX_WORDS];
     int argc = 0;
@@ -20,7 +27,7 @@ char *vsctl_line(struct config *cfg, const char *line, json_t **resultp,
     }
     json_t *result = NULL;
     bool changed = false;
-    char *err = vsctl_run(cfg, argc, argv, NULL, &result, &changed);
+    char *err = vsctl_run(cfg, argc, argv, NULL, view, &result, &changed);
     if (resultp) {
         *resultp = result;
     } else {

@@ -18,5 +18,10 @@ struct config;
  * be NULL. */
 char *vsctl_line(struct config *, const char *line, json_t **resultp,
                  bool *changedp);
+/* The same with the reply in 'view''s form (NULL: JSON). */
+struct vsctl_view;
+char *vsctl_line_view(struct config *, const char *line,
+                      const struct vsctl_view *, json_t **resultp,
+                      bool *changedp);
 
 #endif

@@ -203,6 +203,24 @@ for iface in vxlan0 patch-tun br-tun; do
         "$(ovs_ref_vsctl --columns=$cols list interface "$iface")" \
         "$(swctl --columns=$cols list interface "$iface")"
 done
+# The article's Port and Bridge rows (ports' names only: OVS lists port
+# uuids; datapath_type: OVS's bridges are netdev by name, switchd's by
+# default).
+for port in vxlan0 patch-int; do
+    cols=name,tag,trunks,external_ids
+    check_output "swctl list port $port" \
+        "$(ovs_ref_vsctl --columns=$cols list port "$port")" \
+        "$(swctl --columns=$cols list port "$port")"
+done
+for br in br-int br-tun; do
+    cols=name,external_ids,fail_mode,other_config
+    check_output "swctl list bridge $br" \
+        "$(ovs_ref_vsctl --columns=$cols list bridge "$br")" \
+        "$(swctl --columns=$cols list bridge "$br")"
+done
+check_output "swctl find" \
+    "$(ovs_ref_vsctl --columns=name,options find interface type=vxlan | sort)" \
+    "$(swctl --columns=name,options find interface type=vxlan | sort)"
 check_output "swctl --bare" \
     "$(ovs_ref_vsctl --bare --columns=name,ofport list interface vxlan1)" \
     "$(swctl --bare --columns=name,ofport list interface vxlan1)"

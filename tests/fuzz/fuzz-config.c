@@ -15,7 +15,8 @@
  *     the daemon's "vsctl" method does.  A line that succeeds must leave
  *     a configuration that validates, keeps the invariants and round
  *     trips through JSON; a line that reports no change must not have
- *     changed anything; and the result must render (vsctl_format()).
+ *     changed anything; and the same line in the text form (a clone of
+ *     the same database) must succeed too, with the same exit status.
  *
  * Arguments that are not valid UTF-8 are skipped: the daemon receives
  * argv as JSON strings, which cannot carry them. */
@@ -28,6 +29,7 @@
 #include "config.h"
 #include "config-check.h"
 #include "ds.h"
+#include "printer.h"
 #include "util.h"
 #include "vsctl-line.h"
 #include "vsctl.h"
@@ -100,7 +102,7 @@ static void run_commands(const struct config *cfg, const char *text,
     json_t *before = config_to_json(cfg);
     json_t *result = NULL;
     bool changed = true;
-    char *err = vsctl_run(clone, argc, argv, NULL, &result, &changed);
+    char *err = vsctl_run(clone, argc, argv, NULL, NULL, &result, &changed);
     if (err) {
         if (result || !*err) {
             abort();
@@ -124,13 +126,20 @@ static void run_commands(const struct config *cfg, const char *text,
             }
             json_decref(after);
         }
-        struct ds out = DS_EMPTY_INITIALIZER;
-        int code = -1;
-        vsctl_format(result, &out, &code);
-        if (code != 0 && code != 2) {
-            abort();
+        struct config *text_clone = config_clone(cfg);
+        const struct vsctl_view as_text = { true, (len & 1) != 0 };
+        json_t *reply = NULL;
+        bool text_changed;
+        char *text_err = vsctl_run(text_clone, argc, argv, NULL, &as_text,
+                                   &reply, &text_changed);
+        int code = vsctl_reply_status(result);
+        if (text_err || text_changed != changed
+            || !json_is_string(json_object_get(reply, PR_KEY_TEXT))
+            || (code != 0 && code != 2) || code != vsctl_reply_status(reply)) {
+            abort(); /* The two forms of one reply disagree. */
         }
-        ds_destroy(&out);
+        json_decref(reply);
+        config_destroy(text_clone);
         json_decref(result);
     }
     json_decref(before);

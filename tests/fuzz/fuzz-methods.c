@@ -412,7 +412,7 @@ static bool vetoed(struct switchd *sw, json_t *params)
     struct config *clone = config_clone(sw->cfg);
     json_t *result = NULL;
     bool changed = false;
-    char *err = vsctl_run(clone, (int)n, argv, NULL, &result, &changed);
+    char *err = vsctl_run(clone, (int)n, argv, NULL, NULL, &result, &changed);
     bool veto = false;
     for (size_t i = 0; !err && i < clone->n_bridges; i++) {
         const struct config_bridge *br = clone->bridges[i];

@@ -41,20 +41,18 @@ static void run_ok(struct config *cfg, const char *line)
 /* Runs 'line' and returns its text rendering (caller frees). */
 static char *run_text(struct config *cfg, const char *line, int *exitp)
 {
-    json_t *result;
-    char *err = run(cfg, line, &result, NULL);
+    json_t *reply;
+    const struct vsctl_view text = { true, false };
+    char *err = vsctl_line_view(cfg, line, &text, &reply, NULL);
     if (err) {
         ck_abort_msg("\"%s\" failed: %s", line, err);
     }
-    struct ds ds = DS_EMPTY_INITIALIZER;
-    int code;
-    vsctl_format(result, &ds, &code);
     if (exitp) {
-        *exitp = code;
+        *exitp = vsctl_reply_status(reply);
     }
-    json_decref(result);
-    char *s = ds_steal_cstr(&ds);
-    return s ? s : xstrdup("");
+    char *s = xstrdup(vsctl_reply_text(reply));
+    json_decref(reply);
+    return s;
 }
 
 /* Runs 'line' on a clone (as the daemon does) and checks that it fails
