@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bridge-private.h"
+#include "datapath.h"
 #include "ds.h"
 #include "monitor.h"
 #include "ofproto.h"
@@ -12,6 +13,15 @@
 #include "printer.h"
 #include "stream-keys.h"
 #include "util.h"
+
+/* A capture sees only what reaches switchd: while one runs, the kernel
+ * fast path caches nothing, so that every packet does. */
+static void captures_changed(struct bridges *bs)
+{
+    if (bs->dp) {
+        dp_set_bypass(bs->dp, bs->n_captures > 0);
+    }
+}
 
 enum sub_kind { SUB_MONITOR, SUB_CAPTURE };
 
@@ -416,6 +426,7 @@ char *bridge_capture_start(struct bridges *bs, const char *name,
     s->next = p->captures;
     p->captures = s;
     bs->n_captures++;
+    captures_changed(bs);
     bs->sub_hooks = &sub_hooks;
     *subp = s;
     *resultp =
@@ -476,6 +487,7 @@ static void bridge_sub_port_gone(struct bridge_port *p)
         struct bridge_sub *s = p->captures;
         p->captures = s->next;
         p->bridge->bridges->n_captures--;
+        captures_changed(p->bridge->bridges);
         s->next = NULL;
         s->port = NULL;
         s->bridge = NULL;
@@ -598,6 +610,7 @@ void bridge_sub_destroy(struct bridge_sub *s)
         if (s->port) {
             list_remove(&s->port->captures, s);
             s->port->bridge->bridges->n_captures--;
+            captures_changed(s->port->bridge->bridges);
         }
         capture_queue_destroy(s->queue);
         free(s->port_name);

@@ -722,6 +722,16 @@ static void fast_path_upcall_cb(evutil_socket_t fd, short what, void *bs_)
     dp_upcall_run(bs->dp);
 }
 
+/* What the kernel forwarded, for dump-ports (datapath.h). */
+static void fast_path_count(void *bs_, struct ofproto *ofp, uint16_t port,
+                            bool tx, uint64_t packets, uint64_t bytes)
+{
+    struct bridge_port *p = port_of(bs_, ofp, port);
+    if (p && p->netdev) {
+        netdev_count_n(p->netdev, tx, packets, bytes);
+    }
+}
+
 static void fast_path_timer_cb(evutil_socket_t fd, short what, void *bs_)
 {
     struct bridges *bs = bs_;
@@ -734,7 +744,7 @@ static bool fast_path_load(struct bridges *bs)
     if (bs->dp) {
         return true;
     }
-    char *err = dp_create(fast_path_upcall, bs, &bs->dp);
+    char *err = dp_create(fast_path_upcall, fast_path_count, bs, &bs->dp);
     if (err) {
         LOG_RL(LOG_WARN,
                "datapath_type=system unavailable, bridges run "
@@ -753,6 +763,7 @@ static bool fast_path_load(struct bridges *bs)
         struct timeval tv = { 0, DP_RUN_INTERVAL_MS * 1000 };
         event_add(bs->dp_timer, &tv);
     }
+    dp_set_bypass(bs->dp, bs->n_captures > 0);
     LOG(LOG_INFO, "kernel fast path loaded (TC-BPF)");
     return true;
 }

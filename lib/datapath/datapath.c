@@ -36,7 +36,8 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt,
     return 0;
 }
 
-char *dp_create(dp_upcall_fn *upcall, void *aux, struct dp **dpp)
+char *dp_create(dp_upcall_fn *upcall, dp_port_count_fn *count, void *aux,
+                struct dp **dpp)
 {
     *dpp = NULL;
     libbpf_set_print(libbpf_log);
@@ -50,6 +51,7 @@ char *dp_create(dp_upcall_fn *upcall, void *aux, struct dp **dpp)
     dp->skel = skel;
     dp->flows_fd = bpf_map__fd(skel->maps.dp_flows);
     dp->upcall = upcall;
+    dp->count = count;
     dp->upcall_aux = aux;
     hmap_init(&dp->flows);
     dp->pb = perf_buffer__new(bpf_map__fd(skel->maps.dp_misses), DP_PERF_PAGES,
@@ -218,6 +220,14 @@ int dp_remove_stale_hooks(const char *devname)
     libbpf_set_print(libbpf_log); /* No "no qdisc" noise on stderr. */
     return dp_kernel_tc_detach_ours(ifindex, true)
            + dp_kernel_tc_detach_ours(ifindex, false);
+}
+
+void dp_set_bypass(struct dp *dp, bool on)
+{
+    if (on && !dp->bypass) {
+        dp_cache_flush(dp);
+    }
+    dp->bypass = on;
 }
 
 int dp_upcall_fd(const struct dp *dp)

@@ -30,7 +30,8 @@
  * after crediting what it counted.  dp_run(), every DP_RUN_INTERVAL_MS,
  * reads each entry's counters and replays its walk once with the count
  * (ofproto_execute_credit()): rule counters, idle timeouts, learn
- * refreshes and NORMAL's MAC ages follow fast-path traffic; an entry the
+ * refreshes, NORMAL's MAC ages and the ports' rx/tx counters (through
+ * dp_port_count_fn, for dump-ports) follow fast-path traffic; an entry the
  * replay would translate differently is removed; an entry idle for
  * DP_IDLE_MS is removed. */
 #ifndef SW_DATAPATH_H
@@ -75,9 +76,20 @@ struct dp_port_spec {
 typedef void dp_upcall_fn(void *aux, struct ofproto *, const struct packet *,
                           const struct flow *md, struct xlate_result *res);
 
+/* Credits to port 'port' of 'ofproto' what the kernel forwarded for
+ * it: 'packets' and 'bytes' received ('tx' false) or sent (dump-ports;
+ * for a patch port, its crossings). */
+typedef void dp_port_count_fn(void *aux, struct ofproto *, uint16_t port,
+                              bool tx, uint64_t packets, uint64_t bytes);
+
 /* Loads the programs.  NULL or an allocated message (no BPF, no
- * permission, ...) and nothing is left behind. */
-char *dp_create(dp_upcall_fn *, void *aux, struct dp **dpp);
+ * permission, ...) and nothing is left behind.  'count' may be NULL. */
+char *dp_create(dp_upcall_fn *, dp_port_count_fn *count, void *aux,
+                struct dp **dpp);
+
+/* While 'on' (a capture is running), the cache is emptied and nothing is
+ * installed: every packet takes the slow path, where captures see it. */
+void dp_set_bypass(struct dp *, bool on);
 void dp_destroy(struct dp *);
 
 /* Makes port 'ofport' of 'ofproto' part of the fast path: attaches the

@@ -207,8 +207,37 @@ static bool same_actions(const struct dp_entry *a, const struct dp_entry *b)
                       a->n_actions * sizeof a->actions[0]);
 }
 
+/* Credits 'n' packets of 'bytes' that 'f' forwarded to the ports its
+ * replay 'r' received, sent and crossed on.  The replayed frame is
+ * f->hdr: an output or a crossing differs from the kernel's bytes by as
+ * much as from it (a tag pushed or popped). */
+static void credit_ports(const struct dp *dp, const struct dp_flow *f,
+                         const struct xlate_result *r, uint64_t n,
+                         uint64_t bytes)
+{
+    if (!dp->count) {
+        return;
+    }
+    void *aux = dp->upcall_aux;
+    int64_t in = (int64_t)f->hdr_len;
+    dp->count(aux, f->ofproto, f->md.in_port, false, n, bytes);
+    for (size_t i = 0; i < r->n_crossings; i++) {
+        const struct xlate_crossing *c = &r->crossings[i];
+        uint64_t b = bytes + (uint64_t)(((int64_t)c->bytes - in) * (int64_t)n);
+        dp->count(aux, c->from, c->port, true, n, b);
+        dp->count(aux, c->to, c->peer_port, false, n, b);
+    }
+    for (size_t i = 0; i < r->n_outputs; i++) {
+        const struct xlate_output *o = &r->outputs[i];
+        int64_t d = (int64_t)o->packet.len - in;
+        dp->count(aux, o->ofproto, o->port, true, n,
+                  bytes + (uint64_t)(d * (int64_t)n));
+    }
+}
+
 /* Credits what 'f' forwarded since last asked to the rules of its walk
- * (replaying it once); with 'res', leaves the replay's result there.
+ * (replaying it once) and to the ports it went through; with 'res',
+ * leaves the replay's result there.
  * Returns false if the kernel has no such entry any more. */
 static bool harvest(struct dp *dp, struct dp_flow *f, bool *used,
                     struct xlate_result *res)
@@ -232,8 +261,9 @@ static bool harvest(struct dp *dp, struct dp_flow *f, bool *used,
     packet_init(&pkt, f->hdr, f->hdr_len);
     struct xlate_result scratch;
     xlate_result_init(&scratch);
-    ofproto_execute_credit(f->ofproto, &pkt, &f->md, dp_, db,
-                           res ? res : &scratch);
+    struct xlate_result *r = res ? res : &scratch;
+    ofproto_execute_credit(f->ofproto, &pkt, &f->md, dp_, db, r);
+    credit_ports(dp, f, r, dp_, db);
     xlate_result_uninit(&scratch);
     packet_uninit(&pkt);
     return true;
@@ -282,6 +312,9 @@ void dp_cache_install(struct dp *dp, struct ofproto *ofp, int ifindex,
                       const struct xlate_result *res)
 {
     dp_sync(dp); /* Whatever changed, this walk included, goes first. */
+    if (dp->bypass) {
+        return;
+    }
     struct dp_key k;
     memset(&k, 0, sizeof k);
     k.ifindex = (uint32_t)ifindex;

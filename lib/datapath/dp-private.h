@@ -51,7 +51,9 @@ struct dp {
     int flows_fd;
     struct perf_buffer *pb;
     dp_upcall_fn *upcall;
-    void *upcall_aux;
+    dp_port_count_fn *count;
+    void *upcall_aux; /* For 'upcall' and 'count'. */
+    bool bypass;      /* dp_set_bypass(). */
 
     struct dp_port **ports;
     size_t n_ports;

@@ -325,6 +325,18 @@ void netdev_count_tx(struct netdev *dev, size_t bytes)
     dev->stats.tx_bytes += bytes;
 }
 
+void netdev_count_n(struct netdev *dev, bool tx, uint64_t packets,
+                    uint64_t bytes)
+{
+    if (tx) {
+        dev->stats.tx_packets += packets;
+        dev->stats.tx_bytes += bytes;
+    } else {
+        dev->stats.rx_packets += packets;
+        dev->stats.rx_bytes += bytes;
+    }
+}
+
 void netdev_get_etheraddr(const struct netdev *dev, uint8_t mac[6])
 {
     memcpy(mac, dev->mac, 6);

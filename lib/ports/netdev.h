@@ -179,6 +179,10 @@ void netdev_count_rx(struct netdev *, size_t bytes);
 /* Its counterpart: credits a frame of 'bytes' sent on 'dev' without
  * netdev_send() (a patch crossing made inside the pipeline). */
 void netdev_count_tx(struct netdev *, size_t bytes);
+/* Credits 'packets' frames, 'bytes' in all, received ('tx' false) or
+ * sent on 'dev' by the kernel fast path, which switchd never saw. */
+void netdev_count_n(struct netdev *, bool tx, uint64_t packets,
+                    uint64_t bytes);
 
 /* The device's Ethernet address (a random stable one for vxlan and patch,
  * derived from the name). */

@@ -6,7 +6,9 @@
 #      into switchd's vxlan device, with packets counted, and the
 #      programs report hits;
 #   2. the counters of the OpenFlow rules include what the kernel
-#      forwarded (table 20's learned flow counts every echo request);
+#      forwarded (table 20's learned flow counts every echo request), and
+#      so do dump-ports' port counters; a capture bypasses the cache and
+#      sees every packet;
 #   3. learned flows stay alive under fast-path traffic (hard_timeout=3,
 #      5 s of pings) and expire once it stops;
 #   4. no stale forwarding: after mod-flows re-points h2's learned flow to
@@ -68,6 +70,41 @@ np_ok() {
 }
 net_wait_for 3 np_ok || net_fail "table 20's learned flow did not count the cached packets: $(learned2)"
 echo "rule counters: $(learned2 | grep -o 'n_packets=[0-9]*')"
+
+# 2b. dump-ports counts what the kernel forwarded (credited with the rule
+# counters): h1's vxlan0 sent, and its br-int LOCAL port received, every
+# echo request, though switchd saw only the first.
+port_stat() { # H BR PORT KEY
+    topo_ctl "$1" swofctl --json dump-ports "$2" | python3 -c '
+import json, sys
+for p in json.load(sys.stdin)["ports"]:
+    if p["name"] == sys.argv[1]:
+        print(p[sys.argv[2]])' "$3" "$4"
+}
+ports_ok() {
+    [ "$(port_stat 1 br-tun vxlan0 tx_packets)" -ge 10 ] &&
+        [ "$(port_stat 1 br-int br-int rx_packets)" -ge 10 ]
+}
+net_wait_for 3 ports_ok || net_fail "dump-ports misses kernel-forwarded packets: vxlan0 tx $(port_stat 1 br-tun vxlan0 tx_packets), br-int rx $(port_stat 1 br-int br-int rx_packets)"
+echo "dump-ports: vxlan0 tx $(port_stat 1 br-tun vxlan0 tx_packets), br-int LOCAL rx $(port_stat 1 br-int br-int rx_packets) packets"
+
+# 2c. A capture sees every packet: while it runs the cache is empty and
+# nothing is installed, so all of them take the slow path.
+topo_ctl 1 swofctl capture br-tun vxlan0 -w "$D/cap.pcap" -c 8 2>"$D/cap.err" &
+CAP=$!
+cap_listening() { grep -q listening "$D/cap.err"; }
+net_wait_for 5 cap_listening || net_fail "the capture did not start: $(cat "$D/cap.err")"
+topo_ping 1 "$(topo_overlay_ip 2)" 3 || net_fail "no ping during the capture"
+n=$(dpflows 1 br-int | grep -c icmp || true)
+[ "$n" -eq 0 ] || net_fail "the cache held $n ICMP entries during a capture"
+topo_ping 1 "$(topo_overlay_ip 2)" 1 || net_fail "no ping during the capture"
+cap_done() { ! kill -0 "$CAP" 2>/dev/null; }
+net_wait_for 5 cap_done || { kill "$CAP"; net_fail "the capture of vxlan0 did not see 8 packets: $(cat "$D/cap.err")"; }
+wait "$CAP" || net_fail "capture failed: $(cat "$D/cap.err")"
+grep -q '^8 packets captured' "$D/cap.err" || net_fail "capture: $(cat "$D/cap.err")"
+topo_ping 1 "$(topo_overlay_ip 2)" 3
+dpflows 1 br-int | grep -q icmp || net_fail "nothing cached after the capture ended"
+echo "capture: saw all 8 packets (4 echo requests, 4 replies) with the cache bypassed"
 
 # 3. hard_timeout=3 learned flows outlive 5 s of cached traffic, because
 # every packet's learn is replayed from the cache's counters.
@@ -142,13 +179,7 @@ for h in 1 2; do
     net_exec "h${h}v" ip addr add "10.30.0.$h/24" dev eth0
     topo_ctl "$h" swctl add-port br-int v30 tag=30 -- set interface v30 type=system
 done
-# Warm up: in the first ~3 s after the new ports, h2's cache was seen
-# flushed about once a ping (its bridge version keeps moving while the
-# MAC tables and learned flows settle; not yet explained further).
-# What follows must be cached.
-net_exec h1v ping -q -c 10 -i 0.3 -W 2 10.30.0.2 >/dev/null || true
-sleep 1
-net_exec h1v ping -q -c 15 -i 0.2 -W 2 10.30.0.2 >/dev/null ||
+net_exec h1v ping -q -c 3 -i 0.2 -W 2 10.30.0.2 >/dev/null ||
     { topo_show_logs; net_fail "VM on VLAN 30 cannot ping 10.30.0.2 across the tunnel"; }
 # entry_packets H BR PATTERN...: packets of the first ICMP entry on H's
 # BR whose line holds every PATTERN (0: no such entry).
@@ -163,19 +194,33 @@ entry_packets() {
     [ -n "$line" ] || { echo 0; return; }
     echo "$line" | sed -E 's/.*packets:([0-9]+).*/\1/'
 }
+# vlan_cached: 8 pings, then each of the four VLAN entries (h1 and h2,
+# push towards the tunnel and pop from it) must have forwarded at least
+# 6 of them.  Tried up to 4 times: in the first seconds after new ports
+# a host's cache was seen flushed about once a ping (its bridge versions
+# still moving while the MAC tables settle; not explained further).
+vlan_cached() {
+    net_exec h1v ping -q -c 8 -i 0.2 -W 2 10.30.0.2 >/dev/null || return 1
+    push1=$(entry_packets 1 br-int "push_vlan(tpid=0x8100,vid=30,pcp=0)" "set_tunnel(vni=0,dst=$U2" "redirect(swvx4789)")
+    pop1=$(entry_packets 1 br-tun "dl_vlan=30" "pop_vlan" "redirect(v30)")
+    push2=$(entry_packets 2 br-int "push_vlan(tpid=0x8100,vid=30,pcp=0)" "set_tunnel(vni=0,dst=$U1" "redirect(swvx4789)")
+    pop2=$(entry_packets 2 br-tun "dl_vlan=30" "pop_vlan" "redirect(v30)")
+    echo "VLAN entries: h1 push $push1, pop $pop1; h2 push $push2, pop $pop2 packets"
+    [ "$push1" -ge 6 ] && [ "$pop1" -ge 6 ] && [ "$push2" -ge 6 ] && [ "$pop2" -ge 6 ]
+}
+ok=false
+for try in 1 2 3 4; do
+    if vlan_cached; then
+        ok=true
+        break
+    fi
+done
 for h in 1 2; do
     echo "h$h br-int and br-tun caches:"
     dpflows "$h" br-int
     dpflows "$h" br-tun
 done
-push1=$(entry_packets 1 br-int "push_vlan(tpid=0x8100,vid=30,pcp=0)" "set_tunnel(vni=0,dst=$U2" "redirect(swvx4789)")
-pop1=$(entry_packets 1 br-tun "dl_vlan=30" "pop_vlan" "redirect(v30)")
-push2=$(entry_packets 2 br-int "push_vlan(tpid=0x8100,vid=30,pcp=0)" "set_tunnel(vni=0,dst=$U1" "redirect(swvx4789)")
-pop2=$(entry_packets 2 br-tun "dl_vlan=30" "pop_vlan" "redirect(v30)")
-echo "VLAN entries: h1 push $push1, pop $pop1; h2 push $push2, pop $pop2 packets"
-for v in "$push1" "$pop1" "$push2" "$pop2"; do
-    [ "$v" -ge 8 ] || net_fail "a VLAN entry forwarded $v packets, expected most of 15 (see above)"
-done
+$ok || net_fail "the kernel did not push and pop VLAN 30 for 8 pings in 4 tries (see above)"
 # On the wire the tunnel carries VLAN 30.
 topo_ul_tcpdump_start "$D/vlan.pcap" udp port 4789
 net_exec h2v ping -q -c 3 -i 0.2 -W 2 10.30.0.1 >/dev/null || net_fail "h2v cannot ping h1v"
