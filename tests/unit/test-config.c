@@ -186,6 +186,47 @@ START_TEST(test_show_and_lists)
 }
 END_TEST
 
+/* One renderer, two forms: br-exists' status and the setup errors read
+ * the same from a JSON reply and a text reply; --bare reaches list. */
+START_TEST(test_reply_forms)
+{
+    struct config *cfg = article_config();
+    const struct vsctl_view text = { true, false }, bare = { true, true };
+    json_t *j, *t;
+    ck_assert_ptr_null(vsctl_line(cfg, "list-br -- br-exists nope", &j, NULL));
+    ck_assert_ptr_null(
+        vsctl_line_view(cfg, "list-br -- br-exists nope", &text, &t, NULL));
+    ck_assert_int_eq(vsctl_reply_status(j), 2);
+    ck_assert_int_eq(vsctl_reply_status(t), 2);
+    ck_assert_str_eq(vsctl_reply_text(t), "br-int\nbr-tun\n");
+    ck_assert_str_eq(vsctl_reply_text(j), "");
+
+    struct ds ej = DS_EMPTY_INITIALIZER, et = DS_EMPTY_INITIALIZER;
+    vsctl_add_setup_error(j, "p1", "could not open p1");
+    vsctl_add_setup_error(t, "p1", "could not open p1");
+    vsctl_add_setup_error(j, "p2", "no such device");
+    vsctl_add_setup_error(t, "p2", "no such device");
+    vsctl_reply_errors(j, "swctl", &ej);
+    vsctl_reply_errors(t, "swctl", &et);
+    ck_assert_str_eq(ds_cstr(&ej),
+                     "swctl: Error detected while setting up 'p1': could "
+                     "not open p1.  See switchd log for details.\n"
+                     "swctl: Error detected while setting up 'p2': no such "
+                     "device.  See switchd log for details.\n");
+    ck_assert_str_eq(ds_cstr(&et), ds_cstr(&ej));
+    ds_destroy(&ej);
+    ds_destroy(&et);
+    json_decref(j);
+    json_decref(t);
+
+    ck_assert_ptr_null(vsctl_line_view(
+        cfg, "--columns=name,options list interface vxlan0", &bare, &t, NULL));
+    ck_assert_str_eq(vsctl_reply_text(t), "vxlan0\nremote_ip=192.168.33.13\n");
+    json_decref(t);
+    config_destroy(cfg);
+}
+END_TEST
+
 /* external_ids on Interface, Port and Bridge, and the Port columns tag
  * and trunks.  Expected text is what ovs-vsctl 2.17 printed for the same
  * commands against its own database. */
@@ -735,6 +776,7 @@ static Suite *config_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_article_numbers);
     tcase_add_test(tc, test_show_and_lists);
+    tcase_add_test(tc, test_reply_forms);
     tcase_add_test(tc, test_external_ids_and_vlans);
     tcase_add_test(tc, test_errors_change_nothing);
     tcase_add_test(tc, test_del_br_removes_ports);
