@@ -63,12 +63,11 @@ char *bridge_ofctl_fdb_show(struct bridges *bs, const char *name,
                             const struct ofctl_view *view, json_t **resultp)
 {
     char *err;
-    struct bridge *br = bridge_need(bs, name, &err);
+    struct printer pr;
+    struct bridge *br = bridge_read_begin(bs, name, view, &pr, &err);
     if (!br) {
         return err;
     }
-    struct printer pr;
-    pr_reply_begin(&pr, view->text);
     /* ovs-appctl fdb/show's layout. */
     pr_str(&pr, "bridge", "", br->name);
     pr_text(&pr, " port  VLAN  MAC                Age\n");
@@ -100,12 +99,11 @@ char *bridge_ofctl_dump_dp_flows(struct bridges *bs, const char *name,
                                  json_t **resultp)
 {
     char *err;
-    struct bridge *br = bridge_need(bs, name, &err);
+    struct printer pr;
+    struct bridge *br = bridge_read_begin(bs, name, view, &pr, &err);
     if (!br) {
         return err;
     }
-    struct printer pr;
-    pr_reply_begin(&pr, view->text);
     /* The text is the entries' lines alone, as ovs-dpctl dump-flows. */
     pr_str(&pr, "bridge", "", br->name);
     pr_str(&pr, "datapath_type", "", br->system ? "system" : "netdev");

@@ -108,6 +108,12 @@ struct bridge_port *bridge_port_lookup_number(const struct bridge *,
 /* The bridge called 'name', or NULL and an allocated "no bridge named"
  * message in '*errp'. */
 struct bridge *bridge_need(struct bridges *, const char *name, char **errp);
+/* A read request's start: the bridge called 'name' with its reply begun
+ * in 'view''s form ('pr', printer.h), or NULL and '*errp' as
+ * bridge_need() (nothing begun). */
+struct bridge *bridge_read_begin(struct bridges *, const char *name,
+                                 const struct ofctl_view *, struct printer *,
+                                 char **errp);
 
 /* Sends what one pipeline walk output on the devices of the ports it
  * chose, and credits its patch crossings (the packet path and

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "netdev.h"
 #include "ofproto.h"
+#include "printer.h"
 #include "util.h"
 #include "vxlan.h"
 
@@ -894,5 +895,16 @@ struct bridge *bridge_need(struct bridges *bs, const char *name, char **errp)
 {
     struct bridge *br = bridge_lookup(bs, name);
     *errp = br ? NULL : xasprintf("no bridge named %s", name);
+    return br;
+}
+
+struct bridge *bridge_read_begin(struct bridges *bs, const char *name,
+                                 const struct ofctl_view *view,
+                                 struct printer *pr, char **errp)
+{
+    struct bridge *br = bridge_need(bs, name, errp);
+    if (br) {
+        pr_reply_begin(pr, view->text);
+    }
     return br;
 }

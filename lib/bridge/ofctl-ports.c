@@ -197,12 +197,11 @@ char *bridge_ofctl_show(struct bridges *bs, const char *name,
                         json_t **resultp)
 {
     char *err;
-    struct bridge *br = bridge_need(bs, name, &err);
+    struct printer pr;
+    struct bridge *br = bridge_read_begin(bs, name, view, &pr, &err);
     if (!br) {
         return err;
     }
-    struct printer pr;
-    pr_reply_begin(&pr, view->text);
     const char *tag = of_tag(view);
     if (desc_only) {
         pr_text(&pr, "OFPST_PORT_DESC reply%s (xid=0x2):\n", tag);
@@ -428,12 +427,11 @@ char *bridge_ofctl_dump_tables(struct bridges *bs, const char *name,
                                const struct ofctl_view *view, json_t **resultp)
 {
     char *err;
-    struct bridge *br = bridge_need(bs, name, &err);
+    struct printer pr;
+    struct bridge *br = bridge_read_begin(bs, name, view, &pr, &err);
     if (!br) {
         return err;
     }
-    struct printer pr;
-    pr_reply_begin(&pr, view->text);
     pr_text(&pr, "OFPST_TABLE reply%s (xid=0x2):\n", of_tag(view));
     struct pr_list l = pr_list_open(&pr, "tables");
     struct ofproto_table_stats prev;
