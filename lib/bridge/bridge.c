@@ -4,6 +4,7 @@
 #include "bridge.h"
 #include "bridge-private.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <stdlib.h>
@@ -769,10 +770,50 @@ static bool fast_path_load(struct bridges *bs)
     return true;
 }
 
-/* Whether 'cbr' runs on the fast path: it asks for it and it loads. */
-static bool want_system(struct bridges *bs, const struct config_bridge *cbr)
+/* The first multicast vxlan port of 'cbr' (remote_ip a group), or NULL.
+ * The fast path does not carry them: the kernel's collect_md vxlan
+ * device joins no group, and flood-and-learn over a group is the slow
+ * path's work anyway (every broadcast, every learn). */
+static const char *multicast_port(const struct config_bridge *cbr)
 {
-    return config_bridge_is_system(cbr) && fast_path_load(bs);
+    for (size_t i = 0; i < cbr->n_ports; i++) {
+        const struct config_port *cp = cbr->ports[i];
+        if (!netdev_type_is_tunnel(cp->type)) {
+            continue;
+        }
+        for (size_t j = 0; j < cp->n_options; j++) {
+            struct in_addr a;
+            if (!strcmp(cp->options[j].key, "remote_ip")
+                && inet_pton(AF_INET, cp->options[j].value, &a) == 1
+                && (ntohl(a.s_addr) >> 28) == 0xe) {
+                return cp->name;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Whether 'cbr' runs on the fast path: it asks for it, has no multicast
+ * port and the programs load.  'br' (NULL for a new bridge) says what it
+ * ran on so far: a change is logged. */
+static bool want_system(struct bridges *bs, const struct config_bridge *cbr,
+                        const struct bridge *br)
+{
+    if (!config_bridge_is_system(cbr)) {
+        return false;
+    }
+    const char *mc = multicast_port(cbr);
+    if (mc) {
+        if (!br || br->system) {
+            LOG(LOG_WARN,
+                "%s: datapath_type=system, but port %s is a multicast "
+                "vxlan port, which the kernel fast path does not carry: "
+                "the bridge runs as netdev",
+                cbr->name, mc);
+        }
+        return false;
+    }
+    return fast_path_load(bs);
 }
 
 void bridges_credit(struct bridges *bs)
@@ -819,7 +860,7 @@ void bridges_reconfigure(struct bridges *bs, const struct config *cfg)
             bridge_destroy(br);
             continue;
         }
-        bool system = want_system(bs, cbr);
+        bool system = want_system(bs, cbr, br);
         if (system != br->system) {
             /* Every port moves between datapaths: reopen them all. */
             while (br->n_ports) {
@@ -847,7 +888,7 @@ void bridges_reconfigure(struct bridges *bs, const struct config *cfg)
         struct bridge *br = bridge_lookup(bs, cbr->name);
         if (!br) {
             br = bridge_create(bs, cbr);
-            br->system = want_system(bs, cbr);
+            br->system = want_system(bs, cbr, NULL);
         } else {
             bridge_set_secure(br, config_bridge_is_secure(cbr));
             bridge_configure(br, cbr);

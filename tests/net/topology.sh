@@ -487,8 +487,10 @@ FLOWS
 topo_mcast_switchd_host() {
     local h=$1 ht=${2:-300} show=${3:-true} f
     topo_start_switchd "$h"
-    topo_run_shown "$h" "$show" swctl add-br br-int
-    topo_run_shown "$h" "$show" swctl add-br br-tun
+    # With SW_DATAPATH=system br-int is on the kernel fast path and br-tun
+    # falls back to netdev (a multicast port; switchd logs it).
+    topo_add_br "$h" "$show" br-int
+    topo_add_br "$h" "$show" br-tun
     topo_run_shown "$h" "$show" swctl add-port br-int patch-int -- set interface patch-int type=patch options:peer=patch-tun
     topo_run_shown "$h" "$show" swctl add-port br-tun patch-tun -- set interface patch-tun type=patch options:peer=patch-int ofport_request=1
     topo_run_shown "$h" "$show" swctl add-port br-tun vxlan0 -- set interface vxlan0 type=vxlan \
