@@ -74,9 +74,23 @@ if [ "${1:-}" = --world ]; then
     fi
 
     listening() { net_exec h2 ss -Hltn "sport = :5201" | grep -q .; }
+    # switchd_ticks: CPU time (clock ticks, user + system) of the switchd
+    # of hosts 1 and 2 together, 0 in the kernel world.
+    switchd_ticks() {
+        local h pid total=0
+        if [ "$world" != kernel ]; then
+            for h in 1 2; do
+                pid=$(cat "$(topo_rundir "$h")/switchd.pid")
+                total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+            done
+        fi
+        echo "$total"
+    }
+    cpu=-
     if has_test tcp; then
         net_bg h2 timeout $((IPERF_SECS + 25)) iperf3 -s -1 -B "$dst"
         net_wait_for 10 listening || net_fail "$world: iperf3 server did not start"
+        ticks0=$(switchd_ticks)
         iperf_out=$(topo_exec 1 timeout $((IPERF_SECS + 20)) iperf3 -c "$dst" \
             -t "$IPERF_SECS" -f m)
         mbps=$(echo "$iperf_out" | awk '/receiver/ {for (i = 1; i <= NF; i++)
@@ -84,6 +98,13 @@ if [ "${1:-}" = --world ]; then
         retr=$(echo "$iperf_out" | awk '/sender/ {print $(NF - 1)}' | tail -n 1)
         [ -n "$mbps" ] || net_fail "$world: no iperf3 result:
 $iperf_out"
+        # What a gigabyte costs the two switchd processes in CPU seconds:
+        # less swayed by the other load on the machine than the rate.
+        if [ "$world" != kernel ]; then
+            cpu=$(awk -v t="$(($(switchd_ticks) - ticks0))" -v hz="$(getconf CLK_TCK)" \
+                -v mbps="$mbps" -v secs="$IPERF_SECS" \
+                'BEGIN { gb = mbps * secs / 8000; printf "%.2f", (gb > 0 ? t / hz / gb : 0) }')
+        fi
         if [ "$world" != kernel ]; then
             # Host 1's tunnel to host 2 and host 2's internal port: frames
             # and bytes, so a run shows how big its writes and sends were.
@@ -107,7 +128,7 @@ lost = s["lost_packets"]
 print(round(sent / secs / 1000, 1), round((sent - lost) / secs / 1000, 1),
       round(100.0 * lost / sent, 1) if sent else 0)')
     fi
-    echo "RESULT world=$world tcp_mbps=$mbps retr=$retr rtt_min=$rmin rtt_avg=$ravg rtt_max=$rmax loss=$loss udp_sent_kpps=$udp_sent udp_kpps=$udp_kpps udp_lost=$udp_lost"
+    echo "RESULT world=$world tcp_mbps=$mbps retr=$retr tcp_cpu=$cpu rtt_min=$rmin rtt_avg=$ravg rtt_max=$rmax loss=$loss udp_sent_kpps=$udp_sent udp_kpps=$udp_kpps udp_lost=$udp_lost"
     exit 0
 fi
 
@@ -226,6 +247,7 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "$sep"
     row "TCP throughput (Mbit/s)" tcp_mbps ratio
     row "TCP retransmissions" retr
+    row "switchd CPU s per GB (hosts 1+2)" tcp_cpu
     row "ping RTT min (ms)" rtt_min ratio
     row "ping RTT avg (ms)" rtt_avg ratio
     row "ping RTT max (ms)" rtt_max ratio
