@@ -397,6 +397,39 @@ bool tso_gro_can_append(const uint8_t *a, const struct tso_tcp *t,
     return get32(tb_ + 4) == next && tso_tcp_csum_ok(b, tb);
 }
 
+uint16_t tso_tcp_payload_sum(const uint8_t *frame, const struct tso_tcp *t)
+{
+    /* pseudo + header + payload sum to 0xffff, zero in ones'
+     * complement: the payload's is the negation of the rest. */
+    uint32_t sum = pseudo_sum(frame, t, t->l3_end - t->l4_ofs);
+    sum = tso_csum_add(sum, frame + t->l4_ofs, t->payload_ofs - t->l4_ofs);
+    return (uint16_t)~tso_csum_fold(sum);
+}
+
+uint16_t tso_csum_shift(uint16_t sum, size_t ofs)
+{
+    return ofs & 1 ? (uint16_t)(sum << 8 | sum >> 8) : sum;
+}
+
+void tso_gro_finish_sum(uint8_t *frame, const struct tso_tcp *t, uint8_t psh,
+                        uint16_t payload_sum)
+{
+    uint8_t *ip = frame + t->l3_ofs;
+    if (t->ipv6) {
+        put16(ip + 4, (uint16_t)(t->l3_end - t->l4_ofs));
+    } else {
+        put16(ip + 2, (uint16_t)(t->l3_end - t->l3_ofs));
+        ipv4_csum(ip);
+    }
+    uint8_t *th = frame + t->l4_ofs;
+    th[13] |= psh & TCP_PSH;
+    put16(th + 16, 0);
+    uint32_t sum = pseudo_sum(frame, t, t->l3_end - t->l4_ofs);
+    sum = tso_csum_add(sum, th, t->payload_ofs - t->l4_ofs);
+    sum = (uint32_t)tso_csum_fold(sum) + payload_sum;
+    put16(th + 16, (uint16_t)~tso_csum_fold(sum));
+}
+
 void tso_gro_finish(uint8_t *frame, const struct tso_tcp *t, uint8_t psh)
 {
     uint8_t *ip = frame + t->l3_ofs;

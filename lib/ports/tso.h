@@ -115,6 +115,19 @@ bool tso_gro_can_append(const uint8_t *a, const struct tso_tcp *t,
                         size_t max_l3, struct tso_tcp *tb);
 void tso_gro_finish(uint8_t *frame, const struct tso_tcp *t, uint8_t psh);
 
+/* The merge without a pass over the payload: a segment whose checksum is
+ * right (as tso_gro_can_start() and tso_gro_can_append() verified) gives
+ * its payload's ones' complement sum from its headers alone
+ * (tso_tcp_payload_sum()); tso_csum_shift() moves such a sum to where the
+ * payload lands in the merged frame ('ofs' bytes after the first payload
+ * byte: an odd offset swaps its bytes); and tso_gro_finish_sum() does
+ * what tso_gro_finish() does with the merged payload's sum, the sum of
+ * the shifted sums, reading the headers only. */
+uint16_t tso_tcp_payload_sum(const uint8_t *frame, const struct tso_tcp *t);
+uint16_t tso_csum_shift(uint16_t sum, size_t ofs);
+void tso_gro_finish_sum(uint8_t *frame, const struct tso_tcp *t, uint8_t psh,
+                        uint16_t payload_sum);
+
 /* Ones' complement sum helpers: add 'n' bytes to 'sum'; fold to 16 bits. */
 uint32_t tso_csum_add(uint32_t sum, const void *data, size_t n);
 uint16_t tso_csum_fold(uint32_t sum);
