@@ -33,5 +33,6 @@ int bench_classifier(int argc, char *argv[]);
 int bench_pipeline(int argc, char *argv[]);
 int bench_scaling(int argc, char *argv[]);
 int bench_flowmod(int argc, char *argv[]);
+int bench_storm(int argc, char *argv[]);
 
 #endif

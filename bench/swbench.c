@@ -5,6 +5,7 @@
  *        swbench scaling [--small N] [--large N] [--rounds N] [--packets N]
  *                        [--batch N]
  *        swbench flowmod [--flows N]
+ *        swbench storm [--macs N] [--seconds N] [--limit N]
  *
  * See docs/performance.md for what each one measures. */
 #include <malloc.h>
@@ -88,6 +89,7 @@ static const struct {
     { "scaling", bench_scaling,
       "[--small N] [--large N] [--rounds N] [--packets N] [--batch N]" },
     { "flowmod", bench_flowmod, "[--flows N]" },
+    { "storm", bench_storm, "[--macs N] [--seconds N] [--limit N]" },
 };
 
 static void usage(FILE *out)

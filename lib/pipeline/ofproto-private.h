@@ -1,11 +1,13 @@
-/* ofproto-private: what ofproto.c (tables, flow_mod, stats, timeouts) and
- * xlate.c (execution) share.  Nothing outside those two files includes
- * this header.
+/* ofproto-private: what ofproto.c (tables, flow_mod, stats), its
+ * companions ofproto-expire.c (timeouts) and ofproto-save.c, and xlate.c
+ * (execution) share.  Nothing outside lib/pipeline includes this
+ * header.
  *
  * A rule is one allocation plus one for its actions.  It embeds its
  * cls_rule, so the classifier's lookup result is turned back into the
  * rule with CONTAINER_OF and no extra indirection.  Rules with a timeout
- * sit on the bridge's 'expirable' list; a learned rule sits on its
+ * are filed by when they may expire (ofproto-expire.c); a learned rule
+ * sits on its
  * learner's 'children' list so delete_learned and learner removal are
  * O(children). */
 #ifndef SW_OFPROTO_PRIVATE_H
@@ -20,11 +22,13 @@
 #include "hmap.h"
 #include "mac-learning.h"
 #include "ofproto.h"
+#include "util.h"
 
 /* rule->flags: the low bits are FM_F_* as given in the flow_mod. */
 #define RULE_F_MODIFIED 0x40    /* Modified since creation (hard_age). */
 #define RULE_F_DEL_LEARNED 0x80 /* Delete me when my learner goes. */
 #define RULE_F_DOOMED 0x100     /* Being removed by the current batch. */
+#define RULE_F_IN_WHEEL 0x200   /* Filed in a slot of the expiry wheel. */
 
 struct rule {
     /* Cold: flow_mod, dumps, timeouts and learning bookkeeping. */
@@ -33,7 +37,8 @@ struct rule {
     struct rule *children;            /* Rules I learned (head). */
     struct rule *children_tail;       /* ...and the eviction end. */
     struct rule *sib_prev, *sib_next; /* In learned_by->children. */
-    struct rule *exp_prev, *exp_next; /* In ofproto 'expirable'. */
+    struct rule **exp_pprev;          /* Filed for expiry (NULL: not), */
+    struct rule *exp_next;            /* ...in a list of ofproto-expire.c. */
 
     /* Warm: what a learn refresh touches besides the hot part ('modified'
      * written, 'learned_by' and 'flags' read and written), right before
@@ -99,17 +104,20 @@ struct ofproto {
     struct mac_learning *ml;
 
     size_t n_flows, flow_limit;
-    struct rule *expirable; /* Rules with idle or hard timeouts. */
-    int64_t next_timeout;   /* Lower bound on the next expiry. */
+    int64_t next_timeout; /* Lower bound on the next expiry. */
     struct ofproto_stats stats;
 
-    /* Expiry runs in slices (ofproto_run): a pass over 'expirable' in
-     * progress resumes at 'exp_cursor' (NULL at the end), and
-     * 'exp_pass_next' gathers the earliest expiry seen so far. */
+    /* Rules with a timeout, filed by a lower bound of their expiry
+     * (ofproto-expire.c): EXP_SLOTS lists (NULL until the first such
+     * rule), the next of which to drain is slot 'exp_base', and the
+     * rules due within two slots.  Expiry runs in slices (ofproto_run):
+     * 'exp_pass' while the due flows did not all fit in one. */
+    struct rule **exp_wheel;
+    int64_t exp_base;
+    size_t exp_n_wheel;
+    struct rule *exp_near;
     bool exp_pass;
-    struct rule *exp_cursor;
-    int64_t exp_pass_next;
-    size_t exp_pass_removed; /* For the memory trim at the pass's end. */
+    size_t exp_removed; /* Since the last memory trim. */
 
     /* Resumable dumps in progress (ofproto_dump_start).  While there is
      * one, removed rules are not freed but kept in 'graveyard' (marked
@@ -171,6 +179,38 @@ struct ofproto {
      * never by a learn that only refreshes a flow or by a packet. */
     uint64_t change_seq;
 };
+
+/* A growable list of rules (to remove). */
+struct rule_vec {
+    struct rule **rules;
+    size_t n, allocated;
+};
+static inline void rule_vec_push(struct rule_vec *v, struct rule *r)
+{
+    if (v->n >= v->allocated) {
+        v->rules =
+            x2nrealloc(v->rules, &v->allocated, v->n + 1, sizeof *v->rules);
+    }
+    v->rules[v->n++] = r;
+}
+
+/* Timeouts (ofproto-expire.c).  When 'r' expires if nothing refreshes
+ * it, or INT64_MAX. */
+bool rule_has_timeout(const struct rule *);
+int64_t rule_expiry(const struct rule *);
+/* Files a rule with a timeout for expiry (nothing without one), takes
+ * one off, and files one again after its expiry moved EARLIER (its
+ * timeouts were reduced, its times restored): a later expiry (a hit, a
+ * learn refresh, a modify) needs nothing. */
+void expire_file(struct ofproto *, struct rule *);
+void expire_unfile(struct ofproto *, struct rule *);
+void expire_refile(struct ofproto *, struct rule *);
+/* Takes the rules due at 'now' off their lists into 'due' (each with its
+ * remove_reason), at most OFPROTO_EXPIRE_SLICE of them after looking at
+ * at most OFPROTO_EXPIRE_SCAN; returns false if more may be due, else
+ * sets 'next_timeout'. */
+bool expire_collect(struct ofproto *, int64_t now, struct rule_vec *due);
+void expire_destroy(struct ofproto *);
 
 /* ofproto.c services for xlate.c. */
 const struct ofport *ofproto_find_port(const struct ofproto *, uint16_t);

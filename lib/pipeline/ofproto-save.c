@@ -155,10 +155,9 @@ char *ofproto_restore_flows(struct ofproto *p, const char *text, size_t *np)
         }
         r->n_packets = states[i].n_packets;
         r->n_bytes = states[i].n_bytes;
+        /* Due sooner than the fresh flow the batch made. */
+        expire_refile(p, r);
     }
-    /* Restored timeouts may be due sooner than the fresh flows the batch
-     * made: a lower bound is all next_timeout promises, so look now. */
-    p->next_timeout = now;
     flow_mods_free(fms, n);
     free(states);
     *np = n;

@@ -76,53 +76,6 @@ void ofproto_free_retired(void)
 
 /* ---- Rules. ---- */
 
-static void expirable_link(struct ofproto *p, struct rule *r)
-{
-    r->exp_prev = NULL;
-    r->exp_next = p->expirable;
-    if (p->expirable) {
-        p->expirable->exp_prev = r;
-    }
-    p->expirable = r;
-}
-
-static void expirable_unlink(struct ofproto *p, struct rule *r)
-{
-    if (p->exp_cursor == r) {
-        /* A sliced expiry pass resumes here: move it past 'r'. */
-        p->exp_cursor = r->exp_next;
-    }
-    if (r->exp_prev) {
-        r->exp_prev->exp_next = r->exp_next;
-    } else if (p->expirable == r) {
-        p->expirable = r->exp_next;
-    }
-    if (r->exp_next) {
-        r->exp_next->exp_prev = r->exp_prev;
-    }
-    r->exp_prev = r->exp_next = NULL;
-}
-
-static bool rule_has_timeout(const struct rule *r)
-{
-    return r->idle_timeout || r->hard_timeout;
-}
-
-/* When 'r' expires if nothing refreshes it, or INT64_MAX. */
-static int64_t rule_expiry(const struct rule *r)
-{
-    int64_t t = INT64_MAX;
-    if (r->hard_timeout) {
-        /* Measured from the last modification, so a learn that fires
-         * again keeps its flow alive (the article's hard_age). */
-        t = r->modified + (int64_t)r->hard_timeout * 1000;
-    }
-    if (r->idle_timeout) {
-        t = SW_MIN(t, r->used + (int64_t)r->idle_timeout * 1000);
-    }
-    return t;
-}
-
 static void learned_link(struct rule *learner, struct rule *r)
 {
     r->learned_by = learner;
@@ -310,7 +263,7 @@ static struct rule *rule_insert(struct ofproto *p, struct rule *r)
     cookie_count_add(p, r->table_id, r->cookie, 1);
     if (old) {
         cookie_count_add(p, old->table_id, old->cookie, -1);
-        expirable_unlink(p, old);
+        expire_unfile(p, old);
         /* The new flow takes the old one's place for delete_learned: its
          * learner and the flows it learned stay tied to it. */
         struct rule *learner = old->learned_by;
@@ -334,26 +287,8 @@ static struct rule *rule_insert(struct ofproto *p, struct rule *r)
     if (classifier_count(&p->tables[t]) >= OFPROTO_BIG_TABLE) {
         p->big_tables[t / 64] |= UINT64_C(1) << (t % 64);
     }
-    if (rule_has_timeout(r)) {
-        expirable_link(p, r);
-        p->next_timeout = SW_MIN(p->next_timeout, rule_expiry(r));
-    }
+    expire_file(p, r);
     return old;
-}
-
-/* A growable list of rules to remove. */
-struct rule_vec {
-    struct rule **rules;
-    size_t n, allocated;
-};
-
-static void rule_vec_push(struct rule_vec *v, struct rule *r)
-{
-    if (v->n >= v->allocated) {
-        v->rules =
-            x2nrealloc(v->rules, &v->allocated, v->n + 1, sizeof *v->rules);
-    }
-    v->rules[v->n++] = r;
 }
 
 /* Removes every rule in 'v', and with them the flows they learned with
@@ -386,7 +321,7 @@ static void rules_remove(struct ofproto *p, struct rule_vec *v, int reason)
             }
         }
         learned_unlink(r);
-        expirable_unlink(p, r);
+        expire_unfile(p, r);
         classifier_remove(&p->tables[r->table_id], &r->cr);
         cookie_count_add(p, r->table_id, r->cookie, -1);
         p->n_flows--;
@@ -446,6 +381,7 @@ void ofproto_destroy(struct ofproto *p)
         free(p->ports[i].trunks);
     }
     free(p->ports);
+    expire_destroy(p);
     mac_learning_destroy(p->ml);
     buf_uninit(&p->learn_ofpacts);
     free(p->name);
@@ -1171,53 +1107,19 @@ size_t ofproto_run(struct ofproto *p)
         p->version++;
     }
     ofproto_log_summary(p);
-    if (!p->exp_pass) {
-        if (now < p->next_timeout) {
-            return 0;
-        }
-        p->exp_pass = true;
-        p->exp_cursor = p->expirable;
-        p->exp_pass_next = INT64_MAX;
-        p->exp_pass_removed = 0;
-        /* Rebuilt by the pass; flows added meanwhile lower it as
-         * usual. */
-        p->next_timeout = INT64_MAX;
+    if (!p->exp_pass && now < p->next_timeout) {
+        return 0;
     }
     struct rule_vec v = { NULL, 0, 0 };
-    size_t scanned = 0;
-    struct rule *r = p->exp_cursor;
-    for (; r && scanned < OFPROTO_EXPIRE_SCAN && v.n < OFPROTO_EXPIRE_SLICE;
-         r = r->exp_next, scanned++) {
-        int64_t t = rule_expiry(r);
-        if (now >= t) {
-            /* Hard wins a tie, as the flow would have gone at that
-             * moment whatever the traffic. */
-            bool hard =
-                r->hard_timeout
-                && now >= r->modified + (int64_t)r->hard_timeout * 1000;
-            r->remove_reason = hard ? OFPROTO_REASON_HARD_TIMEOUT
-                                    : OFPROTO_REASON_IDLE_TIMEOUT;
-            rule_vec_push(&v, r);
-        } else {
-            p->exp_pass_next = SW_MIN(p->exp_pass_next, t);
-        }
-    }
-    /* Removing moves the cursor past any rule it pointed to. */
-    p->exp_cursor = r;
+    p->exp_pass = !expire_collect(p, now, &v);
     size_t n_before = p->n_flows;
     rules_remove(p, &v, -1);
     size_t n = n_before - p->n_flows;
     p->stats.n_expired += n;
-    p->exp_pass_removed += n;
-    if (!p->exp_cursor) {
-        /* A flow removed with its learner may have been the earliest: a
-         * lower bound is all next_timeout promises, so this stays
-         * correct. */
-        p->exp_pass = false;
-        p->next_timeout = SW_MIN(p->next_timeout, p->exp_pass_next);
-        if (p->exp_pass_removed >= OFPROTO_EXPIRE_SLICE) {
-            sw_trim_memory();
-        }
+    p->exp_removed += n;
+    if (!p->exp_pass && p->exp_removed >= OFPROTO_EXPIRE_SLICE) {
+        p->exp_removed = 0;
+        sw_trim_memory();
     }
     return n;
 }
@@ -1245,18 +1147,10 @@ static void reduce_timeout(uint16_t *t, uint16_t to)
 void ofproto_rule_reduce_timeouts(struct ofproto *p, struct rule *r,
                                   uint16_t idle, uint16_t hard)
 {
-    bool had = rule_has_timeout(r);
     reduce_timeout(&r->idle_timeout, idle);
     reduce_timeout(&r->hard_timeout, hard);
-    if (!rule_has_timeout(r)) {
-        return;
-    }
-    if (!had) {
-        expirable_link(p, r);
-    }
-    /* The flow timer runs at least every FLOW_TIMER_MAX_MSEC, and this
-     * tells it when. */
-    p->next_timeout = SW_MIN(p->next_timeout, rule_expiry(r));
+    /* Due sooner: filed again (which also tells the flow timer). */
+    expire_refile(p, r);
 }
 
 /* ---- Learning. ---- */

@@ -140,12 +140,14 @@ uint64_t ofproto_change_seq(const struct ofproto *);
  * than OFPROTO_EXPIRE_SCAN flows with a timeout and removes no more than
  * OFPROTO_EXPIRE_SLICE, so that expiring a million flows at once never
  * holds the caller's loop for long (packets are forwarded between
- * slices).  While a pass is unfinished, ofproto_next_timeout() returns
+ * slices).  The flows it looks at are the due ones and the ones a hit or
+ * a learn postponed since they were filed (ofproto-expire.c), never the
+ * whole table.  While a pass is unfinished, ofproto_next_timeout() returns
  * a time already reached: call again soon.  Returns the number of flows
  * removed by this call.  After a pass that removed many flows, freed
  * memory is handed back to the system (sw_trim_memory()). */
-#define OFPROTO_EXPIRE_SCAN 65536
-#define OFPROTO_EXPIRE_SLICE 8192
+#define OFPROTO_EXPIRE_SCAN 8192
+#define OFPROTO_EXPIRE_SLICE 1024
 size_t ofproto_run(struct ofproto *);
 /* clock_msec() time of the next expiry, or INT64_MAX. */
 int64_t ofproto_next_timeout(const struct ofproto *);

@@ -59,6 +59,18 @@ out=$("$sb" flowmod --flows 5000)
 echo "$out"
 [ "$(field "$out" added)" = 5000 ] || fail "flowmod added: $out"
 
+# A learn storm: every new MAC learned, and every learned flow expired
+# by the end of the timeline (none lost by the expiry wheel); at a flow
+# limit, the table holds the limit and the rest was evicted.
+out=$("$sb" storm --macs 5000 --seconds 5)
+echo "$out"
+[ "$(field "$out" learned)" = 5000 ] || fail "storm learned: $out"
+[ "$(field "$out" expired)" = 5000 ] || fail "storm expired: $out"
+out=$("$sb" storm --macs 5000 --seconds 5 --limit 1009)
+echo "$out"
+[ "$(field "$out" learned)" = 1000 ] || fail "storm at the limit learned: $out"
+[ "$(field "$out" expired)" = 1000 ] || fail "storm at the limit expired: $out"
+
 # Usage errors exit 2 and say what is wrong.
 rc=0
 err=$("$sb" pipeline --macs x 2>&1) || rc=$?

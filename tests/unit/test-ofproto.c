@@ -540,6 +540,49 @@ START_TEST(test_timeouts)
 }
 END_TEST
 
+/* Timeouts past the expiry wheel's horizon (131 s), expiries postponed
+ * by hits and by a modify after the flow was filed, on a clock that
+ * starts before 0 (slots are floor divisions): each flow goes in the
+ * very second it is due, not before (ofproto-expire.c). */
+START_TEST(test_expiry_wheel)
+{
+    clock_fake_set(-7);
+    struct ofproto *p = bridge();
+    struct xlate_result res;
+    xlate_result_init(&res);
+    add(p, "priority=1,in_port=1,hard_timeout=300 actions=output:2");
+    add(p, "priority=1,in_port=2,idle_timeout=200 actions=output:3");
+    add(p, "priority=1,in_port=3,hard_timeout=250 actions=output:4");
+    add(p, "priority=1,in_port=4 actions=output:5");
+    for (int sec = 1; sec <= 700; sec++) {
+        clock_fake_advance(1000);
+        if (sec <= 400 && sec % 50 == 0) {
+            run_ip(p, 2, 1, 2, &res); /* Idle restarts: gone at 600. */
+        }
+        if (sec == 200) {
+            /* Hard restarts: gone at 450. */
+            ck_assert_int_eq(mod(p, FM_MODIFY_STRICT,
+                                 "priority=1,in_port=3 actions=output:6"),
+                             0);
+        }
+        int runs = 0;
+        do {
+            ofproto_run(p);
+        } while (ofproto_next_timeout(p) == 0 && ++runs < 10);
+        size_t want = sec < 300 ? 4 : sec < 450 ? 3 : sec < 600 ? 2 : 1;
+        ck_assert_msg(ofproto_n_flows(p) == want, "at %d s: %zu flows", sec,
+                      ofproto_n_flows(p));
+        ck_assert_int_gt(ofproto_next_timeout(p), clock_msec());
+    }
+    struct ofproto_stats st;
+    ofproto_get_stats(p, &st);
+    ck_assert_uint_eq(st.n_expired, 3);
+    xlate_result_uninit(&res);
+    ofproto_destroy(p);
+    clock_fake_off();
+}
+END_TEST
+
 START_TEST(test_counters_and_ages)
 {
     clock_fake_set(0);
@@ -1196,6 +1239,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_monitor_client);
     tcase_add_test(tc, test_learn_limit);
     tcase_add_test(tc, test_expiry_slices);
+    tcase_add_test(tc, test_expiry_wheel);
     tcase_add_test(tc, test_dump_steps);
     suite_add_tcase(s, tc);
     return s;
