@@ -430,42 +430,40 @@ static char *m_dump_ports(struct switchd *sw, json_t *params,
               : err;
 }
 
-static char *m_dump_tables(struct switchd *sw, json_t *params,
-                           struct switchd_call *call, json_t **resultp)
+/* A read method whose whole request is the bridge and the view. */
+static char *read_call(struct switchd *sw, json_t *params,
+                       char *(*fn)(struct bridges *, const char *br,
+                                   const struct ofctl_view *, json_t **),
+                       json_t **resultp)
 {
     char *err = NULL;
     struct ofctl_view view;
     const char *br = read_params(params, &view, &err);
-    return br ? bridge_ofctl_dump_tables(sw->bridges, br, &view, resultp)
-              : err;
+    return br ? fn(sw->bridges, br, &view, resultp) : err;
+}
+
+static char *m_dump_tables(struct switchd *sw, json_t *params,
+                           struct switchd_call *call, json_t **resultp)
+{
+    return read_call(sw, params, bridge_ofctl_dump_tables, resultp);
 }
 
 static char *m_stats(struct switchd *sw, json_t *params,
                      struct switchd_call *call, json_t **resultp)
 {
-    char *err = NULL;
-    struct ofctl_view view;
-    const char *br = read_params(params, &view, &err);
-    return br ? bridge_ofctl_stats(sw->bridges, br, &view, resultp) : err;
+    return read_call(sw, params, bridge_ofctl_stats, resultp);
 }
 
 static char *m_fdb_show(struct switchd *sw, json_t *params,
                         struct switchd_call *call, json_t **resultp)
 {
-    char *err = NULL;
-    struct ofctl_view view;
-    const char *br = read_params(params, &view, &err);
-    return br ? bridge_ofctl_fdb_show(sw->bridges, br, &view, resultp) : err;
+    return read_call(sw, params, bridge_ofctl_fdb_show, resultp);
 }
 
 static char *m_dump_dp_flows(struct switchd *sw, json_t *params,
                              struct switchd_call *call, json_t **resultp)
 {
-    char *err = NULL;
-    struct ofctl_view view;
-    const char *br = read_params(params, &view, &err);
-    return br ? bridge_ofctl_dump_dp_flows(sw->bridges, br, &view, resultp)
-              : err;
+    return read_call(sw, params, bridge_ofctl_dump_dp_flows, resultp);
 }
 
 static char *m_trace(struct switchd *sw, json_t *params,
