@@ -136,12 +136,44 @@ void common_print_json(const json_t *result)
     free(s);
 }
 
-char *common_read_file(const char *path)
+/* Dies naming the first line of 'text' (the 'len' bytes that start at
+ * line 'first_line' of 'path') that is not valid UTF-8, if any. */
+static void check_utf8_lines(const char *path, const char *text, size_t len,
+                             size_t first_line)
+{
+    json_t *j = json_stringn(text, len);
+    if (j) {
+        json_decref(j);
+        return;
+    }
+    /* Name the line, not the whole file. */
+    size_t lineno = first_line;
+    file_prefix = xasprintf("%s: ", path);
+    for (const char *line = text, *end = text + len; line < end; lineno++) {
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
+        char *one = xstrndup(line, n);
+        char what[64];
+        snprintf(what, sizeof what, "line %zu ", lineno);
+        check_utf8(what, one);
+        free(one);
+        line += n + (nl != NULL);
+    }
+    die(1, "%s: not valid UTF-8", path);
+}
+
+static FILE *open_input(const char *path)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
     if (!f) {
         die(1, "%s: %s", path, strerror(errno));
     }
+    return f;
+}
+
+char *common_read_file(const char *path)
+{
+    FILE *f = open_input(path);
     struct ds ds = DS_EMPTY_INITIALIZER;
     char buf[65536];
     size_t n;
@@ -156,23 +188,78 @@ char *common_read_file(const char *path)
     }
     char *s = ds_steal_cstr(&ds);
     s = s ? s : xstrdup("");
-    json_t *j = json_string(s);
-    if (!j) {
-        /* Name the line, not the whole file. */
-        size_t lineno = 1;
-        file_prefix = xasprintf("%s: ", path);
-        for (char *line = s; *line; lineno++) {
-            char *nl = strchr(line, '\n');
-            char *one =
-                xstrndup(line, nl ? (size_t)(nl - line) : strlen(line));
-            char what[64];
-            snprintf(what, sizeof what, "line %zu ", lineno);
-            check_utf8(what, one);
-            free(one);
-            line = nl ? nl + 1 : line + strlen(line);
-        }
-        die(1, "%s: not valid UTF-8", path);
-    }
-    json_decref(j);
+    check_utf8_lines(path, s, strlen(s), 1);
     return s;
+}
+
+static void die_call(char *err)
+{
+    fprintf(stderr, "%s: %s\n", program_name, err);
+    free(err);
+    exit(1);
+}
+
+json_t *common_upload_file(const struct common_opts *opts, const char *method,
+                           json_t *params, const char *path)
+{
+    FILE *f = open_input(path);
+    struct rpc_upload *up;
+    char *err;
+    if (!params) {
+        die(1, "could not encode the %s request", method);
+    }
+    if (rpc_upload_open(opts->rundir, method, params, &up, &err)) {
+        die_call(err);
+    }
+    json_decref(params);
+    /* Whole lines a block at a time: the client holds one block, whatever
+     * the size of the file, and names a bad line by its number. */
+    struct ds block = DS_EMPTY_INITIALIZER;
+    size_t lineno = 1;
+    char buf[1 << 20];
+    size_t n;
+    do {
+        n = fread(buf, 1, sizeof buf, f);
+        ds_put_buffer(&block, buf, n);
+        const char *nl =
+            block.length ? memrchr(block.string, '\n', block.length) : NULL;
+        size_t whole = !n   ? block.length
+                       : nl ? (size_t)(nl - block.string) + 1
+                            : 0;
+        if (!whole && block.length > (1u << 20)) {
+            /* A line that long is refused: let the daemon say so rather
+             * than hold it all here.  Cut between characters (the last
+             * one may not be complete yet). */
+            whole = block.length - 4;
+            while (whole > 1
+                   && ((unsigned char)block.string[whole] & 0xc0) == 0x80) {
+                whole--;
+            }
+        }
+        if (!whole) {
+            continue;
+        }
+        check_utf8_lines(path, block.string, whole, lineno);
+        for (size_t i = 0; i < whole; i++) {
+            lineno += block.string[i] == '\n';
+        }
+        if (rpc_upload_send(up, block.string, whole, &err)) {
+            die_call(err);
+        }
+        memmove(block.string, block.string + whole, block.length - whole);
+        ds_truncate(&block, block.length - whole);
+    } while (n);
+    if (ferror(f)) {
+        die(1, "%s: read error", path);
+    }
+    if (f != stdin) {
+        fclose(f);
+    }
+    ds_destroy(&block);
+    json_t *result;
+    if (rpc_upload_finish(up, &result, &err)) {
+        die_call(err);
+    }
+    rpc_upload_close(up);
+    return result;
 }

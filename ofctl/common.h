@@ -45,5 +45,12 @@ void common_print_json(const json_t *result);
 
 /* Reads all of 'path' ("-" for stdin).  Exits on error. */
 char *common_read_file(const char *path);
+/* Sends FILE ("-": stdin) as the text of an upload (rpc_upload_open())
+ * of 'method' with 'params' (taken), a block of whole lines at a time,
+ * so a file of any size goes through with bounded memory on both sides;
+ * dies on an error (a line that is not UTF-8, by its number) and returns
+ * the result. */
+json_t *common_upload_file(const struct common_opts *, const char *method,
+                           json_t *params, const char *path);
 
 #endif

@@ -117,11 +117,11 @@ static int cmd_add_flow(const struct common_opts *g, const struct cmd_opts *o,
 static int cmd_add_flows(const struct common_opts *g, const struct cmd_opts *o,
                          char *argv[], int argc)
 {
-    char *text = common_read_file(argv[1]);
-    int r =
-        send_flows(g, "add-flows", argv[0], "flows", text, false, o->protocol);
-    free(text);
-    return r;
+    json_decref(common_upload_file(
+        g, "add-flows",
+        json_pack("{s:s, s:s}", "bridge", argv[0], "protocol", o->protocol),
+        argv[1]));
+    return 0;
 }
 
 static int cmd_mod_flows(const struct common_opts *g, const struct cmd_opts *o,

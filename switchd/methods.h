@@ -21,6 +21,13 @@ struct switchd_job {
      * nothing is left; an allocated message in '*errp' on failure. */
     bool (*step)(void *state, size_t max_bytes, struct ds *out, char **errp);
     json_t *(*finish)(void *state); /* New reference. */
+    /* Set for a request whose input follows it in pieces (an upload):
+     * the server replies {"upload": true}, then hands the text of each
+     * {"id", "chunk": TEXT} line the client sends to feed(), one piece
+     * per loop iteration, until {"id", "end": {}}; only then does it
+     * call step().  An error from feed() ends the request with {"id",
+     * "error"} and the connection. */
+    char *(*feed)(void *state, const char *text, size_t len);
     void (*destroy)(void *state);
     void *state;
 };

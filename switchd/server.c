@@ -11,6 +11,12 @@
  * is gone, so a slow reader costs the daemon only the subscription's own
  * bounded queue.
  *
+ * Uploads: a request whose job has a 'feed' (add-flows of a large file)
+ * reads its pieces from the connection after the reply, one piece per
+ * loop iteration, and stops reading while pieces wait; its 'step'
+ * (the commit) runs after the last.  It is not bound by
+ * SERVER_REQUEST_MSEC as a whole, only by the time between two bytes.
+ *
  * Bounds: at most SERVER_MAX_CLIENTS connections; a request may be at
  * most RPC_MAX_MSG bytes; a connection has at most one reply waiting to
  * be written (we stop reading from it until that reply is flushed, so a
@@ -76,6 +82,7 @@ struct conn {
     bool paused;             /* Not read: SERVER_MAX_BUFFERED reached. */
     struct switchd_job job;  /* A reply in pieces ('step' set), whose
                               * next piece is made by 'job_ev'. */
+    bool uploading;          /* 'job' takes pieces (its 'feed'). */
     json_t *job_id;
     struct event *job_ev;
 };
@@ -134,6 +141,10 @@ static void conn_job_cb(evutil_socket_t fd, short what, void *c_)
     if (c->dead || !c->job.step || c->out) {
         return;
     }
+    if (c->uploading) {
+        conn_process(c); /* The next piece of the upload. */
+        return;
+    }
     struct ds piece = DS_EMPTY_INITIALIZER;
     char *err = NULL;
     bool done = c->job.step(c->job.state, SERVER_STREAM_CHUNK, &piece, &err);
@@ -150,6 +161,12 @@ static void conn_job_cb(evutil_socket_t fd, short what, void *c_)
     } else if (done) {
         put_job_line(&lines, c->job_id, "end", c->job.finish(c->job.state));
         conn_job_end(c);
+    }
+    if (!lines.length) {
+        /* A step that made nothing yet: try again next iteration. */
+        ds_destroy(&lines);
+        conn_job_schedule(c);
+        return;
     }
     c->out = ds_steal_cstr(&lines);
     c->out_len = strlen(c->out);
@@ -185,6 +202,7 @@ static void conn_kill(struct conn *c)
         return;
     }
     c->dead = true;
+    c->uploading = false;
     event_del(c->rd);
     event_del(c->wr);
     event_del(c->notify_ev);
@@ -327,10 +345,16 @@ static void conn_handle(struct conn *c, const char *line)
     if (!err && call.job.step) {
         c->job = call.job;
         c->job_id = json_incref(id);
+        c->uploading = call.job.feed != NULL;
     }
     if (err) {
         conn_send(c, rpc_encode_error(id, err));
         free(err);
+        if (json_is_true(json_object_get(params, "upload"))) {
+            /* Its pieces would follow: they are not requests. */
+            c->closing = true;
+            event_del(c->rd);
+        }
     } else {
         conn_send(c, rpc_encode_reply(id, result));
     }
@@ -339,11 +363,45 @@ static void conn_handle(struct conn *c, const char *line)
     json_decref(req);
 }
 
+/* One piece of an upload: {"id", "chunk": TEXT} goes to the job's
+ * feed(), {"id", "end": {}} ends the upload (the job's step() runs
+ * next).  Anything else, or an error from feed(), ends the request with
+ * an error line and the connection. */
+static void conn_upload_piece(struct conn *c, const char *line)
+{
+    json_error_t jerr;
+    json_t *msg = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *chunk = json_object_get(msg, "chunk");
+    char *err = NULL;
+    if (!json_is_object(msg)
+        || !json_equal(json_object_get(msg, "id"), c->job_id)
+        || (!json_is_string(chunk) && !json_object_get(msg, "end"))) {
+        err = xstrdup("malformed piece of an upload (expected {\"id\", "
+                      "\"chunk\": TEXT} or {\"id\", \"end\": {}})");
+    } else if (chunk) {
+        err = c->job.feed(c->job.state, json_string_value(chunk),
+                          json_string_length(chunk));
+    } else {
+        c->uploading = false;
+    }
+    json_decref(msg);
+    if (err) {
+        conn_send(c, rpc_encode_error(c->job_id, err));
+        free(err);
+        conn_job_end(c);
+        c->uploading = false;
+        c->closing = true;
+        event_del(c->rd);
+        conn_flush(c);
+    }
+}
+
 /* Handles buffered requests one at a time, stopping while a reply is
- * waiting to be written. */
+ * waiting to be written.  During an upload, handles one of its pieces
+ * and leaves the next to a later loop iteration (packets first). */
 static void conn_process(struct conn *c)
 {
-    while (!c->dead && !c->out && !c->sub && !c->job.step) {
+    while (!c->dead && !c->out && !c->sub && (!c->job.step || c->uploading)) {
         char *line;
         int error = rpc_reader_next(&c->reader, &line);
         if (error == EAGAIN) {
@@ -370,6 +428,19 @@ static void conn_process(struct conn *c)
         /* What follows this request, if anything, starts the next. */
         c->request_start = c->reader.len ? clock_msec() : 0;
         c->last_active = clock_msec();
+        if (c->uploading) {
+            conn_upload_piece(c, line);
+            free(line);
+            if (!c->dead && !c->out) {
+                /* Read no more while pieces wait, nor once it ended
+                 * (the reply comes first). */
+                if (!c->uploading || c->reader.len >= SERVER_READ_CHUNK) {
+                    event_del(c->rd);
+                }
+                conn_job_schedule(c);
+            }
+            return;
+        }
         conn_handle(c, line);
         free(line);
         conn_flush(c);
@@ -443,8 +514,21 @@ static void tick_cb(evutil_socket_t fd, short what, void *s_)
     struct server *s = s_;
     int64_t now = clock_msec();
     for (struct conn *c = s->conns; c; c = c->next) {
-        if (!c->dead && !c->sub && !c->out && !c->job.step && c->request_start
-            && now - c->request_start >= SERVER_REQUEST_MSEC) {
+        if (!c->dead && c->uploading
+            && now - c->last_active >= SERVER_REQUEST_MSEC) {
+            /* An upload may take as long as it needs while its bytes
+             * keep coming. */
+            LOG_RL(LOG_WARN,
+                   "dropping a client: its upload sent nothing for %d ms",
+                   SERVER_REQUEST_MSEC);
+            char *why = xasprintf("upload stalled: nothing received for "
+                                  "%d ms: closing the connection",
+                                  SERVER_REQUEST_MSEC);
+            conn_drop(c, why);
+            free(why);
+        } else if (!c->dead && !c->sub && !c->out && !c->job.step
+                   && c->request_start
+                   && now - c->request_start >= SERVER_REQUEST_MSEC) {
             LOG_RL(LOG_WARN,
                    "dropping a client: its request (%zu bytes so "
                    "far) did not complete within %d ms",
@@ -464,7 +548,7 @@ static struct conn *eviction_victim(struct server *s)
 {
     struct conn *victim = NULL;
     for (struct conn *c = s->conns; c; c = c->next) {
-        if (!c->dead && !c->sub && !c->out && !c->job.step
+        if (!c->dead && !c->sub && !c->out && (!c->job.step || c->uploading)
             && (!victim || c->last_active < victim->last_active)) {
             victim = c;
         }

@@ -59,6 +59,29 @@ char *bridge_ofctl_flow_mods_flags(struct bridges *, const char *br,
                                    enum fm_command, const char *text,
                                    uint32_t add_flags, json_t **resultp);
 
+/* The same request with its flow text in pieces (an upload): a file of
+ * any size is parsed and checked a piece at a time as it arrives, so
+ * the caller can run other work between pieces, and applied
+ * all-or-nothing by bridge_flow_upload_commit(), in one go: nothing is
+ * visible before it, and a bad line anywhere installs nothing.  A line
+ * may be cut between pieces.  start() fails like
+ * bridge_ofctl_flow_mods_flags() for an unknown bridge; feed() with
+ * "line N: why" for a bad line, a line over BRIDGE_FLOW_MAX_LINE, or when the
+ * upload holds more flows than the bridge's flow limit, or all uploads
+ * together more than a full default table (the upload is then useless: destroy
+ * it); commit() parses what is left, applies, and returns the same result and
+ * errors as bridge_ofctl_flow_mods_flags() for the same text.  Port names are
+ * looked up when their line is parsed. */
+struct bridge_flow_upload;
+#define BRIDGE_FLOW_MAX_LINE (1024u * 1024) /* Bytes in one flow's line. */
+char *bridge_flow_upload_start(struct bridges *, const char *br,
+                               enum fm_command, uint32_t add_flags,
+                               struct bridge_flow_upload **);
+char *bridge_flow_upload_feed(struct bridge_flow_upload *, const char *text,
+                              size_t len);
+char *bridge_flow_upload_commit(struct bridge_flow_upload *, json_t **resultp);
+void bridge_flow_upload_destroy(struct bridge_flow_upload *);
+
 /* replace-flows: makes the bridge's flows exactly those in 'text',
  * leaving identical flows (and their counters) alone.  With a nonzero
  * 'cookie_mask', only the flows whose cookie matches 'cookie' under the

@@ -377,7 +377,7 @@ static int read_chunks(int fd, struct rpc_reader *r, json_t *id,
             *errp = xstrdup("malformed piece of a reply from switchd");
             return EPROTO;
         }
-        if (json_is_string(chunk)) {
+        if (json_is_string(chunk) && chunk_cb) {
             chunk_cb(json_string_value(chunk), json_string_length(chunk), aux);
         } else if (end) {
             *resultp = json_incref(end);
@@ -483,5 +483,121 @@ void rpc_stream_close(struct rpc_stream *st)
         close(st->fd);
         rpc_reader_uninit(&st->reader);
         free(st);
+    }
+}
+
+struct rpc_upload {
+    int fd;
+    struct rpc_reader reader;
+    json_t *id;
+};
+
+int rpc_upload_open(const char *rundir, const char *method, json_t *params,
+                    struct rpc_upload **upp, char **errp)
+{
+    int fd;
+    *upp = NULL;
+    int error = rpc_client_connect(rundir, &fd, errp);
+    if (error) {
+        return error;
+    }
+    struct rpc_upload *up = xzalloc(sizeof *up);
+    up->fd = fd;
+    rpc_reader_init(&up->reader, (size_t)RPC_MAX_MSG);
+    json_t *p = json_deep_copy(params);
+    json_object_set_new(p, "upload", json_true());
+    json_t *result;
+    error = call_with_reader(fd, &up->reader, method, p, &result, errp);
+    json_decref(p);
+    if (!error && !json_is_true(json_object_get(result, "upload"))) {
+        *errp = xstrdup("switchd did not accept an upload");
+        error = EPROTO;
+    }
+    json_decref(result);
+    if (error) {
+        rpc_upload_close(up);
+        return error;
+    }
+    up->id = json_integer(last_id);
+    *upp = up;
+    return 0;
+}
+
+/* The daemon hung up on an upload: its error line says why, if it sent
+ * one before closing. */
+static int upload_failed(struct rpc_upload *up, int werror, char **errp)
+{
+    json_t *result = NULL;
+    int error =
+        read_chunks(up->fd, &up->reader, up->id, NULL, NULL, &result, errp);
+    json_decref(result);
+    if (error == EPROTO) {
+        return error;
+    }
+    free(*errp);
+    *errp = xasprintf("sending to switchd: %s", strerror(werror));
+    return werror;
+}
+
+static int upload_piece(struct rpc_upload *up, const char *text, size_t len,
+                        char **errp)
+{
+    json_t *s = json_stringn(text, len);
+    if (!s) {
+        *errp = xstrdup("upload text is not valid UTF-8");
+        return EINVAL;
+    }
+    char *line =
+        encode_line(json_pack("{s:O, s:o}", "id", up->id, "chunk", s));
+    int error = write_all(up->fd, line, strlen(line));
+    free(line);
+    return error ? upload_failed(up, error, errp) : 0;
+}
+
+int rpc_upload_send(struct rpc_upload *up, const char *text, size_t len,
+                    char **errp)
+{
+    *errp = NULL;
+    while (len) {
+        size_t n = len;
+        if (n > RPC_UPLOAD_PIECE) {
+            /* End the piece after a line, if one ends in it. */
+            const char *nl = memrchr(text, '\n', RPC_UPLOAD_PIECE);
+            n = nl ? (size_t)(nl - text) + 1 : RPC_UPLOAD_PIECE;
+            /* Never cut a UTF-8 sequence: back up to its first byte. */
+            while (!nl && n > 1 && ((unsigned char)text[n] & 0xc0) == 0x80) {
+                n--;
+            }
+        }
+        int error = upload_piece(up, text, n, errp);
+        if (error) {
+            return error;
+        }
+        text += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int rpc_upload_finish(struct rpc_upload *up, json_t **resultp, char **errp)
+{
+    *resultp = NULL;
+    *errp = NULL;
+    char *line = encode_line(json_pack("{s:O, s:{}}", "id", up->id, "end"));
+    int error = write_all(up->fd, line, strlen(line));
+    free(line);
+    if (error) {
+        return upload_failed(up, error, errp);
+    }
+    return read_chunks(up->fd, &up->reader, up->id, NULL, NULL, resultp, errp);
+}
+
+void rpc_upload_close(struct rpc_upload *up)
+{
+    if (up) {
+        close(up->fd);
+        rpc_reader_uninit(&up->reader);
+        json_decref(up->id);
+        free(up);
     }
 }

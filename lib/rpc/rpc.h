@@ -98,6 +98,27 @@ int rpc_call_chunks(const char *rundir, const char *method, json_t *params,
                     void (*chunk_cb)(const char *text, size_t len, void *aux),
                     void *aux, json_t **resultp, char **errp);
 
+/* A request whose input is too large for one message (add-flows of a
+ * file of any size): rpc_upload_open() connects and sends the request
+ * (its params with "upload": true) and waits for the daemon's
+ * {"upload": true}; rpc_upload_send() sends text as {"id", "chunk":
+ * TEXT} lines of at most RPC_UPLOAD_PIECE bytes (cut after a newline
+ * where there is one, so a piece holds whole lines); rpc_upload_finish()
+ * sends {"id", "end": {}} and waits for the result ({"id", "end":
+ * RESULT} or {"id", "error"}), returned as rpc_call() returns it.  The
+ * daemon checks each piece as it comes and may end the upload early
+ * with an error: send() and finish() then return EPROTO and the
+ * daemon's message.  'text' must be valid UTF-8.  rpc_upload_close()
+ * frees, whether finished or not. */
+#define RPC_UPLOAD_PIECE (64u * 1024)
+struct rpc_upload;
+int rpc_upload_open(const char *rundir, const char *method, json_t *params,
+                    struct rpc_upload **, char **errp);
+int rpc_upload_send(struct rpc_upload *, const char *text, size_t len,
+                    char **errp);
+int rpc_upload_finish(struct rpc_upload *, json_t **resultp, char **errp);
+void rpc_upload_close(struct rpc_upload *);
+
 /* Subscriptions (monitor, capture).  The daemon answers the request with
  * one reply, then keeps the connection and sends one JSON object per line
  * until it ends the stream (an {"event":"END"} line, then it closes) or

@@ -1,0 +1,183 @@
+/* ofctl-upload: add/mod/del-flows whose text arrives in pieces.
+ *
+ * A flow file of 60 MiB took the daemon's loop for 16 s when it came as
+ * one request: receiving, parsing and applying it all happened in one
+ * callback, and the client could not send more than one message's worth.
+ * Here each piece (about 64 KiB, a few hundred lines) is parsed and
+ * checked when it arrives, so the loop forwards packets between pieces;
+ * only the commit, which applies what was parsed, runs in one go, which
+ * keeps it all-or-nothing: a bad line anywhere installs nothing, and a
+ * reader (a dump, a packet) sees the table before or after the file,
+ * never half of it.
+ *
+ * What is held meanwhile is the parsed flow_mods (the text is not kept),
+ * at most the bridge's flow limit of them per upload and
+ * UPLOAD_MAX_PENDING for all uploads together, so clients cannot make the
+ * daemon hold more than a full table's worth of parsed flows. */
+#include "bridge-ofctl.h"
+#include "bridge-private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ofproto.h"
+#include "util.h"
+
+/* Parsed flow_mods all uploads in progress may hold together. */
+#define UPLOAD_MAX_PENDING ((size_t)OFPROTO_DEFAULT_FLOW_LIMIT)
+
+static size_t upload_pending;
+
+struct bridge_flow_upload {
+    struct bridges *bs;
+    char *bridge;
+    enum fm_command cmd;
+    uint32_t add_flags;
+    struct flow_mod *fms;
+    size_t n, allocated;
+    size_t lineno;
+    struct ds partial; /* A line cut between two pieces. */
+    bool multi_line;   /* Some piece held a newline. */
+};
+
+char *bridge_flow_upload_start(struct bridges *bs, const char *name,
+                               enum fm_command cmd, uint32_t add_flags,
+                               struct bridge_flow_upload **upp)
+{
+    char *err;
+    *upp = NULL;
+    if (!bridge_need(bs, name, &err)) {
+        return err;
+    }
+    struct bridge_flow_upload *up = xzalloc(sizeof *up);
+    up->bs = bs;
+    up->bridge = xstrdup(name);
+    up->cmd = cmd;
+    up->add_flags = add_flags;
+    ds_init(&up->partial);
+    *upp = up;
+    return NULL;
+}
+
+/* Parses the whole lines of 'text' against the bridge's current ports
+ * and adds their flow_mods to the upload's. */
+static char *upload_parse(struct bridge_flow_upload *up, const char *text)
+{
+    char *err;
+    struct bridge *br = bridge_need(up->bs, up->bridge, &err);
+    if (!br) {
+        return err;
+    }
+    const struct flow_lines how = { .command = up->cmd,
+                                    .mode = flow_parse_mode_for(up->cmd),
+                                    .ports = ofproto_portmap(br->ofproto),
+                                    .first_line = up->lineno + 1 };
+    struct flow_mod *fms;
+    size_t n;
+    err = flow_mods_parse_lines(text, &how, &fms, &n);
+    for (const char *p = text; (p = strchr(p, '\n')) != NULL; p++) {
+        up->lineno++;
+    }
+    if (err) {
+        return err;
+    }
+    if (up->n + n > up->allocated) {
+        up->fms =
+            x2nrealloc(up->fms, &up->allocated, up->n + n, sizeof *up->fms);
+    }
+    memcpy(&up->fms[up->n], fms, n * sizeof *fms);
+    free(fms);
+    up->n += n;
+    upload_pending += n;
+    size_t limit = ofproto_get_flow_limit(br->ofproto);
+    if (up->n > limit) {
+        err = xasprintf("line %zu: more than %zu flows in one request (the "
+                        "bridge's flow limit)",
+                        up->lineno, limit);
+    } else if (upload_pending > UPLOAD_MAX_PENDING) {
+        err = xasprintf("line %zu: uploads in progress hold more than %zu "
+                        "flows: try again when they are done",
+                        up->lineno, UPLOAD_MAX_PENDING);
+    }
+    return err;
+}
+
+char *bridge_flow_upload_feed(struct bridge_flow_upload *up, const char *text,
+                              size_t len)
+{
+    const char *last_nl = len ? memrchr(text, '\n', len) : NULL;
+    if (!last_nl) {
+        /* No line ends here: keep it for the next piece, within bounds. */
+        ds_put_buffer(&up->partial, text, len);
+        return up->partial.length > BRIDGE_FLOW_MAX_LINE
+                   ? xasprintf("line %zu: longer than %u bytes",
+                               up->lineno + 1, BRIDGE_FLOW_MAX_LINE)
+                   : NULL;
+    }
+    up->multi_line = true;
+    size_t whole = (size_t)(last_nl - text) + 1;
+    ds_put_buffer(&up->partial, text, whole);
+    char *err = upload_parse(up, ds_cstr(&up->partial));
+    ds_clear(&up->partial);
+    ds_put_buffer(&up->partial, text + whole, len - whole);
+    if (!err && up->partial.length > BRIDGE_FLOW_MAX_LINE) {
+        err = xasprintf("line %zu: longer than %u bytes", up->lineno + 1,
+                        BRIDGE_FLOW_MAX_LINE);
+    }
+    return err;
+}
+
+char *bridge_flow_upload_commit(struct bridge_flow_upload *up,
+                                json_t **resultp)
+{
+    char *err = NULL;
+    if (up->partial.length) {
+        err = upload_parse(up, ds_cstr(&up->partial));
+        ds_clear(&up->partial);
+    }
+    struct bridge *br = err ? NULL : bridge_need(up->bs, up->bridge, &err);
+    if (br && !up->n
+        && (up->cmd == FM_DELETE || up->cmd == FM_DELETE_STRICT)) {
+        /* "del-flows BR" with no match deletes everything. */
+        up->fms = xzalloc(sizeof *up->fms);
+        up->allocated = 1;
+        flow_mod_init(&up->fms[0], up->cmd);
+        err = flow_mod_parse(&up->fms[0], "", FM_PARSE_DELETE,
+                             ofproto_portmap(br->ofproto));
+        up->n = !err;
+        upload_pending += up->n;
+    }
+    if (br && !err) {
+        for (size_t i = 0; i < up->n && up->cmd == FM_ADD; i++) {
+            up->fms[i].flags |= up->add_flags;
+        }
+        if (up->n) {
+            ofproto_flow_mods(br->ofproto, up->fms, up->n, &err);
+        }
+    }
+    if (err && !up->multi_line && str_starts_with(err, "line 1: ")) {
+        /* A single flow's error reads as add-flow's does. */
+        char *s = xstrdup(err + strlen("line 1: "));
+        free(err);
+        err = s;
+    }
+    if (!err) {
+        *resultp = json_pack("{s:I}", "n_flow_mods", (json_int_t)up->n);
+    }
+    return err;
+}
+
+void bridge_flow_upload_destroy(struct bridge_flow_upload *up)
+{
+    if (!up) {
+        return;
+    }
+    for (size_t i = 0; i < up->n; i++) {
+        flow_mod_uninit(&up->fms[i]);
+    }
+    upload_pending -= up->n;
+    free(up->fms);
+    ds_destroy(&up->partial);
+    free(up->bridge);
+    free(up);
+}
