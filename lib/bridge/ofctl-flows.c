@@ -33,81 +33,14 @@ enum fm_parse_mode flow_parse_mode_for(enum fm_command cmd)
     }
 }
 
-char *flow_lines_parse(const char *text, size_t len, size_t *linenop,
-                       enum fm_command cmd, enum fm_parse_mode mode,
-                       const struct portmap *map, struct flow_mod **fmsp,
-                       size_t *np, size_t *allocatedp)
-{
-    const char *p = text, *end = text + len;
-    char *err = NULL;
-
-    while (p < end && !err) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        ++*linenop;
-        char *line = xstrndup(p, n);
-        p += n + (nl ? 1 : 0);
-
-        /* Trim, and skip blank lines and comments as ovs-ofctl does. */
-        char *s = line;
-        while (*s == ' ' || *s == '\t') {
-            s++;
-        }
-        size_t slen = strlen(s);
-        while (slen
-               && (s[slen - 1] == ' ' || s[slen - 1] == '\t'
-                   || s[slen - 1] == '\r')) {
-            s[--slen] = '\0';
-        }
-        if (!*s || *s == '#') {
-            free(line);
-            continue;
-        }
-        if (*np >= *allocatedp) {
-            *fmsp = x2nrealloc(*fmsp, allocatedp, *np + 1, sizeof **fmsp);
-        }
-        struct flow_mod *fm = &(*fmsp)[*np];
-        flow_mod_init(fm, cmd);
-        char *perr = flow_mod_parse(fm, s, mode, map);
-        if (perr) {
-            flow_mod_uninit(fm);
-            err = xasprintf("line %zu: %s", *linenop, perr);
-            free(perr);
-        } else {
-            ++*np;
-        }
-        free(line);
-    }
-    return err;
-}
-
 char *bridge_parse_flows(const char *text, enum fm_command cmd,
                          enum fm_parse_mode mode, const struct portmap *map,
                          struct flow_mod **fmsp, size_t *np)
 {
-    struct flow_mod *fms = NULL;
-    size_t n = 0, allocated = 0, lineno = 0;
-    char *err = flow_lines_parse(text, strlen(text), &lineno, cmd, mode, map,
-                                 &fms, &n, &allocated);
-    if (err) {
-        for (size_t i = 0; i < n; i++) {
-            flow_mod_uninit(&fms[i]);
-        }
-        free(fms);
-        fms = NULL;
-        n = 0;
-    }
-    *fmsp = fms;
-    *np = n;
-    return err;
-}
-
-static void free_flow_mods(struct flow_mod *fms, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        flow_mod_uninit(&fms[i]);
-    }
-    free(fms);
+    const struct flow_lines how = { .command = cmd,
+                                    .mode = mode,
+                                    .ports = map };
+    return flow_mods_parse_lines(text, &how, fmsp, np);
 }
 
 /* Single-line requests report errors without the "line 1: " prefix. */
@@ -140,8 +73,8 @@ char *bridge_ofctl_flow_mods_flags(struct bridges *bs, const char *name,
     const struct portmap *map = ofproto_portmap(br->ofproto);
     struct flow_mod *fms;
     size_t n;
-    err = bridge_parse_flows(text, cmd, flow_flow_parse_mode_for(cmd), map,
-                             &fms, &n);
+    err =
+        bridge_parse_flows(text, cmd, flow_parse_mode_for(cmd), map, &fms, &n);
     err = strip_line_prefix(err, text);
     if (err) {
         return err;
@@ -155,7 +88,7 @@ char *bridge_ofctl_flow_mods_flags(struct bridges *bs, const char *name,
         flow_mod_init(&fms[0], cmd);
         err = flow_mod_parse(&fms[0], "", FM_PARSE_DELETE, map);
         if (err) {
-            free_flow_mods(fms, 1);
+            flow_mods_free(fms, 1);
             return err;
         }
         n = 1;
@@ -163,7 +96,7 @@ char *bridge_ofctl_flow_mods_flags(struct bridges *bs, const char *name,
     if (n) {
         ofproto_flow_mods(br->ofproto, fms, n, &err);
     }
-    free_flow_mods(fms, n);
+    flow_mods_free(fms, n);
     if (err) {
         return strip_line_prefix(err, text);
     }
@@ -194,14 +127,14 @@ char *bridge_ofctl_replace_flows(struct bridges *bs, const char *name,
             err = xasprintf("flow %zu: cookie 0x%" PRIx64 " is outside the "
                             "replaced scope 0x%" PRIx64 "/0x%" PRIx64,
                             i + 1, adds[i].cookie, cookie, cookie_mask);
-            free_flow_mods(adds, n_adds);
+            flow_mods_free(adds, n_adds);
             return err;
         }
     }
     size_t n_added, n_deleted;
     ofproto_replace_flows(br->ofproto, adds, n_adds, cookie, cookie_mask,
                           &n_added, &n_deleted, &err);
-    free_flow_mods(adds, n_adds);
+    flow_mods_free(adds, n_adds);
     if (err) {
         return err;
     }
@@ -301,7 +234,7 @@ static void dump_flow_cb(const struct flow_print *fp_, void *ctx_)
         j = json_object();
         ds_clear(&ctx->ds);
         flow_print_format(&fp, map, &ctx->ds);
-        json_object_set_new(j, "text", json_string(ds_cstr(&ctx->ds)));
+        json_object_set_new(j, PR_KEY_TEXT, json_string(ds_cstr(&ctx->ds)));
         snprintf(cookie, sizeof cookie, "0x%llx",
                  (unsigned long long)fp.cookie);
         json_object_set_new(j, "cookie", json_string(cookie));
@@ -449,9 +382,9 @@ char *bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
         flow_mod_uninit(&filter);
     }
     if (opts->text_only) {
-        *resultp =
-            json_pack("{s:s%, s:I}", "text", lines.string ? lines.string : "",
-                      lines.length, "n_flows", (json_int_t)ctx.n);
+        *resultp = json_pack("{s:s%, s:I}", PR_KEY_TEXT,
+                             lines.string ? lines.string : "", lines.length,
+                             "n_flows", (json_int_t)ctx.n);
         ds_destroy(&lines);
     } else {
         *resultp = json_pack("{s:o}", "flows", flows);
@@ -601,7 +534,7 @@ char *bridge_ofctl_dump_aggregate(struct bridges *bs, const char *name,
         flow_mod_uninit(&filter);
     }
     struct printer pr;
-    ofctl_view_begin(view, &pr);
+    pr_reply_begin(&pr, view->text);
     pr_text(&pr,
             view->of_version == 13
                 ? "OFPST_AGGREGATE reply (OF1.3) (xid=0x%x):"
@@ -610,6 +543,6 @@ char *bridge_ofctl_dump_aggregate(struct bridges *bs, const char *name,
     pr_uint(&pr, "packet_count", " packet_count=%" PRIu64, agg.n_packets);
     pr_uint(&pr, "byte_count", " byte_count=%" PRIu64, agg.n_bytes);
     pr_uint(&pr, "flow_count", " flow_count=%" PRIu64 "\n", agg.n_flows);
-    *resultp = ofctl_view_end(&pr);
+    *resultp = pr_reply_end(&pr);
     return NULL;
 }
