@@ -81,6 +81,9 @@ static char *upload_parse(struct bridge_flow_upload *up, const char *text)
     if (err) {
         return err;
     }
+    if (!n) {
+        return NULL; /* Comments and blank lines only. */
+    }
     if (up->n + n > up->allocated) {
         up->fms =
             x2nrealloc(up->fms, &up->allocated, up->n + n, sizeof *up->fms);
