@@ -369,8 +369,14 @@ static bool flow_stream_step(void *st, size_t max_bytes, struct ds *out,
     while (out->length - start < max_bytes) {
         /* A flow line is about 150 bytes: 64 flows keep a step short
          * and the check for the byte budget frequent. */
+        size_t before = out->length;
         if (bridge_flow_stream_step(st, 64, out, errp) || *errp) {
             return true;
+        }
+        if (out->length == before) {
+            /* It sorted part of a table instead: the loop runs before
+             * the next part. */
+            break;
         }
     }
     return false;

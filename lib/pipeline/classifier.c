@@ -194,6 +194,22 @@ void cls_rule_get_match(const struct cls_rule *rule, struct match *match)
     }
 }
 
+bool cls_rule_cmp_same_mask(const struct cls_rule *a, const struct cls_rule *b,
+                            int *cmp)
+{
+    if (a->mask != b->mask) {
+        return false;
+    }
+    /* Equal masks, and the flows are zero outside them: the first word
+     * that differs, in the mask's ascending word order, decides. */
+    const uint64_t *va = rule_words(a), *vb = rule_words(b);
+    *cmp = 0;
+    for (uint32_t i = 0; i < a->mask->n && !*cmp; i++) {
+        *cmp = memcmp(&va[i], &vb[i], sizeof va[i]);
+    }
+    return true;
+}
+
 bool cls_rule_is_catchall(const struct cls_rule *rule)
 {
     return rule->mask->n == 0;

@@ -39,10 +39,18 @@ struct ofproto_dump {
     struct flow_mod filter; /* Its 'ofpacts' unused (empty). */
     bool have_filter, strict;
     size_t table;        /* The next table to collect. */
-    struct rule **rules; /* The table being dumped... */
+    struct rule **rules; /* The table being dumped, in runs of DUMP_RUN: */
     size_t n_rules, allocated;
-    size_t pos; /* ...and how far. */
+    size_t n_sorted; /* Rules in sorted runs so far. */
+    size_t *cur;     /* Per run, its next rule to report... */
+    size_t *heap;    /* ...and the runs by that rule, least first. */
+    size_t n_heap, n_runs;
 };
+
+/* A streamed dump sorts a table a run of this many flows per step and
+ * merges the runs as it reports them, so that a table of a million flows
+ * never holds the caller for the whole sort. */
+#define DUMP_RUN 4096
 
 /* ---- Retired action lists (see ofproto-private.h). ---- */
 
@@ -965,6 +973,10 @@ static int rule_cmp_priority(const void *a_, const void *b_)
     if (a->created != b->created) {
         return a->created < b->created ? -1 : 1;
     }
+    int c;
+    if (cls_rule_cmp_same_mask(&a->cr, &b->cr, &c)) {
+        return c; /* Without building both matches: the common case. */
+    }
     struct match ma, mb;
     struct flow_print fp;
     ofproto_rule_to_print(a, &ma, &fp);
@@ -972,10 +984,11 @@ static int rule_cmp_priority(const void *a_, const void *b_)
     return memcmp(&ma, &mb, sizeof ma);
 }
 
-/* The rules of table 't' that 'filter' selects, in dump order. */
+/* The rules of table 't' that 'filter' selects, in dump order if
+ * 'sort'. */
 static void dump_collect(const struct ofproto *p,
                          const struct flow_mod *filter, bool strict, size_t t,
-                         struct rule_vec *v)
+                         bool sort, struct rule_vec *v)
 {
     if (classifier_is_empty(&p->tables[t])
         || (filter && filter->table_id != FM_TABLE_ALL
@@ -989,7 +1002,7 @@ static void dump_collect(const struct ofproto *p,
     } else {
         classifier_for_each(&p->tables[t], collect_all, v);
     }
-    if (v->n > 1) {
+    if (sort && v->n > 1) {
         qsort(v->rules, v->n, sizeof *v->rules, rule_cmp_priority);
     }
 }
@@ -1019,7 +1032,7 @@ void ofproto_dump_flows(const struct ofproto *p, const struct flow_mod *filter,
     int64_t now = clock_msec();
     for (size_t t = 0; t < OFPROTO_N_TABLES; t++) {
         struct rule_vec v = { NULL, 0, 0 };
-        dump_collect(p, filter, strict, t, &v);
+        dump_collect(p, filter, strict, t, true, &v);
         for (size_t i = 0; i < v.n; i++) {
             dump_rule(v.rules[i], now, cb, aux);
         }
@@ -1044,6 +1057,99 @@ struct ofproto_dump *ofproto_dump_start(struct ofproto *p,
     return d;
 }
 
+/* Whether run 'a''s next rule goes before run 'b''s. */
+static bool run_less(const struct ofproto_dump *d, size_t a, size_t b)
+{
+    int c = rule_cmp_priority(&d->rules[d->cur[a]], &d->rules[d->cur[b]]);
+    return c < 0 || (!c && a < b);
+}
+
+static void heap_sift_down(struct ofproto_dump *d, size_t i)
+{
+    for (;;) {
+        size_t least = i, l = 2 * i + 1, r = l + 1;
+        if (l < d->n_heap && run_less(d, d->heap[l], d->heap[least])) {
+            least = l;
+        }
+        if (r < d->n_heap && run_less(d, d->heap[r], d->heap[least])) {
+            least = r;
+        }
+        if (least == i) {
+            return;
+        }
+        size_t t = d->heap[i];
+        d->heap[i] = d->heap[least];
+        d->heap[least] = t;
+        i = least;
+    }
+}
+
+static size_t run_end(const struct ofproto_dump *d, size_t run)
+{
+    size_t end = (run + 1) * DUMP_RUN;
+    return end < d->n_rules ? end : d->n_rules;
+}
+
+/* One bounded piece of work on the table being dumped: collects the next
+ * table's rules, or sorts one run of them (and, after the last, builds
+ * the heap that merges the runs).  Returns false once every table was
+ * collected and nothing is left to sort. */
+static bool dump_prepare(struct ofproto_dump *d)
+{
+    if (d->n_sorted < d->n_rules) {
+        size_t n = d->n_rules - d->n_sorted;
+        n = n < DUMP_RUN ? n : DUMP_RUN;
+        qsort(d->rules + d->n_sorted, n, sizeof *d->rules, rule_cmp_priority);
+        d->n_sorted += n;
+        if (d->n_sorted == d->n_rules) {
+            d->n_runs = (d->n_rules + DUMP_RUN - 1) / DUMP_RUN;
+            d->cur = xrealloc(d->cur, d->n_runs * sizeof *d->cur);
+            d->heap = xrealloc(d->heap, d->n_runs * sizeof *d->heap);
+            for (size_t r = 0; r < d->n_runs; r++) {
+                d->cur[r] = r * DUMP_RUN;
+                d->heap[r] = r;
+            }
+            d->n_heap = d->n_runs;
+            for (size_t i = d->n_heap / 2; i-- > 0;) {
+                heap_sift_down(d, i);
+            }
+        }
+        return true;
+    }
+    struct rule_vec v = { d->rules, 0, d->allocated };
+    while (!v.n && d->table < OFPROTO_N_TABLES) {
+        dump_collect(d->p, d->have_filter ? &d->filter : NULL, d->strict,
+                     d->table++, false, &v);
+    }
+    if (!v.n) {
+        d->rules = v.rules;
+        d->allocated = v.allocated;
+        d->n_rules = d->n_sorted = d->n_heap = 0;
+        return false;
+    }
+    d->rules = v.rules;
+    d->n_rules = v.n;
+    d->allocated = v.allocated;
+    d->n_sorted = 0;
+    d->n_heap = 0;
+    return true;
+}
+
+/* The next rule of the merged runs, or NULL. */
+static const struct rule *dump_pop(struct ofproto_dump *d)
+{
+    if (!d->n_heap || d->n_sorted < d->n_rules) {
+        return NULL;
+    }
+    size_t run = d->heap[0];
+    const struct rule *r = d->rules[d->cur[run]++];
+    if (d->cur[run] >= run_end(d, run)) {
+        d->heap[0] = d->heap[--d->n_heap];
+    }
+    heap_sift_down(d, 0);
+    return r;
+}
+
 bool ofproto_dump_step(struct ofproto_dump *d, size_t max,
                        void (*cb)(const struct flow_print *, void *aux),
                        void *aux, bool *gone)
@@ -1055,26 +1161,18 @@ bool ofproto_dump_step(struct ofproto_dump *d, size_t max,
     int64_t now = clock_msec();
     size_t n = 0;
     while (n < max) {
-        if (d->pos >= d->n_rules) {
-            if (d->table >= OFPROTO_N_TABLES) {
-                return true;
-            }
-            struct rule_vec v = { d->rules, 0, d->allocated };
-            dump_collect(d->p, d->have_filter ? &d->filter : NULL, d->strict,
-                         d->table++, &v);
-            d->rules = v.rules;
-            d->n_rules = v.n;
-            d->allocated = v.allocated;
-            d->pos = 0;
-            continue;
+        const struct rule *r = dump_pop(d);
+        if (!r) {
+            /* One piece of preparation per step: collecting a table or
+             * sorting a run may be all the work a step does. */
+            return !dump_prepare(d);
         }
-        const struct rule *r = d->rules[d->pos++];
         if (!(r->flags & RULE_F_DOOMED)) {
             dump_rule(r, now, cb, aux);
             n++;
         }
     }
-    return d->pos >= d->n_rules && d->table >= OFPROTO_N_TABLES;
+    return false;
 }
 
 void ofproto_dump_destroy(struct ofproto_dump *d)
@@ -1095,6 +1193,8 @@ void ofproto_dump_destroy(struct ofproto_dump *d)
         }
     }
     free(d->rules);
+    free(d->cur);
+    free(d->heap);
     free(d);
 }
 
