@@ -1279,6 +1279,14 @@ static bool evict_for_learn(struct ofproto *p, struct rule *learner,
         if (r->table_id != table || r->flags & RULE_F_DOOMED) {
             continue;
         }
+        if (rule_last_active(r) == r->created) {
+            /* Never hit nor refreshed since it was learned, as every
+             * flow of a flood of new source MACs: it goes at once, and
+             * a storm costs one look per eviction instead of
+             * OFPROTO_EVICT_SCAN looks and as many moves. */
+            victim = r;
+            break;
+        }
         seen[n_seen++] = r;
         if (!victim || rule_last_active(r) < rule_last_active(victim)) {
             victim = r;

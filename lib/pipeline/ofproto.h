@@ -258,10 +258,13 @@ void ofproto_execute_actions(struct ofproto *, const struct packet *,
  *   - a client's add (add-flows, mod-flows that adds, replace-flows)
  *     fails with ENOSPC, all or nothing, counted in n_add_refused;
  *   - a learn that would add a flow first evicts one flow the same
- *     learning flow learned into the same table: of the (up to
+ *     learning flow learned into the same table: the first, from the
+ *     one learned longest ago, that was never hit nor refreshed since
+ *     it was learned (what a flood of new source MACs leaves behind,
+ *     so a storm costs one look per eviction), else of the (up to
  *     OFPROTO_EVICT_SCAN) it learned longest ago, the one refreshed
- *     longest ago; the others go to the back of the queue (a second
- *     chance).  So a flood of new source MACs recycles the flood's own
+ *     longest ago; the others looked at go to the back of the queue
+ *     (a second chance).  So a flood of new source MACs recycles the flood's own
  *     flows, and a MAC that keeps talking is learned again on its next
  *     packet at worst: unicast never degrades to flooding for long, and
  *     memory stays bounded by the limit.  Counted in n_evicted.  Only
