@@ -264,14 +264,13 @@ void ofproto_execute_actions(struct ofproto *, const struct packet *,
  *     so a storm costs one look per eviction), else of the (up to
  *     OFPROTO_EVICT_SCAN) it learned longest ago, the one refreshed
  *     longest ago; the others looked at go to the back of the queue
- *     (a second chance).  So a flood of new source MACs recycles the flood's own
- *     flows, and a MAC that keeps talking is learned again on its next
- *     packet at worst: unicast never degrades to flooding for long, and
- *     memory stays bounded by the limit.  Counted in n_evicted.  Only
- *     when the learner has nothing to evict (the table is full of other
- *     flows) does the learn fail, counted in n_learn_failed.
- * Lowering the limit below the flows present removes nothing; adds and
- * learns then behave as at the limit. */
+ *     (a second chance).  So a flood of new source MACs recycles the flood's
+ * own flows, and a MAC that keeps talking is learned again on its next packet
+ * at worst: unicast never degrades to flooding for long, and memory stays
+ * bounded by the limit.  Counted in n_evicted.  Only when the learner has
+ * nothing to evict (the table is full of other flows) does the learn fail,
+ * counted in n_learn_failed. Lowering the limit below the flows present
+ * removes nothing; adds and learns then behave as at the limit. */
 #define OFPROTO_DEFAULT_FLOW_LIMIT 2000000
 #define OFPROTO_EVICT_SCAN 16
 void ofproto_set_flow_limit(struct ofproto *, size_t limit);
