@@ -82,8 +82,9 @@ static int cmd_mod_port(const struct common_opts *g, const struct cmd_opts *o,
                         char *argv[], int argc)
 {
     json_decref(common_call(g, "mod-port",
-                            json_pack("{s:s, s:s, s:s}", "bridge", argv[0],
-                                      "port", argv[1], "action", argv[2])));
+                            json_pack("{s:s, s:s, s:s, s:s}", "bridge",
+                                      argv[0], "port", argv[1], "action",
+                                      argv[2], "protocol", o->protocol)));
     return 0;
 }
 
@@ -561,8 +562,9 @@ static const struct cmd commands[] = {
     { "show", "BRIDGE", 1, 1, cmd_show, "show ports and their numbers" },
     { "dump-ports-desc", "BRIDGE", 1, 1, cmd_dump_ports_desc,
       "show the ports' descriptions" },
-    { "mod-port", "BRIDGE PORT up|down", 3, 3, cmd_mod_port,
-      "bring PORT's device up or down" },
+    { "mod-port", "BRIDGE PORT ACTION", 3, 3, cmd_mod_port,
+      "change PORT's config: up, down, [no-]stp, [no-]receive, "
+      "[no-]receive-stp, [no-]forward, [no-]flood, [no-]packet-in" },
     { "add-flow", "BRIDGE FLOW", 2, 2, cmd_add_flow, "add FLOW" },
     { "add-flows", "BRIDGE FILE|-", 2, 2, cmd_add_flows,
       "add the flows in FILE, all or none" },

@@ -187,9 +187,13 @@ static char *m_mod_port(struct switchd *sw, json_t *params,
     const char *br = param_str(params, "bridge", &err);
     const char *port = br ? param_str(params, "port", &err) : NULL;
     const char *action = port ? param_str(params, "action", &err) : NULL;
-    return action
-               ? bridge_ofctl_mod_port(sw->bridges, br, port, action, resultp)
-               : err;
+    struct ofctl_view view;
+    if (action) {
+        err = param_view(params, &view);
+    }
+    return action && !err ? bridge_ofctl_mod_port(sw->bridges, br, port,
+                                                  action, &view, resultp)
+                          : err;
 }
 
 static char *m_fdb_flush(struct switchd *sw, json_t *params,

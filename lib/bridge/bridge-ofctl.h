@@ -41,11 +41,16 @@ char *bridge_ofctl_show(struct bridges *, const char *br,
                         const struct ofctl_view *, bool desc_only,
                         json_t **resultp);
 
-/* mod-port: 'action' "up" or "down" sets the port's device up or down
- * (a port without a device, patch or vxlan, has no such state).
- * Result: {}. */
+/* mod-port: 'action' is one of ovs-ofctl's words (up, down, stp,
+ * receive, receive-stp, forward, flood, packet-in, each also with "no-"
+ * or "no" before it).  up/down set the port's device up or down (a port
+ * without a device, patch or vxlan, stays as it is); the others set the
+ * port's OpenFlow config bits, kept until the daemon stops.  In an
+ * OpenFlow 1.3 view the bits 1.3 lacks (stp, receive-stp, flood) change
+ * nothing, as in OVS.  Result: {}. */
 char *bridge_ofctl_mod_port(struct bridges *, const char *br, const char *port,
-                            const char *action, json_t **resultp);
+                            const char *action, const struct ofctl_view *,
+                            json_t **resultp);
 
 /* add-flow/add-flows/mod-flows/del-flows: 'text' holds one flow per line
  * (blank lines and lines starting with '#' are skipped).  All lines are

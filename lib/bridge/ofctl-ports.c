@@ -131,6 +131,41 @@ static const char *speed_feature(uint32_t mbps, bool full)
     return mbps ? "OTHER" : NULL;
 }
 
+static const char *const config_names[] = {
+    "PORT_DOWN", "NO_STP", "NO_RECV",      "NO_RECV_STP",
+    "NO_FLOOD",  "NO_FWD", "NO_PACKET_IN",
+};
+
+/* The bits OpenFlow 1.1 and later still have: a 1.3 port mod carries
+ * only these (OVS leaves the others as they were), and a 1.3 port
+ * description shows only these. */
+#define OFPPC_OF13_BITS \
+    (OFPPC_PORT_DOWN | OFPPC_NO_RECV | OFPPC_NO_FWD | OFPPC_NO_PACKET_IN)
+
+/* "config:" as ovs-ofctl prints it: the names of the bits set (those of
+ * the view's OpenFlow version), or 0; in JSON, "config" lists them. */
+static void render_port_config(struct printer *pr,
+                               const struct ofctl_view *view,
+                               const struct bridge_port *p, bool admin_up)
+{
+    uint32_t config =
+        ofproto_port_get_config(p->bridge->ofproto, (uint16_t)p->ofport);
+    config |= admin_up ? 0 : OFPPC_PORT_DOWN;
+    if (view->of_version != 10) {
+        config &= OFPPC_OF13_BITS;
+    }
+    const char *names[ARRAY_SIZE(config_names)];
+    size_t n = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(config_names); i++) {
+        if (config & (1u << i)) {
+            names[n++] = config_names[i];
+        }
+    }
+    pr_text(pr, "     config:     %s", n ? "" : "0");
+    pr_str_array(pr, "config", "%s", " ", names, n);
+    pr_text(pr, "\n");
+}
+
 static void render_port_desc(struct printer *pr, const struct ofctl_view *view,
                              const struct bridge_port *p)
 {
@@ -149,8 +184,8 @@ static void render_port_desc(struct printer *pr, const struct ofctl_view *view,
     pr_str(pr, "name", "(%s): ", p->name);
     pr_str(pr, "type", "", p->type);
     pr_str(pr, "addr", "addr:%s\n", addr);
-    pr_bool(pr, "admin_up", "     config:     %s\n", "0", "PORT_DOWN",
-            d.admin_up);
+    pr_bool(pr, "admin_up", "", "", "", d.admin_up);
+    render_port_config(pr, view, p, d.admin_up);
     pr_bool(pr, "link_up", "     state:      %s\n",
             view->of_version == 13 ? "LIVE" : "0", "LINK_DOWN", d.link_up);
     const char *feature = speed_feature(d.speed_mbps, d.full_duplex);
@@ -248,9 +283,73 @@ char *bridge_ofctl_show(struct bridges *bs, const char *name,
 
 /* ---- mod-port. ---- */
 
+/* ovs-ofctl's mod-port words: each sets one config bit, and "no" or
+ * "no-" before it (any case) says the opposite ("no-up" is down). */
+static const struct {
+    const char *name;
+    uint32_t bit;
+    bool set; /* The word without "no" sets the bit. */
+} mod_port_words[] = {
+    { "up", OFPPC_PORT_DOWN, false },
+    { "down", OFPPC_PORT_DOWN, true },
+    { "stp", OFPPC_NO_STP, false },
+    { "receive", OFPPC_NO_RECV, false },
+    { "receive-stp", OFPPC_NO_RECV_STP, false },
+    { "forward", OFPPC_NO_FWD, false },
+    { "flood", OFPPC_NO_FLOOD, false },
+    { "packet-in", OFPPC_NO_PACKET_IN, false },
+};
+
+static bool parse_mod_port(const char *action, uint32_t *bit, bool *set)
+{
+    const char *word = action;
+    bool not = false;
+    if (!strncasecmp(word, "no-", 3)) {
+        word += 3;
+        not = true;
+    } else if (!strncasecmp(word, "no", 2)) {
+        word += 2;
+        not = true;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(mod_port_words); i++) {
+        if (!strcasecmp(word, mod_port_words[i].name)) {
+            *bit = mod_port_words[i].bit;
+            *set = mod_port_words[i].set != not ;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Brings the port's device up or down.  As ovs-vswitchd, a port without
+ * one (patch, vxlan) takes the request and stays as it is. */
+static char *set_device_up(const struct bridge_port *p, bool up)
+{
+    if (!port_has_device(p)) {
+        return NULL;
+    }
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, p->name, IFNAMSIZ - 1);
+    int rc = s < 0 ? -1 : ioctl(s, SIOCGIFFLAGS, &ifr);
+    if (!rc) {
+        ifr.ifr_flags =
+            (short)(up ? ifr.ifr_flags | IFF_UP : ifr.ifr_flags & ~IFF_UP);
+        rc = ioctl(s, SIOCSIFFLAGS, &ifr);
+    }
+    char *err = rc ? xasprintf("%s: cannot bring the device %s: %s", p->name,
+                               up ? "up" : "down", strerror(errno))
+                   : NULL;
+    if (s >= 0) {
+        close(s);
+    }
+    return err;
+}
+
 char *bridge_ofctl_mod_port(struct bridges *bs, const char *name,
                             const char *port, const char *action,
-                            json_t **resultp)
+                            const struct ofctl_view *view, json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -263,34 +362,24 @@ char *bridge_ofctl_mod_port(struct bridges *bs, const char *name,
         p = bridge_port_lookup_number(br, n);
     }
     if (!p) {
-        return xasprintf("%s: no such port on bridge %s", port, name);
+        return xasprintf("%s: couldn't find port `%s'", name, port);
     }
-    bool up = !strcasecmp(action, "up");
-    if (!up && strcasecmp(action, "down")) {
-        return xasprintf("mod-port: \"%s\" is not supported (switchd "
-                         "changes a port's state with up or down only)",
-                         action);
+    uint32_t bit;
+    bool set;
+    if (!parse_mod_port(action, &bit, &set)) {
+        return xasprintf("unknown mod-port command '%s'", action);
     }
-    if (!port_has_device(p)) {
-        return xasprintf("%s: a %s port has no device to bring %s", p->name,
-                         p->type, up ? "up" : "down");
+    if (view->of_version != 10 && !(bit & OFPPC_OF13_BITS)) {
+        *resultp = json_object(); /* Not in a 1.3 port mod: no change. */
+        return NULL;
     }
-    /* As ovs-vswitchd: the port's config is its device's. */
-    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    struct ifreq ifr;
-    memset(&ifr, 0, sizeof ifr);
-    strncpy(ifr.ifr_name, p->name, IFNAMSIZ - 1);
-    int rc = s < 0 ? -1 : ioctl(s, SIOCGIFFLAGS, &ifr);
-    if (!rc) {
-        ifr.ifr_flags =
-            (short)(up ? ifr.ifr_flags | IFF_UP : ifr.ifr_flags & ~IFF_UP);
-        rc = ioctl(s, SIOCSIFFLAGS, &ifr);
-    }
-    err = rc ? xasprintf("%s: cannot bring the device %s: %s", p->name,
-                         up ? "up" : "down", strerror(errno))
-             : NULL;
-    if (s >= 0) {
-        close(s);
+    if (bit == OFPPC_PORT_DOWN) {
+        /* As ovs-vswitchd: the port's config is its device's. */
+        err = set_device_up(p, !set);
+    } else {
+        /* Not saved: ovs-vswitchd too forgets them on restart. */
+        ofproto_port_mod_config(br->ofproto, (uint16_t)p->ofport,
+                                set ? bit : 0, bit);
     }
     if (!err) {
         *resultp = json_object();

@@ -83,6 +83,7 @@ static inline struct rule *rule_from_cls(const struct cls_rule *cr)
 struct ofport {
     uint16_t port;
     bool up;
+    uint32_t config;      /* enum ofport_config bits (mod-port). */
     struct ofproto *peer; /* Patch peer bridge, or NULL. */
     uint16_t peer_port;
     /* NORMAL's view of the port: an access port of VLAN 'tag', or (tag

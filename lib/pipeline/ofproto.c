@@ -520,6 +520,28 @@ void ofproto_port_set_up(struct ofproto *p, uint16_t port, bool up)
     }
 }
 
+void ofproto_port_mod_config(struct ofproto *p, uint16_t port, uint32_t config,
+                             uint32_t mask)
+{
+    bool found;
+    size_t i = port_index(p, port, &found);
+    if (!found) {
+        return;
+    }
+    uint32_t new_config = (p->ports[i].config & ~mask) | (config & mask);
+    if (p->ports[i].config != new_config) {
+        p->ports[i].config = new_config;
+        p->version++; /* Cached walks may flood to it or read from it. */
+    }
+}
+
+uint32_t ofproto_port_get_config(const struct ofproto *p, uint16_t port)
+{
+    bool found;
+    size_t i = port_index(p, port, &found);
+    return found ? p->ports[i].config : 0;
+}
+
 uint64_t ofproto_version(const struct ofproto *p)
 {
     return p->version;

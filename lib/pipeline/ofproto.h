@@ -39,6 +39,24 @@ void ofproto_port_set_patch(struct ofproto *, uint16_t port,
                             struct ofproto *peer, uint16_t peer_port);
 /* Marks 'port' up or down: down ports receive no FLOOD/ALL/NORMAL copy. */
 void ofproto_port_set_up(struct ofproto *, uint16_t port, bool up);
+/* OpenFlow port config bits, OpenFlow 1.0's values (swofctl mod-port).
+ * PORT_DOWN is the device's state and is not kept here; NO_STP,
+ * NO_RECV_STP and NO_PACKET_IN are kept and shown only, as in OVS with
+ * STP off and table misses that drop. */
+enum ofport_config {
+    OFPPC_PORT_DOWN = 1 << 0,
+    OFPPC_NO_STP = 1 << 1,
+    OFPPC_NO_RECV = 1 << 2, /* Frames received on it are dropped. */
+    OFPPC_NO_RECV_STP = 1 << 3,
+    OFPPC_NO_FLOOD = 1 << 4, /* FLOOD and NORMAL's flooding skip it. */
+    OFPPC_NO_FWD = 1 << 5,   /* Every output to it is dropped. */
+    OFPPC_NO_PACKET_IN = 1 << 6,
+};
+/* Sets the bits of 'mask' in 'port''s config to those of 'config'. */
+void ofproto_port_mod_config(struct ofproto *, uint16_t port, uint32_t config,
+                             uint32_t mask);
+/* The port's config bits (0 for a port it does not have). */
+uint32_t ofproto_port_get_config(const struct ofproto *, uint16_t port);
 /* NORMAL's VLANs for 'port', as OVS's Port tag and trunks columns:
  * 'tag' 0..4095 makes it an access port of that VLAN (frames arrive and
  * leave untagged; tagged arrivals are dropped), -1 a trunk (frames keep

@@ -215,6 +215,21 @@ static void to_controller(struct xlate_ctx *ctx, uint16_t max_len,
 
 /* ---- Tables. ---- */
 
+/* A frame arriving on a port set no-receive (mod-port) goes nowhere, as
+ * in OVS: true after noting the drop. */
+static bool refuses_input(struct xlate_ctx *ctx)
+{
+    const struct ofport *in =
+        ofproto_find_port(ctx->ofproto, ctx->flow.in_port);
+    if (in && (in->config & OFPPC_NO_RECV)) {
+        TRACE(ctx, .type = XE_SKIP, .port = in->port,
+              .reason = "the input port is set no-receive (mod-port)");
+        drop(ctx, "the input port is set no-receive");
+        return true;
+    }
+    return false;
+}
+
 static void xlate_table(struct xlate_ctx *ctx, uint8_t table_id)
 {
     struct ofproto *p = ctx->ofproto;
@@ -313,7 +328,9 @@ static void patch_cross(struct xlate_ctx *ctx, const struct ofport *port)
     ctx->ofproto = peer;
     ctx->rule = NULL;
     ctx->depth++;
-    xlate_table(ctx, 0);
+    if (!refuses_input(ctx)) {
+        xlate_table(ctx, 0);
+    }
     if (ctx->action_set.size && !ctx->too_deep) {
         /* The peer's pipeline ends here. */
         struct buf set = ctx->action_set;
@@ -343,6 +360,11 @@ static void output_to(struct xlate_ctx *ctx, uint16_t port)
               .reason = "output to a nonexistent port");
         return;
     }
+    if (op->config & OFPPC_NO_FWD) {
+        TRACE(ctx, .type = XE_SKIP, .port = port,
+              .reason = "the port is set no-forward (mod-port)");
+        return;
+    }
     if (op->peer) {
         patch_cross(ctx, op);
     } else {
@@ -351,14 +373,16 @@ static void output_to(struct xlate_ctx *ctx, uint16_t port)
 }
 
 /* FLOOD and ALL: every port but the input port.  Down ports get no
- * copy (OVS's ALL would include them; ours have no device to send on). */
-static void flood(struct xlate_ctx *ctx)
+ * copy (OVS's ALL would include them; ours have no device to send on).
+ * FLOOD also leaves out ports set no-flood, as OVS does. */
+static void flood(struct xlate_ctx *ctx, bool all)
 {
     struct ofproto *p = ctx->ofproto;
     uint16_t in_port = ctx->flow.in_port;
     for (size_t i = 0; i < p->n_ports; i++) {
         const struct ofport *op = &p->ports[i];
-        if (op->port != in_port && op->up) {
+        if (op->port != in_port && op->up
+            && (all || !(op->config & OFPPC_NO_FLOOD))) {
             output_to(ctx, op->port);
         }
         if (ctx->too_deep) {
@@ -412,7 +436,7 @@ static void normal_flood(struct xlate_ctx *ctx, uint16_t vlan)
     uint16_t in_port = ctx->flow.in_port;
     for (size_t i = 0; i < p->n_ports && !ctx->too_deep; i++) {
         const struct ofport *op = &p->ports[i];
-        if (op->port != in_port && op->up) {
+        if (op->port != in_port && op->up && !(op->config & OFPPC_NO_FLOOD)) {
             normal_output(ctx, op, vlan);
         }
     }
@@ -491,7 +515,7 @@ static void output_port(struct xlate_ctx *ctx, uint16_t port, uint16_t max_len,
         break;
     case OFPP_FLOOD:
     case OFPP_ALL:
-        flood(ctx);
+        flood(ctx, port == OFPP_ALL);
         break;
     case OFPP_CONTROLLER:
         to_controller(ctx, max_len, 1);
@@ -1052,7 +1076,9 @@ static void ctx_finish(struct xlate_ctx *ctx)
 static void ctx_run(struct xlate_ctx *ctx)
 {
     xlate_result_clear(ctx->res);
-    xlate_table(ctx, 0);
+    if (!refuses_input(ctx)) {
+        xlate_table(ctx, 0);
+    }
     ctx_finish(ctx);
 }
 

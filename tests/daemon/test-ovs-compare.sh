@@ -154,8 +154,43 @@ for action in up down; do
     ovs_ref_ofctl mod-port br-tun br-tun "$action"
     compare "mod-port $action" cat dump-ports-desc br-tun
 done
-expect_fail "mod-port noflood" 'mod-port: "noflood" is not supported' \
-    swofctl mod-port br-tun br-tun noflood
+# Every other mod-port word, in both, on a patch port, a vxlan port and
+# LOCAL: the config bits as OVS prints them for OpenFlow 1.0 and 1.3
+# (which lacks NO_STP, NO_RECV_STP and NO_FLOOD: a 1.3 mod-port of those
+# changes nothing).  "no" without the dash and any case are accepted.
+modport_both() {
+    swofctl "$@"
+    ovs_ref_ofctl "$@"
+}
+for step in "1 no-flood" "1 no-forward" "5 no-stp" "5 no-receive" \
+    "5 NoReceive-STP" "6 nopacket-in" "6 noflood" "65534 no-forward" \
+    "1 forward" "5 receive" "6 no-up" "6 nodown" "br-tun down"; do
+    # shellcheck disable=SC2086  # port and word
+    modport_both mod-port br-tun $step
+done
+compare "mod-port flags" cat dump-ports-desc br-tun
+compare "mod-port flags 1.3" cat -O OpenFlow13 dump-ports-desc br-tun
+compare "mod-port flags, show" cat show br-tun
+modport_both -O OpenFlow13 mod-port br-tun 6 flood
+modport_both -O OpenFlow13 mod-port br-tun 6 receive-stp
+modport_both -O OpenFlow13 mod-port br-tun 6 no-receive
+compare "mod-port 1.3 leaves 1.0-only bits" cat dump-ports-desc br-tun
+for p in 1 5 6 65534; do
+    for w in up stp receive receive-stp forward flood packet-in; do
+        modport_both mod-port br-tun "$p" "$w"
+    done
+done
+compare "mod-port flags cleared" cat dump-ports-desc br-tun
+expect_fail "mod-port no_flood" "unknown mod-port command 'no_flood'" \
+    swofctl mod-port br-tun br-tun no_flood
+theirs=$(ovs_ref_ofctl mod-port br-tun br-tun no_flood 2>&1 || true)
+[[ $theirs == *"unknown mod-port command 'no_flood'"* ]] ||
+    fail "ovs-ofctl's message for no_flood changed: $theirs"
+expect_fail "mod-port no port" "br-tun: couldn't find port \`nosuch'" \
+    swofctl mod-port br-tun nosuch down
+theirs=$(ovs_ref_ofctl mod-port br-tun nosuch down 2>&1 || true)
+[[ $theirs == *"br-tun: couldn't find port \`nosuch'"* ]] ||
+    fail "ovs-ofctl's message for a missing port changed: $theirs"
 
 # The OVS 3 packet-out form: a frame out of vxlan0, counted in both.  The
 # underlay address goes on a veth pair whose other end nobody reads, so the
