@@ -143,9 +143,9 @@ static int cmd_replace_flows(const struct common_opts *g,
                              const struct cmd_opts *o, char *argv[], int argc)
 {
     char *text = common_read_file(argv[1]);
-    json_t *r =
-        common_call(g, "replace-flows",
-                    json_pack("{s:s, s:s}", "bridge", argv[0], "flows", text));
+    json_t *r = common_call(g, "replace-flows",
+                            json_pack("{s:s, s:s, s:s}", "bridge", argv[0],
+                                      "flows", text, "protocol", o->protocol));
     free(text);
     json_decref(r);
     return 0;

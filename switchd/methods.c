@@ -246,11 +246,12 @@ static void upload_destroy(void *job_)
 }
 
 static char *flow_mods_upload(struct switchd *sw, const char *br,
-                              enum fm_command cmd, uint32_t add_flags,
+                              enum fm_command cmd, int of_version,
                               struct switchd_call *call, json_t **resultp)
 {
     struct bridge_flow_upload *up;
-    char *err = bridge_flow_upload_start(sw->bridges, br, cmd, add_flags, &up);
+    char *err =
+        bridge_flow_upload_start(sw->bridges, br, cmd, of_version, &up);
     if (err) {
         return err;
     }
@@ -285,17 +286,16 @@ static char *flow_mods(struct switchd *sw, json_t *params,
     if (err) {
         return err;
     }
-    uint32_t add_flags = view.of_version == 10 ? FM_F_RESET_COUNTS : 0;
     if (param_bool(params, "upload", false)) {
         if (text) {
             return xasprintf("an upload's flows come in pieces, not in "
                              "\"%s\"",
                              key);
         }
-        return flow_mods_upload(sw, br, cmd, add_flags, call, resultp);
+        return flow_mods_upload(sw, br, cmd, view.of_version, call, resultp);
     }
     err = bridge_ofctl_flow_mods_flags(sw->bridges, br, cmd, text ? text : "",
-                                       add_flags, resultp);
+                                       view.of_version, resultp);
     switchd_flows_changed(sw);
     return err;
 }
@@ -356,11 +356,18 @@ static char *m_replace_flows(struct switchd *sw, json_t *params,
     }
     uint64_t cookie, mask;
     err = param_cookie(params, &cookie, &mask);
+    struct ofctl_view view;
+    if (!err) {
+        err = param_view(params, &view);
+    }
     if (err) {
         return err;
     }
+    /* swofctl names its protocol; a caller that does not (swagent) gets
+     * neither 1.0's refusals nor its implicit reset_counts. */
+    int of_version = param_opt_str(params, "protocol") ? view.of_version : 0;
     err = bridge_ofctl_replace_flows(sw->bridges, br, text, cookie, mask,
-                                     resultp);
+                                     of_version, resultp);
     switchd_flows_changed(sw);
     return err;
 }

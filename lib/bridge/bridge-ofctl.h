@@ -57,12 +57,14 @@ char *bridge_ofctl_mod_port(struct bridges *, const char *br, const char *port,
  * parsed, then applied all-or-nothing.  Result: {"n_flows": N}. */
 char *bridge_ofctl_flow_mods(struct bridges *, const char *br, enum fm_command,
                              const char *text, json_t **resultp);
-/* The same with 'add_flags' (FM_F_*) set on every flow an FM_ADD adds:
- * an OpenFlow 1.0 add (what ovs-ofctl sends by default) carries
- * FM_F_RESET_COUNTS, which a 1.3 dump then shows. */
+/* The same as swofctl sends them in OpenFlow 'of_version' (10 or 13; 0
+ * for neither).  As ovs-ofctl: in 1.0 a flow with reset_counts is
+ * refused (the flag needs 1.2's OXM) and every add carries
+ * FM_F_RESET_COUNTS (a 1.0 add resets what it replaces; a 1.3 dump shows
+ * the flag). */
 char *bridge_ofctl_flow_mods_flags(struct bridges *, const char *br,
                                    enum fm_command, const char *text,
-                                   uint32_t add_flags, json_t **resultp);
+                                   int of_version, json_t **resultp);
 
 /* The same request with its flow text in pieces (an upload): a file of
  * any size is parsed and checked a piece at a time as it arrives, so
@@ -80,7 +82,7 @@ char *bridge_ofctl_flow_mods_flags(struct bridges *, const char *br,
 struct bridge_flow_upload;
 #define BRIDGE_FLOW_MAX_LINE (1024u * 1024) /* Bytes in one flow's line. */
 char *bridge_flow_upload_start(struct bridges *, const char *br,
-                               enum fm_command, uint32_t add_flags,
+                               enum fm_command, int of_version,
                                struct bridge_flow_upload **);
 char *bridge_flow_upload_feed(struct bridge_flow_upload *, const char *text,
                               size_t len);
@@ -92,11 +94,13 @@ void bridge_flow_upload_destroy(struct bridge_flow_upload *);
  * 'cookie_mask', only the flows whose cookie matches 'cookie' under the
  * mask are replaced and every other flow stays as it is (an agent owns
  * its cookie and nothing else); each flow in 'text' must then carry a
- * cookie in that scope, or nothing changes.  Result: {"added": N,
- * "deleted": M}. */
+ * cookie in that scope, or nothing changes.  'of_version' as for
+ * bridge_ofctl_flow_mods_flags(): in 1.0 reset_counts is refused.
+ * Result: {"added": N, "deleted": M}. */
 char *bridge_ofctl_replace_flows(struct bridges *, const char *br,
                                  const char *text, uint64_t cookie,
-                                 uint64_t cookie_mask, json_t **resultp);
+                                 uint64_t cookie_mask, int of_version,
+                                 json_t **resultp);
 
 /* Options of dump-flows. */
 struct bridge_dump_options {

@@ -129,6 +129,11 @@ size_t bridges_send_outputs(struct bridges *, const struct xlate_result *);
  * one is logged) and changes nothing.  bridge_forget_flows() removes the
  * file of a bridge that is deleted. */
 bool bridge_restore_flows(struct bridge *);
+/* OpenFlow 1.0's rules for flows swofctl sends ('of_version' 10; 13 and
+ * 0 change nothing): reset_counts refused with ovs-ofctl's message, and
+ * every FM_ADD marked FM_F_RESET_COUNTS (lib/bridge/ofctl-flows.c). */
+char *bridge_ofctl_of10_flags(struct flow_mod *, size_t n, enum fm_command,
+                              int of_version);
 void bridge_forget_flows(struct bridge *);
 
 /* What the subscriptions (bridge-sub.c: monitor, capture) need to hear

@@ -61,9 +61,30 @@ char *bridge_ofctl_flow_mods(struct bridges *bs, const char *name,
     return bridge_ofctl_flow_mods_flags(bs, name, cmd, text, 0, resultp);
 }
 
+/* ovs-ofctl sends reset_counts only in OpenFlow 1.2 and later (OXM), and
+ * refuses a flow that has it when it may speak only 1.0, naming the
+ * formats as it does; otherwise marks 1.0 adds. */
+char *bridge_ofctl_of10_flags(struct flow_mod *fms, size_t n,
+                              enum fm_command cmd, int of_version)
+{
+    for (size_t i = 0; i < n && of_version == 10; i++) {
+        if (fms[i].flags & FM_F_RESET_COUNTS) {
+            return xstrdup("none of the usable flow formats (OXM) is "
+                           "among the allowed flow formats "
+                           "(OpenFlow10,NXM)");
+        }
+    }
+    /* An OpenFlow 1.0 add resets the counters of a flow it replaces (as
+     * OVS takes a 1.0 add), and a 1.3 dump shows the flag. */
+    for (size_t i = 0; i < n && cmd == FM_ADD && of_version == 10; i++) {
+        fms[i].flags |= FM_F_RESET_COUNTS;
+    }
+    return NULL;
+}
+
 char *bridge_ofctl_flow_mods_flags(struct bridges *bs, const char *name,
                                    enum fm_command cmd, const char *text,
-                                   uint32_t add_flags, json_t **resultp)
+                                   int of_version, json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -76,11 +97,12 @@ char *bridge_ofctl_flow_mods_flags(struct bridges *bs, const char *name,
     err =
         bridge_parse_flows(text, cmd, flow_parse_mode_for(cmd), map, &fms, &n);
     err = strip_line_prefix(err, text);
-    if (err) {
-        return err;
+    if (!err) {
+        err = bridge_ofctl_of10_flags(fms, n, cmd, of_version);
     }
-    for (size_t i = 0; i < n && cmd == FM_ADD; i++) {
-        fms[i].flags |= add_flags;
+    if (err) {
+        flow_mods_free(fms, n);
+        return err;
     }
     if (!n && (cmd == FM_DELETE || cmd == FM_DELETE_STRICT)) {
         /* "del-flows BR" with no match deletes everything. */
@@ -108,7 +130,8 @@ char *bridge_ofctl_flow_mods_flags(struct bridges *bs, const char *name,
 
 char *bridge_ofctl_replace_flows(struct bridges *bs, const char *name,
                                  const char *text, uint64_t cookie,
-                                 uint64_t cookie_mask, json_t **resultp)
+                                 uint64_t cookie_mask, int of_version,
+                                 json_t **resultp)
 {
     char *err;
     struct bridge *br = bridge_need(bs, name, &err);
@@ -119,7 +142,13 @@ char *bridge_ofctl_replace_flows(struct bridges *bs, const char *name,
     size_t n_adds;
     err = bridge_parse_flows(text, FM_ADD, FM_PARSE_ADD,
                              ofproto_portmap(br->ofproto), &adds, &n_adds);
+    /* ovs-ofctl sends the changed flows as adds: in 1.0 they reset the
+     * counters of the flows they replace. */
+    if (!err) {
+        err = bridge_ofctl_of10_flags(adds, n_adds, FM_ADD, of_version);
+    }
     if (err) {
+        flow_mods_free(adds, n_adds);
         return err;
     }
     for (size_t i = 0; i < n_adds; i++) {

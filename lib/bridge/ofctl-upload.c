@@ -32,7 +32,7 @@ struct bridge_flow_upload {
     struct bridges *bs;
     char *bridge;
     enum fm_command cmd;
-    uint32_t add_flags;
+    int of_version; /* See bridge_ofctl_of10_flags(). */
     struct flow_mod *fms;
     size_t n, allocated;
     size_t lineno;
@@ -41,7 +41,7 @@ struct bridge_flow_upload {
 };
 
 char *bridge_flow_upload_start(struct bridges *bs, const char *name,
-                               enum fm_command cmd, uint32_t add_flags,
+                               enum fm_command cmd, int of_version,
                                struct bridge_flow_upload **upp)
 {
     char *err;
@@ -53,7 +53,7 @@ char *bridge_flow_upload_start(struct bridges *bs, const char *name,
     up->bs = bs;
     up->bridge = xstrdup(name);
     up->cmd = cmd;
-    up->add_flags = add_flags;
+    up->of_version = of_version;
     ds_init(&up->partial);
     *upp = up;
     return NULL;
@@ -151,9 +151,9 @@ char *bridge_flow_upload_commit(struct bridge_flow_upload *up,
         upload_pending += up->n;
     }
     if (br && !err) {
-        for (size_t i = 0; i < up->n && up->cmd == FM_ADD; i++) {
-            up->fms[i].flags |= up->add_flags;
-        }
+        err = bridge_ofctl_of10_flags(up->fms, up->n, up->cmd, up->of_version);
+    }
+    if (br && !err) {
         if (up->n) {
             ofproto_flow_mods(br->ofproto, up->fms, up->n, &err);
         }

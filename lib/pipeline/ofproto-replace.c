@@ -5,9 +5,11 @@
  * The table and the list are compared by what identifies a flow (table,
  * priority, match) and by everything a user set on it (cookie, timeouts,
  * actions).  A flow present in both, identical, is left alone with its
- * counters and ages; every other selected flow is deleted and every other
- * listed flow added, in one all-or-nothing ofproto_flow_mods() call, so
- * packets see either the old table or the new one. */
+ * counters and ages; a listed flow that differs from the table's only in
+ * cookie, timeouts or actions replaces it as an add does (counters kept
+ * unless it says reset_counts); every other selected flow is deleted and
+ * every other listed flow added, in one all-or-nothing ofproto_flow_mods()
+ * call, so packets see either the old table or the new one. */
 #include "ofproto.h"
 
 #include <stdlib.h>
@@ -28,7 +30,10 @@ struct flow_copy {
     uint64_t cookie;
     uint16_t idle_timeout, hard_timeout;
     struct buf ofpacts;
-    bool keep;
+    bool keep;     /* Not deleted: identical to an add, or replaced. */
+    bool replaced; /* An add with its table, priority and match replaces
+                    * it (keeping its counters unless the add says
+                    * reset_counts, as an add does in OVS). */
 };
 
 struct collect_ctx {
@@ -68,11 +73,17 @@ static void collect_flow_cb(const struct flow_print *fp, void *ctx_)
                 flow_copy_hash(&fc->match, fc->priority, fc->table_id));
 }
 
+static bool flow_copy_same_flow(const struct flow_copy *fc,
+                                const struct flow_mod *fm)
+{
+    return fc->priority == fm->priority && fc->table_id == fm->table_id
+           && match_equal(&fc->match, &fm->match);
+}
+
 static bool flow_copy_equals_add(const struct flow_copy *fc,
                                  const struct flow_mod *fm)
 {
-    return fc->priority == fm->priority && fc->table_id == fm->table_id
-           && match_equal(&fc->match, &fm->match) && fc->cookie == fm->cookie
+    return flow_copy_same_flow(fc, fm) && fc->cookie == fm->cookie
            && fc->idle_timeout == fm->idle_timeout
            && fc->hard_timeout == fm->hard_timeout
            && ofpacts_equal(ofpacts_of(&fc->ofpacts), fc->ofpacts.size,
@@ -92,6 +103,8 @@ static void mark_unchanged(struct hmap *old, const struct flow_mod *adds,
             if (flow_copy_equals_add(fc, fm)) {
                 fc->keep = true;
                 skip[i] = true;
+            } else if (flow_copy_same_flow(fc, fm)) {
+                fc->keep = fc->replaced = true;
             }
         }
     }
@@ -123,6 +136,7 @@ int ofproto_replace_flows(struct ofproto *ofp, struct flow_mod *adds,
     size_t n_mods = 0, n_added = 0, n_deleted = 0;
     struct flow_copy *fc;
     HMAP_FOR_EACH (fc, node, &ctx.flows) {
+        n_deleted += fc->replaced; /* The old version is gone all the same. */
         if (!fc->keep) {
             struct flow_mod *fm = &mods[n_mods++];
             flow_mod_init(fm, FM_DELETE_STRICT);

@@ -871,6 +871,15 @@ static void flow_mod_add(struct ofproto *p, const struct flow_mod *fm)
     struct rule *old = rule_insert(p, r);
     if (old) {
         p->gen++;
+        if (!(fm->flags & FM_F_RESET_COUNTS)) {
+            /* As OVS: an add that replaces a flow keeps its counters and
+             * last use (idle_age), its duration starting again, unless it
+             * says reset_counts (every OpenFlow 1.0 add does, see
+             * bridge_ofctl_flow_mods_flags()). */
+            r->n_packets = old->n_packets;
+            r->n_bytes = old->n_bytes;
+            r->used = old->used;
+        }
         rule_release(p, old);
         ofproto_report(p, r, OFPROTO_FLOW_MODIFIED, OFPROTO_REASON_REPLACED);
     } else {

@@ -639,7 +639,7 @@ START_TEST(test_bridges_live)
             bs, "br-tun",
             "table=0,priority=1,in_port=1 actions=resubmit(,1)\n"
             "table=1,priority=0 actions=drop\n",
-            0, 0, &r);
+            0, 0, 0, &r);
         ck_assert_msg(!err, "%s", err);
         int want = pass == 0 ? 1 : 0;
         ck_assert_int_eq(json_integer_value(json_object_get(r, "added")),
@@ -656,21 +656,21 @@ START_TEST(test_bridges_live)
         bs, "br-tun",
         "cookie=0x5a,table=7,priority=1 actions=drop\n"
         "cookie=0x5a,table=7,priority=2 actions=drop\n",
-        0x5a, UINT64_MAX, &r);
+        0x5a, UINT64_MAX, 0, &r);
     ck_assert_msg(!err, "%s", err);
     ck_assert_int_eq(json_integer_value(json_object_get(r, "added")), 2);
     ck_assert_int_eq(json_integer_value(json_object_get(r, "deleted")), 0);
     json_decref(r);
     err = bridge_ofctl_replace_flows(
         bs, "br-tun", "cookie=0x5a,table=7,priority=2 actions=drop\n", 0x5a,
-        UINT64_MAX, &r);
+        UINT64_MAX, 0, &r);
     ck_assert_msg(!err, "%s", err);
     ck_assert_int_eq(json_integer_value(json_object_get(r, "added")), 0);
     ck_assert_int_eq(json_integer_value(json_object_get(r, "deleted")), 1);
     json_decref(r);
     err = bridge_ofctl_replace_flows(
         bs, "br-tun", "cookie=0x5b,table=7,priority=3 actions=drop\n", 0x5a,
-        UINT64_MAX, &r);
+        UINT64_MAX, 0, &r);
     ck_assert_str_eq(err, "flow 1: cookie 0x5b is outside the replaced "
                           "scope 0x5a/0xffffffffffffffff");
     free(err);
@@ -680,7 +680,8 @@ START_TEST(test_bridges_live)
                      " priority=1,in_port=1 actions=resubmit(,1)\n"
                      " table=1, priority=0 actions=drop\n"
                      " cookie=0x5a, table=7, priority=2 actions=drop\n");
-    err = bridge_ofctl_replace_flows(bs, "br-tun", "", 0x5a, UINT64_MAX, &r);
+    err =
+        bridge_ofctl_replace_flows(bs, "br-tun", "", 0x5a, UINT64_MAX, 0, &r);
     ck_assert_ptr_null(err);
     json_decref(r);
 

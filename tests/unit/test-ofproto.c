@@ -235,9 +235,16 @@ START_TEST(test_add_replaces_and_resets)
     ck_assert_int_eq(d.flows[0].fp.duration_msec, 5000);
     ck_assert_int_eq(d.flows[0].fp.hard_age, -1);
 
-    /* Same match and priority: replaced, counters and duration reset
-     * (OpenFlow 1.0 add, ovs-ofctl's default). */
-    add(p, "priority=5,in_port=1 actions=output:3");
+    /* Same match and priority, without reset_counts (an OpenFlow 1.3
+     * add): replaced, counters kept, as in OVS. */
+    add(p, "priority=5,in_port=1 actions=output:7");
+    ck_assert_uint_eq(ofproto_n_flows(p), 1);
+    dump_all(p, &d);
+    ck_assert_uint_eq(d.flows[0].fp.n_packets, 2);
+
+    /* With reset_counts (as every OpenFlow 1.0 add, ovs-ofctl's default,
+     * carries it): counters and duration reset. */
+    add(p, "reset_counts,priority=5,in_port=1 actions=output:3");
     ck_assert_uint_eq(ofproto_n_flows(p), 1);
     dump_all(p, &d);
     ck_assert_int_eq(d.n, 1);
