@@ -97,5 +97,8 @@ for v in OpenFlow10 OpenFlow13; do
     printf '%s\n%s\n' "reset_counts,$F" "$G" >"$SWD_DIR/reset.flows"
     with_reset "$v" replace-flows br0 "$SWD_DIR/reset.flows"
     same "$v: replace-flows with reset_counts"
+    count 1
+    with_reset "$v" add-flows br0 "$SWD_DIR/reset.flows"
+    same "$v: add-flows with reset_counts"
 done
 echo PASS
