@@ -154,6 +154,14 @@ START_TEST(test_bad_files_change_nothing)
           "line 3: bad ages or counters" },
         { "switchd-flows 1\n0 0 0 2 0 0 priority=1 actions=drop\n",
           "line 2: bad ages or counters" },
+        { "switchd-flows 1\n-1 0 0 0 0 0 priority=1 actions=drop\n",
+          "line 2: bad ages or counters" },
+        { "switchd-flows 1\n0 0 0 0 18446744073709551616 0 priority=1 "
+          "actions=drop\n",
+          "line 2: bad ages or counters" },
+        { "switchd-flows 1\n0 0 9223372036854775808 0 0 0 priority=1 "
+          "actions=drop\n",
+          "line 2: bad ages or counters" },
         { "switchd-flows 1\n0 0 0 0 0 0 priority=1 actions=drop\n"
           "0 0 0 0 0 0 priority=1 actions=frobnicate\n",
           "line 3: " },
