@@ -101,6 +101,62 @@ static inline void *ap_at(struct buf *out, size_t ofs)
 char *ofpacts_parse__(const struct apctx *, const char *s, const char *end,
                       struct buf *out, bool nested);
 
+/* The action parser's keyword table and the row functions it dispatches
+ * to, split over actions-parse*.c by what the actions do.  Each row
+ * function appends at most one action for one item. */
+/* One parsed item, with the context the row functions need. */
+struct ap_row;
+struct ap_arg {
+    const struct ap_row *row;
+    const struct apctx *ctx;
+    const struct ap_item *item;
+    struct buf *out;
+    bool nested;
+};
+
+typedef char *ap_parse_fn(const struct ap_arg *);
+
+/* Instruction ranks, in the order OpenFlow 1.1 requires. */
+enum ap_rank {
+    RANK_APPLY,
+    RANK_CLEAR,
+    RANK_WRITE_ACTIONS,
+    RANK_WRITE_METADATA,
+    RANK_GOTO,
+};
+
+struct ap_row {
+    const char *name;
+    ap_parse_fn *parse;
+    enum ap_rank rank;
+    enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL } arg;
+};
+
+/* Shared by the row functions (actions-parse-args.c). */
+const char *ap_val_end(const struct ap_item *);
+char *ap_val_dup(const struct ap_item *);
+char *ap_bad_value(const struct ap_arg *, const char *why);
+char *ap_parse_num(const struct ap_arg *, uint64_t max, uint64_t *x,
+                   const char *why);
+char *ap_parse_field_value(const struct ap_arg *, enum mf_id,
+                           union mf_value *);
+
+/* actions-parse-output.c */
+char *ap_output_port(const struct ap_arg *, const char *at, uint16_t port);
+ap_parse_fn ap_parse_output, ap_parse_reserved, ap_parse_controller,
+    ap_parse_resubmit;
+
+/* actions-parse-field.c */
+ap_parse_fn ap_parse_load, ap_parse_set_field, ap_parse_move,
+    ap_parse_set_tunnel, ap_parse_mac, ap_parse_ipv4, ap_parse_vlan_vid,
+    ap_parse_vlan_pcp, ap_parse_push_vlan, ap_parse_nw_tos, ap_parse_tp_port,
+    ap_parse_mod_nw;
+
+/* actions-parse-misc.c */
+ap_parse_fn ap_parse_null, ap_parse_dec_ttl, ap_parse_fin_timeout,
+    ap_parse_note, ap_parse_goto_table, ap_parse_write_metadata,
+    ap_parse_learn;
+
 /* learn.c */
 char *learn_parse__(const struct apctx *, const char *s, const char *end,
                     struct buf *out);
