@@ -50,7 +50,7 @@ struct ofproto_dump {
 /* A streamed dump sorts a table a run of this many flows per step and
  * merges the runs as it reports them, so that a table of a million flows
  * never holds the caller for the whole sort. */
-#define DUMP_RUN 4096
+#define DUMP_RUN 1024
 
 /* ---- Retired action lists (see ofproto-private.h). ---- */
 

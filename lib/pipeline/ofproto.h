@@ -101,7 +101,7 @@ size_t ofproto_n_flows(const struct ofproto *);
  * before they were reached are not reported, and a flow is reported as it
  * is when reached.  Memory: one pointer per flow of the table being
  * dumped.  A step may report nothing yet return false: it sorted one
- * run of 4,096 flows of a large table (a table is sorted a run per step
+ * run of 1,024 flows of a large table (a table is sorted a run per step
  * and the runs merged as they are reported), so no step costs more than
  * collecting a table's pointers.  If the bridge is destroyed meanwhile, the
  * next step returns true with '*gone' set.  'filter' is copied. */

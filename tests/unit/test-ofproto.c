@@ -847,7 +847,7 @@ START_TEST(test_dump_steps)
 }
 END_TEST
 
-/* A table larger than one sort run (4,096 flows) is sorted a run per
+/* A table larger than one sort run (1,024 flows) is sorted a run per
  * step and merged: the steps report what the one-piece dump reports, in
  * its order, and no step reports and sorts at once. */
 struct dump_line_aux {
@@ -901,7 +901,7 @@ START_TEST(test_dump_steps_sorted_runs)
     ck_assert_uint_eq(whole.n, n);
     ck_assert_uint_eq(steps.n, n);
     ck_assert_str_eq(ds_cstr(&steps.ds), ds_cstr(&whole.ds));
-    /* Collecting the table, then one step per run of 4,096 sorted. */
+    /* Collecting the table, then one step per run of 1,024 sorted. */
     ck_assert_uint_ge(empty_steps, 3);
     ds_destroy(&whole.ds);
     ds_destroy(&steps.ds);
