@@ -46,6 +46,9 @@ if [ "${1:-}" = --world ]; then
         export SW_DATAPATH=system
     elif [ "$world" = old ]; then
         SW_BIN=$NET_PERF_OLD_BIN
+        export SW_DATAPATH=netdev
+    else
+        export SW_DATAPATH=netdev # system is the default now
     fi
     # shellcheck source=../tests/net/topology.sh
     . "$SRC/tests/net/topology.sh"

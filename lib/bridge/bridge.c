@@ -749,8 +749,8 @@ static bool fast_path_load(struct bridges *bs)
     char *err = dp_create(fast_path_upcall, fast_path_count, bs, &bs->dp);
     if (err) {
         LOG_RL(LOG_WARN,
-               "datapath_type=system unavailable, bridges run "
-               "as netdev: %s",
+               "datapath_type=system (the default) unavailable, those "
+               "bridges run as netdev: %s",
                err);
         free(err);
         return false;

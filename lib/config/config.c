@@ -538,7 +538,9 @@ char *config_check_datapath_type(const char *bridge, const char *type)
 
 bool config_bridge_is_system(const struct config_bridge *br)
 {
-    return br->datapath_type && !strcmp(br->datapath_type, "system");
+    /* Empty is the default, as in OVS: the kernel's datapath. */
+    return !br->datapath_type || !*br->datapath_type
+           || !strcmp(br->datapath_type, "system");
 }
 
 char *config_validate(const struct config *cfg)

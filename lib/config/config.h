@@ -172,7 +172,8 @@ char *config_validate(const struct config *);
 /* NULL, or a message if 'type' is not a datapath_type ("", "netdev",
  * "system"; NULL is fine too). */
 char *config_check_datapath_type(const char *bridge, const char *type);
-/* True for datapath_type=system. */
+/* True for datapath_type=system or empty (the default, as in OVS: where
+ * the kernel fast path cannot load, such a bridge runs as netdev). */
 bool config_bridge_is_system(const struct config_bridge *);
 /* Checks one port's type and options only. */
 char *config_check_port(const struct config_port *);

@@ -47,6 +47,16 @@ char *dp_create(dp_upcall_fn *upcall, dp_port_count_fn *count, void *aux,
                          "(needs root, or CAP_BPF and CAP_NET_ADMIN)",
                          strerror(errno));
     }
+    char *perr = NULL;
+    if (dp_kernel_probe_attach(bpf_program__fd(skel->progs.tap_egress),
+                               &perr)) {
+        char *msg = xasprintf("cannot attach the fast path's programs to a "
+                              "device's clsact hook (%s)",
+                              perr);
+        free(perr);
+        dp_bpf__destroy(skel);
+        return msg;
+    }
     struct dp *dp = xzalloc(sizeof *dp);
     dp->skel = skel;
     dp->flows_fd = bpf_map__fd(skel->maps.dp_flows);

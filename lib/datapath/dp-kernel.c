@@ -5,11 +5,14 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/if_link.h>
+#include <linux/if_tun.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -219,4 +222,32 @@ bool dp_kernel_tc_detach_ours(int ifindex, bool ingress)
     opts.handle = 1;
     opts.priority = 1;
     return !bpf_tc_detach(&hook, &opts);
+}
+
+int dp_kernel_probe_attach(int prog_fd, char **errp)
+{
+    int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        int error = errno;
+        *errp = xasprintf("/dev/net/tun: %s", strerror(error));
+        return error;
+    }
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    memcpy(ifr.ifr_name, "swprobe%d", sizeof "swprobe%d");
+    int error = 0;
+    if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+        error = errno;
+        *errp = xasprintf("creating a probe TAP: %s", strerror(error));
+    } else {
+        int ifindex = (int)if_nametoindex(ifr.ifr_name);
+        error = ifindex ? dp_kernel_tc_attach(ifindex, false, prog_fd, errp)
+                        : ENODEV;
+        if (!ifindex) {
+            *errp = xasprintf("%s: no index", ifr.ifr_name);
+        }
+    }
+    close(fd); /* Not persistent: the device and its filter go. */
+    return error;
 }

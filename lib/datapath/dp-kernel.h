@@ -21,6 +21,10 @@ void dp_kernel_link_del(int ifindex);
  * (creating the qdisc if need be) as direct-action filter handle 1,
  * priority 1, replacing what is there. */
 int dp_kernel_tc_attach(int ifindex, bool ingress, int prog_fd, char **errp);
+/* Whether a TC program attaches here: 'prog_fd' at the egress of a
+ * throwaway TAP (clsact and cls_bpf present, and allowed).  0 or errno
+ * with a message. */
+int dp_kernel_probe_attach(int prog_fd, char **errp);
 /* Detaches it again; the qdisc stays (others may use it). */
 void dp_kernel_tc_detach(int ifindex, bool ingress);
 /* Detaches the filter at handle 1, priority 1 of that hook only if it

@@ -5,11 +5,13 @@
 # MAC that moves is shown on its new port only.
 source "$SW_SRC/tests/daemon/lib.sh"
 start_switchd
-swctl add-br br0
+# The expected traces are the userspace datapath's (no "Datapath:
+# system" line): pinned to netdev, the default being system.
+swctl add-br br0 -- set bridge br0 datapath_type=netdev
 swctl add-port br0 p1 -- set interface p1 type=internal
 swctl add-port br0 p2 -- set interface p2 type=internal
 swctl add-port br0 p3 -- set interface p3 type=patch options:peer=q3
-swctl add-br br1
+swctl add-br br1 -- set bridge br1 datapath_type=netdev
 swctl add-port br1 q3 -- set interface q3 type=patch options:peer=p3
 
 # Ages are seconds since the last sighting: 0 or 1 on a slow machine.

@@ -7,6 +7,10 @@
 source "$SW_SRC/tests/daemon/lib.sh"
 start_switchd
 article_bridges
+# The expected traces are the userspace datapath's (no "Datapath: system"
+# line): pinned to netdev, the default being system.
+swctl set bridge br-int datapath_type=netdev
+swctl set bridge br-tun datapath_type=netdev
 article_flows
 
 ARP_REQ='in_port=1,dl_src=52:54:00:0a:01:02,dl_dst=ff:ff:ff:ff:ff:ff,arp,arp_op=1,arp_spa=10.1.1.2,arp_tpa=10.1.1.3'

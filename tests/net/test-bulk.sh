@@ -97,7 +97,7 @@ topo_tcpdump_stop
 transfer 1 3
 transfer 3 1
 
-if [ "${SW_DATAPATH:-netdev}" != system ]; then
+if [ "${SW_DATAPATH:-system}" != system ]; then
     big=$(tcpdump -r "$D/ul.pcap" -nn "greater 1600" 2>/dev/null | wc -l)
     [ "$big" -gt 0 ] ||
         net_fail "no outer packet from h1 longer than the underlay MTU: no GSO send"

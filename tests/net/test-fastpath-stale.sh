@@ -53,7 +53,7 @@ hooks v0 | grep -q port_ingress || net_fail "v0 lost its program with the daemon
 dir=$(topo_rundir 1)
 mv "$dir" "$D/first"
 topo_start_switchd 1
-topo_ctl 1 swctl add-br br0
+topo_ctl 1 swctl add-br br0 -- set bridge br0 datapath_type=netdev
 topo_ctl 1 swctl add-port br0 v0 -- set interface v0 type=system
 if hooks br0 | grep -q tap_egress; then
     net_fail "tap_egress still on br0 after a netdev bridge opened it: $(hooks br0)"

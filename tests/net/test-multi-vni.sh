@@ -11,7 +11,7 @@
 #   4. the tenants are isolated: a VM cannot reach the other tenant's
 #      address, and the other tenant's VM never even sees its ARP request;
 #   5. nothing is left behind;
-#   6. on the kernel fast path (SW_DATAPATH=system), each tenant's pings
+#   6. on the kernel fast path (the default), each tenant's pings
 #      are forwarded by the kernel: cached entries that set its VNI and
 #      count the packets.
 : "${SW_SRC:?SW_SRC must point at the source tree}"
@@ -116,12 +116,12 @@ grep -q "who-has $(topo_tenant_ip 2 a) tell $(topo_tenant_ip 3 b)" "$D/h2b.txt" 
 echo "isolation: no cross-tenant reachability, no cross-tenant broadcast"
 
 # 6. The kernel forwards both tenants (system datapath only).
-if [ "${SW_DATAPATH:-netdev}" = system ]; then
+if [ "${SW_DATAPATH:-system}" = system ]; then
     for t in a b; do
         vni=$([ $t = a ] && echo "$TOPO_VNI_a" || echo "$TOPO_VNI_b")
         topo_tenant_ping 1 "$t" "$(topo_tenant_ip 2 "$t")" 10 ||
             net_fail "tenant $t: h1 cannot ping h2 for the cache check"
-        line=$(topo_ctl 1 swofctl dump-dp-flows "br-$t" | grep icmp |
+        line=$(topo_ctl 1 swofctl dump-dp-flows "br-$t" | grep icmp_type=8 |
             grep -F "set_tunnel(vni=$vni,dst=$(topo_underlay_ip 2)" | head -n 1)
         [ -n "$line" ] || net_fail "tenant $t: no cached entry setting VNI $vni:
 $(topo_ctl 1 swofctl dump-dp-flows "br-$t")"

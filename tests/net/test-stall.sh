@@ -34,6 +34,9 @@ EXPIRY_LOSS=${EXPIRY_LOSS:-5}
 EXPIRY_CPU_US=${EXPIRY_CPU_US:-9}
 : "${SW_SRC:?SW_SRC must point at the source tree}"
 
+# The userspace receive path is what this is about: pinned to netdev
+# (the default datapath is system).
+export SW_DATAPATH=netdev
 . "$SW_SRC/tests/net/topology.sh"
 net_run_body stall "stalls and exhaustion on the article's mesh" "$@"
 

@@ -97,16 +97,19 @@ topo_run_shown() {
 }
 
 # topo_add_br H SHOW BR: swctl add-br on host H, with the datapath the
-# run asks for: SW_DATAPATH=system puts every bridge on the kernel fast
-# path (datapath_type=system), unset or netdev keeps the default.  ctest
-# runs each network test once per datapath.
+# run asks for: SW_DATAPATH=system or netdev sets datapath_type so, unset
+# keeps the default (system where the kernel fast path loads).  ctest
+# runs each network test once per datapath (the default, and -netdev).
 topo_add_br() {
     local h=$1 show=$2 br=$3
-    if [ "${SW_DATAPATH:-netdev}" = system ]; then
-        topo_run_shown "$h" "$show" swctl add-br "$br" -- set bridge "$br" datapath_type=system
-    else
+    case "${SW_DATAPATH:-}" in
+    system | netdev)
+        topo_run_shown "$h" "$show" swctl add-br "$br" -- set bridge "$br" "datapath_type=$SW_DATAPATH"
+        ;;
+    *)
         topo_run_shown "$h" "$show" swctl add-br "$br"
-    fi
+        ;;
+    esac
 }
 
 # topo_peers H: the underlay addresses of every other host, in order.
