@@ -67,8 +67,9 @@ START_TEST(test_shared_socket_batches)
         SW_SKIP("needs root for a private network namespace");
     }
     struct config *cfg = config_create();
-    run_ok(cfg, "add-br br0");
-    run_ok(cfg, "add-br br1");
+    /* The userspace receive path is what this is about. */
+    run_ok(cfg, "add-br br0 -- set bridge br0 datapath_type=netdev");
+    run_ok(cfg, "add-br br1 -- set bridge br1 datapath_type=netdev");
     run_ok(cfg, "add-port br0 vx0 -- set interface vx0 type=vxlan "
                 "options:remote_ip=127.0.0.1 options:key=1");
     run_ok(cfg, "add-port br1 vx1 -- set interface vx1 type=vxlan "

@@ -492,8 +492,9 @@ START_TEST(test_save_load)
 }
 END_TEST
 
-/* datapath_type: netdev by default, system on request, stored, and a
- * bad value refused with the bridge and the value named. */
+/* datapath_type: empty by default, which is system (as in OVS), netdev
+ * on request, stored, and a bad value refused with the bridge and the
+ * value named. */
 START_TEST(test_datapath_type)
 {
     struct config *cfg = config_create();
@@ -501,13 +502,15 @@ START_TEST(test_datapath_type)
     char *s = run_text(cfg, "get bridge br0 datapath_type", NULL);
     ck_assert_str_eq(s, "\"\"\n");
     free(s);
-    ck_assert(!config_bridge_is_system(config_find_bridge(cfg, "br0")));
-    run_ok(cfg, "set bridge br0 datapath_type=system");
-    s = run_text(cfg, "get bridge br0 datapath_type", NULL);
-    ck_assert_str_eq(s, "system\n");
-    free(s);
     ck_assert(config_bridge_is_system(config_find_bridge(cfg, "br0")));
-    ck_assert(!config_bridge_is_system(config_find_bridge(cfg, "br1")));
+    run_ok(cfg, "set bridge br0 datapath_type=netdev");
+    s = run_text(cfg, "get bridge br0 datapath_type", NULL);
+    ck_assert_str_eq(s, "netdev\n");
+    free(s);
+    ck_assert(!config_bridge_is_system(config_find_bridge(cfg, "br0")));
+    ck_assert(config_bridge_is_system(config_find_bridge(cfg, "br1")));
+    run_ok(cfg, "set bridge br1 datapath_type=system");
+    ck_assert(config_bridge_is_system(config_find_bridge(cfg, "br1")));
     config_check_round_trip(cfg);
     check_err(cfg, "set bridge br1 datapath_type=kernel",
               "bridge br1: datapath_type \"kernel\" is not netdev");
@@ -516,7 +519,7 @@ START_TEST(test_datapath_type)
     ck_assert(!config_bridge_is_system(config_find_bridge(cfg, "br0")));
     run_ok(cfg, "set bridge br0 datapath_type=system");
     run_ok(cfg, "clear bridge br0 datapath_type");
-    ck_assert(!config_bridge_is_system(config_find_bridge(cfg, "br0")));
+    ck_assert(config_bridge_is_system(config_find_bridge(cfg, "br0")));
 
     /* A database naming another datapath does not load. */
     json_t *j = config_to_json(cfg);
