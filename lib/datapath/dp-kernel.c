@@ -143,6 +143,16 @@ static void tc_hook_init(struct bpf_tc_hook *hook, int ifindex, bool ingress)
     hook->attach_point = ingress ? BPF_TC_INGRESS : BPF_TC_EGRESS;
 }
 
+/* Our filter is always handle 1, priority 1 on its hook: attach, query
+ * and detach name it the same way. */
+static void tc_opts_init(struct bpf_tc_opts *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->sz = sizeof *opts;
+    opts->handle = 1;
+    opts->priority = 1;
+}
+
 int dp_kernel_tc_attach(int ifindex, bool ingress, int prog_fd, char **errp)
 {
     struct bpf_tc_hook hook;
@@ -154,10 +164,7 @@ int dp_kernel_tc_attach(int ifindex, bool ingress, int prog_fd, char **errp)
         return -error;
     }
     struct bpf_tc_opts opts;
-    memset(&opts, 0, sizeof opts);
-    opts.sz = sizeof opts;
-    opts.handle = 1;
-    opts.priority = 1;
+    tc_opts_init(&opts);
     opts.prog_fd = prog_fd;
     opts.flags = BPF_TC_F_REPLACE;
     error = bpf_tc_attach(&hook, &opts);
@@ -175,10 +182,7 @@ void dp_kernel_tc_detach(int ifindex, bool ingress)
     struct bpf_tc_hook hook;
     tc_hook_init(&hook, ifindex, ingress);
     struct bpf_tc_opts opts;
-    memset(&opts, 0, sizeof opts);
-    opts.sz = sizeof opts;
-    opts.handle = 1;
-    opts.priority = 1;
+    tc_opts_init(&opts);
     bpf_tc_detach(&hook, &opts);
 }
 
@@ -210,17 +214,11 @@ bool dp_kernel_tc_detach_ours(int ifindex, bool ingress)
     struct bpf_tc_hook hook;
     tc_hook_init(&hook, ifindex, ingress);
     struct bpf_tc_opts opts;
-    memset(&opts, 0, sizeof opts);
-    opts.sz = sizeof opts;
-    opts.handle = 1;
-    opts.priority = 1;
+    tc_opts_init(&opts);
     if (bpf_tc_query(&hook, &opts) || !is_our_program((int)opts.prog_id)) {
         return false;
     }
-    memset(&opts, 0, sizeof opts);
-    opts.sz = sizeof opts;
-    opts.handle = 1;
-    opts.priority = 1;
+    tc_opts_init(&opts); /* The query filled in what detach refuses. */
     return !bpf_tc_detach(&hook, &opts);
 }
 

@@ -313,6 +313,30 @@ static bool nd_type_matched(const struct match *m, enum mf_prereq prereq)
            && !(m->flow.tp_dst & 0xff);
 }
 
+/* Fields the prerequisite walk never looks at under their own name:
+ * views of storage checked under another field's name (dl_vlan is
+ * vlan_tci, arp_op is nw_proto...) and the L4 ports and ICMP codes,
+ * which match_check_prereqs() checks after the walk by their masks. */
+static bool is_view(enum mf_id id)
+{
+    switch (id) {
+    case MFF_DL_VLAN:
+    case MFF_DL_VLAN_PCP:
+    case MFF_VLAN_VID:
+    case MFF_IP_DSCP:
+    case MFF_ARP_OP:
+    case MFF_ARP_SPA:
+    case MFF_ARP_TPA:
+    case MFF_TP_SRC:
+    case MFF_TP_DST:
+    case MFF_ICMP_TYPE:
+    case MFF_ICMP_CODE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* The walk over every field: the first one the match uses whose
  * prerequisite it does not meet, as an error, or NULL. */
 static char *unmet_field_error(const struct match *m, uint16_t dl_type,
@@ -323,16 +347,10 @@ static char *unmet_field_error(const struct match *m, uint16_t dl_type,
     for (int id = 0; id < MFF_N_IDS; id++) {
         const struct mf_field *mf = mf_from_id(id);
         enum mf_prereq prereq = mf->prereq;
-        switch (id) {
-        case MFF_DL_VLAN:
-        case MFF_DL_VLAN_PCP:
-        case MFF_VLAN_VID:
-        case MFF_IP_DSCP:
-        case MFF_ARP_OP:
-        case MFF_ARP_SPA:
-        case MFF_ARP_TPA:
-            /* Views of storage checked under another field's name. */
+        if (is_view(id)) {
             continue;
+        }
+        switch (id) {
         case MFF_NW_SRC:
         case MFF_NW_DST:
             if (arp) {
@@ -351,11 +369,6 @@ static char *unmet_field_error(const struct match *m, uint16_t dl_type,
                 continue; /* arp_sha / arp_tha. */
             }
             break;
-        case MFF_TP_SRC:
-        case MFF_TP_DST:
-        case MFF_ICMP_TYPE:
-        case MFF_ICMP_CODE:
-            continue; /* Checked below. */
         default:
             break;
         }
@@ -384,26 +397,6 @@ struct prereq_words {
     uint8_t word[FLOW_U64S];
     uint64_t bits[FLOW_U64S];
 };
-
-static bool is_view(enum mf_id id)
-{
-    switch (id) {
-    case MFF_DL_VLAN:
-    case MFF_DL_VLAN_PCP:
-    case MFF_VLAN_VID:
-    case MFF_IP_DSCP:
-    case MFF_ARP_OP:
-    case MFF_ARP_SPA:
-    case MFF_ARP_TPA:
-    case MFF_TP_SRC:
-    case MFF_TP_DST:
-    case MFF_ICMP_TYPE:
-    case MFF_ICMP_CODE:
-        return true;
-    default:
-        return false;
-    }
-}
 
 /* Built on first use (switchd and its tools are single-threaded). */
 static const struct prereq_words *prereq_words(void)
