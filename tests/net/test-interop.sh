@@ -41,11 +41,23 @@ done
 topo_tcpdump_stop
 
 # 2. What each side learned about the other.
-fdb=$(topo_exec 3 bridge fdb show dev vxlan0)
-echo "$fdb" | grep -q "^$M1 dst $U1 " ||
+# Read with a here-string, not a pipe, and read again for up to 1.5 s: a
+# CI run once failed here with the entry present in the very text it had
+# searched, which only the pipe could explain.
+fdb_has() {
+    local tries=0
+    while :; do
+        fdb=$(topo_exec 3 bridge fdb show dev vxlan0)
+        grep -q "^$1 dst $2 " <<<"$fdb" && return 0
+        tries=$((tries + 1))
+        [ "$tries" -lt 4 ] || return 1
+        sleep 0.5
+    done
+}
+fdb_has "$M1" "$U1" ||
     net_fail "kernel fdb did not learn h1's br-int $M1 at $U1:
 $fdb"
-echo "$fdb" | grep -q "^$M2 dst $U2 " ||
+fdb_has "$M2" "$U2" ||
     net_fail "kernel fdb did not learn h2's br-int $M2 at $U2:
 $fdb"
 # Hosts 1 and 2 learned the kernel host's MAC on their tunnel to it.
