@@ -69,7 +69,7 @@ sa_vm_ns 5 vm4 vm4 100 "$(sa_vm_ip 4)" "$mac4"
 repointed() {
     local flows
     flows=$(sa_flows 1)
-    grep "dl_dst=$mac4" <<<"$flows" | grep -q "0xc0a82110->"
+    grep "dl_dst=$mac4" <<<"$flows" | grep "0xc0a82110->" >/dev/null
 }
 net_wait_for 10 repointed || net_fail "host 1 did not re-point vm4"
 echo "-- host 1's flow for vm4 now sends to host 5 (192.168.33.16 = 0xc0a82110):"

@@ -154,6 +154,9 @@ quiet_ns() {
         net.ipv6.conf.default.disable_ipv6=1
 }
 
+# shellcheck source=../common/grepq.sh
+. "$SW_SRC/tests/common/grepq.sh"
+
 # The article's nine br-tun flows (on the ports article_bridges makes).
 # shellcheck source=../common/article-flows.sh
 . "$SW_SRC/tests/common/article-flows.sh"

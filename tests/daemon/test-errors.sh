@@ -82,13 +82,13 @@ case $out in
                 error: "patch-x: peer nowhere does not exist"'*) ;;
     *) fail "no error line for patch-x in: $out" ;;
 esac
-swctl show | grep -A1 'Interface nosuchdev0' | grep -q 'error: "' \
+swctl show | grep -A1 'Interface nosuchdev0' | grepq 'error: "' \
     || fail "no error line for nosuchdev0"
 [ "$(swctl get interface patch-x ofport)" = 2 ] || fail "patch-x lost its number"
-swctl get interface patch-x error | grep -q "does not exist" || fail "get error"
+swctl get interface patch-x error | grepq "does not exist" || fail "get error"
 # Creating the peer clears the error.
 swctl add-port br-tun nowhere -- set interface nowhere type=patch options:peer=patch-x
-swctl show | grep -q 'patch-x: peer' && fail "patch-x error not cleared"
+swctl show | grepq 'patch-x: peer' && fail "patch-x error not cleared"
 swctl del-port nowhere -- del-port patch-x -- del-port nosuchdev0
 db_before=$(cat "$SW_DB")
 

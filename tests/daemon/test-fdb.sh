@@ -46,7 +46,7 @@ LOCAL     0  00:00:00:00:00:03  AGE
     2     0  00:00:00:00:00:01  AGE' "$out"
 
 # The other bridge learned what crossed the patches into it.
-swofctl fdb-show br1 | grep -q '00:00:00:00:00:01' \
+swofctl fdb-show br1 | grepq '00:00:00:00:00:01' \
     || fail "br1 did not learn across the patch"
 
 out=$(swofctl --format json fdb-show br0)

@@ -36,9 +36,9 @@ check_output "mod-flows" ' priority=1,in_port=1 actions=resubmit(,1)
  priority=1,in_port=5 actions=resubmit(,3)
  priority=0 actions=resubmit(,4)' "$out"
 # hard_age appears once a flow was modified.
-swofctl dump-flows br-tun "table=0,in_port=5" | grep -q 'hard_age=' \
+swofctl dump-flows br-tun "table=0,in_port=5" | grepq 'hard_age=' \
     || fail "no hard_age on a modified flow"
-swofctl dump-flows br-tun "table=0,in_port=1" | grep -q 'hard_age=' \
+swofctl dump-flows br-tun "table=0,in_port=1" | grepq 'hard_age=' \
     && fail "hard_age on an unmodified flow"
 
 # del-flows --strict needs the exact priority; loose deletes what matches.
@@ -89,7 +89,7 @@ out=$(swofctl dump-ports br-tun 5)
 check_output "dump-ports" 'OFPST_PORT reply (xid=0x2): 1 ports
   port  5: rx pkts=0, bytes=0, drop=?, errs=?, frame=?, over=?, crc=?
            tx pkts=0, bytes=0, drop=?, errs=?, coll=?' "$out"
-[ "$(swofctl dump-ports br-tun | head -2 | tail -1 | cut -c1-13)" = "  port LOCAL:" ] \
+[ "$(swofctl dump-ports br-tun | sed -n 2p | cut -c1-13)" = "  port LOCAL:" ] \
     || fail "dump-ports does not list LOCAL first"
 expect_fail "dump-ports bad port" "nope" swofctl dump-ports br-tun nope
 out=$(swofctl dump-tables br-tun)
@@ -118,7 +118,7 @@ check_output "dump-tables" 'OFPST_TABLE reply (xid=0x2):
     (same features)
 
   tables 22...253: ditto' "$out"
-out=$(swofctl -O OpenFlow13 dump-tables br-tun | head -8)
+out=$(swofctl -O OpenFlow13 dump-tables br-tun | sed -n 1,8p)
 check_output "dump-tables OpenFlow13" 'OFPST_TABLE reply (OF1.3) (xid=0x2):
   table 0:
     active=2, lookup=0, matched=0

@@ -21,9 +21,9 @@ swctl add-port br0 nosuch 2>/dev/null
 [ "$(state nosuch)" = "[] [] " ] || fail "nosuch: $(state nosuch)"
 
 # list shows both columns; --columns takes them.
-swctl list interface p1 | grep -q '^admin_state *: down$' \
+swctl list interface p1 | grepq '^admin_state *: down$' \
     || fail "list: $(swctl list interface p1)"
-swctl list interface p1 | grep -q '^link_state *: down$' \
+swctl list interface p1 | grepq '^link_state *: down$' \
     || fail "list: $(swctl list interface p1)"
 in_ns ip link set p1 up
 [ "$(swctl --bare --columns=name,admin_state,link_state list interface p1)" \

@@ -24,7 +24,7 @@ out=$(swctl set Bridge br9 other_config:flow-limit=5 2>&1) && fail "br9"
 swctl set Bridge br0 other-config:flow-limit=4
 [ "$(swctl get Bridge br0 other_config:flow-limit)" = '"4"' ] \
     || fail "get: $(swctl get Bridge br0 other_config:flow-limit)"
-swctl list Bridge br0 | grep -q '^other_config *: {flow-limit="4"}$' \
+swctl list Bridge br0 | grepq '^other_config *: {flow-limit="4"}$' \
     || fail "list: $(swctl list Bridge br0)"
 python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["bridges"][0]
 assert b["other_config"] == {"flow-limit": "4"}, b' "$SW_DB" \
@@ -56,8 +56,8 @@ learn_from 02:00:00:00:00:03
 learn_from 02:00:00:00:00:04
 flows=$(swofctl dump-flows br0 table=1)
 [ "$(echo "$flows" | grep -c dl_dst)" = 3 ] || fail "still three: $flows"
-echo "$flows" | grep -q "dl_dst=02:00:00:00:00:04" || fail "04 learned: $flows"
-echo "$flows" | grep -q "dl_dst=02:00:00:00:00:02" && fail "02 kept: $flows"
+echo "$flows" | grepq "dl_dst=02:00:00:00:00:04" || fail "04 learned: $flows"
+echo "$flows" | grepq "dl_dst=02:00:00:00:00:02" && fail "02 kept: $flows"
 
 swofctl --format json stats br0 >"$SWD_DIR/stats.json"
 python3 - "$SWD_DIR/stats.json" <<'PY' || fail "stats: $(cat "$SWD_DIR/stats.json")"
@@ -68,7 +68,7 @@ assert s["n_evicted"] == 1 and s["n_add_refused"] == 1, s
 assert s["n_learn_failed"] == 0 and s["n_learn_limited"] == 0, s
 assert s["vxlan_sockets"] == [], s
 PY
-swofctl stats br0 | grep -q "^  learned flows evicted at the limit: 1$" \
+swofctl stats br0 | grepq "^  learned flows evicted at the limit: 1$" \
     || fail "stats text: $(swofctl stats br0)"
 # The log says so at once (then at most once a minute, with the counts
 # since the last line, so a flood is never rate-limited into silence).
@@ -81,17 +81,17 @@ swctl set Bridge br0 other_config:flow-limit=100
 swofctl del-flows br0
 swofctl add-flow br0 "priority=1,in_port=p1 actions=learn(table=1,limit=2,\
 NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[]),output:p2"
-swofctl dump-flows --no-stats br0 | grep -q "learn(table=1,limit=2,NXM_OF_ETH_DST" \
+swofctl dump-flows --no-stats br0 | grepq "learn(table=1,limit=2,NXM_OF_ETH_DST" \
     || fail "learn limit printed: $(swofctl dump-flows br0)"
 for m in 01 02 03 04; do learn_from 02:00:00:00:00:$m; done
 [ "$(swofctl dump-flows br0 table=1 | grep -c dl_dst)" = 2 ] \
     || fail "learn limit: $(swofctl dump-flows br0)"
-swofctl stats br0 | grep -q "^  learns refused by learn(limit): 2$" \
+swofctl stats br0 | grepq "^  learns refused by learn(limit): 2$" \
     || fail "learn limit count: $(swofctl stats br0)"
 
 # Clearing other_config brings the default back.
 swctl clear Bridge br0 other_config
-swofctl stats br0 | grep -q "flows, limit 2000000$" || fail "cleared"
+swofctl stats br0 | grepq "flows, limit 2000000$" || fail "cleared"
 
 # Two vxlan ports on one socket: one entry naming both (in ofport order),
 # the same in the text and in the JSON (one print call renders both).

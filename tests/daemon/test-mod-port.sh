@@ -68,7 +68,7 @@ expect "flood" 0x88b5 $N $N
 expect "normal" 0x88b7 $N $N
 
 swofctl mod-port br0 p3 no-flood
-swofctl dump-ports-desc br0 | grep -A1 '(p3)' | grep -q 'config: *NO_FLOOD$' ||
+swofctl dump-ports-desc br0 | grep -A1 '(p3)' | grepq 'config: *NO_FLOOD$' ||
     fail "p3 does not show NO_FLOOD: $(swofctl dump-ports-desc br0)"
 expect "flood, p3 no-flood" 0x88b5 $N 0
 expect "all, p3 no-flood" 0x88b6 $N $N
@@ -92,7 +92,7 @@ expect "flood, p1 receive again" 0x88b5 $N $N
 
 # trace says why a copy was left out.
 swofctl mod-port br0 p2 no-forward
-swofctl trace br0 "in_port=p1,dl_type=0x88b8" | grep -q 'no-forward' ||
+swofctl trace br0 "in_port=p1,dl_type=0x88b8" | grepq 'no-forward' ||
     fail "trace does not say no-forward: $(swofctl trace br0 in_port=p1,dl_type=0x88b8)"
 
 # Bad input changes nothing.
@@ -100,7 +100,7 @@ expect_fail "unknown word" "unknown mod-port command 'sideways'" \
     swofctl mod-port br0 p2 sideways
 expect_fail "no such port" "br0: couldn't find port \`p9'" \
     swofctl mod-port br0 p9 no-flood
-swofctl dump-ports-desc br0 | grep -A1 '(p2)' | grep -q 'config: *NO_FWD$' ||
+swofctl dump-ports-desc br0 | grep -A1 '(p2)' | grepq 'config: *NO_FWD$' ||
     fail "p2's config changed: $(swofctl dump-ports-desc br0)"
 
 # Not kept across a restart, as ovs-vswitchd forgets them too.

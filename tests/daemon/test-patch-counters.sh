@@ -44,7 +44,7 @@ check_output "counters before traffic" "$zero" "$(ports patch-int patch-tun)"
 
 # trace sends nothing: neither plain nor --generate counts a crossing.
 flow="in_port=LOCAL,icmp,dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02,nw_src=10.9.0.1,nw_dst=10.9.0.2"
-swofctl trace br-int "$flow" | grep -q 'patch patch-int' \
+swofctl trace br-int "$flow" | grepq 'patch patch-int' \
     || fail "trace does not cross the patch"
 swofctl trace --generate br-int "$flow" >/dev/null
 check_output "counters after trace" "$zero" "$(ports patch-int patch-tun)"

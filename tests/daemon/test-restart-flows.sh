@@ -49,7 +49,7 @@ stop_switchd
 # Down for 3 s: that must not count against what is left of the 6 s.
 sleep 3
 start_switchd
-swofctl dump-flows br-tun table=5 | grep -q hard_timeout=6 ||
+swofctl dump-flows br-tun table=5 | grepq hard_timeout=6 ||
     fail "hard_timeout=6 flow expired during the downtime"
 # About 3 s were left: gone within 4.5 s (a restarted timer: 6 s).
 wait_for 4 sh -c "! '$SW_BIN/swofctl' --rundir '$SW_RUNDIR' dump-flows br-tun table=5 | grep -q hard_timeout"

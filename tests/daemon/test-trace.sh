@@ -66,18 +66,18 @@ check_output "table 20 without --generate" ' table=20, priority=0 actions=resubm
 
 # 3. With --generate the learn happens and the counters move.
 out=$(swofctl trace --generate br-tun "$ARP_REPLY")
-echo "$out" | grep -qF ' -> learn added: table=20, hard_timeout=300, priority=1,dl_dst=2e:7a:a2:53:7b:31 actions=load:0->NXM_NX_TUN_ID[],output:5' \
+echo "$out" | grepq -F ' -> learn added: table=20, hard_timeout=300, priority=1,dl_dst=2e:7a:a2:53:7b:31 actions=load:0->NXM_NX_TUN_ID[],output:5' \
     || fail "learn added line missing: $out"
-echo "$out" | grep -qx 'Side effects: 1 flow(s) learned or changed' \
+echo "$out" | grepq -x 'Side effects: 1 flow(s) learned or changed' \
     || fail "side effects line: $out"
 out=$(swofctl dump-flows --no-stats br-tun table=20)
 check_output "table 20 learned" ' table=20, hard_timeout=300, priority=1,dl_dst=2e:7a:a2:53:7b:31 actions=load:0->NXM_NX_TUN_ID[],output:5
  table=20, priority=0 actions=resubmit(,21)' "$out"
-swofctl dump-flows br-tun "table=0,in_port=5" | grep -q 'n_packets=1,' \
+swofctl dump-flows br-tun "table=0,in_port=5" | grepq 'n_packets=1,' \
     || fail "--generate did not count the packet"
 # A second --generate only refreshes the identical learned flow.
 swofctl trace --generate br-tun "$ARP_REPLY" \
-    | grep -qF ' -> learn refreshed: ' || fail "second learn is not a refresh"
+    | grepq -F ' -> learn refreshed: ' || fail "second learn is not a refresh"
 
 # 4. Unicast to the learned MAC: table 1 -> 20, out of vxlan0 only.
 out=$(swofctl trace br-tun "$UNICAST" | tail -n +4)
@@ -130,7 +130,7 @@ HEX='ffffffffffff 525400 0a0102 0806 0001 0800 06 04 0001 5254000a0102 0a010102 
 out=$(swofctl trace br-tun in_port=1 --packet "$HEX" | grep '^Datapath')
 want=$(swofctl trace br-tun "$ARP_REQ" | grep '^Datapath')
 check_output "--packet" "$want" "$out"
-swofctl trace br-tun in_port=1 --packet "$HEX" | grep -qx 'Flow: arp,in_port=1,dl_src=52:54:00:0a:01:02,dl_dst=ff:ff:ff:ff:ff:ff,arp_spa=10.1.1.2,arp_tpa=10.1.1.3,arp_op=1,arp_sha=52:54:00:0a:01:02' \
+swofctl trace br-tun in_port=1 --packet "$HEX" | grepq -x 'Flow: arp,in_port=1,dl_src=52:54:00:0a:01:02,dl_dst=ff:ff:ff:ff:ff:ff,arp_spa=10.1.1.2,arp_tpa=10.1.1.3,arp_op=1,arp_sha=52:54:00:0a:01:02' \
     || fail "--packet flow line"
 
 # 8. --json carries the same outputs with their tunnel data.

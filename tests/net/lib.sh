@@ -53,6 +53,9 @@ net_init() {
     trap 'echo "terminated" >&2; exit 143' TERM
 }
 
+# shellcheck source=../common/grepq.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/grepq.sh"
+
 net_ns() { echo "${NET_P}$1"; }
 
 net_add_host() {

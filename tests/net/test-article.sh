@@ -58,10 +58,10 @@ $(cat "$D/first.txt")"
 [ "$to13" -ge 4 ] || net_fail "expected ARP + 3 echo requests to .13, saw $to13"
 [ "$back" -ge 4 ] || net_fail "expected ARP reply + 3 echo replies from .13, saw $back"
 [ "$side" -eq 0 ] || net_fail "h2's replies must be unicast, $side went to .14"
-grep -A1 "> $U3.4789" "$D/first-v.txt" | grep -q "Request who-has $(topo_overlay_ip 2)" ||
+grep -A1 "> $U3.4789" "$D/first-v.txt" | grepq "Request who-has $(topo_overlay_ip 2)" ||
     net_fail "the copy to .14 is not the flooded ARP request:
 $(cat "$D/first-v.txt")"
-if grep -A2 "> $U3.4789" "$D/first-v.txt" | grep -q "ICMP echo"; then
+if grep -A2 "> $U3.4789" "$D/first-v.txt" | grepq "ICMP echo"; then
     net_fail "an echo request went to .14: not unicast"
 fi
 total=$(net_count "4789: " "$D/first.txt")
@@ -84,7 +84,7 @@ re="^ cookie=0x0, duration=[0-9.]+s, table=20, n_packets=[0-9]+, n_bytes=[0-9]+,
 # seconds (ovs-ofctl's rule): a flow learned a moment ago has none yet.
 re+="hard_timeout=300, idle_age=[0-9]+, (hard_age=[0-9]+, )?"
 re+="priority=1,dl_dst=${MAC[2]} actions=load:0->NXM_NX_TUN_ID\[\],output:$(topo_tunnel_port 1 2)$"
-echo "$line" | grep -Eq "$re" || net_fail "h1's learned flow does not match
+echo "$line" | grepq -E "$re" || net_fail "h1's learned flow does not match
   $re
   got: $line"
 np=$(echo "$line" | sed -E 's/.*n_packets=([0-9]+).*/\1/')
@@ -103,7 +103,7 @@ for h in 1 2 3; do
     flows=$(learned "$h")
     for p in 1 2 3; do
         [ "$h" -eq "$p" ] && continue
-        echo "$flows" | grep -Eq "hard_timeout=300, .*priority=1,dl_dst=${MAC[$p]} actions=load:0->NXM_NX_TUN_ID\[\],output:$(topo_tunnel_port "$h" "$p")$" ||
+        echo "$flows" | grepq -E "hard_timeout=300, .*priority=1,dl_dst=${MAC[$p]} actions=load:0->NXM_NX_TUN_ID\[\],output:$(topo_tunnel_port "$h" "$p")$" ||
             net_fail "h$h has no learned flow for h$p (${MAC[$p]} via $(topo_tunnel_port "$h" "$p")):
 $flows"
     done
@@ -113,7 +113,7 @@ done
 # br-int's NORMAL learned both peers' MACs (behind patch-int).
 fdb=$(topo_ctl 1 swofctl fdb-show br-int)
 for p in 2 3; do
-    echo "$fdb" | grep -qi "${MAC[$p]}" ||
+    echo "$fdb" | grepq -i "${MAC[$p]}" ||
         net_fail "h1's br-int fdb lacks h$p's ${MAC[$p]}:
 $fdb"
 done
@@ -125,7 +125,7 @@ sleep 2.2
 topo_ping 2 "$(topo_overlay_ip 1)" 1
 line=$(learned 1 | grep "dl_dst=${MAC[2]}")
 dur=$(echo "$line" | sed -E 's/.*duration=([0-9]+)(\.[0-9]+)?s.*/\1/')
-echo "$line" | grep -q 'hard_age=' ||
+echo "$line" | grepq 'hard_age=' ||
     net_fail "a refreshed flow must print hard_age (it differs from the duration): $line"
 hage=$(echo "$line" | sed -E 's/.*hard_age=([0-9]+),.*/\1/')
 [ "$dur" -ge 2 ] && [ "$hage" -lt "$dur" ] ||
@@ -137,7 +137,7 @@ for h in 1 2 3; do
     topo_article_flows "$h" true 3
 done
 topo_ping 1 "$(topo_overlay_ip 3)" 1
-learned 1 | grep -q "hard_timeout=3, .*dl_dst=${MAC[3]} " ||
+learned 1 | grepq "hard_timeout=3, .*dl_dst=${MAC[3]} " ||
     net_fail "no learned flow with hard_timeout=3 on h1: $(learned 1)"
 no_learned() { [ -z "$(learned 1)" ]; }
 net_wait_for 8 no_learned || net_fail "learned flows did not expire: $(learned 1)"
@@ -148,10 +148,10 @@ topo_ul_tcpdump_start "$D/after.pcap" udp port 4789
 topo_ping 1 "$(topo_overlay_ip 3)" 1 || net_fail "no traffic after expiry"
 topo_tcpdump_stop
 tcpdump -r "$D/after.pcap" -nn -v 2>/dev/null >"$D/after-v.txt"
-grep -A2 "> $U2.4789" "$D/after-v.txt" | grep -q "$(topo_overlay_ip 1) > $(topo_overlay_ip 3): ICMP echo request" ||
+grep -A2 "> $U2.4789" "$D/after-v.txt" | grepq "$(topo_overlay_ip 1) > $(topo_overlay_ip 3): ICMP echo request" ||
     net_fail "after expiry the echo request to h3 was not flooded:
 $(cat "$D/after-v.txt")"
-learned 1 | grep -q "dl_dst=${MAC[3]} " || net_fail "h1 did not learn h3 again"
+learned 1 | grepq "dl_dst=${MAC[3]} " || net_fail "h1 did not learn h3 again"
 echo "after expiry: flooded, then learned again"
 
 echo "PASS body"

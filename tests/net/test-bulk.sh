@@ -109,9 +109,9 @@ print(json.load(sys.stdin)[0]["stats64"]["rx"]["errors"])')
 [ "$errs" = 0 ] || net_fail "kernel vxlan0 on h3 counted $errs rx errors"
 for h in 1 2; do
     stats=$(topo_ctl "$h" swofctl stats br-tun)
-    echo "$stats" | grep -q "vxlan socket" ||
+    echo "$stats" | grepq "vxlan socket" ||
         net_fail "h$h: swofctl stats shows no vxlan socket: $stats"
-    if echo "$stats" | grep "vxlan socket" | grep -qv " 0 malformed, .* 0 too big"; then
+    if echo "$stats" | grep "vxlan socket" | grepq -v " 0 malformed, .* 0 too big"; then
         net_fail "h$h: a vxlan socket counted malformed or truncated datagrams: $stats"
     fi
 done

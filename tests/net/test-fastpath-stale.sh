@@ -36,8 +36,8 @@ topo_ctl 1 swctl add-port br0 v0 -- set interface v0 type=system
 topo_exec 1 ip addr add 10.40.0.1/24 dev br0
 topo_exec 1 ip link set br0 up
 topo_ping 1 10.40.0.2 3 || { topo_show_logs; net_fail "no ping on the system bridge"; }
-hooks br0 | grep -q tap_egress || net_fail "no tap_egress on br0: $(hooks br0)"
-hooks v0 | grep -q port_ingress || net_fail "no port_ingress on v0: $(hooks v0)"
+hooks br0 | grepq tap_egress || net_fail "no tap_egress on br0: $(hooks br0)"
+hooks v0 | grepq port_ingress || net_fail "no port_ingress on v0: $(hooks v0)"
 # 3. Someone else's filter on v0's ingress, at another handle: a classic
 # BPF classifier that never matches (this kernel has cls_bpf only).
 topo_exec 1 tc filter add dev v0 ingress pref 7 handle 7 bpf bytecode '1,6 0 0 0,'
@@ -46,8 +46,8 @@ echo "system bridge: ping ok, programs attached"
 # 2. Killed; the devices stay with the programs on them.
 kill -9 "$PID1"
 wait "$PID1" 2>/dev/null || true
-hooks br0 | grep -q tap_egress || net_fail "the TAP lost its program with the daemon: nothing to test"
-hooks v0 | grep -q port_ingress || net_fail "v0 lost its program with the daemon: nothing to test"
+hooks br0 | grepq tap_egress || net_fail "the TAP lost its program with the daemon: nothing to test"
+hooks v0 | grepq port_ingress || net_fail "v0 lost its program with the daemon: nothing to test"
 
 # A second daemon, another database, the same devices on a netdev bridge.
 dir=$(topo_rundir 1)
@@ -55,15 +55,15 @@ mv "$dir" "$D/first"
 topo_start_switchd 1
 topo_ctl 1 swctl add-br br0 -- set bridge br0 datapath_type=netdev
 topo_ctl 1 swctl add-port br0 v0 -- set interface v0 type=system
-if hooks br0 | grep -q tap_egress; then
+if hooks br0 | grepq tap_egress; then
     net_fail "tap_egress still on br0 after a netdev bridge opened it: $(hooks br0)"
 fi
-if hooks v0 | grep -q port_ingress; then
+if hooks v0 | grepq port_ingress; then
     net_fail "port_ingress still on v0 after a netdev bridge opened it: $(hooks v0)"
 fi
 grep -q "v0: removed a fast-path program" "$dir/switchd.log" ||
     net_fail "the log does not say what was removed: $(cat "$dir/switchd.log")"
-hooks v0 | grep -q "bytecode '1,6 0 0 0'" || net_fail "another filter on v0 was removed too: $(hooks v0)"
+hooks v0 | grepq "bytecode '1,6 0 0 0'" || net_fail "another filter on v0 was removed too: $(hooks v0)"
 topo_exec 1 ip link set br0 up
 topo_ping 1 10.40.0.2 3 || { topo_show_logs; net_fail "no ping on the netdev bridge after the stale programs"; }
 echo "netdev bridge: stale programs removed, other filter kept, ping ok"

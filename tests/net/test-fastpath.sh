@@ -49,9 +49,9 @@ echo "$flows"
 line=$(echo "$flows" | grep "icmp" | grep "set_tunnel(vni=0,dst=$U2" | head -n 1)
 [ -n "$line" ] || net_fail "no cached ICMP entry tunnelling to $U2:
 $flows"
-echo "$line" | grep -q "redirect(swvx4789)" || net_fail "entry does not redirect into swvx4789: $line"
+echo "$line" | grepq "redirect(swvx4789)" || net_fail "entry does not redirect into swvx4789: $line"
 # Every line in ovs-dpctl dump-flows' layout (rendered once, in switchd).
-if echo "$flows" | grep -Evq '^[^ ].*, packets:[0-9]+, bytes:[0-9]+, used:([0-9]+\.[0-9]{3}s|never), actions:.+$'; then
+if echo "$flows" | grepq -Ev '^[^ ].*, packets:[0-9]+, bytes:[0-9]+, used:([0-9]+\.[0-9]{3}s|never), actions:.+$'; then
     net_fail "a dump-dp-flows line is not KEY, packets:N, bytes:N, used:S, actions:A:
 $flows"
 fi
@@ -103,7 +103,7 @@ net_wait_for 5 cap_done || { kill "$CAP"; net_fail "the capture of vxlan0 did no
 wait "$CAP" || net_fail "capture failed: $(cat "$D/cap.err")"
 grep -q '^8 packets captured' "$D/cap.err" || net_fail "capture: $(cat "$D/cap.err")"
 topo_ping 1 "$(topo_overlay_ip 2)" 3
-dpflows 1 br-int | grep -q icmp || net_fail "nothing cached after the capture ended"
+dpflows 1 br-int | grepq icmp || net_fail "nothing cached after the capture ended"
 echo "capture: saw all 8 packets (4 echo requests, 4 replies) with the cache bypassed"
 
 # 3. hard_timeout=3 learned flows outlive 5 s of cached traffic, because
@@ -145,9 +145,9 @@ echo "after del-flows: nothing forwarded"
 # 4c. Deleting the port removes every entry that led through it.
 topo_article_flows 1 false 300
 topo_ping 1 "$(topo_overlay_ip 2)" 3 || net_fail "no ping with the flows back"
-dpflows 1 br-int | grep -q "dst=$U2" || net_fail "no entry to $U2 before the port deletion"
+dpflows 1 br-int | grepq "dst=$U2" || net_fail "no entry to $U2 before the port deletion"
 topo_ctl 1 swctl del-port br-tun vxlan0
-if dpflows 1 br-int | grep -q "dst=$U2"; then
+if dpflows 1 br-int | grepq "dst=$U2"; then
     net_fail "an entry still tunnels to $U2 after del-port vxlan0:
 $(dpflows 1 br-int)"
 fi
@@ -157,7 +157,7 @@ echo "after del-port: no entry through the deleted port"
 topo_ctl 1 swctl add-port br-tun vxlan0 -- set interface vxlan0 type=vxlan "options:remote_ip=$U2" ofport_request=5
 topo_ping 1 "$(topo_overlay_ip 2)" 3 || net_fail "no ping with the port back"
 out=$(topo_ctl 1 swofctl trace br-int "in_port=LOCAL,icmp,dl_src=$(topo_mac 1 br-int),dl_dst=$MAC2,nw_src=$(topo_overlay_ip 1),nw_dst=$(topo_overlay_ip 2),nw_ttl=64,icmp_type=8")
-echo "$out" | grep -q "Datapath: system, kernel cache" || net_fail "trace does not say what the cache does:
+echo "$out" | grepq "Datapath: system, kernel cache" || net_fail "trace does not say what the cache does:
 $out"
 topo_ctl 1 swofctl --json dump-dp-flows br-int | python3 -c '
 import json, sys
@@ -190,7 +190,7 @@ entry_packets() {
     for p in "$@"; do
         line=$(echo "$line" | grep -F -- "$p")
     done
-    line=$(echo "$line" | head -n 1)
+    line=${line%%$'\n'*}
     [ -n "$line" ] || { echo 0; return; }
     echo "$line" | sed -E 's/.*packets:([0-9]+).*/\1/'
 }

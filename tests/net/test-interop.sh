@@ -41,9 +41,9 @@ done
 topo_tcpdump_stop
 
 # 2. What each side learned about the other.
-# Read with a here-string, not a pipe, and read again for up to 1.5 s: a
-# CI run once failed here with the entry present in the very text it had
-# searched, which only the pipe could explain.
+# The kernel may take a moment to install the entry; read again for up to
+# 1.5 s.  (A CI run once failed here with the entry present in the text it
+# had searched: grep -q behind a pipe under pipefail, see common/grepq.sh.)
 fdb_has() {
     local tries=0
     while :; do
@@ -64,7 +64,7 @@ $fdb"
 for h in 1 2; do
     port=$(topo_tunnel_port "$h" 3)
     t20=$(topo_ctl "$h" swofctl dump-flows br-tun table=20)
-    echo "$t20" | grep -Eq "priority=1,dl_dst=$M3 actions=load:0->NXM_NX_TUN_ID\[\],output:$port$" ||
+    echo "$t20" | grepq -E "priority=1,dl_dst=$M3 actions=load:0->NXM_NX_TUN_ID\[\],output:$port$" ||
         net_fail "h$h did not learn the kernel host's $M3 on port $port:
 $t20"
 done

@@ -75,7 +75,7 @@ $t20"
             vni=$(printf '0x%x' "$([ $t = a ] && echo "$TOPO_VNI_a" || echo "$TOPO_VNI_b")")
             re="hard_timeout=300, .*priority=1,tun_id=$vni,dl_dst=${MAC[$p$t]} "
             re+="actions=load:$vni->NXM_NX_TUN_ID\[\],output:$(topo_tunnel_port "$h" "$p")$"
-            echo "$t20" | grep -Eq "$re" ||
+            echo "$t20" | grepq -E "$re" ||
                 net_fail "h$h: no learned flow for tenant $t's ${MAC[$p$t]}:
   want $re
 $t20"

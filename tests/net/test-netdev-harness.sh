@@ -23,7 +23,7 @@ net_exec h1 ip addr add 10.1.1.2/24 dev vx0
 net_exec h2 ip addr add 10.1.1.3/24 dev vx0
 # The kernel picks 1450 for a vxlan device over a 1500-byte link: the
 # same choice as our internal ports.
-net_exec h1 ip link show vx0 | grep -q "mtu 1450 "
+net_exec h1 ip link show vx0 | grepq "mtu 1450 "
 
 net_tcpdump_start h2 eth1 "$NET_DIR/ul.pcap" udp port 4789
 net_exec h1 ping -c 3 -i 0.2 -W 2 10.1.1.3 >/dev/null
@@ -58,10 +58,10 @@ EOF
 rc=0
 out=$(bash "$child" "$NET_DIR/p1" 2>&1) || rc=$?
 [ "$rc" -ne 0 ] || net_fail "failing child exited 0"
-if echo "$out" | grep -q "not reached"; then
+if echo "$out" | grepq "not reached"; then
     net_fail "child went on after a failed command"
 fi
-echo "$out" | grep -q "FAIL: line" || net_fail "no failure message: $out"
+echo "$out" | grepq "FAIL: line" || net_fail "no failure message: $out"
 p1=$(cat "$NET_DIR/p1")
 [ -n "$p1" ] && [ "$p1" != "$NET_P" ]
 left=$(net_leftovers "$p1")
@@ -81,7 +81,7 @@ bash "$child" "$NET_DIR/p2" >/dev/null 2>&1 &
 cpid=$!
 net_wait_for 10 test -s "$NET_DIR/p2"
 read -r p2 sleeper <"$NET_DIR/p2"
-ip netns list | grep -q "^${p2}a" || net_fail "child namespace missing"
+ip netns list | grepq "^${p2}a" || net_fail "child namespace missing"
 kill -TERM "$cpid"
 rc=0
 wait "$cpid" || rc=$?

@@ -5,6 +5,8 @@
 # (also when the script fails halfway, the case the EXIT trap is for).
 set -euo pipefail
 : "${SW_SRC:?set SW_SRC to the source directory}"
+# shellcheck source=../common/grepq.sh
+. "$SW_SRC/tests/common/grepq.sh"
 
 if [ "${1:-}" != --body ]; then
     [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
@@ -26,7 +28,7 @@ if [ "${1:-}" != --body ]; then
                 echo "FAIL: $mode: pid $pid still runs" >&2; exit 1
             fi
         done
-        if ip netns list | awk '{print $1}' | grep -qx -- "$ns"; then
+        if ip netns list | awk '{print $1}' | grepq -x -- "$ns"; then
             echo "FAIL: $mode: namespace $ns left behind" >&2; exit 1
         fi
         [ ! -e "$dir" ] || { echo "FAIL: $mode: $dir left behind" >&2; exit 1; }
@@ -51,7 +53,7 @@ ovs_ref_vsctl add-port br0 p1 -- set interface p1 type=internal \
     ofport_request=7
 # The bridge's internal ports are in the private namespace, not the host's.
 ovs_ref_wait 10 ovs_ref_exec ip link show p1
-if ip link show p1 2>/dev/null | grep -q "p1:"; then
+if ip link show p1 2>/dev/null | grepq "p1:"; then
     ovs_ref_fail "p1 appeared outside the private namespace"
 fi
 printf '%s\n' "table=0,priority=5,in_port=7 actions=drop" \

@@ -113,7 +113,7 @@ echo "restart window: first reply ${first} ms after the last restart, longest ga
 [ "$bcast" -le 6 ] || net_fail "$bcast broadcasts crossed the underlay"
 for h in 1 2 3; do
     [ "$(topo_mac "$h" br-int)" = "${MAC[$h]}" ] || net_fail "h$h's br-int MAC changed"
-    topo_exec "$h" ip -br addr show dev br-int | grep -q "$(topo_overlay_ip "$h")/24" ||
+    topo_exec "$h" ip -br addr show dev br-int | grepq "$(topo_overlay_ip "$h")/24" ||
         net_fail "h$h's br-int lost its address"
 done
 

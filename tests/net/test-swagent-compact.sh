@@ -42,7 +42,7 @@ s = json.load(sys.stdin)
 print(eval(sys.argv[1]))' "$2"
 }
 log1() { cat "$(topo_rundir 1)/swagent.log"; }
-has_flow_to() { sa_flows "$1" | grep -q "dl_dst=$2"; }
+has_flow_to() { sa_flows "$1" | grepq "dl_dst=$2"; }
 no_flow_to() { ! has_flow_to "$@"; }
 
 topo_hosts 3
@@ -88,7 +88,7 @@ net_wait_for 15 new_session || {
 rev_read=$(st 1 's["etcd"]["revision"]')
 resyncs=$(st 1 's["stats"]["resyncs"]')
 watch_held() {
-    topo_exec 1 ss -Htn state syn-sent dst "$ETCD_IP" | grep -q 2379
+    topo_exec 1 ss -Htn state syn-sent dst "$ETCD_IP" | grepq 2379
 }
 net_wait_for 5 watch_held || {
     topo_exec 1 ss -tn >&2
@@ -130,7 +130,7 @@ echo "store at $rev_now, compacted; host 1 waits to watch from $((rev_read + 1))
 # ---- 4. Restore the path: the watch meets the compaction. ----
 topo_exec 1 ip rule del from "$TRAP_SRC" lookup 100 pref 100
 compaction_seen() {
-    log1 | grep -q "revision $((rev_read + 1)) was compacted (oldest $rev_now): full resync"
+    log1 | grepq "revision $((rev_read + 1)) was compacted (oldest $rev_now): full resync"
 }
 net_wait_for 40 compaction_seen || {
     sa_show_logs 1

@@ -181,7 +181,7 @@ net_wait_for 5 topo_exec 1 ping -q -c 1 -W 1 "$(sa_vm_ip 5)" || {
 }
 sleep 1
 owner=$(sa_etcdctl get --print-value-only "/switchd/endpoints/100/$mac5")
-echo "$owner" | grep -q '"host":"h6"' ||
+echo "$owner" | grepq '"host":"h6"' ||
     net_fail "host 5 re-asserted vm5: $owner"
 
 # ---- 4. A host killed with -9: host 7. ----
