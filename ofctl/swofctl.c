@@ -118,10 +118,11 @@ static int cmd_add_flow(const struct common_opts *g, const struct cmd_opts *o,
 static int cmd_add_flows(const struct common_opts *g, const struct cmd_opts *o,
                          char *argv[], int argc)
 {
-    json_decref(common_upload_file(
-        g, "add-flows",
-        json_pack("{s:s, s:s}", "bridge", argv[0], "protocol", o->protocol),
-        argv[1]));
+    json_decref(common_upload_file(g, "add-flows",
+                                   json_pack("{s:s, s:s, s:b}", "bridge",
+                                             argv[0], "protocol", o->protocol,
+                                             "bundle", o->bundle),
+                                   argv[1]));
     return 0;
 }
 
@@ -566,7 +567,7 @@ static const struct cmd commands[] = {
       "change PORT's config: up, down, [no-]stp, [no-]receive, "
       "[no-]receive-stp, [no-]forward, [no-]flood, [no-]packet-in" },
     { "add-flow", "BRIDGE FLOW", 2, 2, cmd_add_flow, "add FLOW" },
-    { "add-flows", "BRIDGE FILE|-", 2, 2, cmd_add_flows,
+    { "add-flows", "[--bundle] BRIDGE FILE|-", 2, 2, cmd_add_flows,
       "add the flows in FILE, all or none" },
     { "mod-flows", "[--strict] BRIDGE FLOW", 2, 2, cmd_mod_flows,
       "modify the actions of flows matching FLOW" },
@@ -659,6 +660,10 @@ static void help(void)
            "  --format json    print the daemon's JSON reply (read "
            "commands)\n"
            "  --strict         exact match and priority (mod/del/dump)\n"
+           "  --bundle         add-flows: apply the file in one step, so "
+           "that no packet\n"
+           "                   sees half of it (else it applies in "
+           "slices)\n"
            "  --no-stats       dump-flows without counters\n"
            "  --names          print port names instead of numbers\n"
            "  --sort[=FIELD], --rsort[=FIELD]  sort dump-flows output "
@@ -683,7 +688,7 @@ int main(int argc, char *argv[])
     program_name = "swofctl";
     struct common_opts g = { NULL, false };
     struct cmd_opts o = { false, true, false, json_array(), false,
-                          NULL,  NULL, 0,     "OpenFlow10" };
+                          NULL,  NULL, 0,     "OpenFlow10", false };
     int first = common_parse_options(argc, argv, &g, help);
     bool want_help = false;
 
@@ -694,6 +699,8 @@ int main(int argc, char *argv[])
         const char *a = argv[i];
         if (!strcmp(a, "--strict")) {
             o.strict = true;
+        } else if (!strcmp(a, "--bundle")) {
+            o.bundle = true;
         } else if (!strcmp(a, "--no-stats")) {
             o.stats = false;
         } else if (!strcmp(a, "--names")) {

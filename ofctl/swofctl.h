@@ -18,6 +18,7 @@ struct cmd_opts {
     const char *write;    /* capture -w FILE */
     long long count;      /* capture -c COUNT, 0: until interrupted */
     const char *protocol; /* -O: "OpenFlow10" or "OpenFlow13" */
+    bool bundle;          /* add-flows --bundle: commit in one step */
 };
 
 /* diff-flows SOURCE1 SOURCE2 (swofctl-diff.c): exit status 0 when

@@ -83,6 +83,7 @@ static void save_timer_cb(evutil_socket_t fd, short what, void *sw_)
         || !bridges_save_begin(sw->bridges, false)) {
         return;
     }
+    int64_t t0 = clock_msec();
     pid_t pid = fork();
     if (pid == 0) {
         char *err = bridges_save_write(sw->bridges);
@@ -93,6 +94,10 @@ static void save_timer_cb(evutil_socket_t fd, short what, void *sw_)
         _exit(err ? 1 : 0);
     }
     if (pid > 0) {
+        /* The fork copies the page tables: the one cost the loop pays,
+         * about 0.1-0.2 s at a million flows on this kind of guest. */
+        LOG(LOG_DBG, "flow saver forked in %lld ms",
+            (long long)(clock_msec() - t0));
         sw->save_child = pid;
         return;
     }

@@ -217,18 +217,18 @@ static char *upload_feed(void *job_, const char *text, size_t len)
     return bridge_flow_upload_feed(job->up, text, len);
 }
 
-/* The commit, in one step: all-or-nothing, as a one-piece request. */
+/* A slice of the commit (all-or-nothing: see bridge_flow_upload_step()). */
 static bool upload_step(void *job_, size_t max_bytes, struct ds *out,
                         char **errp)
 {
     struct upload_job *job = job_;
     bridges_credit(job->sw->bridges);
-    *errp = bridge_flow_upload_commit(job->up, &job->result);
+    bool done = bridge_flow_upload_step(job->up, &job->result, errp);
     switchd_flows_changed(job->sw);
-    /* As switchd_dispatch() does before a reply: the fast path forwards
-     * by the new flows once the client hears of them. */
+    /* As switchd_dispatch() does before a reply, and after each slice:
+     * the fast path forwards by the flows the table holds now. */
     bridges_sync(job->sw->bridges);
-    return true;
+    return done;
 }
 
 static json_t *upload_finish(void *job_)
@@ -246,12 +246,12 @@ static void upload_destroy(void *job_)
 }
 
 static char *flow_mods_upload(struct switchd *sw, const char *br,
-                              enum fm_command cmd, int of_version,
+                              enum fm_command cmd, int of_version, bool bundle,
                               struct switchd_call *call, json_t **resultp)
 {
     struct bridge_flow_upload *up;
-    char *err =
-        bridge_flow_upload_start(sw->bridges, br, cmd, of_version, &up);
+    char *err = bridge_flow_upload_start(sw->bridges, br, cmd, of_version,
+                                         bundle, &up);
     if (err) {
         return err;
     }
@@ -292,7 +292,9 @@ static char *flow_mods(struct switchd *sw, json_t *params,
                              "\"%s\"",
                              key);
         }
-        return flow_mods_upload(sw, br, cmd, view.of_version, call, resultp);
+        return flow_mods_upload(sw, br, cmd, view.of_version,
+                                param_bool(params, "bundle", false), call,
+                                resultp);
     }
     err = bridge_ofctl_flow_mods_flags(sw->bridges, br, cmd, text ? text : "",
                                        view.of_version, resultp);

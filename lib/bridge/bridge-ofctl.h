@@ -67,26 +67,34 @@ char *bridge_ofctl_flow_mods_flags(struct bridges *, const char *br,
                                    int of_version, json_t **resultp);
 
 /* The same request with its flow text in pieces (an upload): a file of
- * any size is parsed and checked a piece at a time as it arrives, so
- * the caller can run other work between pieces, and applied
- * all-or-nothing by bridge_flow_upload_commit(), in one go: nothing is
- * visible before it, and a bad line anywhere installs nothing.  A line
+ * any size is parsed and checked a piece at a time as it arrives, and
+ * then committed a slice at a time by bridge_flow_upload_step(), so the
+ * caller can run other work (packets) between pieces and between
+ * slices.  All-or-nothing: the whole file is checked against the table
+ * before the first flow_mod applies, so a bad line anywhere installs
+ * nothing.  Between slices packets see part of the file applied, as
+ * with ovs-ofctl add-flows; with 'bundle' (--bundle) the commit is one
+ * step, so they see the table before or after the file, never half of
+ * it, at the cost of holding the caller for the whole commit.  A line
  * may be cut between pieces.  start() fails like
  * bridge_ofctl_flow_mods_flags() for an unknown bridge; feed() with
- * "line N: why" for a bad line, a line over BRIDGE_FLOW_MAX_LINE, or when the
- * upload holds more flows than the bridge's flow limit, or all uploads
- * together more than a full default table (the upload is then useless: destroy
- * it); commit() parses what is left, applies, and returns the same result and
- * errors as bridge_ofctl_flow_mods_flags() for the same text.  Port names are
+ * "line N: why" for a bad line, a line over BRIDGE_FLOW_MAX_LINE, or when
+ * the upload holds more flows than the bridge's flow limit, or all
+ * uploads together more than a full default table (the upload is then
+ * useless: destroy it).  step() parses what is left and commits for
+ * about UPLOAD_SLICE_MSEC; it returns false while there is more, true
+ * when done, with the same result or error as
+ * bridge_ofctl_flow_mods_flags() for the same text.  Port names are
  * looked up when their line is parsed. */
 struct bridge_flow_upload;
 #define BRIDGE_FLOW_MAX_LINE (1024u * 1024) /* Bytes in one flow's line. */
 char *bridge_flow_upload_start(struct bridges *, const char *br,
-                               enum fm_command, int of_version,
+                               enum fm_command, int of_version, bool bundle,
                                struct bridge_flow_upload **);
 char *bridge_flow_upload_feed(struct bridge_flow_upload *, const char *text,
                               size_t len);
-char *bridge_flow_upload_commit(struct bridge_flow_upload *, json_t **resultp);
+bool bridge_flow_upload_step(struct bridge_flow_upload *, json_t **resultp,
+                             char **errp);
 void bridge_flow_upload_destroy(struct bridge_flow_upload *);
 
 /* replace-flows: makes the bridge's flows exactly those in 'text',

@@ -129,6 +129,12 @@ struct ofproto {
     struct rule **graveyard;
     size_t n_graveyard, allocated_graveyard;
 
+    /* Batches being applied in slices (ofproto-flowmod.c), and the room
+     * they hold below 'flow_limit' for the flows they are still to add:
+     * learning and other flow_mods count it as taken. */
+    struct ofproto_batch *batches;
+    size_t n_reserved;
+
     /* Flows per (table, cookie), for learn(limit=N). */
     struct hmap cookie_counts;
 
@@ -194,6 +200,34 @@ static inline void rule_vec_push(struct rule_vec *v, struct rule *r)
     }
     v->rules[v->n++] = r;
 }
+
+/* Rules (ofproto.c), for ofproto-flowmod.c. */
+void cookie_count_add(struct ofproto *, uint8_t table_id, uint64_t cookie,
+                      int delta);
+/* Gives 'r' a copy of 'ofpacts'.  The old list is freed, or retired when
+ * 'retire' says an execution may still be reading it. */
+void rule_replace_actions(struct ofproto *, struct rule *,
+                          const struct ofpact *, size_t len, bool retire);
+struct rule *rule_create(const struct ofproto *, const struct match *,
+                         int priority, uint8_t table_id, const struct ofpact *,
+                         size_t len);
+/* Inserts new rule 'r' (replacing an identical one, which it returns with
+ * its links moved to 'r'). */
+struct rule *rule_insert(struct ofproto *, struct rule *);
+/* Frees 'r', already out of its table, or keeps it for later while a
+ * dump may still hold a pointer to it. */
+void rule_release(struct ofproto *, struct rule *);
+/* Removes every rule in 'v' and the flows they learned with
+ * delete_learned (see ofproto.c); frees the vector's array. */
+void rules_remove(struct ofproto *, struct rule_vec *, int reason);
+
+/* flow_mod (ofproto-flowmod.c).  Appends the rules 'fm' selects to 'v',
+ * table by table. */
+void rules_select(const struct ofproto *, const struct flow_mod *, bool strict,
+                  struct rule_vec *);
+/* The bridge goes away: its batches learn it (ofproto_batch_step()
+ * fails). */
+void ofproto_batches_orphan(struct ofproto *);
 
 /* Timeouts (ofproto-expire.c).  When 'r' expires if nothing refreshes
  * it, or INT64_MAX. */

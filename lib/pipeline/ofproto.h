@@ -73,6 +73,29 @@ const struct portmap *ofproto_portmap(const struct ofproto *);
 int ofproto_flow_mods(struct ofproto *, const struct flow_mod *, size_t n,
                       char **errp);
 
+/* The same in slices, for a large file (add-flows): the batch is checked
+ * whole first, so that it fails before it changes anything, then applied
+ * a slice at a time, the caller's loop running in between.  From the end
+ * of the check it holds room below the flow limit for the flows it may
+ * add, so that learning cannot take that room meanwhile.  Packets
+ * between two slices see part of the batch applied, as with ovs-ofctl
+ * add-flows without --bundle; ofproto_flow_mods() is the --bundle form.
+ * 'fms' must outlive the batch. */
+struct ofproto_batch;
+struct ofproto_batch *
+ofproto_batch_start(struct ofproto *, const struct flow_mod *fms, size_t n);
+/* Checks or applies for about 'max_msec'.  Returns false while there is
+ * more to do; true when done, or failed with '*errp' (allocated, naming
+ * the flow_mod by index) and '*errnum' (a positive errno) set: nothing
+ * was applied then, unless the bridge went away half way (ENODEV). */
+bool ofproto_batch_step(struct ofproto_batch *, int max_msec, int *errnum,
+                        char **errp);
+/* True once a step returned true. */
+bool ofproto_batch_finished(const struct ofproto_batch *);
+void ofproto_batch_destroy(struct ofproto_batch *);
+/* True while a batch of this bridge has not finished. */
+bool ofproto_batches_running(const struct ofproto *);
+
 /* replace-flows: makes the flows whose cookie matches 'cookie' under
  * 'cookie_mask' (a mask of 0 selects every flow) exactly 'adds'.  A
  * selected flow identical to an add (table, priority, match, cookie,

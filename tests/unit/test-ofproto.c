@@ -746,6 +746,140 @@ START_TEST(test_learn_flow_limit)
 }
 END_TEST
 
+/* 'n' flow_mods of 'cmd' parsed from "FMT" with %zu the index. */
+static struct flow_mod *parse_n(struct ofproto *p, enum fm_command cmd,
+                                const char *fmt, size_t n)
+{
+    struct flow_mod *fms = xcalloc(n, sizeof *fms);
+    for (size_t i = 0; i < n; i++) {
+        char text[256];
+        snprintf(text, sizeof text, fmt, i & 0xff, i >> 8);
+        flow_mod_init(&fms[i], cmd);
+        char *err =
+            flow_mod_parse(&fms[i], text, mode_for(cmd), ofproto_portmap(p));
+        ck_assert_msg(!err, "parse '%s': %s", text, err ? err : "");
+        fms[i].command = cmd;
+    }
+    return fms;
+}
+
+static void free_n(struct flow_mod *fms, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        flow_mod_uninit(&fms[i]);
+    }
+    free(fms);
+}
+
+#define MAC_FMT "dl_dst=02:00:00:00:%02zx:%02zx"
+
+/* A batch in slices (a large add-flows): checked whole before anything
+ * applies, so a bad last flow_mod installs nothing; applied a slice at a
+ * time; holding the room its adds need, so that learning between slices
+ * cannot take it; failing cleanly when the bridge goes away half way. */
+START_TEST(test_batch_slices)
+{
+    clock_fake_set(1000); /* Steps of max_msec 0 stop every 64 mods. */
+    struct ofproto *p = bridge();
+    char *err;
+    int errnum;
+
+    /* 300 adds: some steps check, then some apply; nothing is visible
+     * until the check is over. */
+    size_t n = 300;
+    struct flow_mod *fms = parse_n(
+        p, FM_ADD, "table=2,priority=1," MAC_FMT " actions=output:2", n);
+    struct ofproto_batch *b = ofproto_batch_start(p, fms, n);
+    int steps = 0, checking = 0;
+    while (!ofproto_batch_step(b, 0, &errnum, &err)) {
+        steps++;
+        checking += ofproto_n_flows(p) == 0;
+        ck_assert_uint_le(ofproto_n_flows(p), n);
+    }
+    ck_assert_msg(!err, "%s", err ? err : "");
+    ck_assert_int_ge(checking, 300 / 64);
+    ck_assert_int_ge(steps, 2 * (300 / 64));
+    ck_assert_uint_eq(ofproto_n_flows(p), n);
+    ofproto_batch_destroy(b);
+    free_n(fms, n);
+
+    /* 200 adds and an overlapping check_overlap last: refused after
+     * every slice of the check, with nothing applied. */
+    n = 201;
+    fms = parse_n(p, FM_ADD, "table=3,priority=1," MAC_FMT " actions=drop", n);
+    flow_mod_uninit(&fms[200]);
+    flow_mod_init(&fms[200], FM_ADD);
+    ck_assert_ptr_null(flow_mod_parse(&fms[200],
+                                      "table=2,priority=1,check_overlap "
+                                      "actions=drop",
+                                      FM_PARSE_ADD, ofproto_portmap(p)));
+    b = ofproto_batch_start(p, fms, n);
+    while (!ofproto_batch_step(b, 0, &errnum, &err)) {
+        ck_assert_uint_eq(ofproto_n_flows(p), 300);
+    }
+    ck_assert_ptr_nonnull(err);
+    ck_assert_int_eq(errnum, EEXIST);
+    ck_assert_msg(strstr(err, "flow_mod 200: check_overlap") != NULL, "%s",
+                  err);
+    free(err);
+    ck_assert_uint_eq(ofproto_n_flows(p), 300);
+    ofproto_batch_destroy(b);
+    free_n(fms, n);
+
+    /* The room: a learner, and a limit that fits exactly the batch's 100
+     * adds.  Checked, the batch holds that room: a learn between its
+     * slices fails instead of taking it, and every add lands. */
+    struct xlate_result res;
+    xlate_result_init(&res);
+    add(p, "priority=1,ip actions=learn(table=1,dl_type=0x800,"
+           "NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],output:NXM_OF_IN_PORT[]),"
+           "output:2");
+    ofproto_set_flow_limit(p, 301 + 100);
+    n = 100;
+    fms = parse_n(p, FM_ADD, "table=4,priority=1," MAC_FMT " actions=drop", n);
+    b = ofproto_batch_start(p, fms, n);
+    ck_assert(!ofproto_batch_step(b, 1000, &errnum, &err)); /* Checked. */
+    ck_assert_uint_eq(ofproto_n_flows(p), 301);
+    run_ip(p, 3, IP(1, 1, 1, 1), 2, &res);
+    struct ofproto_stats st;
+    ofproto_get_stats(p, &st);
+    ck_assert_uint_eq(st.n_learn_failed, 1);
+    while (!ofproto_batch_step(b, 0, &errnum, &err)) {
+        run_ip(p, 3, IP(1, 1, 1, 2), 2, &res); /* Still no room. */
+    }
+    ck_assert_msg(!err, "%s", err ? err : "");
+    ck_assert_uint_eq(ofproto_n_flows(p), 401);
+    ofproto_batch_destroy(b);
+    free_n(fms, n);
+    /* The room is given back with the last slice: a delete frees one,
+     * and learning takes it. */
+    ck_assert_int_eq(mod(p, FM_DELETE_STRICT,
+                         "table=4,priority=1,dl_dst=02:00:00:00:00:00"),
+                     0);
+    run_ip(p, 3, IP(1, 1, 1, 3), 2, &res);
+    ck_assert_uint_eq(ofproto_n_flows(p), 401);
+    ofproto_get_stats(p, &st);
+    ck_assert_uint_eq(st.n_learn_failed, 2); /* After the check, and between
+                                              * the two slices of 64 and 36. */
+    xlate_result_uninit(&res);
+
+    /* The bridge goes away between two slices: the next one says so. */
+    ofproto_set_flow_limit(p, 1000);
+    n = 200;
+    fms = parse_n(p, FM_ADD, "table=6,priority=1," MAC_FMT " actions=drop", n);
+    b = ofproto_batch_start(p, fms, n);
+    ck_assert(!ofproto_batch_step(b, 1000, &errnum, &err));
+    ofproto_destroy(p);
+    ck_assert(ofproto_batch_step(b, 0, &errnum, &err));
+    ck_assert_int_eq(errnum, ENODEV);
+    ck_assert_msg(strstr(err, "bridge was deleted") != NULL, "%s", err);
+    free(err);
+    ofproto_batch_destroy(b);
+    free_n(fms, n);
+    clock_fake_off();
+}
+END_TEST
+
 /* learn(limit=N): at most N flows with the learn's cookie in its table;
  * then learning stops (refreshes go on), as ovs-actions(7) says. */
 START_TEST(test_learn_limit)
@@ -1309,6 +1443,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_counters_and_ages);
     tcase_add_test(tc, test_delete_learned);
     tcase_add_test(tc, test_learn_flow_limit);
+    tcase_add_test(tc, test_batch_slices);
     tcase_add_test(tc, test_big_table_slab_rules);
     tcase_add_test(tc, test_monitor_learn);
     tcase_add_test(tc, test_monitor_client);
