@@ -160,9 +160,9 @@ static int cmd_dump_flows(const struct common_opts *g,
                   argv[0], "match", argc > 1 ? argv[1] : "", "strict",
                   o->strict, "stats", o->stats, "names", o->names, "text_only",
                   !g->json, "sort", o->sort, "protocol", o->protocol);
-    if (!g->json && !json_array_size(o->sort)) {
-        /* The text of a dump comes in pieces, printed as they arrive:
-         * no size limit, and the memory of one piece. */
+    if (!g->json) {
+        /* The text of a dump, sorted or not, comes in pieces, printed as
+         * they arrive: no size limit, and the memory of one piece. */
         json_object_set_new(params, "stream", json_true());
         json_t *r = common_call_chunks(g, "dump-flows", params);
         if (json_object_get(r, PR_KEY_TEXT)) {

@@ -457,12 +457,11 @@ static char *m_dump_flows(struct switchd *sw, json_t *params,
     opts.sort_keys = keys;
     opts.rsort = rsort;
     opts.n_sort_keys = n;
-    if (param_bool(params, "stream", false) && opts.text_only && !n) {
-        free(keys);
-        free(rsort);
-        return dump_flows_stream(sw, br, &opts, call, resultp);
+    if (param_bool(params, "stream", false) && opts.text_only) {
+        err = dump_flows_stream(sw, br, &opts, call, resultp);
+    } else {
+        err = bridge_ofctl_dump_flows(sw->bridges, br, &opts, resultp);
     }
-    err = bridge_ofctl_dump_flows(sw->bridges, br, &opts, resultp);
     free(keys);
     free(rsort);
     return err;

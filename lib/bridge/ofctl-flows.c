@@ -212,24 +212,39 @@ static int dump_xid(int of_version, const char *match)
     return match && *match ? xid + 4 : xid;
 }
 
-struct sort_key {
-    const struct mf_field *field; /* NULL: priority. */
-    bool reverse;
-};
+/* The --sort keys of 'o' for ofproto_dump_sort(), or an error. */
+static char *dump_sort_keys(const struct bridge_dump_options *o,
+                            struct ofproto_sort_key **keysp)
+{
+    *keysp = NULL;
+    if (o->n_sort_keys > OFPROTO_SORT_KEYS_MAX) {
+        return xasprintf("at most %d --sort and --rsort keys",
+                         OFPROTO_SORT_KEYS_MAX);
+    }
+    struct ofproto_sort_key *keys = xcalloc(o->n_sort_keys + 1, sizeof *keys);
+    for (size_t k = 0; k < o->n_sort_keys; k++) {
+        const char *key = o->sort_keys[k];
+        keys[k].reverse = o->rsort[k];
+        if (strcmp(key, "priority")) {
+            keys[k].field = mf_from_name(key, strlen(key));
+            if (!keys[k].field) {
+                free(keys);
+                return xasprintf("%s: unknown field for --sort", key);
+            }
+        }
+    }
+    *keysp = keys;
+    return NULL;
+}
 
 struct dump_entry {
     json_t *json;              /* Structured form, or NULL if 'text_only'. */
     size_t text_ofs, text_len; /* The line in dump_ctx's 'text'. */
-    int priority;
-    union mf_value *values; /* One per sort key. */
-    bool *has;
 };
 
 struct dump_ctx {
     const struct bridge_dump_options *opts;
     const struct portmap *map;
-    const struct sort_key *keys;
-    size_t n_keys;
     struct dump_entry *entries;
     size_t n, allocated;
     struct ds ds;
@@ -290,45 +305,6 @@ static void dump_flow_cb(const struct flow_print *fp_, void *ctx_)
     }
 
     e->json = j;
-    e->priority = fp.priority;
-    e->values = NULL;
-    e->has = NULL;
-    if (ctx->n_keys) {
-        e->values = xcalloc(ctx->n_keys, sizeof *e->values);
-        e->has = xcalloc(ctx->n_keys, sizeof *e->has);
-        for (size_t k = 0; k < ctx->n_keys; k++) {
-            const struct mf_field *f = ctx->keys[k].field;
-            if (!f) {
-                mf_value_from_u64(&e->values[k], (uint64_t)fp.priority);
-                e->has[k] = true;
-            } else if (match_has_field(fp.match, f)) {
-                union mf_value mask;
-                match_get_field(fp.match, f, &e->values[k], &mask);
-                e->has[k] = true;
-            }
-        }
-    }
-}
-
-/* qsort has no context argument; dumps are not reentrant, so a file
- * static is enough. */
-static const struct dump_ctx *sort_ctx;
-
-static int cmp_entries(const void *a_, const void *b_)
-{
-    const struct dump_entry *a = a_, *b = b_;
-    for (size_t k = 0; k < sort_ctx->n_keys; k++) {
-        /* Flows that do not match on the key sort after those that do,
-         * whichever the direction. */
-        if (a->has[k] != b->has[k]) {
-            return a->has[k] ? -1 : 1;
-        }
-        int c = memcmp(&a->values[k], &b->values[k], sizeof a->values[k]);
-        if (c) {
-            return sort_ctx->keys[k].reverse ? -c : c;
-        }
-    }
-    return 0;
 }
 
 char *bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
@@ -341,19 +317,11 @@ char *bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
         return err;
     }
     const struct portmap *map = ofproto_portmap(br->ofproto);
-    struct sort_key *keys = xcalloc(opts->n_sort_keys + 1, sizeof *keys);
-    for (size_t k = 0; k < opts->n_sort_keys; k++) {
-        const char *key = opts->sort_keys[k];
-        keys[k].reverse = opts->rsort[k];
-        if (strcmp(key, "priority")) {
-            keys[k].field = mf_from_name(key, strlen(key));
-            if (!keys[k].field) {
-                free(keys);
-                return xasprintf("%s: unknown field for --sort", key);
-            }
-        }
+    struct ofproto_sort_key *keys;
+    err = dump_sort_keys(opts, &keys);
+    if (err) {
+        return err;
     }
-
     struct flow_mod filter;
     bool have_filter;
     err = dump_filter_parse(opts->match, opts->strict, map, &filter,
@@ -367,19 +335,17 @@ char *bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
     memset(&ctx, 0, sizeof ctx);
     ctx.opts = opts;
     ctx.map = map;
-    ctx.keys = keys;
-    ctx.n_keys = opts->n_sort_keys;
     ds_init(&ctx.ds);
     ds_init(&ctx.text);
-    ofproto_dump_flows(br->ofproto, have_filter ? &filter : NULL, opts->strict,
-                       dump_flow_cb, &ctx);
-    /* With no flow selected 'entries' is NULL, which qsort() must not
-     * get even for zero elements (UBSan: nonnull argument). */
-    if (ctx.n_keys && ctx.n > 1) {
-        sort_ctx = &ctx;
-        qsort(ctx.entries, ctx.n, sizeof *ctx.entries, cmp_entries);
-        sort_ctx = NULL;
+    /* The order, sorted or not, is the streamed dump's, in one go. */
+    struct ofproto_dump *d = ofproto_dump_start(
+        br->ofproto, have_filter ? &filter : NULL, opts->strict);
+    ofproto_dump_sort(d, keys, opts->n_sort_keys);
+    bool gone;
+    while (!ofproto_dump_step(d, SIZE_MAX, dump_flow_cb, &ctx, &gone)) {
+        continue;
     }
+    ofproto_dump_destroy(d);
     json_t *flows = opts->text_only ? NULL : json_array();
     struct ds lines = DS_EMPTY_INITIALIZER;
     if (opts->text_only) {
@@ -400,8 +366,6 @@ char *bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
         } else {
             json_array_append_new(flows, e->json);
         }
-        free(e->values);
-        free(e->has);
     }
     free(ctx.entries);
     ds_destroy(&ctx.ds);
@@ -441,12 +405,18 @@ char *bridge_ofctl_dump_flows_stream(struct bridges *bs, const char *name,
     if (!br) {
         return err;
     }
+    struct ofproto_sort_key *keys;
+    err = dump_sort_keys(opts, &keys);
+    if (err) {
+        return err;
+    }
     struct flow_mod filter;
     bool have_filter;
     err =
         dump_filter_parse(opts->match, opts->strict,
                           ofproto_portmap(br->ofproto), &filter, &have_filter);
     if (err) {
+        free(keys);
         return err;
     }
     struct bridge_flow_stream *st = xzalloc(sizeof *st);
@@ -459,6 +429,8 @@ char *bridge_ofctl_dump_flows_stream(struct bridges *bs, const char *name,
     st->xid = dump_xid(opts->of_version, opts->match);
     st->dump = ofproto_dump_start(br->ofproto, have_filter ? &filter : NULL,
                                   opts->strict);
+    ofproto_dump_sort(st->dump, keys, opts->n_sort_keys);
+    free(keys);
     if (have_filter) {
         flow_mod_uninit(&filter);
     }

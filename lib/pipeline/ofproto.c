@@ -12,17 +12,31 @@
 #include "ofproto-private.h"
 #include "util.h"
 
+/* A flow being dumped: its rule and, for a dump sorted by keys, where
+ * its key values are (in the dump's 'vals') and which of them it has. */
+struct dump_item {
+    struct rule *rule;
+    uint32_t vals; /* Index of its first value in 'vals'. */
+    uint32_t has;  /* Bit k: it matches on key k's field. */
+};
+
 struct ofproto_dump {
     struct ofproto *p; /* NULL once the bridge went away. */
     struct ofproto_dump *next;
     struct flow_mod filter; /* Its 'ofpacts' unused (empty). */
     bool have_filter, strict;
-    size_t table;        /* The next table to collect. */
-    struct rule **rules; /* The table being dumped, in runs of DUMP_RUN: */
-    size_t n_rules, allocated;
-    size_t n_sorted; /* Rules in sorted runs so far. */
-    size_t *cur;     /* Per run, its next rule to report... */
-    size_t *heap;    /* ...and the runs by that rule, least first. */
+    /* --sort: every table is collected before the sort, whose order is
+     * the keys', then the dump's own (table, priority, age, match). */
+    struct ofproto_sort_key *keys;
+    size_t n_keys;
+    union mf_value *vals;    /* n_keys per item, filled a run at a time. */
+    size_t table;            /* The next table to collect. */
+    struct dump_item *items; /* The table(s) being dumped, in runs of
+                              * DUMP_RUN: */
+    size_t n_items, allocated;
+    size_t n_sorted; /* Items in sorted runs so far. */
+    size_t *cur;     /* Per run, its next item to report... */
+    size_t *heap;    /* ...and the runs by that item, least first. */
     size_t n_heap, n_runs;
 };
 
@@ -781,10 +795,56 @@ struct ofproto_dump *ofproto_dump_start(struct ofproto *p,
     return d;
 }
 
-/* Whether run 'a''s next rule goes before run 'b''s. */
+void ofproto_dump_sort(struct ofproto_dump *d,
+                       const struct ofproto_sort_key *keys, size_t n)
+{
+    if (n > OFPROTO_SORT_KEYS_MAX) {
+        abort(); /* The caller checks (one bit per key in 'has'). */
+    }
+    free(d->keys);
+    d->keys = n ? xmemdup(keys, n * sizeof *keys) : NULL;
+    d->n_keys = n;
+}
+
+/* The order of a dump sorted by keys: by each key (flows without the
+ * key's field after those with it, whichever the direction, as
+ * ovs-ofctl sorts), then as an unsorted dump reports them. */
+static int item_cmp(const struct ofproto_dump *d, const struct dump_item *a,
+                    const struct dump_item *b)
+{
+    for (size_t k = 0; k < d->n_keys; k++) {
+        uint32_t bit = UINT32_C(1) << k;
+        if ((a->has ^ b->has) & bit) {
+            return a->has & bit ? -1 : 1;
+        }
+        if (!(a->has & bit)) {
+            continue;
+        }
+        int c = memcmp(&d->vals[a->vals + k], &d->vals[b->vals + k],
+                       sizeof *d->vals);
+        if (c) {
+            return d->keys[k].reverse ? -c : c;
+        }
+    }
+    if (a->rule->table_id != b->rule->table_id) {
+        return a->rule->table_id < b->rule->table_id ? -1 : 1;
+    }
+    return rule_cmp_priority(&a->rule, &b->rule);
+}
+
+/* qsort() has no context argument: the dump whose run is being sorted
+ * (the loop is single-threaded and a sort does not nest). */
+static const struct ofproto_dump *sorting;
+
+static int item_qsort_cmp(const void *a, const void *b)
+{
+    return item_cmp(sorting, a, b);
+}
+
+/* Whether run 'a''s next item goes before run 'b''s. */
 static bool run_less(const struct ofproto_dump *d, size_t a, size_t b)
 {
-    int c = rule_cmp_priority(&d->rules[d->cur[a]], &d->rules[d->cur[b]]);
+    int c = item_cmp(d, &d->items[d->cur[a]], &d->items[d->cur[b]]);
     return c < 0 || (!c && a < b);
 }
 
@@ -811,22 +871,100 @@ static void heap_sift_down(struct ofproto_dump *d, size_t i)
 static size_t run_end(const struct ofproto_dump *d, size_t run)
 {
     size_t end = (run + 1) * DUMP_RUN;
-    return end < d->n_rules ? end : d->n_rules;
+    return end < d->n_items ? end : d->n_items;
 }
 
-/* One bounded piece of work on the table being dumped: collects the next
+/* Reads the sort keys of the items of one run, before it is sorted. */
+static void run_read_keys(struct ofproto_dump *d, size_t first, size_t n)
+{
+    for (size_t i = first; i < first + n; i++) {
+        struct dump_item *it = &d->items[i];
+        struct match m;
+        cls_rule_get_match(&it->rule->cr, &m);
+        it->vals = (uint32_t)(i * d->n_keys);
+        it->has = 0;
+        for (size_t k = 0; k < d->n_keys; k++) {
+            union mf_value *v = &d->vals[it->vals + k];
+            memset(v, 0, sizeof *v);
+            const struct mf_field *f = d->keys[k].field;
+            if (!f) {
+                /* Priority, big-endian so that memcmp() orders it. */
+                uint16_t pri = (uint16_t)it->rule->cr.priority;
+                v->b[0] = (uint8_t)(pri >> 8);
+                v->b[1] = (uint8_t)pri;
+                it->has |= UINT32_C(1) << k;
+            } else if (match_has_field(&m, f)) {
+                union mf_value mask;
+                match_get_field(&m, f, v, &mask);
+                it->has |= UINT32_C(1) << k;
+            }
+        }
+    }
+}
+
+/* Appends the rules of 'v' to the dump's items. */
+static void items_append(struct ofproto_dump *d, const struct rule_vec *v)
+{
+    if (d->n_items + v->n > d->allocated) {
+        d->items = x2nrealloc(d->items, &d->allocated, d->n_items + v->n,
+                              sizeof *d->items);
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        d->items[d->n_items++] = (struct dump_item){ v->rules[i], 0, 0 };
+    }
+}
+
+/* Collects the next table with rules (a dump not sorted by keys);
+ * returns false when there was none left. */
+static bool dump_collect_next(struct ofproto_dump *d)
+{
+    d->n_items = d->n_sorted = d->n_heap = 0;
+    while (d->table < OFPROTO_N_TABLES) {
+        struct rule_vec v = { NULL, 0, 0 };
+        dump_collect(d->p, d->have_filter ? &d->filter : NULL, d->strict,
+                     d->table++, false, &v);
+        items_append(d, &v);
+        free(v.rules);
+        if (v.n) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* One bounded piece of work on what is being dumped: collects the next
  * table's rules, or sorts one run of them (and, after the last, builds
  * the heap that merges the runs).  Returns false once every table was
  * collected and nothing is left to sort. */
 static bool dump_prepare(struct ofproto_dump *d)
 {
-    if (d->n_sorted < d->n_rules) {
-        size_t n = d->n_rules - d->n_sorted;
+    if (d->n_keys && d->table < OFPROTO_N_TABLES) {
+        /* Sorted by keys: every table is gathered, one with rules per
+         * step, before anything is sorted. */
+        struct rule_vec v = { NULL, 0, 0 };
+        while (!v.n && d->table < OFPROTO_N_TABLES) {
+            dump_collect(d->p, d->have_filter ? &d->filter : NULL, d->strict,
+                         d->table++, false, &v);
+        }
+        items_append(d, &v);
+        free(v.rules);
+        if (d->table >= OFPROTO_N_TABLES && d->n_items) {
+            d->vals = xmalloc(d->n_items * d->n_keys * sizeof *d->vals);
+        }
+        return d->table < OFPROTO_N_TABLES || d->n_items > 0;
+    }
+    if (d->n_sorted < d->n_items) {
+        size_t n = d->n_items - d->n_sorted;
         n = n < DUMP_RUN ? n : DUMP_RUN;
-        qsort(d->rules + d->n_sorted, n, sizeof *d->rules, rule_cmp_priority);
+        if (d->n_keys) {
+            run_read_keys(d, d->n_sorted, n);
+        }
+        sorting = d;
+        qsort(d->items + d->n_sorted, n, sizeof *d->items, item_qsort_cmp);
+        sorting = NULL;
         d->n_sorted += n;
-        if (d->n_sorted == d->n_rules) {
-            d->n_runs = (d->n_rules + DUMP_RUN - 1) / DUMP_RUN;
+        if (d->n_sorted == d->n_items) {
+            d->n_runs = (d->n_items + DUMP_RUN - 1) / DUMP_RUN;
             d->cur = xrealloc(d->cur, d->n_runs * sizeof *d->cur);
             d->heap = xrealloc(d->heap, d->n_runs * sizeof *d->heap);
             for (size_t r = 0; r < d->n_runs; r++) {
@@ -840,33 +978,22 @@ static bool dump_prepare(struct ofproto_dump *d)
         }
         return true;
     }
-    struct rule_vec v = { d->rules, 0, d->allocated };
-    while (!v.n && d->table < OFPROTO_N_TABLES) {
-        dump_collect(d->p, d->have_filter ? &d->filter : NULL, d->strict,
-                     d->table++, false, &v);
-    }
-    if (!v.n) {
-        d->rules = v.rules;
-        d->allocated = v.allocated;
-        d->n_rules = d->n_sorted = d->n_heap = 0;
+    if (d->n_keys) {
+        /* Everything was collected, sorted and reported. */
+        d->n_items = d->n_sorted = d->n_heap = 0;
         return false;
     }
-    d->rules = v.rules;
-    d->n_rules = v.n;
-    d->allocated = v.allocated;
-    d->n_sorted = 0;
-    d->n_heap = 0;
-    return true;
+    return dump_collect_next(d);
 }
 
-/* The next rule of the merged runs, or NULL. */
+/* The next item of the merged runs, or NULL. */
 static const struct rule *dump_pop(struct ofproto_dump *d)
 {
-    if (!d->n_heap || d->n_sorted < d->n_rules) {
+    if (!d->n_heap || d->n_sorted < d->n_items) {
         return NULL;
     }
     size_t run = d->heap[0];
-    const struct rule *r = d->rules[d->cur[run]++];
+    const struct rule *r = d->items[d->cur[run]++].rule;
     if (d->cur[run] >= run_end(d, run)) {
         d->heap[0] = d->heap[--d->n_heap];
     }
@@ -916,7 +1043,9 @@ void ofproto_dump_destroy(struct ofproto_dump *d)
             graveyard_free(p);
         }
     }
-    free(d->rules);
+    free(d->items);
+    free(d->keys);
+    free(d->vals);
     free(d->cur);
     free(d->heap);
     free(d);

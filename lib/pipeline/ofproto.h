@@ -132,6 +132,22 @@ struct ofproto_dump;
 struct ofproto_dump *ofproto_dump_start(struct ofproto *,
                                         const struct flow_mod *filter,
                                         bool strict);
+/* Sorts the dump (before its first step) as dump-flows --sort does: by
+ * each key in turn, a field or (NULL) the priority, ascending unless
+ * 'reverse'; flows that do not match on a key's field come after those
+ * that do, whichever the direction; ties in the unsorted dump's order.
+ * Every table is then collected before the first flow is reported (a
+ * table per step), sorted a run per step and the runs merged, so a
+ * sorted dump of a million flows never holds the caller either.
+ * Memory: a pointer, two words and the keys' values per flow.  At most
+ * OFPROTO_SORT_KEYS_MAX keys. */
+#define OFPROTO_SORT_KEYS_MAX 32
+struct ofproto_sort_key {
+    const struct mf_field *field; /* NULL: priority. */
+    bool reverse;
+};
+void ofproto_dump_sort(struct ofproto_dump *, const struct ofproto_sort_key *,
+                       size_t n);
 bool ofproto_dump_step(struct ofproto_dump *, size_t max,
                        void (*cb)(const struct flow_print *, void *aux),
                        void *aux, bool *gone);

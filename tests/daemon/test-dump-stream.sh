@@ -1,7 +1,7 @@
 #!/bin/bash
-# Issue 16, large replies stream: dump-flows text comes in pieces of about
-# 64 KiB with the loop free in between, byte for byte what the one-piece
-# reply holds; the client prints the pieces as they come; the daemon
+# Issue 16, large replies stream: dump-flows text, sorted or not, comes in
+# pieces of about 64 KiB with the loop free in between, byte for byte what
+# the one-piece reply holds; the client prints the pieces as they come; the daemon
 # answers others while a slow client reads a long dump; a bridge removed
 # during a dump ends it with an error.
 source "$SW_SRC/tests/daemon/lib.sh"
@@ -17,6 +17,7 @@ swofctl add-flows br0 "$SWD_DIR/flows.txt"
 
 swofctl dump-flows br0 >"$SWD_DIR/streamed.txt"
 swofctl dump-flows --no-stats --names br0 table=1 >"$SWD_DIR/streamed-names.txt"
+swofctl dump-flows --rsort=nw_src --sort br0 >"$SWD_DIR/streamed-sorted.txt"
 [ "$(wc -l <"$SWD_DIR/streamed.txt")" = $((N + 2)) ] \
     || fail "streamed: $(wc -l <"$SWD_DIR/streamed.txt") lines"
 
@@ -65,9 +66,15 @@ def call(params, stream):
     return s, Lines(s)
 
 # The one-piece reply and the pieces carry the same text.
-for params, f in (({"bridge": "br0"}, "streamed.txt"),
-                  ({"bridge": "br0", "stats": False, "names": True,
-                    "match": "table=1"}, "streamed-names.txt")):
+# Sorted too: every table is collected and sorted in runs, a run per
+# loop turn, before the first piece.
+for params, f, header in (
+        ({"bridge": "br0"}, "streamed.txt", True),
+        ({"bridge": "br0", "stats": False, "names": True, "match": "table=1"},
+         "streamed-names.txt", False),
+        ({"bridge": "br0", "sort": [{"field": "nw_src", "reverse": True},
+                                    {"field": "priority"}]},
+         "streamed-sorted.txt", False)):
     s, r = call(params, False)
     whole = r.next()["result"]["text"]
     s.close()
@@ -84,7 +91,7 @@ for params, f in (({"bridge": "br0"}, "streamed.txt"),
     check(timeless("".join(pieces)) == timeless(whole),
           "pieces differ from the whole")
     check(len(pieces) > 10, "only %d pieces" % len(pieces))
-    check(m["end"]["n_flows"] == whole.count("\n") - ("stats" not in params),
+    check(m["end"]["n_flows"] == whole.count("\n") - header,
           "n_flows %r" % m)
     # swofctl printed exactly that.
     check(timeless(open(d + "/" + f).read()) == timeless(whole),
