@@ -106,15 +106,17 @@ static void write_chunk(const char *text, size_t len, void *aux)
 }
 
 json_t *common_call_chunks(const struct common_opts *opts, const char *method,
-                           json_t *params)
+                           json_t *params,
+                           void (*cb)(const char *text, size_t len, void *aux),
+                           void *aux)
 {
     json_t *result;
     char *err;
     if (!params) {
         die(1, "could not encode the %s request", method);
     }
-    int error = rpc_call_chunks(opts->rundir, method, params, write_chunk,
-                                NULL, &result, &err);
+    int error = rpc_call_chunks(opts->rundir, method, params,
+                                cb ? cb : write_chunk, aux, &result, &err);
     json_decref(params);
     if (error) {
         fflush(stdout);

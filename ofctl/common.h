@@ -34,11 +34,13 @@ void die(int status, const char *fmt, ...) SW_PRINTF(2, 3);
 json_t *common_call(const struct common_opts *, const char *method,
                     json_t *params);
 /* As common_call(), for a reply that may come in pieces
- * (rpc_call_chunks()): each piece goes to stdout as it arrives.  Returns
- * the final result (or the whole result from a daemon that does not
- * stream). */
+ * (rpc_call_chunks()): each piece goes to 'cb' as it arrives, or when 'cb'
+ * is NULL to stdout.  Returns the final result (or the whole result from
+ * a daemon that does not stream). */
 json_t *common_call_chunks(const struct common_opts *, const char *method,
-                           json_t *params);
+                           json_t *params,
+                           void (*cb)(const char *text, size_t len, void *aux),
+                           void *aux);
 
 /* Prints 'result' as indented JSON with a trailing newline. */
 void common_print_json(const json_t *result);

@@ -152,6 +152,56 @@ static int cmd_replace_flows(const struct common_opts *g,
     return 0;
 }
 
+/* --format json of a streamed dump: the daemon sends a flow per line
+ * (compact JSON); this prints them as common_print_json() prints the
+ * one-piece reply {"flows": [...]}, a flow at a time. */
+struct json_dump {
+    size_t n;       /* Flows printed. */
+    struct ds line; /* A line cut between two pieces. */
+};
+
+static void json_dump_flow(struct json_dump *jd, const char *text)
+{
+    json_error_t error;
+    json_t *j = json_loads(text, 0, &error);
+    if (!j) {
+        die(1, "dump-flows: a flow the daemon sent is not JSON: %s",
+            error.text);
+    }
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+    json_decref(j);
+    fputs(jd->n++ ? ",\n" : "{\n  \"flows\": [\n", stdout);
+    /* The object sits two levels deep in the document. */
+    for (const char *p = s; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        printf("    %.*s%s", (int)len, p, nl ? "\n" : "");
+        p += len + (nl != NULL);
+    }
+    free(s);
+}
+
+static void json_dump_chunk(const char *text, size_t len, void *jd_)
+{
+    struct json_dump *jd = jd_;
+    if (!len) {
+        return;
+    }
+    ds_put_buffer(&jd->line, text, len);
+    char *start = jd->line.string;
+    char *nl;
+    while (
+        (nl = memchr(start, '\n',
+                     jd->line.length - (size_t)(start - jd->line.string)))) {
+        *nl = '\0';
+        json_dump_flow(jd, start);
+        start = nl + 1;
+    }
+    size_t left = jd->line.length - (size_t)(start - jd->line.string);
+    memmove(jd->line.string, start, left);
+    jd->line.length = left;
+}
+
 static int cmd_dump_flows(const struct common_opts *g,
                           const struct cmd_opts *o, char *argv[], int argc)
 {
@@ -160,18 +210,21 @@ static int cmd_dump_flows(const struct common_opts *g,
                   argv[0], "match", argc > 1 ? argv[1] : "", "strict",
                   o->strict, "stats", o->stats, "names", o->names, "text_only",
                   !g->json, "sort", o->sort, "protocol", o->protocol);
-    if (!g->json) {
-        /* The text of a dump, sorted or not, comes in pieces, printed as
-         * they arrive: no size limit, and the memory of one piece. */
-        json_object_set_new(params, "stream", json_true());
-        json_t *r = common_call_chunks(g, "dump-flows", params);
-        if (json_object_get(r, PR_KEY_TEXT)) {
-            return print_reply(g, r); /* A daemon that does not stream. */
-        }
-        json_decref(r);
-        return 0;
+    /* The dump, sorted or not, text or JSON, comes in pieces, printed as
+     * they arrive: no size limit, and the memory of one piece. */
+    json_object_set_new(params, "stream", json_true());
+    struct json_dump jd = { 0, DS_EMPTY_INITIALIZER };
+    json_t *r = common_call_chunks(g, "dump-flows", params,
+                                   g->json ? json_dump_chunk : NULL, &jd);
+    ds_destroy(&jd.line);
+    if (json_object_get(r, PR_KEY_TEXT) || json_object_get(r, "flows")) {
+        return print_reply(g, r); /* A daemon that does not stream. */
     }
-    return print_reply(g, common_call(g, "dump-flows", params));
+    json_decref(r);
+    if (g->json) {
+        fputs(jd.n ? "\n  ]\n}\n" : "{\n  \"flows\": []\n}\n", stdout);
+    }
+    return 0;
 }
 
 static int cmd_dump_aggregate(const struct common_opts *g,

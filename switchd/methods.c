@@ -457,7 +457,8 @@ static char *m_dump_flows(struct switchd *sw, json_t *params,
     opts.sort_keys = keys;
     opts.rsort = rsort;
     opts.n_sort_keys = n;
-    if (param_bool(params, "stream", false) && opts.text_only) {
+    if (param_bool(params, "stream", false)) {
+        /* The text, or without text_only a flow per line in JSON. */
         err = dump_flows_stream(sw, br, &opts, call, resultp);
     } else {
         err = bridge_ofctl_dump_flows(sw->bridges, br, &opts, resultp);

@@ -137,13 +137,15 @@ char *bridge_ofctl_dump_flows(struct bridges *, const char *br,
                               const struct bridge_dump_options *,
                               json_t **resultp);
 
-/* dump-flows in pieces (the text form, unsorted): the lines
- * bridge_ofctl_dump_flows() would put in "text", produced a few at a time
- * so that the daemon sends a dump of millions of flows in chunks with
- * packets forwarded in between, holding one chunk and one pointer per
- * flow of the table being dumped.  Flows that change meanwhile are shown
- * as they are when reached (ofproto_dump_step()).  Fails like
- * bridge_ofctl_dump_flows() (unknown bridge, bad match). */
+/* dump-flows in pieces, sorted or not: with 'text_only' the lines
+ * bridge_ofctl_dump_flows() would put in "text", without it one line per
+ * flow holding the object it would put in "flows" (compact JSON),
+ * produced a few at a time so that the daemon sends a dump of millions of
+ * flows in chunks with packets forwarded in between, holding one chunk
+ * and one pointer per flow of the table being dumped (of every table,
+ * and the sort keys' values, when sorted).  Flows that change meanwhile
+ * are shown as they are when reached (ofproto_dump_step()).  Fails like
+ * bridge_ofctl_dump_flows() (unknown bridge, bad match, bad sort key). */
 struct bridge_flow_stream;
 char *bridge_ofctl_dump_flows_stream(struct bridges *, const char *br,
                                      const struct bridge_dump_options *,

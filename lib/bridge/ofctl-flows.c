@@ -251,12 +251,44 @@ struct dump_ctx {
     struct ds text; /* Every line, when 'text_only'. */
 };
 
+/* A flow as --format json shows it ('fp' already set for the view). */
+static json_t *flow_json(const struct flow_print *fp,
+                         const struct portmap *map, struct ds *scratch)
+{
+    char cookie[24];
+    json_t *j = json_object();
+    ds_clear(scratch);
+    flow_print_format(fp, map, scratch);
+    json_object_set_new(j, PR_KEY_TEXT, json_string(ds_cstr(scratch)));
+    snprintf(cookie, sizeof cookie, "0x%llx", (unsigned long long)fp->cookie);
+    json_object_set_new(j, "cookie", json_string(cookie));
+    json_object_set_new(j, "table", json_integer(fp->table_id));
+    json_object_set_new(j, "priority", json_integer(fp->priority));
+    json_object_set_new(j, "duration",
+                        json_real((double)fp->duration_msec / 1000.0));
+    json_object_set_new(j, "n_packets",
+                        json_integer((json_int_t)fp->n_packets));
+    json_object_set_new(j, "n_bytes", json_integer((json_int_t)fp->n_bytes));
+    json_object_set_new(j, "idle_timeout", json_integer(fp->idle_timeout));
+    json_object_set_new(j, "hard_timeout", json_integer(fp->hard_timeout));
+    json_object_set_new(j, "idle_age", json_integer(fp->idle_age));
+    if (fp->hard_age >= 0) {
+        json_object_set_new(j, "hard_age", json_integer(fp->hard_age));
+    }
+    ds_clear(scratch);
+    match_format(fp->match, -1, map, scratch);
+    json_object_set_new(j, "match", json_string(ds_cstr(scratch)));
+    ds_clear(scratch);
+    ofpacts_format(fp->ofpacts, fp->ofpacts_len, map, scratch);
+    json_object_set_new(j, "actions", json_string(ds_cstr(scratch)));
+    return j;
+}
+
 static void dump_flow_cb(const struct flow_print *fp_, void *ctx_)
 {
     struct dump_ctx *ctx = ctx_;
     struct flow_print fp = *fp_;
     const struct portmap *map = ctx->opts->names ? ctx->map : NULL;
-    char cookie[24];
 
     if (ctx->n >= ctx->allocated) {
         ctx->entries = x2nrealloc(ctx->entries, &ctx->allocated, ctx->n + 1,
@@ -267,7 +299,7 @@ static void dump_flow_cb(const struct flow_print *fp_, void *ctx_)
     fp.show_stats = ctx->opts->stats;
     fp.show_ages = dump_is_plain(ctx->opts) && ctx->opts->of_version != 13;
     fp.show_flags = ctx->opts->of_version == 13;
-    json_t *j = NULL;
+    e->json = NULL;
     if (ctx->opts->text_only) {
         /* Text rendering: only the line, kept in one shared buffer, so a
          * dump of 100,000 flows costs no per-flow allocation. */
@@ -275,36 +307,8 @@ static void dump_flow_cb(const struct flow_print *fp_, void *ctx_)
         flow_print_format(&fp, map, &ctx->text);
         e->text_len = ctx->text.length - e->text_ofs;
     } else {
-        j = json_object();
-        ds_clear(&ctx->ds);
-        flow_print_format(&fp, map, &ctx->ds);
-        json_object_set_new(j, PR_KEY_TEXT, json_string(ds_cstr(&ctx->ds)));
-        snprintf(cookie, sizeof cookie, "0x%llx",
-                 (unsigned long long)fp.cookie);
-        json_object_set_new(j, "cookie", json_string(cookie));
-        json_object_set_new(j, "table", json_integer(fp.table_id));
-        json_object_set_new(j, "priority", json_integer(fp.priority));
-        json_object_set_new(j, "duration",
-                            json_real((double)fp.duration_msec / 1000.0));
-        json_object_set_new(j, "n_packets",
-                            json_integer((json_int_t)fp.n_packets));
-        json_object_set_new(j, "n_bytes",
-                            json_integer((json_int_t)fp.n_bytes));
-        json_object_set_new(j, "idle_timeout", json_integer(fp.idle_timeout));
-        json_object_set_new(j, "hard_timeout", json_integer(fp.hard_timeout));
-        json_object_set_new(j, "idle_age", json_integer(fp.idle_age));
-        if (fp.hard_age >= 0) {
-            json_object_set_new(j, "hard_age", json_integer(fp.hard_age));
-        }
-        ds_clear(&ctx->ds);
-        match_format(fp.match, -1, map, &ctx->ds);
-        json_object_set_new(j, "match", json_string(ds_cstr(&ctx->ds)));
-        ds_clear(&ctx->ds);
-        ofpacts_format(fp.ofpacts, fp.ofpacts_len, map, &ctx->ds);
-        json_object_set_new(j, "actions", json_string(ds_cstr(&ctx->ds)));
+        e->json = flow_json(&fp, map, &ctx->ds);
     }
-
-    e->json = j;
 }
 
 char *bridge_ofctl_dump_flows(struct bridges *bs, const char *name,
@@ -389,6 +393,8 @@ struct bridge_flow_stream {
     struct bridges *bs;
     char *bridge;
     bool stats, names, plain, header_sent;
+    bool json; /* Lines of JSON, a flow each, instead of the text. */
+    struct ds scratch;
     int of_version;
     int xid; /* The header's (dump_xid()). */
     struct ofproto_dump *dump;
@@ -425,6 +431,8 @@ char *bridge_ofctl_dump_flows_stream(struct bridges *bs, const char *name,
     st->stats = opts->stats;
     st->names = opts->names;
     st->plain = dump_is_plain(opts);
+    st->json = !opts->text_only;
+    ds_init(&st->scratch);
     st->of_version = opts->of_version;
     st->xid = dump_xid(opts->of_version, opts->match);
     st->dump = ofproto_dump_start(br->ofproto, have_filter ? &filter : NULL,
@@ -439,7 +447,7 @@ char *bridge_ofctl_dump_flows_stream(struct bridges *bs, const char *name,
 }
 
 struct stream_ctx {
-    const struct bridge_flow_stream *st;
+    struct bridge_flow_stream *st;
     const struct portmap *map;
     struct ds *out;
     size_t n;
@@ -452,7 +460,15 @@ static void stream_flow_cb(const struct flow_print *fp_, void *ctx_)
     fp.show_stats = ctx->st->stats;
     fp.show_ages = ctx->st->plain && ctx->st->of_version != 13;
     fp.show_flags = ctx->st->of_version == 13;
-    flow_print_format(&fp, ctx->map, ctx->out);
+    if (ctx->st->json) {
+        json_t *j = flow_json(&fp, ctx->map, &ctx->st->scratch);
+        char *line = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+        ds_put_cstr(ctx->out, line);
+        free(line);
+        json_decref(j);
+    } else {
+        flow_print_format(&fp, ctx->map, ctx->out);
+    }
     ds_put_char(ctx->out, '\n');
     ctx->n++;
 }
@@ -463,7 +479,7 @@ bool bridge_flow_stream_step(struct bridge_flow_stream *st, size_t max_flows,
     *errp = NULL;
     if (!st->header_sent) {
         st->header_sent = true;
-        if (st->plain) {
+        if (st->plain && !st->json) {
             ds_put_format(out,
                           st->of_version == 13
                               ? "OFPST_FLOW reply (OF1.3) (xid=0x%x):\n"
@@ -494,6 +510,7 @@ void bridge_flow_stream_destroy(struct bridge_flow_stream *st)
 {
     if (st) {
         ofproto_dump_destroy(st->dump);
+        ds_destroy(&st->scratch);
         free(st->bridge);
         free(st);
     }
