@@ -1,5 +1,6 @@
-/* ofproto-private: what ofproto.c (tables, flow_mod, stats), its
- * companions ofproto-expire.c (timeouts) and ofproto-save.c, and xlate.c
+/* ofproto-private: what ofproto.c (tables, stats), its companions
+ * ofproto-flowmod.c (flow_mod), ofproto-dump.c (dumps),
+ * ofproto-expire.c (timeouts) and ofproto-save.c, and xlate.c
  * (execution) share.  Nothing outside lib/pipeline includes this
  * header.
  *
@@ -221,6 +222,12 @@ void rule_release(struct ofproto *, struct rule *);
  * delete_learned (see ofproto.c); frees the vector's array. */
 void rules_remove(struct ofproto *, struct rule_vec *, int reason);
 
+/* Frees the rules kept for dumps in progress (see struct ofproto's
+ * 'graveyard'), when the last one ends. */
+void graveyard_free(struct ofproto *);
+/* classifier_for_each() callback: appends the rule to rule_vec 'v_'. */
+void collect_all(const struct cls_rule *, void *v_);
+
 /* flow_mod (ofproto-flowmod.c).  Appends the rules 'fm' selects to 'v',
  * table by table. */
 void rules_select(const struct ofproto *, const struct flow_mod *, bool strict,
@@ -228,6 +235,30 @@ void rules_select(const struct ofproto *, const struct flow_mod *, bool strict,
 /* The bridge goes away: its batches learn it (ofproto_batch_step()
  * fails). */
 void ofproto_batches_orphan(struct ofproto *);
+
+/* A dump in progress (ofproto-dump.c).  Defined here because
+ * ofproto_destroy() ends the dumps of a bridge that goes away ('p' NULL)
+ * and ofproto.c calls nothing in ofproto-dump.c, which builds on it. */
+struct dump_item;
+struct ofproto_dump {
+    struct ofproto *p; /* NULL once the bridge went away. */
+    struct ofproto_dump *next;
+    struct flow_mod filter; /* Its 'ofpacts' unused (empty). */
+    bool have_filter, strict;
+    /* --sort: every table is collected before the sort, whose order is
+     * the keys', then the dump's own (table, priority, age, match). */
+    struct ofproto_sort_key *keys;
+    size_t n_keys;
+    union mf_value *vals;    /* n_keys per item, filled a run at a time. */
+    size_t table;            /* The next table to collect. */
+    struct dump_item *items; /* The table(s) being dumped, in runs of
+                              * DUMP_RUN: */
+    size_t n_items, allocated;
+    size_t n_sorted; /* Items in sorted runs so far. */
+    size_t *cur;     /* Per run, its next item to report... */
+    size_t *heap;    /* ...and the runs by that item, least first. */
+    size_t n_heap, n_runs;
+};
 
 /* Timeouts (ofproto-expire.c).  When 'r' expires if nothing refreshes
  * it, or INT64_MAX. */

@@ -16,7 +16,8 @@
  * OpenFlow 1.1 action set executed when the pipeline ends.
  *
  * With a trace callback every step is reported through the same code, so
- * what trace shows is what execution does. */
+ * what trace shows is what execution does.  Packets in batches are in
+ * xlate-batch.c. */
 #include "ofproto.h"
 
 #include <stdlib.h>
@@ -27,40 +28,7 @@
 #include "ofproto-private.h"
 #include "packet-commit.h"
 #include "util.h"
-
-struct xlate_ctx {
-    struct ofproto *ofproto; /* Bridge being executed. */
-    struct ofproto *root;    /* Bridge the packet entered. */
-    struct flow flow;        /* The key lookups and actions see. */
-    struct flow base;        /* What the packet bytes say. */
-    const struct packet *in; /* Input packet, untouched. */
-    struct packet work;      /* Copy made at the first header commit. */
-    bool have_work;
-    uint16_t vlan_tpid;      /* TPID for a tag pushed later. */
-    uint32_t trunc_len;      /* output(max_len=N): bytes an output keeps
-                              * while that action runs; 0: all. */
-    uint32_t in_len;         /* Bytes credited to each rule. */
-    uint64_t credit_packets; /* Packets credited to each rule (1 but for
-                              * ofproto_execute_credit()). */
-    uint64_t credit_bytes;   /* Bytes, likewise (in_len but for it). */
-    bool credit_only;        /* ofproto_execute_credit(): no packet-ins. */
-    uint16_t in_port;        /* The packet's in_port on arrival. */
-    int64_t now;             /* clock_msec() once per packet: reading the
-                              * clock per rule cost ~10% of the walk. */
-
-    bool side_effects;
-    int depth;
-    bool exit;     /* "exit" action: stop every action list. */
-    bool too_deep; /* Resubmit limit hit: drop everything. */
-    uint8_t table_id;
-    struct rule *rule;     /* Rule whose actions are running. */
-    struct buf action_set; /* OpenFlow 1.1 action set. */
-    const char *drop_reason;
-
-    struct xlate_result *res;
-    void (*trace)(const struct xlate_event *, void *aux);
-    void *trace_aux;
-};
+#include "xlate-private.h"
 
 static void do_actions(struct xlate_ctx *, const struct ofpact *, size_t);
 static void output_port(struct xlate_ctx *, uint16_t port, uint16_t max_len,
@@ -994,11 +962,10 @@ static void do_actions(struct xlate_ctx *ctx, const struct ofpact *acts,
 
 /* Prepares 'ctx' to run 'packet' whose key (metadata and headers) is
  * already in 'flow'. */
-static void ctx_init(struct xlate_ctx *ctx, struct ofproto *p,
-                     const struct packet *packet, const struct flow *flow,
-                     bool side_effects, int64_t now, struct xlate_result *res,
-                     void (*cb)(const struct xlate_event *, void *aux),
-                     void *aux)
+void ctx_init(struct xlate_ctx *ctx, struct ofproto *p,
+              const struct packet *packet, const struct flow *flow,
+              bool side_effects, int64_t now, struct xlate_result *res,
+              void (*cb)(const struct xlate_event *, void *aux), void *aux)
 {
     ctx->flow = *flow;
     ctx->base = *flow;
@@ -1029,8 +996,8 @@ static void ctx_init(struct xlate_ctx *ctx, struct ofproto *p,
 }
 
 /* The packet's key: metadata from 'md', headers from the bytes. */
-static void extract_key(const struct packet *packet, const struct flow *md,
-                        struct flow *flow)
+void extract_key(const struct packet *packet, const struct flow *md,
+                 struct flow *flow)
 {
     memcpy(flow, md, FLOW_HEADERS_OFS); /* flow_extract() zeroes the rest. */
     flow_extract(packet_data(packet), packet->len, flow);
@@ -1073,7 +1040,7 @@ static void ctx_finish(struct xlate_ctx *ctx)
 }
 
 /* Runs the walk 'ctx' was prepared for, from table 0. */
-static void ctx_run(struct xlate_ctx *ctx)
+void ctx_run(struct xlate_ctx *ctx)
 {
     xlate_result_clear(ctx->res);
     if (!refuses_input(ctx)) {
@@ -1132,120 +1099,4 @@ void ofproto_execute_actions(struct ofproto *p, const struct packet *packet,
     xlate_result_clear(res);
     do_actions(&ctx, ofpacts, len);
     ctx_finish(&ctx);
-}
-
-/* ---- Batches. ---- */
-
-/* What a batch prefetches of a rule found in a big table, as (offset
- * from its cls_rule, bytes): for a lookup, the hot part and the inline
- * actions a learned flow usually has (64 bytes); for a learn refresh, the
- * warm part before them too (see struct rule). */
-#define HIT_OFFSET ((ptrdiff_t)CLS_RULE_HOT)
-#define HIT_BYTES (sizeof(struct rule) - RULE_HOT_OFFSET + 64)
-#define REFRESH_OFFSET                          \
-    ((ptrdiff_t)offsetof(struct rule, modified) \
-     - (ptrdiff_t)offsetof(struct rule, cr))
-#define REFRESH_BYTES \
-    (sizeof(struct rule) - offsetof(struct rule, modified) + 64)
-
-/* Subtables this large miss the caches; smaller ones are left alone. */
-#define BIG_SUBTABLE (OFPROTO_BIG_TABLE / 2)
-
-/* The learn a packet arriving on 'in_port' is likely to run, or NULL. */
-static const struct ofpact_learn *learn_hint(const struct ofproto *p,
-                                             uint16_t in_port)
-{
-    size_t h = in_port % OFPROTO_LEARN_HINTS;
-    if (p->learn_hints[h].learn && p->learn_hints[h].gen == p->gen
-        && p->learn_hints[h].in_port == in_port) {
-        return p->learn_hints[h].learn;
-    }
-    return NULL;
-}
-
-/* Lists the large tables (where lookups miss the caches) in 'big'. */
-static size_t big_tables(struct ofproto *p, uint8_t big[OFPROTO_N_TABLES])
-{
-    size_t n = 0;
-    for (size_t w = 0; w < ARRAY_SIZE(p->big_tables); w++) {
-        uint64_t bits = p->big_tables[w];
-        while (bits) {
-            unsigned b = (unsigned)__builtin_ctzll(bits);
-            bits &= bits - 1;
-            size_t t = w * 64 + b;
-            if (classifier_count(&p->tables[t]) >= OFPROTO_BIG_TABLE / 2) {
-                big[n++] = (uint8_t)t;
-            } else {
-                p->big_tables[w] &= ~(UINT64_C(1) << b);
-            }
-        }
-    }
-    return n;
-}
-
-/* Prefetches, for the 'n' keys in 'flows', what their walks will read
- * from large tables: the extracted key's own lookups and, where a learn
- * hint says the packet will learn into a large table, the flow that
- * learn refreshes.  Two passes, index slots then rules, so that every
- * load of a pass is in flight at once; each flow is hashed once, in the
- * first. */
-static void prefetch_batch(struct ofproto *p, const struct flow *flows,
-                           size_t n)
-{
-    uint8_t big[OFPROTO_N_TABLES];
-    size_t n_big = big_tables(p, big);
-    if (!n_big) {
-        return;
-    }
-    /* Room for four records a packet (a learned flow and a big subtable
-     * or two is the usual case); past that, the rest go without. */
-    struct cls_prefetch pf[OFPROTO_BATCH_MAX * 4];
-    size_t n_pf = 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct ofpact_learn *l = learn_hint(p, flows[i].in_port);
-        const struct classifier *cls = l ? &p->tables[l->table_id] : NULL;
-        if (cls && classifier_count(cls) >= BIG_SUBTABLE) {
-            struct flow key;
-            learn_key(l, &flows[i], &key);
-            n_pf += classifier_prefetch_slots(
-                cls, &key, 1, BIG_SUBTABLE, &pf[n_pf], ARRAY_SIZE(pf) - n_pf);
-        }
-    }
-    size_t n_refresh = n_pf;
-    for (size_t t = 0; t < n_big; t++) {
-        n_pf += classifier_prefetch_slots(&p->tables[big[t]], flows, n,
-                                          BIG_SUBTABLE, &pf[n_pf],
-                                          ARRAY_SIZE(pf) - n_pf);
-    }
-    classifier_prefetch_rules(pf, n_refresh, REFRESH_OFFSET, REFRESH_BYTES);
-    classifier_prefetch_rules(pf + n_refresh, n_pf - n_refresh, HIT_OFFSET,
-                              HIT_BYTES);
-}
-
-void ofproto_execute_batch(struct ofproto *p,
-                           const struct packet *const *packets,
-                           const struct flow *md, size_t n,
-                           struct xlate_result *results)
-{
-    struct flow flows[OFPROTO_BATCH_MAX];
-    while (n) {
-        size_t k = SW_MIN(n, (size_t)OFPROTO_BATCH_MAX);
-        for (size_t i = 0; i < k; i++) {
-            extract_key(packets[i], &md[i], &flows[i]);
-        }
-        prefetch_batch(p, flows, k);
-        /* The packets of a group arrived together: one clock reading
-         * serves them all. */
-        int64_t now = clock_msec();
-        for (size_t i = 0; i < k; i++) {
-            struct xlate_ctx ctx;
-            ctx_init(&ctx, p, packets[i], &flows[i], true, now, &results[i],
-                     NULL, NULL);
-            ctx_run(&ctx);
-        }
-        packets += k;
-        md += k;
-        results += k;
-        n -= k;
-    }
 }
