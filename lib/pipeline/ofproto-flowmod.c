@@ -322,18 +322,6 @@ int ofproto_flow_mods(struct ofproto *p, const struct flow_mod *fms, size_t n,
 
 /* ---- Batches applied in slices. ---- */
 
-struct ofproto_batch {
-    struct ofproto *p;          /* NULL once the bridge went away. */
-    struct ofproto_batch *next; /* In p->batches. */
-    const struct flow_mod *fms;
-    size_t n;
-    size_t pos;       /* The next flow_mod to check, then to apply. */
-    bool checked;     /* All checked: now applying. */
-    size_t new_flows; /* Counted by the check. */
-    size_t reserved;  /* What this batch holds of p->n_reserved. */
-    bool finished;    /* A step returned true. */
-};
-
 struct ofproto_batch *ofproto_batch_start(struct ofproto *p,
                                           const struct flow_mod *fms, size_t n)
 {
@@ -438,14 +426,4 @@ bool ofproto_batches_running(const struct ofproto *p)
         }
     }
     return false;
-}
-
-void ofproto_batches_orphan(struct ofproto *p)
-{
-    for (struct ofproto_batch *b = p->batches; b; b = b->next) {
-        p->n_reserved -= b->reserved;
-        b->reserved = 0;
-        b->p = NULL;
-    }
-    p->batches = NULL;
 }

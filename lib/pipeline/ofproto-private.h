@@ -232,9 +232,21 @@ void collect_all(const struct cls_rule *, void *v_);
  * table by table. */
 void rules_select(const struct ofproto *, const struct flow_mod *, bool strict,
                   struct rule_vec *);
-/* The bridge goes away: its batches learn it (ofproto_batch_step()
- * fails). */
-void ofproto_batches_orphan(struct ofproto *);
+/* A batch being applied in slices (ofproto-flowmod.c).  Defined here,
+ * as struct ofproto_dump below, because ofproto_destroy() ends the
+ * batches of a bridge that goes away and ofproto.c calls nothing in the
+ * files that build on it. */
+struct ofproto_batch {
+    struct ofproto *p;          /* NULL once the bridge went away. */
+    struct ofproto_batch *next; /* In p->batches. */
+    const struct flow_mod *fms;
+    size_t n;
+    size_t pos;       /* The next flow_mod to check, then to apply. */
+    bool checked;     /* All checked: now applying. */
+    size_t new_flows; /* Counted by the check. */
+    size_t reserved;  /* What this batch holds of p->n_reserved. */
+    bool finished;    /* A step returned true. */
+};
 
 /* A dump in progress (ofproto-dump.c).  Defined here because
  * ofproto_destroy() ends the dumps of a bridge that goes away ('p' NULL)

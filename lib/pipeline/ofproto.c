@@ -343,7 +343,13 @@ void ofproto_destroy(struct ofproto *p)
         d->p = NULL;
     }
     p->dumps = NULL;
-    ofproto_batches_orphan(p); /* And batches with theirs. */
+    /* And batches with theirs (ofproto_batch_step() fails). */
+    for (struct ofproto_batch *b = p->batches; b; b = b->next) {
+        p->n_reserved -= b->reserved;
+        b->reserved = 0;
+        b->p = NULL;
+    }
+    p->batches = NULL;
     graveyard_free(p);
     portmap_destroy(&p->portmap);
     for (size_t i = 0; i < p->n_ports; i++) {
