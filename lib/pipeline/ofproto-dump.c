@@ -231,58 +231,116 @@ static void run_read_keys(struct ofproto_dump *d, size_t first, size_t n)
     }
 }
 
-/* Appends the rules of 'v' to the dump's items. */
-static void items_append(struct ofproto_dump *d, const struct rule_vec *v)
+/* Rules a step gathers at most: the walk of a table's list is the one
+ * thing a step does per rule, so a table of a million flows is gathered
+ * in 250 steps instead of one that held an ASan build's loop for 0.75 s
+ * on a loaded machine (20-35 ms in Release). */
+#define DUMP_GATHER 4096
+
+/* What a dump does next: gather rules (a table, or with sort keys every
+ * table), sort them a run per step, report them merged. */
+enum dump_phase { DUMP_GATHERING, DUMP_SORTING, DUMP_MERGING };
+
+/* Whether the dump's filter selects 'r' (none: every rule). */
+static bool dump_selects(const struct ofproto_dump *d, const struct rule *r)
 {
-    if (d->n_items + v->n > d->allocated) {
-        d->items = x2nrealloc(d->items, &d->allocated, d->n_items + v->n,
+    if (!d->have_filter) {
+        return true;
+    }
+    struct match m;
+    cls_rule_get_match(&r->cr, &m);
+    struct flow_mod f = d->filter;
+    f.table_id = r->table_id;
+    return rule_selected(r, &m, &f, d->strict);
+}
+
+static void item_push(struct ofproto_dump *d, struct rule *r)
+{
+    if (d->n_items >= d->allocated) {
+        d->items = x2nrealloc(d->items, &d->allocated, d->n_items + 1,
                               sizeof *d->items);
     }
-    for (size_t i = 0; i < v->n; i++) {
-        d->items[d->n_items++] = (struct dump_item){ v->rules[i], 0, 0 };
-    }
+    d->items[d->n_items++] = (struct dump_item){ r, 0, 0 };
 }
 
-/* Collects the next table with rules (a dump not sorted by keys);
- * returns false when there was none left. */
-static bool dump_collect_next(struct ofproto_dump *d)
+/* Gathers up to DUMP_GATHER rules from the table being gathered, moving
+ * on to the next table only if 'across' (a dump sorted by keys sees every
+ * table before it sorts).  Returns true when gathering is over: the
+ * table is complete (with 'across': every table). */
+static bool gather_step(struct ofproto_dump *d, bool across)
 {
-    d->n_items = d->n_sorted = d->n_heap = 0;
-    while (d->table < OFPROTO_N_TABLES) {
-        struct rule_vec v = { NULL, 0, 0 };
-        dump_collect(d->p, d->have_filter ? &d->filter : NULL, d->strict,
-                     d->table++, false, &v);
-        items_append(d, &v);
-        free(v.rules);
-        if (v.n) {
+    const struct ofproto *p = d->p;
+    size_t n = 0;
+    for (;;) {
+        if (!d->in_table) {
+            while (d->table < OFPROTO_N_TABLES
+                   && (!p->thead[d->table]
+                       || (d->have_filter && d->filter.table_id != FM_TABLE_ALL
+                           && d->filter.table_id != d->table))) {
+                d->table++;
+            }
+            if (d->table >= OFPROTO_N_TABLES) {
+                return true;
+            }
+            if (d->have_filter && d->strict) {
+                /* At most one rule: a lookup, not a walk. */
+                struct rule_vec v = { NULL, 0, 0 };
+                dump_collect(p, &d->filter, true, d->table++, false, &v);
+                for (size_t i = 0; i < v.n; i++) {
+                    item_push(d, v.rules[i]);
+                }
+                free(v.rules);
+                if (!across) {
+                    return true;
+                }
+                continue;
+            }
+            d->cursor = p->thead[d->table++];
+            d->in_table = true;
+        }
+        while (d->cursor && n < DUMP_GATHER) {
+            struct rule *r = d->cursor;
+            d->cursor = r->tnext;
+            if (dump_selects(d, r)) {
+                item_push(d, r);
+            }
+            n++;
+        }
+        if (d->cursor) {
+            return false;
+        }
+        d->in_table = false;
+        if (!across) {
             return true;
         }
+        if (n >= DUMP_GATHER) {
+            return false;
+        }
     }
-    return false;
 }
 
-/* One bounded piece of work on what is being dumped: collects the next
- * table's rules, or sorts one run of them (and, after the last, builds
- * the heap that merges the runs).  Returns false once every table was
- * collected and nothing is left to sort. */
+/* One bounded piece of work on what is being dumped: gathers a slice of
+ * rules, or sorts one run of them (and, after the last, builds the heap
+ * that merges the runs), or moves past what was reported.  Returns false
+ * once every table was gathered and reported. */
 static bool dump_prepare(struct ofproto_dump *d)
 {
-    if (d->n_keys && d->table < OFPROTO_N_TABLES) {
-        /* Sorted by keys: every table is gathered, one with rules per
-         * step, before anything is sorted. */
-        struct rule_vec v = { NULL, 0, 0 };
-        while (!v.n && d->table < OFPROTO_N_TABLES) {
-            dump_collect(d->p, d->have_filter ? &d->filter : NULL, d->strict,
-                         d->table++, false, &v);
+    switch ((enum dump_phase)d->phase) {
+    case DUMP_GATHERING:
+        if (!gather_step(d, d->n_keys > 0)) {
+            return true;
         }
-        items_append(d, &v);
-        free(v.rules);
-        if (d->table >= OFPROTO_N_TABLES && d->n_items) {
+        if (!d->n_items) {
+            /* An empty table (or, sorted, nothing at all). */
+            return !d->n_keys && (d->in_table || d->table < OFPROTO_N_TABLES);
+        }
+        if (d->n_keys) {
             d->vals = xmalloc(d->n_items * d->n_keys * sizeof *d->vals);
         }
-        return d->table < OFPROTO_N_TABLES || d->n_items > 0;
-    }
-    if (d->n_sorted < d->n_items) {
+        d->n_sorted = 0;
+        d->phase = DUMP_SORTING;
+        return true;
+    case DUMP_SORTING: {
         size_t n = d->n_items - d->n_sorted;
         n = n < DUMP_RUN ? n : DUMP_RUN;
         if (d->n_keys) {
@@ -304,21 +362,23 @@ static bool dump_prepare(struct ofproto_dump *d)
             for (size_t i = d->n_heap / 2; i-- > 0;) {
                 heap_sift_down(d, i);
             }
+            d->phase = DUMP_MERGING;
         }
         return true;
     }
-    if (d->n_keys) {
-        /* Everything was collected, sorted and reported. */
+    case DUMP_MERGING:
+    default:
+        /* Everything gathered was reported: the next table, if any. */
         d->n_items = d->n_sorted = d->n_heap = 0;
-        return false;
+        d->phase = DUMP_GATHERING;
+        return !d->n_keys && (d->in_table || d->table < OFPROTO_N_TABLES);
     }
-    return dump_collect_next(d);
 }
 
 /* The next item of the merged runs, or NULL. */
 static const struct rule *dump_pop(struct ofproto_dump *d)
 {
-    if (!d->n_heap || d->n_sorted < d->n_items) {
+    if (d->phase != DUMP_MERGING || !d->n_heap) {
         return NULL;
     }
     size_t run = d->heap[0];

@@ -36,9 +36,8 @@
 #include "ofproto-private.h"
 #include "util.h"
 
-/* Does 'r' pass the selection of 'fm'?  'match' is r's match. */
-static bool rule_selected(const struct rule *r, const struct match *match,
-                          const struct flow_mod *fm, bool strict)
+bool rule_selected(const struct rule *r, const struct match *match,
+                   const struct flow_mod *fm, bool strict)
 {
     if (fm->table_id != FM_TABLE_ALL && fm->table_id != r->table_id) {
         return false;

@@ -40,6 +40,9 @@ struct rule {
     struct rule *sib_prev, *sib_next; /* In learned_by->children. */
     struct rule **exp_pprev;          /* Filed for expiry (NULL: not), */
     struct rule *exp_next;            /* ...in a list of ofproto-expire.c. */
+    struct rule *tprev, *tnext;       /* In its table's list (oldest
+                                       * first), which a dump walks a
+                                       * slice at a time. */
 
     /* Warm: what a learn refresh touches besides the hot part ('modified'
      * written, 'learned_by' and 'flags' read and written), right before
@@ -98,6 +101,11 @@ struct ofport {
 struct ofproto {
     char *name;
     struct classifier tables[OFPROTO_N_TABLES];
+    /* Each table's rules as a list, oldest first: a dump gathers a table
+     * from it a slice at a time (the classifier's slots move on every
+     * insert and removal; the list only loses what is removed, and a
+     * dump whose next rule goes is moved past it). */
+    struct rule *thead[OFPROTO_N_TABLES], *ttail[OFPROTO_N_TABLES];
     struct ofproto_table_stats tstats[OFPROTO_N_TABLES]; /* 'active' is
                                                           * read live. */
     struct portmap portmap;
@@ -228,8 +236,11 @@ void graveyard_free(struct ofproto *);
 /* classifier_for_each() callback: appends the rule to rule_vec 'v_'. */
 void collect_all(const struct cls_rule *, void *v_);
 
-/* flow_mod (ofproto-flowmod.c).  Appends the rules 'fm' selects to 'v',
- * table by table. */
+/* flow_mod (ofproto-flowmod.c).  Does 'r' (whose match is 'match') pass
+ * the selection of 'fm'? */
+bool rule_selected(const struct rule *, const struct match *,
+                   const struct flow_mod *, bool strict);
+/* Appends the rules 'fm' selects to 'v', table by table. */
 void rules_select(const struct ofproto *, const struct flow_mod *, bool strict,
                   struct rule_vec *);
 /* A batch being applied in slices (ofproto-flowmod.c).  Defined here,
@@ -263,6 +274,9 @@ struct ofproto_dump {
     size_t n_keys;
     union mf_value *vals;    /* n_keys per item, filled a run at a time. */
     size_t table;            /* The next table to collect. */
+    bool in_table;           /* Gathering table 'table' - 1... */
+    struct rule *cursor;     /* ...from this rule on (NULL: done). */
+    int phase;               /* enum dump_phase (ofproto-dump.c). */
     struct dump_item *items; /* The table(s) being dumped, in runs of
                               * DUMP_RUN: */
     size_t n_items, allocated;

@@ -221,6 +221,40 @@ void graveyard_free(struct ofproto *p)
     p->n_graveyard = p->allocated_graveyard = 0;
 }
 
+static void table_list_append(struct ofproto *p, struct rule *r)
+{
+    uint8_t t = r->table_id;
+    r->tnext = NULL;
+    r->tprev = p->ttail[t];
+    if (r->tprev) {
+        r->tprev->tnext = r;
+    } else {
+        p->thead[t] = r;
+    }
+    p->ttail[t] = r;
+}
+
+static void table_list_remove(struct ofproto *p, struct rule *r)
+{
+    for (struct ofproto_dump *d = p->dumps; d; d = d->next) {
+        if (d->cursor == r) {
+            d->cursor = r->tnext; /* A dump never walks a removed rule. */
+        }
+    }
+    uint8_t t = r->table_id;
+    if (r->tprev) {
+        r->tprev->tnext = r->tnext;
+    } else {
+        p->thead[t] = r->tnext;
+    }
+    if (r->tnext) {
+        r->tnext->tprev = r->tprev;
+    } else {
+        p->ttail[t] = r->tprev;
+    }
+    r->tprev = r->tnext = NULL;
+}
+
 /* Inserts new rule 'r' (replacing an identical one, which it returns with
  * its links moved to 'r'). */
 struct rule *rule_insert(struct ofproto *p, struct rule *r)
@@ -228,6 +262,10 @@ struct rule *rule_insert(struct ofproto *p, struct rule *r)
     struct cls_rule *old_cr =
         classifier_replace(&p->tables[r->table_id], &r->cr);
     struct rule *old = rule_from_cls(old_cr);
+    if (old) {
+        table_list_remove(p, old);
+    }
+    table_list_append(p, r);
     cookie_count_add(p, r->table_id, r->cookie, 1);
     if (old) {
         cookie_count_add(p, old->table_id, old->cookie, -1);
@@ -291,6 +329,7 @@ void rules_remove(struct ofproto *p, struct rule_vec *v, int reason)
         learned_unlink(r);
         expire_unfile(p, r);
         classifier_remove(&p->tables[r->table_id], &r->cr);
+        table_list_remove(p, r);
         cookie_count_add(p, r->table_id, r->cookie, -1);
         p->n_flows--;
         ofproto_report(p, r, OFPROTO_FLOW_DELETED, r->remove_reason);
