@@ -30,6 +30,11 @@ struct switchd_job {
     char *(*feed)(void *state, const char *text, size_t len);
     void (*destroy)(void *state);
     void *state;
+    /* Set for a request answered only when its job is done (a flow_mod
+     * batch applied in slices): nothing is sent at dispatch, and the
+     * end goes out as the plain reply {"id", "result": finish()} (or
+     * {"id", "error"}). */
+    bool deferred;
 };
 
 /* What a request may turn into besides a reply: a subscription

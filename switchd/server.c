@@ -159,7 +159,8 @@ static void conn_job_cb(evutil_socket_t fd, short what, void *c_)
         free(err);
         conn_job_end(c);
     } else if (done) {
-        put_job_line(&lines, c->job_id, "end", c->job.finish(c->job.state));
+        put_job_line(&lines, c->job_id, c->job.deferred ? "result" : "end",
+                     c->job.finish(c->job.state));
         conn_job_end(c);
     }
     if (!lines.length) {
@@ -355,7 +356,7 @@ static void conn_handle(struct conn *c, const char *line)
             c->closing = true;
             event_del(c->rd);
         }
-    } else {
+    } else if (!c->job.step || !c->job.deferred) {
         conn_send(c, rpc_encode_reply(id, result));
     }
     json_decref(result);

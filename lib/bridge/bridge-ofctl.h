@@ -54,7 +54,9 @@ char *bridge_ofctl_mod_port(struct bridges *, const char *br, const char *port,
 
 /* add-flow/add-flows/mod-flows/del-flows: 'text' holds one flow per line
  * (blank lines and lines starting with '#' are skipped).  All lines are
- * parsed, then applied all-or-nothing.  Result: {"n_flows": N}. */
+ * parsed, then applied all-or-nothing, in one go.  Result:
+ * {"n_flow_mods": N}.  The daemon applies requests in slices through
+ * bridge_flow_upload_*() instead; this is the library's one-call form. */
 char *bridge_ofctl_flow_mods(struct bridges *, const char *br, enum fm_command,
                              const char *text, json_t **resultp);
 /* The same as swofctl sends them in OpenFlow 'of_version' (10 or 13; 0

@@ -428,7 +428,7 @@ void ofproto_dump_destroy(struct ofproto_dump *d)
                 break;
             }
         }
-        if (!p->dumps) {
+        if (!graveyard_needed(p)) {
             graveyard_free(p);
         }
     }

@@ -233,6 +233,9 @@ void rules_remove(struct ofproto *, struct rule_vec *, int reason);
 /* Frees the rules kept for dumps in progress (see struct ofproto's
  * 'graveyard'), when the last one ends. */
 void graveyard_free(struct ofproto *);
+/* Whether a removed rule must go to the graveyard: a dump runs, or a
+ * batch holds the rules a delete or modify selected. */
+bool graveyard_needed(const struct ofproto *);
 /* classifier_for_each() callback: appends the rule to rule_vec 'v_'. */
 void collect_all(const struct cls_rule *, void *v_);
 
@@ -257,6 +260,12 @@ struct ofproto_batch {
     size_t new_flows; /* Counted by the check. */
     size_t reserved;  /* What this batch holds of p->n_reserved. */
     bool finished;    /* A step returned true. */
+    /* A loose delete or modify being applied: the rules it selected
+     * (kept from being freed, while a batch runs, by the graveyard) and
+     * the next of them to delete or modify. */
+    bool selected;
+    struct rule_vec sel;
+    size_t sel_pos;
 };
 
 /* A dump in progress (ofproto-dump.c).  Defined here because

@@ -197,9 +197,22 @@ static void rule_free(struct rule *r)
 
 /* Frees 'r', already out of its table, or keeps it for later while a
  * dump may still hold a pointer to it. */
+bool graveyard_needed(const struct ofproto *p)
+{
+    if (p->dumps) {
+        return true;
+    }
+    for (const struct ofproto_batch *b = p->batches; b; b = b->next) {
+        if (b->selected) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void rule_release(struct ofproto *p, struct rule *r)
 {
-    if (!p->dumps) {
+    if (!graveyard_needed(p)) {
         rule_free(r);
         return;
     }

@@ -156,6 +156,32 @@ seen, lat, took = during_upload("--bundle")
 check(seen <= {0, 40000}, "--bundle: a reader saw part of the file: %r"
       % sorted(seen))
 
+# A one-piece del-flows of all of them is applied in slices too (the
+# unit test test_batch_slices_loose shows the slices): answered with the
+# plain reply, every flow gone, readers answered meanwhile.
+out = subprocess.run([swofctl, "add-flows", "br0", d + "/flows.txt"],
+                     capture_output=True, text=True, timeout=120)
+check(out.returncode == 0 and n_flows() == 40000, "re-add: %r" % (out,))
+counts, done = [], threading.Event()
+def reader2():
+    c = Conn()
+    while not done.is_set():
+        counts.append(c.call("dump-aggregate", {"bridge": "br0"})
+                      ["result"]["flow_count"])
+        time.sleep(0.001)
+th = threading.Thread(target=reader2)
+th.start()
+r = Conn().call("del-flows", {"bridge": "br0", "match": ""}, id=5)
+time.sleep(0.1)
+done.set()
+th.join()
+check(r == {"id": 5, "result": {"n_flow_mods": 1}}, "del-flows reply %r" % r)
+check(n_flows() == 0, "after del-flows: %d flows" % n_flows())
+check(counts == sorted(counts, reverse=True), "the count went up: %r"
+      % counts)
+print("del-flows of 40000 flows: %d reads meanwhile, %d partial counts"
+      % (len(counts), len(set(counts) - {0, 40000})))
+
 # Gone while waiting for the commit (killed, say, 0.2 s after its end):
 # the checked file is applied whole, not half.
 text = open(d + "/flows.txt").read()

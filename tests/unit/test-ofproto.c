@@ -881,6 +881,60 @@ START_TEST(test_batch_slices)
 }
 END_TEST
 
+/* A loose delete or modify of many flows, applied a slice at a time:
+ * flows removed by something else between slices are skipped (no
+ * use-after-free under ASan), flows added after the selection stay, a
+ * modify of nothing still adds. */
+START_TEST(test_batch_slices_loose)
+{
+    clock_fake_set(1000); /* max_msec 0: a slice of 256 selected flows. */
+    struct ofproto *p = bridge();
+    for (int i = 0; i < 2000; i++) {
+        char text[96];
+        snprintf(text, sizeof text,
+                 "table=7,priority=5,ip,nw_dst=10.1.%d.%d actions=drop",
+                 i >> 8, i & 255);
+        add(p, text);
+    }
+    /* del-flows table=7, applied in slices. */
+    struct flow_mod *fm = parse_n(p, FM_DELETE, "table=7", 1);
+    struct ofproto_batch *b = ofproto_batch_start(p, fm, 1);
+    char *err;
+    int errnum;
+    ck_assert(!ofproto_batch_step(b, 0, &errnum, &err)); /* Checked. */
+    ck_assert(!ofproto_batch_step(b, 0, &errnum, &err)); /* One slice. */
+    ck_assert_uint_eq(ofproto_n_flows(p), 2000 - 256);
+    /* Meanwhile: the last flow goes by another delete (selected, not yet
+     * reached), and a new one comes. */
+    ck_assert_int_eq(
+        mod(p, FM_DELETE_STRICT, "table=7,priority=5,ip,nw_dst=10.1.7.207"),
+        0);
+    add(p, "table=7,priority=9,ip,nw_dst=10.9.9.9 actions=drop");
+    int steps = 0;
+    while (!ofproto_batch_step(b, 0, &errnum, &err)) {
+        ck_assert_int_lt(++steps, 100);
+    }
+    ck_assert_msg(!err, "%s", err ? err : "");
+    ck_assert_int_ge(steps, 5);
+    ck_assert_uint_eq(ofproto_n_flows(p), 1); /* The newcomer. */
+    ofproto_batch_destroy(b);
+    free_n(fm, 1);
+
+    /* mod-flows of everything in table 8 (nothing there): adds. */
+    fm = parse_n(p, FM_MODIFY, "table=8,ip actions=output:3", 1);
+    b = ofproto_batch_start(p, fm, 1);
+    while (!ofproto_batch_step(b, 0, &errnum, &err)) {
+        continue;
+    }
+    ck_assert_ptr_null(err);
+    ck_assert_uint_eq(ofproto_n_flows(p), 2);
+    ofproto_batch_destroy(b);
+    free_n(fm, 1);
+    ofproto_destroy(p);
+    clock_fake_off();
+}
+END_TEST
+
 /* learn(limit=N): at most N flows with the learn's cookie in its table;
  * then learning stops (refreshes go on), as ovs-actions(7) says. */
 START_TEST(test_learn_limit)
@@ -1559,6 +1613,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_delete_learned);
     tcase_add_test(tc, test_learn_flow_limit);
     tcase_add_test(tc, test_batch_slices);
+    tcase_add_test(tc, test_batch_slices_loose);
     tcase_add_test(tc, test_big_table_slab_rules);
     tcase_add_test(tc, test_monitor_learn);
     tcase_add_test(tc, test_monitor_client);
