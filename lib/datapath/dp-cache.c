@@ -134,13 +134,89 @@ static bool translate_headers(const struct dp_frame *out, uint32_t *tag,
     return true;
 }
 
-/* The action list for one output 'o' of a walk of 'in', the frame's tag
- * being '*tag' and its Ethernet addresses 'eth' so far: the header
- * changes, then the output.  Anything else that differs (IP, ARP or L4
- * fields, a second tag) cannot be expressed. */
-static bool translate_output(const struct dp *dp, const struct dp_frame *in,
-                             const struct xlate_output *o, uint32_t *tag,
-                             uint8_t eth[12], struct dp_entry *e)
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8
+           | p[3];
+}
+
+/* The IPv4 and L4 rewrites that turn 'cur' into 'out' (each 'len' bytes
+ * from the EtherType on): SET_IPV4 for the TOS, TTL or addresses, SET_L4
+ * for TCP or UDP ports; the checksums those sit in may differ too (the
+ * kernel updates them as it rewrites).  False if anything else differs,
+ * or the frame is not IPv4 with a 20-byte header (what the key parser
+ * caches, dp-abi.h). */
+static bool translate_l3(const uint8_t *cur, const uint8_t *out, size_t len,
+                         struct dp_entry *e)
+{
+    if (!memcmp(cur, out, len)) {
+        return true;
+    }
+    if (len < 2 + 20 || get16(cur) != 0x0800 || cur[2] != 0x45) {
+        return false;
+    }
+    /* Bytes of the IPv4 header a rewrite may change: TOS, TTL, the
+     * checksum, the addresses. */
+    static const uint8_t ip_may[20] = { 0, 1, 0, 0, 0, 0, 0, 0, 1, 0,
+                                        1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+    const uint8_t *ci = cur + 2, *oi = out + 2;
+    for (size_t i = 0; i < 20; i++) {
+        if (ci[i] != oi[i] && !ip_may[i]) {
+            return false;
+        }
+    }
+    uint8_t proto = ci[9];
+    size_t csum = proto == 6 ? 16 : proto == 17 ? 6 : SIZE_MAX;
+    bool l4_changed = false;
+    for (size_t i = 2 + 20; i < len; i++) {
+        size_t j = i - (2 + 20);
+        if (cur[i] == out[i]) {
+            continue;
+        }
+        if (csum != SIZE_MAX && (j < 4 || j == csum || j == csum + 1)) {
+            l4_changed |= j < 4;
+            continue;
+        }
+        return false;
+    }
+    struct dp_action a;
+    if (memcmp(ci, oi, 20)) {
+        memset(&a, 0, sizeof a);
+        a.type = DP_A_SET_IPV4;
+        a.nw_tos = oi[1];
+        a.nw_ttl = oi[8];
+        a.nw_src = get32(oi + 12);
+        a.nw_dst = get32(oi + 16);
+        if (!add_action(e, &a)) {
+            return false;
+        }
+    }
+    if (l4_changed) {
+        memset(&a, 0, sizeof a);
+        a.type = DP_A_SET_L4;
+        a.tp_src = get16(out + 22);
+        a.tp_dst = get16(out + 24);
+        if (!add_action(e, &a)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The action list for one output 'o' of a walk, the frame's tag being
+ * '*tag', its Ethernet addresses 'eth' and the rest of it '*rest' so
+ * far (the input's, then each output's): the header changes, then the
+ * output.  Anything else that differs (ARP fields, a payload, a length,
+ * a second tag) cannot be expressed. */
+static bool translate_output(const struct dp *dp, const uint8_t **rest,
+                             size_t rest_len, const struct xlate_output *o,
+                             uint32_t *tag, uint8_t eth[12],
+                             struct dp_entry *e)
 {
     const struct dp_port *p = dp_port_find(dp, o->ofproto, o->port);
     if (!p || o->packet.len < 14) {
@@ -148,11 +224,11 @@ static bool translate_output(const struct dp *dp, const struct dp_frame *in,
     }
     struct dp_frame out;
     frame_split(&o->packet, &out);
-    if (out.rest_len != in->rest_len
-        || memcmp(out.rest, in->rest, in->rest_len)
-        || !translate_headers(&out, tag, eth, e)) {
+    if (out.rest_len != rest_len || !translate_headers(&out, tag, eth, e)
+        || !translate_l3(*rest, out.rest, rest_len, e)) {
         return false; /* Not ours, or a change we cannot express. */
     }
+    *rest = out.rest;
     struct dp_action a;
     memset(&a, 0, sizeof a);
     if (p->spec.kind == DP_PORT_VXLAN) {
@@ -187,9 +263,11 @@ static bool translate(const struct dp *dp, const struct packet *in,
     uint32_t tag = fin.tag;
     uint8_t eth[12];
     memcpy(eth, fin.eth, 12);
+    const uint8_t *rest = fin.rest;
     int last = -1;
     for (size_t i = 0; i < res->n_outputs; i++) {
-        if (!translate_output(dp, &fin, &res->outputs[i], &tag, eth, e)) {
+        if (!translate_output(dp, &rest, fin.rest_len, &res->outputs[i], &tag,
+                              eth, e)) {
             return false;
         }
         last = (int)e->n_actions - 1;
@@ -400,6 +478,12 @@ static void format_actions(const struct dp_entry *e, struct ds *s)
                 ds_put_format(s, ",src=%s", ipv4_to_str(a->local, b2));
             }
             ds_put_format(s, ",ttl=%u)", a->ttl);
+        } else if (a->type == DP_A_SET_IPV4) {
+            ds_put_format(s, "set_ipv4(src=%s,dst=%s,tos=0x%02x,ttl=%u)",
+                          ipv4_to_str(a->nw_src, b1),
+                          ipv4_to_str(a->nw_dst, b2), a->nw_tos, a->nw_ttl);
+        } else if (a->type == DP_A_SET_L4) {
+            ds_put_format(s, "set_l4(src=%u,dst=%u)", a->tp_src, a->tp_dst);
         } else if (a->type == DP_A_POP_VLAN) {
             ds_put_cstr(s, "pop_vlan");
         } else if (a->type == DP_A_PUSH_VLAN) {

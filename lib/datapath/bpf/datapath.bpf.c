@@ -87,6 +87,121 @@ static __always_inline int build_key(struct __sk_buff *skb, struct dp_key *k)
     return dp_parse(d, end, skb->len, k);
 }
 
+/* Where the IPv4 header starts: after the Ethernet header, and a tag
+ * if one is in the data (a pushed tag is in the skb's metadata). */
+static __always_inline __u32 l3_offset(struct __sk_buff *skb)
+{
+    __u8 type[2];
+    if (bpf_skb_load_bytes(skb, 12, type, 2) < 0) {
+        return 14;
+    }
+    return dp_get16(type) == DP_ETH_VLAN ? 18 : 14;
+}
+
+/* Where the L4 checksum of 'proto' sits from the L4 header (none: 0),
+ * and the flags its update needs (UDP's zero means "none": keep it). */
+static __always_inline __u32 l4_csum(__u8 proto, __u64 *flags)
+{
+    *flags = 0;
+    if (proto == 6) {
+        return 16;
+    }
+    if (proto == 17) {
+        *flags = BPF_F_MARK_MANGLED_0;
+        return 6;
+    }
+    return 0;
+}
+
+/* One 16-bit word of the IPv4 header, 'old' to 'new' (network order). */
+static __always_inline int ip_word(struct __sk_buff *skb, __u32 l3, __u32 ofs,
+                                   __u16 old, __u16 new)
+{
+    if (old == new) {
+        return 0;
+    }
+    if (bpf_l3_csum_replace(skb, l3 + 10, old, new, 2) < 0) {
+        return -1;
+    }
+    return bpf_skb_store_bytes(skb, l3 + ofs, &new, 2, 0);
+}
+
+/* One IPv4 address, also in the TCP/UDP pseudo-header's checksum. */
+static __always_inline int ip_addr(struct __sk_buff *skb, __u32 l3, __u32 ofs,
+                                   __u32 l4c, __u64 l4f, __u32 old, __u32 new)
+{
+    if (old == new) {
+        return 0;
+    }
+    if (bpf_l3_csum_replace(skb, l3 + 10, old, new, 4) < 0) {
+        return -1;
+    }
+    if (l4c
+        && bpf_l4_csum_replace(skb, l3 + 20 + l4c, old, new,
+                               BPF_F_PSEUDO_HDR | l4f | 4)
+               < 0) {
+        return -1;
+    }
+    return bpf_skb_store_bytes(skb, l3 + ofs, &new, 4, 0);
+}
+
+/* SET_IPV4 on a cacheable frame (a 20-byte IPv4 header, dp-abi.h). */
+static __always_inline int set_ipv4(struct __sk_buff *skb,
+                                    const struct dp_action *a)
+{
+    __u32 l3 = l3_offset(skb);
+    __u8 ip[20];
+    if (bpf_skb_load_bytes(skb, l3, ip, 20) < 0) {
+        return -1;
+    }
+    __u64 l4f;
+    __u32 l4c = l4_csum(ip[9], &l4f);
+    __u16 w0, w8, n0, n8;
+    __builtin_memcpy(&w0, ip, 2);
+    __builtin_memcpy(&w8, ip + 8, 2);
+    __u8 b0[2] = { ip[0], a->nw_tos }, b8[2] = { a->nw_ttl, ip[9] };
+    __builtin_memcpy(&n0, b0, 2);
+    __builtin_memcpy(&n8, b8, 2);
+    __u32 src, dst;
+    __builtin_memcpy(&src, ip + 12, 4);
+    __builtin_memcpy(&dst, ip + 16, 4);
+    if (ip_word(skb, l3, 0, w0, n0) < 0 || ip_word(skb, l3, 8, w8, n8) < 0
+        || ip_addr(skb, l3, 12, l4c, l4f, src, bpf_htonl(a->nw_src)) < 0
+        || ip_addr(skb, l3, 16, l4c, l4f, dst, bpf_htonl(a->nw_dst)) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+/* SET_L4: the ports of a TCP or UDP frame. */
+static __always_inline int set_l4(struct __sk_buff *skb,
+                                  const struct dp_action *a)
+{
+    __u32 l3 = l3_offset(skb);
+    __u8 proto;
+    if (bpf_skb_load_bytes(skb, l3 + 9, &proto, 1) < 0) {
+        return -1;
+    }
+    __u64 l4f;
+    __u32 l4c = l4_csum(proto, &l4f);
+    __u16 ports[2];
+    if (!l4c || bpf_skb_load_bytes(skb, l3 + 20, ports, 4) < 0) {
+        return -1;
+    }
+    __u16 want[2] = { bpf_htons(a->tp_src), bpf_htons(a->tp_dst) };
+    for (int i = 0; i < 2; i++) {
+        if (ports[i] == want[i]) {
+            continue;
+        }
+        if (bpf_l4_csum_replace(skb, l3 + 20 + l4c, ports[i], want[i], l4f | 2)
+                < 0
+            || bpf_skb_store_bytes(skb, l3 + 20 + 2 * i, &want[i], 2, 0) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Runs an entry's actions; returns the TC verdict. */
 static __always_inline int execute(struct __sk_buff *skb, struct dp_entry *e)
 {
@@ -112,6 +227,14 @@ static __always_inline int execute(struct __sk_buff *skb, struct dp_entry *e)
             }
         } else if (a->type == DP_A_SET_ETH) {
             if (bpf_skb_store_bytes(skb, 0, a->eth, 12, 0) < 0) {
+                return TC_ACT_SHOT;
+            }
+        } else if (a->type == DP_A_SET_IPV4) {
+            if (set_ipv4(skb, a) < 0) {
+                return TC_ACT_SHOT;
+            }
+        } else if (a->type == DP_A_SET_L4) {
+            if (set_l4(skb, a) < 0) {
                 return TC_ACT_SHOT;
             }
         } else if (a->type == DP_A_POP_VLAN) {

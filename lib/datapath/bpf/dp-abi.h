@@ -64,6 +64,9 @@ enum dp_action_type {
     DP_A_SET_ETH,    /* Rewrite the 12 bytes of Ethernet addresses. */
     DP_A_POP_VLAN,   /* Remove the outer tag (offloaded or in the data). */
     DP_A_PUSH_VLAN,  /* Push vlan_tpid, vlan_tci as the outer tag. */
+    DP_A_SET_IPV4,   /* Rewrite the IPv4 TOS, TTL and addresses (and the
+                      * checksums they are in). */
+    DP_A_SET_L4,     /* Rewrite the TCP or UDP ports (and checksum). */
 };
 
 #define DP_AF_INGRESS 0x01 /* OUTPUT into the device's receive path. */
@@ -81,6 +84,13 @@ struct dp_action {
     __u8 eth[12];    /* SET_ETH: dl_dst then dl_src. */
     __u16 vlan_tpid; /* PUSH_VLAN, host order. */
     __u16 vlan_tci;
+    __u32 nw_src; /* SET_IPV4, host order like the key. */
+    __u32 nw_dst;
+    __u8 nw_tos;
+    __u8 nw_ttl;
+    __u16 tp_src; /* SET_L4, host order. */
+    __u16 tp_dst;
+    __u16 pad2;
 };
 
 /* A cache entry.  No action at all means drop. */
