@@ -454,21 +454,32 @@ static void run_request(struct session *ss, json_t *id, const char *method,
     struct switchd_call call = { notify_cb, s, NULL, { 0 } };
     json_t *result = NULL;
     char *err = switchd_dispatch(sw, method, params, &call, &result);
-    check_reply(id, err, result);
+    bool deferred = call.job.step && call.job.deferred;
+    if (!deferred) {
+        check_reply(id, err, result);
+    }
     if (call.job.step) {
-        /* A reply in pieces: run it to the end as the server would. */
+        /* A reply in pieces, or one deferred to the job's end: run it to
+         * the end as the server would (which stops at an error). */
         if (err) {
             abort();
         }
         bool done = false;
-        for (int i = 0; !done && i < 1000000; i++) {
+        char *jerr = NULL;
+        for (int i = 0; !done && !jerr && i < 1000000; i++) {
             struct ds piece = DS_EMPTY_INITIALIZER;
-            char *jerr = NULL;
             done = call.job.step(call.job.state, 65536, &piece, &jerr);
             ds_destroy(&piece);
-            free(jerr);
         }
-        json_decref(call.job.finish(call.job.state));
+        if (!done && !jerr) {
+            abort(); /* A job that never ends holds its client forever. */
+        }
+        json_t *fin = jerr ? NULL : call.job.finish(call.job.state);
+        if (deferred) {
+            check_reply(id, jerr, fin); /* The request's one reply. */
+        }
+        json_decref(fin);
+        free(jerr);
         call.job.destroy(call.job.state);
     }
 
