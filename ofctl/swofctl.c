@@ -143,12 +143,12 @@ static int cmd_del_flows(const struct common_opts *g, const struct cmd_opts *o,
 static int cmd_replace_flows(const struct common_opts *g,
                              const struct cmd_opts *o, char *argv[], int argc)
 {
-    char *text = common_read_file(argv[1]);
-    json_t *r = common_call(g, "replace-flows",
-                            json_pack("{s:s, s:s, s:s}", "bridge", argv[0],
-                                      "flows", text, "protocol", o->protocol));
-    free(text);
-    json_decref(r);
+    /* Uploaded as add-flows' file is: any size, in pieces. */
+    json_decref(common_upload_file(g, "replace-flows",
+                                   json_pack("{s:s, s:s, s:b}", "bridge",
+                                             argv[0], "protocol", o->protocol,
+                                             "bundle", o->bundle),
+                                   argv[1]));
     return 0;
 }
 
@@ -626,7 +626,7 @@ static const struct cmd commands[] = {
       "modify the actions of flows matching FLOW" },
     { "del-flows", "[--strict] BRIDGE [MATCH]", 1, 2, cmd_del_flows,
       "delete matching flows (all flows without MATCH)" },
-    { "replace-flows", "BRIDGE FILE|-", 2, 2, cmd_replace_flows,
+    { "replace-flows", "[--bundle] BRIDGE FILE|-", 2, 2, cmd_replace_flows,
       "make the flow table exactly the flows in FILE" },
     { "dump-flows",
       "[--strict] [--no-stats] [--names] [--sort[=F]|--rsort[=F]] BRIDGE "

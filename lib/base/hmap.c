@@ -63,9 +63,20 @@ void hmap_remove(struct hmap *map, struct hmap_node *node)
     }
     *p = node->next;
     map->n--;
-    if (map->mask >= 64 && map->n < (map->mask + 1) / 8) {
-        hmap_resize(map, (map->mask + 1) / 2);
+    /* No shrinking here: a safe walk may be removing nodes, and a resize
+     * under it would skip or repeat some (hmap_shrink() after it). */
+}
+
+void hmap_shrink(struct hmap *map)
+{
+    if (map->mask < 64 || map->n >= (map->mask + 1) / 8) {
+        return;
     }
+    size_t n_buckets = 8;
+    while (n_buckets < map->n) {
+        n_buckets *= 2;
+    }
+    hmap_resize(map, n_buckets);
 }
 
 struct hmap_node *hmap_first(const struct hmap *map)

@@ -34,7 +34,12 @@ void hmap_init(struct hmap *);
 /* Frees the bucket array, not the nodes (they belong to the caller). */
 void hmap_destroy(struct hmap *);
 void hmap_insert(struct hmap *, struct hmap_node *, uint32_t hash);
+/* Never resizes the map, so removing nodes during HMAP_FOR_EACH_SAFE
+ * visits every node once; call hmap_shrink() after a walk that removed
+ * many. */
 void hmap_remove(struct hmap *, struct hmap_node *);
+/* Gives back the buckets of a map that lost most of its nodes. */
+void hmap_shrink(struct hmap *);
 void hmap_clear(struct hmap *);
 static inline size_t hmap_count(const struct hmap *map)
 {

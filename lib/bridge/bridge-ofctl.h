@@ -97,6 +97,13 @@ char *bridge_flow_upload_feed(struct bridge_flow_upload *, const char *text,
                               size_t len);
 bool bridge_flow_upload_step(struct bridge_flow_upload *, json_t **resultp,
                              char **errp);
+/* Makes the upload (started with FM_ADD) a replace-flows: its flows
+ * become the bridge's, in the scope of 'cookie'/'cookie_mask' (mask 0:
+ * every flow), applied in slices (ofproto_replace_start()) or with
+ * 'bundle' in one go; the result is {"added", "deleted"}.  Call before
+ * the first feed(). */
+void bridge_flow_upload_set_replace(struct bridge_flow_upload *,
+                                    uint64_t cookie, uint64_t cookie_mask);
 void bridge_flow_upload_destroy(struct bridge_flow_upload *);
 
 /* replace-flows: makes the bridge's flows exactly those in 'text',

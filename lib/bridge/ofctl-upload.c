@@ -19,6 +19,7 @@
 #include "bridge-ofctl.h"
 #include "bridge-private.h"
 
+#include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,12 @@ struct bridge_flow_upload {
     bool bundle;                 /* Commit in one step (--bundle). */
     bool committing;             /* The commit has started... */
     struct ofproto_batch *batch; /* ...and runs in slices. */
+    /* replace-flows: the adds make the table (in the cookie scope). */
+    bool replace;
+    uint64_t cookie, cookie_mask;
+    struct ofproto_replace *rep;
+    size_t n_added, n_deleted;
+    bool done; /* The commit ended (commit_end()). */
 };
 
 char *bridge_flow_upload_start(struct bridges *bs, const char *name,
@@ -170,21 +177,75 @@ static struct bridge *commit_prepare(struct bridge_flow_upload *up,
     return err ? NULL : br;
 }
 
+void bridge_flow_upload_set_replace(struct bridge_flow_upload *up,
+                                    uint64_t cookie, uint64_t cookie_mask)
+{
+    up->replace = true;
+    up->cookie = cookie;
+    up->cookie_mask = cookie_mask;
+}
+
+/* replace-flows: every add must be in the scope it replaces. */
+static char *replace_check_scope(const struct bridge_flow_upload *up)
+{
+    for (size_t i = 0; i < up->n; i++) {
+        if ((up->fms[i].cookie ^ up->cookie) & up->cookie_mask) {
+            return xasprintf("flow %zu: cookie 0x%" PRIx64 " is outside the "
+                             "replaced scope 0x%" PRIx64 "/0x%" PRIx64,
+                             i + 1, up->fms[i].cookie, up->cookie,
+                             up->cookie_mask);
+        }
+    }
+    return NULL;
+}
+
 /* The commit's last step, failed ('err') or not. */
 static bool commit_end(struct bridge_flow_upload *up, char *err,
                        json_t **resultp, char **errp)
 {
+    up->done = true;
     if (err && !up->multi_line && str_starts_with(err, "line 1: ")) {
         /* A single flow's error reads as add-flow's does. */
         char *s = xstrdup(err + strlen("line 1: "));
         free(err);
         err = s;
     }
-    if (!err) {
+    if (err) {
+        /* Nothing said. */
+    } else if (up->replace) {
+        *resultp = json_pack("{s:I, s:I}", "added", (json_int_t)up->n_added,
+                             "deleted", (json_int_t)up->n_deleted);
+    } else {
         *resultp = json_pack("{s:I}", "n_flow_mods", (json_int_t)up->n);
     }
     *errp = err;
     return true;
+}
+
+/* replace-flows' commit: in one go with --bundle, else in slices. */
+static bool replace_step(struct bridge_flow_upload *up, struct bridge *br,
+                         json_t **resultp, char **errp)
+{
+    char *err = NULL;
+    int errnum;
+    if (!up->rep) {
+        err = replace_check_scope(up);
+        if (!err && up->bundle) {
+            ofproto_replace_flows(br->ofproto, up->fms, up->n, up->cookie,
+                                  up->cookie_mask, &up->n_added,
+                                  &up->n_deleted, &err);
+        }
+        if (err || up->bundle) {
+            return commit_end(up, err, resultp, errp);
+        }
+        up->rep = ofproto_replace_start(br->ofproto, up->fms, up->n,
+                                        up->cookie, up->cookie_mask);
+    }
+    if (!ofproto_replace_step(up->rep, UPLOAD_SLICE_MSEC, &errnum, &err)) {
+        return false;
+    }
+    ofproto_replace_counts(up->rep, &up->n_added, &up->n_deleted);
+    return commit_end(up, err, resultp, errp);
 }
 
 bool bridge_flow_upload_step(struct bridge_flow_upload *up, json_t **resultp,
@@ -192,9 +253,15 @@ bool bridge_flow_upload_step(struct bridge_flow_upload *up, json_t **resultp,
 {
     char *err = NULL;
     *errp = NULL;
+    if (up->rep) {
+        return replace_step(up, NULL, resultp, errp);
+    }
     if (!up->committing) {
         up->committing = true;
         struct bridge *br = commit_prepare(up, &err);
+        if (br && up->replace) {
+            return replace_step(up, br, resultp, errp);
+        }
         if (!br || !up->n) {
             return commit_end(up, err, resultp, errp);
         }
@@ -216,20 +283,26 @@ void bridge_flow_upload_destroy(struct bridge_flow_upload *up)
     if (!up) {
         return;
     }
-    for (size_t i = 0; i < up->n; i++) {
-        flow_mod_uninit(&up->fms[i]);
-    }
-    if (up->batch && !ofproto_batch_finished(up->batch)) {
-        /* The client left during the commit: it finishes here, in one
-         * go, rather than leave part of a checked file applied. */
-        char *err = NULL;
-        int errnum;
+    /* A client that left during the commit: it finishes here, in one
+     * go, rather than leave part of a checked file applied.  Both read
+     * the flow_mods, which go after them. */
+    char *err = NULL;
+    int errnum;
+    if (up->rep && !up->done) {
+        while (!ofproto_replace_step(up->rep, INT_MAX, &errnum, &err)) {
+            continue;
+        }
+    } else if (up->batch && !up->done) {
         while (!ofproto_batch_step(up->batch, INT_MAX, &errnum, &err)) {
             continue;
         }
-        free(err);
     }
-    ofproto_batch_destroy(up->batch); /* Before the flow_mods it reads. */
+    free(err);
+    ofproto_replace_destroy(up->rep);
+    ofproto_batch_destroy(up->batch);
+    for (size_t i = 0; i < up->n; i++) {
+        flow_mod_uninit(&up->fms[i]);
+    }
     upload_pending -= up->n;
     free(up->fms);
     ds_destroy(&up->partial);

@@ -362,6 +362,7 @@ void dp_cache_flush(struct dp *dp)
         harvest(dp, f, &used, NULL);
         flow_remove(dp, f);
     }
+    hmap_shrink(&dp->flows);
     dp->stats.n_flushes++;
     dp->synced = dp_versions(dp);
 }
@@ -376,6 +377,7 @@ void dp_credit(struct dp *dp)
             free(f);
         }
     }
+    hmap_shrink(&dp->flows);
 }
 
 void dp_sync(struct dp *dp)
@@ -456,6 +458,7 @@ void dp_run(struct dp *dp)
             dp->stats.n_idle_out++;
         }
     }
+    hmap_shrink(&dp->flows);
     xlate_result_uninit(&res);
     dp_sync(dp); /* A replay may have learned something new. */
 }

@@ -86,6 +86,8 @@ void overlay_store_clear(struct overlay_store *st)
         hmap_remove(&st->hosts, &h->node);
         host_free(h);
     }
+    hmap_shrink(&st->endpoints);
+    hmap_shrink(&st->hosts);
 }
 
 void overlay_store_uninit(struct overlay_store *st)
@@ -130,12 +132,14 @@ bool overlay_store_delete(struct overlay_store *st, const char *key)
     struct overlay_endpoint *ep = find_endpoint_key(st, key);
     if (ep) {
         hmap_remove(&st->endpoints, &ep->node);
+        hmap_shrink(&st->endpoints);
         endpoint_free(ep);
         return true;
     }
     struct overlay_host *h = find_host_key(st, key);
     if (h) {
         hmap_remove(&st->hosts, &h->node);
+        hmap_shrink(&st->hosts);
         host_free(h);
         return true;
     }

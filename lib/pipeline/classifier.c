@@ -437,6 +437,7 @@ static void destroy_subtable(struct classifier *cls, struct cls_subtable *st)
             (cls->n_subtables - pos - 1) * sizeof *cls->by_priority);
     cls->n_subtables--;
     hmap_remove(&cls->subtables, &st->node);
+    hmap_shrink(&cls->subtables);
     subtable_free(st);
 }
 

@@ -65,6 +65,7 @@ static void entry_remove(struct mac_learning *ml, struct mac_entry *e)
 {
     lru_unlink(ml, e);
     hmap_remove(&ml->table, &e->node);
+    hmap_shrink(&ml->table); /* Walks here follow the LRU list. */
     free(e);
 }
 

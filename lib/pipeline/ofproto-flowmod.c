@@ -164,10 +164,12 @@ static bool flow_mod_adds_nothing(const struct ofproto *p,
 
 /* Checks everything that could make 'fm' fail, so that applying a
  * validated batch cannot fail half way.  '*new_flows' counts the flows
- * the batch may add. */
+ * the batch may add, '*freed' the flows its strict deletes remove (a
+ * replace-flows that swaps a table's flows for as many others fits the
+ * limit it fits in). */
 static char *flow_mod_validate(const struct ofproto *p,
                                const struct flow_mod *fm, size_t idx,
-                               size_t *new_flows, int *errnum)
+                               size_t *new_flows, size_t *freed, int *errnum)
 {
     *errnum = EINVAL;
     if (fm->command == FM_ADD && fm->table_id == FM_TABLE_ALL) {
@@ -211,16 +213,28 @@ static char *flow_mod_validate(const struct ofproto *p,
                              idx, fm->priority, fm->table_id);
         }
     }
+    if (fm->command == FM_DELETE_STRICT && fm->table_id != FM_TABLE_ALL
+        && classifier_find_exactly(&p->tables[fm->table_id], &fm->match,
+                                   fm->priority)) {
+        (*freed)++;
+    }
     if (fm->command != FM_DELETE && fm->command != FM_DELETE_STRICT) {
-        /* Any add or modify may add a flow.  Only near the limit is it
-         * worth a lookup to see whether an add merely replaces one. */
+        /* An add that replaces a flow adds nothing: one lookup tells
+         * (counting it as new until near the limit refused files that
+         * fit, the replaced flows having been counted already).  A
+         * modify may add a flow; only near the limit is it worth the
+         * selection that tells whether it does. */
         size_t held = p->n_flows + p->n_reserved;
-        (*new_flows)++;
-        if (held + *new_flows > p->flow_limit
-            && flow_mod_adds_nothing(p, fm)) {
-            (*new_flows)--;
+        size_t limit = p->flow_limit + *freed;
+        if (fm->command == FM_ADD) {
+            *new_flows += !flow_mod_adds_nothing(p, fm);
+        } else {
+            (*new_flows)++;
+            if (held + *new_flows > limit && flow_mod_adds_nothing(p, fm)) {
+                (*new_flows)--;
+            }
         }
-        if (held + *new_flows > p->flow_limit) {
+        if (held + *new_flows > limit) {
             *errnum = ENOSPC;
             ((struct ofproto *)p)->stats.n_add_refused++;
             return xasprintf("flow_mod %zu: the bridge is at its limit of "
@@ -314,11 +328,12 @@ static void flow_mod_apply(struct ofproto *p, const struct flow_mod *fm)
 int ofproto_flow_mods(struct ofproto *p, const struct flow_mod *fms, size_t n,
                       char **errp)
 {
-    size_t new_flows = 0;
+    size_t new_flows = 0, freed = 0;
     *errp = NULL;
     for (size_t i = 0; i < n; i++) {
         int errnum;
-        char *err = flow_mod_validate(p, &fms[i], i, &new_flows, &errnum);
+        char *err =
+            flow_mod_validate(p, &fms[i], i, &new_flows, &freed, &errnum);
         if (err) {
             *errp = err;
             return errnum;
@@ -430,7 +445,7 @@ bool ofproto_batch_step(struct ofproto_batch *b, int max_msec, int *errnum,
     for (size_t k = 1; b->pos < b->n; k++) {
         if (!b->checked) {
             char *err = flow_mod_validate(p, &b->fms[b->pos], b->pos,
-                                          &b->new_flows, errnum);
+                                          &b->new_flows, &b->freed, errnum);
             if (err) {
                 *errp = err;
                 b->finished = true;
@@ -457,18 +472,13 @@ bool ofproto_batch_step(struct ofproto_batch *b, int max_msec, int *errnum,
          * between slices cannot take it, and start applying. */
         b->checked = true;
         b->pos = 0;
-        b->reserved = b->new_flows;
-        p->n_reserved += b->new_flows;
+        b->reserved = b->new_flows > b->freed ? b->new_flows - b->freed : 0;
+        p->n_reserved += b->reserved;
         return false;
     }
     batch_unreserve(b, b->reserved);
     b->finished = true;
     return true;
-}
-
-bool ofproto_batch_finished(const struct ofproto_batch *b)
-{
-    return b->finished;
 }
 
 void ofproto_batch_destroy(struct ofproto_batch *b)

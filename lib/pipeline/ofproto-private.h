@@ -257,7 +257,8 @@ struct ofproto_batch {
     size_t n;
     size_t pos;       /* The next flow_mod to check, then to apply. */
     bool checked;     /* All checked: now applying. */
-    size_t new_flows; /* Counted by the check. */
+    size_t new_flows; /* Counted by the check... */
+    size_t freed;     /* ...and the flows its strict deletes remove. */
     size_t reserved;  /* What this batch holds of p->n_reserved. */
     bool finished;    /* A step returned true. */
     /* A loose delete or modify being applied: the rules it selected

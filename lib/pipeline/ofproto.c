@@ -119,6 +119,7 @@ void cookie_count_add(struct ofproto *p, uint8_t table_id, uint64_t cookie,
     cc->n = delta > 0 ? cc->n + 1 : cc->n - 1;
     if (!cc->n) {
         hmap_remove(&p->cookie_counts, &cc->node);
+        hmap_shrink(&p->cookie_counts);
         free(cc);
     }
 }

@@ -90,8 +90,6 @@ ofproto_batch_start(struct ofproto *, const struct flow_mod *fms, size_t n);
  * was applied then, unless the bridge went away half way (ENODEV). */
 bool ofproto_batch_step(struct ofproto_batch *, int max_msec, int *errnum,
                         char **errp);
-/* True once a step returned true. */
-bool ofproto_batch_finished(const struct ofproto_batch *);
 void ofproto_batch_destroy(struct ofproto_batch *);
 /* True while a batch of this bridge has not finished. */
 bool ofproto_batches_running(const struct ofproto *);
@@ -106,6 +104,25 @@ bool ofproto_batches_running(const struct ofproto *);
 int ofproto_replace_flows(struct ofproto *, struct flow_mod *adds,
                           size_t n_adds, uint64_t cookie, uint64_t cookie_mask,
                           size_t *n_addedp, size_t *n_deletedp, char **errp);
+
+/* The same in slices, for a large list (replace-flows without --bundle):
+ * the table's flows are copied a dump step at a time, compared with the
+ * adds and the difference applied as a batch (ofproto_batch_step()), a
+ * slice of about 'max_msec' per step, so a table of a million flows never
+ * holds the caller; packets meanwhile see part of the change.  Takes the
+ * adds' actions as ofproto_replace_flows() does; 'adds' must outlive
+ * the replace.  A step returns true when done or failed ('*errp' and
+ * '*errnum' set; nothing changed unless the bridge went away). */
+struct ofproto_replace;
+struct ofproto_replace *ofproto_replace_start(struct ofproto *,
+                                              struct flow_mod *adds,
+                                              size_t n_adds, uint64_t cookie,
+                                              uint64_t cookie_mask);
+bool ofproto_replace_step(struct ofproto_replace *, int max_msec, int *errnum,
+                          char **errp);
+void ofproto_replace_counts(const struct ofproto_replace *, size_t *n_added,
+                            size_t *n_deleted);
+void ofproto_replace_destroy(struct ofproto_replace *);
 
 /* Calls 'cb' for each flow that 'filter' selects (table_id, match with
  * loose semantics unless 'strict', cookie/cookie_mask, out_port), in

@@ -182,6 +182,32 @@ check(counts == sorted(counts, reverse=True), "the count went up: %r"
 print("del-flows of 40000 flows: %d reads meanwhile, %d partial counts"
       % (len(counts), len(set(counts) - {0, 40000})))
 
+# replace-flows goes up in pieces too, and swaps a table for as many
+# other flows within a limit it fits in (the limit once counted the adds
+# without the deletes): 40,000 flows for 40,000 others under a limit of
+# 40,000.
+out = subprocess.run([swofctl, "add-flows", "br0", d + "/flows.txt"],
+                     capture_output=True, text=True, timeout=120)
+check(out.returncode == 0 and n_flows() == 40000, "re-add: %r" % (out,))
+Conn().call("vsctl", {"args": ["set", "bridge", "br0",
+                               "other_config:flow-limit=40000"]})
+with open(d + "/other.txt", "w") as f:
+    for line in open(d + "/flows.txt"):
+        f.write(line.replace("172.16.0.1", "172.16.0.2"))
+t0 = time.monotonic()
+out = subprocess.run([swofctl, "replace-flows", "br0", d + "/other.txt"],
+                     capture_output=True, text=True, timeout=120)
+check(out.returncode == 0, "replace-flows: %r" % (out,))
+s = Conn().call("dump-flows", {"bridge": "br0", "match": "ip,nw_dst=172.16.0.2",
+                               "text_only": True})["result"]["text"]
+check(n_flows() == 40000 and s.count("\n") >= 40000,
+      "after replace-flows: %d flows" % n_flows())
+print("replace-flows of 40000 flows by 40000 others under a limit of 40000: "
+      "%.2f s" % (time.monotonic() - t0))
+Conn().call("vsctl", {"args": ["remove", "bridge", "br0", "other_config",
+                               "flow-limit"]})
+Conn().call("del-flows", {"bridge": "br0", "match": ""})
+
 # Gone while waiting for the commit (killed, say, 0.2 s after its end):
 # the checked file is applied whole, not half.
 text = open(d + "/flows.txt").read()

@@ -935,6 +935,93 @@ START_TEST(test_batch_slices_loose)
 }
 END_TEST
 
+struct count_ctx {
+    const char *what;
+    size_t n;
+};
+
+static void count_what_cb(const struct flow_print *fp, void *ctx_)
+{
+    struct count_ctx *ctx = ctx_;
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    flow_print_format(fp, NULL, &ds);
+    ds_put_char(&ds, ' ');
+    ctx->n += strstr(ds_cstr(&ds), ctx->what) != NULL;
+    ds_destroy(&ds);
+}
+
+/* How many of the bridge's flows print with 'what' in them. */
+static size_t count_table(struct ofproto *p, const char *what)
+{
+    struct count_ctx ctx = { what, 0 };
+    ofproto_dump_flows(p, NULL, false, count_what_cb, &ctx);
+    return ctx.n;
+}
+
+/* replace-flows in slices: the same table as in one go, a slice at a
+ * time (no flow of the new list before the table was compared), and a
+ * swap of a table for as many other flows fits the limit it fits in
+ * (the strict deletes are counted against the adds). */
+START_TEST(test_replace_slices)
+{
+    clock_fake_set(1000);
+    struct ofproto *p = bridge();
+    /* 3,000 flows: 1,000 stay as they are, 1,000 change actions, 1,000
+     * go; the list brings 1,000 new ones. */
+    for (int i = 0; i < 3000; i++) {
+        char text[96];
+        snprintf(text, sizeof text,
+                 "table=2,priority=5,ip,nw_dst=10.1.%d.%d actions=drop",
+                 i >> 8, i & 255);
+        add(p, text);
+    }
+    ofproto_set_flow_limit(p, 3000);
+    size_t n = 3000;
+    struct flow_mod *adds = xcalloc(n, sizeof *adds);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = i < 2000 ? i : i + 1000; /* 3,000..3,999: new. */
+        char text[96];
+        snprintf(text, sizeof text,
+                 "table=2,priority=5,ip,nw_dst=10.1.%zu.%zu actions=%s",
+                 k >> 8, k & 255, i < 1000 ? "drop" : "output:2");
+        flow_mod_init(&adds[i], FM_ADD);
+        ck_assert_ptr_null(
+            flow_mod_parse(&adds[i], text, FM_PARSE_ADD, ofproto_portmap(p)));
+    }
+    struct ofproto_replace *r = ofproto_replace_start(p, adds, n, 0, 0);
+    char *err;
+    int errnum;
+    int steps = 0, untouched = 0;
+    while (!ofproto_replace_step(r, 0, &errnum, &err)) {
+        ck_assert_int_lt(++steps, 10000);
+        /* Copying and comparing leave the table alone; then the 1,000
+         * deletes go first, so it never holds fewer than 2,000. */
+        untouched +=
+            ofproto_n_flows(p) == 3000 && count_table(p, "output:2") == 0;
+        ck_assert_uint_ge(ofproto_n_flows(p), 2000);
+    }
+    ck_assert_msg(!err, "%s", err ? err : "");
+    ck_assert_int_ge(untouched, 3);
+    ck_assert_int_gt(steps, untouched);
+    size_t added, deleted;
+    ofproto_replace_counts(r, &added, &deleted);
+    ck_assert_uint_eq(added, 2000);   /* 1,000 changed, 1,000 new. */
+    ck_assert_uint_eq(deleted, 2000); /* 1,000 gone, 1,000 replaced. */
+    ck_assert_uint_eq(ofproto_n_flows(p), 3000);
+    ck_assert_uint_eq(count_table(p, "output:2"), 2000);
+    ck_assert_uint_eq(count_table(p, "nw_dst=10.1.7.208 "), 0);  /* 2000 */
+    ck_assert_uint_eq(count_table(p, "nw_dst=10.1.11.184 "), 1); /* 3000 */
+    ck_assert_uint_eq(count_table(p, "nw_dst=10.1.15.159 "), 1); /* 3999 */
+    ofproto_replace_destroy(r);
+    for (size_t i = 0; i < n; i++) {
+        flow_mod_uninit(&adds[i]);
+    }
+    free(adds);
+    ofproto_destroy(p);
+    clock_fake_off();
+}
+END_TEST
+
 /* learn(limit=N): at most N flows with the learn's cookie in its table;
  * then learning stops (refreshes go on), as ovs-actions(7) says. */
 START_TEST(test_learn_limit)
@@ -1614,6 +1701,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_learn_flow_limit);
     tcase_add_test(tc, test_batch_slices);
     tcase_add_test(tc, test_batch_slices_loose);
+    tcase_add_test(tc, test_replace_slices);
     tcase_add_test(tc, test_big_table_slab_rules);
     tcase_add_test(tc, test_monitor_learn);
     tcase_add_test(tc, test_monitor_client);

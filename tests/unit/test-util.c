@@ -76,6 +76,18 @@ START_TEST(test_hmap)
         n++;
     }
     ck_assert_int_eq(n, 500);
+    /* Removing every node during one safe walk visits every node once:
+     * the map must not shrink under the walk (it did, and a walk that
+     * flushed the fast path's cache skipped entries). */
+    n = 0;
+    HMAP_FOR_EACH_SAFE (it, node, &map) {
+        hmap_remove(&map, &it->node);
+        n++;
+    }
+    ck_assert_int_eq(n, 500);
+    ck_assert_uint_eq(hmap_count(&map), 0);
+    hmap_shrink(&map); /* Now the bucket array may go. */
+    ck_assert_uint_le(map.mask + 1, 8);
     hmap_destroy(&map);
 }
 END_TEST
