@@ -439,3 +439,8 @@ void ofproto_dump_destroy(struct ofproto_dump *d)
     free(d->heap);
     free(d);
 }
+
+bool ofproto_dump_gone(const struct ofproto_dump *d)
+{
+    return !d->p;
+}

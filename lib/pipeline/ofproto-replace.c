@@ -283,20 +283,17 @@ bool ofproto_replace_step(struct ofproto_replace *r, int max_msec, int *errnum,
     *errnum = 0;
     int64_t deadline = clock_msec() + max_msec;
     switch (r->phase) {
-    case REPLACE_COLLECT:
+    case REPLACE_COLLECT: {
+        bool gone = false;
         while (clock_msec() < deadline || max_msec <= 0) {
-            bool gone;
             bool done = ofproto_dump_step(r->dump, REPLACE_SLICE,
                                           collect_flow_cb, &r->ctx, &gone);
             if (gone) {
-                *errnum = ENODEV;
-                *errp = xstrdup("the bridge was deleted while its flows "
-                                "were being replaced");
-                return true;
+                break;
             }
             if (done) {
-                ofproto_dump_destroy(r->dump);
-                r->dump = NULL;
+                /* The finished dump stays until the batch starts: it is
+                 * what tells if the bridge goes away meanwhile. */
                 r->phase = REPLACE_MARK;
                 r->pos = 0;
                 break;
@@ -305,8 +302,15 @@ bool ofproto_replace_step(struct ofproto_replace *r, int max_msec, int *errnum,
                 break;
             }
         }
-        return false;
+        if (!gone) {
+            return false;
+        }
+        break;
+    }
     case REPLACE_MARK:
+        if (ofproto_dump_gone(r->dump)) {
+            break;
+        }
         while (r->pos < r->n_adds) {
             size_t end = SW_MIN(r->n_adds, r->pos + REPLACE_SLICE);
             for (; r->pos < end; r->pos++) {
@@ -320,7 +324,12 @@ bool ofproto_replace_step(struct ofproto_replace *r, int max_msec, int *errnum,
         r->phase = REPLACE_BUILD;
         return false;
     case REPLACE_BUILD:
+        if (ofproto_dump_gone(r->dump)) {
+            break;
+        }
         if (replace_build(r, deadline)) {
+            ofproto_dump_destroy(r->dump);
+            r->dump = NULL;
             r->phase = REPLACE_APPLY;
             r->batch = ofproto_batch_start(r->p, r->mods, r->n_mods);
         }
@@ -335,6 +344,12 @@ bool ofproto_replace_step(struct ofproto_replace *r, int max_msec, int *errnum,
         }
         return true;
     }
+    /* The bridge went away between two steps. */
+    *errnum = ENODEV;
+    *errp = xstrdup("the bridge was deleted while its flows were being "
+                    "replaced");
+    r->n_added = r->n_deleted = 0;
+    return true;
 }
 
 void ofproto_replace_counts(const struct ofproto_replace *r, size_t *n_added,

@@ -169,6 +169,8 @@ bool ofproto_dump_step(struct ofproto_dump *, size_t max,
                        void (*cb)(const struct flow_print *, void *aux),
                        void *aux, bool *gone);
 void ofproto_dump_destroy(struct ofproto_dump *);
+/* True once the dump's bridge went away. */
+bool ofproto_dump_gone(const struct ofproto_dump *);
 
 struct ofproto_table_stats {
     uint64_t active;  /* Flows in the table. */

@@ -1013,6 +1013,32 @@ START_TEST(test_replace_slices)
     ck_assert_uint_eq(count_table(p, "nw_dst=10.1.11.184 "), 1); /* 3000 */
     ck_assert_uint_eq(count_table(p, "nw_dst=10.1.15.159 "), 1); /* 3999 */
     ofproto_replace_destroy(r);
+
+    /* The bridge goes away between two steps, in each phase: the next
+     * step says so. */
+    for (int after = 1; after <= 12; after++) {
+        struct ofproto *p2 = bridge();
+        for (int i = 0; i < 300; i++) {
+            char text[96];
+            snprintf(text, sizeof text,
+                     "table=2,priority=5,ip,nw_dst=10.2.%d.%d actions=drop",
+                     i >> 8, i & 255);
+            add(p2, text);
+        }
+        r = ofproto_replace_start(p2, adds, 300, 0, 0);
+        bool done = false;
+        for (int k = 0; k < after && !done; k++) {
+            done = ofproto_replace_step(r, 0, &errnum, &err);
+            free(err);
+        }
+        ofproto_destroy(p2);
+        if (!done) {
+            ck_assert(ofproto_replace_step(r, 0, &errnum, &err));
+            ck_assert_int_eq(errnum, ENODEV);
+            free(err);
+        }
+        ofproto_replace_destroy(r);
+    }
     for (size_t i = 0; i < n; i++) {
         flow_mod_uninit(&adds[i]);
     }
