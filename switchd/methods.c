@@ -245,15 +245,23 @@ static void upload_destroy(void *job_)
     free(job);
 }
 
-static char *flow_mods_upload(struct switchd *sw, const char *br,
-                              enum fm_command cmd, int of_version, bool bundle,
-                              struct switchd_call *call, json_t **resultp)
+/* Turns started upload 'up' into the request's job.  With 'upload' its
+ * flows come in pieces after the reply {"upload": true}; without, they
+ * are 'text' (fed now), and the reply is deferred to the commit's end.
+ * Either way the commit is checked whole, then applied in slices (a
+ * del-flows of a million flows held the loop for 0.76 s in one piece,
+ * a replace-flows 11.8 s).  Destroys 'up' on error. */
+static char *upload_job_start(struct switchd *sw,
+                              struct bridge_flow_upload *up, bool upload,
+                              const char *text, struct switchd_call *call,
+                              json_t **resultp)
 {
-    struct bridge_flow_upload *up;
-    char *err = bridge_flow_upload_start(sw->bridges, br, cmd, of_version,
-                                         bundle, &up);
-    if (err) {
-        return err;
+    if (!upload && text && *text) {
+        char *err = bridge_flow_upload_feed(up, text, strlen(text));
+        if (err) {
+            bridge_flow_upload_destroy(up);
+            return err;
+        }
     }
     struct upload_job *job = xzalloc(sizeof *job);
     job->sw = sw;
@@ -261,9 +269,12 @@ static char *flow_mods_upload(struct switchd *sw, const char *br,
     call->job = (struct switchd_job){ .step = upload_step,
                                       .finish = upload_finish,
                                       .destroy = upload_destroy,
-                                      .feed = upload_feed,
-                                      .state = job };
-    *resultp = json_pack("{s:b}", "upload", true);
+                                      .feed = upload ? upload_feed : NULL,
+                                      .state = job,
+                                      .deferred = !upload };
+    if (upload) {
+        *resultp = json_pack("{s:b}", "upload", true);
+    }
     return NULL;
 }
 
@@ -286,38 +297,15 @@ static char *flow_mods(struct switchd *sw, json_t *params,
     if (err) {
         return err;
     }
-    if (param_bool(params, "upload", false)) {
-        if (text) {
-            return xasprintf("an upload's flows come in pieces, not in "
-                             "\"%s\"",
-                             key);
-        }
-        return flow_mods_upload(sw, br, cmd, view.of_version,
-                                param_bool(params, "bundle", false), call,
-                                resultp);
+    bool upload = param_bool(params, "upload", false);
+    if (upload && text) {
+        return xasprintf("an upload's flows come in pieces, not in \"%s\"",
+                         key);
     }
-    /* One request, applied as an upload's commit is: checked whole,
-     * then in slices (a del-flows of a million flows held the loop for
-     * 0.76 s in one piece), answered when done. */
     struct bridge_flow_upload *up;
     err = bridge_flow_upload_start(sw->bridges, br, cmd, view.of_version,
                                    param_bool(params, "bundle", false), &up);
-    if (!err && text && *text) {
-        err = bridge_flow_upload_feed(up, text, strlen(text));
-    }
-    if (err) {
-        bridge_flow_upload_destroy(up);
-        return err;
-    }
-    struct upload_job *job = xzalloc(sizeof *job);
-    job->sw = sw;
-    job->up = up;
-    call->job = (struct switchd_job){ .step = upload_step,
-                                      .finish = upload_finish,
-                                      .destroy = upload_destroy,
-                                      .state = job,
-                                      .deferred = true };
-    return NULL;
+    return err ? err : upload_job_start(sw, up, upload, text, call, resultp);
 }
 
 static char *m_add_flows(struct switchd *sw, json_t *params,
@@ -394,10 +382,6 @@ static char *m_replace_flows(struct switchd *sw, json_t *params,
     /* swofctl names its protocol; a caller that does not (swagent) gets
      * neither 1.0's refusals nor its implicit reset_counts. */
     int of_version = param_opt_str(params, "protocol") ? view.of_version : 0;
-    /* As add-flows: an upload, or one request applied as its commit is
-     * (the table compared and the difference applied in slices: one
-     * piece held the loop for 11.8 s at a million flows), answered when
-     * done. */
     struct bridge_flow_upload *up;
     err = bridge_flow_upload_start(sw->bridges, br, FM_ADD, of_version,
                                    param_bool(params, "bundle", false), &up);
@@ -405,26 +389,7 @@ static char *m_replace_flows(struct switchd *sw, json_t *params,
         return err;
     }
     bridge_flow_upload_set_replace(up, cookie, mask);
-    if (text && *text) {
-        err = bridge_flow_upload_feed(up, text, strlen(text));
-        if (err) {
-            bridge_flow_upload_destroy(up);
-            return err;
-        }
-    }
-    struct upload_job *job = xzalloc(sizeof *job);
-    job->sw = sw;
-    job->up = up;
-    call->job = (struct switchd_job){ .step = upload_step,
-                                      .finish = upload_finish,
-                                      .destroy = upload_destroy,
-                                      .state = job,
-                                      .feed = upload ? upload_feed : NULL,
-                                      .deferred = !upload };
-    if (upload) {
-        *resultp = json_pack("{s:b}", "upload", true);
-    }
-    return NULL;
+    return upload_job_start(sw, up, upload, text, call, resultp);
 }
 
 /* dump-flows in pieces: about 'max_bytes' of text per step. */

@@ -81,13 +81,7 @@ static void dump_rule(const struct rule *r, int64_t now,
     struct match m;
     struct flow_print fp;
     ofproto_rule_to_print(r, &m, &fp);
-    fp.show_stats = true;
-    fp.duration_msec = now - r->created;
-    fp.n_packets = r->n_packets;
-    fp.n_bytes = r->n_bytes;
-    fp.idle_age = (now - r->used) / 1000;
-    fp.hard_age =
-        (r->flags & RULE_F_MODIFIED) ? (now - r->modified) / 1000 : -1;
+    rule_stats_to_print(r, now, &fp);
     cb(&fp, aux);
 }
 

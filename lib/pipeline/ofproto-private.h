@@ -233,6 +233,10 @@ void rules_remove(struct ofproto *, struct rule_vec *, int reason);
 /* Frees the rules kept for dumps in progress (see struct ofproto's
  * 'graveyard'), when the last one ends. */
 void graveyard_free(struct ofproto *);
+/* Fills the statistics of 'fp' (a flow_print of 'r') as of 'now': what a
+ * dump and a monitor's modify or delete event show. */
+void rule_stats_to_print(const struct rule *, int64_t now,
+                         struct flow_print *);
 /* Whether a removed rule must go to the graveyard: a dump runs, or a
  * batch holds the rules a delete or modify selected. */
 bool graveyard_needed(const struct ofproto *);

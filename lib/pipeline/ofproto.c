@@ -656,6 +656,18 @@ void ofproto_set_flow_monitor_cb(struct ofproto *p,
     p->flow_monitor_aux = aux;
 }
 
+void rule_stats_to_print(const struct rule *r, int64_t now,
+                         struct flow_print *fp)
+{
+    fp->show_stats = true;
+    fp->duration_msec = now - r->created;
+    fp->n_packets = r->n_packets;
+    fp->n_bytes = r->n_bytes;
+    fp->idle_age = (now - r->used) / 1000;
+    fp->hard_age =
+        (r->flags & RULE_F_MODIFIED) ? (now - r->modified) / 1000 : -1;
+}
+
 void ofproto_report(struct ofproto *p, const struct rule *r,
                     enum ofproto_flow_event event,
                     enum ofproto_flow_reason reason)
@@ -671,14 +683,7 @@ void ofproto_report(struct ofproto *p, const struct rule *r,
     struct flow_print fp;
     ofproto_rule_to_print(r, &m, &fp);
     if (event != OFPROTO_FLOW_ADDED) {
-        int64_t now = clock_msec();
-        fp.show_stats = true;
-        fp.duration_msec = now - r->created;
-        fp.n_packets = r->n_packets;
-        fp.n_bytes = r->n_bytes;
-        fp.idle_age = (now - r->used) / 1000;
-        fp.hard_age =
-            (r->flags & RULE_F_MODIFIED) ? (now - r->modified) / 1000 : -1;
+        rule_stats_to_print(r, clock_msec(), &fp);
     }
     struct ofproto_flow_change change = {
         .ofproto = p,
