@@ -5,15 +5,31 @@
 
 #include "util.h"
 
+/* Bytes after the frame, as packet_init() leaves them. */
+#define PACKET_TAILROOM 64
+
 void packet_init(struct packet *p, const void *frame, size_t len)
 {
-    p->allocated = PACKET_HEADROOM + len + 64;
+    p->allocated = PACKET_HEADROOM + len + PACKET_TAILROOM;
     p->base = xmalloc(p->allocated);
     p->ofs = PACKET_HEADROOM;
     p->len = len;
     if (len) {
         memcpy(p->base + p->ofs, frame, len);
     }
+}
+
+uint8_t *packet_buf_alloc(size_t max_len)
+{
+    return xmalloc(PACKET_HEADROOM + max_len + PACKET_TAILROOM);
+}
+
+void packet_adopt(struct packet *p, uint8_t *buf, size_t max_len, size_t len)
+{
+    p->base = buf;
+    p->allocated = PACKET_HEADROOM + max_len + PACKET_TAILROOM;
+    p->ofs = PACKET_HEADROOM;
+    p->len = len;
 }
 
 void packet_uninit(struct packet *p)

@@ -18,7 +18,36 @@ struct packet {
 };
 
 /* Copies 'len' bytes of 'frame' into a new buffer with headroom. */
+/* A frame to send as two pieces that follow each other on the wire: a
+ * segment's own headers and the slice of the super frame it carries
+ * (tso_split()), so that the payload is never copied in userspace; or a
+ * whole frame, with 'body_len' 0. */
+struct frame_ref {
+    const uint8_t *head;
+    size_t head_len;
+    const uint8_t *body;
+    size_t body_len;
+};
+
+static inline size_t frame_ref_len(const struct frame_ref *f)
+{
+    return f->head_len + f->body_len;
+}
+
 void packet_init(struct packet *, const void *frame, size_t len);
+
+/* Receiving without a copy: a device reads a frame of up to 'max_len'
+ * bytes into a buffer from packet_buf_alloc(), at packet_buf_frame(),
+ * and packet_adopt() makes that buffer the packet's (freed by
+ * packet_uninit()).  For a 64 KB TCP super frame this saves a memcpy
+ * of the whole frame per hop; small frames are cheaper copied (the
+ * buffer is kept for the next read). */
+uint8_t *packet_buf_alloc(size_t max_len);
+static inline uint8_t *packet_buf_frame(uint8_t *buf)
+{
+    return buf + PACKET_HEADROOM;
+}
+void packet_adopt(struct packet *, uint8_t *buf, size_t max_len, size_t len);
 void packet_uninit(struct packet *);
 void packet_clone(struct packet *dst, const struct packet *src);
 

@@ -59,14 +59,15 @@ struct netdev_class {
     /* As netdev_send(). */
     int (*send)(struct netdev *, const struct packet *,
                 const struct netdev_tunnel *);
-    /* Optional: sends 'n' frames ('frames[i]', 'lens[i]' bytes) with one
+    /* Optional: sends 'n' frames, each in two pieces (a segment's
+     * headers and the slice of its super frame, packet.h), with one
      * system call where the device allows (the segments of one super
      * frame).  Sets '*n_sent' to how many went out before an error;
      * returns 0 or the error of the first frame that failed.  Without it,
-     * netdev_send() calls send() per frame. */
-    int (*send_batch)(struct netdev *, const uint8_t *const *frames,
-                      const size_t *lens, size_t n,
-                      const struct netdev_tunnel *, size_t *n_sent);
+     * netdev_send() lays the segments out whole and calls send() per
+     * frame. */
+    int (*send_batch)(struct netdev *, const struct frame_ref *frames,
+                      size_t n, const struct netdev_tunnel *, size_t *n_sent);
     /* Optional: appends class-specific configuration. */
     void (*format)(const struct netdev *, struct ds *);
     /* Tunnel types only (its presence makes a type a tunnel): reads
@@ -117,5 +118,10 @@ void netdev_tap_vnet_hdr_for(const uint8_t *frame, size_t len, int mtu,
 
 /* Size of the buffer classes receive into: any frame or datagram fits. */
 #define NETDEV_RX_BUF 65536
+
+/* A received frame at least this long becomes a packet in the buffer it
+ * was read into (packet_adopt()); a shorter one is copied, which costs
+ * less than a fresh 64 KB buffer for the next read. */
+#define NETDEV_ADOPT_MIN 4096
 
 #endif

@@ -38,8 +38,10 @@
 struct netdev_tap {
     struct netdev up;
     int fd;
-    bool vnet_hdr;  /* Frames carry a struct virtio_net_hdr. */
-    uint8_t *rxbuf; /* NETDEV_RX_BUF bytes. */
+    bool vnet_hdr; /* Frames carry a struct virtio_net_hdr. */
+    /* packet_buf_alloc(NETDEV_RX_BUF), or NULL after a big frame took it
+     * over. */
+    uint8_t *rxbuf;
 };
 
 static struct netdev_tap *netdev_tap_cast(const struct netdev *dev)
@@ -147,7 +149,6 @@ static int tap_open(const char *name, const struct netdev_option *opts,
     tap->vnet_hdr = vnet_hdr;
     /* Super frames go to the host whole, with a GSO header. */
     tap->up.tx_gso = vnet_hdr;
-    tap->rxbuf = xmalloc(NETDEV_RX_BUF);
     tap->up.mtu = (int)mtu;
     /* Report the MAC the host sees (ours, or the one the device kept). */
     netdev_ioctl_get_mac(name, tap->up.mac);
@@ -190,10 +191,14 @@ static int tap_recv(struct netdev *dev, struct packet *pkt,
                     struct netdev_tunnel *tnl, struct netdev **rxdevp)
 {
     struct netdev_tap *tap = netdev_tap_cast(dev);
+    if (!tap->rxbuf) {
+        tap->rxbuf = packet_buf_alloc(NETDEV_RX_BUF);
+    }
+    uint8_t *frame = packet_buf_frame(tap->rxbuf);
     struct virtio_net_hdr vh;
     struct iovec iov[2] = {
         { &vh, sizeof vh },
-        { tap->rxbuf, NETDEV_RX_BUF },
+        { frame, NETDEV_RX_BUF },
     };
     struct iovec *v = tap->vnet_hdr ? iov : iov + 1;
     int nv = tap->vnet_hdr ? 2 : 1;
@@ -214,11 +219,15 @@ static int tap_recv(struct netdev *dev, struct packet *pkt,
             if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
                 /* Every frame leaves here with valid checksums, so no
                  * later step has to know the header. */
-                tso_complete_csum(tap->rxbuf, len, vh.csum_start,
-                                  vh.csum_offset);
+                tso_complete_csum(frame, len, vh.csum_start, vh.csum_offset);
             }
         }
-        packet_init(pkt, tap->rxbuf, len);
+        if (len >= NETDEV_ADOPT_MIN) {
+            packet_adopt(pkt, tap->rxbuf, NETDEV_RX_BUF, len);
+            tap->rxbuf = NULL;
+        } else {
+            packet_init(pkt, frame, len);
+        }
         return 0;
     }
 }

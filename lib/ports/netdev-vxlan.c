@@ -415,9 +415,9 @@ static int vxlan_send(struct netdev *dev, const struct packet *pkt,
     return vxlan_socket_send(v->sock, &d, packet_data(pkt), pkt->len);
 }
 
-static int vxlan_send_batch(struct netdev *dev, const uint8_t *const *frames,
-                            const size_t *lens, size_t n,
-                            const struct netdev_tunnel *tnl, size_t *n_sent)
+static int vxlan_send_batch(struct netdev *dev, const struct frame_ref *frames,
+                            size_t n, const struct netdev_tunnel *tnl,
+                            size_t *n_sent)
 {
     struct netdev_vxlan *v = netdev_vxlan_cast(dev);
     struct vxlan_dest d;
@@ -425,7 +425,7 @@ static int vxlan_send_batch(struct netdev *dev, const uint8_t *const *frames,
     if (!vxlan_dest_for(v, tnl, &d)) {
         return EDESTADDRREQ;
     }
-    return vxlan_socket_send_batch(v->sock, &d, frames, lens, n, n_sent);
+    return vxlan_socket_send_batch(v->sock, &d, frames, n, n_sent);
 }
 
 static void vxlan_format(const struct netdev *dev, struct ds *ds)

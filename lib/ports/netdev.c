@@ -240,52 +240,64 @@ static bool needs_segmenting(const struct netdev *dev,
            && tso_l3_len(packet_data(pkt), pkt->len) > (size_t)dev->mtu;
 }
 
-/* Sends the segments of a TCP super frame; counts each as a packet. */
-static int send_segments(struct netdev *dev, const struct tso_segs *segs,
-                         const struct netdev_tunnel *tnl)
+/* Counts the 'n' frames of a batch whose first 'n_sent' went out and
+ * whose rest were lost with 'error'. */
+static void count_batch(struct netdev *dev, const size_t *lens, size_t n,
+                        size_t n_sent, int error)
+{
+    for (size_t j = 0; j < n; j++) {
+        count_tx(dev, j < n_sent ? 0 : error, lens[j]);
+    }
+}
+
+/* Sends the segments of a TCP super frame in pieces, headers plus a
+ * slice of the frame (a class with send_batch); counts each as a
+ * packet. */
+static int send_split(struct netdev *dev, const struct tso_split *segs,
+                      const struct netdev_tunnel *tnl)
 {
     enum { BATCH = 64 };
-    const uint8_t *frames[BATCH];
+    size_t lens[BATCH];
     int first_error = 0;
     for (size_t i = 0; i < segs->n; i += BATCH) {
         size_t n = segs->n - i < BATCH ? segs->n - i : BATCH;
         for (size_t j = 0; j < n; j++) {
-            frames[j] = segs->buf + segs->ofs[i + j];
+            lens[j] = frame_ref_len(&segs->seg[i + j]);
         }
-        const size_t *lens = &segs->len[i];
         size_t n_sent = 0;
-        int error = 0;
-        if (dev->class->send_batch) {
-            error = dev->class->send_batch(dev, frames, lens, n, tnl, &n_sent);
-        } else {
-            for (; n_sent < n; n_sent++) {
-                struct packet seg = {
-                    .base = (uint8_t *)frames[n_sent],
-                    .allocated = lens[n_sent],
-                    .ofs = 0,
-                    .len = lens[n_sent],
-                };
-                error = dev->class->send(dev, &seg, tnl);
-                if (error) {
-                    break;
-                }
-            }
-        }
-        for (size_t j = 0; j < n_sent; j++) {
-            count_tx(dev, 0, lens[j]);
-        }
-        if (error) {
-            /* The rest of this batch is lost with the failed one: a full
-             * queue will not drain within this call. */
-            for (size_t j = n_sent; j < n; j++) {
-                count_tx(dev, error, lens[j]);
-            }
-            if (!first_error) {
-                first_error = error;
-            }
+        int error =
+            dev->class->send_batch(dev, &segs->seg[i], n, tnl, &n_sent);
+        /* On an error the rest of this batch is lost with the failed
+         * one: a full queue will not drain within this call. */
+        count_batch(dev, lens, n, n_sent, error);
+        if (error && !first_error) {
+            first_error = error;
         }
     }
     return first_error;
+}
+
+/* Sends the segments of a TCP super frame laid out whole, one send() a
+ * segment (a class without send_batch). */
+static int send_segments(struct netdev *dev, const struct tso_segs *segs,
+                         const struct netdev_tunnel *tnl)
+{
+    for (size_t i = 0; i < segs->n; i++) {
+        struct packet seg = {
+            .base = segs->buf + segs->ofs[i],
+            .allocated = segs->len[i],
+            .ofs = 0,
+            .len = segs->len[i],
+        };
+        int error = dev->class->send(dev, &seg, tnl);
+        count_tx(dev, error, segs->len[i]);
+        if (error) {
+            /* The rest is lost with the failed one. */
+            count_batch(dev, segs->len + i + 1, segs->n - i - 1, 0, error);
+            return error;
+        }
+    }
+    return 0;
 }
 
 int netdev_send(struct netdev *dev, const struct packet *pkt,
@@ -296,10 +308,19 @@ int netdev_send(struct netdev *dev, const struct packet *pkt,
     static struct tso_segs segs;
     tnl = tnl ? tnl : &no_tnl;
     if (needs_segmenting(dev, pkt)) {
-        int error = tso_segment(packet_data(pkt), pkt->len, (size_t)dev->mtu,
+        int error;
+        if (dev->class->send_batch) {
+            error = tso_split(packet_data(pkt), pkt->len, (size_t)dev->mtu,
+                              dev->tx_max_frame, 0, &segs.split);
+            if (!error) {
+                return send_split(dev, &segs.split, tnl);
+            }
+        } else {
+            error = tso_segment(packet_data(pkt), pkt->len, (size_t)dev->mtu,
                                 dev->tx_max_frame, 0, &segs);
-        if (!error) {
-            return send_segments(dev, &segs, tnl);
+            if (!error) {
+                return send_segments(dev, &segs, tnl);
+            }
         }
         /* Not TCP: the class refuses it as too big, as before. */
     }

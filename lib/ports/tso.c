@@ -42,15 +42,81 @@ static void put32(uint8_t *p, uint32_t v)
     put16(p + 2, (uint16_t)v);
 }
 
+/* 32 bytes as eight 32-bit lanes (GCC and clang vector extensions:
+ * SSE2 code on any x86-64, AVX2 where csum_wide_avx2() runs). */
+typedef uint32_t u32x8 __attribute__((vector_size(32)));
+
+/* Adds the 16-bit words of the first n - n % 32 bytes at 'p' into a
+ * 64-bit total, 32 bytes a step: each 32-bit lane takes its two words
+ * (the low and the high half), which is the same native-order sum as a
+ * word-by-word loop, four to eight words an instruction.  A lane grows
+ * by at most 2 * 0xffff a step, so the lanes are emptied into the total
+ * every 16384 steps, long before one could overflow. */
+static inline __attribute__((always_inline)) uint64_t
+csum_wide_body(const uint8_t *p, size_t n)
+{
+    uint64_t total = 0;
+    while (n >= 32) {
+        size_t steps = n / 32 < 16384 ? n / 32 : 16384;
+        u32x8 acc = { 0 };
+        for (size_t i = 0; i < steps; i++, p += 32) {
+            u32x8 v;
+            memcpy(&v, p, sizeof v);
+            acc += (v & 0xffff) + (v >> 16);
+        }
+        n -= steps * 32;
+        for (int k = 0; k < 8; k++) {
+            total += acc[k];
+        }
+    }
+    return total;
+}
+
+static uint64_t csum_wide_default(const uint8_t *p, size_t n)
+{
+    return csum_wide_body(p, n);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) static uint64_t
+csum_wide_avx2(const uint8_t *p, size_t n)
+{
+    return csum_wide_body(p, n);
+}
+#endif
+
+/* The sum of the 32-byte steps, by the widest code this CPU runs: the
+ * checksum passes over a TCP stream's payload were the biggest item in
+ * switchd's own time after the copies (docs/performance.md). */
+static uint64_t csum_wide(const uint8_t *p, size_t n)
+{
+#if defined(__x86_64__)
+    static int avx2 = -1;
+    if (avx2 < 0) {
+        __builtin_cpu_init();
+        avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+    }
+    if (avx2) {
+        return csum_wide_avx2(p, n);
+    }
+#endif
+    return csum_wide_default(p, n);
+}
+
 /* The ones' complement sum of 'n' bytes read as native-order 16-bit
- * words (a trailing byte padded with zero), folded to 16 bits.  Words are
- * read 8 bytes at a time: the sum of 16-bit words folded modulo 0xffff is
- * the same whatever width the additions use, and in either byte order up
- * to a byte swap of the result (RFC 1071), so this runs at memory speed
- * where a loop over big-endian words did not. */
+ * words (a trailing byte padded with zero), folded to 16 bits.  The sum
+ * of 16-bit words folded modulo 0xffff is the same whatever width the
+ * additions use, and in either byte order up to a byte swap of the
+ * result (RFC 1071), so wide additions give the same answer as a loop
+ * over big-endian words, many times faster. */
 static uint16_t csum_native(const uint8_t *p, size_t n)
 {
     uint64_t acc = 0;
+    if (n >= 64) {
+        acc = csum_wide(p, n);
+        p += n - n % 32;
+        n %= 32;
+    }
     for (; n >= 8; p += 8, n -= 8) {
         uint64_t x;
         memcpy(&x, p, 8);
@@ -189,17 +255,23 @@ bool tso_parse_tcp(const uint8_t *frame, size_t len, struct tso_tcp *t)
     return true;
 }
 
-/* The pseudo-header sum for a TCP segment of 'l4_len' bytes. */
+/* The pseudo-header sum for a TCP segment of 'l4_len' bytes, as
+ * tso_csum_add() would give it (big-endian words added), not folded.
+ * Added word by word rather than through tso_csum_add(): it runs for
+ * every segment, and three calls for 12 or 36 bytes cost more than the
+ * additions. */
 static uint32_t pseudo_sum(const uint8_t *frame, const struct tso_tcp *t,
                            size_t l4_len)
 {
     const uint8_t *ip = frame + t->l3_ofs;
+    const uint8_t *addrs = t->ipv6 ? ip + 8 : ip + 12;
+    size_t n = t->ipv6 ? 32 : 8;
     uint32_t sum =
-        t->ipv6 ? tso_csum_add(0, ip + 8, 32) : tso_csum_add(0, ip + 12, 8);
-    sum = tso_csum_add(sum, (uint8_t[]){ 0, IPPROTO_TCP_ }, 2);
-    uint8_t l[4];
-    put32(l, (uint32_t)l4_len);
-    return tso_csum_add(sum, l, 4);
+        IPPROTO_TCP_ + (uint32_t)(l4_len >> 16) + (uint32_t)(l4_len & 0xffff);
+    for (size_t i = 0; i < n; i += 2) {
+        sum += get16(addrs + i);
+    }
+    return sum;
 }
 
 uint16_t tso_tcp_pseudo_csum(const uint8_t *frame, const struct tso_tcp *t)
@@ -228,9 +300,23 @@ bool tso_complete_csum(uint8_t *frame, size_t len, size_t start, size_t offset)
     return true;
 }
 
+void tso_split_init(struct tso_split *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+void tso_split_uninit(struct tso_split *s)
+{
+    if (s) {
+        free(s->hdrs);
+        free(s->seg);
+    }
+}
+
 void tso_segs_init(struct tso_segs *s)
 {
     memset(s, 0, sizeof *s);
+    tso_split_init(&s->split);
 }
 
 void tso_segs_uninit(struct tso_segs *s)
@@ -239,6 +325,7 @@ void tso_segs_uninit(struct tso_segs *s)
         free(s->buf);
         free(s->ofs);
         free(s->len);
+        tso_split_uninit(&s->split);
     }
 }
 
@@ -250,8 +337,8 @@ static void ipv4_csum(uint8_t *ip)
     put16(ip + 10, (uint16_t)~tso_csum_fold(tso_csum_add(0, ip, ihl)));
 }
 
-int tso_segment(const uint8_t *frame, size_t len, size_t max_l3,
-                size_t max_frame, size_t mss, struct tso_segs *segs)
+int tso_split(const uint8_t *frame, size_t len, size_t max_l3,
+              size_t max_frame, size_t mss, struct tso_split *segs)
 {
     segs->n = 0;
     struct tso_tcp t;
@@ -275,17 +362,14 @@ int tso_segment(const uint8_t *frame, size_t len, size_t max_l3,
     size_t payload = t.l3_end - t.payload_ofs;
     size_t n = (payload + seg_payload - 1) / seg_payload;
 
-    size_t need = n * hdrs + payload;
-    if (segs->buf_size < need) {
-        free(segs->buf);
-        segs->buf = xmalloc(need);
-        segs->buf_size = need;
+    if (segs->hdrs_size < n * hdrs) {
+        free(segs->hdrs);
+        segs->hdrs = xmalloc(n * hdrs);
+        segs->hdrs_size = n * hdrs;
     }
     if (segs->n_alloc < n) {
-        free(segs->ofs);
-        free(segs->len);
-        segs->ofs = xmalloc(n * sizeof *segs->ofs);
-        segs->len = xmalloc(n * sizeof *segs->len);
+        free(segs->seg);
+        segs->seg = xmalloc(n * sizeof *segs->seg);
         segs->n_alloc = n;
     }
 
@@ -294,15 +378,15 @@ int tso_segment(const uint8_t *frame, size_t len, size_t max_l3,
     uint16_t id0 = get16(ip0 + 4);
     uint32_t seq0 = get32(th0 + 4);
     uint8_t flags0 = th0[13];
+    size_t th_len = t.payload_ofs - t.l4_ofs;
 
-    size_t out = 0;
     for (size_t i = 0; i < n; i++) {
         size_t pofs = i * seg_payload;
         size_t plen =
             payload - pofs < seg_payload ? payload - pofs : seg_payload;
-        uint8_t *seg = segs->buf + out;
+        const uint8_t *body = frame + t.payload_ofs + pofs;
+        uint8_t *seg = segs->hdrs + i * hdrs;
         memcpy(seg, frame, hdrs);
-        memcpy(seg + hdrs, frame + t.payload_ofs + pofs, plen);
 
         uint8_t *ip = seg + t.l3_ofs;
         if (t.ipv6) {
@@ -324,13 +408,58 @@ int tso_segment(const uint8_t *frame, size_t len, size_t max_l3,
         }
         th[13] = flags;
 
+        /* The TCP header is a multiple of 4 bytes long, so the payload's
+         * sum adds at an even offset: one pass over the slice, read in
+         * place. */
         struct tso_tcp st = t;
         st.l3_end = hdrs + plen;
-        tso_tcp_csum(seg, &st);
+        put16(th + 16, 0);
+        uint32_t sum = pseudo_sum(seg, &st, th_len + plen);
+        sum = tso_csum_add(sum, th, th_len);
+        sum = tso_csum_add(sum, body, plen);
+        put16(th + 16, (uint16_t)~tso_csum_fold(sum));
 
+        segs->seg[i] = (struct frame_ref){
+            .head = seg, .head_len = hdrs, .body = body, .body_len = plen
+        };
+    }
+    segs->n = n;
+    return 0;
+}
+
+int tso_segment(const uint8_t *frame, size_t len, size_t max_l3,
+                size_t max_frame, size_t mss, struct tso_segs *segs)
+{
+    segs->n = 0;
+    int error = tso_split(frame, len, max_l3, max_frame, mss, &segs->split);
+    if (error) {
+        return error;
+    }
+    size_t n = segs->split.n;
+    size_t need = 0;
+    for (size_t i = 0; i < n; i++) {
+        need += frame_ref_len(&segs->split.seg[i]);
+    }
+    if (segs->buf_size < need) {
+        free(segs->buf);
+        segs->buf = xmalloc(need);
+        segs->buf_size = need;
+    }
+    if (segs->n_alloc < n) {
+        free(segs->ofs);
+        free(segs->len);
+        segs->ofs = xmalloc(n * sizeof *segs->ofs);
+        segs->len = xmalloc(n * sizeof *segs->len);
+        segs->n_alloc = n;
+    }
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct frame_ref *f = &segs->split.seg[i];
+        memcpy(segs->buf + out, f->head, f->head_len);
+        memcpy(segs->buf + out + f->head_len, f->body, f->body_len);
         segs->ofs[i] = out;
-        segs->len[i] = hdrs + plen;
-        out += hdrs + plen;
+        segs->len[i] = frame_ref_len(f);
+        out += segs->len[i];
     }
     segs->n = n;
     return 0;

@@ -22,13 +22,18 @@
  * before).
  *
  * Nothing here allocates per segment: segments are laid out in one
- * growable buffer owned by a 'struct tso_segs' the caller reuses. */
+ * growable buffer owned by a 'struct tso_segs' the caller reuses, or, for
+ * a sender that takes vectors, described as fresh headers plus a pointer
+ * into the super frame ('struct tso_split'): the payload is then never
+ * copied in userspace on its way out (docs/performance.md). */
 #ifndef SW_TSO_H
 #define SW_TSO_H 1
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "packet.h"
 
 /* Where the headers of a TCP frame are.  Offsets from the frame start. */
 struct tso_tcp {
@@ -44,8 +49,23 @@ struct tso_tcp {
  * consistent lengths. */
 bool tso_parse_tcp(const uint8_t *frame, size_t len, struct tso_tcp *t);
 
-/* The segments of one frame, reused across calls.  Segment i is
- * 'len[i]' bytes at 'buf + ofs[i]'. */
+/* The segments of one frame without a copy of its payload, reused
+ * across calls: segment i is 'seg[i]', its own L2-L4 headers (built in
+ * 'hdrs') followed by the slice of the cut frame it carries, which the
+ * segments point into (so the frame must outlive them). */
+struct tso_split {
+    uint8_t *hdrs;
+    size_t hdrs_size;
+    size_t n;
+    size_t n_alloc;
+    struct frame_ref *seg;
+};
+
+void tso_split_init(struct tso_split *);
+void tso_split_uninit(struct tso_split *);
+
+/* The segments of one frame laid out whole, reused across calls.
+ * Segment i is 'len[i]' bytes at 'buf + ofs[i]'. */
 struct tso_segs {
     uint8_t *buf;
     size_t buf_size;
@@ -53,6 +73,7 @@ struct tso_segs {
     size_t n_alloc;
     size_t *ofs;
     size_t *len;
+    struct tso_split split; /* What tso_segment() copies from. */
 };
 
 void tso_segs_init(struct tso_segs *);
@@ -68,6 +89,13 @@ void tso_segs_uninit(struct tso_segs *);
  * headers. */
 int tso_segment(const uint8_t *frame, size_t len, size_t max_l3,
                 size_t max_frame, size_t mss, struct tso_segs *segs);
+
+/* As tso_segment(), with the segments as headers plus a slice of 'frame'
+ * (the same bytes on the wire): what a sender that takes a frame in
+ * pieces (sendmsg() vectors) sends without copying the payload.  Each
+ * segment's TCP checksum still costs one pass over its payload. */
+int tso_split(const uint8_t *frame, size_t len, size_t max_l3,
+              size_t max_frame, size_t mss, struct tso_split *);
 
 /* The IP packet length of 'frame' if it is IPv4/IPv6 behind Ethernet and
  * up to two VLAN tags, else 0.  Lets a sender tell a frame that needs

@@ -47,15 +47,15 @@ uint16_t vxlan_gso_src_port(const struct vxlan_gso_pool *p, uint32_t hash)
     return port ? port : vxlan_src_port(hash);
 }
 
-size_t vxlan_gso_plan(const size_t *lens, size_t n)
+size_t vxlan_gso_plan(const struct frame_ref *frames, size_t n)
 {
     if (!n) {
         return 0;
     }
-    size_t seg = VXLAN_HLEN + lens[0];
+    size_t seg = VXLAN_HLEN + frame_ref_len(&frames[0]);
     size_t total = seg, k = 1;
     while (k < n && k < VXLAN_GSO_MAX_SEGS) {
-        size_t next = VXLAN_HLEN + lens[k];
+        size_t next = VXLAN_HLEN + frame_ref_len(&frames[k]);
         if (next > seg || total + next > VXLAN_GSO_MAX_PAYLOAD) {
             break;
         }
@@ -165,8 +165,7 @@ static size_t gso_control_put(struct gso_control *c, uint16_t gso_size,
 }
 
 int vxlan_gso_send(struct vxlan_gso_pool *p, const struct vxlan_gso_dest *d,
-                   uint32_t hash, const uint8_t *const *frames,
-                   const size_t *lens, size_t n)
+                   uint32_t hash, const struct frame_ref *frames, size_t n)
 {
     size_t k = slot_of(hash);
     if (p->off || n < 2 || n > VXLAN_GSO_MAX_SEGS || p->failed[k]
@@ -176,11 +175,16 @@ int vxlan_gso_send(struct vxlan_gso_pool *p, const struct vxlan_gso_dest *d,
     uint8_t vxh[VXLAN_HLEN];
     vxlan_header_put(vxh, d->vni);
     /* The kernel cuts the concatenation of the vectors every gso_size
-     * bytes: header, frame, header, frame... */
-    struct iovec iov[2 * VXLAN_GSO_MAX_SEGS];
+     * bytes: VXLAN header, frame headers, payload slice, VXLAN header... */
+    struct iovec iov[3 * VXLAN_GSO_MAX_SEGS];
+    size_t nv = 0;
     for (size_t i = 0; i < n; i++) {
-        iov[2 * i] = (struct iovec){ vxh, VXLAN_HLEN };
-        iov[2 * i + 1] = (struct iovec){ (void *)frames[i], lens[i] };
+        const struct frame_ref *f = &frames[i];
+        iov[nv++] = (struct iovec){ vxh, VXLAN_HLEN };
+        iov[nv++] = (struct iovec){ (void *)f->head, f->head_len };
+        if (f->body_len) {
+            iov[nv++] = (struct iovec){ (void *)f->body, f->body_len };
+        }
     }
     struct sockaddr_in sin;
     memset(&sin, 0, sizeof sin);
@@ -192,11 +196,11 @@ int vxlan_gso_send(struct vxlan_gso_pool *p, const struct vxlan_gso_dest *d,
         .msg_name = &sin,
         .msg_namelen = sizeof sin,
         .msg_iov = iov,
-        .msg_iovlen = 2 * n,
+        .msg_iovlen = nv,
         .msg_control = control.buf,
     };
-    msg.msg_controllen =
-        gso_control_put(&control, (uint16_t)(VXLAN_HLEN + lens[0]), d->ttl);
+    msg.msg_controllen = gso_control_put(
+        &control, (uint16_t)(VXLAN_HLEN + frame_ref_len(&frames[0])), d->ttl);
     ssize_t r;
     do {
         r = sendmsg(p->fd[k], &msg, 0);

@@ -41,6 +41,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "packet.h"
+
 #define VXLAN_GSO_SLOTS 64
 /* Segments per send: the kernel's UDP_MAX_SEGMENTS on older kernels. */
 #define VXLAN_GSO_MAX_SEGS 64
@@ -70,20 +72,20 @@ void vxlan_gso_uninit(struct vxlan_gso_pool *);
  * slot's port if the slot has a socket, else vxlan_src_port(hash). */
 uint16_t vxlan_gso_src_port(const struct vxlan_gso_pool *, uint32_t hash);
 
-/* How many of the 'n' inner frames 'lens' describes, from the first,
- * make one GSO send: all but the last of the same length as the first,
- * the last no longer, at most VXLAN_GSO_MAX_SEGS, and their VXLAN
- * payloads (8 + length each) within VXLAN_GSO_MAX_PAYLOAD.  0 if n is 0;
- * 1 means the first frame goes alone. */
-size_t vxlan_gso_plan(const size_t *lens, size_t n);
+/* How many of the 'n' inner frames, from the first, make one GSO send:
+ * all but the last of the same length as the first, the last no longer,
+ * at most VXLAN_GSO_MAX_SEGS, and their VXLAN payloads (8 + length each)
+ * within VXLAN_GSO_MAX_PAYLOAD.  0 if n is 0; 1 means the first frame
+ * goes alone. */
+size_t vxlan_gso_plan(const struct frame_ref *frames, size_t n);
 
 /* Sends the 'n' frames (n >= 2, as vxlan_gso_plan() allowed) as one GSO
- * send from the socket of 'hash''s slot, each behind a VXLAN header.
- * Returns 0 (all sent), EAGAIN or ENOBUFS (none sent: the queue is
- * full), or EOPNOTSUPP (none sent: use the raw sender for these; the
- * pool may have turned itself off). */
+ * send from the socket of 'hash''s slot, each behind a VXLAN header, its
+ * two pieces as two vectors (the payload is not copied here).  Returns 0
+ * (all sent), EAGAIN or ENOBUFS (none sent: the queue is full), or
+ * EOPNOTSUPP (none sent: use the raw sender for these; the pool may have
+ * turned itself off). */
 int vxlan_gso_send(struct vxlan_gso_pool *, const struct vxlan_gso_dest *,
-                   uint32_t hash, const uint8_t *const *frames,
-                   const size_t *lens, size_t n);
+                   uint32_t hash, const struct frame_ref *frames, size_t n);
 
 #endif

@@ -81,8 +81,7 @@ struct vxlan_socket {
     size_t rx_next, rx_n;
     uint8_t *rxbuf[VXLAN_RX_BATCH]; /* NETDEV_RX_BUF bytes each. */
     struct vxlan_rx_dgram *ring;    /* VXLAN_RX_BATCH * VXLAN_RX_MAX_SEGS. */
-    uint8_t *grobuf; /* NETDEV_RX_BUF bytes: a merged TCP frame. */
-    bool rx_more;    /* The last recv stopped at VXLAN_RX_MAX_FILLS. */
+    bool rx_more; /* The last recv stopped at VXLAN_RX_MAX_FILLS. */
 
     /* The counters as last logged, and when (vxlan_socket_report). */
     struct netdev_vxlan_socket_stats reported;
@@ -228,7 +227,6 @@ void vxlan_socket_unref(struct vxlan_socket *s)
         free(s->rxbuf[i]);
     }
     free(s->ring);
-    free(s->grobuf);
     free(s);
 }
 
@@ -546,7 +544,9 @@ static bool gro(struct vxlan_socket *s, size_t i, uint32_t vni,
     /* The merged payload's checksum sum, from the verified segments'
      * headers (tso.h): no second pass over the payload. */
     uint32_t psum = tso_tcp_payload_sum(a, &t);
-    bool merged = false;
+    /* The merged frame is built in the buffer the packet will own
+     * (packet_adopt()): one copy of each payload, not two. */
+    uint8_t *buf = NULL, *merged = NULL;
     while (s->rx_next < s->rx_n && !psh) {
         const struct vxlan_rx_dgram *dj = &s->ring[s->rx_next];
         uint32_t vj = 0;
@@ -560,21 +560,19 @@ static bool gro(struct vxlan_socket *s, size_t i, uint32_t vni,
         /* The merged frame's IP packet stays within 65535 bytes, and the
          * whole frame within the buffer. */
         size_t max_l3 = NETDEV_RX_BUF - 1 - t.l3_ofs;
-        if (!tso_gro_can_append(merged ? s->grobuf : a, &t, first_seg, b,
+        if (!tso_gro_can_append(merged ? merged : a, &t, first_seg, b,
                                 dj->len - VXLAN_HLEN, max_l3, &tb)) {
             break;
         }
         if (!merged) {
-            if (!s->grobuf) {
-                s->grobuf = xmalloc(NETDEV_RX_BUF);
-            }
-            memcpy(s->grobuf, a, len);
-            merged = true;
+            buf = packet_buf_alloc(NETDEV_RX_BUF);
+            merged = packet_buf_frame(buf);
+            memcpy(merged, a, len);
         }
         size_t plen = tb.l3_end - tb.payload_ofs;
         psum +=
             tso_csum_shift(tso_tcp_payload_sum(b, &tb), len - t.payload_ofs);
-        memcpy(s->grobuf + len, b + tb.payload_ofs, plen);
+        memcpy(merged + len, b + tb.payload_ofs, plen);
         len += plen;
         t.l3_end = len;
         psh = b[tb.l4_ofs + 13] & 0x08;
@@ -587,8 +585,8 @@ static bool gro(struct vxlan_socket *s, size_t i, uint32_t vni,
     if (!merged) {
         return false;
     }
-    tso_gro_finish_sum(s->grobuf, &t, psh, tso_csum_fold(psum));
-    packet_init(pkt, s->grobuf, len);
+    tso_gro_finish_sum(merged, &t, psh, tso_csum_fold(psum));
+    packet_adopt(pkt, buf, NETDEV_RX_BUF, len);
     return true;
 }
 
@@ -758,9 +756,11 @@ static void tx_control_attach(struct tx_control *c, struct msghdr *msg)
     msg->msg_controllen = c->len;
 }
 
-int vxlan_socket_send(struct vxlan_socket *s, const struct vxlan_dest *d,
-                      const uint8_t *frame, size_t len)
+/* Sends one frame in its two pieces, one datagram. */
+static int send_one(struct vxlan_socket *s, const struct vxlan_dest *d,
+                    const struct frame_ref *f)
 {
+    size_t len = frame_ref_len(f);
     uint8_t hdr[VXLAN_IP_UDP_VXLAN_HLEN];
     uint8_t *vxh = hdr + VXLAN_IP_HLEN + VXLAN_UDP_HLEN;
     vxlan_header_put(vxh, d->vni);
@@ -774,20 +774,20 @@ int vxlan_socket_send(struct vxlan_socket *s, const struct vxlan_dest *d,
     sin.sin_family = AF_INET;
     sin.sin_addr.s_addr = htonl(d->dst_ip);
 
-    struct iovec iov[2];
-    iov[1].iov_base = (void *)frame;
-    iov[1].iov_len = len;
+    struct iovec iov[3];
+    iov[1] = (struct iovec){ (void *)f->head, f->head_len };
+    iov[2] = (struct iovec){ (void *)f->body, f->body_len };
     struct msghdr msg = {
         .msg_name = &sin,
         .msg_namelen = sizeof sin,
         .msg_iov = iov,
-        .msg_iovlen = 2,
+        .msg_iovlen = f->body_len ? 3 : 2,
     };
     struct tx_control control;
     int fd;
     if (s->raw_fd >= 0) {
-        uint16_t sport =
-            vxlan_gso_src_port(&s->gso, vxlan_inner_hash(frame, len));
+        uint16_t sport = vxlan_gso_src_port(
+            &s->gso, vxlan_inner_hash(f->head, f->head_len));
         vxlan_put_ip_udp(hdr, src_ip, d->dst_ip, sport, s->dst_port,
                          VXLAN_HLEN + len, d->ttl, 0);
         iov[0].iov_base = hdr;
@@ -809,18 +809,24 @@ int vxlan_socket_send(struct vxlan_socket *s, const struct vxlan_dest *d,
     return n < 0 ? send_error() : 0;
 }
 
+int vxlan_socket_send(struct vxlan_socket *s, const struct vxlan_dest *d,
+                      const uint8_t *frame, size_t len)
+{
+    const struct frame_ref f = { .head = frame, .head_len = len };
+    return send_one(s, d, &f);
+}
+
 /* vxlan_socket_send_batch() one datagram a frame: one sendmmsg() on the
  * raw socket, a loop on the fallback. */
 static int send_batch_raw(struct vxlan_socket *s, const struct vxlan_dest *d,
-                          const uint8_t *const *frames, const size_t *lens,
-                          size_t n, size_t *n_sent)
+                          const struct frame_ref *frames, size_t n,
+                          size_t *n_sent)
 {
     enum { MAX = 64 };
     *n_sent = 0;
     if (s->raw_fd < 0 || n > MAX) {
         for (; *n_sent < n; (*n_sent)++) {
-            int error =
-                vxlan_socket_send(s, d, frames[*n_sent], lens[*n_sent]);
+            int error = send_one(s, d, &frames[*n_sent]);
             if (error) {
                 return error;
             }
@@ -833,7 +839,7 @@ static int send_batch_raw(struct vxlan_socket *s, const struct vxlan_dest *d,
      * same for every segment, but computing it per frame keeps this
      * correct for any batch). */
     uint8_t hdrs[MAX][VXLAN_IP_UDP_VXLAN_HLEN];
-    struct iovec iov[MAX][2];
+    struct iovec iov[MAX][3];
     struct mmsghdr msgs[MAX];
     struct sockaddr_in sin;
     memset(&sin, 0, sizeof sin);
@@ -844,25 +850,26 @@ static int send_batch_raw(struct vxlan_socket *s, const struct vxlan_dest *d,
     tx_control_init(&control, src_ip, d, false);
     size_t n_all = n;
     for (size_t i = 0; i < n; i++) {
-        if (lens[i] + VXLAN_IP_UDP_VXLAN_HLEN > 65535) {
+        const struct frame_ref *f = &frames[i];
+        size_t len = frame_ref_len(f);
+        if (len + VXLAN_IP_UDP_VXLAN_HLEN > 65535) {
             n = i;
             break;
         }
         uint8_t *hdr = hdrs[i];
         vxlan_header_put(hdr + VXLAN_IP_HLEN + VXLAN_UDP_HLEN, d->vni);
-        uint16_t sport =
-            vxlan_gso_src_port(&s->gso, vxlan_inner_hash(frames[i], lens[i]));
+        uint16_t sport = vxlan_gso_src_port(
+            &s->gso, vxlan_inner_hash(f->head, f->head_len));
         vxlan_put_ip_udp(hdr, src_ip, d->dst_ip, sport, s->dst_port,
-                         VXLAN_HLEN + lens[i], d->ttl, 0);
-        iov[i][0].iov_base = hdr;
-        iov[i][0].iov_len = VXLAN_IP_UDP_VXLAN_HLEN;
-        iov[i][1].iov_base = (void *)frames[i];
-        iov[i][1].iov_len = lens[i];
+                         VXLAN_HLEN + len, d->ttl, 0);
+        iov[i][0] = (struct iovec){ hdr, VXLAN_IP_UDP_VXLAN_HLEN };
+        iov[i][1] = (struct iovec){ (void *)f->head, f->head_len };
+        iov[i][2] = (struct iovec){ (void *)f->body, f->body_len };
         memset(&msgs[i], 0, sizeof msgs[i]);
         msgs[i].msg_hdr.msg_name = &sin;
         msgs[i].msg_hdr.msg_namelen = sizeof sin;
         msgs[i].msg_hdr.msg_iov = iov[i];
-        msgs[i].msg_hdr.msg_iovlen = 2;
+        msgs[i].msg_hdr.msg_iovlen = f->body_len ? 3 : 2;
         /* The kernel only reads it: one buffer serves every message. */
         tx_control_attach(&control, &msgs[i].msg_hdr);
     }
@@ -882,12 +889,12 @@ static int send_batch_raw(struct vxlan_socket *s, const struct vxlan_dest *d,
 }
 
 int vxlan_socket_send_batch(struct vxlan_socket *s, const struct vxlan_dest *d,
-                            const uint8_t *const *frames, const size_t *lens,
-                            size_t n, size_t *n_sent)
+                            const struct frame_ref *frames, size_t n,
+                            size_t *n_sent)
 {
     *n_sent = 0;
     if (s->gso.off || netdev_ip_is_multicast(d->dst_ip)) {
-        return send_batch_raw(s, d, frames, lens, n, n_sent);
+        return send_batch_raw(s, d, frames, n, n_sent);
     }
     const struct vxlan_gso_dest gd = {
         .dst_ip = d->dst_ip,
@@ -897,12 +904,12 @@ int vxlan_socket_send_batch(struct vxlan_socket *s, const struct vxlan_dest *d,
     };
     while (*n_sent < n) {
         size_t i = *n_sent;
-        size_t k = vxlan_gso_plan(lens + i, n - i);
+        size_t k = vxlan_gso_plan(frames + i, n - i);
         int error = EOPNOTSUPP;
         if (k >= 2) {
-            uint32_t hash = vxlan_inner_hash(frames[i], lens[i]);
-            error =
-                vxlan_gso_send(&s->gso, &gd, hash, frames + i, lens + i, k);
+            uint32_t hash =
+                vxlan_inner_hash(frames[i].head, frames[i].head_len);
+            error = vxlan_gso_send(&s->gso, &gd, hash, frames + i, k);
         }
         if (!error) {
             *n_sent += k;
@@ -913,13 +920,14 @@ int vxlan_socket_send_batch(struct vxlan_socket *s, const struct vxlan_dest *d,
         }
         if (k < 2) {
             /* Alone: so do the frames after it that make no GSO send. */
-            while (i + k < n && vxlan_gso_plan(lens + i + k, n - i - k) < 2) {
+            while (i + k < n
+                   && vxlan_gso_plan(frames + i + k, n - i - k) < 2) {
                 k++;
             }
         }
         /* These go one datagram each (alone, or refused). */
         size_t done = 0;
-        error = send_batch_raw(s, d, frames + i, lens + i, k, &done);
+        error = send_batch_raw(s, d, frames + i, k, &done);
         *n_sent += done;
         if (error) {
             return error;

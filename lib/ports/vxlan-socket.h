@@ -123,15 +123,16 @@ void vxlan_sockets_report(void);
 int vxlan_socket_send(struct vxlan_socket *, const struct vxlan_dest *dest,
                       const uint8_t *frame, size_t len);
 
-/* As vxlan_socket_send() for 'n' frames to the same destination: runs of
+/* As vxlan_socket_send() for 'n' frames, each in two pieces (packet.h),
+ * to the same destination: runs of
  * equal-sized frames (a super frame's segments) as UDP GSO sends, the
  * rest, or all when GSO is unavailable, with one sendmmsg() on the raw
  * socket (a loop on the fallback).  '*n_sent' is how many went out;
  * returns 0 or the error that stopped the rest. */
 int vxlan_socket_send_batch(struct vxlan_socket *,
                             const struct vxlan_dest *dest,
-                            const uint8_t *const *frames, const size_t *lens,
-                            size_t n, size_t *n_sent);
+                            const struct frame_ref *frames, size_t n,
+                            size_t *n_sent);
 
 void vxlan_socket_get_stats(const struct vxlan_socket *,
                             struct netdev_vxlan_socket_stats *);

@@ -16,28 +16,40 @@
 
 #define LO 0x7f000001u
 
+/* Frames of the given lengths for the planner, which reads lengths
+ * only: each split as a segment would be, 54 bytes of headers. */
+static void set_len(struct frame_ref *f, size_t len)
+{
+    static const uint8_t bytes[1500];
+    *f = (struct frame_ref){ .head = bytes,
+                             .head_len = len < 54 ? len : 54,
+                             .body = bytes,
+                             .body_len = len < 54 ? 0 : len - 54 };
+}
+
 START_TEST(test_plan)
 {
-    size_t lens[80] = { 0 };
+    struct frame_ref lens[80];
+    memset(lens, 0, sizeof lens);
     ck_assert_uint_eq(vxlan_gso_plan(lens, 0), 0);
 
     /* A 64 KB super frame's 45 segments of 1464 bytes: 44 fit one send
      * (44 * 1472 = 64768 <= 65507), the 45th starts the next. */
     for (size_t i = 0; i < 45; i++) {
-        lens[i] = 1464;
+        set_len(&lens[i], 1464);
     }
     ck_assert_uint_eq(vxlan_gso_plan(lens, 45), 44);
     ck_assert_uint_eq(vxlan_gso_plan(lens + 44, 1), 1);
 
     /* A shorter last one joins and ends the send. */
-    lens[2] = 500;
+    set_len(&lens[2], 500);
     ck_assert_uint_eq(vxlan_gso_plan(lens, 45), 3);
     /* A longer one cannot follow a shorter first. */
     ck_assert_uint_eq(vxlan_gso_plan(lens + 2, 43), 1);
 
     /* Small frames: the segment count bounds a send. */
     for (size_t i = 0; i < 80; i++) {
-        lens[i] = 100;
+        set_len(&lens[i], 100);
     }
     ck_assert_uint_eq(vxlan_gso_plan(lens, 80), VXLAN_GSO_MAX_SEGS);
 }
@@ -117,15 +129,25 @@ static struct rx receive(int fd, uint8_t *buf, size_t size)
 }
 
 /* Three inner frames as a super frame's segments would be: two of 200
- * bytes, the last of 90, each filled with its own byte. */
+ * bytes, the last of 90, each filled with its own byte and given in two
+ * pieces (40 bytes of "headers", then the rest), as tso_split() gives
+ * them; 'whole' holds each frame as the wire must carry it. */
 static uint8_t frame_bytes[3][200];
+static uint8_t frame_heads[3][40];
 static const size_t frame_lens[3] = { 200, 200, 90 };
 
-static void fill_frames(const uint8_t **frames)
+static void fill_frames(struct frame_ref *frames, const uint8_t **whole)
 {
     for (size_t i = 0; i < 3; i++) {
         memset(frame_bytes[i], 0xa0 + (int)i, sizeof frame_bytes[i]);
-        frames[i] = frame_bytes[i];
+        memset(frame_bytes[i], 0x10 + (int)i, 40);
+        memcpy(frame_heads[i], frame_bytes[i], 40);
+        /* The head piece is a separate buffer, as segment headers are. */
+        frames[i] = (struct frame_ref){ .head = frame_heads[i],
+                                        .head_len = 40,
+                                        .body = frame_bytes[i] + 40,
+                                        .body_len = frame_lens[i] - 40 };
+        whole[i] = frame_bytes[i];
     }
 }
 
@@ -139,14 +161,14 @@ START_TEST(test_send_segments)
     /* Before the slot opens, the raw sender's port for the flow. */
     ck_assert_uint_eq(vxlan_gso_src_port(&pool, hash), vxlan_src_port(hash));
 
-    const uint8_t *frames[3];
-    fill_frames(frames);
+    struct frame_ref frames[3];
+    const uint8_t *whole[3];
+    fill_frames(frames, whole);
     struct vxlan_gso_dest d = {
         .dst_ip = LO, .dst_port = rport, .vni = 0x123456, .ttl = 9
     };
-    ck_assert_uint_eq(vxlan_gso_plan(frame_lens, 3), 3);
-    ck_assert_int_eq(vxlan_gso_send(&pool, &d, hash, frames, frame_lens, 3),
-                     0);
+    ck_assert_uint_eq(vxlan_gso_plan(frames, 3), 3);
+    ck_assert_int_eq(vxlan_gso_send(&pool, &d, hash, frames, 3), 0);
 
     /* The slot's port is in the flow's 1/64 of the range, and from now
      * on the raw sender uses it for the flow too. */
@@ -169,7 +191,7 @@ START_TEST(test_send_segments)
         ck_assert_int_eq(vxlan_header_parse(buf, (size_t)r.len, &vni),
                          VXLAN_OK);
         ck_assert_uint_eq(vni, 0x123456);
-        ck_assert_mem_eq(buf + VXLAN_HLEN, frames[i], frame_lens[i]);
+        ck_assert_mem_eq(buf + VXLAN_HLEN, whole[i], frame_lens[i]);
     }
     /* Nothing sent to the slot's port is kept: its socket only sends. */
     int probe = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -199,18 +221,20 @@ START_TEST(test_send_to_gro_receiver)
     int rx = open_receiver(true, &rport);
     struct vxlan_gso_pool pool;
     vxlan_gso_init(&pool, LO);
-    const uint8_t *frames[3];
-    fill_frames(frames);
+    struct frame_ref frames[3];
+    const uint8_t *whole[3];
+    fill_frames(frames, whole);
     struct vxlan_gso_dest d = { .dst_ip = LO, .dst_port = rport, .vni = 7 };
-    ck_assert_int_eq(vxlan_gso_send(&pool, &d, 42, frames, frame_lens, 3), 0);
+    ck_assert_int_eq(vxlan_gso_send(&pool, &d, 42, frames, 3), 0);
     uint8_t buf[65536];
     struct rx r = receive(rx, buf, sizeof buf);
     size_t seg = VXLAN_HLEN + 200;
     ck_assert_int_eq(r.len, (ssize_t)(2 * seg + VXLAN_HLEN + 90));
     ck_assert_int_eq(r.gso, (int)seg);
     ck_assert_uint_eq(vxlan_gro_count((size_t)r.len, (size_t)r.gso), 3);
-    ck_assert_mem_eq(buf + seg + VXLAN_HLEN, frames[1], 200);
-    ck_assert_mem_eq(buf + 2 * seg + VXLAN_HLEN, frames[2], 90);
+    ck_assert_mem_eq(buf + VXLAN_HLEN, whole[0], 200);
+    ck_assert_mem_eq(buf + seg + VXLAN_HLEN, whole[1], 200);
+    ck_assert_mem_eq(buf + 2 * seg + VXLAN_HLEN, whole[2], 90);
     vxlan_gso_uninit(&pool);
     close(rx);
 }
@@ -222,14 +246,13 @@ START_TEST(test_refused)
      * one send: nothing sent, the caller's raw sender takes them. */
     struct vxlan_gso_pool pool;
     vxlan_gso_init(&pool, LO);
-    const uint8_t *frames[3];
-    fill_frames(frames);
+    struct frame_ref frames[3];
+    const uint8_t *whole[3];
+    fill_frames(frames, whole);
     struct vxlan_gso_dest d = { .dst_ip = LO, .dst_port = 9 };
-    ck_assert_int_eq(vxlan_gso_send(&pool, &d, 1, frames, frame_lens, 1),
-                     EOPNOTSUPP);
+    ck_assert_int_eq(vxlan_gso_send(&pool, &d, 1, frames, 1), EOPNOTSUPP);
     pool.off = true;
-    ck_assert_int_eq(vxlan_gso_send(&pool, &d, 1, frames, frame_lens, 3),
-                     EOPNOTSUPP);
+    ck_assert_int_eq(vxlan_gso_send(&pool, &d, 1, frames, 3), EOPNOTSUPP);
     /* No slot was opened for either. */
     for (size_t k = 0; k < VXLAN_GSO_SLOTS; k++) {
         ck_assert_uint_eq(pool.port[k], 0);
