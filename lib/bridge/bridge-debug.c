@@ -123,6 +123,7 @@ char *bridge_ofctl_dump_dp_flows(struct bridges *bs, const char *name,
         pr_uint(&pr, "n_flows", "", st.n_flows);
         pr_uint(&pr, "installed", "", st.n_installed);
         pr_uint(&pr, "flushes", "", st.n_flushes);
+        pr_uint(&pr, "revalidations", "", st.n_revalidations);
         pr_uint(&pr, "revalidated_out", "", st.n_revalidated_out);
         pr_uint(&pr, "idle_out", "", st.n_idle_out);
         pr_close(&pr, outer);

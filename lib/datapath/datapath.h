@@ -25,12 +25,15 @@
  * correct, only slower).  Not cached: walks that reach the controller,
  * learn something new (the next packet is cached), go too deep.
  *
- * Consistency: every bridge's ofproto_version() is watched; any change
- * (flows, ports, NORMAL's MAC table) flushes the cache in dp_sync()
- * after crediting what it counted.  dp_run(), every DP_RUN_INTERVAL_MS,
- * reads each entry's counters and replays its walk once with the count
- * (ofproto_execute_credit()): rule counters, idle timeouts, learn
- * refreshes, NORMAL's MAC ages and the ports' rx/tx counters (through
+ * Consistency: every bridge's ofproto_version() is watched; after any
+ * change (flows, NORMAL's MAC table) dp_sync() credits what the cache
+ * counted and walks every entry again without side effects, keeping
+ * those whose actions come out the same and removing the others, within
+ * a budget of 1/DP_REVALIDATE_SHARE of a CPU (beyond it the rest is
+ * flushed); a port change flushes the whole cache.  dp_run(), every
+ * DP_RUN_INTERVAL_MS, reads each entry's counters and replays its walk once
+ * with the count (ofproto_execute_credit()): rule counters, idle timeouts,
+ * learn refreshes, NORMAL's MAC ages and the ports' rx/tx counters (through
  * dp_port_count_fn, for dump-ports) follow fast-path traffic; an entry the
  * replay would translate differently is removed; an entry idle for
  * DP_IDLE_MS is removed. */
@@ -51,6 +54,10 @@ struct xlate_result;
 
 #define DP_RUN_INTERVAL_MS 500
 #define DP_IDLE_MS 10000
+/* Revalidation may take 1/DP_REVALIDATE_SHARE of the time, in bursts of
+ * up to DP_REVALIDATE_BURST_US. */
+#define DP_REVALIDATE_SHARE 10
+#define DP_REVALIDATE_BURST_US 100000
 
 enum dp_port_kind {
     DP_PORT_INTERNAL, /* A TAP. */
@@ -126,9 +133,9 @@ void dp_miss_handled(struct dp *, struct ofproto *, const struct packet *,
  * changed). */
 void dp_credit(struct dp *);
 
-/* Flushes the cache if any bridge changed since the last call (after
- * crediting the counts).  Call after anything that may change a bridge:
- * flow requests, reconfiguration, timeouts. */
+/* Revalidates the cache (see above) if any bridge changed since the
+ * last call.  Call after anything that may change a bridge: flow
+ * requests, reconfiguration, timeouts. */
 void dp_sync(struct dp *);
 /* Statistics, learn refresh, revalidation and idle expiry (see above). */
 void dp_run(struct dp *);
@@ -149,7 +156,8 @@ const char *dp_would_hit(struct dp *, const struct ofproto *,
 /* Counters of the programs summed over CPUs, and the cache size. */
 struct dp_stats {
     uint64_t hits, misses, uncacheable, miss_too_big, miss_lost;
-    uint64_t n_flows, n_installed, n_flushes, n_revalidated_out, n_idle_out;
+    uint64_t n_flows, n_installed, n_flushes, n_revalidations;
+    uint64_t n_revalidated_out, n_idle_out;
 };
 void dp_get_stats(struct dp *, struct dp_stats *);
 

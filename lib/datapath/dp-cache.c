@@ -6,11 +6,13 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "dp-private.h"
 #include "ds.h"
 #include "hash.h"
+#include "log.h"
 #include "ofproto.h"
 #include "packet.h"
 #include "printer.h"
@@ -380,10 +382,99 @@ void dp_credit(struct dp *dp)
     hmap_shrink(&dp->flows);
 }
 
+/* Microseconds on the monotonic clock (not clock_msec(), which tests
+ * may fake: this measures work actually done). */
+static int64_t now_usec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Revalidation time the cache may spend, refilled at
+ * DP_REVALIDATE_SHARE of the elapsed time up to DP_REVALIDATE_BURST_US;
+ * false if none is left. */
+static bool revalidate_budget(struct dp *dp, int64_t now)
+{
+    if (dp->reval_refill_us) {
+        dp->reval_credit_us +=
+            (now - dp->reval_refill_us) / DP_REVALIDATE_SHARE;
+    } else {
+        dp->reval_credit_us = DP_REVALIDATE_BURST_US;
+    }
+    if (dp->reval_credit_us > DP_REVALIDATE_BURST_US) {
+        dp->reval_credit_us = DP_REVALIDATE_BURST_US;
+    }
+    dp->reval_refill_us = now;
+    return dp->reval_credit_us > 0;
+}
+
+/* After a change, every entry is walked again without side effects and
+ * kept if its actions came out the same, removed if not: a change that
+ * touches no cached walk (a flow for other traffic, a newly learned
+ * MAC, the usual learn of a new peer) costs no entry and no upcall,
+ * where a flush sent every active flow back through the slow path at
+ * once.  Within the budget only: past it, the entries not yet looked at
+ * are flushed, so a storm of changes costs the revalidation at most
+ * 1/DP_REVALIDATE_SHARE of a CPU. */
+static void revalidate(struct dp *dp)
+{
+    int64_t start = now_usec();
+    if (!revalidate_budget(dp, start)) {
+        dp_cache_flush(dp);
+        return;
+    }
+    /* Credit first: the replays may learn (and change a version), and
+     * the walks below must see what they learned. */
+    dp_credit(dp);
+    uint64_t versions = dp_versions(dp);
+    struct xlate_result res;
+    xlate_result_init(&res);
+    bool over = false;
+    size_t n_before = hmap_count(&dp->flows), n_changed = 0;
+    struct dp_flow *f;
+    HMAP_FOR_EACH_SAFE (f, node, &dp->flows) {
+        if (!over && now_usec() - start > dp->reval_credit_us) {
+            over = true;
+            dp->stats.n_flushes++;
+        }
+        if (over) {
+            bool used;
+            harvest(dp, f, &used, NULL);
+            flow_remove(dp, f);
+            continue;
+        }
+        struct packet pkt;
+        struct dp_entry e;
+        packet_init(&pkt, f->hdr, f->hdr_len);
+        xlate_result_clear(&res);
+        ofproto_execute(f->ofproto, &pkt, &f->md, false, &res);
+        bool same =
+            translate(dp, &pkt, &res, &e) && same_actions(&e, &f->entry);
+        packet_uninit(&pkt);
+        if (!same) {
+            flow_remove(dp, f);
+            dp->stats.n_revalidated_out++;
+            n_changed++;
+        }
+    }
+    xlate_result_uninit(&res);
+    hmap_shrink(&dp->flows);
+    int64_t spent = now_usec() - start;
+    dp->reval_credit_us -= spent;
+    LOG(over ? LOG_INFO : LOG_DBG,
+        "fast path revalidated %zu entries in %" PRId64 " us: %zu changed, "
+        "%zu kept%s",
+        n_before, spent, n_changed, hmap_count(&dp->flows),
+        over ? " (out of time: the rest flushed)" : "");
+    dp->stats.n_revalidations++;
+    dp->synced = versions;
+}
+
 void dp_sync(struct dp *dp)
 {
     if (dp_versions(dp) != dp->synced) {
-        dp_cache_flush(dp);
+        revalidate(dp);
     }
 }
 

@@ -62,7 +62,10 @@ struct dp {
 
     struct hmap flows; /* struct dp_flow by key. */
     uint64_t synced;   /* Sum of bridge versions at the last
-                        * flush (or sync that found no change). */
+                        * flush or revalidation. */
+    /* Revalidation time left (may go below zero) and when it was last
+     * refilled (dp-cache.c: revalidate_budget()). */
+    int64_t reval_credit_us, reval_refill_us;
     struct dp_stats stats;
 };
 
