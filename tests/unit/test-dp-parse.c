@@ -38,10 +38,12 @@ static int parse_and_compare(const uint8_t *frame, size_t len)
     ck_assert_uint_eq(f.tcp_flags, k.tcp_flags);
     ck_assert(!memcmp(f.arp_sha, k.arp_sha, 6));
     ck_assert(!memcmp(f.arp_tha, k.arp_tha, 6));
+    ck_assert(!memcmp(f.ipv6_src, k.ipv6_src, 16));
+    ck_assert(!memcmp(f.ipv6_dst, k.ipv6_dst, 16));
+    ck_assert_uint_eq(f.ipv6_label, k.ipv6_label);
+    /* Neighbour discovery's fields have no place in the key. */
     static const uint8_t zero16[16];
-    ck_assert(!memcmp(f.ipv6_src, zero16, 16));
-    ck_assert(!memcmp(f.ipv6_dst, zero16, 16));
-    ck_assert_uint_eq(f.ipv6_label, 0);
+    ck_assert(!memcmp(f.nd_target, zero16, 16));
     return 1;
 }
 
@@ -79,10 +81,32 @@ static size_t compose(const char *what, uint8_t *buf, size_t size)
         f.dl_type = ETH_TYPE_ARP;
         f.nw_proto = 1;
         memcpy(f.arp_sha, a, 6);
-    } else if (!strcmp(what, "ipv6")) {
+    } else if (!strncmp(what, "ipv6", 4)) {
         f.dl_type = ETH_TYPE_IPV6;
-        f.nw_proto = IPPROTO_UDP_;
+        f.nw_src = f.nw_dst = 0;
+        f.ipv6_src[0] = 0xfd;
         f.ipv6_src[15] = 1;
+        f.ipv6_dst[0] = 0xfd;
+        f.ipv6_dst[15] = 2;
+        f.ipv6_label = 0xabcde;
+        if (!strcmp(what, "ipv6-tcp")) {
+            f.nw_proto = IPPROTO_TCP_;
+            f.tp_src = 40000;
+            f.tp_dst = 5201;
+            f.tcp_flags = 0x10;
+        } else if (!strcmp(what, "ipv6-echo")) {
+            f.nw_proto = IPPROTO_ICMPV6_;
+            f.tp_src = 128;
+        } else if (!strcmp(what, "ipv6-ns")) {
+            f.nw_proto = IPPROTO_ICMPV6_;
+            f.tp_src = 135;
+            f.nd_target[0] = 0xfd;
+            f.nd_target[15] = 2;
+        } else {
+            f.nw_proto = IPPROTO_UDP_;
+            f.tp_src = 1234;
+            f.tp_dst = 4789;
+        }
     } else if (!strcmp(what, "vlan")) {
         f.vlan_tci = VLAN_CFI | 0x2000 | 10;
         f.nw_proto = IPPROTO_UDP_;
@@ -97,8 +121,10 @@ static size_t compose(const char *what, uint8_t *buf, size_t size)
 START_TEST(test_cacheable_kinds)
 {
     uint8_t buf[256];
-    static const char *const yes[] = { "tcp", "udp", "icmp", "arp", "vlan" };
-    static const char *const no[] = { "sctp", "ipv6" };
+    static const char *const yes[] = {
+        "tcp", "udp", "icmp", "arp", "vlan", "ipv6", "ipv6-tcp", "ipv6-echo"
+    };
+    static const char *const no[] = { "sctp", "ipv6-ns" };
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
         size_t n = compose(yes[i], buf, sizeof buf);
         ck_assert_msg(parse_and_compare(buf, n), "%s not cacheable", yes[i]);
@@ -147,6 +173,25 @@ START_TEST(test_cacheable_kinds)
     ck_assert(!parse_and_compare(buf, 14 + 20 + 10));
     ck_assert(!parse_and_compare(buf, 13));
 
+    /* IPv6: the key holds addresses, label, traffic class, hop limit,
+     * ports; an extension header (a fragment among them), a truncated
+     * TCP header or a version that is not 6 take the slow path. */
+    n = compose("ipv6-tcp", buf, sizeof buf);
+    memset(&k, 0, sizeof k);
+    ck_assert(dp_parse(buf, buf + n, (uint32_t)n, &k));
+    ck_assert_uint_eq(k.ipv6_label, 0xabcde);
+    ck_assert_uint_eq(k.ipv6_dst[15], 2);
+    ck_assert_uint_eq(k.tp_dst, 5201);
+    ck_assert_uint_eq(k.nw_src, 0);
+    buf[14 + 6] = 44;
+    ck_assert(!parse_and_compare(buf, n));
+    buf[14 + 6] = 0;
+    ck_assert(!parse_and_compare(buf, n));
+    buf[14 + 6] = 6;
+    ck_assert(!parse_and_compare(buf, 14 + 40 + 19));
+    buf[14] = 0x40;
+    ck_assert(!parse_and_compare(buf, n));
+
     /* An EtherType we do not parse is L2 only, as flow_extract sees it;
      * an 802.3 length is not cacheable. */
     n = compose("udp", buf, sizeof buf);
@@ -168,7 +213,7 @@ START_TEST(test_random_frames_agree)
     static const uint8_t protos[] = { 1, 6, 17, 132, 47, 58 };
     uint8_t buf[128];
     unsigned seed = 12345;
-    int cacheable = 0, tagged = 0;
+    int cacheable = 0, tagged = 0, v6 = 0;
     for (int i = 0; i < 20000; i++) {
         for (size_t j = 0; j < sizeof buf; j++) {
             buf[j] = (uint8_t)rand_r(&seed);
@@ -192,6 +237,15 @@ START_TEST(test_random_frames_agree)
             l2[21] &= l2[20] ? 0xff : 0x00;
             l2[23] = protos[rand_r(&seed) % 6];
         }
+        if (t == 0x86dd && rand_r(&seed) % 4) {
+            static const uint8_t protos6[] = { 6, 17, 58, 44, 0, 47 };
+            l2[14] = (uint8_t)(0x60 | (l2[14] & 0x0f));
+            l2[20] = protos6[rand_r(&seed) % 6];
+            /* ICMPv6: often neighbour discovery. */
+            if (l2[20] == 58 && rand_r(&seed) % 2) {
+                l2[54] = (uint8_t)(133 + rand_r(&seed) % 5);
+            }
+        }
         if ((t == 0x0806 || t == 0x8035) && rand_r(&seed) % 2) {
             static const uint8_t arp[8] = { 0, 1, 8, 0, 6, 4, 0, 2 };
             memcpy(l2 + 14, arp, 8);
@@ -200,9 +254,11 @@ START_TEST(test_random_frames_agree)
         int ok = parse_and_compare(buf, len);
         cacheable += ok;
         tagged += ok && l2 != buf;
+        v6 += ok && t == 0x86dd && len >= (size_t)(l2 - buf) + 54;
     }
     ck_assert_int_gt(cacheable, 1000); /* The test saw both outcomes. */
     ck_assert_int_gt(tagged, 300);
+    ck_assert_int_gt(v6, 300);
 }
 END_TEST
 

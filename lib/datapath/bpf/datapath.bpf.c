@@ -66,7 +66,9 @@ static __always_inline int build_key(struct __sk_buff *skb, struct dp_key *k)
         }
         k->vlan_tci = (__u16)(skb->vlan_tci | DP_VLAN_PRESENT);
     }
-    __u32 want = skb->len < 68 ? skb->len : 68;
+    /* The headers the parser reads: Ethernet, a tag, IPv6's 40 bytes
+     * and TCP's first 20 (78), rounded up. */
+    __u32 want = skb->len < 80 ? skb->len : 80;
     const __u8 *d = (const __u8 *)(long)skb->data;
     const __u8 *end = (const __u8 *)(long)skb->data_end;
     if (d + want > end) {

@@ -6,9 +6,10 @@
  * so that the key a miss is installed under is the key the program
  * computes for the next packet of that flow.  It handles a strict subset
  * of what flow_extract() understands (Ethernet with at most one 802.1Q
- * tag whose DEI bit is clear; IPv4 without options or fragments carrying
- * TCP, UDP, ICMP or another protocol with no ports; ARP; any other
- * EtherType but IPv6 as L2 only)
+ * tag whose DEI bit is clear; IPv4 without options or fragments, and
+ * IPv6 without extension headers, carrying TCP, UDP, ICMP, ICMPv6 other
+ * than neighbour discovery, or another protocol with no ports; ARP; any
+ * other EtherType as L2 only)
  * and for that subset fills exactly the fields flow_extract() fills, so
  * two packets with one key are one flow to the pipeline.  Everything
  * else is "not cacheable" and always takes the slow path.
@@ -49,6 +50,9 @@ struct dp_key {
     __u8 arp_tha[6];
     __u16 vlan_tci; /* As flow_extract: tag | DP_VLAN_PRESENT, 0 none. */
     __u16 pad1;
+    __u32 ipv6_label; /* Low 20 bits. */
+    __u8 ipv6_src[16];
+    __u8 ipv6_dst[16];
 };
 
 /* The bit of a key's vlan_tci that says "tagged" (the DEI bit's place,
@@ -198,6 +202,66 @@ static inline int dp_parse_ipv4(const __u8 *d, const __u8 *end, __u32 len,
     }
 }
 
+/* IPv6 as extract_ipv6() reads it, for a fixed 40-byte header followed
+ * by the L4 header: any extension header (a fragment among them) is not
+ * cacheable, and neither is neighbour discovery (whose target and link
+ * addresses flow_extract() reads and the key has no room for). */
+static inline int dp_parse_ipv6(const __u8 *d, const __u8 *end, __u32 len,
+                                struct dp_key *k)
+{
+    const __u8 *ip = d + 14;
+    if (ip + 40 > end || len < 54 || ip[0] >> 4 != 6) {
+        return 0;
+    }
+    __u32 n = len - 14;
+    __u32 payload = dp_get16(ip + 4);
+    if (payload + 40 < n) {
+        n = payload + 40; /* Ethernet padding is not payload. */
+    }
+    k->nw_tos = (__u8)(dp_get16(ip) >> 4);
+    k->nw_ttl = ip[7];
+    k->nw_proto = ip[6];
+    k->ipv6_label = dp_get32(ip) & 0xfffff;
+    for (int i = 0; i < 16; i++) {
+        k->ipv6_src[i] = ip[8 + i];
+        k->ipv6_dst[i] = ip[24 + i];
+    }
+    const __u8 *l4 = ip + 40;
+    __u32 l4n = n - 40;
+    switch (k->nw_proto) {
+    case 6:
+        if (l4 + 20 > end || l4n < 20) {
+            return 0;
+        }
+        k->tp_src = dp_get16(l4);
+        k->tp_dst = dp_get16(l4 + 2);
+        k->tcp_flags = dp_get16(l4 + 12) & 0x0fff;
+        return 1;
+    case 17:
+        if (l4 + 8 > end || l4n < 8) {
+            return 0;
+        }
+        k->tp_src = dp_get16(l4);
+        k->tp_dst = dp_get16(l4 + 2);
+        return 1;
+    case 58:
+        if (l4 + 4 > end || l4n < 4 || l4[0] == 135 || l4[0] == 136) {
+            return 0;
+        }
+        k->tp_src = l4[0];
+        k->tp_dst = l4[1];
+        return 1;
+    case 0:   /* Hop-by-hop options. */
+    case 43:  /* Routing. */
+    case 44:  /* Fragment. */
+    case 60:  /* Destination options. */
+    case 132: /* SCTP: flow_extract reads its ports; we do not. */
+        return 0;
+    default:
+        return 1;
+    }
+}
+
 static inline int dp_parse_arp(const __u8 *d, const __u8 *end, __u32 len,
                                struct dp_key *k)
 {
@@ -255,10 +319,11 @@ static inline int dp_parse(const __u8 *d, const __u8 *end, __u32 len,
     case 0x0806:
     case 0x8035:
         return dp_parse_arp(d, end, len, k);
+    case 0x86dd:
+        return dp_parse_ipv6(d, end, len, k);
     case DP_ETH_VLAN:
     case DP_ETH_QINQ:
-    case 0x86dd:
-        return 0; /* Stacked or 802.1ad tags and IPv6: not yet. */
+        return 0; /* Stacked or 802.1ad tags: not yet. */
     default:
         return type >= 0x600;
     }
