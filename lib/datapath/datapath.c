@@ -18,8 +18,9 @@
 #include "packet.h"
 #include "util.h"
 
-/* Pages per CPU of the miss buffer: 64 KB, a few dozen full frames. */
-#define DP_PERF_PAGES 16
+/* Pages per CPU of the miss buffer: 512 KB, eight of the biggest
+ * missed packets (DP_MISS_MAX_LEN) or some 350 full-sized frames. */
+#define DP_PERF_PAGES 128
 
 static void upcall_sample(void *dp_, int cpu, void *data, __u32 size);
 static void upcall_lost(void *dp_, int cpu, __u64 n);

@@ -15,7 +15,8 @@
 #     (the kernel's vxlan counts no rx errors);
 #   - no switchd vxlan socket counted a malformed or truncated datagram;
 #   - the same transfer h1 -> h2 over IPv6 inside the overlay, which on
-#     the system datapath the kernel's cache carries.
+#     the system datapath the kernel's cache carries; and again through
+#     a flow the cache cannot hold, every segment an upcall.
 : "${SW_SRC:?SW_SRC must point at the source tree}"
 
 . "$SW_SRC/tests/net/topology.sh"
@@ -116,6 +117,26 @@ if [ "${SW_DATAPATH:-system}" = system ]; then
     [ "${v6:-0}" -ge 50 ] || net_fail "h1's cache forwarded ${v6:-no} IPv6 TCP packets:
 $(topo_ctl 1 swofctl dump-dp-flows br-int)"
     echo "h1's cache forwarded $v6 IPv6 TCP packets of the transfer"
+
+    # A flow the cache cannot hold (an IPv6 hop-limit rewrite) on h2:
+    # every segment that reaches h2's vxlan device goes up to switchd,
+    # merged by the kernel's GRO into packets of up to 64 KB.  They must
+    # get there (with a 9 KB limit on what went up, all of them were
+    # dropped and the transfer never finished).
+    misses() {
+        topo_ctl 2 swofctl dump-dp-flows --json br-tun | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["stats"]
+print(s["misses"], s["miss_dropped"])'
+    }
+    read -r m0 d0 <<<"$(misses)"
+    topo_ctl 2 swofctl add-flow br-int "priority=100,tcp6,actions=dec_ttl,NORMAL"
+    transfer 1 2 fd00:77::2
+    read -r m1 d1 <<<"$(misses)"
+    echo "h2: $((m1 - m0)) packets went up to switchd, $((d1 - d0)) of them dropped"
+    [ $((m1 - m0)) -ge 50 ] ||
+        net_fail "h2: only $((m1 - m0)) misses for an uncacheable transfer"
+    topo_ctl 2 swofctl del-flows br-int tcp6
 fi
 
 if [ "${SW_DATAPATH:-system}" != system ]; then

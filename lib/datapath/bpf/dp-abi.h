@@ -25,8 +25,13 @@
 #define DP_MAX_ACTIONS 8
 #define DP_MAX_ENTRIES 32768
 /* Bytes of a missed packet copied to userspace; bigger ones are
- * dropped and counted (DP_C_MISS_TOO_BIG). */
-#define DP_MISS_MAX_LEN 9216
+ * dropped and counted (DP_C_MISS_TOO_BIG).  As big as one perf record
+ * allows (its size is 16 bits: 65535 less the record header, the raw
+ * size, struct dp_miss and alignment), because on a vxlan device the
+ * kernel's GRO merges a TCP stream's segments into packets of up to
+ * 64 KB: with a 9 KB limit a flow the cache cannot hold lost every one
+ * of them and crawled at about 1 Mbit/s. */
+#define DP_MISS_MAX_LEN 65480
 
 /* Key: every field host order except the byte arrays (wire order). */
 struct dp_key {
