@@ -152,6 +152,47 @@ static inline __u32 dp_get32(const __u8 *p)
            | (__u32)p[3];
 }
 
+/* The L4 fields flow_extract() reads for IP protocol k->nw_proto, from
+ * the header at 'l4' ('l4n' bytes of the IP packet are left): TCP's
+ * and UDP's ports, TCP's flags, and the ICMP type and code in the ports
+ * when the protocol is 'icmp' (1 under IPv4, 58 under IPv6).  Returns 0
+ * (not cacheable) for a truncated header or SCTP, whose ports
+ * flow_extract reads and we do not; 1 otherwise (other protocols have
+ * no ports). */
+static inline int dp_parse_l4(const __u8 *l4, const __u8 *end, __u32 l4n,
+                              __u8 icmp, struct dp_key *k)
+{
+    switch (k->nw_proto) {
+    case 6:
+        if (l4 + 20 > end || l4n < 20) {
+            return 0;
+        }
+        k->tp_src = dp_get16(l4);
+        k->tp_dst = dp_get16(l4 + 2);
+        k->tcp_flags = dp_get16(l4 + 12) & 0x0fff;
+        return 1;
+    case 17:
+        if (l4 + 8 > end || l4n < 8) {
+            return 0;
+        }
+        k->tp_src = dp_get16(l4);
+        k->tp_dst = dp_get16(l4 + 2);
+        return 1;
+    case 132:
+        return 0;
+    default:
+        if (k->nw_proto != icmp) {
+            return 1;
+        }
+        if (l4 + 4 > end || l4n < 4) {
+            return 0;
+        }
+        k->tp_src = l4[0];
+        k->tp_dst = l4[1];
+        return 1;
+    }
+}
+
 static inline int dp_parse_ipv4(const __u8 *d, const __u8 *end, __u32 len,
                                 struct dp_key *k)
 {
@@ -175,36 +216,7 @@ static inline int dp_parse_ipv4(const __u8 *d, const __u8 *end, __u32 len,
     k->nw_proto = ip[9];
     k->nw_src = dp_get32(ip + 12);
     k->nw_dst = dp_get32(ip + 16);
-    const __u8 *l4 = ip + 20;
-    __u32 l4n = n - 20;
-    switch (k->nw_proto) {
-    case 6:
-        if (l4 + 20 > end || l4n < 20) {
-            return 0;
-        }
-        k->tp_src = dp_get16(l4);
-        k->tp_dst = dp_get16(l4 + 2);
-        k->tcp_flags = dp_get16(l4 + 12) & 0x0fff;
-        return 1;
-    case 17:
-        if (l4 + 8 > end || l4n < 8) {
-            return 0;
-        }
-        k->tp_src = dp_get16(l4);
-        k->tp_dst = dp_get16(l4 + 2);
-        return 1;
-    case 1:
-        if (l4 + 4 > end || l4n < 4) {
-            return 0;
-        }
-        k->tp_src = l4[0];
-        k->tp_dst = l4[1];
-        return 1;
-    case 132:
-        return 0; /* SCTP: flow_extract reads its ports; we do not. */
-    default:
-        return 1;
-    }
+    return dp_parse_l4(ip + 20, end, n - 20, 1, k);
 }
 
 /* IPv6 as extract_ipv6() reads it, for a fixed 40-byte header followed
@@ -231,40 +243,18 @@ static inline int dp_parse_ipv6(const __u8 *d, const __u8 *end, __u32 len,
         k->ipv6_src[i] = ip[8 + i];
         k->ipv6_dst[i] = ip[24 + i];
     }
-    const __u8 *l4 = ip + 40;
-    __u32 l4n = n - 40;
     switch (k->nw_proto) {
-    case 6:
-        if (l4 + 20 > end || l4n < 20) {
-            return 0;
-        }
-        k->tp_src = dp_get16(l4);
-        k->tp_dst = dp_get16(l4 + 2);
-        k->tcp_flags = dp_get16(l4 + 12) & 0x0fff;
-        return 1;
-    case 17:
-        if (l4 + 8 > end || l4n < 8) {
-            return 0;
-        }
-        k->tp_src = dp_get16(l4);
-        k->tp_dst = dp_get16(l4 + 2);
-        return 1;
-    case 58:
-        if (l4 + 4 > end || l4n < 4 || l4[0] == 135 || l4[0] == 136) {
-            return 0;
-        }
-        k->tp_src = l4[0];
-        k->tp_dst = l4[1];
-        return 1;
-    case 0:   /* Hop-by-hop options. */
-    case 43:  /* Routing. */
-    case 44:  /* Fragment. */
-    case 60:  /* Destination options. */
-    case 132: /* SCTP: flow_extract reads its ports; we do not. */
+    case 0:  /* Hop-by-hop options. */
+    case 43: /* Routing. */
+    case 44: /* Fragment. */
+    case 60: /* Destination options. */
         return 0;
-    default:
-        return 1;
     }
+    if (!dp_parse_l4(ip + 40, end, n - 40, 58, k)) {
+        return 0;
+    }
+    /* Neighbour solicitation and advertisement. */
+    return k->nw_proto != 58 || (k->tp_src != 135 && k->tp_src != 136);
 }
 
 static inline int dp_parse_arp(const __u8 *d, const __u8 *end, __u32 len,
