@@ -356,6 +356,24 @@ static void flow_remove(struct dp *dp, struct dp_flow *f)
     free(f);
 }
 
+/* Keeps 'f' if 'res', a fresh walk of its packet, gives the action list
+ * it holds; else removes it (counted as revalidated out).  Returns
+ * whether it was kept. */
+static bool keep_if_same(struct dp *dp, struct dp_flow *f,
+                         const struct xlate_result *res)
+{
+    struct packet pkt;
+    struct dp_entry e;
+    packet_init(&pkt, f->hdr, f->hdr_len);
+    bool same = translate(dp, &pkt, res, &e) && same_actions(&e, &f->entry);
+    packet_uninit(&pkt);
+    if (!same) {
+        flow_remove(dp, f);
+        dp->stats.n_revalidated_out++;
+    }
+    return same;
+}
+
 void dp_cache_flush(struct dp *dp)
 {
     struct dp_flow *f;
@@ -445,16 +463,11 @@ static void revalidate(struct dp *dp)
             continue;
         }
         struct packet pkt;
-        struct dp_entry e;
         packet_init(&pkt, f->hdr, f->hdr_len);
         xlate_result_clear(&res);
         ofproto_execute(f->ofproto, &pkt, &f->md, false, &res);
-        bool same =
-            translate(dp, &pkt, &res, &e) && same_actions(&e, &f->entry);
         packet_uninit(&pkt);
-        if (!same) {
-            flow_remove(dp, f);
-            dp->stats.n_revalidated_out++;
+        if (!keep_if_same(dp, f, &res)) {
             n_changed++;
         }
     }
@@ -532,18 +545,8 @@ void dp_run(struct dp *dp)
             continue;
         }
         if (used) {
-            /* The replay is a fresh translation: keep the entry only if
-             * it still says the same. */
-            struct packet pkt;
-            struct dp_entry e;
-            packet_init(&pkt, f->hdr, f->hdr_len);
-            bool ok =
-                translate(dp, &pkt, &res, &e) && same_actions(&e, &f->entry);
-            packet_uninit(&pkt);
-            if (!ok) {
-                flow_remove(dp, f);
-                dp->stats.n_revalidated_out++;
-            }
+            /* The replay is a fresh translation. */
+            keep_if_same(dp, f, &res);
         } else if (now - f->used_msec >= DP_IDLE_MS) {
             flow_remove(dp, f);
             dp->stats.n_idle_out++;
