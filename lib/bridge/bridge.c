@@ -404,7 +404,9 @@ static char *port_join_fast_path(struct bridge_port *p,
         spec.vni = c->vni;
         spec.local_ip = c->local_ip;
         spec.dst_port = c->dst_port ? c->dst_port : VXLAN_DST_PORT;
-        spec.ttl = netdev_tunnel_ttl(c, spec.remote_ip);
+        /* What the cache sends is unicast: a multicast port's floods to
+         * its group stay in the slow path (dp-cache.c). */
+        spec.ttl = netdev_tunnel_ttl(c, 0);
     }
     char *err = dp_port_add(p->bridge->bridges->dp, p->bridge->ofproto,
                             (uint16_t)p->ofport, &spec);
@@ -770,50 +772,11 @@ static bool fast_path_load(struct bridges *bs)
     return true;
 }
 
-/* The first multicast vxlan port of 'cbr' (remote_ip a group), or NULL.
- * The fast path does not carry them: the kernel's collect_md vxlan
- * device joins no group, and flood-and-learn over a group is the slow
- * path's work anyway (every broadcast, every learn). */
-static const char *multicast_port(const struct config_bridge *cbr)
+/* Whether 'cbr' runs on the fast path: it asks for it and the programs
+ * load. */
+static bool want_system(struct bridges *bs, const struct config_bridge *cbr)
 {
-    for (size_t i = 0; i < cbr->n_ports; i++) {
-        const struct config_port *cp = cbr->ports[i];
-        if (!netdev_type_is_tunnel(cp->type)) {
-            continue;
-        }
-        for (size_t j = 0; j < cp->n_options; j++) {
-            struct in_addr a;
-            if (!strcmp(cp->options[j].key, "remote_ip")
-                && inet_pton(AF_INET, cp->options[j].value, &a) == 1
-                && (ntohl(a.s_addr) >> 28) == 0xe) {
-                return cp->name;
-            }
-        }
-    }
-    return NULL;
-}
-
-/* Whether 'cbr' runs on the fast path: it asks for it, has no multicast
- * port and the programs load.  'br' (NULL for a new bridge) says what it
- * ran on so far: a change is logged. */
-static bool want_system(struct bridges *bs, const struct config_bridge *cbr,
-                        const struct bridge *br)
-{
-    if (!config_bridge_is_system(cbr)) {
-        return false;
-    }
-    const char *mc = multicast_port(cbr);
-    if (mc) {
-        if (!br || br->system) {
-            LOG(LOG_WARN,
-                "%s: datapath_type=system, but port %s is a multicast "
-                "vxlan port, which the kernel fast path does not carry: "
-                "the bridge runs as netdev",
-                cbr->name, mc);
-        }
-        return false;
-    }
-    return fast_path_load(bs);
+    return config_bridge_is_system(cbr) && fast_path_load(bs);
 }
 
 void bridges_credit(struct bridges *bs)
@@ -860,7 +823,7 @@ void bridges_reconfigure(struct bridges *bs, const struct config *cfg)
             bridge_destroy(br);
             continue;
         }
-        bool system = want_system(bs, cbr, br);
+        bool system = want_system(bs, cbr);
         if (system != br->system) {
             /* Every port moves between datapaths: reopen them all. */
             while (br->n_ports) {
@@ -888,7 +851,7 @@ void bridges_reconfigure(struct bridges *bs, const struct config *cfg)
         struct bridge *br = bridge_lookup(bs, cbr->name);
         if (!br) {
             br = bridge_create(bs, cbr);
-            br->system = want_system(bs, cbr, NULL);
+            br->system = want_system(bs, cbr);
         } else {
             bridge_set_secure(br, config_bridge_is_secure(cbr));
             bridge_configure(br, cbr);

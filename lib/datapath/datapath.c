@@ -14,6 +14,7 @@
 #include "dp-kernel.h"
 #include "dp-private.h"
 #include "log.h"
+#include "netdev.h"
 #include "ofproto.h"
 #include "packet.h"
 #include "util.h"
@@ -254,15 +255,32 @@ void dp_upcall_run(struct dp *dp)
 /* The vxlan port an ingress miss on device 'v' belongs to, chosen as the
  * netdev datapath's socket chooses: remote_ip equal to the outer source,
  * else remote_ip=flow; among those, key equal to the VNI or key=flow. */
+/* Pass 0: the port naming the source; pass 1: a multicast port, which
+ * takes its group's datagrams and the unicast answers of VTEPs no port
+ * names (as netdev's demux does); pass 2: remote_ip=flow ports. */
+static bool demux_candidate(const struct dp_port *p, int pass,
+                            const struct dp_miss *m)
+{
+    uint32_t r = p->spec.remote_ip;
+    switch (pass) {
+    case 0:
+        return r == m->tun_src;
+    case 1:
+        return netdev_ip_is_multicast(r)
+               && (!netdev_ip_is_multicast(m->tun_dst) || m->tun_dst == r);
+    default:
+        return !r;
+    }
+}
+
 static struct dp_port *vxlan_demux(const struct dp *dp,
                                    const struct dp_vxdev *v,
                                    const struct dp_miss *m)
 {
-    for (int pass = 0; pass < 2; pass++) {
-        uint32_t want = pass ? 0 : m->tun_src;
+    for (int pass = 0; pass < 3; pass++) {
         for (size_t i = 0; i < dp->n_ports; i++) {
             struct dp_port *p = dp->ports[i];
-            if (p->vx == v && p->spec.remote_ip == want
+            if (p->vx == v && demux_candidate(p, pass, m)
                 && (p->spec.key_flow || p->spec.vni == m->tun_id)) {
                 return p;
             }

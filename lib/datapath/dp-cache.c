@@ -13,6 +13,7 @@
 #include "ds.h"
 #include "hash.h"
 #include "log.h"
+#include "netdev.h"
 #include "ofproto.h"
 #include "packet.h"
 #include "printer.h"
@@ -236,6 +237,16 @@ static bool translate_output(const struct dp *dp, const uint8_t **rest,
     if (p->spec.kind == DP_PORT_VXLAN) {
         a.type = DP_A_SET_TUNNEL;
         a.remote = p->spec.remote_ip ? p->spec.remote_ip : o->tun_dst;
+        if (netdev_ip_is_multicast(a.remote)) {
+            /* A multicast port: to a VTEP the flow names (learned), or
+             * a flood to the group, which stays in the slow path (the
+             * netdev sender picks the interface and TTL 1; the kernel
+             * device would route it like any address). */
+            if (!o->tun_dst) {
+                return false;
+            }
+            a.remote = o->tun_dst;
+        }
         a.vni = p->spec.key_flow ? (uint32_t)o->tun_id : p->spec.vni;
         a.local = p->spec.local_ip;
         a.ttl = p->spec.ttl;

@@ -274,12 +274,6 @@ static int attach(struct netdev_vxlan *v, char **errp)
 {
     const struct netdev_tunnel_config *c = &v->cfg;
     bool mc = netdev_tunnel_is_multicast(c);
-    if (mc && v->kernel_rx) {
-        *errp = xasprintf("%s: multicast vxlan ports are not on the kernel "
-                          "fast path yet (use datapath_type=netdev)",
-                          v->up.name);
-        return EOPNOTSUPP;
-    }
     int error = mc ? underlay_ifindex(v->up.name, c, &v->mc_ifindex, errp) : 0;
     if (!error) {
         error = attach_socket(v, c->local_ip, &v->sock, errp);
@@ -288,9 +282,13 @@ static int attach(struct netdev_vxlan *v, char **errp)
         return error;
     }
     /* A wildcard socket receives the group itself once it joins; one
-     * bound to local_ip never does, so the group gets its own. */
+     * bound to local_ip never does, so the group gets its own.  On the
+     * fast path (kernel_rx) nothing of ours receives: the membership,
+     * taken on the sending socket, makes the interface accept the
+     * group, and the kernel's vxlan device (bound to the wildcard, and
+     * open to every group joined on the host) decapsulates it. */
     struct vxlan_socket *rx = v->sock;
-    if (c->local_ip) {
+    if (c->local_ip && !v->kernel_rx) {
         error = attach_socket(v, c->remote_ip, &v->group_sock, errp);
         rx = v->group_sock;
     }

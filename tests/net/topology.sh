@@ -490,8 +490,8 @@ FLOWS
 topo_mcast_switchd_host() {
     local h=$1 ht=${2:-300} show=${3:-true} f
     topo_start_switchd "$h"
-    # With SW_DATAPATH=system br-int is on the kernel fast path and br-tun
-    # falls back to netdev (a multicast port; switchd logs it).
+    # With SW_DATAPATH=system both bridges are on the kernel fast path,
+    # the multicast port's floods staying in the slow path.
     topo_add_br "$h" "$show" br-int
     topo_add_br "$h" "$show" br-tun
     topo_run_shown "$h" "$show" swctl add-port br-int patch-int -- set interface patch-int type=patch options:peer=patch-tun
