@@ -61,6 +61,8 @@ want=$(sha256sum "$D/blob" | cut -d' ' -f1)
 transfer() {
     local a=$1 b=$2 dst=${3:-$(topo_overlay_ip "$2")} out
     out="$D/recv-$a-$b-${3:+6}"
+    # A transfer may repeat: the last one's ready mark must not count.
+    rm -f "$out" "$out.ready"
     net_bg "h$b" timeout 30 python3 -c '
 import hashlib, socket, sys
 s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET)
