@@ -486,11 +486,18 @@ static void revalidate(struct dp *dp)
     hmap_shrink(&dp->flows);
     int64_t spent = now_usec() - start;
     dp->reval_credit_us -= spent;
-    LOG(over ? LOG_INFO : LOG_DBG,
-        "fast path revalidated %zu entries in %" PRId64 " us: %zu changed, "
-        "%zu kept%s",
-        n_before, spent, n_changed, hmap_count(&dp->flows),
-        over ? " (out of time: the rest flushed)" : "");
+    if (over) {
+        /* Rate-limited: a storm of changes would say it every time. */
+        LOG_RL(LOG_INFO,
+               "fast path revalidated %zu entries in %" PRId64
+               " us: out of time, the rest flushed (%zu changed, %zu kept)",
+               n_before, spent, n_changed, hmap_count(&dp->flows));
+    } else {
+        LOG(LOG_DBG,
+            "fast path revalidated %zu entries in %" PRId64 " us: %zu "
+            "changed, %zu kept",
+            n_before, spent, n_changed, hmap_count(&dp->flows));
+    }
     dp->stats.n_revalidations++;
     dp->synced = versions;
 }
