@@ -412,6 +412,21 @@ static char *parse__(struct flow_mod *fm, const char *text,
     return err;
 }
 
+enum fm_parse_mode flow_mod_parse_mode(enum fm_command cmd)
+{
+    switch (cmd) {
+    case FM_ADD:
+        return FM_PARSE_ADD;
+    case FM_MODIFY:
+    case FM_MODIFY_STRICT:
+        return FM_PARSE_MODIFY;
+    case FM_DELETE:
+    case FM_DELETE_STRICT:
+    default:
+        return FM_PARSE_DELETE;
+    }
+}
+
 char *flow_mod_parse(struct flow_mod *fm, const char *text,
                      enum fm_parse_mode mode, const struct portmap *ports)
 {

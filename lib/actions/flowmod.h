@@ -63,6 +63,10 @@ struct flow_mod {
 void flow_mod_init(struct flow_mod *, enum fm_command);
 void flow_mod_uninit(struct flow_mod *);
 
+/* How a command's flow text is parsed: add, modify (what a modify may
+ * leave out) or delete (a match only). */
+enum fm_parse_mode flow_mod_parse_mode(enum fm_command);
+
 /* Parses one flow.  Fields, keywords and actions may be separated by
  * commas or white space; "actions=" must be last.  Returns NULL or an
  * allocated message (caller frees) that names the offending token, its

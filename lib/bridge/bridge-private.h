@@ -115,9 +115,6 @@ struct bridge *bridge_read_begin(struct bridges *, const char *name,
                                  const struct ofctl_view *, struct printer *,
                                  char **errp);
 
-/* How a flow_mod command's text is parsed (add, modify, delete). */
-enum fm_parse_mode flow_parse_mode_for(enum fm_command);
-
 /* Sends what one pipeline walk output on the devices of the ports it
  * chose, and credits its patch crossings (the packet path and
  * packet-out).  Returns the number of outputs that had a device. */

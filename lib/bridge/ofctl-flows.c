@@ -18,21 +18,6 @@
 #include "printer.h"
 #include "util.h"
 
-enum fm_parse_mode flow_parse_mode_for(enum fm_command cmd)
-{
-    switch (cmd) {
-    case FM_ADD:
-        return FM_PARSE_ADD;
-    case FM_MODIFY:
-    case FM_MODIFY_STRICT:
-        return FM_PARSE_MODIFY;
-    case FM_DELETE:
-    case FM_DELETE_STRICT:
-    default:
-        return FM_PARSE_DELETE;
-    }
-}
-
 char *bridge_parse_flows(const char *text, enum fm_command cmd,
                          enum fm_parse_mode mode, const struct portmap *map,
                          struct flow_mod **fmsp, size_t *np)
@@ -95,7 +80,7 @@ char *bridge_ofctl_flow_mods_flags(struct bridges *bs, const char *name,
     struct flow_mod *fms;
     size_t n;
     err =
-        bridge_parse_flows(text, cmd, flow_parse_mode_for(cmd), map, &fms, &n);
+        bridge_parse_flows(text, cmd, flow_mod_parse_mode(cmd), map, &fms, &n);
     err = strip_line_prefix(err, text);
     if (!err) {
         err = bridge_ofctl_of10_flags(fms, n, cmd, of_version);

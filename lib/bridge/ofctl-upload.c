@@ -87,7 +87,7 @@ static char *upload_parse(struct bridge_flow_upload *up, const char *text)
         return err;
     }
     const struct flow_lines how = { .command = up->cmd,
-                                    .mode = flow_parse_mode_for(up->cmd),
+                                    .mode = flow_mod_parse_mode(up->cmd),
                                     .ports = ofproto_portmap(br->ofproto),
                                     .first_line = up->lineno + 1 };
     struct flow_mod *fms;

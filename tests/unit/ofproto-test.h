@@ -16,25 +16,13 @@
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (b) << 16 | (c) << 8 | (d))
 
-static inline enum fm_parse_mode mode_for(enum fm_command cmd)
-{
-    switch (cmd) {
-    case FM_ADD:
-        return FM_PARSE_ADD;
-    case FM_MODIFY:
-    case FM_MODIFY_STRICT:
-        return FM_PARSE_MODIFY;
-    default:
-        return FM_PARSE_DELETE;
-    }
-}
-
 /* Applies one flow_mod given as text; returns the errno. */
 static inline int mod(struct ofproto *p, enum fm_command cmd, const char *text)
 {
     struct flow_mod fm;
     flow_mod_init(&fm, cmd);
-    char *err = flow_mod_parse(&fm, text, mode_for(cmd), ofproto_portmap(p));
+    char *err = flow_mod_parse(&fm, text, flow_mod_parse_mode(cmd),
+                               ofproto_portmap(p));
     ck_assert_msg(!err, "parse '%s': %s", text, err ? err : "");
     fm.command = cmd;
     int error = ofproto_flow_mods(p, &fm, 1, &err);
@@ -48,6 +36,19 @@ static inline void add(struct ofproto *p, const char *text)
     ck_assert_int_eq(mod(p, FM_ADD, text), 0);
 }
 
+/* 'n' flows "table=T,priority=5,ip,nw_dst=10.NET.(i>>8).(i&255)
+ * actions=drop" for i from 0: a table of distinct, cheap flows. */
+static inline void add_dsts(struct ofproto *p, int table, int net, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char text[96];
+        snprintf(text, sizeof text,
+                 "table=%d,priority=5,ip,nw_dst=10.%d.%d.%d actions=drop",
+                 table, net, i >> 8, i & 255);
+        add(p, text);
+    }
+}
+
 static inline struct ofproto *bridge(void)
 {
     struct ofproto *p = ofproto_create("br0");
@@ -57,6 +58,23 @@ static inline struct ofproto *bridge(void)
         ofproto_port_add(p, port, name);
     }
     return p;
+}
+
+/* Runs the frame 'f' describes (flow_compose()) in from 'in_port',
+ * with side effects. */
+static inline void run_flow(struct ofproto *p, uint16_t in_port,
+                            const struct flow *f, struct xlate_result *res)
+{
+    uint8_t frame[256];
+    size_t len = flow_compose(f, frame, sizeof frame);
+    ck_assert_uint_gt(len, 0);
+    struct packet pkt;
+    packet_init(&pkt, frame, len);
+    struct flow md;
+    memset(&md, 0, sizeof md);
+    md.in_port = in_port;
+    ofproto_execute(p, &pkt, &md, true, res);
+    packet_uninit(&pkt);
 }
 
 /* An Ethernet/IPv4/UDP frame from 'in_port'. */
@@ -75,16 +93,7 @@ static inline void run_ip(struct ofproto *p, uint16_t in_port, uint32_t nw_src,
     f.nw_ttl = 64;
     f.tp_src = 1000;
     f.tp_dst = 2000;
-    uint8_t frame[256];
-    size_t len = flow_compose(&f, frame, sizeof frame);
-    ck_assert_uint_gt(len, 0);
-    struct packet pkt;
-    packet_init(&pkt, frame, len);
-    struct flow md;
-    memset(&md, 0, sizeof md);
-    md.in_port = in_port;
-    ofproto_execute(p, &pkt, &md, true, res);
-    packet_uninit(&pkt);
+    run_flow(p, in_port, &f, res);
 }
 
 #endif

@@ -22,8 +22,8 @@ static struct flow_mod *parse_n(struct ofproto *p, enum fm_command cmd,
         char text[256];
         snprintf(text, sizeof text, fmt, i & 0xff, i >> 8);
         flow_mod_init(&fms[i], cmd);
-        char *err =
-            flow_mod_parse(&fms[i], text, mode_for(cmd), ofproto_portmap(p));
+        char *err = flow_mod_parse(&fms[i], text, flow_mod_parse_mode(cmd),
+                                   ofproto_portmap(p));
         ck_assert_msg(!err, "parse '%s': %s", text, err ? err : "");
         fms[i].command = cmd;
     }
@@ -155,13 +155,7 @@ START_TEST(test_batch_slices_loose)
 {
     clock_fake_set(1000); /* max_msec 0: a slice of 256 selected flows. */
     struct ofproto *p = bridge();
-    for (int i = 0; i < 2000; i++) {
-        char text[96];
-        snprintf(text, sizeof text,
-                 "table=7,priority=5,ip,nw_dst=10.1.%d.%d actions=drop",
-                 i >> 8, i & 255);
-        add(p, text);
-    }
+    add_dsts(p, 7, 1, 2000);
     /* del-flows table=7, applied in slices. */
     struct flow_mod *fm = parse_n(p, FM_DELETE, "table=7", 1);
     struct ofproto_batch *b = ofproto_batch_start(p, fm, 1);
@@ -234,13 +228,7 @@ START_TEST(test_replace_slices)
     struct ofproto *p = bridge();
     /* 3,000 flows: 1,000 stay as they are, 1,000 change actions, 1,000
      * go; the list brings 1,000 new ones. */
-    for (int i = 0; i < 3000; i++) {
-        char text[96];
-        snprintf(text, sizeof text,
-                 "table=2,priority=5,ip,nw_dst=10.1.%d.%d actions=drop",
-                 i >> 8, i & 255);
-        add(p, text);
-    }
+    add_dsts(p, 2, 1, 3000);
     ofproto_set_flow_limit(p, 3000);
     size_t n = 3000;
     struct flow_mod *adds = xcalloc(n, sizeof *adds);
@@ -284,13 +272,7 @@ START_TEST(test_replace_slices)
      * step says so. */
     for (int after = 1; after <= 12; after++) {
         struct ofproto *p2 = bridge();
-        for (int i = 0; i < 300; i++) {
-            char text[96];
-            snprintf(text, sizeof text,
-                     "table=2,priority=5,ip,nw_dst=10.2.%d.%d actions=drop",
-                     i >> 8, i & 255);
-            add(p2, text);
-        }
+        add_dsts(p2, 2, 2, 300);
         r = ofproto_replace_start(p2, adds, 300, 0, 0);
         bool done = false;
         for (int k = 0; k < after && !done; k++) {

@@ -83,14 +83,7 @@ struct dump_line_aux {
 START_TEST(test_dump_gather_while_changing)
 {
     struct ofproto *p = bridge();
-    for (int i = 0; i < 10000; i++) {
-        char text[96];
-        snprintf(text, sizeof text,
-                 "table=3,priority=5,ip,nw_dst=10.1.%d.%d "
-                 "actions=drop",
-                 i >> 8, i & 255);
-        add(p, text);
-    }
+    add_dsts(p, 3, 1, 10000);
     struct ofproto_dump *d = ofproto_dump_start(p, NULL, false);
     size_t n = 0;
     bool gone;

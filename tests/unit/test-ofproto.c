@@ -38,16 +38,7 @@ static void run_tcp(struct ofproto *p, uint16_t in_port, uint16_t tcp_flags,
     f.tp_src = 40000;
     f.tp_dst = 80;
     f.tcp_flags = tcp_flags;
-    uint8_t frame[256];
-    size_t len = flow_compose(&f, frame, sizeof frame);
-    ck_assert_uint_gt(len, 0);
-    struct packet pkt;
-    packet_init(&pkt, frame, len);
-    struct flow md;
-    memset(&md, 0, sizeof md);
-    md.in_port = in_port;
-    ofproto_execute(p, &pkt, &md, true, res);
-    packet_uninit(&pkt);
+    run_flow(p, in_port, &f, res);
 }
 
 /* "5,6" -- the output ports of 'res', or "drop". */
@@ -884,16 +875,7 @@ static void run_mac(struct ofproto *p, uint16_t in_port, uint8_t src,
     memcpy(f.dl_src, s, 6);
     memcpy(f.dl_dst, d, 6);
     f.dl_type = 0x88b5;
-    uint8_t frame[64];
-    size_t len = flow_compose(&f, frame, sizeof frame);
-    ck_assert_uint_gt(len, 0);
-    struct packet pkt;
-    packet_init(&pkt, frame, len);
-    struct flow md;
-    memset(&md, 0, sizeof md);
-    md.in_port = in_port;
-    ofproto_execute(p, &pkt, &md, true, res);
-    packet_uninit(&pkt);
+    run_flow(p, in_port, &f, res);
 }
 
 START_TEST(test_monitor_learn)
