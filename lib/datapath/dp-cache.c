@@ -367,17 +367,15 @@ static void flow_remove(struct dp *dp, struct dp_flow *f)
     free(f);
 }
 
-/* Keeps 'f' if 'res', a fresh walk of its packet, gives the action list
- * it holds; else removes it (counted as revalidated out).  Returns
- * whether it was kept. */
+/* Keeps 'f' if 'res', a fresh walk of 'pkt' (its stored header),
+ * gives the action list it holds; else removes it (counted as
+ * revalidated out).  Returns whether it was kept. */
 static bool keep_if_same(struct dp *dp, struct dp_flow *f,
+                         const struct packet *pkt,
                          const struct xlate_result *res)
 {
-    struct packet pkt;
     struct dp_entry e;
-    packet_init(&pkt, f->hdr, f->hdr_len);
-    bool same = translate(dp, &pkt, res, &e) && same_actions(&e, &f->entry);
-    packet_uninit(&pkt);
+    bool same = translate(dp, pkt, res, &e) && same_actions(&e, &f->entry);
     if (!same) {
         flow_remove(dp, f);
         dp->stats.n_revalidated_out++;
@@ -477,10 +475,8 @@ static void revalidate(struct dp *dp)
         packet_init(&pkt, f->hdr, f->hdr_len);
         xlate_result_clear(&res);
         ofproto_execute(f->ofproto, &pkt, &f->md, false, &res);
+        n_changed += !keep_if_same(dp, f, &pkt, &res);
         packet_uninit(&pkt);
-        if (!keep_if_same(dp, f, &res)) {
-            n_changed++;
-        }
     }
     xlate_result_uninit(&res);
     hmap_shrink(&dp->flows);
@@ -564,7 +560,10 @@ void dp_run(struct dp *dp)
         }
         if (used) {
             /* The replay is a fresh translation. */
-            keep_if_same(dp, f, &res);
+            struct packet pkt;
+            packet_init(&pkt, f->hdr, f->hdr_len);
+            keep_if_same(dp, f, &pkt, &res);
+            packet_uninit(&pkt);
         } else if (now - f->used_msec >= DP_IDLE_MS) {
             flow_remove(dp, f);
             dp->stats.n_idle_out++;
