@@ -1,5 +1,6 @@
 #include "packet.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,9 +20,43 @@ void packet_init(struct packet *p, const void *frame, size_t len)
     }
 }
 
+/* Buffers of the size packet_buf_alloc() hands out (a TCP super frame's
+ * 64 KB) come and go with every such frame.  A few freed ones wait here
+ * for the next instead of going back to malloc: glibc returned the top
+ * of its heap to the kernel again and again and faulted it back in,
+ * zeroed, for the next frame (270,000 page faults in 3 s of one TCP
+ * stream, a quarter of its throughput; docs/performance.md).  At most
+ * PACKET_POOL_MAX buffers (2 MB) are kept.  The daemon is single
+ * threaded, as is everything else that uses packets. */
+#define PACKET_POOL_MAX 32
+static struct {
+    size_t size; /* Bytes of each buffer kept here. */
+    size_t n;
+    uint8_t *bufs[PACKET_POOL_MAX];
+} pool;
+
 uint8_t *packet_buf_alloc(size_t max_len)
 {
-    return xmalloc(PACKET_HEADROOM + max_len + PACKET_TAILROOM);
+    size_t size = PACKET_HEADROOM + max_len + PACKET_TAILROOM;
+    if (size != pool.size) {
+        /* Another size: what the pool holds is of no use to it. */
+        while (pool.n) {
+            free(pool.bufs[--pool.n]);
+        }
+        pool.size = size;
+    }
+    return pool.n ? pool.bufs[--pool.n] : xmalloc(size);
+}
+
+/* Frees a packet's own buffer of 'allocated' bytes, into the pool if it
+ * has the pool's size (whoever allocated it) and room. */
+static void buf_free(uint8_t *base, size_t allocated)
+{
+    if (base && allocated == pool.size && pool.n < PACKET_POOL_MAX) {
+        pool.bufs[pool.n++] = base;
+    } else {
+        free(base);
+    }
 }
 
 void packet_adopt(struct packet *p, uint8_t *buf, size_t max_len, size_t len)
@@ -32,10 +67,22 @@ void packet_adopt(struct packet *p, uint8_t *buf, size_t max_len, size_t len)
     p->len = len;
 }
 
+void packet_view(struct packet *view, const struct packet *src, size_t len)
+{
+    /* The cast is the contract: a view never writes the bytes it shares
+     * (packet_reserve() gives it its own first). */
+    view->base = (uint8_t *)src->base;
+    view->allocated = 0;
+    view->ofs = src->ofs;
+    view->len = len < src->len ? len : src->len;
+}
+
 void packet_uninit(struct packet *p)
 {
     if (p) {
-        free(p->base);
+        if (!packet_is_view(p)) {
+            buf_free(p->base, p->allocated);
+        }
         p->base = NULL;
         p->allocated = p->ofs = p->len = 0;
     }
@@ -47,17 +94,20 @@ void packet_clone(struct packet *dst, const struct packet *src)
 }
 
 /* Makes sure there are at least 'head' bytes before the frame and 'tail'
- * bytes after it. */
+ * bytes after it, in a buffer of its own: a view gets its own copy. */
 static void packet_reserve(struct packet *p, size_t head, size_t tail)
 {
-    if (p->ofs >= head && p->allocated - p->ofs - p->len >= tail) {
+    bool view = packet_is_view(p);
+    if (!view && p->ofs >= head && p->allocated - p->ofs - p->len >= tail) {
         return;
     }
     size_t new_head = head + PACKET_HEADROOM;
     size_t alloc = new_head + p->len + tail + 64;
     uint8_t *base = xmalloc(alloc);
     memcpy(base + new_head, p->base + p->ofs, p->len);
-    free(p->base);
+    if (!view) {
+        buf_free(p->base, p->allocated);
+    }
     p->base = base;
     p->allocated = alloc;
     p->ofs = new_head;
@@ -101,6 +151,7 @@ void packet_remove(struct packet *p, size_t offset, size_t n)
     if (n > p->len - offset) {
         n = p->len - offset;
     }
+    packet_reserve(p, 0, 0); /* A view's bytes are not ours to move. */
     uint8_t *data = p->base + p->ofs;
     memmove(data + n, data, offset);
     p->ofs += n;

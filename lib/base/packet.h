@@ -1,7 +1,8 @@
 /* packet: an Ethernet frame in a buffer with headroom.
  *
  * Headroom lets VXLAN encapsulation and VLAN push prepend bytes without
- * copying the frame.  A packet owns its buffer. */
+ * copying the frame.  A packet owns its buffer, except a view
+ * (packet_view()), which shares another packet's. */
 #ifndef SW_PACKET_H
 #define SW_PACKET_H 1
 
@@ -12,7 +13,7 @@
 
 struct packet {
     uint8_t *base;    /* Start of the allocation. */
-    size_t allocated; /* Bytes at 'base'. */
+    size_t allocated; /* Bytes at 'base'; 0 in a view. */
     size_t ofs;       /* Offset of the first frame byte from 'base'. */
     size_t len;       /* Frame length. */
 };
@@ -50,6 +51,17 @@ static inline uint8_t *packet_buf_frame(uint8_t *buf)
 void packet_adopt(struct packet *, uint8_t *buf, size_t max_len, size_t len);
 void packet_uninit(struct packet *);
 void packet_clone(struct packet *dst, const struct packet *src);
+
+/* Makes 'view' the first 'len' bytes of 'src' without copying them, for
+ * a reader that is done before 'src' changes or goes (the pipeline's
+ * outputs of a packet it sent as it came).  A view is read-only to its
+ * holder: push, insert, remove and growing give it a copy of its own
+ * first; packet_uninit() forgets it without freeing 'src''s buffer. */
+void packet_view(struct packet *view, const struct packet *src, size_t len);
+static inline int packet_is_view(const struct packet *p)
+{
+    return p->base && !p->allocated;
+}
 
 static inline uint8_t *packet_data(const struct packet *p)
 {

@@ -356,6 +356,9 @@ static bool harvest(struct dp *dp, struct dp_flow *f, bool *used,
     ofproto_execute_credit(f->ofproto, &pkt, &f->md, dp_, db, r);
     credit_ports(dp, f, r, dp_, db);
     xlate_result_uninit(&scratch);
+    if (res) {
+        xlate_result_own(res); /* The caller reads it after 'pkt' goes. */
+    }
     packet_uninit(&pkt);
     return true;
 }

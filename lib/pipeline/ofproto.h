@@ -237,7 +237,10 @@ int64_t ofproto_next_timeout(const struct ofproto *);
 struct xlate_output {
     struct ofproto *ofproto;
     uint16_t port;
-    struct packet packet; /* Owned by the result. */
+    /* Owned by the result; or, for an output of the bytes exactly as
+     * they came in, a view of the input packet (packet_view()): the
+     * caller keeps the input until it is done with the outputs. */
+    struct packet packet;
     uint64_t tun_id;
     uint32_t tun_src;
     uint32_t tun_dst;
@@ -287,11 +290,17 @@ void xlate_result_init(struct xlate_result *);
 void xlate_result_uninit(struct xlate_result *);
 /* Empties 'result' for the next packet but keeps its buffers, so a caller
  * executing packet after packet does not allocate per packet.  Packets in
- * 'outputs' stay owned by the result; copy them before the next call. */
+ * 'outputs' stay the result's (or views of the input, see struct
+ * xlate_output); copy them before the next call. */
 void xlate_result_clear(struct xlate_result *);
+/* Gives every output that is a view of the input its own copy, for a
+ * caller that lets the input go before it is done with the outputs. */
+void xlate_result_own(struct xlate_result *);
 
 /* Runs 'packet' through the pipeline.  'md' supplies the metadata
  * (in_port, tun_id, tun_src, tun_dst); its header fields are ignored.
+ * 'packet' must outlive the caller's use of the result's outputs: an
+ * unchanged output shares its bytes instead of copying them.
  * With 'side_effects' false nothing changes (no counters, no learning):
  * that is what trace uses. */
 void ofproto_execute(struct ofproto *, const struct packet *,

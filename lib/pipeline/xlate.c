@@ -3,9 +3,9 @@
  * The walk keeps two keys: 'flow', which actions edit and lookups see,
  * and 'base', what the bytes of the packet currently say.  Bytes are
  * rewritten (packet_commit) only when a copy of the packet leaves, so a
- * packet that is only forwarded is never copied more than once per
- * output, and the input packet is copied at most once, when the first
- * header change is committed.
+ * packet that is only forwarded is never copied at all (its outputs are
+ * views of it), a changed one once per output, and the input packet is
+ * copied at most once, when the first header change is committed.
  *
  * Semantics follow Open vSwitch's ofproto-dpif-xlate: actions run in
  * order; resubmit runs another table and comes back with in_port
@@ -74,6 +74,18 @@ void xlate_result_clear(struct xlate_result *res)
     res->drop_reason = NULL;
     res->n_controller = 0;
     res->n_learned = 0;
+}
+
+void xlate_result_own(struct xlate_result *res)
+{
+    for (size_t i = 0; i < res->n_outputs; i++) {
+        struct packet *p = &res->outputs[i].packet;
+        if (packet_is_view(p)) {
+            struct packet copy;
+            packet_clone(&copy, p);
+            *p = copy;
+        }
+    }
 }
 
 /* Copies 'len' bytes into 'p', reusing its buffer when big enough. */
@@ -149,7 +161,15 @@ static void emit(struct xlate_ctx *ctx, uint16_t port)
     if (ctx->trunc_len && len > ctx->trunc_len) {
         len = ctx->trunc_len;
     }
-    packet_assign(&out->packet, packet_data(pkt), len);
+    if (pkt == ctx->in) {
+        /* Leaving as it came, as forwarded packets usually do: share the
+         * input's bytes (ofproto_execute()) rather than copy a frame
+         * that may be a 64 KB TCP super frame. */
+        packet_uninit(&out->packet);
+        packet_view(&out->packet, pkt, len);
+    } else {
+        packet_assign(&out->packet, packet_data(pkt), len);
+    }
     out->tun_id = ctx->flow.tun_id;
     out->tun_src = ctx->flow.tun_src;
     out->tun_dst = ctx->flow.tun_dst;

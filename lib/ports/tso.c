@@ -2,6 +2,7 @@
 #include "tso.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,9 +52,11 @@ typedef uint32_t u32x8 __attribute__((vector_size(32)));
  * (the low and the high half), which is the same native-order sum as a
  * word-by-word loop, four to eight words an instruction.  A lane grows
  * by at most 2 * 0xffff a step, so the lanes are emptied into the total
- * every 16384 steps, long before one could overflow. */
+ * every 16384 steps, long before one could overflow.  With 'dst', the
+ * bytes are also stored there: a copy and its checksum in one pass
+ * (the compiler drops the stores where 'dst' is the constant NULL). */
 static inline __attribute__((always_inline)) uint64_t
-csum_wide_body(const uint8_t *p, size_t n)
+csum_wide_body(const uint8_t *p, size_t n, uint8_t *dst)
 {
     uint64_t total = 0;
     while (n >= 32) {
@@ -62,6 +65,10 @@ csum_wide_body(const uint8_t *p, size_t n)
         for (size_t i = 0; i < steps; i++, p += 32) {
             u32x8 v;
             memcpy(&v, p, sizeof v);
+            if (dst) {
+                memcpy(dst, &v, sizeof v);
+                dst += 32;
+            }
             acc += (v & 0xffff) + (v >> 16);
         }
         n -= steps * 32;
@@ -74,21 +81,30 @@ csum_wide_body(const uint8_t *p, size_t n)
 
 static uint64_t csum_wide_default(const uint8_t *p, size_t n)
 {
-    return csum_wide_body(p, n);
+    return csum_wide_body(p, n, NULL);
+}
+
+static uint64_t csum_copy_wide_default(const uint8_t *p, size_t n,
+                                       uint8_t *dst)
+{
+    return csum_wide_body(p, n, dst);
 }
 
 #if defined(__x86_64__)
 __attribute__((target("avx2"))) static uint64_t
 csum_wide_avx2(const uint8_t *p, size_t n)
 {
-    return csum_wide_body(p, n);
+    return csum_wide_body(p, n, NULL);
+}
+
+__attribute__((target("avx2"))) static uint64_t
+csum_copy_wide_avx2(const uint8_t *p, size_t n, uint8_t *dst)
+{
+    return csum_wide_body(p, n, dst);
 }
 #endif
 
-/* The sum of the 32-byte steps, by the widest code this CPU runs: the
- * checksum passes over a TCP stream's payload were the biggest item in
- * switchd's own time after the copies (docs/performance.md). */
-static uint64_t csum_wide(const uint8_t *p, size_t n)
+static bool have_avx2(void)
 {
 #if defined(__x86_64__)
     static int avx2 = -1;
@@ -96,11 +112,24 @@ static uint64_t csum_wide(const uint8_t *p, size_t n)
         __builtin_cpu_init();
         avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
     }
-    if (avx2) {
-        return csum_wide_avx2(p, n);
+    return avx2;
+#else
+    return false;
+#endif
+}
+
+/* The sum of the 32-byte steps, by the widest code this CPU runs: the
+ * checksum passes over a TCP stream's payload were the biggest item in
+ * switchd's own time after the copies (docs/performance.md).  With
+ * 'dst', copies them there too. */
+static uint64_t csum_wide(const uint8_t *p, size_t n, uint8_t *dst)
+{
+#if defined(__x86_64__)
+    if (have_avx2()) {
+        return dst ? csum_copy_wide_avx2(p, n, dst) : csum_wide_avx2(p, n);
     }
 #endif
-    return csum_wide_default(p, n);
+    return dst ? csum_copy_wide_default(p, n, dst) : csum_wide_default(p, n);
 }
 
 /* The ones' complement sum of 'n' bytes read as native-order 16-bit
@@ -109,13 +138,19 @@ static uint64_t csum_wide(const uint8_t *p, size_t n)
  * additions use, and in either byte order up to a byte swap of the
  * result (RFC 1071), so wide additions give the same answer as a loop
  * over big-endian words, many times faster. */
-static uint16_t csum_native(const uint8_t *p, size_t n)
+static uint16_t csum_native(const uint8_t *p, size_t n, uint8_t *dst)
 {
     uint64_t acc = 0;
     if (n >= 64) {
-        acc = csum_wide(p, n);
+        acc = csum_wide(p, n, dst);
         p += n - n % 32;
+        if (dst) {
+            dst += n - n % 32;
+        }
         n %= 32;
+    }
+    if (dst) {
+        memcpy(dst, p, n);
     }
     for (; n >= 8; p += 8, n -= 8) {
         uint64_t x;
@@ -148,9 +183,10 @@ static uint16_t csum_native(const uint8_t *p, size_t n)
     return (uint16_t)acc;
 }
 
-uint32_t tso_csum_add(uint32_t sum, const void *data, size_t n)
+static uint32_t csum_add_copy(uint32_t sum, const void *data, size_t n,
+                              uint8_t *dst)
 {
-    uint16_t native = csum_native(data, n);
+    uint16_t native = csum_native(data, n, dst);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     native = (uint16_t)(native << 8 | native >> 8);
 #endif
@@ -159,6 +195,16 @@ uint32_t tso_csum_add(uint32_t sum, const void *data, size_t n)
         s = (s & 0xffffffff) + (s >> 32);
     }
     return (uint32_t)s;
+}
+
+uint32_t tso_csum_add(uint32_t sum, const void *data, size_t n)
+{
+    return csum_add_copy(sum, data, n, NULL);
+}
+
+uint32_t tso_csum_copy(uint32_t sum, void *dst, const void *src, size_t n)
+{
+    return csum_add_copy(sum, src, n, dst);
 }
 
 uint16_t tso_csum_fold(uint32_t sum)
@@ -479,9 +525,9 @@ bool tso_gro_can_start(const uint8_t *a, size_t len, struct tso_tcp *t)
            && a[t->l4_ofs + 13] == TCP_ACK && tso_tcp_csum_ok(a, t);
 }
 
-bool tso_gro_can_append(const uint8_t *a, const struct tso_tcp *t,
-                        size_t first_seg, const uint8_t *b, size_t blen,
-                        size_t max_l3, struct tso_tcp *tb)
+bool tso_gro_continues(const uint8_t *a, const struct tso_tcp *t,
+                       size_t first_seg, const uint8_t *b, size_t blen,
+                       size_t max_l3, struct tso_tcp *tb)
 {
     if (!tso_parse_tcp(b, blen, tb) || tb->ipv6 != t->ipv6
         || tb->l3_ofs != t->l3_ofs || tb->l4_ofs != t->l4_ofs
@@ -523,7 +569,26 @@ bool tso_gro_can_append(const uint8_t *a, const struct tso_tcp *t,
         return false;
     }
     uint32_t next = get32(ta + 4) + (uint32_t)(t->l3_end - t->payload_ofs);
-    return get32(tb_ + 4) == next && tso_tcp_csum_ok(b, tb);
+    return get32(tb_ + 4) == next;
+}
+
+bool tso_gro_can_append(const uint8_t *a, const struct tso_tcp *t,
+                        size_t first_seg, const uint8_t *b, size_t blen,
+                        size_t max_l3, struct tso_tcp *tb)
+{
+    return tso_gro_continues(a, t, first_seg, b, blen, max_l3, tb)
+           && tso_tcp_csum_ok(b, tb);
+}
+
+bool tso_gro_copy_payload(uint8_t *dst, const uint8_t *b,
+                          const struct tso_tcp *tb, uint16_t *payload_sum)
+{
+    uint32_t hdrs = pseudo_sum(b, tb, tb->l3_end - tb->l4_ofs);
+    hdrs = tso_csum_add(hdrs, b + tb->l4_ofs, tb->payload_ofs - tb->l4_ofs);
+    uint16_t body = tso_csum_fold(tso_csum_copy(0, dst, b + tb->payload_ofs,
+                                                tb->l3_end - tb->payload_ofs));
+    *payload_sum = body;
+    return tso_csum_fold((uint32_t)tso_csum_fold(hdrs) + body) == 0xffff;
 }
 
 uint16_t tso_tcp_payload_sum(const uint8_t *frame, const struct tso_tcp *t)

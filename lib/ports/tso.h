@@ -143,6 +143,18 @@ bool tso_gro_can_append(const uint8_t *a, const struct tso_tcp *t,
                         size_t max_l3, struct tso_tcp *tb);
 void tso_gro_finish(uint8_t *frame, const struct tso_tcp *t, uint8_t psh);
 
+/* The same merge with one pass over each appended payload instead of
+ * two: tso_gro_continues() is tso_gro_can_append() without the checksum,
+ * and tso_gro_copy_payload() copies b's payload to 'dst' while summing
+ * it, then says whether b's checksum is right (a caller drops what it
+ * copied of a segment that fails) and gives the payload's sum, as
+ * tso_tcp_payload_sum() below would, for tso_gro_finish_sum(). */
+bool tso_gro_continues(const uint8_t *a, const struct tso_tcp *t,
+                       size_t first_seg, const uint8_t *b, size_t blen,
+                       size_t max_l3, struct tso_tcp *tb);
+bool tso_gro_copy_payload(uint8_t *dst, const uint8_t *b,
+                          const struct tso_tcp *tb, uint16_t *payload_sum);
+
 /* The merge without a pass over the payload: a segment whose checksum is
  * right (as tso_gro_can_start() and tso_gro_can_append() verified) gives
  * its payload's ones' complement sum from its headers alone
@@ -156,8 +168,10 @@ uint16_t tso_csum_shift(uint16_t sum, size_t ofs);
 void tso_gro_finish_sum(uint8_t *frame, const struct tso_tcp *t, uint8_t psh,
                         uint16_t payload_sum);
 
-/* Ones' complement sum helpers: add 'n' bytes to 'sum'; fold to 16 bits. */
+/* Ones' complement sum helpers: add 'n' bytes to 'sum'; the same while
+ * copying them from 'src' to 'dst' in the same pass; fold to 16 bits. */
 uint32_t tso_csum_add(uint32_t sum, const void *data, size_t n);
+uint32_t tso_csum_copy(uint32_t sum, void *dst, const void *src, size_t n);
 uint16_t tso_csum_fold(uint32_t sum);
 
 #endif

@@ -560,8 +560,8 @@ static bool gro(struct vxlan_socket *s, size_t i, uint32_t vni,
         /* The merged frame's IP packet stays within 65535 bytes, and the
          * whole frame within the buffer. */
         size_t max_l3 = NETDEV_RX_BUF - 1 - t.l3_ofs;
-        if (!tso_gro_can_append(merged ? merged : a, &t, first_seg, b,
-                                dj->len - VXLAN_HLEN, max_l3, &tb)) {
+        if (!tso_gro_continues(merged ? merged : a, &t, first_seg, b,
+                               dj->len - VXLAN_HLEN, max_l3, &tb)) {
             break;
         }
         if (!merged) {
@@ -569,10 +569,15 @@ static bool gro(struct vxlan_socket *s, size_t i, uint32_t vni,
             merged = packet_buf_frame(buf);
             memcpy(merged, a, len);
         }
+        /* Copied and verified in one pass; the copy of a segment whose
+         * checksum is wrong lies beyond 'len' and is overwritten or
+         * ignored, and the segment goes through on its own. */
+        uint16_t bsum;
+        if (!tso_gro_copy_payload(merged + len, b, &tb, &bsum)) {
+            break;
+        }
         size_t plen = tb.l3_end - tb.payload_ofs;
-        psum +=
-            tso_csum_shift(tso_tcp_payload_sum(b, &tb), len - t.payload_ofs);
-        memcpy(merged + len, b + tb.payload_ofs, plen);
+        psum += tso_csum_shift(bsum, len - t.payload_ofs);
         len += plen;
         t.l3_end = len;
         psh = b[tb.l4_ofs + 13] & 0x08;

@@ -327,6 +327,7 @@ static void run(struct ofproto *of, struct flow *f, struct xlate_result *res)
     struct packet pkt;
     packet_init(&pkt, frame, len);
     ofproto_execute(of, &pkt, f, false, res);
+    xlate_result_own(res); /* Read after the input is gone. */
     packet_uninit(&pkt);
 }
 

@@ -404,6 +404,16 @@ static size_t gro_all(const struct tso_segs *segs, size_t *n_merged)
         psum +=
             tso_csum_shift(tso_tcp_payload_sum(b, &tb), len - t.payload_ofs);
         memcpy(joined + len, b + tb.payload_ofs, plen);
+        /* The receive path's one-pass way agrees: same decision, same
+         * bytes, same payload sum. */
+        struct tso_tcp tb2;
+        static uint8_t copied[1500];
+        uint16_t bsum;
+        ck_assert(tso_gro_continues(joined, &t, first_seg, b, segs->len[i],
+                                    65535, &tb2));
+        ck_assert(tso_gro_copy_payload(copied, b, &tb2, &bsum));
+        ck_assert_uint_eq(bsum, tso_tcp_payload_sum(b, &tb));
+        ck_assert_mem_eq(copied, b + tb.payload_ofs, plen);
         len += plen;
         t.l3_end = len;
         psh = b[tb.l4_ofs + 13] & TCP_PSH;
@@ -469,10 +479,20 @@ START_TEST(test_gro_refuses)
     /* Too big for the limit. */
     ck_assert(!tso_gro_can_append(s0, &t, first, s1, segs.len[1],
                                   t.l3_end - t.l3_ofs + 10, &tb));
-    /* A bad checksum is never merged (nor "fixed" by the merge). */
+    /* A bad checksum is never merged (nor "fixed" by the merge): the
+     * headers still continue the frame, the copying check says no. */
     s1[t.payload_ofs + 5] ^= 0x40;
     ck_assert(!tso_gro_can_append(s0, &t, first, s1, segs.len[1], 65535, &tb));
+    ck_assert(tso_gro_continues(s0, &t, first, s1, segs.len[1], 65535, &tb));
+    static uint8_t copied[1500];
+    uint16_t bsum;
+    ck_assert(!tso_gro_copy_payload(copied, s1, &tb, &bsum));
     s1[t.payload_ofs + 5] ^= 0x40;
+    ck_assert(tso_gro_copy_payload(copied, s1, &tb, &bsum));
+    /* ... and so is a bad one in the TCP header. */
+    s1[t.l4_ofs + 16] ^= 0x01;
+    ck_assert(!tso_gro_copy_payload(copied, s1, &tb, &bsum));
+    s1[t.l4_ofs + 16] ^= 0x01;
     /* A different ACK number or window. */
     s1[t.l4_ofs + 11] ^= 1;
     ck_assert(!tso_gro_can_append(s0, &t, first, s1, segs.len[1], 65535, &tb));
@@ -516,6 +536,17 @@ START_TEST(test_csum_add)
                 ck_assert_msg(got == want,
                               "start %#x ofs %zu len %zu: %#x != %#x",
                               (unsigned)starts[k], ofs, n, got, want);
+                /* The copying sum: same answer, same bytes, and not a
+                 * byte written past 'n'. */
+                uint8_t dst[320];
+                memset(dst, 0xa5, sizeof dst);
+                got = tso_csum_fold(
+                    tso_csum_copy(starts[k], dst + 1, buf + ofs, n));
+                ck_assert_msg(got == want, "copy: start %#x ofs %zu len %zu",
+                              (unsigned)starts[k], ofs, n);
+                ck_assert_mem_eq(dst + 1, buf + ofs, n);
+                ck_assert_uint_eq(dst[0], 0xa5);
+                ck_assert_uint_eq(dst[n + 1], 0xa5);
             }
         }
     }
@@ -534,7 +565,9 @@ START_TEST(test_csum_add_long)
      * at odd lengths and offsets, against the RFC 1071 loop. */
     size_t size = 3 << 19;
     uint8_t *big = malloc(size + 8);
+    uint8_t *copy = malloc(size);
     ck_assert_ptr_nonnull(big);
+    ck_assert_ptr_nonnull(copy);
     for (int pass = 0; pass < 2; pass++) {
         uint32_t seed = 777;
         for (size_t i = 0; i < size + 8; i++) {
@@ -555,10 +588,16 @@ START_TEST(test_csum_add_long)
                     tso_csum_fold(tso_csum_add(0, big + ofs, lens[k]));
                 ck_assert_msg(got == want, "pass %d len %zu ofs %zu", pass,
                               lens[k], ofs);
+                got =
+                    tso_csum_fold(tso_csum_copy(0, copy, big + ofs, lens[k]));
+                ck_assert_msg(got == want, "copy: pass %d len %zu ofs %zu",
+                              pass, lens[k], ofs);
+                ck_assert(!memcmp(copy, big + ofs, lens[k]));
             }
         }
     }
     free(big);
+    free(copy);
 }
 END_TEST
 

@@ -117,6 +117,66 @@ START_TEST(test_packet_push_insert)
 }
 END_TEST
 
+START_TEST(test_packet_view)
+{
+    uint8_t frame[20];
+    for (int i = 0; i < 20; i++) {
+        frame[i] = (uint8_t)i;
+    }
+    struct packet src, v;
+    packet_init(&src, frame, sizeof frame);
+    packet_view(&v, &src, 64); /* No longer than the source. */
+    ck_assert(packet_is_view(&v));
+    ck_assert_ptr_eq(packet_data(&v), packet_data(&src));
+    ck_assert_uint_eq(v.len, 20);
+    /* Changing a view gives it its own bytes; the source stays. */
+    packet_remove(&v, 12, 4);
+    ck_assert(!packet_is_view(&v));
+    ck_assert_ptr_ne(packet_data(&v), packet_data(&src));
+    ck_assert_uint_eq(v.len, 16);
+    ck_assert_mem_eq(packet_data(&src), frame, 20);
+    packet_uninit(&v);
+    packet_view(&v, &src, 14);
+    memset(packet_push(&v, 4), 0xee, 4);
+    ck_assert(!packet_is_view(&v));
+    ck_assert_uint_eq(v.len, 18);
+    ck_assert_mem_eq(packet_data(&v) + 4, frame, 14);
+    ck_assert_mem_eq(packet_data(&src), frame, 20);
+    packet_uninit(&v);
+    /* Forgetting a view leaves the source's buffer alone (a double free
+     * would fail under AddressSanitizer). */
+    packet_view(&v, &src, 20);
+    packet_uninit(&v);
+    ck_assert_ptr_null(v.base);
+    ck_assert_mem_eq(packet_data(&src), frame, 20);
+    packet_uninit(&src);
+}
+END_TEST
+
+/* A freed super-frame buffer is handed out again rather than given back
+ * to malloc (which faulted it in anew for every frame). */
+START_TEST(test_packet_buf_reuse)
+{
+    struct packet a, b;
+    uint8_t *buf = packet_buf_alloc(65536);
+    memset(packet_buf_frame(buf), 0x5a, 100);
+    packet_adopt(&a, buf, 65536, 100);
+    ck_assert_ptr_eq(packet_data(&a), packet_buf_frame(buf));
+    packet_uninit(&a);
+    uint8_t *again = packet_buf_alloc(65536);
+    ck_assert_ptr_eq(again, buf);
+    /* A buffer of another size goes to malloc, and so does the pool's
+     * content when the size changes. */
+    packet_adopt(&b, again, 65536, 10);
+    packet_uninit(&b);
+    uint8_t *other = packet_buf_alloc(1000);
+    packet_adopt(&b, other, 1000, 10);
+    packet_uninit(&b);
+    ck_assert_ptr_eq(packet_buf_alloc(1000), other);
+    free(other);
+}
+END_TEST
+
 START_TEST(test_fake_clock)
 {
     clock_fake_set(1000);
@@ -195,6 +255,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_str_to_u64);
     tcase_add_test(tc, test_hmap);
     tcase_add_test(tc, test_packet_push_insert);
+    tcase_add_test(tc, test_packet_view);
+    tcase_add_test(tc, test_packet_buf_reuse);
     tcase_add_test(tc, test_fake_clock);
     tcase_add_test(tc, test_portmap);
     tcase_add_test(tc, test_printer);
