@@ -1,6 +1,5 @@
 #include "packet.h"
 
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,9 +68,9 @@ void packet_adopt(struct packet *p, uint8_t *buf, size_t max_len, size_t len)
 
 void packet_view(struct packet *view, const struct packet *src, size_t len)
 {
-    /* The cast is the contract: a view never writes the bytes it shares
-     * (packet_reserve() gives it its own first). */
-    view->base = (uint8_t *)src->base;
+    /* 'src' is const and so are its bytes to the view: it never writes
+     * them (packet_reserve() gives it its own first). */
+    view->base = src->base;
     view->allocated = 0;
     view->ofs = src->ofs;
     view->len = len < src->len ? len : src->len;

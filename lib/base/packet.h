@@ -6,6 +6,7 @@
 #ifndef SW_PACKET_H
 #define SW_PACKET_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,7 +59,7 @@ void packet_clone(struct packet *dst, const struct packet *src);
  * holder: push, insert, remove and growing give it a copy of its own
  * first; packet_uninit() forgets it without freeing 'src''s buffer. */
 void packet_view(struct packet *view, const struct packet *src, size_t len);
-static inline int packet_is_view(const struct packet *p)
+static inline bool packet_is_view(const struct packet *p)
 {
     return p->base && !p->allocated;
 }

@@ -1,5 +1,6 @@
 /* dp-cache: the flow cache's entries, from a walk's result to the
  * kernel's map and back (datapath.h has the rules). */
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -148,17 +149,88 @@ static uint32_t get32(const uint8_t *p)
            | p[3];
 }
 
-/* The IPv4 and L4 rewrites that turn 'cur' into 'out' (each 'len' bytes
- * from the EtherType on): SET_IPV4 for the TOS, TTL or addresses, SET_L4
- * for TCP or UDP ports; the checksums those sit in may differ too (the
- * kernel updates them as it rewrites).  False if anything else differs,
- * or the frame is not IPv4 with a 20-byte header (what the key parser
- * caches, dp-abi.h). */
+/* Whether the L4 bytes after an IP header ('cur' to 'out', 'len' each)
+ * differ only in the ports and checksum of TCP or UDP, or the checksum of
+ * ICMPv6 ('proto'), which the kernel updates as it rewrites; sets
+ * '*ports' if the ports differ. */
+static bool l4_may_differ(const uint8_t *cur, const uint8_t *out, size_t len,
+                          uint8_t proto, bool *ports)
+{
+    size_t csum = proto == 6    ? 16
+                  : proto == 17 ? 6
+                  : proto == 58 ? 2
+                                : SIZE_MAX;
+    *ports = false;
+    for (size_t j = 0; j < len; j++) {
+        if (cur[j] == out[j]) {
+            continue;
+        }
+        if (csum != SIZE_MAX && (j == csum || j == csum + 1)) {
+            continue;
+        }
+        if (j < 4 && (proto == 6 || proto == 17)) {
+            *ports = true;
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+static bool add_set_l4(const uint8_t *l4, struct dp_entry *e)
+{
+    struct dp_action a;
+    memset(&a, 0, sizeof a);
+    a.type = DP_A_SET_L4;
+    a.tp_src = get16(l4);
+    a.tp_dst = get16(l4 + 2);
+    return add_action(e, &a);
+}
+
+/* translate_l3() for IPv6 with no extension header (what the key parser
+ * caches): SET_IPV6 for the traffic class, flow label, hop limit or
+ * addresses, SET_L4 for the ports. */
+static bool translate_ipv6(const uint8_t *ci, const uint8_t *oi, size_t len,
+                           struct dp_entry *e)
+{
+    if (len < 40 || ci[0] >> 4 != 6 || oi[0] >> 4 != 6
+        || memcmp(ci + 4, oi + 4, 3)) {
+        return false; /* Version, payload length, next header. */
+    }
+    bool ports;
+    if (!l4_may_differ(ci + 40, oi + 40, len - 40, ci[6], &ports)) {
+        return false;
+    }
+    if (memcmp(ci, oi, 40)) {
+        struct dp_action a;
+        memset(&a, 0, sizeof a);
+        a.type = DP_A_SET_IPV6;
+        a.ipv6_word0 = get32(oi);
+        a.nw_ttl = oi[7];
+        memcpy(a.ipv6_src, oi + 8, 16);
+        memcpy(a.ipv6_dst, oi + 24, 16);
+        if (!add_action(e, &a)) {
+            return false;
+        }
+    }
+    return !ports || add_set_l4(oi + 40, e);
+}
+
+/* The IP and L4 rewrites that turn 'cur' into 'out' (each 'len' bytes
+ * from the EtherType on): SET_IPV4 for the TOS, TTL or addresses (or
+ * SET_IPV6, above), SET_L4 for TCP or UDP ports; the checksums those sit
+ * in may differ too (the kernel updates them as it rewrites).  False if
+ * anything else differs, or the frame is not IPv4 with a 20-byte header
+ * or IPv6 without extension headers (what the key parser caches,
+ * dp-abi.h). */
 static bool translate_l3(const uint8_t *cur, const uint8_t *out, size_t len,
                          struct dp_entry *e)
 {
     if (!memcmp(cur, out, len)) {
         return true;
+    }
+    if (len >= 2 && get16(cur) == 0x86dd) {
+        return translate_ipv6(cur + 2, out + 2, len - 2, e);
     }
     if (len < 2 + 20 || get16(cur) != 0x0800 || cur[2] != 0x45) {
         return false;
@@ -173,18 +245,9 @@ static bool translate_l3(const uint8_t *cur, const uint8_t *out, size_t len,
             return false;
         }
     }
-    uint8_t proto = ci[9];
-    size_t csum = proto == 6 ? 16 : proto == 17 ? 6 : SIZE_MAX;
-    bool l4_changed = false;
-    for (size_t i = 2 + 20; i < len; i++) {
-        size_t j = i - (2 + 20);
-        if (cur[i] == out[i]) {
-            continue;
-        }
-        if (csum != SIZE_MAX && (j < 4 || j == csum || j == csum + 1)) {
-            l4_changed |= j < 4;
-            continue;
-        }
+    bool l4_changed;
+    if (ci[9] == 58
+        || !l4_may_differ(cur + 22, out + 22, len - 22, ci[9], &l4_changed)) {
         return false;
     }
     struct dp_action a;
@@ -199,16 +262,7 @@ static bool translate_l3(const uint8_t *cur, const uint8_t *out, size_t len,
             return false;
         }
     }
-    if (l4_changed) {
-        memset(&a, 0, sizeof a);
-        a.type = DP_A_SET_L4;
-        a.tp_src = get16(out + 22);
-        a.tp_dst = get16(out + 24);
-        if (!add_action(e, &a)) {
-            return false;
-        }
-    }
-    return true;
+    return !l4_changed || add_set_l4(out + 22, e);
 }
 
 /* The action list for one output 'o' of a walk, the frame's tag being
@@ -599,6 +653,15 @@ static void format_actions(const struct dp_entry *e, struct ds *s)
             ds_put_format(s, "set_ipv4(src=%s,dst=%s,tos=0x%02x,ttl=%u)",
                           ipv4_to_str(a->nw_src, b1),
                           ipv4_to_str(a->nw_dst, b2), a->nw_tos, a->nw_ttl);
+        } else if (a->type == DP_A_SET_IPV6) {
+            char s6[INET6_ADDRSTRLEN], d6[INET6_ADDRSTRLEN];
+            ds_put_format(s,
+                          "set_ipv6(src=%s,dst=%s,label=0x%05x,tclass=0x%02x,"
+                          "hlimit=%u)",
+                          inet_ntop(AF_INET6, a->ipv6_src, s6, sizeof s6),
+                          inet_ntop(AF_INET6, a->ipv6_dst, d6, sizeof d6),
+                          a->ipv6_word0 & 0xfffff,
+                          (a->ipv6_word0 >> 20) & 0xff, a->nw_ttl);
         } else if (a->type == DP_A_SET_L4) {
             ds_put_format(s, "set_l4(src=%u,dst=%u)", a->tp_src, a->tp_dst);
         } else if (a->type == DP_A_POP_VLAN) {

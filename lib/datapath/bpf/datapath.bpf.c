@@ -175,19 +175,75 @@ static __always_inline int set_ipv4(struct __sk_buff *skb,
     return 0;
 }
 
-/* SET_L4: the ports of a TCP or UDP frame. */
+/* SET_IPV6 on a cacheable frame (a 40-byte header straight followed by
+ * the L4 one, dp-abi.h).  The IPv6 header has no checksum; the addresses
+ * are in the pseudo-header of TCP, UDP and ICMPv6. */
+static __always_inline int set_ipv6(struct __sk_buff *skb,
+                                    const struct dp_action *a)
+{
+    __u32 l3 = l3_offset(skb);
+    __u8 ip[40];
+    if (bpf_skb_load_bytes(skb, l3, ip, 40) < 0) {
+        return -1;
+    }
+    __u64 l4f = 0;
+    __u32 l4c = ip[6] == 58 ? 2 : l4_csum(ip[6], &l4f);
+    /* Nothing in the header makes up for a change as IPv4's checksum
+     * does: a receive checksum over the packet (CHECKSUM_COMPLETE) must
+     * follow each store (BPF_F_RECOMPUTE_CSUM), and for the addresses
+     * also the L4 checksum's change, which the pseudo-header update
+     * makes. */
+    __u32 w0 = bpf_htonl(a->ipv6_word0);
+    if (bpf_skb_store_bytes(skb, l3, &w0, 4, BPF_F_RECOMPUTE_CSUM) < 0
+        || bpf_skb_store_bytes(skb, l3 + 7, &a->nw_ttl, 1,
+                               BPF_F_RECOMPUTE_CSUM)
+               < 0) {
+        return -1;
+    }
+#pragma unroll
+    for (int i = 0; i < 8; i++) {
+        __u32 old, new;
+        __builtin_memcpy(&old, ip + 8 + 4 * i, 4);
+        __builtin_memcpy(&new,
+                         (i < 4 ? a->ipv6_src : a->ipv6_dst) + 4 * (i % 4), 4);
+        if (old == new) {
+            continue;
+        }
+        if (l4c
+            && bpf_l4_csum_replace(skb, l3 + 40 + l4c, old, new,
+                                   BPF_F_PSEUDO_HDR | l4f | 4)
+                   < 0) {
+            return -1;
+        }
+        if (bpf_skb_store_bytes(skb, l3 + 8 + 4 * i, &new, 4,
+                                BPF_F_RECOMPUTE_CSUM)
+            < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* SET_L4: the ports of a TCP or UDP frame, over IPv4 (a 20-byte header)
+ * or IPv6 (a 40-byte one). */
 static __always_inline int set_l4(struct __sk_buff *skb,
                                   const struct dp_action *a)
 {
     __u32 l3 = l3_offset(skb);
+    __u8 ver;
+    if (bpf_skb_load_bytes(skb, l3, &ver, 1) < 0) {
+        return -1;
+    }
+    __u32 l4 = ver >> 4 == 6 ? l3 + 40 : l3 + 20;
     __u8 proto;
-    if (bpf_skb_load_bytes(skb, l3 + 9, &proto, 1) < 0) {
+    if (bpf_skb_load_bytes(skb, ver >> 4 == 6 ? l3 + 6 : l3 + 9, &proto, 1)
+        < 0) {
         return -1;
     }
     __u64 l4f;
     __u32 l4c = l4_csum(proto, &l4f);
     __u16 ports[2];
-    if (!l4c || bpf_skb_load_bytes(skb, l3 + 20, ports, 4) < 0) {
+    if (!l4c || bpf_skb_load_bytes(skb, l4, ports, 4) < 0) {
         return -1;
     }
     __u16 want[2] = { bpf_htons(a->tp_src), bpf_htons(a->tp_dst) };
@@ -195,9 +251,8 @@ static __always_inline int set_l4(struct __sk_buff *skb,
         if (ports[i] == want[i]) {
             continue;
         }
-        if (bpf_l4_csum_replace(skb, l3 + 20 + l4c, ports[i], want[i], l4f | 2)
-                < 0
-            || bpf_skb_store_bytes(skb, l3 + 20 + 2 * i, &want[i], 2, 0) < 0) {
+        if (bpf_l4_csum_replace(skb, l4 + l4c, ports[i], want[i], l4f | 2) < 0
+            || bpf_skb_store_bytes(skb, l4 + 2 * i, &want[i], 2, 0) < 0) {
             return -1;
         }
     }
@@ -233,6 +288,10 @@ static __always_inline int execute(struct __sk_buff *skb, struct dp_entry *e)
             }
         } else if (a->type == DP_A_SET_IPV4) {
             if (set_ipv4(skb, a) < 0) {
+                return TC_ACT_SHOT;
+            }
+        } else if (a->type == DP_A_SET_IPV6) {
+            if (set_ipv6(skb, a) < 0) {
                 return TC_ACT_SHOT;
             }
         } else if (a->type == DP_A_SET_L4) {

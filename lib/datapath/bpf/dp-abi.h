@@ -76,6 +76,9 @@ enum dp_action_type {
     DP_A_SET_IPV4,   /* Rewrite the IPv4 TOS, TTL and addresses (and the
                       * checksums they are in). */
     DP_A_SET_L4,     /* Rewrite the TCP or UDP ports (and checksum). */
+    DP_A_SET_IPV6,   /* Rewrite the IPv6 traffic class, flow label, hop
+                      * limit and addresses (and the TCP, UDP or ICMPv6
+                      * checksum the addresses are in). */
 };
 
 #define DP_AF_INGRESS 0x01 /* OUTPUT into the device's receive path. */
@@ -100,6 +103,11 @@ struct dp_action {
     __u16 tp_src; /* SET_L4, host order. */
     __u16 tp_dst;
     __u16 pad2;
+    /* SET_IPV6: the header's first word (version, traffic class, flow
+     * label; host order), the hop limit in nw_ttl, the addresses. */
+    __u32 ipv6_word0;
+    __u8 ipv6_src[16];
+    __u8 ipv6_dst[16];
 };
 
 /* A cache entry.  No action at all means drop. */
