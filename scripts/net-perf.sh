@@ -23,7 +23,10 @@
 # Comparing two builds (A/B) on a shared machine: NET_PERF_OLD_BIN=DIR adds
 # the world "old" (the userspace datapath with the programs in DIR), and
 # NET_PERF_ROUNDS=N runs the worlds N times, interleaved, one table a
-# round, so that old, new and the kernel meet the same load.  Also:
+# round, so that old, new and the kernel meet the same load, and ends
+# with the TCP figures summed up (mean, min, max; against the kernel the
+# ratio of the means and the mean and median of the rounds' ratios: the
+# kernel's own figure swings by half on a shared machine).  Also:
 #   NET_PERF_WORLDS   the worlds, in order (default: switchd system kernel,
 #                     or old switchd kernel with NET_PERF_OLD_BIN)
 #   NET_PERF_TESTS    which of tcp ping udp to run (default: all three)
@@ -215,6 +218,8 @@ overlay MTU 1450); host 1 -> host 2; iperf3 -t $IPERF_SECS, one TCP stream;
 ping -c $PINGS -i 0.05.
 EOF
 declare -A R
+# Each round's TCP figure per world ("w1 w2 ..."), for the summary.
+declare -A TCP_ROUNDS
 for round in $(seq 1 "$ROUNDS"); do
     R=()
     for world in $WORLDS; do
@@ -227,6 +232,7 @@ for round in $(seq 1 "$ROUNDS"); do
         for kv in ${out#RESULT }; do
             R[$world.${kv%%=*}]=${kv#*=}
         done
+        TCP_ROUNDS[$world]+="${R[$world.tcp_mbps]:--} "
     done
 
     head="| metric |"
@@ -259,3 +265,40 @@ for round in $(seq 1 "$ROUNDS"); do
     row "64-byte UDP delivered (kpps)" udp_kpps ratio
     row "64-byte UDP lost (%)" udp_lost
 done
+
+# Several rounds: the TCP figures summed up, since one round on a shared
+# machine says little (docs/performance.md).  Against the kernel, per
+# world: the ratio of the means, and the mean and median of the rounds'
+# ratios (rounds where either figure is missing are left out).
+if [ "$ROUNDS" -gt 1 ] && [[ " ${NET_PERF_TESTS:-tcp} " == *" tcp "* ]]; then
+    printf '\nTCP over %s rounds (Mbit/s):\n\n' "$ROUNDS"
+    echo "| world | mean | min | max | mean / kernel mean | mean of round ratios | median round ratio |"
+    echo "|---|---|---|---|---|---|---|"
+    for w in $WORLDS; do
+        awk -v w="$(label "$w")" -v mine="${TCP_ROUNDS[$w]}" \
+            -v kern="${TCP_ROUNDS[kernel]:-}" -v is_kernel="$([ "$w" = kernel ] && echo 1)" '
+        BEGIN {
+            n = split(mine, a, " "); split(kern, k, " ")
+            for (i = 1; i <= n; i++) {
+                if (a[i] + 0 <= 0) continue
+                m++; sum += a[i]
+                if (!min || a[i] < min) min = a[i]
+                if (a[i] > max) max = a[i]
+                if (!is_kernel && k[i] + 0 > 0) {
+                    r[++nr] = a[i] / k[i]; rsum += r[nr]; ksum += k[i]; asum += a[i]
+                }
+            }
+            if (!m) exit
+            line = sprintf("| %s | %.0f | %.0f | %.0f |", w, sum / m, min, max)
+            if (nr) {
+                for (i = 1; i <= nr; i++)        # insertion sort: a few rounds
+                    for (j = i; j > 1 && r[j] < r[j - 1]; j--) { t = r[j]; r[j] = r[j - 1]; r[j - 1] = t }
+                med = nr % 2 ? r[(nr + 1) / 2] : (r[nr / 2] + r[nr / 2 + 1]) / 2
+                line = line sprintf(" %.3f | %.3f | %.3f |", asum / ksum, rsum / nr, med)
+            } else {
+                line = line " | | |"
+            }
+            print line
+        }'
+    done
+fi
