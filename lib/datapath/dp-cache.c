@@ -177,6 +177,7 @@ static bool l4_may_differ(const uint8_t *cur, const uint8_t *out, size_t len,
     return true;
 }
 
+/* SET_L4 to the TCP or UDP ports at 'l4'. */
 static bool add_set_l4(const uint8_t *l4, struct dp_entry *e)
 {
     struct dp_action a;
