@@ -381,43 +381,6 @@ static void credit_ports(const struct dp *dp, const struct dp_flow *f,
     }
 }
 
-/* Credits what 'f' forwarded since last asked to the rules of its walk
- * (replaying it once) and to the ports it went through; with 'res',
- * leaves the replay's result there.
- * Returns false if the kernel has no such entry any more. */
-static bool harvest(struct dp *dp, struct dp_flow *f, bool *used,
-                    struct xlate_result *res)
-{
-    struct dp_entry now;
-    *used = false;
-    if (bpf_map_lookup_elem(dp->flows_fd, &f->key, &now)) {
-        return false;
-    }
-    uint64_t dp_ = now.packets - f->entry.packets;
-    uint64_t db = now.bytes - f->entry.bytes;
-    if (!dp_) {
-        return true;
-    }
-    f->entry.packets = now.packets;
-    f->entry.bytes = now.bytes;
-    f->used_msec = clock_msec();
-    f->ever_used = true;
-    *used = true;
-    struct packet pkt;
-    packet_init(&pkt, f->hdr, f->hdr_len);
-    struct xlate_result scratch;
-    xlate_result_init(&scratch);
-    struct xlate_result *r = res ? res : &scratch;
-    ofproto_execute_credit(f->ofproto, &pkt, &f->md, dp_, db, r);
-    credit_ports(dp, f, r, dp_, db);
-    xlate_result_uninit(&scratch);
-    if (res) {
-        xlate_result_own(res); /* The caller reads it after 'pkt' goes. */
-    }
-    packet_uninit(&pkt);
-    return true;
-}
-
 static void flow_remove(struct dp *dp, struct dp_flow *f)
 {
     bpf_map_delete_elem(dp->flows_fd, &f->key);
@@ -439,6 +402,44 @@ static bool keep_if_same(struct dp *dp, struct dp_flow *f,
         dp->stats.n_revalidated_out++;
     }
     return same;
+}
+
+/* Credits what 'f' forwarded since last asked to the rules of its walk
+ * (replaying it once) and to the ports it went through.  With 'check'
+ * (a result to work in), the replay, a fresh translation, also decides
+ * whether 'f' stays (keep_if_same()): when '*used' is set, 'f' may be
+ * gone.  Returns false if the kernel has no such entry any more. */
+static bool harvest(struct dp *dp, struct dp_flow *f, bool *used,
+                    struct xlate_result *check)
+{
+    struct dp_entry now;
+    *used = false;
+    if (bpf_map_lookup_elem(dp->flows_fd, &f->key, &now)) {
+        return false;
+    }
+    uint64_t dp_ = now.packets - f->entry.packets;
+    uint64_t db = now.bytes - f->entry.bytes;
+    if (!dp_) {
+        return true;
+    }
+    f->entry.packets = now.packets;
+    f->entry.bytes = now.bytes;
+    f->used_msec = clock_msec();
+    f->ever_used = true;
+    *used = true;
+    struct packet pkt;
+    packet_init(&pkt, f->hdr, f->hdr_len);
+    struct xlate_result scratch;
+    xlate_result_init(&scratch);
+    struct xlate_result *r = check ? check : &scratch;
+    ofproto_execute_credit(f->ofproto, &pkt, &f->md, dp_, db, r);
+    credit_ports(dp, f, r, dp_, db);
+    if (check) {
+        keep_if_same(dp, f, &pkt, check); /* Last: it may free 'f'. */
+    }
+    xlate_result_uninit(&scratch);
+    packet_uninit(&pkt);
+    return true;
 }
 
 void dp_cache_flush(struct dp *dp)
@@ -616,13 +617,7 @@ void dp_run(struct dp *dp)
             free(f);
             continue;
         }
-        if (used) {
-            /* The replay is a fresh translation. */
-            struct packet pkt;
-            packet_init(&pkt, f->hdr, f->hdr_len);
-            keep_if_same(dp, f, &pkt, &res);
-            packet_uninit(&pkt);
-        } else if (now - f->used_msec >= DP_IDLE_MS) {
+        if (!used && now - f->used_msec >= DP_IDLE_MS) {
             flow_remove(dp, f);
             dp->stats.n_idle_out++;
         }
