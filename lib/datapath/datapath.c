@@ -253,37 +253,28 @@ void dp_upcall_run(struct dp *dp)
 }
 
 /* The vxlan port an ingress miss on device 'v' belongs to, chosen as the
- * netdev datapath's socket chooses: remote_ip equal to the outer source,
- * else remote_ip=flow; among those, key equal to the VNI or key=flow. */
-/* Pass 0: the port naming the source; pass 1: a multicast port, which
- * takes its group's datagrams and the unicast answers of VTEPs no port
- * names (as netdev's demux does); pass 2: remote_ip=flow ports. */
-static bool demux_candidate(const struct dp_port *p, int pass,
-                            const struct dp_miss *m)
-{
-    uint32_t r = p->spec.remote_ip;
-    switch (pass) {
-    case 0:
-        return r == m->tun_src;
-    case 1:
-        return netdev_ip_is_multicast(r)
-               && (!netdev_ip_is_multicast(m->tun_dst) || m->tun_dst == r);
-    default:
-        return !r;
-    }
-}
-
+ * netdev datapath's socket chooses (netdev_vxlan_demux_candidate()), or
+ * NULL. */
 static struct dp_port *vxlan_demux(const struct dp *dp,
                                    const struct dp_vxdev *v,
                                    const struct dp_miss *m)
 {
-    for (int pass = 0; pass < 3; pass++) {
+    for (int pass = 0; pass < NETDEV_VXLAN_DEMUX_PASSES; pass++) {
+        bool owned = false;
         for (size_t i = 0; i < dp->n_ports; i++) {
             struct dp_port *p = dp->ports[i];
-            if (p->vx == v && demux_candidate(p, pass, m)
-                && (p->spec.key_flow || p->spec.vni == m->tun_id)) {
+            if (p->vx != v
+                || !netdev_vxlan_demux_candidate(pass, p->spec.remote_ip,
+                                                 m->tun_src, m->tun_dst)) {
+                continue;
+            }
+            if (p->spec.key_flow || p->spec.vni == m->tun_id) {
                 return p;
             }
+            owned = true;
+        }
+        if (owned && pass == 0) {
+            return NULL; /* The source's port refused the VNI. */
         }
     }
     return NULL;

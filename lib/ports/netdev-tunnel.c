@@ -14,6 +14,20 @@ bool netdev_tunnel_is_multicast(const struct netdev_tunnel_config *cfg)
     return !cfg->remote_flow && netdev_ip_is_multicast(cfg->remote_ip);
 }
 
+bool netdev_vxlan_demux_candidate(int pass, uint32_t remote_ip, uint32_t src,
+                                  uint32_t dst)
+{
+    switch (pass) {
+    case 0:
+        return remote_ip == src;
+    case 1:
+        return netdev_ip_is_multicast(remote_ip)
+               && (remote_ip == dst || !netdev_ip_is_multicast(dst));
+    default:
+        return remote_ip == 0;
+    }
+}
+
 uint32_t netdev_tunnel_dst(const struct netdev_tunnel_config *cfg,
                            uint32_t tun_dst)
 {

@@ -255,6 +255,22 @@ char *netdev_get_tunnel_config(const char *type, const char *name,
 bool netdev_ip_is_multicast(uint32_t ip);
 /* True for a multicast port: remote_ip is a group. */
 bool netdev_tunnel_is_multicast(const struct netdev_tunnel_config *);
+
+/* Which vxlan port a datagram from 'src' to 'dst' belongs to is decided
+ * in NETDEV_VXLAN_DEMUX_PASSES passes over the ports sharing its socket
+ * (or, on the fast path, its kernel device); the first port a pass
+ * offers whose key is the VNI (or key=flow) takes it:
+ *   0: the port whose remote_ip is 'src'; if it refuses the VNI, no
+ *      other port takes the datagram (its peer owns it);
+ *   1: a multicast port, which takes its group's datagrams and unicast
+ *      ones from VTEPs no port names (answers to its floods);
+ *   2: remote_ip=flow ports.
+ * This says whether the port with 'remote_ip' (0: flow) is one 'pass'
+ * offers.  The netdev socket and the fast path's upcalls both ask here,
+ * so the two datapaths demultiplex alike. */
+#define NETDEV_VXLAN_DEMUX_PASSES 3
+bool netdev_vxlan_demux_candidate(int pass, uint32_t remote_ip, uint32_t src,
+                                  uint32_t dst);
 /* Where a frame output with the flow's 'tun_dst' goes: remote_ip=flow
  * ports and multicast ports send to 'tun_dst' when it is set (a learned
  * VTEP), multicast ports to their group otherwise, fixed ports always to

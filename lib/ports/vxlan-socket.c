@@ -350,25 +350,6 @@ bool vxlan_socket_has_raw(const struct vxlan_socket *s)
 
 static uint64_t drops_total(const struct netdev_vxlan_socket_stats *);
 
-/* True if port 'p' is one pass 'pass' of demux() considers for a
- * datagram from 'src' to 'dst'. */
-static bool demux_candidate(const struct vxlan_port *p, int pass, uint32_t src,
-                            uint32_t dst)
-{
-    uint32_t remote = p->cfg.remote_ip;
-    switch (pass) {
-    case 0:
-        return remote == src;
-    case 1:
-        /* A group port takes its group's datagrams and unicast ones from
-         * any VTEP (answers to its floods). */
-        return netdev_ip_is_multicast(remote)
-               && (remote == dst || !netdev_ip_is_multicast(dst));
-    default:
-        return remote == 0;
-    }
-}
-
 /* Chooses the port for a datagram from 'src' to 'dst' with 'vni'.
  * Returns it, or NULL with '*peerp' set to a port of that source (to
  * charge the drop to) or NULL for an unknown peer. */
@@ -377,11 +358,10 @@ static struct vxlan_port *demux(const struct vxlan_socket *s, uint32_t src,
                                 struct vxlan_port **peerp)
 {
     *peerp = NULL;
-    /* Pass 0: ports naming 'src'; pass 1: group ports; pass 2:
-     * remote_ip=flow ports. */
-    for (int pass = 0; pass < 3; pass++) {
+    for (int pass = 0; pass < NETDEV_VXLAN_DEMUX_PASSES; pass++) {
         for (struct vxlan_port *p = s->ports; p; p = p->next) {
-            if (!demux_candidate(p, pass, src, dst)) {
+            if (!netdev_vxlan_demux_candidate(pass, p->cfg.remote_ip, src,
+                                              dst)) {
                 continue;
             }
             if (p->cfg.key_flow || p->cfg.vni == vni) {
