@@ -119,11 +119,11 @@ char *switchd_start(struct switchd *sw, struct event_base *base,
     sw->cfg = cfg;
     sw->db_path = db_path;
     sw->bridges = bridges_create(base);
+    /* A flow directory that cannot be made costs the saving, not the
+     * switch: the bridges and their timers start all the same. */
+    char *err = NULL;
     if (fo && fo->dir) {
-        char *err = bridges_set_flow_store(sw->bridges, fo->dir, fo->restore);
-        if (err) {
-            return err;
-        }
+        err = bridges_set_flow_store(sw->bridges, fo->dir, fo->restore);
     }
     config_assign_ofports(sw->cfg);
     bridges_reconfigure(sw->bridges, sw->cfg);
@@ -135,7 +135,7 @@ char *switchd_start(struct switchd *sw, struct event_base *base,
                               (SWITCHD_SAVE_MSEC % 1000) * 1000 };
         event_add(sw->save_timer, &tv);
     }
-    return NULL;
+    return err;
 }
 
 void switchd_commit(struct switchd *sw, struct config *cfg)

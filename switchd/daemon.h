@@ -44,8 +44,8 @@ struct switchd {
 
 /* Starts the switch on 'cfg' (takes ownership): bridges and their ports
  * (with their saved flows), and the timers on 'base'.  Returns NULL or
- * an allocated message (the flow directory cannot be made), after which
- * switchd_stop() still cleans up. */
+ * an allocated message (the flow directory cannot be made: the switch
+ * runs, without saving flows); switchd_stop() cleans up either way. */
 char *switchd_start(struct switchd *, struct event_base *, struct config *,
                     const char *db_path, const struct switchd_flow_options *);
 /* Stops everything switchd_start() started.  With 'restart' (a daemon

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "bridge.h"
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
@@ -33,7 +34,13 @@ struct options {
     bool detach;
     bool restore_flows;
     enum log_level level;
+    unsigned busy_poll_usec;
 };
+
+/* --busy-poll's default: long enough to bridge the gaps of a TCP stream
+ * between batches (docs/performance.md), short next to the 1-2 ms a
+ * process keeps a CPU once it has it. */
+#define DEFAULT_BUSY_POLL_USEC 200
 
 static FILE *log_file;
 static const char *log_path;
@@ -50,11 +57,13 @@ static void usage(void)
            "  --no-restore-flows  start bridges without their saved flows\n"
            "                    (NORMAL, or nothing if secure); flows are\n"
            "                    still saved to DB.flows/ for the next start\n"
+           "  --busy-poll USEC  after forwarding, poll up to USEC before\n"
+           "                    sleeping (default %u, 0: never)\n"
            "  --log-file FILE   log to FILE instead of stderr\n"
            "  --log-level LVL   err, warn, info (default) or dbg\n"
            "  -h, --help        this help\n"
            "  -V, --version     print the version and exit\n",
-           RPC_DEFAULT_RUNDIR, DEFAULT_DB);
+           RPC_DEFAULT_RUNDIR, DEFAULT_DB, DEFAULT_BUSY_POLL_USEC);
 }
 
 /* Creates every missing directory of 'dir'. */
@@ -244,6 +253,38 @@ static void detach_finish(int fd)
     }
 }
 
+/* --busy-poll's value: microseconds, 0 to BRIDGES_BUSY_POLL_MAX_USEC.
+ * False, with a message naming what is wrong, if it is anything else. */
+static bool parse_busy_poll(const char *s, unsigned *usec)
+{
+    unsigned long v = 0;
+    if (!*s) {
+        fprintf(stderr, "switchd: --busy-poll: empty (expected a number of "
+                        "microseconds, 0 to turn polling off)\n");
+        return false;
+    }
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9') {
+            fprintf(stderr,
+                    "switchd: --busy-poll \"%s\": '%c' at offset %td is "
+                    "not a digit (expected a number of microseconds, 0 to "
+                    "turn polling off)\n",
+                    s, *p, p - s);
+            return false;
+        }
+        v = v * 10 + (unsigned long)(*p - '0');
+        if (v > BRIDGES_BUSY_POLL_MAX_USEC) {
+            fprintf(stderr,
+                    "switchd: --busy-poll \"%s\": more than %u "
+                    "microseconds\n",
+                    s, BRIDGES_BUSY_POLL_MAX_USEC);
+            return false;
+        }
+    }
+    *usec = (unsigned)v;
+    return true;
+}
+
 /* Parses the command line into 'o'.  Returns -1 to go on, else the
  * exit code (--help, --version, a bad option). */
 static int parse_options(int argc, char *argv[], struct options *o)
@@ -255,12 +296,14 @@ static int parse_options(int argc, char *argv[], struct options *o)
         OPT_LOG_FILE,
         OPT_LOG_LEVEL,
         OPT_NO_RESTORE_FLOWS,
+        OPT_BUSY_POLL,
     };
     static const struct option long_opts[] = {
         { "rundir", required_argument, NULL, OPT_RUNDIR },
         { "db", required_argument, NULL, OPT_DB },
         { "detach", no_argument, NULL, OPT_DETACH },
         { "no-restore-flows", no_argument, NULL, OPT_NO_RESTORE_FLOWS },
+        { "busy-poll", required_argument, NULL, OPT_BUSY_POLL },
         { "log-file", required_argument, NULL, OPT_LOG_FILE },
         { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
         { "help", no_argument, NULL, 'h' },
@@ -272,6 +315,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
     memset(o, 0, sizeof *o);
     o->level = LOG_INFO;
     o->restore_flows = true;
+    o->busy_poll_usec = DEFAULT_BUSY_POLL_USEC;
     while ((c = getopt_long(argc, argv, "hV", long_opts, NULL)) != -1) {
         switch (c) {
         case OPT_RUNDIR:
@@ -285,6 +329,11 @@ static int parse_options(int argc, char *argv[], struct options *o)
             break;
         case OPT_NO_RESTORE_FLOWS:
             o->restore_flows = false;
+            break;
+        case OPT_BUSY_POLL:
+            if (!parse_busy_poll(optarg, &o->busy_poll_usec)) {
+                return 1;
+            }
             break;
         case OPT_LOG_FILE:
             log_path = optarg;
@@ -421,7 +470,7 @@ int main(int argc, char *argv[])
     LOG(LOG_INFO, "switchd ready: socket %s, database %s, %zu bridges",
         sockpath, o.db, sw.cfg->n_bridges);
     detach_finish(ready_fd);
-    event_base_dispatch(base);
+    bridges_dispatch(sw.bridges, o.busy_poll_usec);
 
     server_destroy(server);
     switchd_stop(&sw, true);

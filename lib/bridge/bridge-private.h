@@ -81,6 +81,9 @@ struct bridges {
     struct dp *dp;
     struct event *dp_upcall_event; /* Ingress misses waiting. */
     struct event *dp_timer;        /* dp_run() every DP_RUN_INTERVAL_MS. */
+    /* Frames read from ports and misses handed up by the fast path, so
+     * far: the event loop polls on while it grows (bridge-loop.c). */
+    uint64_t n_rx;
     /* Set by the first subscription (bridge-sub.c), else NULL. */
     const struct bridge_sub_hooks *sub_hooks;
     /* Saved flows: the directory (NULL: not saved), whether new

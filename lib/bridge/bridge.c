@@ -266,6 +266,7 @@ static size_t port_poll(struct bridge_port *port, size_t budget)
         n++;
     }
     rx_batch_flush(&b);
+    port->bridge->bridges->n_rx += n;
     return n;
 }
 
@@ -708,6 +709,7 @@ static void fast_path_upcall(void *bs_, struct ofproto *ofp,
 {
     struct bridges *bs = bs_;
     struct bridge_port *port = port_of(bs, ofp, md->in_port);
+    bs->n_rx++;
     if (port && port->netdev) {
         netdev_count_rx(port->netdev, pkt->len);
     }

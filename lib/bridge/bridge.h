@@ -44,6 +44,24 @@ struct bridges *bridges_create(struct event_base *);
 void bridges_destroy(struct bridges *);
 void bridges_reconfigure(struct bridges *, const struct config *);
 
+/* Runs the event loop of the base 'bs' was created with until a
+ * callback calls event_base_loopbreak() or event_base_loopexit()
+ * (bridge-loop.c).  With 'busy_poll_usec' 0 that is
+ * event_base_dispatch(): the loop sleeps whenever nothing is ready.
+ * Otherwise, once the bridges have forwarded frames, the loop goes on
+ * polling without sleeping while frames keep coming, and after the last
+ * one for up to 'busy_poll_usec' microseconds, but never longer than it
+ * worked since it last woke up: an idle switch sleeps, and polling at
+ * most doubles the CPU that forwarding takes. */
+void bridges_dispatch(struct bridges *, unsigned busy_poll_usec);
+/* The rule, for tests: whether a loop that worked 'worked_ns' since it
+ * woke and then found nothing for 'idle_ns' should sleep now, polling at
+ * most 'max_ns'. */
+bool bridges_busy_poll_done(int64_t worked_ns, int64_t idle_ns,
+                            int64_t max_ns);
+/* The largest --busy-poll switchd takes, in microseconds. */
+#define BRIDGES_BUSY_POLL_MAX_USEC 10000
+
 struct ofproto *bridges_find_ofproto(const struct bridges *, const char *name);
 /* Why 'iface' is not working, or NULL.  The string belongs to the
  * bridges and lives until the next reconfigure. */

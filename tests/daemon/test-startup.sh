@@ -5,7 +5,10 @@
 # file are refused by the database lock, whatever their run directories,
 # with the database and the holder's pid in the message; a kill -9
 # leaves no lock behind.  The socket is created with mode 0700 whatever
-# the umask.
+# the umask.  A bad --busy-poll is refused, naming what is wrong, and an
+# idle switchd sleeps (it polls only after traffic).  A flow directory
+# that cannot be made costs the saving of flows, not the bridges or
+# their timeouts.
 source "$SW_SRC/tests/daemon/lib.sh"
 # A umask that would leave the socket open to everyone (0755).
 umask 022
@@ -53,4 +56,46 @@ start_switchd
 swctl br-exists br0 || fail "br0 gone after kill -9 and restart"
 mode=$(stat -c %a "$SW_RUNDIR/switchd.sock")
 [ "$mode" = 700 ] || fail "socket mode $mode after restart, expected 700"
+
+# ---- --busy-poll takes microseconds, 0 to 10000. ----
+for bad in "2x0|'x' at offset 1 is not a digit" \
+    "10001|--busy-poll \"10001\": more than 10000 microseconds" \
+    "|--busy-poll: empty" "-5|'-' at offset 0 is not a digit"; do
+    expect_fail "--busy-poll ${bad%%|*}" "${bad#*|}" \
+        in_ns timeout 10 "$SW_BIN/switchd" --rundir "$SWD_DIR/run3" \
+        --db "$SWD_DIR/bp.json" --busy-poll "${bad%%|*}"
+done
+[ ! -e "$SWD_DIR/run3" ] || fail "a refused --busy-poll left a run directory"
+
+# ---- An idle switchd sleeps: it polls only while frames come. ----
+# CPU ticks (utime + stime, 100 a second) over 2 s: a loop that polled
+# without traffic would take about 200.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SWD_PID/stat"; }
+swctl add-port br0 idle0 -- set interface idle0 type=internal
+t0=$(cpu_ticks)
+sleep 2
+t1=$(cpu_ticks)
+[ $((t1 - t0)) -le 20 ] ||
+    fail "idle switchd took $((t1 - t0)) CPU ticks in 2 s (expected ~0)"
+
+# ---- A flow directory that cannot be made: no saving, all else runs. ----
+# A database name of 250 bytes fits a directory entry (255), and so do its
+# lock (.lock) and temporary (.tmp) files, but "<db>.flows" does not.
+long_db="$SWD_DIR/$(printf 'd%.0s' $(seq 250))"
+stop_switchd
+start_switchd --db "$long_db"
+grep -q "$long_db.flows: cannot create the flow directory" \
+    "$SWD_DIR/switchd.log" || fail "no log line for the flow directory"
+swctl add-br br9
+swofctl add-flow br9 "hard_timeout=1,priority=5,actions=drop"
+for _ in $(seq 50); do
+    swofctl dump-flows br9 | grep -q hard_timeout || break
+    sleep 0.1
+done
+swofctl dump-flows br9 | grep -q hard_timeout &&
+    fail "a hard_timeout=1 flow outlived 5 s without a flow directory"
+stop_switchd
+start_switchd --db "$long_db"
+swofctl dump-flows br9 >/dev/null ||
+    fail "br9 not started from the database without a flow directory"
 echo PASS
