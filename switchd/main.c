@@ -257,32 +257,28 @@ static void detach_finish(int fd)
  * False, with a message naming what is wrong, if it is anything else. */
 static bool parse_busy_poll(const char *s, unsigned *usec)
 {
-    unsigned long v = 0;
+    uint64_t v;
+    if (str_to_u64(s, BRIDGES_BUSY_POLL_MAX_USEC, &v)) {
+        *usec = (unsigned)v;
+        return true;
+    }
+    size_t digits = strspn(s, "0123456789");
     if (!*s) {
         fprintf(stderr, "switchd: --busy-poll: empty (expected a number of "
                         "microseconds, 0 to turn polling off)\n");
-        return false;
+    } else if (!s[digits]) {
+        fprintf(stderr,
+                "switchd: --busy-poll \"%s\": more than %u "
+                "microseconds\n",
+                s, BRIDGES_BUSY_POLL_MAX_USEC);
+    } else {
+        fprintf(stderr,
+                "switchd: --busy-poll \"%s\": '%c' at offset %zu is not a "
+                "digit (expected a number of microseconds, 0 to turn polling "
+                "off)\n",
+                s, s[digits], digits);
     }
-    for (const char *p = s; *p; p++) {
-        if (*p < '0' || *p > '9') {
-            fprintf(stderr,
-                    "switchd: --busy-poll \"%s\": '%c' at offset %td is "
-                    "not a digit (expected a number of microseconds, 0 to "
-                    "turn polling off)\n",
-                    s, *p, p - s);
-            return false;
-        }
-        v = v * 10 + (unsigned long)(*p - '0');
-        if (v > BRIDGES_BUSY_POLL_MAX_USEC) {
-            fprintf(stderr,
-                    "switchd: --busy-poll \"%s\": more than %u "
-                    "microseconds\n",
-                    s, BRIDGES_BUSY_POLL_MAX_USEC);
-            return false;
-        }
-    }
-    *usec = (unsigned)v;
-    return true;
+    return false;
 }
 
 /* Parses the command line into 'o'.  Returns -1 to go on, else the

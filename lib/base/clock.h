@@ -12,6 +12,10 @@
 int64_t clock_msec(void);
 /* Wall-clock milliseconds since the epoch (for logs). */
 int64_t clock_wall_msec(void);
+/* Microseconds since an arbitrary start (CLOCK_MONOTONIC), never faked:
+ * for measuring work actually done (time budgets, the loop's polling),
+ * which a test's fake clock must not stop. */
+int64_t clock_real_usec(void);
 
 /* Turns the fake clock on at 'msec'; clock_msec() then returns it until
  * clock_fake_advance() moves it. */

@@ -10,25 +10,18 @@
  * same idea one level up, for every descriptor the loop watches, and
  * bounded so that it costs nothing when there is no traffic. */
 #include <event2/event.h>
-#include <time.h>
 
 #include "bridge-private.h"
 #include "bridge.h"
+#include "clock.h"
 
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-bool bridges_busy_poll_done(int64_t worked_ns, int64_t idle_ns, int64_t max_ns)
+bool bridges_busy_poll_done(int64_t worked_us, int64_t idle_us, int64_t max_us)
 {
     /* Polling never takes longer than the work that came before it, so
      * it at most doubles the CPU the loop spends, and a loop that woke
      * for one packet (or a timer) goes back to sleep at once. */
-    int64_t limit = worked_ns < max_ns ? worked_ns : max_ns;
-    return idle_ns >= limit;
+    int64_t limit = worked_us < max_us ? worked_us : max_us;
+    return idle_us >= limit;
 }
 
 /* One pass of the loop.  False once a callback broke or exited the
@@ -45,24 +38,25 @@ void bridges_dispatch(struct bridges *bs, unsigned busy_poll_usec)
         event_base_dispatch(bs->base);
         return;
     }
-    const int64_t max_ns = (int64_t)busy_poll_usec * 1000;
-    int64_t woke = now_ns(); /* When the loop last came out of a sleep. */
-    int64_t last = woke;     /* When it last forwarded a frame. */
+    int64_t woke =
+        clock_real_usec(); /* When the loop last came out of a sleep. */
+    int64_t last = woke;   /* When it last forwarded a frame. */
     for (;;) {
         uint64_t before = bs->n_rx;
         if (!loop_once(bs->base, EVLOOP_NONBLOCK)) {
             return;
         }
-        int64_t now = now_ns();
+        int64_t now = clock_real_usec();
         if (bs->n_rx != before) {
             last = now;
-        } else if (bridges_busy_poll_done(last - woke, now - last, max_ns)) {
+        } else if (bridges_busy_poll_done(last - woke, now - last,
+                                          busy_poll_usec)) {
             if (!loop_once(bs->base, EVLOOP_ONCE)) {
                 return;
             }
             /* The polling that follows is paid for by the work after
              * this wake-up, not by what came before the sleep. */
-            woke = last = now_ns();
+            woke = last = clock_real_usec();
         }
     }
 }

@@ -54,11 +54,11 @@ void bridges_reconfigure(struct bridges *, const struct config *);
  * worked since it last woke up: an idle switch sleeps, and polling at
  * most doubles the CPU that forwarding takes. */
 void bridges_dispatch(struct bridges *, unsigned busy_poll_usec);
-/* The rule, for tests: whether a loop that worked 'worked_ns' since it
- * woke and then found nothing for 'idle_ns' should sleep now, polling at
- * most 'max_ns'. */
-bool bridges_busy_poll_done(int64_t worked_ns, int64_t idle_ns,
-                            int64_t max_ns);
+/* The rule, for tests: whether a loop that worked 'worked_us' since it
+ * woke and then found nothing for 'idle_us' should sleep now, polling at
+ * most 'max_us' (all in microseconds). */
+bool bridges_busy_poll_done(int64_t worked_us, int64_t idle_us,
+                            int64_t max_us);
 /* The largest --busy-poll switchd takes, in microseconds. */
 #define BRIDGES_BUSY_POLL_MAX_USEC 10000
 

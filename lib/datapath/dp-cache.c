@@ -7,7 +7,6 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "clock.h"
 #include "dp-private.h"
@@ -468,15 +467,6 @@ void dp_credit(struct dp *dp)
     hmap_shrink(&dp->flows);
 }
 
-/* Microseconds on the monotonic clock (not clock_msec(), which tests
- * may fake: this measures work actually done). */
-static int64_t now_usec(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* Revalidation time the cache may spend, refilled at
  * DP_REVALIDATE_SHARE of the elapsed time up to DP_REVALIDATE_BURST_US;
  * false if none is left. */
@@ -505,7 +495,7 @@ static bool revalidate_budget(struct dp *dp, int64_t now)
  * 1/DP_REVALIDATE_SHARE of a CPU. */
 static void revalidate(struct dp *dp)
 {
-    int64_t start = now_usec();
+    int64_t start = clock_real_usec();
     if (!revalidate_budget(dp, start)) {
         dp_cache_flush(dp);
         return;
@@ -520,7 +510,7 @@ static void revalidate(struct dp *dp)
     size_t n_before = hmap_count(&dp->flows), n_changed = 0;
     struct dp_flow *f;
     HMAP_FOR_EACH_SAFE (f, node, &dp->flows) {
-        if (!over && now_usec() - start > dp->reval_credit_us) {
+        if (!over && clock_real_usec() - start > dp->reval_credit_us) {
             over = true;
             dp->stats.n_flushes++;
         }
@@ -539,7 +529,7 @@ static void revalidate(struct dp *dp)
     }
     xlate_result_uninit(&res);
     hmap_shrink(&dp->flows);
-    int64_t spent = now_usec() - start;
+    int64_t spent = clock_real_usec() - start;
     dp->reval_credit_us -= spent;
     if (over) {
         /* Rate-limited: a storm of changes would say it every time. */
